@@ -1,0 +1,26 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'models/**', '.cache/**', 'var/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', AbortController: 'readonly', performance: 'readonly', structuredClone: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', fetch: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-imports': ['error', { paths: [
+        { name: 'better-sqlite3', message: 'Only gateway/store/database.ts imports better-sqlite3.' },
+        { name: 'mqtt', message: 'Only cloud-bridge/mqtt-client.ts imports mqtt.' },
+        { name: 'onnxruntime-node', message: 'Only the inference worker imports onnxruntime-node.' },
+        { name: 'serialport', message: 'Only gateway/devices/transport/serial.ts imports serialport.' },
+        { name: 'fluent-ffmpeg', message: 'Only the ffmpeg process wrapper imports fluent-ffmpeg.' },
+      ] }],
+    },
+  },
+  {
+    files: ['gateway/store/database.ts', 'cloud-bridge/mqtt-client.ts', '**/*.test.ts', 'scripts/bench/**', 'gateway/devices/transport/serial.ts', 'gateway/inference/**', 'gateway/cameras/ffmpeg/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+);

@@ -1,0 +1,50 @@
+import type { Command } from '../command.js';
+import { parse } from '../args.js';
+import { loadConfig } from '../../config/load.js';
+import { createLogger } from '../../core/logger.js';
+import { SdNotify } from '../../core/sd-notify.js';
+import { Controller } from '../../controller.js';
+
+const command: Command = {
+  summary: 'Run the gateway daemon. Without --config it runs on the embedded defaults (demo camera, simulated gate, embedded broker).',
+  usage: 'sharpeyes start [--config FILE]',
+  async run(argv) {
+    const { values } = parse(argv, { config: { type: 'string', short: 'c' } });
+    const loaded = loadConfig(values.config ?? process.env.SHARPEYES_CONFIG);
+    const log = createLogger({ level: loaded.config.node.logLevel });
+    const notify = new SdNotify(log.child({ component: 'systemd' }));
+    const controller = new Controller(loaded, log);
+
+    let stopping: Promise<void> | undefined;
+    const shutdown = (reason: string, code: number) => {
+      if (stopping) {
+        log.warn({ reason }, 'second stop request: exiting now');
+        process.exit(code || 1);
+      }
+      log.info({ reason }, 'stopping');
+      notify.stopping();
+      stopping = controller.stop(reason).finally(() => {
+        log.flush();
+        process.exit(code);
+      });
+    };
+    process.on('SIGTERM', () => shutdown('SIGTERM', 0));
+    process.on('SIGINT', () => shutdown('SIGINT', 0));
+    process.on('uncaughtException', (err) => {
+      log.fatal({ err: { message: err.message, stack: err.stack } }, 'uncaught exception');
+      shutdown('uncaught exception', 1);
+    });
+    process.on('unhandledRejection', (err) => {
+      log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'unhandled rejection');
+    });
+
+    await controller.start();
+    notify.ready();
+    log.info({ nodeId: loaded.nodeId, version: controller.ctx.version, config: loaded.source, dataDir: controller.ctx.dataDir }, 'gateway running');
+    await new Promise<never>(() => {
+      /* runs until a signal */
+    });
+    return 0;
+  },
+};
+export default command;

@@ -1,0 +1,45 @@
+import type { z } from 'zod';
+
+/** A config that cannot be used. `problems` has one readable line per fault. */
+export class ConfigError extends Error {
+  constructor(readonly source: string, readonly problems: string[]) {
+    super(`invalid configuration (${source}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function pathOf(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(top level)';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const s = JSON.stringify(value);
+  if (s === undefined) return String(value);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** Turns zod issues into lines naming the path, the bad value and what is allowed. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const where = pathOf(issue.path);
+    const got = 'input' in issue ? show(issue.input) : undefined;
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const prefix = issue.path.length ? `${where}.` : '';
+        return `${issue.keys.map((k) => prefix + k).join(', ')}: unknown key${issue.keys.length > 1 ? 's' : ''} (check the spelling; see the config reference in README.md)`;
+      }
+      case 'invalid_value':
+        return `${where}: got ${got}, allowed: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      case 'invalid_type':
+        return `${where}: got ${got === 'nothing' ? 'nothing' : `${got}`}, expected ${issue.expected}${got === 'nothing' ? ' (required)' : ''}`;
+      case 'too_small':
+        return `${where}: got ${got}, must be ${issue.inclusive === false ? '>' : '>='} ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : ''}`;
+      case 'too_big':
+        return `${where}: got ${got}, must be ${issue.inclusive === false ? '<' : '<='} ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : ''}`;
+      default:
+        return `${where}: got ${got}, ${issue.message}`;
+    }
+  });
+}

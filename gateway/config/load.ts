@@ -1,0 +1,144 @@
+import { readFileSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { configSchema, type GatewayConfig } from './schema.js';
+import { ConfigError, formatIssues } from './errors.js';
+
+export interface LoadedConfig {
+  config: GatewayConfig;
+  /** This box's id (config `node.id`, or the sanitised host name). */
+  nodeId: string;
+  /** Relative paths in the config are resolved against this folder. */
+  baseDir: string;
+  /** Where the config came from, for messages. */
+  source: string;
+}
+
+export const ENV_PREFIX = 'SHARPEYES__';
+
+/**
+ * Environment overrides: SHARPEYES__CLOUD__URL=mqtt://... sets cloud.url. Levels are separated
+ * by a double underscore; names match case-insensitively against the schema's keys as written
+ * (camelCase keys: SHARPEYES__NODE__DATADIR). The value is parsed as a YAML scalar, so numbers
+ * and booleans keep their types.
+ */
+export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): string[] {
+  const applied: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(ENV_PREFIX) || value === undefined) continue;
+    const parts = name.slice(ENV_PREFIX.length).split('__').filter(Boolean);
+    if (parts.length === 0) continue;
+    let node: Record<string, unknown> = raw;
+    const keys: string[] = [];
+    parts.forEach((part, i) => {
+      const existing = Object.keys(node).find((k) => k.toLowerCase() === part.toLowerCase());
+      const key = existing ?? camelFromEnv(part);
+      keys.push(key);
+      if (i === parts.length - 1) {
+        node[key] = parseScalar(value);
+      } else {
+        const next = node[key];
+        if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+        node = node[key] as Record<string, unknown>;
+      }
+    });
+    applied.push(keys.join('.'));
+  }
+  return applied;
+}
+
+const KNOWN_CAMEL = ['dataDir', 'logLevel', 'topicPrefix', 'clientId', 'passwordFile', 'caFile', 'certFile', 'keyFile', 'rejectUnauthorized', 'keepaliveS', 'reconnectMinMs', 'reconnectMaxMs', 'maxRequestBytes', 'embeddedPort', 'quotaMb', 'keepSentHours'];
+function camelFromEnv(part: string): string {
+  return KNOWN_CAMEL.find((k) => k.toLowerCase() === part.toLowerCase()) ?? part.toLowerCase();
+}
+
+function parseScalar(value: string): unknown {
+  try {
+    const v: unknown = parseYaml(value);
+    return v === null || typeof v === 'object' ? value : v;
+  } catch {
+    return value;
+  }
+}
+
+/** Parses and validates a config document. Throws ConfigError with one line per fault. */
+export function parseConfig(text: string | undefined, opts: { source: string; baseDir: string; env?: NodeJS.ProcessEnv }): LoadedConfig {
+  let raw: unknown = {};
+  if (text !== undefined && text.trim() !== '') {
+    try {
+      raw = parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 });
+    } catch (err) {
+      if (err instanceof YAMLParseError) {
+        const pos = err.linePos?.[0];
+        throw new ConfigError(opts.source, [`YAML syntax${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${err.message.split('\n')[0]}`]);
+      }
+      throw err;
+    }
+  }
+  if (raw === null || raw === undefined) raw = {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(opts.source, [`(top level): got ${JSON.stringify(raw)}, expected a mapping of sections (node, cloud, cameras, ...)`]);
+  }
+  const overridden = applyEnvOverrides(raw as Record<string, unknown>, opts.env ?? process.env);
+  const result = configSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    const lines = formatIssues(result.error.issues);
+    if (overridden.length) lines.push(`(environment overrides applied: ${overridden.join(', ')})`);
+    throw new ConfigError(opts.source, lines);
+  }
+  const config = result.data;
+  const nodeId = config.node.id ?? sanitiseNodeId(hostname());
+  return { config, nodeId, baseDir: opts.baseDir, source: opts.source };
+}
+
+/** Loads the config file (or the embedded defaults when `file` is undefined). */
+export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  if (file === undefined) return parseConfig(undefined, { source: 'embedded defaults', baseDir: process.cwd(), env });
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(path, [`cannot read the config file: ${(err as Error).message}`]);
+  }
+  return parseConfig(text, { source: path, baseDir: dirname(path), env });
+}
+
+export function sanitiseNodeId(name: string): string {
+  const id = name.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
+  return id || 'sharpeyes';
+}
+
+/** Resolves a path from the config against the config file's folder. */
+export function resolveConfigPath(loaded: Pick<LoadedConfig, 'baseDir'>, p: string): string {
+  return isAbsolute(p) ? p : resolve(loaded.baseDir, p);
+}
+
+/**
+ * Reads a secret from a file named in the config (passwords are never inline). Trailing newlines
+ * are removed; a file readable by others is refused, as ssh does with keys.
+ */
+export function readSecretFile(loaded: Pick<LoadedConfig, 'baseDir'>, p: string, what: string): string {
+  const path = resolveConfigPath(loaded, p);
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch (err) {
+    throw new ConfigError(path, [`${what}: cannot read secret file: ${(err as Error).message}`]);
+  }
+  if (mode & 0o004) throw new ConfigError(path, [`${what}: secret file is readable by every user (mode ${(mode & 0o777).toString(8)}); chmod 600 or 640 it`]);
+  return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+}
+
+/** A copy of the config with anything secret-looking replaced, for `config/get` and logs. */
+export function redactConfig(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactConfig);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, /pass|secret|token|key(file)?$|credential/i.test(k) && typeof v === 'string' ? '***' : redactConfig(v)]),
+    );
+  }
+  if (typeof value === 'string') return value.replace(/(\w+:\/\/)([^:@/\s]+):([^@/\s]+)@/, '$1$2:***@');
+  return value;
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { nodeSection } from './sections/node.js';
+import { cloudSection, outboxSection } from './sections/cloud.js';
+import { camerasSection } from './sections/cameras.js';
+import { facesSection } from './sections/faces.js';
+import { platesSection } from './sections/plates.js';
+import { devicesSection } from './sections/devices.js';
+
+/**
+ * The one schema of the gateway's YAML config: source of the TypeScript types, of the JSON
+ * Schema and of the README's config reference (`npm run -s docs`). Unknown keys are errors.
+ * Each room owns its section in ./sections/.
+ */
+export const configSchema = z
+  .strictObject({
+    node: nodeSection.prefault({}),
+    cloud: cloudSection.prefault({}),
+    outbox: outboxSection.prefault({}),
+    cameras: camerasSection,
+    faces: facesSection,
+    plates: platesSection,
+    devices: devicesSection,
+  })
+  .describe('Sharp Eyes gateway configuration.');
+
+export type GatewayConfig = z.output<typeof configSchema>;
+export type GatewayConfigInput = z.input<typeof configSchema>;
+
+export function configJsonSchema(): object {
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });
+}

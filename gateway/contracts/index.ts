@@ -1,0 +1,12 @@
+import type { z } from 'zod';
+import { coreEventContracts } from './core.js';
+
+/**
+ * Every event kind the gateway publishes on `events/<kind>`, with the schema of its `data`.
+ * Each room keeps its own file here (cameras.ts, devices.ts, faces.ts, plates.ts, access.ts)
+ * and adds it to this map. JSON Schemas in cloud-bridge/schemas/ are generated from this map
+ * and tests validate what is actually published against them.
+ */
+export const eventContracts: Record<string, z.ZodType> = {
+  ...coreEventContracts,
+};

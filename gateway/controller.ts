@@ -1,0 +1,63 @@
+import { resolve } from 'node:path';
+import type { LoadedConfig } from './config/load.js';
+import { resolveConfigPath } from './config/load.js';
+import { EventBus } from './core/bus.js';
+import { ActionTable } from './core/actions.js';
+import { componentLogger, type Logger } from './core/logger.js';
+import { startRooms, stopRooms, type Room } from './core/room.js';
+import type { GatewayContext } from './core/context.js';
+import { Database } from './store/database.js';
+import { Outbox } from './store/outbox.js';
+import { createHousekeepingRoom } from './store/housekeeping.js';
+import { registerCoreActions } from './core/core-actions.js';
+import { VERSION } from './version.js';
+
+/**
+ * The composition root: the only place that wires concrete rooms together. Rooms start in the
+ * order listed and stop in reverse.
+ */
+export class Controller {
+  readonly ctx: GatewayContext;
+  private rooms: Room[] = [];
+  private started: Room[] = [];
+
+  constructor(loaded: LoadedConfig, log: Logger) {
+    const dataDir = resolveConfigPath(loaded, loaded.config.node.dataDir);
+    const db = new Database(resolve(dataDir, 'gateway.db'));
+    const outbox = new Outbox({ db, log: componentLogger(log, 'outbox'), quotaBytes: Math.round(loaded.config.outbox.quotaMb * 1024 * 1024) });
+    this.ctx = {
+      loaded,
+      nodeId: loaded.nodeId,
+      version: VERSION,
+      startedAt: new Date().toISOString(),
+      dataDir,
+      log,
+      bus: new EventBus({ log: componentLogger(log, 'bus') }),
+      actions: new ActionTable(),
+      db,
+      outbox,
+    };
+    registerCoreActions(this.ctx);
+    this.rooms = this.buildRooms();
+  }
+
+  private buildRooms(): Room[] {
+    const ctx = this.ctx;
+    return [
+      createHousekeepingRoom(ctx),
+      // rooms are added here in start order (devices, cameras, recognition, access, cloud bridge)
+    ];
+  }
+
+  async start(): Promise<void> {
+    this.started = await startRooms(this.rooms, this.ctx.log);
+    this.ctx.bus.emit('gateway.started', { version: this.ctx.version, startedAt: this.ctx.startedAt });
+  }
+
+  async stop(reason = 'stop requested'): Promise<void> {
+    this.ctx.bus.emit('gateway.stopping', { reason });
+    await stopRooms(this.started, this.ctx.log);
+    this.started = [];
+    this.ctx.db.close();
+  }
+}

@@ -1,0 +1,48 @@
+import { pino, type Logger as PinoLogger, type DestinationStream } from 'pino';
+
+export type Logger = PinoLogger;
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/**
+ * Structured JSON logs, one object per line, each carrying the component that wrote it
+ * (`component`), so `journalctl -o cat | jq 'select(.component=="cloud-bridge")'` works.
+ */
+export function createLogger(opts: { level?: LogLevel; destination?: DestinationStream } = {}): Logger {
+  return pino(
+    {
+      level: opts.level ?? 'info',
+      base: { component: 'gateway' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    opts.destination ?? pino.destination({ fd: 2, sync: false }),
+  );
+}
+
+/** A child logger for one component; every line it writes names that component. */
+export function componentLogger(parent: Logger, component: string): Logger {
+  return parent.child({ component });
+}
+
+/** Logs at most `perWindow` lines per `windowMs` for a noisy source and counts the rest. */
+export class RateLimitedLog {
+  private windowStart = 0;
+  private inWindow = 0;
+  suppressed = 0;
+  constructor(private readonly log: Logger, private readonly perWindow = 10, private readonly windowMs = 10_000) {}
+  warn(obj: object, msg: string): void {
+    const now = Date.now();
+    if (now - this.windowStart >= this.windowMs) {
+      if (this.suppressed > 0) this.log.warn({ suppressed: this.suppressed }, `${msg} (similar lines suppressed)`);
+      this.windowStart = now;
+      this.inWindow = 0;
+      this.suppressed = 0;
+    }
+    if (this.inWindow < this.perWindow) {
+      this.inWindow++;
+      this.log.warn(obj, msg);
+    } else {
+      this.suppressed++;
+    }
+  }
+}

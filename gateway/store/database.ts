@@ -1,0 +1,102 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The only file that imports better-sqlite3. Every room talks to SQLite through these types. */
+export interface RunResult {
+  changes: number;
+  lastInsertRowid: number | bigint;
+}
+export interface Statement<Row = unknown> {
+  run(...params: unknown[]): RunResult;
+  get(...params: unknown[]): Row | undefined;
+  all(...params: unknown[]): Row[];
+  iterate(...params: unknown[]): IterableIterator<Row>;
+}
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Numbered migrations: gateway/store/migrations/NNN-name.sql, applied in order, once each. */
+export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  const out: Migration[] = [];
+  for (const file of readdirSync(dir).sort()) {
+    const m = /^(\d{3})-([a-z0-9-]+)\.sql$/.exec(file);
+    if (!m) continue;
+    out.push({ version: Number(m[1]), name: m[2] as string, sql: readFileSync(join(dir, file), 'utf8') });
+  }
+  const seen = new Set<number>();
+  for (const mig of out) {
+    if (seen.has(mig.version)) throw new Error(`two migrations numbered ${mig.version}`);
+    seen.add(mig.version);
+  }
+  return out;
+}
+
+/**
+ * SQLite in WAL mode. synchronous=NORMAL keeps every committed transaction across a process
+ * kill (kill -9); only a power cut may lose the last few, never corrupt the file.
+ */
+export class Database {
+  private readonly db: BetterSqlite3.Database;
+  readonly path: string;
+
+  constructor(path: string, opts: { migrations?: Migration[] } = {}) {
+    this.path = path;
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new BetterSqlite3(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate(opts.migrations ?? readMigrations());
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  private migrate(migrations: Migration[]): void {
+    const current = this.schemaVersion;
+    const known = migrations.length ? Math.max(...migrations.map((m) => m.version)) : 0;
+    if (current > known) throw new Error(`database ${this.path} has schema version ${current}, newer than this gateway knows (${known}); upgrade the gateway`);
+    for (const mig of migrations) {
+      if (mig.version <= current) continue;
+      this.db.transaction(() => {
+        this.db.exec(mig.sql);
+        this.db.pragma(`user_version = ${mig.version}`);
+      })();
+    }
+  }
+
+  prepare<Row = unknown>(sql: string): Statement<Row> {
+    return this.db.prepare(sql) as unknown as Statement<Row>;
+  }
+
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+
+  /** Runs fn in one transaction (nested calls become savepoints). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,191 @@
+import { monotonicFactory } from 'ulid';
+import type { Database, Statement } from './database.js';
+import { priorityOf, type Priority } from './event-priority.js';
+import type { Logger } from '../core/logger.js';
+
+/** One event as stored; the cloud bridge wraps it in the published envelope. */
+export interface OutboxRow {
+  rowid: number;
+  id: string;
+  kind: string;
+  ts: string;
+  seq: number;
+  data: unknown;
+}
+
+export interface OutboxStats {
+  unsent: number;
+  unsentBytes: number;
+  quotaBytes: number;
+  lastSeq: number;
+  compacted: number;
+}
+
+export const KIND_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$/;
+
+/**
+ * The store-and-forward queue. `append` must run inside the transaction that writes what the
+ * event records (use `db.transaction`), so an event exists if and only if its fact does.
+ * The relay takes rows in order with `takeBatch` (which fixes their gap-free `seq`) and calls
+ * `markSent` on PUBACK. Over the disk quota, the oldest unsent rows of priority >= 1 that were
+ * never handed out are deleted and an `outbox.compacted` event counts them.
+ */
+export class Outbox {
+  private readonly db: Database;
+  private readonly log: Logger;
+  readonly quotaBytes: number;
+  private readonly ulid = monotonicFactory();
+  private readonly listeners = new Set<() => void>();
+  private unsentBytes: number;
+  private unsentCount: number;
+  private compactedTotal = 0;
+  private readonly insert: Statement;
+  private readonly selectUnsent: Statement<{ rowid: number; id: string; kind: string; ts: string; seq: number | null; data: string }>;
+  private readonly setSeq: Statement;
+  private readonly getMeta: Statement<{ value: string }>;
+  private readonly setMeta: Statement;
+  private readonly markOne: Statement<{ bytes: number }>;
+
+  constructor(ctx: { db: Database; log: Logger; quotaBytes: number }) {
+    this.db = ctx.db;
+    this.log = ctx.log;
+    this.quotaBytes = ctx.quotaBytes;
+    this.insert = this.db.prepare('INSERT INTO outbox(id, kind, ts, priority, data, bytes) VALUES (?, ?, ?, ?, ?, ?)');
+    this.selectUnsent = this.db.prepare('SELECT rowid, id, kind, ts, seq, data FROM outbox WHERE sent_at IS NULL AND rowid > ? ORDER BY rowid LIMIT ?');
+    this.setSeq = this.db.prepare('UPDATE outbox SET seq = ? WHERE rowid = ?');
+    this.getMeta = this.db.prepare('SELECT value FROM meta WHERE key = ?');
+    this.setMeta = this.db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    this.markOne = this.db.prepare('UPDATE outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL RETURNING bytes');
+    const row = this.db.prepare<{ n: number; b: number | null }>('SELECT COUNT(*) AS n, SUM(bytes) AS b FROM outbox WHERE sent_at IS NULL').get();
+    this.unsentCount = row?.n ?? 0;
+    this.unsentBytes = row?.b ?? 0;
+  }
+
+  /** Records an event. Call inside the transaction that writes the fact it reports. */
+  append(kind: string, data: unknown, opts: { ts?: Date; priority?: Priority } = {}): { id: string; ts: string } {
+    if (!KIND_PATTERN.test(kind)) throw new Error(`invalid event kind ${JSON.stringify(kind)}`);
+    const json = JSON.stringify(data ?? null);
+    const ts = (opts.ts ?? new Date()).toISOString();
+    const id = this.ulid();
+    const bytes = json.length + kind.length + 64;
+    const priority = opts.priority ?? priorityOf(kind);
+    this.db.transaction(() => {
+      this.insert.run(id, kind, ts, priority, json, bytes);
+      this.unsentBytes += bytes;
+      this.unsentCount += 1;
+      if (this.unsentBytes > this.quotaBytes && kind !== 'outbox.compacted') this.compact();
+    });
+    // Wake the relay once the surrounding transaction has committed.
+    if (!this.db.inTransaction) this.notify();
+    else queueMicrotask(() => this.notify());
+    return { id, ts };
+  }
+
+  /** Runs `write` and records the event in one transaction. */
+  record<T>(kind: string, data: unknown, write?: () => T): T | undefined {
+    return this.db.transaction(() => {
+      const result = write?.();
+      this.append(kind, data);
+      return result;
+    });
+  }
+
+  /** Called when new rows are committed (the relay waits on it). */
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The next unsent rows after `afterRowid`, in order, each with its seq (assigned now, in the
+   * same order, if the row never had one).
+   */
+  takeBatch(limit: number, afterRowid = 0): OutboxRow[] {
+    return this.db.transaction(() => {
+      const rows = this.selectUnsent.all(afterRowid, limit);
+      let lastSeq = Number(this.getMeta.get('last_seq')?.value ?? 0);
+      let changed = false;
+      const out: OutboxRow[] = [];
+      for (const r of rows) {
+        let seq = r.seq;
+        if (seq === null) {
+          seq = ++lastSeq;
+          this.setSeq.run(seq, r.rowid);
+          changed = true;
+        }
+        out.push({ rowid: r.rowid, id: r.id, kind: r.kind, ts: r.ts, seq, data: JSON.parse(r.data) as unknown });
+      }
+      if (changed) this.setMeta.run('last_seq', String(lastSeq));
+      return out;
+    });
+  }
+
+  /** Marks rows delivered (on PUBACK). Unknown or already-sent ids are ignored. */
+  markSent(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      for (const id of ids) {
+        const r = this.markOne.get(now, id);
+        if (r) {
+          this.unsentBytes -= r.bytes;
+          this.unsentCount -= 1;
+        }
+      }
+    });
+  }
+
+  /** Deletes sent rows older than `olderThanMs`. Returns how many. */
+  purgeSent(olderThanMs: number): number {
+    const cutoff = new Date(Date.now() - olderThanMs).toISOString();
+    return this.db.prepare('DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?').run(cutoff).changes;
+  }
+
+  stats(): OutboxStats {
+    return {
+      unsent: this.unsentCount,
+      unsentBytes: this.unsentBytes,
+      quotaBytes: this.quotaBytes,
+      lastSeq: Number(this.getMeta.get('last_seq')?.value ?? 0),
+      compacted: this.compactedTotal,
+    };
+  }
+
+  /** Drops the oldest droppable unsent rows until under 90% of the quota; records the count. */
+  private compact(): void {
+    const target = this.quotaBytes * 0.9;
+    const victims = this.db
+      .prepare<{ rowid: number; kind: string; bytes: number }>(
+        'SELECT rowid, kind, bytes FROM outbox WHERE sent_at IS NULL AND seq IS NULL AND priority >= 1 ORDER BY priority DESC, rowid LIMIT 5000',
+      )
+      .all();
+    const byKind: Record<string, number> = {};
+    let dropped = 0;
+    const del = this.db.prepare('DELETE FROM outbox WHERE rowid = ?');
+    for (const v of victims) {
+      if (this.unsentBytes <= target) break;
+      del.run(v.rowid);
+      this.unsentBytes -= v.bytes;
+      this.unsentCount -= 1;
+      byKind[v.kind] = (byKind[v.kind] ?? 0) + 1;
+      dropped++;
+    }
+    if (dropped > 0) {
+      this.compactedTotal += dropped;
+      this.append('outbox.compacted', { dropped, byKind, quotaBytes: this.quotaBytes, totalCompacted: this.compactedTotal });
+      this.log.warn({ dropped, byKind }, 'outbox over its disk quota: low-priority events compacted');
+    } else if (this.unsentBytes > this.quotaBytes) {
+      this.log.warn({ unsentBytes: this.unsentBytes, quotaBytes: this.quotaBytes }, 'outbox over its disk quota with only never-dropped events; keeping them');
+    }
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch (err) {
+        this.log.error({ err: String(err) }, 'outbox listener failed');
+      }
+    }
+  }
+}
