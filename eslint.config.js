@@ -16,11 +16,12 @@ export default tseslint.config(
         { name: 'onnxruntime-node', message: 'Only the inference worker imports onnxruntime-node.' },
         { name: 'serialport', message: 'Only gateway/devices/transport/serial.ts imports serialport.' },
         { name: 'fluent-ffmpeg', message: 'Only the ffmpeg process wrapper imports fluent-ffmpeg.' },
+        { name: 'sharp', message: 'Only gateway/imaging/image.ts imports sharp.' },
       ] }],
     },
   },
   {
-    files: ['gateway/store/database.ts', 'cloud-bridge/mqtt-client.ts', '**/*.test.ts', 'scripts/bench/**', 'gateway/devices/transport/serial.ts', 'gateway/inference/**', 'gateway/cameras/ffmpeg/**'],
+    files: ['gateway/store/database.ts', 'cloud-bridge/mqtt-client.ts', '**/*.test.ts', 'scripts/bench/**', 'gateway/devices/transport/serial.ts', 'gateway/inference/**', 'gateway/imaging/image.ts', 'gateway/cameras/ffmpeg/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
 );
