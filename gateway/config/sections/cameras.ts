@@ -1,4 +1,105 @@
 import { z } from 'zod';
 
-// Owned by the cameras room (gateway/cameras). Placeholder until that room lands.
-export const camerasSection = z.array(z.strictObject({ id: z.string() })).default([]).describe('Cameras: ONVIF devices or plain RTSP URLs.');
+// Owned by the cameras room (gateway/cameras). See gateway/cameras/README.md.
+
+/** A rectangle in normalised frame coordinates (0..1), so it survives a change of analysis size. */
+const rect = z
+  .tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().gt(0).max(1), z.number().gt(0).max(1)])
+  .describe('[x, y, width, height] as fractions of the frame (0..1), origin top left.');
+
+const region = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-"').describe('Name of the region, reported with the frames that have motion in it.'),
+    gate: z.string().optional().describe('Id of the gate this region watches (the lane in front of it), if any.'),
+    rect: rect,
+  })
+  .describe('A region of interest: only motion inside it lets a frame go on to recognition.');
+
+const motion = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('When false every analysed frame goes on to recognition.'),
+    pixelThreshold: z.number().int().min(1).max(255).default(25).describe('Grey-level difference from the background that counts a pixel as changed.'),
+    minAreaRatio: z.number().min(0).max(1).default(0.004).describe('Fraction of a region\'s pixels that must change for the region to have motion.'),
+    backgroundAlpha: z.number().gt(0).max(1).default(0.08).describe('How fast the background adapts to the scene (0..1 per analysed frame).'),
+    masks: z.array(rect).max(32).default([]).describe('Rectangles ignored by the detector (clock overlays, trees, a road outside the gate).'),
+    regions: z.array(region).max(16).default([]).describe('Regions of interest, one per gate lane; none means the whole frame.'),
+  })
+  .describe('Cheap motion gate on a small greyscale copy of each analysed frame.');
+
+const onvif = z
+  .strictObject({
+    address: z.string().min(1).describe('ONVIF device address: host, host:port or http://host:port/onvif/device_service.'),
+    username: z.string().default('admin').describe('ONVIF user (WS-UsernameToken).'),
+    passwordFile: z.string().optional().describe('File holding the ONVIF password (never inline in the config).'),
+    events: z.boolean().default(true).describe('Subscribe to the camera\'s motion and tamper events (PullPoint).'),
+  })
+  .describe('Reach the camera through ONVIF: its profiles, stream and snapshot URIs, clock and events are read from it.');
+
+export const cameraEntry = z
+  .strictObject({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-", at most 64 characters').describe('Camera id used in events and topics.'),
+    name: z.string().optional().describe('Human name shown in the console.'),
+    enabled: z.boolean().default(true).describe('A disabled camera is kept in the config but not started.'),
+    rtsp: z
+      .string()
+      .regex(/^rtsps?:\/\/\S+$/, 'an rtsp:// URL')
+      .optional()
+      .describe('Plain RTSP URL of the analysis stream (when the camera is not reached through ONVIF).'),
+    username: z.string().optional().describe('RTSP user, when not written in the URL.'),
+    passwordFile: z.string().optional().describe('File holding the RTSP password (never inline in the config).'),
+    onvif: onvif.optional(),
+    motion: motion.prefault({}),
+  })
+  .refine((c) => Boolean(c.rtsp) !== Boolean(c.onvif), { message: 'give exactly one of rtsp (a URL) or onvif (an address)' })
+  .describe('One camera.');
+
+export const camerasSection = z
+  .strictObject({
+    demo: z
+      .boolean()
+      .default(true)
+      .describe('When no camera is configured, run a demo camera: a local GStreamer RTSP server with a generated test pattern, so frames flow on a fresh machine.'),
+    analysis: z
+      .strictObject({
+        width: z.number().int().min(64).max(3840).multipleOf(2).default(640).describe('Width of the frames handed to recognition.'),
+        height: z.number().int().min(64).max(2160).multipleOf(2).default(360).describe('Height of the frames handed to recognition.'),
+        fps: z.number().min(0.2).max(30).default(5).describe('Frames per second decoded for analysis (ffmpeg drops the rest).'),
+        threads: z.number().int().min(1).max(8).default(1).describe('Decoder threads per camera; 1 scales best across many cameras.'),
+      })
+      .prefault({})
+      .describe('The frames the cameras room decodes for motion gating and recognition.'),
+    stallTimeoutS: z.number().min(1).max(300).default(10).describe('A camera with no frame for this long is declared offline and its ffmpeg restarted.'),
+    restartMinMs: z.number().int().min(50).default(500).describe('First restart delay after ffmpeg exits; doubles up to restartMaxMs.'),
+    restartMaxMs: z.number().int().min(100).default(15_000).describe('Longest restart delay.'),
+    clockSkewWarnS: z.number().min(0).default(5).describe('Warn when an ONVIF camera\'s clock differs from the box\'s by more than this.'),
+    motionHoldS: z.number().min(0.5).max(600).default(10).describe('ONVIF motion without a "stopped" message is considered over after this long.'),
+    snapshots: z
+      .strictObject({
+        dir: z.string().default('snapshots').describe('Folder of JPEG snapshots, relative to node.dataDir.'),
+        maxCount: z.number().int().min(1).default(5000).describe('Oldest snapshots are deleted beyond this many.'),
+        maxAgeHours: z.number().min(0.01).default(72).describe('Snapshots older than this are deleted.'),
+        quality: z.number().int().min(10).max(100).default(80).describe('JPEG quality.'),
+      })
+      .prefault({})
+      .describe('Scene and crop snapshots attached to events by id.'),
+    liveView: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Serve MPEG-1 live view over websocket (JSMpeg) at ws://host:port/live/<cameraId>.'),
+        host: z.string().default('127.0.0.1').describe('Interface the live view listens on: localhost or the console\'s interface, never all.'),
+        port: z.number().int().min(0).max(65535).default(8091).describe('TCP port of the live view websocket server; 0 picks a free port.'),
+        maxRelays: z.number().int().min(1).max(16).default(2).describe('Cameras relayed at once (each relay is an ffmpeg transcoder).'),
+        width: z.number().int().min(64).max(1920).multipleOf(2).default(640).describe('Live view width.'),
+        height: z.number().int().min(64).max(1080).multipleOf(2).default(360).describe('Live view height.'),
+        idleStopS: z.number().min(0).max(600).default(5).describe('A relay stops this long after its last viewer leaves.'),
+      })
+      .prefault({})
+      .describe('Live view relay for browsers.'),
+    list: z.array(cameraEntry).max(64).default([]).describe('The cameras.'),
+  })
+  .prefault({})
+  .describe('Cameras: ONVIF devices or plain RTSP URLs.');
+
+export type CamerasConfig = z.output<typeof camerasSection>;
+export type CameraConfig = z.output<typeof cameraEntry>;
+export type MotionConfig = z.output<typeof motion>;
+export type Rect = z.output<typeof rect>;
