@@ -29,7 +29,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
       case 'unrecognized_keys': {
         const prefix = issue.path.length ? `${where}.` : '';
         const secret = issue.keys.find((k) => /pass(word)?$|secret$|token$/i.test(k));
-        if (secret) return `${prefix}${secret}: unknown key (secrets are never inline: put it in a file readable only by the gateway and name it with ${secret.replace(/(pass(word)?|secret|token)$/i, (m) => m)}File)`;
+        if (secret) return `${prefix}${secret}: unknown key (secrets are never inline: put it in a file readable only by the gateway and name it with ${secret}File)`;
         return `${issue.keys.map((k) => prefix + k).join(', ')}: unknown key${issue.keys.length > 1 ? 's' : ''} (check the spelling; see the config reference in README.md)`;
       }
       case 'invalid_value':
