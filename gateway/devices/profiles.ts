@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { profileSchema, type DeviceProfile } from './profile-schema.js';
+import { formatIssues } from '../config/errors.js';
+
+/** The project's own profiles (device-profiles/ at the project root). */
+export const PROFILES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../device-profiles');
+
+export class ProfileError extends Error {}
+
+/** Parses and validates one profile document; errors name the file and the path inside it. */
+export function parseProfile(text: string, source: string): DeviceProfile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { uniqueKeys: true });
+  } catch (err) {
+    throw new ProfileError(`${source}: YAML syntax: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const r = profileSchema.safeParse(raw, { reportInput: true });
+  if (!r.success) throw new ProfileError(`${source}: invalid device profile:\n${formatIssues(r.error.issues).map((l) => `  - ${l}`).join('\n')}`);
+  return r.data;
+}
+
+export function loadProfileFile(path: string): DeviceProfile {
+  return parseProfile(readFileSync(path, 'utf8'), path);
+}
+
+/** Every *.yaml profile of a folder, keyed by file name. */
+export function listProfileFiles(dir = PROFILES_DIR): string[] {
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/**
+ * Finds a profile by model name (a file <model>.yaml in the project's folder or `extraDir`) or
+ * by path (anything with a "/" or ending in .yaml, resolved against `baseDir`).
+ */
+export function resolveProfile(ref: string, opts: { baseDir: string; extraDir?: string }): DeviceProfile {
+  if (ref.includes('/') || /\.ya?ml$/.test(ref)) return loadProfileFile(isAbsolute(ref) ? ref : resolve(opts.baseDir, ref));
+  for (const dir of [opts.extraDir, PROFILES_DIR]) {
+    if (!dir) continue;
+    for (const file of listProfileFiles(dir)) {
+      const p = loadProfileFile(file);
+      if (p.model === ref) return p;
+    }
+  }
+  throw new ProfileError(`no device profile with model "${ref}" (looked in ${[opts.extraDir, PROFILES_DIR].filter(Boolean).join(', ')})`);
+}
