@@ -1,0 +1,122 @@
+/**
+ * The access decision: pure data in, data out, no I/O, so that every rule is unit-tested with
+ * literal inputs and the gate opens offline. The access room feeds it recognitions and carries
+ * out what it returns.
+ */
+
+export type Via = 'face' | 'plate';
+
+/** Which camera watches which gate, and what it recognises there. */
+export interface AccessPoint {
+  cameraId: string;
+  gateId: string;
+  via: Via;
+}
+
+export type Subject =
+  | { kind: 'resident'; id: string; name: string }
+  | { kind: 'visitor'; id: string; name: string; validFrom?: string | null; validUntil?: string | null }
+  | { kind: 'unknown' };
+
+export interface Recognition {
+  via: Via;
+  cameraId: string;
+  subject: Subject;
+  /** Face similarity or plate read confidence, 0..1. */
+  confidence: number;
+  /** What was recognised: a plate text, or the resident's name; for the log and the event. */
+  label: string;
+  ts: Date;
+}
+
+export interface PolicyOptions {
+  /** The same subject at the same gate within this many seconds is one passage, not two. */
+  cooldownS: number;
+  /** Subjects (resident/visitor ids, or plates) the platform put on the deny list. */
+  denied: ReadonlySet<string>;
+  /** Gates that are in fault (their controller offline): never commanded, decision says why. */
+  gatesInFault: ReadonlySet<string>;
+}
+
+export type Reason =
+  | 'resident'
+  | 'visitor-valid'
+  | 'visitor-not-yet-valid'
+  | 'visitor-expired'
+  | 'unknown'
+  | 'denied'
+  | 'gate-fault';
+
+export interface Decision {
+  gateId: string;
+  cameraId: string;
+  via: Via;
+  allow: boolean;
+  reason: Reason;
+  subjectKind: Subject['kind'];
+  subjectId: string | null;
+  label: string;
+  confidence: number;
+  ts: string;
+}
+
+/** Last time a subject was let through a gate: the policy's only memory, owned by the caller. */
+export type PassageMemory = Map<string, number>;
+
+function subjectKey(s: Subject, label: string): string {
+  return s.kind === 'unknown' ? `unknown:${label}` : `${s.kind}:${s.id}`;
+}
+
+function reasonFor(rec: Recognition, opts: PolicyOptions): { allow: boolean; reason: Reason } {
+  const s = rec.subject;
+  if (s.kind !== 'unknown' && (opts.denied.has(s.id) || opts.denied.has(rec.label))) return { allow: false, reason: 'denied' };
+  if (s.kind === 'unknown' && opts.denied.has(rec.label)) return { allow: false, reason: 'denied' };
+  if (s.kind === 'resident') return { allow: true, reason: 'resident' };
+  if (s.kind === 'visitor') {
+    const t = rec.ts.getTime();
+    if (s.validFrom && t < Date.parse(s.validFrom)) return { allow: false, reason: 'visitor-not-yet-valid' };
+    if (s.validUntil && t > Date.parse(s.validUntil)) return { allow: false, reason: 'visitor-expired' };
+    return { allow: true, reason: 'visitor-valid' };
+  }
+  return { allow: false, reason: 'unknown' };
+}
+
+/**
+ * Decides for every access point the recognising camera watches with this modality. Returns no
+ * decision for a repeat of the same subject at the same gate within the cooldown (one passage,
+ * one event); `memory` is updated for the decisions returned.
+ */
+export function decide(rec: Recognition, points: readonly AccessPoint[], opts: PolicyOptions, memory: PassageMemory): Decision[] {
+  const out: Decision[] = [];
+  const now = rec.ts.getTime();
+  for (const point of points) {
+    if (point.cameraId !== rec.cameraId || point.via !== rec.via) continue;
+    const key = `${point.gateId}|${subjectKey(rec.subject, rec.label)}`;
+    const last = memory.get(key);
+    if (last !== undefined && now - last >= 0 && now - last < opts.cooldownS * 1000) continue;
+    let { allow, reason } = reasonFor(rec, opts);
+    if (allow && opts.gatesInFault.has(point.gateId)) {
+      allow = false;
+      reason = 'gate-fault';
+    }
+    memory.set(key, now);
+    out.push({
+      gateId: point.gateId,
+      cameraId: rec.cameraId,
+      via: rec.via,
+      allow,
+      reason,
+      subjectKind: rec.subject.kind,
+      subjectId: rec.subject.kind === 'unknown' ? null : rec.subject.id,
+      label: rec.label,
+      confidence: rec.confidence,
+      ts: rec.ts.toISOString(),
+    });
+  }
+  return out;
+}
+
+/** Forgets passages older than the cooldown, so memory stays small on a busy gate. */
+export function prunePassages(memory: PassageMemory, now: number, cooldownS: number): void {
+  for (const [key, t] of memory) if (now - t >= cooldownS * 1000) memory.delete(key);
+}
