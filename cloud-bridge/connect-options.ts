@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { readSecretFile, resolveConfigPath, type LoadedConfig } from '../gateway/config/load.js';
+import { ConfigError } from '../gateway/config/errors.js';
+import type { ConnectOptions } from './mqtt-client.js';
+
+/**
+ * Connect options from the `cloud` section: the configured broker, or the embedded one on
+ * 127.0.0.1:<port> (MQTT 3.1.1, aedes). Reads the password and PEM files once; a missing file is
+ * a ConfigError naming the setting.
+ */
+export function brokerOptions(loaded: LoadedConfig, opts: { clientId: string; embeddedPort?: number }): ConnectOptions {
+  const cloud = loaded.config.cloud;
+  if (!cloud.url) {
+    return { url: `mqtt://127.0.0.1:${opts.embeddedPort ?? cloud.embeddedPort}`, clientId: opts.clientId, protocolVersion: 4, keepaliveS: cloud.keepaliveS };
+  }
+  const out: ConnectOptions = { url: cloud.url, clientId: opts.clientId, protocolVersion: 5, keepaliveS: cloud.keepaliveS };
+  if (cloud.username !== undefined) out.username = cloud.username;
+  if (cloud.passwordFile !== undefined) out.password = readSecretFile(loaded, cloud.passwordFile, 'cloud.passwordFile');
+  const { caFile, certFile, keyFile, rejectUnauthorized } = cloud.tls;
+  if (caFile || certFile || keyFile || /^(mqtts|wss):/.test(cloud.url)) {
+    const pem = (p: string | undefined, what: string): Buffer | undefined => {
+      if (p === undefined) return undefined;
+      const path = resolveConfigPath(loaded, p);
+      try {
+        return readFileSync(path);
+      } catch (err) {
+        throw new ConfigError(loaded.source, [`cloud.tls.${what}: cannot read ${path}: ${(err as Error).message}`]);
+      }
+    };
+    if (Boolean(certFile) !== Boolean(keyFile)) throw new ConfigError(loaded.source, ['cloud.tls: certFile and keyFile go together (mutual TLS needs both)']);
+    out.tls = { rejectUnauthorized };
+    const ca = pem(caFile, 'caFile');
+    const cert = pem(certFile, 'certFile');
+    const key = keyFile === undefined ? undefined : readKey(loaded, keyFile);
+    if (ca) out.tls.ca = ca;
+    if (cert) out.tls.cert = cert;
+    if (key) out.tls.key = key;
+  }
+  return out;
+}
+
+function readKey(loaded: LoadedConfig, p: string): Buffer {
+  return Buffer.from(readSecretFile(loaded, p, 'cloud.tls.keyFile') + '\n');
+}
+
+export function defaultClientId(loaded: LoadedConfig): string {
+  return loaded.config.cloud.clientId ?? `sharpeyes-${loaded.nodeId}`;
+}

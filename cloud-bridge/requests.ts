@@ -1,0 +1,54 @@
+import { ActionError, type ActionTable } from '../gateway/core/actions.js';
+import { formatIssues } from '../gateway/config/errors.js';
+import { requestSchema, type Response } from './payloads.js';
+
+export interface DispatchContext {
+  actions: ActionTable;
+  maxRequestBytes: number;
+  /** Who sent it, passed to the handler ('platform' for MQTT). */
+  origin: string;
+  /** Called for failures that are the gateway's fault (a handler that threw a non-ActionError). */
+  onInternalError?: (action: string, err: unknown) => void;
+}
+
+const error = (transaction: string | null, code: string, message: string): Response => ({ transaction, status: 'error', code, error: message });
+
+/**
+ * Turns one `request/<action>` payload into its response. Every refusal (too large, not JSON,
+ * no transaction, unknown action, input that fails the action's schema) is decided before the
+ * handler runs, so a refused request changes nothing.
+ */
+export async function dispatchRequest(ctx: DispatchContext, action: string, payload: Buffer): Promise<Response> {
+  if (payload.length > ctx.maxRequestBytes) {
+    return error(null, 'too_large', `request of ${payload.length} bytes is larger than the ${ctx.maxRequestBytes} bytes allowed (cloud.maxRequestBytes)`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(payload.toString('utf8'));
+  } catch (err) {
+    return error(null, 'bad_request', `request is not JSON: ${(err as Error).message}`);
+  }
+  const transaction = typeof raw === 'object' && raw !== null && typeof (raw as { transaction?: unknown }).transaction === 'string' ? (raw as { transaction: string }).transaction : null;
+  const req = requestSchema.safeParse(raw, { reportInput: true });
+  if (!req.success) {
+    return error(transaction, 'bad_request', `request must be {"transaction": "...", "input": {...}}: ${formatIssues(req.error.issues).join('; ')}`);
+  }
+  const { transaction: tx, input } = req.data;
+  const handler = ctx.actions.get(action);
+  if (!handler) {
+    return error(tx, 'unknown_action', `unknown action "${action}"; this node answers: ${ctx.actions.names().join(', ')}`);
+  }
+  const parsed = handler.input.safeParse(input ?? {}, { reportInput: true });
+  if (!parsed.success) {
+    const lines = formatIssues(parsed.error.issues.map((i) => ({ ...i, path: ['input', ...i.path] })));
+    return error(tx, 'invalid_input', lines.join('; '));
+  }
+  try {
+    const data = await handler.handle(parsed.data, { origin: ctx.origin, transaction: tx });
+    return { transaction: tx, status: 'ok', data: data === undefined ? null : data };
+  } catch (err) {
+    if (err instanceof ActionError) return error(tx, err.code, err.message);
+    ctx.onInternalError?.(action, err);
+    return error(tx, 'internal', `action ${action} failed inside the gateway: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
