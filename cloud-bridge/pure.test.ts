@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ActionTable, ActionError } from '../gateway/core/actions.js';
+import { topicsFor } from './topics.js';
+import { backoffDelay } from './backoff.js';
+import { dispatchRequest } from './requests.js';
+import { toEnvelope } from './envelope.js';
+import { envelopeSchema, responseSchema } from './payloads.js';
+
+describe('topics', () => {
+  const t = topicsFor('city/sz/', 'gw-7');
+  it('spells every topic under <prefix>/<nodeId>/', () => {
+    expect(t.status).toBe('city/sz/gw-7/status');
+    expect(t.event('access.granted')).toBe('city/sz/gw-7/events/access.granted');
+    expect(t.request('gate/open')).toBe('city/sz/gw-7/request/gate/open');
+    expect(t.response('gate/open')).toBe('city/sz/gw-7/response/gate/open');
+    expect(t.requestWildcard).toBe('city/sz/gw-7/request/#');
+  });
+  it('reads actions back from request topics, multi-level included', () => {
+    expect(t.actionOfRequest('city/sz/gw-7/request/gate/open')).toBe('gate/open');
+    expect(t.actionOfRequest('city/sz/gw-7/request/')).toBeUndefined();
+    expect(t.actionOfRequest('city/sz/gw-8/request/ping')).toBeUndefined();
+    expect(t.kindOfEvent('city/sz/gw-7/events/alarm.raised')).toBe('alarm.raised');
+  });
+});
+
+describe('backoff', () => {
+  it('doubles from min to max, jitter only shortens', () => {
+    const none = () => 0;
+    expect([0, 1, 2, 3, 10].map((n) => backoffDelay(n, 500, 30_000, none))).toEqual([500, 1000, 2000, 4000, 30_000]);
+    expect(backoffDelay(3, 500, 30_000, () => 1)).toBe(3200);
+    expect(backoffDelay(0, 500, 30_000, () => 1)).toBe(500);
+    expect(backoffDelay(1000, 500, 30_000, none)).toBe(30_000);
+  });
+});
+
+describe('envelope', () => {
+  it('wraps an outbox row and matches its schema', () => {
+    const env = toEnvelope({ rowid: 3, id: '01JD5Z8Q3W6N8V2K4M7P9R1T3X', kind: 'alarm.raised', ts: '2026-11-24T07:00:00.000Z', seq: 12, data: { post: 'A3' } }, 'gw-7');
+    expect(env).toEqual({ id: '01JD5Z8Q3W6N8V2K4M7P9R1T3X', nodeId: 'gw-7', kind: 'alarm.raised', ts: '2026-11-24T07:00:00.000Z', seq: 12, v: 1, data: { post: 'A3' } });
+    expect(envelopeSchema.safeParse(env).success).toBe(true);
+  });
+});
+
+describe('dispatchRequest', () => {
+  const actions = new ActionTable();
+  const calls: unknown[] = [];
+  actions.register('gate/open', {
+    description: 'open',
+    input: z.strictObject({ gateId: z.string(), list: z.array(z.number()).optional() }),
+    handle: (input, ctx) => {
+      calls.push({ input, ctx });
+      if (input.gateId === 'x') throw new ActionError('no such gate x', 'not_found');
+      if (input.gateId === 'crash') throw new Error('boom');
+      return undefined;
+    },
+  });
+  const internal: string[] = [];
+  const ctx = { actions, maxRequestBytes: 100, origin: 'platform', onInternalError: (a: string) => internal.push(a) };
+  const run = async (action: string, text: string) => {
+    const r = await dispatchRequest(ctx, action, Buffer.from(text));
+    expect(responseSchema.safeParse(r).success).toBe(true);
+    return r;
+  };
+
+  it('answers ok with the handler result (null for undefined)', async () => {
+    expect(await run('gate/open', '{"transaction":"a","input":{"gateId":"n"}}')).toEqual({ transaction: 'a', status: 'ok', data: null });
+    expect(calls).toEqual([{ input: { gateId: 'n' }, ctx: { origin: 'platform', transaction: 'a' } }]);
+  });
+  it('names the path of a fault inside arrays', async () => {
+    const r = await run('gate/open', '{"transaction":"b","input":{"gateId":"n","list":[1,"2"]}}');
+    expect(r).toEqual({ transaction: 'b', status: 'error', code: 'invalid_input', error: 'input.list[1]: got "2", expected number' });
+  });
+  it('refuses before parsing when too large, and non-objects', async () => {
+    expect(await run('gate/open', `{"transaction":"c","input":{"gateId":"${'n'.repeat(100)}"}}`)).toMatchObject({ code: 'too_large', transaction: null });
+    expect(await run('gate/open', '[1,2]')).toMatchObject({ code: 'bad_request', transaction: null });
+    expect(await run('gate/open', '{"transaction":"d","input":{"gateId":"n"},"extra":1}')).toMatchObject({ code: 'bad_request', transaction: 'd' });
+    expect(await run('nope', '{"transaction":"e"}')).toMatchObject({ code: 'unknown_action', transaction: 'e', error: 'unknown action "nope"; this node answers: gate/open' });
+  });
+  it('passes ActionError through and hides nothing of an internal failure', async () => {
+    expect(await run('gate/open', '{"transaction":"f","input":{"gateId":"x"}}')).toEqual({ transaction: 'f', status: 'error', code: 'not_found', error: 'no such gate x' });
+    expect(await run('gate/open', '{"transaction":"g","input":{"gateId":"crash"}}')).toMatchObject({ code: 'internal', error: 'action gate/open failed inside the gateway: boom' });
+    expect(internal).toEqual(['gate/open']);
+  });
+});
