@@ -21,6 +21,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['gateway/console/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { document: 'readonly', location: 'readonly', URLSearchParams: 'readonly', EventSource: 'readonly', fetch: 'readonly', setInterval: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['gateway/store/database.ts', 'cloud-bridge/mqtt-client.ts', '**/*.test.ts', 'scripts/bench/**', 'gateway/devices/transport/serial.ts', 'gateway/inference/**', 'gateway/imaging/image.ts', 'gateway/cameras/ffmpeg/**'],
     rules: { 'no-restricted-imports': 'off' },
   },

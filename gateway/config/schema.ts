@@ -5,6 +5,7 @@ import { camerasSection } from './sections/cameras.js';
 import { facesSection } from './sections/faces.js';
 import { platesSection } from './sections/plates.js';
 import { devicesSection } from './sections/devices.js';
+import { consoleSection } from './sections/console.js';
 
 /**
  * The one schema of the gateway's YAML config: source of the TypeScript types, of the JSON
@@ -20,6 +21,7 @@ export const configSchema = z
     faces: facesSection,
     plates: platesSection,
     devices: devicesSection,
+    console: consoleSection.prefault({}),
   })
   .describe('Sharp Eyes gateway configuration.');
 

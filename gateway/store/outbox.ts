@@ -141,6 +141,16 @@ export class Outbox {
     return this.db.prepare('DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?').run(cutoff).changes;
   }
 
+  /** The newest events (sent or not), newest first, for the console and `sharpeyes events`. */
+  recent(limit: number, afterRowid = 0): Array<OutboxRow & { sent: boolean }> {
+    return this.db
+      .prepare<{ rowid: number; id: string; kind: string; ts: string; seq: number | null; data: string; sent_at: string | null }>(
+        'SELECT rowid, id, kind, ts, seq, data, sent_at FROM outbox WHERE rowid > ? ORDER BY rowid DESC LIMIT ?',
+      )
+      .all(afterRowid, limit)
+      .map((r) => ({ rowid: r.rowid, id: r.id, kind: r.kind, ts: r.ts, seq: r.seq ?? 0, data: JSON.parse(r.data) as unknown, sent: r.sent_at !== null }));
+  }
+
   stats(): OutboxStats {
     return {
       unsent: this.unsentCount,
