@@ -45,6 +45,8 @@ export class Outbox {
   private readonly getMeta: Statement<{ value: string }>;
   private readonly setMeta: Statement;
   private readonly markOne: Statement<{ bytes: number }>;
+  private readonly exists: Statement<{ one: number }>;
+  private readonly countUnsent: Statement<{ n: number; b: number | null }>;
 
   constructor(ctx: { db: Database; log: Logger; quotaBytes: number }) {
     this.db = ctx.db;
@@ -56,7 +58,16 @@ export class Outbox {
     this.getMeta = this.db.prepare('SELECT value FROM meta WHERE key = ?');
     this.setMeta = this.db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     this.markOne = this.db.prepare('UPDATE outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL RETURNING bytes');
-    const row = this.db.prepare<{ n: number; b: number | null }>('SELECT COUNT(*) AS n, SUM(bytes) AS b FROM outbox WHERE sent_at IS NULL').get();
+    this.exists = this.db.prepare('SELECT 1 AS one FROM outbox WHERE id = ?');
+    this.countUnsent = this.db.prepare('SELECT COUNT(*) AS n, SUM(bytes) AS b FROM outbox WHERE sent_at IS NULL');
+    this.unsentCount = 0;
+    this.unsentBytes = 0;
+    this.resync();
+  }
+
+  /** Recounts the unsent rows from the table (after a rollback, or rows written by another process). */
+  resync(): void {
+    const row = this.countUnsent.get();
     this.unsentCount = row?.n ?? 0;
     this.unsentBytes = row?.b ?? 0;
   }
@@ -69,15 +80,30 @@ export class Outbox {
     const id = this.ulid();
     const bytes = json.length + kind.length + 64;
     const priority = opts.priority ?? priorityOf(kind);
-    this.db.transaction(() => {
-      this.insert.run(id, kind, ts, priority, json, bytes);
-      this.unsentBytes += bytes;
-      this.unsentCount += 1;
-      if (this.unsentBytes > this.quotaBytes && kind !== 'outbox.compacted') this.compact();
-    });
-    // Wake the relay once the surrounding transaction has committed.
-    if (!this.db.inTransaction) this.notify();
-    else queueMicrotask(() => this.notify());
+    const outer = this.db.inTransaction;
+    try {
+      this.db.transaction(() => {
+        this.insert.run(id, kind, ts, priority, json, bytes);
+        this.unsentBytes += bytes;
+        this.unsentCount += 1;
+        if (this.unsentBytes > this.quotaBytes && kind !== 'outbox.compacted') this.compact();
+      });
+    } catch (err) {
+      if (!outer) this.resync();
+      throw err;
+    }
+    // Wake the relay once the surrounding transaction has ended; if it rolled back, the
+    // counters were moved for nothing: recount them.
+    if (!outer) this.notify();
+    else
+      queueMicrotask(() => {
+        try {
+          if (!this.exists.get(id)) this.resync();
+        } catch {
+          return; // the database was closed meanwhile
+        }
+        this.notify();
+      });
     return { id, ts };
   }
 
@@ -152,6 +178,7 @@ export class Outbox {
   }
 
   stats(): OutboxStats {
+    this.resync();
     return {
       unsent: this.unsentCount,
       unsentBytes: this.unsentBytes,
