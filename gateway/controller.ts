@@ -58,6 +58,11 @@ export class Controller {
     this.ctx.bus.emit('gateway.started', { version: this.ctx.version, startedAt: this.ctx.startedAt });
   }
 
+  /** What the started rooms offer (URLs, demo peers), for the start-up banner. */
+  summary(): string[] {
+    return this.started.flatMap((r) => r.summary?.() ?? []);
+  }
+
   async stop(reason = 'stop requested'): Promise<void> {
     this.ctx.bus.emit('gateway.stopping', { reason });
     await stopRooms(this.started, this.ctx.log);

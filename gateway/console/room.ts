@@ -13,6 +13,7 @@ export function createConsoleRoom(ctx: GatewayContext): Room & { url(): string |
   return {
     name: 'console',
     url: () => server?.url,
+    summary: () => (server ? [`console:  ${server.url}`] : []),
     async start() {
       if (!cfg.enabled) return;
       const token = cfg.tokenFile ? readSecretFile(ctx.loaded, cfg.tokenFile, 'console.tokenFile') : undefined;

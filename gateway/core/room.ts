@@ -7,6 +7,8 @@ export interface Room {
   readonly name: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Lines for the start-up banner once started (URLs, what runs), e.g. "console: http://...". */
+  summary?(): string[];
 }
 
 import type { Logger } from './logger.js';
