@@ -1,0 +1,40 @@
+/**
+ * Turning an enrolment photo into a template: exactly one clear face of good quality, or a
+ * refusal that says why (no face, several faces, too small, turned away, blurred...).
+ */
+import type { RgbImage } from '../imaging/image.js';
+import { boxArea } from './geometry.js';
+import type { FaceObservation, FacePipeline } from './pipeline.js';
+
+export type EnrolCheck = { ok: true; face: FaceObservation } | { ok: false; reason: string; face?: FaceObservation };
+
+/** A second face at least this fraction of the main face's area makes the photo ambiguous. */
+export const SECOND_FACE_AREA_RATIO = 0.3;
+
+/** Pure: the decision on the faces found in one enrolment photo (main face first). */
+export function judgeEnrolment(faces: readonly FaceObservation[]): EnrolCheck {
+  const main = faces[0];
+  if (!main) return { ok: false, reason: 'no face found' };
+  const rivals = faces.slice(1).filter((f) => boxArea(f.box) >= SECOND_FACE_AREA_RATIO * boxArea(main.box));
+  if (rivals.length > 0) return { ok: false, reason: `several faces (${rivals.length + 1}): use a photo of this person alone`, face: main };
+  if (main.quality.problems.length > 0) return { ok: false, reason: `poor quality: ${main.quality.problems.join('; ')}`, face: main };
+  return { ok: true, face: main };
+}
+
+export async function checkEnrolmentPhoto(pipeline: FacePipeline, img: RgbImage): Promise<EnrolCheck> {
+  const faces = await pipeline.analyse(img, { padRetry: true, maxFaces: 3 });
+  return judgeEnrolment(faces);
+}
+
+/** Unit-length mean of several templates (a resident's search vector). */
+export function meanTemplate(vectors: readonly Float32Array[]): Float32Array {
+  if (vectors.length === 0) throw new Error('no templates');
+  const dim = vectors[0]!.length;
+  const out = new Float32Array(dim);
+  for (const v of vectors) for (let i = 0; i < dim; i++) out[i] = out[i]! + v[i]!;
+  let s = 0;
+  for (let i = 0; i < dim; i++) s += out[i]! * out[i]!;
+  const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+  for (let i = 0; i < dim; i++) out[i] = out[i]! * inv;
+  return out;
+}

@@ -1,0 +1,201 @@
+/**
+ * In-memory 1:N search over unit-length face templates (one entry per resident), updated
+ * incrementally. Each entry is kept twice, compactly:
+ *   - a sign code (1 bit per dimension, 64 bytes for 512-d) scanned with XOR + popcount; the
+ *     Hamming distance of sign codes tracks the angle between vectors, so the true best match
+ *     is among the `candidates` nearest codes whenever it is a real match;
+ *   - int8 values with one scale per vector (512 bytes), used to rescore those candidates.
+ * 100,000 residents take ~58 MB. Galleries up to `exactBelow` entries are scored exactly.
+ */
+
+export interface SearchHit {
+  id: string;
+  similarity: number;
+}
+
+export interface GalleryIndexOptions {
+  dim: number;
+  /** Below this many entries every entry is scored with int8 dot products (no code prefilter). */
+  exactBelow?: number;
+  /** How many nearest sign codes are rescored. */
+  candidates?: number;
+}
+
+function popcount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+export class GalleryIndex {
+  readonly dim: number;
+  private readonly words: number;
+  private readonly exactBelow: number;
+  private readonly candidates: number;
+  private capacity = 0;
+  private count = 0;
+  private q8 = new Int8Array(0);
+  private scales = new Float32Array(0);
+  private codes = new Int32Array(0);
+  private ids: string[] = [];
+  private readonly slotOf = new Map<string, number>();
+
+  constructor(opts: GalleryIndexOptions) {
+    if (opts.dim % 32 !== 0) throw new Error('dimension must be a multiple of 32');
+    this.dim = opts.dim;
+    this.words = opts.dim / 32;
+    this.exactBelow = opts.exactBelow ?? 2048;
+    this.candidates = opts.candidates ?? 64;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  has(id: string): boolean {
+    return this.slotOf.has(id);
+  }
+
+  /** Adds or replaces the entry of `id` (vector of length dim; it is normalised here). */
+  upsert(id: string, vector: Float32Array): void {
+    if (vector.length !== this.dim) throw new Error(`vector has ${vector.length} values, expected ${this.dim}`);
+    let slot = this.slotOf.get(id);
+    if (slot === undefined) {
+      if (this.count === this.capacity) this.grow();
+      slot = this.count++;
+      this.slotOf.set(id, slot);
+      this.ids[slot] = id;
+    }
+    this.write(slot, vector);
+  }
+
+  remove(id: string): boolean {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return false;
+    const last = this.count - 1;
+    if (slot !== last) {
+      // Move the last entry into the hole.
+      this.q8.copyWithin(slot * this.dim, last * this.dim, (last + 1) * this.dim);
+      this.codes.copyWithin(slot * this.words, last * this.words, (last + 1) * this.words);
+      this.scales[slot] = this.scales[last]!;
+      const movedId = this.ids[last]!;
+      this.ids[slot] = movedId;
+      this.slotOf.set(movedId, slot);
+    }
+    this.q8.fill(0, last * this.dim, (last + 1) * this.dim);
+    this.ids.length = last;
+    this.slotOf.delete(id);
+    this.count = last;
+    return true;
+  }
+
+  clear(): void {
+    this.count = 0;
+    this.ids = [];
+    this.slotOf.clear();
+  }
+
+  /** The k most similar entries (cosine), best first. */
+  search(query: Float32Array, k = 1): SearchHit[] {
+    if (query.length !== this.dim) throw new Error(`query has ${query.length} values, expected ${this.dim}`);
+    if (this.count === 0) return [];
+    const q = unit(query);
+    let slots: Int32Array;
+    if (this.count <= this.exactBelow) {
+      slots = new Int32Array(this.count);
+      for (let i = 0; i < this.count; i++) slots[i] = i;
+    } else {
+      slots = this.nearestCodes(this.code(q), Math.max(k, this.candidates));
+    }
+    const hits: Array<{ slot: number; s: number }> = [];
+    for (const slot of slots) hits.push({ slot, s: this.score(q, slot) });
+    hits.sort((a, b) => b.s - a.s);
+    return hits.slice(0, k).map((h) => ({ id: this.ids[h.slot]!, similarity: h.s }));
+  }
+
+  /** Exact cosine with one entry (int8 precision), or undefined if absent. */
+  similarity(id: string, query: Float32Array): number | undefined {
+    const slot = this.slotOf.get(id);
+    return slot === undefined ? undefined : this.score(unit(query), slot);
+  }
+
+  private score(q: Float32Array, slot: number): number {
+    const o = slot * this.dim;
+    const v = this.q8;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let d = 0; d < this.dim; d += 4) {
+      s0 += q[d]! * v[o + d]!;
+      s1 += q[d + 1]! * v[o + d + 1]!;
+      s2 += q[d + 2]! * v[o + d + 2]!;
+      s3 += q[d + 3]! * v[o + d + 3]!;
+    }
+    return (s0 + s1 + s2 + s3) * this.scales[slot]!;
+  }
+
+  private nearestCodes(qc: Int32Array, k: number): Int32Array {
+    const n = Math.min(k, this.count);
+    const bestD = new Int32Array(n).fill(0x7fffffff);
+    const bestS = new Int32Array(n).fill(-1);
+    let worst = 0x7fffffff;
+    const codes = this.codes;
+    const words = this.words;
+    for (let slot = 0, o = 0; slot < this.count; slot++, o += words) {
+      let dist = 0;
+      for (let w = 0; w < words; w++) dist += popcount(codes[o + w]! ^ qc[w]!);
+      if (dist >= worst) continue;
+      // Insert into the sorted list of the n best, dropping the last.
+      let i = n - 1;
+      while (i > 0 && bestD[i - 1]! > dist) {
+        bestD[i] = bestD[i - 1]!;
+        bestS[i] = bestS[i - 1]!;
+        i--;
+      }
+      bestD[i] = dist;
+      bestS[i] = slot;
+      worst = bestD[n - 1]!;
+    }
+    return bestS.filter((s) => s >= 0);
+  }
+
+  private code(v: Float32Array, out = new Int32Array(this.words)): Int32Array {
+    out.fill(0);
+    for (let d = 0; d < this.dim; d++) if (v[d]! > 0) out[d >> 5] = out[d >> 5]! | (1 << (d & 31));
+    return out;
+  }
+
+  private write(slot: number, vector: Float32Array): void {
+    const v = unit(vector);
+    let maxAbs = 0;
+    for (let d = 0; d < this.dim; d++) maxAbs = Math.max(maxAbs, Math.abs(v[d]!));
+    const scale = maxAbs > 0 ? maxAbs / 127 : 1;
+    const o = slot * this.dim;
+    for (let d = 0; d < this.dim; d++) this.q8[o + d] = Math.round(v[d]! / scale);
+    this.scales[slot] = scale;
+    this.code(v, this.codes.subarray(slot * this.words, (slot + 1) * this.words));
+  }
+
+  private grow(): void {
+    const cap = Math.max(64, this.capacity * 2);
+    const q8 = new Int8Array(cap * this.dim);
+    q8.set(this.q8);
+    const scales = new Float32Array(cap);
+    scales.set(this.scales);
+    const codes = new Int32Array(cap * this.words);
+    codes.set(this.codes);
+    this.q8 = q8;
+    this.scales = scales;
+    this.codes = codes;
+    this.capacity = cap;
+  }
+}
+
+function unit(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  if (Math.abs(s - 1) < 1e-4) return v;
+  const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+  return Float32Array.from(v, (x) => x * inv);
+}
