@@ -36,17 +36,18 @@ export function listProfileFiles(dir = PROFILES_DIR): string[] {
 }
 
 /**
- * Finds a profile by model name (a file <model>.yaml in the project's folder or `extraDir`) or
- * by path (anything with a "/" or ending in .yaml, resolved against `baseDir`).
+ * Finds a profile file by model name (a profile in `extraDir` or the project's folder) or by path
+ * (anything with a "/" or ending in .yaml, resolved against `baseDir`).
  */
-export function resolveProfile(ref: string, opts: { baseDir: string; extraDir?: string }): DeviceProfile {
-  if (ref.includes('/') || /\.ya?ml$/.test(ref)) return loadProfileFile(isAbsolute(ref) ? ref : resolve(opts.baseDir, ref));
+export function resolveProfileFile(ref: string, opts: { baseDir: string; extraDir?: string }): string {
+  if (ref.includes('/') || /\.ya?ml$/.test(ref)) return isAbsolute(ref) ? ref : resolve(opts.baseDir, ref);
   for (const dir of [opts.extraDir, PROFILES_DIR]) {
     if (!dir) continue;
-    for (const file of listProfileFiles(dir)) {
-      const p = loadProfileFile(file);
-      if (p.model === ref) return p;
-    }
+    for (const file of listProfileFiles(dir)) if (loadProfileFile(file).model === ref) return file;
   }
   throw new ProfileError(`no device profile with model "${ref}" (looked in ${[opts.extraDir, PROFILES_DIR].filter(Boolean).join(', ')})`);
+}
+
+export function resolveProfile(ref: string, opts: { baseDir: string; extraDir?: string }): DeviceProfile {
+  return loadProfileFile(resolveProfileFile(ref, opts));
 }

@@ -52,7 +52,7 @@ describe('FrameReader', () => {
   });
   it('drops a frame with a bad checksum and finds the next good one', () => {
     const bad = Buffer.from(ack);
-    bad[bad.length - 1] ^= 0xff;
+    bad[bad.length - 1] = (bad[bad.length - 1] as number) ^ 0xff;
     const r = new FrameReader(codec).push(Buffer.concat([bad, ack]), 0);
     expect(r.frames).toHaveLength(1);
     expect(r.faults).toContain('checksum');

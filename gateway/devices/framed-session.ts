@@ -1,0 +1,112 @@
+import type { CommandPlan } from './command-plan.js';
+import { FramedCodec } from './codec/framed.js';
+import { FrameReader } from './codec/frame-reader.js';
+import type { DeviceProfile } from './profile-schema.js';
+import { SerialQueue, type CommandResult, type ProtocolSession, type SessionHooks } from './session.js';
+
+interface Pending {
+  message: string;
+  raw: Record<string, number>;
+  done(result: { ok: boolean; reply: Record<string, number> } | 'lost'): void;
+}
+
+/** Master side of a framed serial protocol: one command in flight, acks matched by message. */
+export class FramedSession implements ProtocolSession {
+  private readonly codec: FramedCodec;
+  private readonly reader: FrameReader;
+  private readonly queue = new SerialQueue();
+  private pending: Pending | undefined;
+  private readonly ctx: { profile: DeviceProfile; address: number; write(b: Buffer): Promise<void>; hooks: SessionHooks };
+
+  constructor(ctx: { profile: DeviceProfile; address: number; write(b: Buffer): Promise<void>; hooks: SessionHooks }) {
+    this.ctx = ctx;
+    this.codec = new FramedCodec(ctx.profile);
+    this.reader = new FrameReader(this.codec);
+  }
+
+  execute(plan: CommandPlan): Promise<CommandResult> {
+    return this.queue.run(() => this.run(plan));
+  }
+
+  async heartbeat(): Promise<boolean> {
+    const cmd = this.ctx.profile.heartbeat?.command ?? 'status';
+    const c = this.ctx.profile.commands[cmd];
+    if (!c?.send) return true;
+    const r = await this.execute({ command: cmd, send: { message: c.send.message, raw: {} }, ...(c.expect ? { expect: { message: c.expect.message, raw: {} } } : {}), timeoutMs: c.timeoutMs, retries: 0, effects: {} });
+    return r.ok;
+  }
+
+  private async run(plan: CommandPlan): Promise<CommandResult> {
+    if (!plan.send) return { ok: false, attempts: 0, error: 'nothing to send' };
+    const frame = this.codec.encode(plan.send.message, plan.send.raw, this.ctx.address);
+    let attempts = 0;
+    for (let i = 0; i <= plan.retries; i++) {
+      attempts++;
+      const reply = plan.expect ? this.waitFor(plan.expect.message, plan.expect.raw, plan.timeoutMs) : undefined;
+      try {
+        await this.ctx.write(frame);
+      } catch {
+        this.cancelPending();
+        return { ok: false, attempts, error: 'write-failed' };
+      }
+      if (!reply) return { ok: true, attempts };
+      const r = await reply;
+      if (r === 'lost') return { ok: false, attempts, error: 'offline' };
+      if (r === 'timeout') continue;
+      return r.ok ? { ok: true, attempts, reply: r.reply } : { ok: false, attempts, error: 'refused', reply: r.reply };
+    }
+    return { ok: false, attempts, error: 'timeout' };
+  }
+
+  private waitFor(message: string, raw: Record<string, number>, ms: number): Promise<{ ok: boolean; reply: Record<string, number> } | 'lost' | 'timeout'> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        if (this.pending === p) this.pending = undefined;
+        resolve('timeout');
+      }, ms);
+      const p: Pending = {
+        message,
+        raw,
+        done: (r) => {
+          clearTimeout(timer);
+          if (this.pending === p) this.pending = undefined;
+          resolve(r);
+        },
+      };
+      this.pending = p;
+    });
+  }
+
+  onBytes(chunk: Buffer): void {
+    const { frames, faults } = this.reader.push(chunk, performance.now());
+    for (const f of faults) this.ctx.hooks.onFault(f);
+    for (const frame of frames) {
+      const m = this.codec.identify(frame, 'from-device');
+      if (!m) {
+        this.ctx.hooks.onFault('unknown-message', { fields: frame.fields, payloadBytes: frame.payload.length });
+        continue;
+      }
+      if (m.address !== undefined && m.address !== this.ctx.address) {
+        this.ctx.hooks.onFault('wrong-unit', { address: m.address });
+        continue;
+      }
+      this.ctx.hooks.onAlive();
+      this.ctx.hooks.onValues(m.values);
+      const p = this.pending;
+      if (p && p.message === m.message) p.done({ ok: Object.entries(p.raw).every(([k, v]) => m.values[k] === v), reply: m.values });
+    }
+  }
+
+  onLinkDown(): void {
+    this.reader.reset();
+    this.cancelPending();
+  }
+
+  private cancelPending(): void {
+    this.pending?.done('lost');
+  }
+
+  stop(): void {
+    this.cancelPending();
+  }
+}

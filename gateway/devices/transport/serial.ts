@@ -1,0 +1,140 @@
+import { SerialPort } from 'serialport';
+import type { Logger } from '../../core/logger.js';
+
+/**
+ * The only file that imports `serialport`. A serial line that keeps itself open: it reconnects
+ * with exponential backoff after an unplug or an open failure, and can be told to drop and
+ * reopen the port (the driver's heartbeat does so, because an unplugged pty is not always
+ * reported by a close event).
+ */
+export interface LineSettings {
+  baudRate: number;
+  dataBits: 7 | 8;
+  parity: 'none' | 'even' | 'odd';
+  stopBits: 1 | 2;
+}
+
+export interface ByteLink {
+  readonly isOpen: boolean;
+  start(): void;
+  stop(): Promise<void>;
+  write(bytes: Buffer): Promise<void>;
+  /** Closes the port and reconnects after the backoff (heartbeat misses, write errors). */
+  reconnect(reason: string): void;
+}
+
+export interface LinkHandlers {
+  onData(chunk: Buffer): void;
+  onUp(): void;
+  onDown(reason: string): void;
+}
+
+export interface SerialLinkContext extends LinkHandlers {
+  path: string;
+  line: LineSettings;
+  log: Logger;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/** Next reconnect delay: doubles from min to max. Pure. */
+export function nextBackoff(previousMs: number | undefined, minMs: number, maxMs: number): number {
+  return previousMs === undefined ? minMs : Math.min(maxMs, previousMs * 2);
+}
+
+export class SerialLink implements ByteLink {
+  private port: SerialPort | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private backoff: number | undefined;
+  private stopped = true;
+  private up = false;
+  private readonly ctx: SerialLinkContext;
+
+  constructor(ctx: SerialLinkContext) {
+    this.ctx = ctx;
+  }
+
+  get isOpen(): boolean {
+    return this.up;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const port = this.port;
+    this.port = undefined;
+    this.up = false;
+    if (port?.isOpen) await new Promise<void>((res) => port.close(() => res()));
+  }
+
+  write(bytes: Buffer): Promise<void> {
+    const port = this.port;
+    if (!port || !this.up) return Promise.reject(new Error('serial port not open'));
+    return new Promise((resolve, reject) => {
+      port.write(bytes, (err) => {
+        if (err) {
+          reject(err);
+          this.lost(port, `write failed: ${err.message}`);
+        } else resolve();
+      });
+    });
+  }
+
+  reconnect(reason: string): void {
+    if (this.port) this.lost(this.port, reason);
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const { path, line } = this.ctx;
+    const port = new SerialPort({ path, baudRate: line.baudRate, dataBits: line.dataBits, parity: line.parity, stopBits: line.stopBits, autoOpen: false, lock: false });
+    this.port = port;
+    port.on('data', (chunk: Buffer) => {
+      if (this.port === port) this.ctx.onData(chunk);
+    });
+    port.on('close', (err: (Error & { disconnected?: boolean }) | null) => this.lost(port, err?.disconnected ? 'disconnected' : 'closed'));
+    port.on('error', (err: Error) => this.lost(port, `error: ${err.message}`));
+    port.open((err) => {
+      if (this.port !== port) return;
+      if (err) {
+        this.ctx.log.debug({ path, err: err.message }, 'serial open failed');
+        this.port = undefined;
+        this.schedule();
+        return;
+      }
+      this.backoff = undefined;
+      this.up = true;
+      this.ctx.log.info({ path }, 'serial port open');
+      this.ctx.onUp();
+    });
+  }
+
+  private lost(port: SerialPort, reason: string): void {
+    if (this.port !== port) return;
+    this.port = undefined;
+    const wasUp = this.up;
+    this.up = false;
+    if (port.isOpen) port.close(() => undefined);
+    if (wasUp) {
+      this.ctx.log.warn({ path: this.ctx.path, reason }, 'serial port lost');
+      this.ctx.onDown(reason);
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.stopped || this.timer) return;
+    this.backoff = nextBackoff(this.backoff, this.ctx.minBackoffMs ?? 200, this.ctx.maxBackoffMs ?? 10_000);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.connect();
+    }, this.backoff);
+    this.timer.unref?.();
+  }
+}
