@@ -45,6 +45,12 @@ export class MqttConnection {
     client.on('error', (err) => {
       this.lastError = err;
     });
+    client.on('disconnect', (packet) => {
+      // MQTT 5: the broker says why it closes the connection (e.g. 142 session taken over).
+      const code = packet.reasonCode ?? 0;
+      const why = packet.properties?.reasonString ?? DISCONNECT_REASONS[code] ?? `reason code ${code}`;
+      this.lastError = new Error(`the broker disconnected us: ${why}`);
+    });
     client.on('close', () => this.finish(this.closing ? undefined : (this.lastError ?? new Error('connection closed by the broker or the network'))));
     client.on('message', (topic, payload, packet) => {
       const msg: IncomingMessage = { topic, payload, retain: packet.retain };
@@ -160,6 +166,17 @@ export class MqttConnection {
     this.closeListeners.clear();
   }
 }
+
+const DISCONNECT_REASONS: Record<number, string> = {
+  0x8e: 'session taken over (another client connected with the same client id: two gateways with one node id?)',
+  0x87: 'not authorized',
+  0x8b: 'server shutting down',
+  0x8d: 'keep alive timeout',
+  0x89: 'server busy',
+  0x97: 'quota exceeded',
+  0x95: 'packet too large',
+  0x93: 'receive maximum exceeded',
+};
 
 /** A connect failure as one line an operator can act on. */
 export function describeConnectError(url: string, err: Error): Error {

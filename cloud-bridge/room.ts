@@ -11,10 +11,9 @@ import { serveRequests } from './request-server.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 import { brokerOptions, defaultClientId } from './connect-options.js';
 import type { Status } from './payloads.js';
+import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
 import './events.js';
 
-/** Where the embedded broker's port is written, for `sharpeyes events --follow` and `request`. */
-export const EMBEDDED_BROKER_FILE = 'embedded-broker.json';
 
 /**
  * The cloud bridge: status (retained, last will `offline`), the outbox relay on events/<kind>,

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Room } from '../gateway/core/room.js';
+import { startMosquitto, type Mosquitto } from './test-support/mosquitto.js';
+import { testContext, until, type TestContext } from './test-support/context.js';
+import { TestSubscriber, checkDelivery } from './test-support/subscriber.js';
+import { schemaValidator } from './test-support/validate.js';
+import { createCloudBridgeRoom } from './room.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// The broker goes away while events keep being recorded; the outbox delivers everything once it
+// is back. The platform side is a persistent MQTT 5 session so it does not lose messages itself.
+describe('broker outage', () => {
+  let broker: Mosquitto;
+  let ctx: TestContext;
+  let room: Room;
+  let sub: TestSubscriber;
+
+  beforeAll(async () => {
+    broker = await startMosquitto();
+    sub = await TestSubscriber.connect({ url: broker.url }, ['city/test-node/events/#'], true);
+    ctx = testContext(`cloud:\n  url: ${broker.url}\n  topicPrefix: city\n  reconnectMinMs: 200\n  reconnectMaxMs: 2000\n  inflight: 50\n`);
+    room = createCloudBridgeRoom(ctx);
+    await room.start();
+  });
+  afterAll(async () => {
+    await room?.stop();
+    await sub?.close();
+    ctx?.dispose();
+    await broker?.dispose();
+  });
+
+  it('broker stopped for 30 s while 1,000 events are recorded: all arrive once, in seq order', async () => {
+    const record = (i: number) => ctx.db.transaction(() => ctx.outbox.append('camera.online', { cameraId: `cam-${i}` }));
+    for (let i = 0; i < 100; i++) record(i);
+    await until(() => checkDelivery(sub.envelopes()).ids.length === 100, 'first 100 events');
+
+    // 1,000 events over ~32 s; the broker stops 1 s in (some are in flight) and is back 30 s later.
+    let n = 100;
+    const writer = (async () => {
+      for (let tick = 0; tick < 32; tick++) {
+        for (let k = 0; k < 1000 / 32 && n < 1100; k++) record(n++);
+        await sleep(1000);
+      }
+      while (n < 1100) record(n++);
+    })();
+    await sleep(1000);
+    await broker.stop();
+    await ctx.waitForLog((l) => l.msg === 'lost the broker connection');
+    await sleep(30_000);
+    await broker.start();
+    await sub.reconnectWithin(20_000);
+    await writer;
+
+    await until(() => checkDelivery(sub.envelopes()).ids.length >= 1100, 'all 1,100 events', 60_000);
+    const check = checkDelivery(sub.envelopes());
+    expect(check.outOfOrder).toEqual([]);
+    expect(check.seqs).toEqual(Array.from({ length: 1100 }, (_, i) => i + 1));
+    const data = check.ids.map((id) => sub.envelopes().find((e) => e.id === id)?.data);
+    expect(data).toEqual(Array.from({ length: 1100 }, (_, i) => ({ cameraId: `cam-${i}` })));
+    await until(() => ctx.outbox.stats().unsent === 0, 'every row marked sent');
+    expect(ctx.logs.some((l) => l.msg === 'broker connection failed; retrying')).toBe(true);
+  }, 180_000);
+
+  it('outbox quota hit while the broker is down: compaction counted, every alarm and access event arrives', async () => {
+    const validate = schemaValidator();
+    const quota = testContext(`node:\n  id: quota-node\ncloud:\n  url: ${broker.url}\n  topicPrefix: quota\n  reconnectMinMs: 200\n  reconnectMaxMs: 1000\noutbox:\n  quotaMb: 1\n`);
+    const qsub = await TestSubscriber.connect({ url: broker.url }, ['quota/quota-node/events/#'], true);
+    const qroom = createCloudBridgeRoom(quota);
+    try {
+      await broker.stop();
+      await qroom.start();
+      const pad = 'm'.repeat(4000);
+      const kept: string[] = [];
+      for (let i = 0; i < 600; i++) {
+        quota.db.transaction(() => {
+          quota.outbox.append('camera.motion', { cameraId: 'cam-1', i, pad });
+          if (i % 3 === 0) kept.push(quota.outbox.append(i % 2 ? 'alarm.raised' : 'access.granted', { i }).id);
+        });
+      }
+      expect(quota.outbox.stats().compacted).toBeGreaterThan(0);
+      await broker.start();
+      await qsub.reconnectWithin(20_000);
+      await until(() => quota.outbox.stats().unsent === 0, 'backlog drained', 60_000);
+      await until(() => qsub.envelopes().length >= quota.outbox.stats().lastSeq, 'every published event at the subscriber', 30_000);
+
+      const envs = qsub.envelopes();
+      const check = checkDelivery(envs);
+      expect(check.outOfOrder).toEqual([]);
+      const arrived = new Set(check.ids);
+      expect(kept.filter((id) => !arrived.has(id))).toEqual([]);
+      const compacted = envs.filter((e) => e.kind === 'outbox.compacted');
+      expect(compacted.length).toBeGreaterThan(0);
+      for (const c of compacted) validate('events/outbox.compacted.json', c.data);
+      const dropped = compacted.reduce((s, e) => s + (e.data as { dropped: number }).dropped, 0);
+      expect(dropped).toBe(quota.outbox.stats().compacted);
+      const motion = envs.filter((e) => e.kind === 'camera.motion').length;
+      expect(new Set(envs.filter((e) => e.kind === 'camera.motion').map((e) => e.id)).size + dropped).toBe(600);
+      expect(motion).toBeGreaterThan(0);
+    } finally {
+      await qroom.stop();
+      await qsub.close();
+      quota.dispose();
+    }
+  }, 180_000);
+});

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfigPath, type LoadedConfig } from '../gateway/config/load.js';
+import { MqttConnection, type ConnectOptions, type IncomingMessage } from './mqtt-client.js';
+import { brokerOptions } from './connect-options.js';
+import { topicsFor, type Topics } from './topics.js';
+import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
+import type { Response } from './payloads.js';
+
+/**
+ * Connect options for a CLI client of a running daemon: the daemon's broker (configured, or the
+ * embedded one, whose actual port the daemon writes to <dataDir>/embedded-broker.json) with
+ * the same credentials and a client id of its own, so it never takes over the daemon's session.
+ */
+export function cliBrokerOptions(loaded: LoadedConfig, purpose: string): ConnectOptions {
+  const clientId = `sharpeyes-${purpose}-${randomUUID().slice(0, 8)}`;
+  if (loaded.config.cloud.url) return { ...brokerOptions(loaded, { clientId }), connectTimeoutMs: 5000 };
+  let port = loaded.config.cloud.embeddedPort;
+  try {
+    const file = join(resolveConfigPath(loaded, loaded.config.node.dataDir), EMBEDDED_BROKER_FILE);
+    port = (JSON.parse(readFileSync(file, 'utf8')) as { port: number }).port;
+  } catch {
+    // No runtime file: the daemon is not running, or runs with a fixed port; use the config's.
+  }
+  return { ...brokerOptions(loaded, { clientId, embeddedPort: port }), connectTimeoutMs: 5000 };
+}
+
+export class RequestTimeoutError extends Error {}
+
+/**
+ * Sends requests to a running daemon over MQTT, as the platform does, and awaits the matching
+ * response (by transaction). Used by `sharpeyes request` and by commands such as `gate open`:
+ *
+ *   const client = await RequestClient.connect(loaded);
+ *   try { const data = await client.call('gate/open', { gateId: 'north' }); } finally { await client.close(); }
+ *
+ * `call` resolves with the response's data, throws the daemon's readable error for an error
+ * response, or a RequestTimeoutError naming the node and broker when nobody answers.
+ */
+export class RequestClient {
+  private readonly waiting = new Map<string, (r: Response) => void>();
+  private readonly subscribed = new Set<string>();
+
+  private constructor(
+    private readonly conn: MqttConnection,
+    private readonly topics: Topics,
+    private readonly url: string,
+    private readonly nodeId: string,
+    private readonly maxRequestBytes: number,
+  ) {
+    conn.onMessage((msg: IncomingMessage) => this.onMessage(msg));
+  }
+
+  static async connect(loaded: LoadedConfig, opts: { nodeId?: string; connect?: ConnectOptions } = {}): Promise<RequestClient> {
+    const options = opts.connect ?? cliBrokerOptions(loaded, 'cli');
+    const nodeId = opts.nodeId ?? loaded.nodeId;
+    let conn: MqttConnection;
+    try {
+      conn = await MqttConnection.open(options);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; is the gateway running (sharpeyes start)?`, { cause: err });
+    }
+    return new RequestClient(conn, topicsFor(loaded.config.cloud.topicPrefix, nodeId), options.url, nodeId, loaded.config.cloud.maxRequestBytes);
+  }
+
+  /** The whole response (ok or error), or a RequestTimeoutError. */
+  async request(action: string, input: unknown = {}, timeoutMs = 10_000): Promise<Response> {
+    const responseTopic = this.topics.response(action);
+    if (!this.subscribed.has(responseTopic)) {
+      await this.conn.subscribe([responseTopic], 1);
+      this.subscribed.add(responseTopic);
+    }
+    const transaction = randomUUID();
+    const payload = JSON.stringify({ transaction, input });
+    // The daemon refuses larger requests without reading them (so without a transaction to echo).
+    if (Buffer.byteLength(payload) > this.maxRequestBytes) throw new Error(`request of ${Buffer.byteLength(payload)} bytes is larger than the ${this.maxRequestBytes} bytes allowed (cloud.maxRequestBytes)`);
+    let timer: NodeJS.Timeout | undefined;
+    const answer = new Promise<Response>((resolve, reject) => {
+      timer = setTimeout(() => {
+        this.waiting.delete(transaction);
+        reject(new RequestTimeoutError(`no response to ${action} from node ${this.nodeId} within ${Math.round(timeoutMs / 1000)} s on ${this.url}: is the gateway running, connected to this broker, and is the node id right?`));
+      }, timeoutMs);
+      this.waiting.set(transaction, (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+    });
+    try {
+      await this.conn.publish(this.topics.request(action), payload, { qos: 1 });
+    } catch (err) {
+      clearTimeout(timer);
+      this.waiting.delete(transaction);
+      throw err;
+    }
+    return answer;
+  }
+
+  /** The response's data; an error response becomes an Error with the daemon's message. */
+  async call(action: string, input: unknown = {}, timeoutMs = 10_000): Promise<unknown> {
+    const r = await this.request(action, input, timeoutMs);
+    if (r.status === 'error') throw new Error(`${action} refused (${r.code}): ${r.error}`);
+    return r.data;
+  }
+
+  async close(): Promise<void> {
+    await this.conn.close();
+  }
+
+  private onMessage(msg: IncomingMessage): void {
+    let body: Response;
+    try {
+      body = JSON.parse(msg.payload.toString('utf8')) as Response;
+    } catch {
+      return;
+    }
+    if (typeof body.transaction !== 'string') return;
+    const done = this.waiting.get(body.transaction);
+    if (!done) return;
+    this.waiting.delete(body.transaction);
+    done(body);
+  }
+}
