@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+const plate = z.string().min(7).max(8).describe('Plate as read, normalised: no separator dot, suffix kept (粤BD12345, 皖Q0686学).');
+const colour = z.enum(['blue', 'yellow', 'green', 'white', 'black']).describe('Plate background colour.');
+const box = z
+  .strictObject({ x: z.number().int(), y: z.number().int(), width: z.number().int(), height: z.number().int() })
+  .describe('Plate box in frame pixels.');
+
+/** Payloads (`data`) of the events the plates room records in the outbox. */
+export const plateEventContracts = {
+  'plate.recognized': z
+    .strictObject({
+      cameraId: z.string().describe('Camera id from the config.'),
+      plate,
+      colour,
+      confidence: z.number().min(0).max(1).describe('Mean character probability of the consensus read.'),
+      reads: z.number().int().min(1).describe('How many frames agreed on this plate.'),
+      box,
+      known: z.boolean().describe('Whether the plate matched a known vehicle.'),
+      vehicle: z
+        .strictObject({
+          plate: z.string().describe('The known plate it matched (may differ from the read by look-alike characters).'),
+          ownerId: z.string(),
+          kind: z.enum(['resident', 'visitor']),
+          validUntil: z.string().nullable().describe('ISO 8601 end of validity (visitors), null for residents.'),
+          distance: z.number().min(0).describe('Edit distance between the read and the known plate.'),
+        })
+        .nullable()
+        .describe('The matched known vehicle, or null for an unknown vehicle.'),
+      snapshotId: z.string().nullable().describe('Id of the scene snapshot (JPEG), if saved.'),
+      cropId: z.string().nullable().describe('Id of the plate crop (JPEG), if saved.'),
+      at: z.string().describe('ISO 8601 time of the best frame.'),
+    })
+    .describe('A vehicle plate was read at a camera (known or unknown vehicle).'),
+  'vehicle.added': z
+    .strictObject({
+      plate,
+      ownerId: z.string(),
+      kind: z.enum(['resident', 'visitor']),
+      validFrom: z.string().nullable(),
+      validUntil: z.string().nullable(),
+    })
+    .describe('A known vehicle was added or updated on this gateway.'),
+  'vehicle.removed': z.strictObject({ plate }).describe('A known vehicle was removed from this gateway.'),
+};

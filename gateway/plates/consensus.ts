@@ -1,0 +1,182 @@
+/**
+ * Per-vehicle consensus across frames. Pure, no I/O, time passed in.
+ *
+ * Reads are attached to a track by box overlap (or an equal plate) on the same camera. A track's
+ * plate is the cluster (reads within edit distance 1 of each other) with the largest summed
+ * confidence, and within that cluster, per position, the character with the largest summed
+ * confidence among reads of the winning length (Frigate: the largest consensus wins).
+ * A track reports once, when it has `minReads` reads or when it closes; after `maxReads` reads,
+ * or once reported while its box stands still, it asks for no more reads until
+ * `stationaryRecheckMs` passed.
+ */
+import { plateDistance } from './match.js';
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface TrackRead {
+  plate: string;
+  colour: string;
+  confidence: number;
+  box: Box;
+  ts: number;
+}
+
+export interface ConsensusOptions {
+  minReads: number;
+  maxReads: number;
+  trackTimeoutMs: number;
+  stationaryRecheckMs: number;
+}
+
+export interface Track {
+  id: number;
+  cameraId: string;
+  reads: TrackRead[];
+  lastBox: Box;
+  lastSeen: number;
+  /** When the plate was last reported (0 = never). */
+  reportedAt: number;
+  reportedPlate: string;
+  lastReadAt: number;
+}
+
+export interface Consensus {
+  plate: string;
+  colour: string;
+  confidence: number;
+  reads: number;
+  best: TrackRead;
+}
+
+export function iou(a: Box, b: Box): number {
+  const x = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
+  const y = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+  const inter = x * y;
+  const union = a.width * a.height + b.width * b.height - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/** The consensus plate of a set of reads (see the file comment). */
+export function consensusOf(reads: readonly TrackRead[]): Consensus | undefined {
+  if (reads.length === 0) return undefined;
+  let bestCluster: TrackRead[] = [];
+  let bestWeight = -1;
+  for (const seed of reads) {
+    const cluster = reads.filter((r) => plateDistance(r.plate, seed.plate, 1) <= 1);
+    const weight = cluster.reduce((s, r) => s + r.confidence, 0);
+    if (weight > bestWeight) {
+      bestWeight = weight;
+      bestCluster = cluster;
+    }
+  }
+  const byLength = new Map<number, number>();
+  for (const r of bestCluster) byLength.set([...r.plate].length, (byLength.get([...r.plate].length) ?? 0) + r.confidence);
+  const length = [...byLength].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 7;
+  const sameLength = bestCluster.filter((r) => [...r.plate].length === length);
+  const chars: string[] = [];
+  for (let i = 0; i < length; i++) {
+    const votes = new Map<string, number>();
+    for (const r of sameLength) {
+      const c = [...r.plate][i] as string;
+      votes.set(c, (votes.get(c) ?? 0) + r.confidence);
+    }
+    chars.push([...votes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '');
+  }
+  const plate = chars.join('');
+  const colours = new Map<string, number>();
+  for (const r of bestCluster) colours.set(r.colour, (colours.get(r.colour) ?? 0) + r.confidence);
+  const colour = [...colours].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'blue';
+  const agreeing = sameLength.filter((r) => r.plate === plate);
+  const best = [...(agreeing.length ? agreeing : sameLength)].sort((a, b) => b.confidence - a.confidence)[0] as TrackRead;
+  const confidence = (agreeing.length ? agreeing : sameLength).reduce((s, r) => s + r.confidence, 0) / Math.max(1, (agreeing.length ? agreeing : sameLength).length);
+  return { plate, colour, confidence, reads: bestCluster.length, best };
+}
+
+export const CONSENSUS_DEFAULTS: ConsensusOptions = { minReads: 2, maxReads: 5, trackTimeoutMs: 5000, stationaryRecheckMs: 60_000 };
+
+/** Tracks vehicles per camera and decides when a plate is settled. */
+export class PlateTracker {
+  private readonly tracks: Track[] = [];
+  private nextId = 1;
+  readonly options: ConsensusOptions;
+
+  constructor(options: Partial<ConsensusOptions> = {}) {
+    this.options = { ...CONSENSUS_DEFAULTS, ...options };
+  }
+
+  /**
+   * Whether a region of this camera is worth reading now: false while a settled vehicle
+   * stands still there (its plate reported and the recheck time not yet passed).
+   */
+  wantsRead(cameraId: string, now: number, box?: Box): boolean {
+    for (const t of this.tracks) {
+      if (t.cameraId !== cameraId || now - t.lastSeen > this.options.trackTimeoutMs) continue;
+      const settled = t.reads.length >= this.options.maxReads || t.reportedAt > 0;
+      if (!settled) return true;
+      if (box && iou(box, t.lastBox) < 0.7) return true;
+      if (now - t.lastReadAt < this.options.stationaryRecheckMs) return false;
+    }
+    return true;
+  }
+
+  /** Keeps a settled vehicle's track alive without reading it (the motion gate still sees it). */
+  touch(cameraId: string, now: number): void {
+    for (const t of this.tracks) if (t.cameraId === cameraId && now - t.lastSeen <= this.options.trackTimeoutMs) t.lastSeen = now;
+  }
+
+  /** Adds one frame's reads of a camera. Returns the consensus of tracks that became reportable. */
+  add(cameraId: string, reads: readonly Omit<TrackRead, 'ts'>[], now: number): { track: Track; consensus: Consensus }[] {
+    const out: { track: Track; consensus: Consensus }[] = [];
+    for (const r of reads) {
+      const read: TrackRead = { ...r, ts: now };
+      let track = this.tracks.find((t) => t.cameraId === cameraId && now - t.lastSeen <= this.options.trackTimeoutMs && (iou(t.lastBox, r.box) > 0.3 || t.reads.some((x) => x.plate === r.plate)));
+      if (!track) {
+        track = { id: this.nextId++, cameraId, reads: [], lastBox: r.box, lastSeen: now, reportedAt: 0, reportedPlate: '', lastReadAt: now };
+        this.tracks.push(track);
+      }
+      track.reads.push(read);
+      if (track.reads.length > this.options.maxReads * 2) track.reads.shift();
+      track.lastBox = r.box;
+      track.lastSeen = now;
+      track.lastReadAt = now;
+      const c = consensusOf(track.reads);
+      if (c && c.reads >= this.options.minReads && c.plate !== track.reportedPlate) {
+        track.reportedAt = now;
+        track.reportedPlate = c.plate;
+        out.push({ track, consensus: c });
+      }
+    }
+    return out;
+  }
+
+  /** Closes tracks not seen for `trackTimeoutMs`; returns those that never reported (single reads). */
+  expire(now: number): { track: Track; consensus: Consensus }[] {
+    const out: { track: Track; consensus: Consensus }[] = [];
+    for (let i = this.tracks.length - 1; i >= 0; i--) {
+      const t = this.tracks[i] as Track;
+      if (now - t.lastSeen <= this.options.trackTimeoutMs) continue;
+      this.tracks.splice(i, 1);
+      const c = consensusOf(t.reads);
+      if (c && t.reportedAt === 0) out.push({ track: t, consensus: c });
+    }
+    return out;
+  }
+
+  /** The live track a read belongs to (after `add`). */
+  trackFor(cameraId: string, plate: string, box: Box, now: number): Track | undefined {
+    return this.tracks.find((t) => t.cameraId === cameraId && now - t.lastSeen <= this.options.trackTimeoutMs && (t.reads.some((x) => x.plate === plate && x.ts === now) || iou(t.lastBox, box) > 0.9));
+  }
+
+  has(id: number): boolean {
+    return this.tracks.some((t) => t.id === id);
+  }
+
+  get size(): number {
+    return this.tracks.length;
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * Decoding the recogniser's CTC output under the plate grammar. Pure, no I/O.
+ *
+ * 1. Greedy pass: argmax per frame, repeats collapsed ON THE RAW ARGMAX (before any constraint),
+ *    so a character emitted over several frames stays one character.
+ * 2. The collapsed path becomes segments: runs of one non-blank class ("char") and runs of blanks
+ *    ("gap"). Each segment scores every plate character by its best frame probability.
+ * 3. A Viterbi pass per template (grammar.ts) assigns segments to the template's slots in order:
+ *    a char segment may be skipped at the cost of log(1 - its best plate-character probability)
+ *    (a stray "·" costs nothing, a confident letter a lot); a gap may fill a slot (a character the
+ *    model only half emitted) at the cost of its low probability. The best template wins.
+ */
+import { PLATE_ALPHABET, TEMPLATES, type Template } from './grammar.js';
+
+/** Which output classes are plate characters. Class 0 is the CTC blank, class i is keys[i - 1]. */
+export interface PlateAlphabet {
+  chars: string[];
+  classes: Int32Array;
+  /** Output classes of the model (blank + keys + space). */
+  numClasses: number;
+  /** All key characters by class (for the unconstrained text). */
+  keys: string[];
+}
+
+export function buildPlateAlphabet(keys: readonly string[], numClasses = keys.length + 2): PlateAlphabet {
+  const chars: string[] = [];
+  const classes: number[] = [];
+  keys.forEach((k, i) => {
+    if (PLATE_ALPHABET.has(k) && !chars.includes(k)) {
+      chars.push(k);
+      classes.push(i + 1);
+    }
+  });
+  const missing = [...PLATE_ALPHABET].filter((c) => !chars.includes(c));
+  if (missing.length) throw new Error(`recogniser dictionary lacks plate characters: ${missing.join('')}`);
+  return { chars, classes: Int32Array.from(classes), numClasses, keys: [...keys] };
+}
+
+export interface Segment {
+  kind: 'char' | 'gap';
+  start: number;
+  end: number;
+  /** Argmax class of the run (0 for gaps). */
+  cls: number;
+  /** Best probability of each alphabet character over the run's frames (alphabet order). */
+  scores: Float32Array;
+}
+
+export interface PlateDecode {
+  /** The plate under the grammar, '' when no template fits. */
+  plate: string;
+  template: Template['name'] | '';
+  /** Mean of the chosen characters' probabilities. */
+  confidence: number;
+  minCharProb: number;
+  charProbs: number[];
+  /** Plain greedy CTC text, for diagnostics. */
+  raw: string;
+}
+
+/** Segments of the collapsed greedy path of a [T, C] probability matrix (row-major). */
+export function segmentCtc(probs: Float32Array, frames: number, alpha: PlateAlphabet): Segment[] {
+  const C = alpha.numClasses;
+  if (probs.length < frames * C) throw new Error(`probability matrix too short: ${probs.length} < ${frames} x ${C}`);
+  const argmax = new Int32Array(frames);
+  for (let t = 0; t < frames; t++) {
+    let best = 0;
+    let bp = -1;
+    const row = t * C;
+    for (let c = 0; c < C; c++) {
+      const p = probs[row + c] as number;
+      if (p > bp) {
+        bp = p;
+        best = c;
+      }
+    }
+    argmax[t] = best;
+  }
+  const segs: Segment[] = [];
+  let t = 0;
+  while (t < frames) {
+    const cls = argmax[t] as number;
+    let end = t + 1;
+    while (end < frames && argmax[end] === cls) end++;
+    const scores = new Float32Array(alpha.chars.length);
+    for (let f = t; f < end; f++) {
+      const row = f * C;
+      for (let a = 0; a < scores.length; a++) {
+        const p = probs[row + (alpha.classes[a] as number)] as number;
+        if (p > (scores[a] as number)) scores[a] = p;
+      }
+    }
+    segs.push({ kind: cls === 0 ? 'gap' : 'char', start: t, end, cls, scores });
+    t = end;
+  }
+  return segs;
+}
+
+export function greedyText(segs: readonly Segment[], alpha: PlateAlphabet): string {
+  return segs
+    .filter((s) => s.kind === 'char')
+    .map((s) => (s.cls >= 1 && s.cls <= alpha.keys.length ? alpha.keys[s.cls - 1] : ' '))
+    .join('');
+}
+
+const EPS = 1e-6;
+
+interface SlotChoice {
+  score: number;
+  char: string;
+  prob: number;
+}
+
+/** Viterbi over segments for one template. Returns undefined when it cannot be filled. */
+function decodeTemplate(segs: readonly Segment[], tpl: Template, alpha: PlateAlphabet): { score: number; chars: string[]; probs: number[] } | undefined {
+  const S = segs.length;
+  const K = tpl.slots.length;
+  const slotIdx = tpl.slots.map((slot) => alpha.chars.map((c, i) => (slot.includes(c) ? i : -1)).filter((i) => i >= 0));
+  // best[s][k]: score after consuming s segments and filling k slots.
+  const best = new Float64Array((S + 1) * (K + 1)).fill(-Infinity);
+  const back = new Int8Array((S + 1) * (K + 1)); // 0 none, 1 skip, 2 use
+  const pick: (SlotChoice | undefined)[] = new Array((S + 1) * (K + 1));
+  best[0] = 0;
+  for (let s = 0; s < S; s++) {
+    const seg = segs[s] as Segment;
+    let maxAlpha = 0;
+    for (const p of seg.scores) if (p > maxAlpha) maxAlpha = p;
+    const skipCost = seg.kind === 'gap' ? 0 : Math.log(Math.max(EPS, 1 - maxAlpha));
+    for (let k = 0; k <= K; k++) {
+      const cur = best[s * (K + 1) + k] as number;
+      if (cur === -Infinity) continue;
+      const skipTo = (s + 1) * (K + 1) + k;
+      if (cur + skipCost > (best[skipTo] as number)) {
+        best[skipTo] = cur + skipCost;
+        back[skipTo] = 1;
+      }
+      if (k === K) continue;
+      let bi = -1;
+      let bp = 0;
+      for (const i of slotIdx[k] as number[]) {
+        const p = seg.scores[i] as number;
+        if (p > bp) {
+          bp = p;
+          bi = i;
+        }
+      }
+      if (bi < 0) continue;
+      const score = cur + Math.log(Math.max(EPS, bp));
+      const useTo = (s + 1) * (K + 1) + k + 1;
+      if (score > (best[useTo] as number)) {
+        best[useTo] = score;
+        back[useTo] = 2;
+        pick[useTo] = { score, char: alpha.chars[bi] as string, prob: bp };
+      }
+    }
+  }
+  const final = best[S * (K + 1) + K] as number;
+  if (final === -Infinity) return undefined;
+  const chars: string[] = [];
+  const probs: number[] = [];
+  let s = S;
+  let k = K;
+  while (s > 0) {
+    const at = s * (K + 1) + k;
+    if (back[at] === 2) {
+      const p = pick[at] as SlotChoice;
+      chars.unshift(p.char);
+      probs.unshift(p.prob);
+      k--;
+    }
+    s--;
+  }
+  return { score: final, chars, probs };
+}
+
+export interface DecodeOptions {
+  templates?: readonly Template[];
+  /** Log prior added to each template's score (e.g. from the plate colour). */
+  prior?: (template: Template['name']) => number;
+}
+
+/** Log priors from the plate colour: 8-character plates are green (or yellow-green), not blue. */
+export function colourPrior(colour: string | undefined): (template: Template['name']) => number {
+  const eight = (t: Template['name']) => t === 'new-energy-small' || t === 'new-energy-large';
+  return (t) => {
+    let p = t === 'embassy' ? -2 : 0;
+    if ((colour === 'blue' || colour === 'black') && eight(t)) p -= 3;
+    if (colour === 'green' && !eight(t)) p -= 3;
+    return p;
+  };
+}
+
+/** Decodes a [frames, numClasses] CTC probability matrix under the plate grammar. */
+export function decodePlate(probs: Float32Array, frames: number, alpha: PlateAlphabet, opts: DecodeOptions = {}): PlateDecode {
+  const segs = segmentCtc(probs, frames, alpha);
+  const raw = greedyText(segs, alpha);
+  let winner: { score: number; chars: string[]; probs: number[]; name: Template['name'] } | undefined;
+  for (const tpl of opts.templates ?? TEMPLATES) {
+    const r = decodeTemplate(segs, tpl, alpha);
+    if (!r) continue;
+    // A marker character (使, or a suffix) the model barely saw does not make a special plate.
+    if (tpl.name === 'embassy' && (r.probs[0] ?? 0) < 0.5) continue;
+    if (tpl.name === 'special' && (r.probs[r.probs.length - 1] ?? 0) < 0.3) continue;
+    const score = r.score + (opts.prior?.(tpl.name) ?? 0);
+    if (!winner || score > winner.score) winner = { ...r, score, name: tpl.name };
+  }
+  if (!winner) return { plate: '', template: '', confidence: 0, minCharProb: 0, charProbs: [], raw };
+  const mean = winner.probs.reduce((a, b) => a + b, 0) / winner.probs.length;
+  return { plate: winner.chars.join(''), template: winner.name, confidence: mean, minCharProb: Math.min(...winner.probs), charProbs: winner.probs, raw };
+}

@@ -1,0 +1,127 @@
+/**
+ * Residents' vehicles and temporary visitors (with a validity window), in SQLite (migration
+ * 005), and the `vehicles/add|remove|list` actions the platform and the CLI call.
+ */
+import { z } from 'zod';
+import type { Database } from '../store/database.js';
+import type { Outbox } from '../store/outbox.js';
+import { ActionError, type ActionTable } from '../core/actions.js';
+import { isValidPlate, normalisePlate } from './grammar.js';
+import { matchPlate, type MatchOptions, type PlateMatch } from './match.js';
+
+export interface KnownVehicle {
+  plate: string;
+  ownerId: string;
+  kind: 'resident' | 'visitor';
+  validFrom: string | null;
+  validUntil: string | null;
+  note: string | null;
+  createdAt: string;
+}
+
+interface Row {
+  plate: string;
+  owner_id: string;
+  kind: 'resident' | 'visitor';
+  valid_from: string | null;
+  valid_until: string | null;
+  note: string | null;
+  created_at: string;
+}
+
+const isoDate = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time with zone, e.g. 2026-11-24T18:00:00+08:00.');
+
+export const addVehicleInput = z
+  .strictObject({
+    plate: z.string().min(1).describe('Plate, with or without the separator dot (粤B·D12345).'),
+    ownerId: z.string().min(1).max(128).describe('Resident (or host, for a visitor) id.'),
+    kind: z.enum(['resident', 'visitor']).default('resident'),
+    validFrom: isoDate.optional(),
+    validUntil: isoDate.optional().describe('End of validity; required for visitors.'),
+    note: z.string().max(200).optional(),
+  })
+  .describe('Add or replace a known vehicle.');
+export type AddVehicleInput = z.input<typeof addVehicleInput>;
+
+export const removeVehicleInput = z.strictObject({ plate: z.string().min(1) }).describe('Remove a known vehicle.');
+
+const toVehicle = (r: Row): KnownVehicle => ({ plate: r.plate, ownerId: r.owner_id, kind: r.kind, validFrom: r.valid_from, validUntil: r.valid_until, note: r.note, createdAt: r.created_at });
+
+export class KnownVehicles {
+  private readonly db: Database;
+  private readonly outbox: Outbox | undefined;
+  private cache: KnownVehicle[] | undefined;
+
+  constructor(ctx: { db: Database; outbox?: Outbox }) {
+    this.db = ctx.db;
+    this.outbox = ctx.outbox;
+  }
+
+  /** Validates and stores a vehicle (replacing one with the same plate). */
+  add(input: AddVehicleInput, now = new Date()): KnownVehicle {
+    const v = addVehicleInput.parse(input);
+    const plate = normalisePlate(v.plate);
+    if (!isValidPlate(plate)) throw new ActionError(`"${v.plate}" is not a valid Chinese plate (province, letter, then 5 letters/digits, or 6 for new-energy plates)`, 'invalid-plate');
+    if (v.kind === 'visitor' && !v.validUntil) throw new ActionError('a visitor vehicle needs validUntil', 'invalid');
+    const from = v.validFrom ? new Date(v.validFrom).toISOString() : null;
+    const until = v.validUntil ? new Date(v.validUntil).toISOString() : null;
+    if (from && until && from >= until) throw new ActionError('validFrom must be before validUntil', 'invalid');
+    const row: Row = { plate, owner_id: v.ownerId, kind: v.kind, valid_from: from, valid_until: until, note: v.note ?? null, created_at: now.toISOString() };
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO vehicles(plate, owner_id, kind, valid_from, valid_until, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(plate) DO UPDATE SET owner_id = excluded.owner_id, kind = excluded.kind, valid_from = excluded.valid_from, valid_until = excluded.valid_until, note = excluded.note')
+        .run(row.plate, row.owner_id, row.kind, row.valid_from, row.valid_until, row.note, row.created_at);
+      this.outbox?.append('vehicle.added', { plate, ownerId: row.owner_id, kind: row.kind, validFrom: from, validUntil: until });
+    });
+    this.cache = undefined;
+    return toVehicle(row);
+  }
+
+  remove(plateText: string): boolean {
+    const plate = normalisePlate(plateText);
+    const removed = this.db.transaction(() => {
+      const n = this.db.prepare('DELETE FROM vehicles WHERE plate = ?').run(plate).changes;
+      if (n > 0) this.outbox?.append('vehicle.removed', { plate });
+      return n > 0;
+    });
+    this.cache = undefined;
+    return removed;
+  }
+
+  list(): KnownVehicle[] {
+    this.cache ??= this.db.prepare<Row>('SELECT * FROM vehicles ORDER BY plate').all().map(toVehicle);
+    return this.cache;
+  }
+
+  /** Vehicles valid at `now` (visitors inside their window). */
+  active(now = new Date()): KnownVehicle[] {
+    const t = now.toISOString();
+    return this.list().filter((v) => (!v.validFrom || v.validFrom <= t) && (!v.validUntil || v.validUntil > t));
+  }
+
+  match(read: string, now = new Date(), opts: Partial<MatchOptions> = {}): PlateMatch<KnownVehicle> | undefined {
+    return matchPlate(read, this.active(now), opts);
+  }
+}
+
+/** Registers `vehicles/add`, `vehicles/remove` and `vehicles/list`. */
+export function registerVehicleActions(actions: ActionTable, vehicles: KnownVehicles): void {
+  actions.register('vehicles/add', {
+    description: 'Add or replace a known vehicle (resident, or visitor with validUntil).',
+    input: addVehicleInput,
+    handle: (input) => vehicles.add(input),
+  });
+  actions.register('vehicles/remove', {
+    description: 'Remove a known vehicle by plate.',
+    input: removeVehicleInput,
+    handle: (input) => {
+      if (!vehicles.remove(input.plate)) throw new ActionError(`no known vehicle with plate ${normalisePlate(input.plate)}`, 'not-found');
+      return { removed: normalisePlate(input.plate) };
+    },
+  });
+  actions.register('vehicles/list', {
+    description: 'List the known vehicles.',
+    input: z.strictObject({}).prefault({}),
+    handle: () => vehicles.list(),
+  });
+}

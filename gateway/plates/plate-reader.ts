@@ -1,0 +1,119 @@
+/**
+ * The per-frame plate pipeline: detect text regions → pick plate-shaped candidates → warp each
+ * upright → read all in one batch under the plate grammar → keep valid, confident, distinct reads.
+ * A cheap pass at `fastLongSide` runs first; the full `longSide` pass only when it found no
+ * confident plate. One InferenceWorker hosts both models.
+ */
+import type { RgbImage } from '../imaging/image.js';
+import { cropRgb } from '../imaging/image.js';
+import type { InferenceWorker } from '../inference/inference-worker.js';
+import { PlateDetector } from './detector.js';
+import { PlateRecogniser, type PlateRead } from './recogniser.js';
+import { cutCandidate, pickCandidates, type Candidate, type CandidateOptions } from './candidates.js';
+import { boundsOf, type Point } from './geometry.js';
+import type { PlateColour } from './dataset.js';
+
+export interface PlateResult {
+  plate: string;
+  colour: PlateColour;
+  confidence: number;
+  minCharProb: number;
+  /** Axis-aligned box in frame pixels (integers). */
+  box: { x: number; y: number; width: number; height: number };
+  quad: Point[];
+  kind: Candidate['kind'] | 'crop';
+  /** The upright crop that was read (48 px high). */
+  crop: RgbImage;
+}
+
+export interface ReaderOptions {
+  longSide: number;
+  /** 0 disables the cheap first pass. */
+  fastLongSide: number;
+  /** A read at least this confident (mean) with every character at least `confidentChar` ends the search. */
+  confident: number;
+  confidentChar: number;
+  /** Reads below this mean confidence are dropped. */
+  minConfidence: number;
+  candidates: Partial<CandidateOptions>;
+}
+
+export const READER_DEFAULTS: ReaderOptions = { longSide: 960, fastLongSide: 640, confident: 0.93, confidentChar: 0.75, minConfidence: 0.6, candidates: {} };
+
+export class PlateReader {
+  readonly detector: PlateDetector;
+  readonly recogniser: PlateRecogniser;
+  readonly options: ReaderOptions;
+
+  constructor(ctx: { worker: InferenceWorker; options?: Partial<ReaderOptions> }) {
+    this.detector = new PlateDetector({ worker: ctx.worker });
+    this.recogniser = new PlateRecogniser({ worker: ctx.worker });
+    this.options = { ...READER_DEFAULTS, ...ctx.options };
+  }
+
+  async load(): Promise<void> {
+    await Promise.all([this.detector.load(), this.recogniser.load()]);
+  }
+
+  /** Reads a tightly cropped plate (the whole image is the plate). */
+  async readCrop(img: RgbImage): Promise<PlateResult | undefined> {
+    const [r] = await this.recogniser.read([img]);
+    if (!r || !r.plate) return undefined;
+    const quad = [
+      { x: 0, y: 0 },
+      { x: img.width, y: 0 },
+      { x: img.width, y: img.height },
+      { x: 0, y: img.height },
+    ];
+    return toResult(r, quad, 'crop', img);
+  }
+
+  /** Reads every plate in a scene frame, most confident first. `roi` limits the search. */
+  async readScene(frame: RgbImage, opts: { roi?: { x: number; y: number; width: number; height: number }; dropKey?: string } = {}): Promise<PlateResult[]> {
+    const o = this.options;
+    let base = frame;
+    let ox = 0;
+    let oy = 0;
+    if (opts.roi) {
+      base = cropRgb(frame, opts.roi);
+      ox = Math.max(0, Math.floor(opts.roi.x));
+      oy = Math.max(0, Math.floor(opts.roi.y));
+    }
+    const passes = o.fastLongSide > 0 && o.fastLongSide < Math.max(base.width, base.height) ? [o.fastLongSide, o.longSide] : [o.longSide];
+    let results: PlateResult[] = [];
+    for (const longSide of passes) {
+      const side = Math.min(longSide, Math.ceil(Math.max(base.width, base.height) / 32) * 32);
+      const regions = await this.detector.detect(base, { longSide: side, ...(opts.dropKey ? { dropKey: opts.dropKey } : {}) });
+      const cands = pickCandidates(regions, o.candidates);
+      const crops = cands.map((c) => cutCandidate(base, c));
+      const reads = await this.recogniser.read(crops);
+      const found = reads
+        .map((r, i) => ({ r, c: cands[i] as Candidate, crop: crops[i] as RgbImage }))
+        .filter(({ r }) => r.plate !== '' && r.confidence >= o.minConfidence)
+        .map(({ r, c, crop }) => toResult(r, c.quad.map((p) => ({ x: p.x + ox, y: p.y + oy })), c.kind, crop));
+      results = mergeResults([...results, ...found]);
+      if (results.some((r) => r.confidence >= o.confident && r.minCharProb >= o.confidentChar)) break;
+    }
+    return results;
+  }
+}
+
+function toResult(r: PlateRead, quad: Point[], kind: PlateResult['kind'], crop: RgbImage): PlateResult {
+  const b = boundsOf(quad);
+  const box = { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height) };
+  return { plate: r.plate, colour: r.colour, confidence: r.confidence, minCharProb: r.minCharProb, box, quad, kind, crop };
+}
+
+function overlap(a: PlateResult['box'], b: PlateResult['box']): number {
+  const x = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
+  const y = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+  return (x * y) / Math.max(1, Math.min(a.width * a.height, b.width * b.height));
+}
+
+/** Most confident first; a read overlapping a better one (same plate or not) is dropped. */
+export function mergeResults(results: readonly PlateResult[]): PlateResult[] {
+  const sorted = [...results].sort((a, b) => b.confidence - a.confidence);
+  const kept: PlateResult[] = [];
+  for (const r of sorted) if (!kept.some((k) => overlap(k.box, r.box) > 0.5 || k.plate === r.plate)) kept.push(r);
+  return kept;
+}

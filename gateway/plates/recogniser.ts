@@ -1,0 +1,95 @@
+/**
+ * Reading plate crops with the PP-OCRv4 recogniser (CTC), decoded under the plate grammar.
+ * Crops are scaled to height 48 keeping their aspect and right-padded to width 320 (stretching
+ * them wider hurts; without the padding 0 turns into O and 1 into I).
+ */
+import type { RgbImage } from '../imaging/image.js';
+import type { InferenceWorker } from '../inference/inference-worker.js';
+import { modelPath, readModelText } from '../inference/models.js';
+import { buildPlateAlphabet, colourPrior, decodePlate, type PlateAlphabet, type PlateDecode } from './ctc-decode.js';
+import { resizeBilinear } from './geometry.js';
+import { classifyColour } from './colour.js';
+import type { PlateColour } from './dataset.js';
+
+export interface PlateRead extends PlateDecode {
+  colour: PlateColour;
+}
+
+export const REC_MODEL = 'text-recognise-ppocrv4';
+export const REC_FILE = 'text-recognise-ppocrv4.onnx';
+export const REC_KEYS = 'text-recognise-ppocrv4.keys.txt';
+export const REC_HEIGHT = 48;
+export const REC_WIDTH = 320;
+
+/** Scales a crop to height 48 (width <= 320, aspect kept) with bilinear sampling. */
+export function toRecogniserSize(img: RgbImage): RgbImage {
+  const w = Math.max(1, Math.min(REC_WIDTH, Math.round((img.width / Math.max(1, img.height)) * REC_HEIGHT)));
+  if (img.width === w && img.height === REC_HEIGHT) return img;
+  return resizeBilinear(img, w, REC_HEIGHT);
+}
+
+/**
+ * Writes crops (each already 48 high, <= 320 wide) as a [N, 3, 48, 320] BGR tensor,
+ * (x/255 - 0.5) / 0.5, right-padded with 0 (mid-grey after normalisation).
+ */
+export function recogniserTensor(crops: readonly RgbImage[]): Float32Array {
+  const plane = REC_HEIGHT * REC_WIDTH;
+  const out = new Float32Array(crops.length * 3 * plane);
+  crops.forEach((img, n) => {
+    if (img.height !== REC_HEIGHT || img.width > REC_WIDTH) throw new Error(`crop must be ${REC_HEIGHT} high and at most ${REC_WIDTH} wide, got ${img.width}x${img.height}`);
+    const base = n * 3 * plane;
+    for (let y = 0; y < REC_HEIGHT; y++) {
+      for (let x = 0; x < img.width; x++) {
+        const s = (y * img.width + x) * 3;
+        const d = y * REC_WIDTH + x;
+        out[base + d] = (img.data[s + 2] as number) / 127.5 - 1; // B
+        out[base + plane + d] = (img.data[s + 1] as number) / 127.5 - 1; // G
+        out[base + 2 * plane + d] = (img.data[s] as number) / 127.5 - 1; // R
+      }
+    }
+  });
+  return out;
+}
+
+export class PlateRecogniser {
+  private readonly worker: InferenceWorker;
+  private alphabet: PlateAlphabet | undefined;
+  private loading: Promise<void> | undefined;
+
+  constructor(ctx: { worker: InferenceWorker }) {
+    this.worker = ctx.worker;
+  }
+
+  load(): Promise<void> {
+    this.loading ??= (async () => {
+      const keys = readModelText(REC_KEYS).split('\n').filter((_, i, a) => i < a.length - 1 || a[i] !== '');
+      await this.worker.load(REC_MODEL, modelPath(REC_FILE));
+      this.alphabet = buildPlateAlphabet(keys.map((k) => k.replace(/\r$/, '')));
+    })();
+    return this.loading;
+  }
+
+  /** Reads several plate crops in one batch. */
+  async read(crops: readonly RgbImage[], opts: { dropKey?: string } = {}): Promise<PlateRead[]> {
+    if (crops.length === 0) return [];
+    await this.load();
+    const alpha = this.alphabet as PlateAlphabet;
+    const sized = crops.map(toRecogniserSize);
+    const data = recogniserTensor(sized);
+    const out = await this.worker.run(REC_MODEL, { x: { type: 'float32', dims: [sized.length, 3, REC_HEIGHT, REC_WIDTH], data } }, opts);
+    const t = Object.values(out)[0];
+    if (!t) throw new Error('recogniser returned no output');
+    const [n, frames, classes] = t.dims as [number, number, number];
+    if (classes !== alpha.numClasses) throw new Error(`recogniser output has ${classes} classes, dictionary implies ${alpha.numClasses}`);
+    const probs = t.data as Float32Array;
+    const results: PlateRead[] = [];
+    for (let i = 0; i < n; i++) {
+      let colour = classifyColour(sized[i] as RgbImage);
+      const d = decodePlate(probs.subarray(i * frames * classes, (i + 1) * frames * classes), frames, alpha, { prior: colourPrior(colour) });
+      // A confident 8-character read on a pale plate is a new-energy plate.
+      if (colour === 'white' && d.plate.length === 8) colour = 'green';
+      results.push({ ...d, colour });
+    }
+    return results;
+  }
+}

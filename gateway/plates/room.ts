@@ -1,0 +1,186 @@
+/**
+ * The plates room: reads plates in camera frames, settles one plate per tracked vehicle,
+ * matches known vehicles, and records `plate.recognized` (outbox + bus). It also owns the
+ * `vehicles/*` actions. Frames arrive through `onFrame` (wired to the cameras room by the
+ * controller); while a frame of a camera is being read, newer frames of that camera are dropped.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ulid } from 'ulid';
+import type { GatewayContext } from '../core/context.js';
+import type { Room } from '../core/room.js';
+import { componentLogger, type Logger } from '../core/logger.js';
+import { encodeJpeg, type RgbImage } from '../imaging/image.js';
+import { InferenceWorker, StaleFrameError } from '../inference/inference-worker.js';
+import { modelsPrepared } from '../inference/models.js';
+import type { PlatesConfig } from '../config/sections/plates.js';
+import { KnownVehicles, registerVehicleActions } from './known-vehicles.js';
+import { PlateReader, type PlateResult } from './plate-reader.js';
+import { PlateTracker, type Consensus } from './consensus.js';
+import { DET_FILE } from './detector.js';
+import { REC_FILE, REC_KEYS } from './recogniser.js';
+import type { PlateColour } from './dataset.js';
+import type { PlateRecognizedEvent } from './events.js';
+import './events.js';
+
+/** What the room needs of a camera frame (the cameras room's Frame fits). */
+export interface PlateFrame {
+  cameraId: string;
+  ts: number;
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export interface PlatesRoom extends Room {
+  onFrame(frame: PlateFrame): Promise<void>;
+  readonly vehicles: KnownVehicles;
+}
+
+interface Best {
+  result: PlateResult;
+  frame: RgbImage;
+  ts: number;
+}
+
+export function createPlatesRoom(ctx: GatewayContext): PlatesRoom {
+  return new PlatesRoomImpl(ctx);
+}
+
+class PlatesRoomImpl implements PlatesRoom {
+  readonly name = 'plates';
+  readonly vehicles: KnownVehicles;
+  private readonly cfg: PlatesConfig;
+  private readonly log: Logger;
+  private worker: InferenceWorker | undefined;
+  private reader: PlateReader | undefined;
+  private readonly tracker: PlateTracker;
+  private readonly busy = new Set<string>();
+  private readonly best = new Map<number, Best>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly ctx: GatewayContext) {
+    this.cfg = ctx.loaded.config.plates;
+    this.log = componentLogger(ctx.log, 'plates');
+    this.vehicles = new KnownVehicles({ db: ctx.db, outbox: ctx.outbox });
+    this.tracker = new PlateTracker(this.cfg.consensus);
+    registerVehicleActions(ctx.actions, this.vehicles);
+  }
+
+  async start(): Promise<void> {
+    if (!this.cfg.enabled) return;
+    if (!modelsPrepared([DET_FILE, REC_FILE, REC_KEYS])) {
+      this.log.error({ models: [DET_FILE, REC_FILE] }, 'plate models missing: run `npm run models`; plate recognition is off');
+      return;
+    }
+    this.worker = new InferenceWorker('plates', { maxQueue: 8 });
+    this.reader = new PlateReader({ worker: this.worker, options: { longSide: this.cfg.longSide, fastLongSide: this.cfg.fastLongSide, minConfidence: this.cfg.minConfidence } });
+    await this.reader.load();
+    this.timer = setInterval(() => this.expire(Date.now()), 1000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.expire(Number.POSITIVE_INFINITY);
+    await this.worker?.close();
+    this.worker = undefined;
+    this.reader = undefined;
+  }
+
+  async onFrame(frame: PlateFrame): Promise<void> {
+    const reader = this.reader;
+    if (!reader) return;
+    if (this.cfg.cameras.length > 0 && !this.cfg.cameras.includes(frame.cameraId)) return;
+    if (this.busy.has(frame.cameraId)) return; // the detector is busy: drop, never queue
+    if (!this.tracker.wantsRead(frame.cameraId, frame.ts)) {
+      this.tracker.touch(frame.cameraId, frame.ts);
+      return;
+    }
+    this.busy.add(frame.cameraId);
+    try {
+      const img: RgbImage = { width: frame.width, height: frame.height, data: frame.data };
+      const r = this.cfg.roi[frame.cameraId];
+      const roi = r ? { x: r[0] * frame.width, y: r[1] * frame.height, width: r[2] * frame.width, height: r[3] * frame.height } : undefined;
+      const results = await reader.readScene(img, { dropKey: frame.cameraId, ...(roi ? { roi } : {}) });
+      const reports = this.tracker.add(
+        frame.cameraId,
+        results.map((x) => ({ plate: x.plate, colour: x.colour, confidence: x.confidence, box: x.box })),
+        frame.ts,
+      );
+      // Keep a copy of the best frame of each track (the frame buffer is pooled).
+      for (const res of results) {
+        const track = this.trackOf(frame.cameraId, res, frame.ts);
+        if (track === undefined) continue;
+        const prev = this.best.get(track);
+        if (!prev || res.confidence > prev.result.confidence) this.best.set(track, { result: res, frame: { ...img, data: Uint8Array.from(img.data) }, ts: frame.ts });
+      }
+      for (const { track, consensus } of reports) await this.publish(frame.cameraId, track.id, consensus);
+    } catch (err) {
+      if (!(err instanceof StaleFrameError)) this.log.error({ cameraId: frame.cameraId, err: (err as Error).message }, 'plate reading failed');
+    } finally {
+      this.busy.delete(frame.cameraId);
+    }
+  }
+
+  private trackOf(cameraId: string, res: PlateResult, ts: number): number | undefined {
+    return this.tracker.trackFor(cameraId, res.plate, res.box, ts)?.id;
+  }
+
+  private expire(now: number): void {
+    for (const { track, consensus } of this.tracker.expire(now)) {
+      void this.publish(track.cameraId, track.id, consensus).catch((err: unknown) => this.log.error({ err: (err as Error).message }, 'publishing a plate failed'));
+    }
+    for (const id of [...this.best.keys()]) if (!this.tracker.has(id)) this.best.delete(id);
+  }
+
+  private async publish(cameraId: string, trackId: number, c: Consensus): Promise<void> {
+    const best = this.best.get(trackId);
+    const match = this.vehicles.match(c.plate, new Date(), this.cfg.match);
+    let snapshotId: string | null = null;
+    let cropId: string | null = null;
+    if (this.cfg.snapshots && best) {
+      const dir = join(this.ctx.dataDir, 'snapshots');
+      mkdirSync(dir, { recursive: true });
+      snapshotId = `plate-${ulid()}`;
+      cropId = `${snapshotId}-crop`;
+      writeFileSync(join(dir, `${snapshotId}.jpg`), await encodeJpeg(best.frame, 80));
+      writeFileSync(join(dir, `${cropId}.jpg`), await encodeJpeg(best.result.crop, 90));
+    }
+    const at = new Date(best?.ts ?? c.best.ts);
+    const vehicle = match
+      ? { plate: match.entry.plate, ownerId: match.entry.ownerId, kind: match.entry.kind, validUntil: match.entry.validUntil, distance: match.distance }
+      : null;
+    const data = {
+      cameraId,
+      plate: c.plate,
+      colour: c.colour as PlateColour,
+      confidence: Math.round(c.confidence * 1000) / 1000,
+      reads: c.reads,
+      box: c.best.box,
+      known: match !== undefined,
+      vehicle,
+      snapshotId,
+      cropId,
+      at: at.toISOString(),
+    };
+    this.ctx.db.transaction(() => {
+      const { id, ts } = this.ctx.outbox.append('plate.recognized', data, { ts: at });
+      this.ctx.db
+        .prepare('INSERT INTO plate_reads(id, ts, camera_id, plate, colour, confidence, matched, snapshot_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(id, ts, cameraId, c.plate, c.colour, data.confidence, match?.entry.plate ?? null, snapshotId);
+    });
+    const event: PlateRecognizedEvent = {
+      cameraId,
+      plate: c.plate,
+      colour: c.colour as PlateColour,
+      confidence: data.confidence,
+      vehicle: match ? { ownerId: match.entry.ownerId, kind: match.entry.kind, validUntil: match.entry.validUntil } : null,
+      snapshotId,
+      ts: at.getTime(),
+    };
+    this.log.info({ cameraId, plate: c.plate, known: !!match, reads: c.reads }, 'plate recognised');
+    this.ctx.bus.emit('plate.recognized', event);
+  }
+}
