@@ -13,6 +13,7 @@ import { createConsoleRoom } from './console/room.js';
 import { createCloudBridgeRoom } from '../cloud-bridge/room.js';
 import { registerCoreActions } from './core/core-actions.js';
 import { VERSION } from './version.js';
+import { createPlatesRoom } from './plates/room.js';
 
 /**
  * The composition root: the only place that wires concrete rooms together. Rooms start in the
@@ -49,6 +50,7 @@ export class Controller {
       createHousekeepingRoom(ctx),
       createCloudBridgeRoom(ctx), // early: drains last run's backlog while slow rooms start; stops last, so events recorded while they stop still go out, then the offline status
       // rooms are added here in start order (devices, cameras, recognition, access, cloud bridge)
+      createPlatesRoom(ctx),
       createConsoleRoom(ctx),
     ];
   }

@@ -11,6 +11,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   config: async () => (await import('./commands/config.js')).default,
   events: async () => (await import('./commands/events.js')).default,
   request: async () => (await import('./commands/request.js')).default,
+  plate: async () => (await import('./commands/plate.js')).default,
+  vehicles: async () => (await import('./commands/vehicles.js')).default,
+  eval: async () => (await import('./commands/eval.js')).default,
 };
 
 function help(): string {

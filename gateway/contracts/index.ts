@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { coreEventContracts } from './core.js';
+import { plateEventContracts } from './plates.js';
 
 /**
  * Every event kind the gateway publishes on `events/<kind>`, with the schema of its `data`.
@@ -9,4 +10,5 @@ import { coreEventContracts } from './core.js';
  */
 export const eventContracts: Record<string, z.ZodType> = {
   ...coreEventContracts,
+  ...plateEventContracts,
 };

@@ -50,7 +50,6 @@ const toVehicle = (r: Row): KnownVehicle => ({ plate: r.plate, ownerId: r.owner_
 export class KnownVehicles {
   private readonly db: Database;
   private readonly outbox: Outbox | undefined;
-  private cache: KnownVehicle[] | undefined;
 
   constructor(ctx: { db: Database; outbox?: Outbox }) {
     this.db = ctx.db;
@@ -73,7 +72,6 @@ export class KnownVehicles {
         .run(row.plate, row.owner_id, row.kind, row.valid_from, row.valid_until, row.note, row.created_at);
       this.outbox?.append('vehicle.added', { plate, ownerId: row.owner_id, kind: row.kind, validFrom: from, validUntil: until });
     });
-    this.cache = undefined;
     return toVehicle(row);
   }
 
@@ -84,13 +82,12 @@ export class KnownVehicles {
       if (n > 0) this.outbox?.append('vehicle.removed', { plate });
       return n > 0;
     });
-    this.cache = undefined;
     return removed;
   }
 
+  /** Read from SQLite each time (a few rows), so changes made by another process are seen. */
   list(): KnownVehicle[] {
-    this.cache ??= this.db.prepare<Row>('SELECT * FROM vehicles ORDER BY plate').all().map(toVehicle);
-    return this.cache;
+    return this.db.prepare<Row>('SELECT * FROM vehicles ORDER BY plate').all().map(toVehicle);
   }
 
   /** Vehicles valid at `now` (visitors inside their window). */

@@ -1,0 +1,109 @@
+/**
+ * Evaluation on a labelled folder (dataset.ts layout): scenes are read with the full scene
+ * pipeline, crops as tight plates. A scene counts as exact when its label is among the plates
+ * read (photos may show other vehicles); `scene_top1` is the stricter "most confident read".
+ */
+import { decodeImage } from '../imaging/image.js';
+import { loadPlateDataset, type LabelledImage } from './dataset.js';
+import { plateDistance } from './match.js';
+import type { PlateReader, PlateResult } from './plate-reader.js';
+
+export interface ImageOutcome {
+  image: LabelledImage;
+  reads: string[];
+  exact: boolean;
+  ms: number;
+  error?: string;
+}
+
+export interface PlateEvalReport {
+  scenes: number;
+  crops: number;
+  scene_exact: number;
+  scene_top1: number;
+  crop_exact: number;
+  char_accuracy: number;
+  colour_accuracy: number;
+  per_colour: Record<string, { n: number; exact: number }>;
+  per_source: Record<string, { n: number; exact: number }>;
+  errors: number;
+  ms_p50: number;
+  ms_p95: number;
+  scene_ms_p50: number;
+  crop_ms_p50: number;
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
+}
+
+const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
+
+export async function evaluatePlates(dir: string, reader: PlateReader, onImage?: (o: ImageOutcome) => void): Promise<{ report: PlateEvalReport; outcomes: ImageOutcome[] }> {
+  const images = loadPlateDataset(dir);
+  const outcomes: ImageOutcome[] = [];
+  let charErrors = 0;
+  let chars = 0;
+  let colourOk = 0;
+  let colourN = 0;
+  for (const image of images) {
+    let reads: PlateResult[] = [];
+    let error: string | undefined;
+    const t0 = performance.now();
+    try {
+      const img = await decodeImage(image.path, { lenient: true, source: image.path });
+      if (image.kind === 'crop') {
+        const r = await reader.readCrop(img);
+        reads = r ? [r] : [];
+      } else reads = await reader.readScene(img);
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    const ms = performance.now() - t0;
+    const plates = reads.map((r) => r.plate);
+    const exact = plates.includes(image.plate);
+    // Character errors against the closest read (the whole label counts as wrong if nothing was read).
+    const closest = reads.map((r) => ({ r, d: plateDistance(r.plate, image.plate, 1) })).sort((a, b) => a.d - b.d)[0];
+    charErrors += closest ? Math.min(closest.d, [...image.plate].length) : [...image.plate].length;
+    chars += [...image.plate].length;
+    if (image.colour !== 'unknown' && closest) {
+      colourN++;
+      if (closest.r.colour === image.colour) colourOk++;
+    }
+    const o: ImageOutcome = { image, reads: plates, exact, ms, ...(error ? { error } : {}) };
+    outcomes.push(o);
+    onImage?.(o);
+  }
+  const scenes = outcomes.filter((o) => o.image.kind === 'scene');
+  const crops = outcomes.filter((o) => o.image.kind === 'crop');
+  const frac = (xs: ImageOutcome[], f: (o: ImageOutcome) => boolean) => (xs.length ? round(xs.filter(f).length / xs.length) : 0);
+  const group = (key: (o: ImageOutcome) => string) => {
+    const out: Record<string, { n: number; exact: number }> = {};
+    for (const o of outcomes) {
+      const k = key(o);
+      out[k] ??= { n: 0, exact: 0 };
+      out[k].n++;
+      if (o.exact) out[k].exact++;
+    }
+    return out;
+  };
+  const report: PlateEvalReport = {
+    scenes: scenes.length,
+    crops: crops.length,
+    scene_exact: frac(scenes, (o) => o.exact),
+    scene_top1: frac(scenes, (o) => o.reads[0] === o.image.plate),
+    crop_exact: frac(crops, (o) => o.exact),
+    char_accuracy: chars ? round(1 - charErrors / chars) : 0,
+    colour_accuracy: colourN ? round(colourOk / colourN) : 0,
+    per_colour: group((o) => o.image.colour),
+    per_source: group((o) => `${o.image.kind}:${o.image.splitGroup.split(':')[0]}`),
+    errors: outcomes.filter((o) => o.error).length,
+    ms_p50: round(percentile(outcomes.map((o) => o.ms), 50), 1),
+    ms_p95: round(percentile(outcomes.map((o) => o.ms), 95), 1),
+    scene_ms_p50: round(percentile(scenes.map((o) => o.ms), 50), 1),
+    crop_ms_p50: round(percentile(crops.map((o) => o.ms), 50), 1),
+  };
+  return { report, outcomes };
+}
