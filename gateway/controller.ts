@@ -9,6 +9,7 @@ import type { GatewayContext } from './core/context.js';
 import { Database } from './store/database.js';
 import { Outbox } from './store/outbox.js';
 import { createHousekeepingRoom } from './store/housekeeping.js';
+import { createDevicesRoom } from './devices/room.js';
 import { createConsoleRoom } from './console/room.js';
 import { createCloudBridgeRoom } from '../cloud-bridge/room.js';
 import { registerCoreActions } from './core/core-actions.js';
@@ -50,6 +51,7 @@ export class Controller {
       createHousekeepingRoom(ctx),
       createCloudBridgeRoom(ctx), // early: drains last run's backlog while slow rooms start; stops last, so events recorded while they stop still go out, then the offline status
       // rooms are added here in start order (devices, cameras, recognition, access, cloud bridge)
+      createDevicesRoom(ctx),
       createPlatesRoom(ctx),
       createConsoleRoom(ctx),
     ];

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { coreEventContracts } from './core.js';
+import { deviceEventContracts } from './devices.js';
 import { plateEventContracts } from './plates.js';
 
 /**
@@ -10,5 +11,6 @@ import { plateEventContracts } from './plates.js';
  */
 export const eventContracts: Record<string, z.ZodType> = {
   ...coreEventContracts,
+  ...deviceEventContracts,
   ...plateEventContracts,
 };

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { ActionError, type ActionTable } from '../core/actions.js';
+import { CommandError } from './command-plan.js';
+import { COMMAND_NAMES } from './profile-schema.js';
+import type { DevicesService } from './room.js';
+
+/**
+ * Requests the platform (MQTT request/<action>), the console and the CLI send to the devices
+ * room: list devices, open a gate, run any profile command, drive a simulator (demo).
+ */
+const gateId = z.string().min(1).describe('Device id from the config.');
+
+export function registerDeviceActions(actions: ActionTable, devices: DevicesService): void {
+  const run = async (id: string, command: (typeof COMMAND_NAMES)[number], origin: string, arg?: number) => {
+    let r;
+    try {
+      r = await devices.run(id, command, { origin, arg });
+    } catch (err) {
+      if (err instanceof CommandError) throw new ActionError(err.message, err.code);
+      throw err;
+    }
+    const dev = devices.device(id);
+    if (!r.ok) throw new ActionError(`${command} ${id} failed: ${r.refused ?? r.error ?? 'unknown'}${r.attempts ? ` after ${r.attempts} attempt(s)` : ''}`, r.error === 'offline' ? 'offline' : 'failed');
+    return { gateId: id, command, ok: true, attempts: r.attempts, ms: Math.round(r.ms * 100) / 100, gateState: dev?.gateState };
+  };
+
+  actions.register('devices/list', {
+    description: 'Every configured device with its state: online, gate position, inputs, wire-fault counters.',
+    input: z.strictObject({}).prefault({}),
+    handle: () => ({ devices: devices.list() }),
+  });
+  actions.register('gate/open', {
+    description: 'Opens a gate (its profile\'s "open" command) and answers once the controller acknowledged it.',
+    input: z.strictObject({ gateId, origin: z.string().max(64).optional().describe('Who asks, recorded with the result.') }),
+    handle: (input, actx) => run(input.gateId, 'open', input.origin ?? actx.origin),
+  });
+  actions.register('gate/command', {
+    description: 'Runs any command of a device profile: close, hold-open, release, pulse (with arg, e.g. ms), siren-on...',
+    input: z.strictObject({ gateId, command: z.enum(COMMAND_NAMES), arg: z.number().optional().describe('The command\'s parameter (pulse width in ms...).') }),
+    handle: (input, actx) => run(input.gateId, input.command, actx.origin, input.arg),
+  });
+  actions.register('devices/simulate', {
+    description: 'Sends a control line to a simulated device: press INPUT, release INPUT, silent on|off, delay MS, garble on|off, state.',
+    input: z.strictObject({ deviceId: gateId, control: z.string().min(1).max(200) }),
+    handle: async (input) => {
+      try {
+        const reply = await devices.simulatorControl(input.deviceId, input.control);
+        if (reply.startsWith('error')) throw new ActionError(reply.slice(6));
+        return { deviceId: input.deviceId, reply };
+      } catch (err) {
+        if (err instanceof ActionError) throw err;
+        throw new ActionError((err as Error).message);
+      }
+    },
+  });
+}

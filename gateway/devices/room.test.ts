@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDevicesRoom, type DevicesRoom } from './room.js';
+import { deviceTestContext } from './test/context.js';
+import { until } from './test/helpers.js';
+import { eventContracts } from '../contracts/index.js';
+import { ActionError } from '../core/actions.js';
+import type { GatewayEvents } from '../core/events.js';
+
+/**
+ * The devices room end to end: simulated devices on socat ptys started by the room itself,
+ * actions, fail-safe, and what lands in the outbox (validated against the event contracts).
+ */
+describe('devices room with simulated devices', () => {
+  const ctx = deviceTestContext(`
+devices:
+  - { id: gate-1, profile: barrier-bg300-framed, simulate: true }
+  - { id: alarm-1, profile: alarm-post-sos200, simulate: true, camera: cam-1, name: North post }
+  - { id: board-1, profile: relay-board-4ch-modbus, simulate: true, egress: [gate-1] }
+`);
+  let room: DevicesRoom;
+  const seen: { [K in keyof GatewayEvents]?: GatewayEvents[K][] } = {};
+  for (const k of ['device.online', 'gate.command', 'alarm.pressed', 'alarm.fire', 'gate.state', 'device.input'] as const) {
+    ctx.bus.on(k, (p) => {
+      ((seen[k] ??= []) as unknown[]).push(p);
+    });
+  }
+  const act = (name: string, input: unknown) => ctx.actions.get(name)!.handle(ctx.actions.get(name)!.input.parse(input), { origin: 'test', transaction: 't' });
+  const outbox = () => ctx.outbox.takeBatch(10_000).map((r) => ({ kind: r.kind, data: r.data as Record<string, unknown> }));
+
+  beforeAll(async () => {
+    room = createDevicesRoom(ctx);
+    await room.start();
+    await until(() => (seen['device.online']?.length ?? 0) >= 3, 'three devices online', 45_000);
+  });
+  afterAll(async () => {
+    await room?.stop();
+    ctx.dispose();
+  });
+
+  it('a gate that comes online is closed (fail-safe) and the result recorded', async () => {
+    await until(() => (seen['gate.command'] ?? []).some((c) => c.deviceId === 'gate-1' && c.origin === 'fail-safe' && c.command === 'close' && c.ok), 'fail-safe close');
+    expect(outbox().some((e) => e.kind === 'device.online' && e.data.deviceId === 'gate-1' && e.data.simulated === true)).toBe(true);
+  });
+
+  it('gate/open opens the gate and records a never-dropped gate.command', async () => {
+    const r = (await act('gate/open', { gateId: 'gate-1' })) as { ok: boolean; gateState: string };
+    expect(r).toMatchObject({ ok: true, gateState: 'open' });
+    const ev = outbox().filter((e) => e.kind === 'gate.command' && e.data.origin === 'test');
+    expect(ev.at(-1)?.data).toMatchObject({ deviceId: 'gate-1', command: 'open', ok: true });
+    expect(ctx.db.prepare<{ n: number }>("SELECT COUNT(*) AS n FROM gate_commands WHERE device_id = 'gate-1' AND command = 'open' AND ok = 1").get()?.n).toBeGreaterThan(0);
+  });
+
+  it('refuses unknown gates and unsupported commands readably', async () => {
+    await expect(act('gate/open', { gateId: 'nope' })).rejects.toThrow(/no device "nope"/);
+    await expect(act('gate/command', { gateId: 'alarm-1', command: 'open' })).rejects.toBeInstanceOf(ActionError);
+  });
+
+  it('an alarm button press raises alarm.pressed and a never-dropped alarm.raised', async () => {
+    await act('devices/simulate', { deviceId: 'alarm-1', control: 'press button' });
+    await until(() => (seen['alarm.pressed'] ?? []).length > 0, 'alarm.pressed');
+    await act('devices/simulate', { deviceId: 'alarm-1', control: 'release button' });
+    const raised = outbox().find((e) => e.kind === 'alarm.raised');
+    expect(raised?.data).toMatchObject({ deviceId: 'alarm-1', input: 'button', camera: 'cam-1', name: 'North post' });
+  });
+
+  it('a fire-alarm input holds its egress gate open and refuses to close it until it clears', async () => {
+    await act('devices/simulate', { deviceId: 'board-1', control: 'press fireAlarm' });
+    await until(() => (seen['gate.command'] ?? []).some((c) => c.deviceId === 'gate-1' && c.command === 'hold-open' && c.ok), 'egress hold-open');
+    expect(seen['alarm.fire']?.[0]).toMatchObject({ deviceId: 'board-1', active: true, egress: ['gate-1'] });
+    await expect(act('gate/command', { gateId: 'gate-1', command: 'close' })).rejects.toThrow(/held open by a fire alarm/);
+    await act('devices/simulate', { deviceId: 'board-1', control: 'release fireAlarm' });
+    await until(() => (seen['gate.command'] ?? []).some((c) => c.deviceId === 'gate-1' && c.command === 'close' && c.origin === 'fail-safe' && c.ok && (seen['alarm.fire']?.length ?? 0) >= 2), 'close after clear');
+  });
+
+  it('relay board pulse: the coil goes on and comes back off by itself', async () => {
+    await act('gate/command', { gateId: 'board-1', command: 'pulse', arg: 300 });
+    await until(() => (seen['gate.state'] ?? []).some((s) => s.deviceId === 'board-1' && s.state === 'open'), 'relay on');
+    await until(() => room.device('board-1')?.gateState === 'closed', 'relay back off');
+    await expect(act('gate/command', { gateId: 'board-1', command: 'pulse', arg: 50 })).rejects.toThrow(/outside 100..10000 ms/);
+  });
+
+  it('devices/list shows every device with its state', async () => {
+    const r = (await act('devices/list', {})) as { devices: { id: string; online: boolean; model: string }[] };
+    expect(r.devices.map((d) => d.id).sort()).toEqual(['alarm-1', 'board-1', 'gate-1']);
+    expect(r.devices.every((d) => d.online)).toBe(true);
+  });
+
+  it('every outbox event matches its published contract', () => {
+    const all = outbox();
+    expect(all.length).toBeGreaterThan(5);
+    for (const e of all) {
+      const schema = eventContracts[e.kind];
+      expect(schema, e.kind).toBeDefined();
+      expect(() => schema!.parse(e.data), `${e.kind} ${JSON.stringify(e.data)}`).not.toThrow();
+    }
+  });
+});

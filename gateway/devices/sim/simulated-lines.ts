@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import type { Logger } from '../../core/logger.js';
+import { startPtyPair, type PtyPair } from './pty-pair.js';
+import { startSimulator, type SimulatorProcess } from './launcher.js';
+
+/**
+ * The pty pairs and simulator processes of devices marked `simulate: true`. They start in the
+ * background (the device's serial link keeps retrying until its pty appears), so a slow
+ * simulator start never holds up the daemon.
+ */
+interface Entry {
+  gatewaySide: string;
+  deviceSide: string;
+  pty?: PtyPair;
+  sim?: SimulatorProcess;
+  starting?: Promise<void>;
+}
+
+export class SimulatedLines {
+  private readonly entries = new Map<string, Entry>();
+  private stopped = false;
+
+  constructor(private readonly ctx: { runDir: string; log: Logger }) {}
+
+  add(opts: { id: string; profileFile: string; address?: number }): { gatewaySide: string; deviceSide: string } {
+    const e: Entry = { gatewaySide: join(this.ctx.runDir, `${opts.id}.gw`), deviceSide: join(this.ctx.runDir, `${opts.id}.dev`) };
+    this.entries.set(opts.id, e);
+    e.starting = (async () => {
+      try {
+        e.pty = await startPtyPair({ gatewaySide: e.gatewaySide, deviceSide: e.deviceSide });
+        if (this.stopped) return;
+        e.sim = await startSimulator({ profileFile: opts.profileFile, port: e.deviceSide, address: opts.address });
+        this.ctx.log.info({ device: opts.id, pty: e.gatewaySide, socatPid: e.pty.pid, simulatorPid: e.sim.pid }, 'simulated device running');
+      } catch (err) {
+        this.ctx.log.error({ device: opts.id, err: (err as Error).message }, 'cannot start the simulated device');
+      }
+    })();
+    return { gatewaySide: e.gatewaySide, deviceSide: e.deviceSide };
+  }
+
+  async control(id: string, line: string): Promise<string> {
+    const e = this.entries.get(id);
+    if (!e) throw new Error(`device ${id} is not simulated`);
+    await e.starting;
+    if (!e.sim) throw new Error(`the simulator of ${id} is not running`);
+    return e.sim.control(line);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const e of this.entries.values()) {
+      await e.starting;
+      await e.sim?.stop().catch(() => undefined);
+      await e.pty?.stop().catch(() => undefined);
+    }
+    this.entries.clear();
+  }
+}

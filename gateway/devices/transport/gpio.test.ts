@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { gpiogetArgs, gpiomonArgs, gpiosetArgs, parseGpiomonLine } from './gpio.js';
+
+const button = { offset: 0, activeLow: true, bias: 'pull-up' as const };
+const relay = { offset: 1, activeLow: false, bias: 'as-is' as const };
+
+describe('libgpiod v1 tool arguments (Debian gpiod 1.6)', () => {
+  it('reads an active-low input with its bias', () => {
+    expect(gpiogetArgs('gpiochip0', button)).toEqual(['--active-low', '--bias=pull-up', 'gpiochip0', '0']);
+  });
+  it('drives an output and holds it until signalled', () => {
+    expect(gpiosetArgs('gpiochip1', relay, 1)).toEqual(['--mode=signal', 'gpiochip1', '1=1']);
+  });
+  it('monitors input lines with a parseable format', () => {
+    expect(gpiomonArgs('gpiochip0', [button])).toEqual(['--format=%e %o %s %n', '--active-low', '--bias=pull-up', 'gpiochip0', '0']);
+  });
+  it('parses gpiomon event lines and ignores anything else', () => {
+    expect(parseGpiomonLine('1 0 1700000000 250000000')).toEqual({ value: 1, offset: 0, ts: 1700000000250 });
+    expect(parseGpiomonLine('0 3 12 999999999')).toEqual({ value: 0, offset: 3, ts: 12999 });
+    expect(parseGpiomonLine('event: RISING EDGE offset: 0')).toBeUndefined();
+  });
+});

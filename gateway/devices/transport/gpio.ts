@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+/**
+ * GPIO lines through the Linux GPIO character device, using Debian's libgpiod v1 tools
+ * (`gpiod` package: gpioget, gpioset, gpiomon). Argument builders and the event-line parser are
+ * pure and unit-tested; the process wrappers are thin.
+ */
+export interface LineSpec {
+  offset: number;
+  activeLow: boolean;
+  bias: 'as-is' | 'pull-up' | 'pull-down' | 'disabled';
+}
+
+function common(l: LineSpec): string[] {
+  const out: string[] = [];
+  if (l.activeLow) out.push('--active-low');
+  if (l.bias !== 'as-is') out.push(`--bias=${l.bias}`);
+  return out;
+}
+
+/** gpioget: reads one input line's logical value. */
+export function gpiogetArgs(chip: string, l: LineSpec): string[] {
+  return [...common(l), chip, String(l.offset)];
+}
+
+/** gpioset in signal mode: drives the line and keeps it driven until the process is killed. */
+export function gpiosetArgs(chip: string, l: LineSpec, value: 0 | 1): string[] {
+  return ['--mode=signal', ...(l.activeLow ? ['--active-low'] : []), chip, `${l.offset}=${value}`];
+}
+
+/** gpiomon: one line per edge on the given input lines ("<rising|falling> <offset> <sec> <nsec>"). */
+export function gpiomonArgs(chip: string, lines: LineSpec[]): string[] {
+  const flags = new Set<string>();
+  for (const l of lines) for (const f of common(l)) flags.add(f);
+  return ['--format=%e %o %s %n', ...flags, chip, ...lines.map((l) => String(l.offset))];
+}
+
+/** Parses one gpiomon output line: %e is 1 for a rising edge, 0 for falling. */
+export function parseGpiomonLine(line: string): { offset: number; value: 0 | 1; ts: number } | undefined {
+  const m = /^\s*([01])\s+(\d+)\s+(\d+)\s+(\d+)\s*$/.exec(line);
+  if (!m) return undefined;
+  return { value: m[1] === '1' ? 1 : 0, offset: Number(m[2]), ts: Number(m[3]) * 1000 + Math.floor(Number(m[4]) / 1e6) };
+}
+
+export function readLine(chip: string, l: LineSpec): Promise<0 | 1> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('gpioget', gpiogetArgs(chip, l), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', (e) => reject(new Error(`gpioget: ${e.message} (apt-get install gpiod)`)));
+    child.on('exit', (code) => (code === 0 ? resolve(out.trim() === '1' ? 1 : 0) : reject(new Error(`gpioget exited ${code}: ${err.trim()}`))));
+  });
+}
+
+/** Drives an output line until `release()`; a new value replaces the holding process. */
+export function driveLine(chip: string, l: LineSpec, value: 0 | 1): { child: ChildProcess; done: Promise<void> } {
+  const child = spawn('gpioset', gpiosetArgs(chip, l, value), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const done = new Promise<void>((resolve, reject) => {
+    child.on('error', (e) => reject(new Error(`gpioset: ${e.message} (apt-get install gpiod)`)));
+    child.on('spawn', () => resolve());
+  });
+  return { child, done };
+}
+
+/** Watches input lines; `onEdge` per event; `onExit` when gpiomon stops (chip gone, killed). */
+export function monitorLines(chip: string, lines: LineSpec[], onEdge: (e: { offset: number; value: 0 | 1; ts: number }) => void, onExit: (why: string) => void): ChildProcess {
+  // stdbuf: gpiomon writes through stdio, which a pipe would otherwise buffer.
+  const child = spawn('stdbuf', ['-oL', 'gpiomon', ...gpiomonArgs(chip, lines)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-500)));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const e = parseGpiomonLine(line);
+    if (e) onEdge(e);
+  });
+  child.on('error', (e) => onExit(`gpiomon: ${e.message}`));
+  child.on('exit', (code, signal) => onExit(`gpiomon exited (${signal ?? code}) ${err.trim()}`));
+  return child;
+}
