@@ -1,4 +1,81 @@
 import { z } from 'zod';
 
-// Owned by the faces room (gateway/faces). Placeholder until that room lands.
-export const facesSection = z.strictObject({ enabled: z.boolean().default(false) }).prefault({}).describe('Face recognition.');
+// Owned by the faces room (gateway/faces). Thresholds are calibrated with
+// `sharpeyes eval faces ../shared/datasets/faces` (see models/README.md, "Faces").
+
+const rect = z
+  .tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().gt(0).max(1), z.number().gt(0).max(1)])
+  .describe('[x, y, width, height] as fractions of the frame (0..1), origin top left.');
+
+const faceCamera = z
+  .strictObject({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).describe('Camera id (as in cameras.list).'),
+    roi: rect.optional().describe('The gate lane where faces are searched; sampled at full resolution, so faces too small in the whole 1080p frame are found. Default: the whole frame.'),
+  })
+  .describe('A camera whose frames go through face recognition.');
+
+export const facesSection = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Run face recognition (models from `npm run models`; without them the room logs an error and stays idle).'),
+    threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.43)
+      .describe('Known-face threshold: mean cosine similarity of a track\'s frames to a resident\'s template needed to recognise them. 0.43 = stranger false-accept rate <= 0.1% on the dev set with ~50 enrolled identities; raise it for large galleries (the false-accept rate grows with the number of residents).'),
+    unknownThreshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.3)
+      .describe('Below this similarity to everybody (in every usable frame) a track is reported as a stranger before it ends.'),
+    detection: z
+      .strictObject({
+        threshold: z.number().min(0.05).max(1).default(0.7).describe('Minimum detector face probability.'),
+        nmsIou: z.number().min(0.05).max(0.95).default(0.3).describe('Overlapping detections above this IoU are merged.'),
+        padRetry: z.number().min(0).max(1).default(0.125).describe('Photos (enrolment, identify): when no face is found, widen the image by this fraction on each side and detect again (tight crops).'),
+      })
+      .prefault({})
+      .describe('Face detector (RFB-320).'),
+    quality: z
+      .strictObject({
+        minFacePx: z.number().min(8).default(48).describe('Smallest face box height in pixels.'),
+        minEyeDistancePx: z.number().min(4).default(20).describe('Smallest distance between the eye centres in pixels.'),
+        maxYaw: z.number().min(0).max(1).default(0.6).describe('Largest head turn (0 frontal .. 1 profile, from the nose position between the eyes).'),
+        pitchMin: z.number().default(0.2).describe('Smallest pitch ratio (nose-to-eyes / mouth-to-eyes distance); lower = head tilted back.'),
+        pitchMax: z.number().default(0.85).describe('Largest pitch ratio; higher = head bowed.'),
+        minSharpness: z.number().min(0).default(40).describe('Smallest variance of the Laplacian of the aligned 112x112 face (blur gate).'),
+      })
+      .prefault({})
+      .describe('Quality gates: enrolment refuses photos that fail them; in the stream such frames do not count.'),
+    liveness: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('Run the liveness classifier and ignore frames below minScore. Off by default: the model\'s function is not verified (see models/README.md).'),
+        minScore: z.number().min(0).max(1).default(0.5).describe('Smallest "real face" probability.'),
+      })
+      .prefault({})
+      .describe('Optional presentation-attack check.'),
+    tracking: z
+      .strictObject({
+        minIou: z.number().min(0.01).max(1).default(0.3).describe('A face continues a track when its box overlaps the track\'s last box by at least this IoU.'),
+        maxGapMs: z.number().int().min(100).default(1500).describe('A track with no face for this long ends.'),
+        minFrames: z.number().int().min(1).max(50).default(2).describe('Usable frames needed before a track is decided.'),
+        maxFrames: z.number().int().min(1).max(200).default(10).describe('A track still undecided after this many usable frames is reported unknown ("undecided").'),
+      })
+      .prefault({})
+      .describe('Per-camera IoU tracking and multi-frame decisions.'),
+    cameras: z.array(faceCamera).max(64).default([]).describe('Cameras analysed for faces; empty = every camera, whole frame.'),
+    enrolment: z
+      .strictObject({
+        maxPhotos: z.number().int().min(1).max(20).default(5).describe('Photos accepted per residents/add request.'),
+        maxPhotoBytes: z.number().int().min(10_000).max(20_000_000).default(2_000_000).describe('Largest photo (decoded from base64) accepted over MQTT.'),
+      })
+      .prefault({})
+      .describe('Enrolment limits.'),
+    pollMs: z.number().int().min(100).max(60_000).default(2000).describe('How often the daemon checks the residents version counter for changes made by the CLI.'),
+    snapshotQuality: z.number().int().min(10).max(100).default(85).describe('JPEG quality of face crops attached to events.'),
+  })
+  .prefault({})
+  .describe('Face recognition.');
+
+export type FacesConfig = z.output<typeof facesSection>;

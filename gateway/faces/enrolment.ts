@@ -1,0 +1,57 @@
+/**
+ * Enrolment of a resident from photos (CLI files or base64 JPEGs from the platform): every photo
+ * must show exactly one clear face; if one is refused nothing is stored and each refusal says why.
+ */
+import { decodeImage, ImageError } from '../imaging/image.js';
+import { checkEnrolmentPhoto } from './enrol.js';
+import type { FacePipeline } from './pipeline.js';
+import type { Resident, ResidentStore } from './store/resident-store.js';
+
+export interface EnrolPhoto {
+  /** File path or encoded image bytes. */
+  input: string | Uint8Array;
+  /** Name for messages and the template's `source`. */
+  source: string;
+}
+
+export class EnrolmentRefused extends Error {
+  constructor(readonly refusals: Array<{ source: string; reason: string }>) {
+    super(`photo refused: ${refusals.map((r) => `${r.source}: ${r.reason}`).join('; ')}`);
+    this.name = 'EnrolmentRefused';
+  }
+}
+
+export async function enrolResident(ctx: { pipeline: FacePipeline; store: ResidentStore }, input: { id?: string; name: string; photos: EnrolPhoto[] }): Promise<Resident> {
+  if (input.photos.length === 0) throw new EnrolmentRefused([{ source: '(none)', reason: 'at least one photo is needed' }]);
+  const refusals: Array<{ source: string; reason: string }> = [];
+  const templates: Array<{ embedding: Float32Array; quality: object; source: string }> = [];
+  for (const photo of input.photos) {
+    let img;
+    try {
+      img = await decodeImage(photo.input, { source: photo.source, maxPixels: 40_000_000 });
+    } catch (err) {
+      if (err instanceof ImageError) {
+        refusals.push({ source: photo.source, reason: err.message.replace(`${photo.source}: `, '') });
+        continue;
+      }
+      throw err;
+    }
+    const check = await checkEnrolmentPhoto(ctx.pipeline, img);
+    if (!check.ok) {
+      refusals.push({ source: photo.source, reason: check.reason });
+      continue;
+    }
+    const q = check.face.quality;
+    templates.push({
+      embedding: check.face.embedding,
+      source: photo.source,
+      quality: { facePx: Math.round(q.facePx), eyeDistancePx: Math.round(q.eyeDistancePx), yaw: round2(q.yaw), pitch: round2(q.pitch), sharpness: Math.round(q.sharpness), score: round2(check.face.score) },
+    });
+  }
+  if (refusals.length > 0) throw new EnrolmentRefused(refusals);
+  return ctx.store.add({ ...(input.id === undefined ? {} : { id: input.id }), name: input.name, templates });
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,72 @@
+/**
+ * The residents' search index kept in step with SQLite: loaded once, then refreshed
+ * incrementally from the change log (only the residents that changed are re-read).
+ */
+import { meanTemplate } from './enrol.js';
+import { GalleryIndex } from './index/gallery-index.js';
+import { EMBEDDING_DIM } from './models.js';
+import type { ResidentStore } from './store/resident-store.js';
+
+export interface Match {
+  residentId: string;
+  name: string;
+  similarity: number;
+}
+
+export class Identities {
+  readonly index = new GalleryIndex({ dim: EMBEDDING_DIM });
+  private readonly names = new Map<string, string>();
+  private readonly store: ResidentStore;
+  private version = -1;
+
+  constructor(ctx: { store: ResidentStore }) {
+    this.store = ctx.store;
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Reads every resident (call once at start). */
+  loadAll(): number {
+    this.index.clear();
+    this.names.clear();
+    const version = this.store.version();
+    for (const r of this.store.allEmbeddings()) {
+      this.index.upsert(r.id, meanTemplate(r.embeddings));
+      this.names.set(r.id, r.name);
+    }
+    this.version = version;
+    return this.index.size;
+  }
+
+  /** Applies changes made since the last load/refresh (by this process or another). Returns the ids reloaded. */
+  refresh(): string[] {
+    if (this.version < 0) {
+      this.loadAll();
+      return [];
+    }
+    if (this.store.version() === this.version) return [];
+    const { version, residentIds } = this.store.changesSince(this.version);
+    for (const id of residentIds) {
+      const r = this.store.get(id);
+      const embeddings = r ? this.store.embeddings(id) : [];
+      if (!r || embeddings.length === 0) {
+        this.index.remove(id);
+        this.names.delete(id);
+      } else {
+        this.index.upsert(id, meanTemplate(embeddings));
+        this.names.set(id, r.name);
+      }
+    }
+    this.version = version;
+    return residentIds;
+  }
+
+  /** Best resident for an embedding (whatever the similarity), or null with nobody enrolled. */
+  best(embedding: Float32Array): Match | null {
+    const hit = this.index.search(embedding, 1)[0];
+    if (!hit) return null;
+    return { residentId: hit.id, name: this.names.get(hit.id) ?? hit.id, similarity: hit.similarity };
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * The faces room: residents' index (SQLite + incremental reload), the `residents/*` actions,
+ * and recognition over camera frames, recording `face.recognized` / `face.unknown` in the
+ * outbox (with a crop snapshot) and emitting `face.identified` on the bus for access policy.
+ *
+ * Frames come either from a frame source (`subscribe()` -> async iterator, as the cameras room
+ * offers) given at construction or wired later with `attach`, or are pushed with `onFrame`.
+ */
+import { join } from 'node:path';
+import type { GatewayContext } from '../core/context.js';
+import { componentLogger, RateLimitedLog, type Logger } from '../core/logger.js';
+import type { Room } from '../core/room.js';
+import type { FacesConfig } from '../config/sections/faces.js';
+import { registerResidentActions } from './actions.js';
+import { Identities } from './identities.js';
+import { FaceModels, faceModelsPrepared } from './models.js';
+import { FacePipeline } from './pipeline.js';
+import { streamOptions, pipelineOptions } from './settings.js';
+import { FaceSnapshots } from './snapshots.js';
+import { ResidentStore } from './store/resident-store.js';
+import { FaceStream, type FaceFrame, type TrackOutcome } from './stream/face-stream.js';
+
+declare module '../core/events.js' {
+  interface GatewayEvents {
+    /** A tracked face was decided: a resident (residentId set) or a stranger (null). */
+    'face.identified': {
+      cameraId: string;
+      trackId: number;
+      residentId: string | null;
+      name: string | null;
+      similarity: number;
+      snapshotId: string | null;
+      /** ms since the epoch of the deciding frame */
+      ts: number;
+    };
+  }
+}
+
+/** What the room needs from a frame source (the cameras room's FrameSource fits). */
+export interface FaceFrameSource {
+  subscribe(opts?: { cameras?: string[] }): AsyncIterableIterator<FaceFrame> & { close(): void };
+}
+
+export class FacesRoom implements Room {
+  readonly name = 'faces';
+  private readonly cfg: FacesConfig;
+  private readonly log: Logger;
+  private readonly warnings: RateLimitedLog;
+  readonly store: ResidentStore;
+  readonly identities: Identities;
+  private models: FaceModels | undefined;
+  private pipelineReady: Promise<FacePipeline> | undefined;
+  private stream: FaceStream | undefined;
+  private readonly snapshots: FaceSnapshots;
+  private timers: NodeJS.Timeout[] = [];
+  private subscription: { close(): void } | undefined;
+  private busy = false;
+  private pending: FaceFrame | undefined;
+  private running = false;
+  readonly stats = { frames: 0, dropped: 0, recognized: 0, unknown: 0 };
+
+  constructor(private readonly ctx: GatewayContext, private source?: FaceFrameSource) {
+    this.cfg = ctx.loaded.config.faces;
+    this.log = componentLogger(ctx.log, 'faces');
+    this.warnings = new RateLimitedLog(this.log);
+    this.store = new ResidentStore({ db: ctx.db });
+    this.identities = new Identities({ store: this.store });
+    this.snapshots = new FaceSnapshots({ dir: join(ctx.dataDir, 'snapshots'), quality: this.cfg.snapshotQuality });
+    registerResidentActions(ctx.actions, this.cfg, () => ({ store: this.store, identities: this.identities, pipeline: () => this.pipeline() }));
+  }
+
+  /** The loaded pipeline (models load in the background after start). */
+  pipeline(): Promise<FacePipeline> {
+    if (!this.cfg.enabled) return Promise.reject(new Error('face recognition is disabled (faces.enabled: false)'));
+    if (!this.pipelineReady) return Promise.reject(new Error('the faces room is not running'));
+    return this.pipelineReady;
+  }
+
+  async start(): Promise<void> {
+    const n = this.identities.loadAll();
+    this.timers.push(setInterval(() => this.refresh(), this.cfg.pollMs));
+    if (!this.cfg.enabled) {
+      this.log.info({ residents: n }, 'face recognition disabled');
+      return;
+    }
+    this.running = true;
+    if (!faceModelsPrepared(this.cfg.liveness.enabled)) {
+      this.pipelineReady = Promise.reject(new Error('face models are missing: run `npm run models`'));
+      this.pipelineReady.catch(() => undefined);
+      this.log.error({ residents: n }, 'face models are missing (run `npm run models`); face recognition stays idle');
+      return;
+    }
+    const models = new FaceModels({ liveness: this.cfg.liveness.enabled });
+    this.models = models;
+    const pipeline = new FacePipeline({ models, options: pipelineOptions(this.cfg) });
+    this.stream = new FaceStream({ pipeline, identities: this.identities, options: streamOptions(this.cfg) });
+    this.pipelineReady = models.load().then(() => pipeline);
+    this.pipelineReady.then(
+      () => this.log.info({ residents: n }, 'face models loaded'),
+      (err: unknown) => this.log.error({ err: String(err) }, 'face models failed to load; face recognition stays idle'),
+    );
+    this.timers.push(setInterval(() => void this.flush(), 500));
+    for (const t of this.timers) t.unref();
+    if (this.source) this.attach(this.source);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.subscription?.close();
+    this.subscription = undefined;
+    await this.models?.close();
+  }
+
+  /** Consume frames from a source until stop. */
+  attach(source: FaceFrameSource): void {
+    this.source = source;
+    if (!this.running || this.subscription) return;
+    const cameras = this.cfg.cameras.map((c) => c.id);
+    const sub = source.subscribe(cameras.length ? { cameras } : {});
+    this.subscription = sub;
+    void (async () => {
+      try {
+        for await (const frame of sub) {
+          if (!this.running) break;
+          await this.handle(frame);
+        }
+      } catch (err) {
+        this.log.error({ err: String(err) }, 'frame subscription failed');
+      }
+    })();
+  }
+
+  /** Push one frame; while a frame is being processed, only the newest waiting one is kept (copied). */
+  async onFrame(frame: FaceFrame): Promise<void> {
+    if (!this.running) return;
+    if (this.busy) {
+      if (this.pending) this.stats.dropped++;
+      this.pending = { ...frame, data: Uint8Array.from(frame.data) };
+      return;
+    }
+    this.busy = true;
+    try {
+      let next: FaceFrame | undefined = frame;
+      while (next) {
+        await this.handle(next);
+        next = this.pending;
+        this.pending = undefined;
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async handle(frame: FaceFrame): Promise<void> {
+    if (!this.stream) return;
+    const cams = this.cfg.cameras;
+    if (cams.length && !cams.some((c) => c.id === frame.cameraId)) return;
+    try {
+      await this.pipelineReady;
+      this.stats.frames++;
+      const outcomes = await this.stream.process(frame);
+      for (const o of outcomes) await this.record(o);
+    } catch (err) {
+      this.warnings.warn({ cameraId: frame.cameraId, err: String(err) }, 'face recognition failed on a frame');
+    }
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.stream) return;
+    for (const o of this.stream.flush(Date.now())) await this.record(o).catch((err: unknown) => this.log.error({ err: String(err) }, 'recording a face decision failed'));
+  }
+
+  private refresh(): void {
+    try {
+      const changed = this.identities.refresh();
+      if (changed.length) this.log.info({ changed: changed.length, residents: this.identities.size }, 'residents reloaded');
+    } catch (err) {
+      this.warnings.warn({ err: String(err) }, 'residents reload failed');
+    }
+  }
+
+  private async record(o: TrackOutcome): Promise<void> {
+    let snapshotId: string | null = null;
+    if (o.crop && o.crop.width > 0 && o.crop.height > 0) {
+      try {
+        snapshotId = await this.snapshots.save(o.crop);
+      } catch (err) {
+        this.warnings.warn({ err: String(err) }, 'face snapshot not saved');
+      }
+    }
+    const box = { x1: Math.round(o.box.x1), y1: Math.round(o.box.y1), x2: Math.round(o.box.x2), y2: Math.round(o.box.y2) };
+    const common = { cameraId: o.cameraId, trackId: o.trackId, frames: o.decision.frames, snapshotId, box, firstSeen: new Date(o.firstTs).toISOString() };
+    const d = o.decision;
+    this.ctx.db.transaction(() => {
+      if (d.kind === 'recognized') this.ctx.outbox.append('face.recognized', { ...common, residentId: d.residentId, name: d.name, similarity: d.similarity, threshold: this.cfg.threshold }, { ts: new Date(o.ts) });
+      else this.ctx.outbox.append('face.unknown', { ...common, reason: d.reason, similarity: d.similarity, bestResidentId: d.bestResidentId }, { ts: new Date(o.ts) });
+    });
+    if (d.kind === 'recognized') this.stats.recognized++;
+    else this.stats.unknown++;
+    this.log.info({ cameraId: o.cameraId, trackId: o.trackId, kind: d.kind, residentId: d.kind === 'recognized' ? d.residentId : null, similarity: d.similarity }, 'face decided');
+    this.ctx.bus.emit('face.identified', {
+      cameraId: o.cameraId,
+      trackId: o.trackId,
+      residentId: d.kind === 'recognized' ? d.residentId : null,
+      name: d.kind === 'recognized' ? d.name : null,
+      similarity: d.similarity,
+      snapshotId,
+      ts: o.ts,
+    });
+  }
+}
+
+export function createFacesRoom(ctx: GatewayContext, source?: FaceFrameSource): FacesRoom {
+  return new FacesRoom(ctx, source);
+}

@@ -1,0 +1,141 @@
+/**
+ * Face recognition over camera frames: detect (in the camera's region of interest), describe,
+ * match, track per camera, and decide per track from several frames. Returns decisions; the
+ * room records them. Frames are processed one at a time per caller; a frame's pixels are only
+ * read before this call resolves (crops are copied).
+ */
+import { cropRgb, type RgbImage } from '../../imaging/image.js';
+import { StaleFrameError } from '../../inference/inference-worker.js';
+import type { FaceBox, Rect } from '../geometry.js';
+import type { Match } from '../identities.js';
+import type { FaceObservation, FacePipeline } from '../pipeline.js';
+import { IouTracker, type Track, type TrackerOptions } from './tracker.js';
+import { decideTrack, type FrameVote, type TrackDecision, type VotePolicy } from './votes.js';
+
+export interface FaceFrame {
+  cameraId: string;
+  /** ms since the epoch */
+  ts: number;
+  width: number;
+  height: number;
+  /** rgb24, width * height * 3 bytes */
+  data: Uint8Array;
+}
+
+export interface TrackOutcome {
+  cameraId: string;
+  trackId: number;
+  decision: TrackDecision;
+  box: FaceBox;
+  firstTs: number;
+  ts: number;
+  /** Face crop from the best frame, or null. */
+  crop: RgbImage | null;
+}
+
+export interface FaceStreamOptions {
+  policy: VotePolicy;
+  tracker: TrackerOptions;
+  /** Frames whose liveness score is below this do not count (when the pipeline runs liveness). */
+  minLiveness: number;
+  /** Region of interest per camera, as fractions [x, y, w, h]; absent = whole frame. */
+  rois: ReadonlyMap<string, readonly [number, number, number, number]>;
+}
+
+interface TrackState {
+  votes: FrameVote[];
+  decided: boolean;
+  crop: RgbImage | null;
+  cropScore: number;
+}
+
+interface CameraState {
+  tracker: IouTracker;
+  tracks: Map<number, TrackState>;
+}
+
+export class FaceStream {
+  private readonly cameras = new Map<string, CameraState>();
+  /** Frames skipped because the inference queue had a newer one of the same camera. */
+  stale = 0;
+
+  constructor(private readonly ctx: { pipeline: FacePipeline; identities: { best(e: Float32Array): Match | null }; options: FaceStreamOptions }) {}
+
+  async process(frame: FaceFrame): Promise<TrackOutcome[]> {
+    const img: RgbImage = { width: frame.width, height: frame.height, data: frame.data };
+    const roi = this.roiOf(frame);
+    let faces: FaceObservation[];
+    try {
+      faces = await this.ctx.pipeline.analyse(img, { roi, dropKey: frame.cameraId, maxFaces: 4 });
+    } catch (err) {
+      if (err instanceof StaleFrameError) {
+        this.stale++;
+        return [];
+      }
+      throw err;
+    }
+    const cam = this.camera(frame.cameraId);
+    const { trackIds, ended } = cam.tracker.update(faces.map((f) => f.box), frame.ts);
+    const out: TrackOutcome[] = this.finish(frame.cameraId, cam, ended, frame.ts);
+    faces.forEach((face, i) => {
+      const trackId = trackIds[i]!;
+      const track = cam.tracker.live.find((t) => t.id === trackId)!;
+      let st = cam.tracks.get(trackId);
+      if (!st) cam.tracks.set(trackId, (st = { votes: [], decided: false, crop: null, cropScore: -1 }));
+      if (st.decided) return;
+      const match = this.ctx.identities.best(face.embedding);
+      const live = face.liveness === undefined || face.liveness >= this.ctx.options.minLiveness;
+      const usable = face.quality.problems.length === 0 && live;
+      st.votes.push({ residentId: match?.residentId ?? null, name: match?.name ?? null, similarity: match?.similarity ?? 0, usable });
+      const cropScore = (usable ? 1 : 0) + face.score * 0.1 + Math.min(1, face.quality.facePx / 400) * 0.1;
+      if (cropScore > st.cropScore) {
+        st.cropScore = cropScore;
+        st.crop = cropFace(img, face.box);
+      }
+      const decision = decideTrack(st.votes, this.ctx.options.policy, false);
+      if (decision) {
+        st.decided = true;
+        out.push({ cameraId: frame.cameraId, trackId, decision, box: face.box, firstTs: track.firstTs, ts: frame.ts, crop: st.crop });
+      }
+    });
+    return out;
+  }
+
+  /** Ends the tracks that went stale by `ts` (call periodically when frames stop coming). */
+  flush(ts: number): TrackOutcome[] {
+    const out: TrackOutcome[] = [];
+    for (const [cameraId, cam] of this.cameras) out.push(...this.finish(cameraId, cam, cam.tracker.expire(ts), ts));
+    return out;
+  }
+
+  private finish(cameraId: string, cam: CameraState, ended: Track[], ts: number): TrackOutcome[] {
+    const out: TrackOutcome[] = [];
+    for (const t of ended) {
+      const st = cam.tracks.get(t.id);
+      cam.tracks.delete(t.id);
+      if (!st || st.decided) continue;
+      const decision = decideTrack(st.votes, this.ctx.options.policy, true);
+      if (decision) out.push({ cameraId, trackId: t.id, decision, box: t.box, firstTs: t.firstTs, ts, crop: st.crop });
+    }
+    return out;
+  }
+
+  private camera(id: string): CameraState {
+    let cam = this.cameras.get(id);
+    if (!cam) this.cameras.set(id, (cam = { tracker: new IouTracker(this.ctx.options.tracker), tracks: new Map() }));
+    return cam;
+  }
+
+  private roiOf(frame: FaceFrame): Rect | undefined {
+    const r = this.ctx.options.rois.get(frame.cameraId);
+    if (!r) return undefined;
+    return { x: r[0] * frame.width, y: r[1] * frame.height, width: r[2] * frame.width, height: r[3] * frame.height };
+  }
+}
+
+/** The face box widened by 40% each side (hair, chin), clamped to the frame. */
+export function cropFace(img: RgbImage, box: FaceBox): RgbImage {
+  const w = box.x2 - box.x1;
+  const h = box.y2 - box.y1;
+  return cropRgb(img, { x: box.x1 - 0.4 * w, y: box.y1 - 0.4 * h, width: w * 1.8, height: h * 1.8 });
+}
