@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { configSchema } from '../../gateway/config/schema.js';
+
+/**
+ * YAML that turns off the other rooms' demo peers (demo camera, console on a fixed port) for
+ * tests of the bridge, written only for the settings the current schema has, so it keeps working
+ * while those sections evolve.
+ */
+export function quietRoomsYaml(): string {
+  const accepts = (section: string, value: unknown) => {
+    const s = (configSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>)[section];
+    return Boolean(s?.safeParse(value).success);
+  };
+  let yaml = '';
+  if (accepts('cameras', { demo: false })) yaml += 'cameras:\n  demo: false\n';
+  if (accepts('console', { enabled: false })) yaml += 'console:\n  enabled: false\n';
+  return yaml;
+}
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+export const SHARPEYES = join(ROOT, 'scripts/sharpeyes.mjs');
+
+/**
+ * The real daemon as a child process (`node scripts/sharpeyes.mjs start --config FILE`), with its
+ * JSON log lines collected. Reusable: write the config, start(), waitForLog(), kill('SIGKILL').
+ */
+export class Daemon {
+  private child: ChildProcess | undefined;
+  readonly logs: Record<string, unknown>[] = [];
+  private partial = '';
+  readonly configFile: string;
+
+  constructor(readonly dir: string, yaml: string) {
+    this.configFile = join(dir, 'gateway.yaml');
+    writeFileSync(this.configFile, yaml);
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
+  }
+
+  start(): void {
+    if (this.running) throw new Error('daemon already running');
+    const child = spawn(process.execPath, [SHARPEYES, 'start', '--config', this.configFile], { cwd: this.dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NOTIFY_SOCKET: '' } });
+    this.child = child;
+    child.stderr?.on('data', (d: Buffer) => {
+      const text = this.partial + d.toString();
+      const lines = text.split('\n');
+      this.partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (process.env.TEST_LOGS) process.stderr.write(`[daemon] ${line}\n`);
+        try {
+          this.logs.push(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          this.logs.push({ msg: line, raw: true });
+        }
+      }
+    });
+  }
+
+  async waitForLog(match: (l: Record<string, unknown>) => boolean, ms = 60_000, from = 0): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.logs.slice(from).find(match);
+      if (found) return found;
+      if (!this.running) throw new Error(`daemon exited (${this.child?.exitCode ?? this.child?.signalCode}) before the expected log line; last lines:\n${this.tail()}`);
+      if (Date.now() > deadline) throw new Error(`no matching daemon log line within ${ms} ms; last lines:\n${this.tail()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  tail(n = 15): string {
+    return this.logs.slice(-n).map((l) => JSON.stringify(l)).join('\n');
+  }
+
+  /** Sends `signal` and waits for the process to exit; resolves with its exit code or signal. */
+  async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | string | null> {
+    const c = this.child;
+    if (!c) return null;
+    if (this.running) {
+      const exited = new Promise<void>((r) => c.once('exit', () => r()));
+      c.kill(signal);
+      await exited;
+    }
+    return c.exitCode ?? c.signalCode;
+  }
+}
