@@ -46,13 +46,14 @@ export function pickCandidates(regions: readonly RegionLike[], opts: Partial<Can
   const out: Candidate[] = [];
   for (const r of regions) {
     const a = aspect(r.raw);
-    if (a < o.minAspect || a > o.maxAspect || r.grown.h < o.minHeight) continue;
+    // Plates at a gate are never tilted past 45°: a steep region is vertical text or a pole.
+    if (a < o.minAspect || a > o.maxAspect || r.grown.h < o.minHeight || Math.abs(Math.sin(r.raw.angle)) > Math.SQRT1_2) continue;
     out.push({ kind: 'single', quad: rectCorners(withMargin(r.grown, o.margin)), score: r.score, rows: [r.grown] });
   }
   // Two-row plates: a top row (province + letter) centred above a bottom row (serial).
   for (const bottom of regions) {
     const ab = aspect(bottom.raw);
-    if (ab < 1.5 || ab > 6 || bottom.grown.h < o.minHeight) continue;
+    if (ab < 1.5 || ab > 6 || bottom.grown.h < o.minHeight || Math.abs(Math.sin(bottom.raw.angle)) > Math.SQRT1_2) continue;
     for (const top of regions) {
       if (top === bottom) continue;
       const b = bottom.grown;

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { consensusOf, PlateTracker, type TrackRead } from './consensus.js';
+
+const box = { x: 100, y: 100, width: 120, height: 40 };
+const read = (plate: string, confidence: number, ts = 0): TrackRead => ({ plate, colour: 'blue', confidence, box, ts });
+
+describe('plate consensus', () => {
+  it('takes the largest cluster and votes per character', () => {
+    const c = consensusOf([read('粤B12345', 0.9), read('粤B1234S', 0.6), read('粤B12345', 0.8), read('湘A99999', 0.99)]);
+    expect(c?.plate).toBe('粤B12345');
+    expect(c?.reads).toBe(3);
+  });
+  it('votes characters across reads that each have one error', () => {
+    const c = consensusOf([read('粤B12845', 0.9), read('粤B12395', 0.9), read('粤B72345', 0.9), read('粤B12345', 0.5)]);
+    expect(c?.plate).toBe('粤B12345');
+  });
+  it('returns undefined for no reads', () => expect(consensusOf([])).toBeUndefined());
+});
+
+describe('PlateTracker', () => {
+  const opts = { minReads: 2, maxReads: 3, trackTimeoutMs: 1000, stationaryRecheckMs: 10_000 };
+  const r = (plate: string, x = 100) => ({ plate, colour: 'blue', confidence: 0.9, box: { ...box, x } });
+
+  it('reports once a track has enough agreeing reads, and only once', () => {
+    const t = new PlateTracker(opts);
+    expect(t.add('cam', [r('粤B12345')], 0)).toHaveLength(0);
+    const rep = t.add('cam', [r('粤B12345', 104)], 100);
+    expect(rep.map((x) => x.consensus.plate)).toEqual(['粤B12345']);
+    expect(t.add('cam', [r('粤B12345', 106)], 200)).toHaveLength(0);
+  });
+
+  it('stops reading a settled vehicle that stands still, until the recheck time', () => {
+    const t = new PlateTracker(opts);
+    t.add('cam', [r('粤B12345')], 0);
+    t.add('cam', [r('粤B12345')], 100);
+    expect(t.wantsRead('cam', 200, box)).toBe(false);
+    t.touch('cam', 900);
+    expect(t.wantsRead('cam', 1500, box)).toBe(false); // kept alive by touch
+    expect(t.wantsRead('cam', 1500, { ...box, x: 600 })).toBe(true); // something elsewhere moves
+    t.touch('cam', 1800);
+    t.touch('cam', 2700);
+    expect(t.wantsRead('cam', 10_200, box)).toBe(true); // recheck
+    expect(t.wantsRead('other', 200)).toBe(true);
+  });
+
+  it('reports a single read when its track closes, and forgets it', () => {
+    const t = new PlateTracker(opts);
+    t.add('cam', [r('皖AD11166')], 0);
+    expect(t.expire(500)).toHaveLength(0);
+    expect(t.expire(1200).map((x) => x.consensus.plate)).toEqual(['皖AD11166']);
+    expect(t.size).toBe(0);
+  });
+
+  it('keeps vehicles of different cameras and places apart', () => {
+    const t = new PlateTracker(opts);
+    t.add('a', [r('粤B12345')], 0);
+    t.add('b', [r('粤B12345')], 0);
+    t.add('a', [r('湘A11111', 700)], 0);
+    expect(t.size).toBe(3);
+  });
+});

@@ -1,0 +1,51 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Database } from '../store/database.js';
+import { Outbox } from '../store/outbox.js';
+import { ActionTable } from '../core/actions.js';
+import { createLogger } from '../core/logger.js';
+import { KnownVehicles, registerVehicleActions } from './known-vehicles.js';
+
+describe('known vehicles (SQLite, migration 005)', () => {
+  let db: Database;
+  let outbox: Outbox;
+  let vehicles: KnownVehicles;
+  beforeEach(() => {
+    db = new Database(':memory:');
+    outbox = new Outbox({ db, log: createLogger({ level: 'silent' }), quotaBytes: 1e7 });
+    vehicles = new KnownVehicles({ db, outbox });
+  });
+  afterEach(() => db.close());
+
+  it('adds residents and visitors, and matches only those valid now', () => {
+    vehicles.add({ plate: '粤B·12345', ownerId: 'r-1' });
+    vehicles.add({ plate: '湘A0D888', ownerId: 'h-2', kind: 'visitor', validFrom: '2026-11-24T08:00:00Z', validUntil: '2026-11-24T20:00:00+00:00' });
+    expect(vehicles.list().map((v) => v.plate)).toEqual(['湘A0D888', '粤B12345']);
+    expect(vehicles.match('粤B12345')?.entry.ownerId).toBe('r-1');
+    expect(vehicles.match('湘A0DB88', new Date('2026-11-24T09:00:00Z'))?.entry).toMatchObject({ kind: 'visitor', validUntil: '2026-11-24T20:00:00.000Z' });
+    expect(vehicles.match('湘A0D888', new Date('2026-11-24T21:00:00Z'))).toBeUndefined();
+    expect(vehicles.match('湘A0D888', new Date('2026-11-24T07:00:00Z'))).toBeUndefined();
+    expect(vehicles.match('桂B12345')).toBeUndefined();
+    // Each change is an outbox event, written with it.
+    expect(outbox.takeBatch(10).map((r) => r.kind)).toEqual(['vehicle.added', 'vehicle.added']);
+  });
+
+  it('refuses bad input with readable errors', () => {
+    expect(() => vehicles.add({ plate: 'ABC', ownerId: 'x' })).toThrow(/not a valid Chinese plate/);
+    expect(() => vehicles.add({ plate: '粤B12345', ownerId: 'x', kind: 'visitor' })).toThrow(/needs validUntil/);
+    expect(() => vehicles.add({ plate: '粤B12345', ownerId: 'x', validFrom: '2026-11-25T00:00:00Z', validUntil: '2026-11-24T00:00:00Z' })).toThrow(/before/);
+  });
+
+  it('serves vehicles/add, vehicles/remove and vehicles/list through the action table', async () => {
+    const actions = new ActionTable();
+    registerVehicleActions(actions, vehicles);
+    const call = async (name: string, input: unknown) => {
+      const a = actions.get(name)!;
+      return a.handle(a.input.parse(input), { origin: 'cli', transaction: 't' });
+    };
+    await call('vehicles/add', { plate: '皖AD11166', ownerId: 'r-9' });
+    expect(await call('vehicles/list', {})).toMatchObject([{ plate: '皖AD11166', kind: 'resident' }]);
+    expect(await call('vehicles/remove', { plate: '皖A·D11166' })).toEqual({ removed: '皖AD11166' });
+    await expect(call('vehicles/remove', { plate: '皖AD11166' })).rejects.toThrow(/no known vehicle/);
+    expect(actions.get('vehicles/add')!.input.safeParse({ plate: 'x', ownerId: 'y', extra: 1 }).success).toBe(false);
+  });
+});
