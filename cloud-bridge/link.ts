@@ -61,9 +61,10 @@ export class BrokerLink {
 
   private async attempt(): Promise<void> {
     if (this.stopped) return;
-    const opts = this.ctx.options();
+    let opts: ConnectOptions;
     let conn: MqttConnection;
     try {
+      opts = this.ctx.options();
       conn = await MqttConnection.open(opts);
     } catch (err) {
       this.retry((err as Error).message);
@@ -99,6 +100,7 @@ export class BrokerLink {
     if (this.stopped) return;
     const delay = backoffDelay(this.failures, this.ctx.reconnectMinMs, this.ctx.reconnectMaxMs);
     this.failures++;
+    this.ctx.log.debug({ err: message, retryInMs: delay, failures: this.failures }, 'broker connection attempt failed');
     // The same failure repeated every few seconds is logged at most once per minute of backoff.
     if (message !== this.lastError || this.failures % 10 === 1) {
       this.ctx.log.error({ err: message, retryInMs: delay, failures: this.failures }, 'broker connection failed; retrying');

@@ -178,14 +178,23 @@ const DISCONNECT_REASONS: Record<number, string> = {
   0x93: 'receive maximum exceeded',
 };
 
+const BROKER_CERT_CODES = /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+
 /** A connect failure as one line an operator can act on. */
 export function describeConnectError(url: string, err: Error): Error {
-  const code = (err as NodeJS.ErrnoException).code;
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  // OpenSSL messages carry a long prefix and the source file; keep the reason ("tlsv1 alert unknown ca").
+  const ssl = /SSL routines:[^:]*:([^:]+):/.exec(err.message)?.[1];
+  let message = ssl ?? err.message;
   let hint = '';
-  if (code === 'ECONNREFUSED') hint = ' (nothing listens there: is the broker running?)';
-  else if (/Bad User Name or Password|Not authorized|bad username/i.test(err.message)) hint = ' (check cloud.username and cloud.passwordFile)';
-  else if (/certificate|self.signed|SSL|TLS|alert/i.test(`${err.message} ${code ?? ''}`)) hint = ' (check cloud.tls.caFile, certFile and keyFile)';
-  else if (code === 'ECONNRESET' || /socket hang up/.test(err.message)) hint = ' (the broker closed the connection: a refused client certificate or a TLS/plain mismatch?)';
-  const e = new Error(`cannot connect to ${url}: ${err.message}${code && !err.message.includes(code) ? ` [${code}]` : ''}${hint}`, { cause: err });
-  return e;
+  if (code === 'ECONNREFUSED') hint = 'nothing listens there: is the broker running?';
+  else if (/Bad User Name or Password|Not authorized|bad username/i.test(err.message)) hint = 'check cloud.username and cloud.passwordFile';
+  else if (/alert unknown ca/.test(message)) hint = 'the broker refused our client certificate: it does not trust the CA that signed cloud.tls.certFile';
+  else if (/alert (certificate required|handshake failure)/.test(message)) hint = 'the broker wants a client certificate: set cloud.tls.certFile and keyFile';
+  else if (/alert (bad certificate|certificate (revoked|expired|unknown))/.test(message)) hint = 'the broker refused our client certificate (cloud.tls.certFile)';
+  else if (BROKER_CERT_CODES.test(code)) hint = `the broker's certificate does not verify: check cloud.tls.caFile (and that the URL's host name is in the certificate)`;
+  else if (/certificate|SSL|TLS|alert/i.test(`${err.message} ${code}`)) hint = 'check cloud.tls.caFile, certFile and keyFile';
+  else if (code === 'ECONNRESET' || /socket hang up/.test(err.message)) hint = 'the broker closed the connection: a refused client certificate or a TLS/plain mismatch?';
+  if (code && !message.includes(code)) message += ` [${code}]`;
+  return new Error(`cannot connect to ${url}: ${message.trim()}${hint ? ` (${hint})` : ''}`, { cause: err });
 }

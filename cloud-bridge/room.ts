@@ -48,13 +48,17 @@ export function createCloudBridgeRoom(ctx: GatewayContext): Room {
         writeFileSync(join(ctx.dataDir, EMBEDDED_BROKER_FILE), JSON.stringify({ port: embeddedPort, pid: process.pid }));
         log.info({ port: embeddedPort }, 'no cloud.url: embedded broker listening on 127.0.0.1');
       }
-      const base = brokerOptions(ctx.loaded, embeddedPort === undefined ? { clientId: defaultClientId(ctx.loaded) } : { clientId: defaultClientId(ctx.loaded), embeddedPort });
-      url = base.url;
+      const where = embeddedPort === undefined ? { clientId: defaultClientId(ctx.loaded) } : { clientId: defaultClientId(ctx.loaded), embeddedPort };
+      // Read once now so a missing password or certificate file stops the start with a clear
+      // error, then again at every attempt: a fixed password file or renewed certificate is
+      // picked up without a restart.
+      const first = brokerOptions(ctx.loaded, where);
+      url = first.url;
       link = new BrokerLink({
         log,
         reconnectMinMs: cloud.reconnectMinMs,
         reconnectMaxMs: cloud.reconnectMaxMs,
-        options: () => ({ ...base, will: { topic: topics.status, payload: status('offline'), retain: true, qos: 1 } }),
+        options: () => ({ ...brokerOptions(ctx.loaded, where), will: { topic: topics.status, payload: status('offline'), retain: true, qos: 1 } }),
         onUp: async (conn: MqttConnection) => {
           await serveRequests(conn, { actions: ctx.actions, topics, maxRequestBytes: cloud.maxRequestBytes, log });
           await conn.publish(topics.status, status('online'), { qos: 1, retain: true });
