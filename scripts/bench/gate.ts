@@ -1,0 +1,116 @@
+/**
+ * `npm run -s bench -- gate`: gate and alarm-post latency on a real socat pty pair, with the
+ * profile-driven simulator playing the device in this process (so both ends share one clock).
+ *  - open_to_wire: device.command('open') called -> the simulator has read the whole frame;
+ *  - open_to_ack:  -> the acknowledgement is decoded and the command resolves;
+ *  - input_to_event: the simulator writes a loop-change frame -> `device.input` on the bus
+ *    (after the SQLite row and outbox event are committed, as in the daemon).
+ * BENCH_OPENS and BENCH_INPUTS override the sample counts. Last line: one JSON object.
+ */
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { loadProfileFile, PROFILES_DIR } from '../../gateway/devices/profiles.ts';
+import { startPtyPair } from '../../gateway/devices/sim/pty-pair.ts';
+import { SerialLink } from '../../gateway/devices/transport/serial.ts';
+import { Device } from '../../gateway/devices/device.ts';
+import { serialEndpoint } from '../../gateway/devices/endpoint.ts';
+import { DeviceRecorder } from '../../gateway/devices/recorder.ts';
+import { deviceTestContext } from '../../gateway/devices/test/context.ts';
+import { tempDir, until } from '../../gateway/devices/test/helpers.ts';
+import { SimDevice } from '../simulators/sim-device.ts';
+
+const OPENS = Number(process.env.BENCH_OPENS ?? 500);
+const INPUTS = Number(process.env.BENCH_INPUTS ?? 100);
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number) : NaN;
+};
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const dir = tempDir('se-bench-gate-');
+const file = join(PROFILES_DIR, 'barrier-bg300-framed.yaml');
+const profile = loadProfileFile(file);
+const ctx = deviceTestContext('devices: []');
+const pty = await startPtyPair({ gatewaySide: join(dir, 'gw'), deviceSide: join(dir, 'dev') });
+
+let lastRequestAt = 0;
+let up = false;
+const deviceSide: SerialLink = new SerialLink({
+  path: pty.deviceSide,
+  line: { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 },
+  log: ctx.log,
+  onData: (c) => sim.receive(c),
+  onUp: () => (up = true),
+  onDown: () => undefined,
+});
+const sim = new SimDevice({ profile, write: (b) => void deviceSide.write(b), onRequest: (name, at) => name === 'control' && (lastRequestAt = at) });
+deviceSide.start();
+await until(() => up, 'simulator side open');
+
+const recorder = new DeviceRecorder({ ctx, configOf: () => undefined, onFire: () => [], onGateOnline: () => undefined });
+const device = new Device({ id: 'gate-bench', profile, log: ctx.log, observer: recorder, connect: (d) => serialEndpoint(d, { path: pty.gatewaySide, log: ctx.log }) });
+recorder.registered(device);
+device.start();
+await until(() => device.online, 'gateway online');
+
+try {
+  const wire: number[] = [];
+  const ack: number[] = [];
+  let failed = 0;
+  for (let i = 0; i < OPENS; i++) {
+    lastRequestAt = 0;
+    const t0 = performance.now();
+    const r = await device.command(i % 2 ? 'close' : 'open');
+    const t1 = performance.now();
+    if (!r.ok || r.attempts !== 1) failed++;
+    else {
+      ack.push(t1 - t0);
+      if (lastRequestAt) wire.push(lastRequestAt - t0);
+    }
+    await sleep(2);
+  }
+  log(`commands: ${OPENS} (${failed} failed or retried); open_to_wire p50 ${r3(pct(wire, 50))} ms, p95 ${r3(pct(wire, 95))} ms; open_to_ack p50 ${r3(pct(ack, 50))} ms, p95 ${r3(pct(ack, 95))} ms`);
+
+  const input: number[] = [];
+  let pressedAt = 0;
+  ctx.bus.on('device.input', () => {
+    if (pressedAt) input.push(performance.now() - pressedAt);
+    pressedAt = 0;
+  });
+  for (let i = 0; i < INPUTS; i++) {
+    pressedAt = performance.now();
+    sim.setInput('loopA', i % 2 === 0);
+    await until(() => pressedAt === 0, 'input event', 5000);
+    await sleep(profile.inputs.loopA!.debounceMs + 10); // outside the debounce window, so every change is reported at once
+  }
+  log(`inputs: ${INPUTS}; input_to_event p50 ${r3(pct(input, 50))} ms, p99 ${r3(pct(input, 99))} ms`);
+
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'gate',
+      profile: profile.model,
+      transport: 'socat pty pair, simulator in process',
+      opens: OPENS,
+      failed_or_retried: failed,
+      open_to_wire_p50_ms: r3(pct(wire, 50)),
+      open_to_wire_p95_ms: r3(pct(wire, 95)),
+      open_to_wire_max_ms: r3(Math.max(...wire)),
+      open_to_ack_p50_ms: r3(pct(ack, 50)),
+      open_to_ack_p95_ms: r3(pct(ack, 95)),
+      open_to_ack_p99_ms: r3(pct(ack, 99)),
+      inputs: input.length,
+      input_to_event_p50_ms: r3(pct(input, 50)),
+      input_to_event_p99_ms: r3(pct(input, 99)),
+      input_to_event_max_ms: r3(Math.max(...input)),
+      goal_ms: 10,
+      loadavg_1m_at_end: r3(loadavg()[0] as number),
+    })}\n`,
+  );
+} finally {
+  await device.stop();
+  await deviceSide.stop();
+  await pty.stop();
+  ctx.dispose();
+}
