@@ -11,6 +11,9 @@ import { Outbox } from './store/outbox.js';
 import { createHousekeepingRoom } from './store/housekeeping.js';
 import { createDevicesRoom } from './devices/room.js';
 import { createConsoleRoom } from './console/room.js';
+import { createAccessRoom } from './access/room.js';
+import { createAlarmsRoom } from './alarms/room.js';
+import { createCamerasRoom } from './cameras/room.js';
 import { createCloudBridgeRoom } from '../cloud-bridge/room.js';
 import { registerCoreActions } from './core/core-actions.js';
 import { VERSION } from './version.js';
@@ -52,13 +55,16 @@ export class Controller {
       createCloudBridgeRoom(ctx), // early: drains last run's backlog while slow rooms start; stops last, so events recorded while they stop still go out, then the offline status
       // rooms are added here in start order (devices, cameras, recognition, access, cloud bridge)
       createDevicesRoom(ctx),
+      createCamerasRoom(ctx),
       createPlatesRoom(ctx),
+      createAccessRoom(ctx),
+      createAlarmsRoom(ctx),
       createConsoleRoom(ctx),
     ];
   }
 
   async start(): Promise<void> {
-    this.started = await startRooms(this.rooms, this.ctx.log);
+    this.started = await startRooms(this.rooms, componentLogger(this.ctx.log, 'controller'));
     this.ctx.bus.emit('gateway.started', { version: this.ctx.version, startedAt: this.ctx.startedAt });
   }
 
@@ -69,7 +75,7 @@ export class Controller {
 
   async stop(reason = 'stop requested'): Promise<void> {
     this.ctx.bus.emit('gateway.stopping', { reason });
-    await stopRooms(this.started, this.ctx.log);
+    await stopRooms(this.started, componentLogger(this.ctx.log, 'controller'));
     this.started = [];
     this.ctx.db.close();
   }

@@ -6,6 +6,7 @@ import { facesSection } from './sections/faces.js';
 import { platesSection } from './sections/plates.js';
 import { devicesSection } from './sections/devices.js';
 import { consoleSection } from './sections/console.js';
+import { accessSection } from './sections/access.js';
 
 /**
  * The one schema of the gateway's YAML config: source of the TypeScript types, of the JSON
@@ -21,6 +22,7 @@ export const configSchema = z
     faces: facesSection,
     plates: platesSection,
     devices: devicesSection,
+    access: accessSection,
     console: consoleSection.prefault({}),
   })
   .describe('Sharp Eyes gateway configuration.');

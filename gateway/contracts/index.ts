@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import { coreEventContracts } from './core.js';
 import { deviceEventContracts } from './devices.js';
+import { cameraEventContracts } from './cameras.js';
 import { plateEventContracts } from './plates.js';
+import { accessEventContracts } from './access.js';
 
 /**
  * Every event kind the gateway publishes on `events/<kind>`, with the schema of its `data`.
@@ -12,5 +14,7 @@ import { plateEventContracts } from './plates.js';
 export const eventContracts: Record<string, z.ZodType> = {
   ...coreEventContracts,
   ...deviceEventContracts,
+  ...cameraEventContracts,
   ...plateEventContracts,
+  ...accessEventContracts,
 };

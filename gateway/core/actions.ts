@@ -38,6 +38,18 @@ export class ActionTable {
     return this.actions.get(name) as Action<unknown> | undefined;
   }
 
+  /**
+   * Runs an action from inside the gateway (one room using another's service), with the same
+   * input validation as a platform request. Throws ActionError when it is absent or refuses.
+   */
+  async call(name: string, input: unknown, ctx: ActionContext): Promise<unknown> {
+    const action = this.get(name);
+    if (!action) throw new ActionError(`action ${name} is not available on this box`, 'unknown_action');
+    const parsed = action.input.safeParse(input);
+    if (!parsed.success) throw new ActionError(`invalid input for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'invalid_input');
+    return action.handle(parsed.data, ctx);
+  }
+
   names(): string[] {
     return [...this.actions.keys()].sort();
   }

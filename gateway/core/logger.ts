@@ -11,7 +11,9 @@ export function createLogger(opts: { level?: LogLevel; destination?: Destination
   return pino(
     {
       level: opts.level ?? 'info',
-      base: { component: 'gateway' },
+      // No base fields: every line gets its `component` from componentLogger (pino would repeat
+      // the key if the root had one too).
+      base: {},
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },

@@ -1,7 +1,7 @@
 import type { Command } from '../command.js';
 import { parse } from '../args.js';
 import { loadConfig } from '../../config/load.js';
-import { createLogger } from '../../core/logger.js';
+import { componentLogger, createLogger } from '../../core/logger.js';
 import { SdNotify } from '../../core/sd-notify.js';
 import { Controller } from '../../controller.js';
 
@@ -11,9 +11,10 @@ const command: Command = {
   async run(argv) {
     const { values } = parse(argv, { config: { type: 'string', short: 'c' } });
     const loaded = loadConfig(values.config ?? process.env.SHARPEYES_CONFIG);
-    const log = createLogger({ level: loaded.config.node.logLevel });
-    const notify = new SdNotify(log.child({ component: 'systemd' }));
-    const controller = new Controller(loaded, log);
+    const root = createLogger({ level: loaded.config.node.logLevel });
+    const log = componentLogger(root, 'daemon');
+    const notify = new SdNotify(componentLogger(root, 'systemd'));
+    const controller = new Controller(loaded, root);
 
     let stopping: Promise<void> | undefined;
     const shutdown = (reason: string, code: number) => {

@@ -1,0 +1,32 @@
+/**
+ * Turns the recognition rooms' bus events into the policy's Recognition. Pure mapping.
+ */
+import type { GatewayEvents } from '../core/events.js';
+import type { Recognition } from './policy.js';
+
+export function fromFace(e: GatewayEvents['face.identified']): Recognition {
+  return {
+    via: 'face',
+    cameraId: e.cameraId,
+    subject: e.residentId ? { kind: 'resident', id: e.residentId, name: e.name ?? e.residentId } : { kind: 'unknown' },
+    confidence: Math.max(0, Math.min(1, e.similarity)),
+    label: e.residentId ? (e.name ?? e.residentId) : `stranger#${e.trackId}`,
+    ts: new Date(e.ts),
+  };
+}
+
+export function fromPlate(e: GatewayEvents['plate.recognized']): Recognition {
+  const v = e.vehicle;
+  return {
+    via: 'plate',
+    cameraId: e.cameraId,
+    subject: !v
+      ? { kind: 'unknown' }
+      : v.kind === 'resident'
+        ? { kind: 'resident', id: v.ownerId, name: e.plate }
+        : { kind: 'visitor', id: v.ownerId, name: e.plate, validUntil: v.validUntil },
+    confidence: Math.max(0, Math.min(1, e.confidence)),
+    label: e.plate,
+    ts: new Date(e.ts),
+  };
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { Database, Statement } from '../store/database.js';
+import type { ActionTable } from '../core/actions.js';
+
+/**
+ * The platform's watchlist (deny list): resident/visitor ids or plates that must not be let in.
+ * Kept in SQLite so it survives restarts and works offline; synced whole by `watchlist/set`.
+ */
+export class Watchlist {
+  private cache = new Set<string>();
+  private readonly all: Statement<{ subject: string; reason: string; added_at: string }>;
+
+  constructor(private readonly db: Database) {
+    this.all = db.prepare('SELECT subject, reason, added_at FROM access_watchlist ORDER BY subject');
+    this.reload();
+  }
+
+  get subjects(): ReadonlySet<string> {
+    return this.cache;
+  }
+
+  list(): Array<{ subject: string; reason: string; addedAt: string }> {
+    return this.all.all().map((r) => ({ subject: r.subject, reason: r.reason, addedAt: r.added_at }));
+  }
+
+  /** Replaces the whole list in one transaction (the platform's sync). */
+  replace(entries: ReadonlyArray<{ subject: string; reason: string }>): number {
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM access_watchlist').run();
+      const ins = this.db.prepare('INSERT OR REPLACE INTO access_watchlist(subject, reason, added_at) VALUES (?, ?, ?)');
+      for (const e of entries) ins.run(e.subject, e.reason, now);
+    });
+    this.reload();
+    return this.cache.size;
+  }
+
+  private reload(): void {
+    this.cache = new Set(this.all.all().map((r) => r.subject));
+  }
+}
+
+export function registerWatchlistActions(actions: ActionTable, watchlist: Watchlist): void {
+  actions.register('watchlist/set', {
+    description: 'Replaces the watchlist: resident/visitor ids or plates that are refused at every gate (the platform syncs it whole).',
+    input: z.strictObject({
+      entries: z.array(z.strictObject({ subject: z.string().min(1).max(64), reason: z.string().max(200).default('') })).max(100_000),
+    }),
+    handle: ({ entries }) => ({ count: watchlist.replace(entries) }),
+  });
+  actions.register('watchlist/get', {
+    description: 'The current watchlist.',
+    input: z.strictObject({}).prefault({}),
+    handle: () => ({ entries: watchlist.list() }),
+  });
+}

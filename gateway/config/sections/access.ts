@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+const point = z
+  .strictObject({
+    camera: z.string().min(1).describe('Camera id whose recognitions decide for this gate.'),
+    gate: z.string().min(1).describe('Device id of the gate, barrier or turnstile to open.'),
+    via: z.enum(['face', 'plate']).describe('What the camera recognises there: faces (pedestrian gate) or plates (barrier).'),
+  })
+  .describe('One access point: a camera watching a gate.');
+
+export const accessSection = z
+  .strictObject({
+    points: z.array(point).default([{ camera: 'demo', gate: 'gate-1', via: 'plate' }]).describe('Which camera opens which gate. Decisions are taken on the box, offline if need be.'),
+    cooldownS: z.number().min(0).max(600).default(8).describe('The same person or vehicle at the same gate within this many seconds is one passage: one decision, one event.'),
+  })
+  .prefault({})
+  .describe('Access decisions: residents and valid visitors open the gate; strangers and the watchlist do not.');
