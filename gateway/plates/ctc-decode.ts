@@ -183,7 +183,7 @@ export interface DecodeOptions {
 export function colourPrior(colour: string | undefined): (template: Template['name']) => number {
   const eight = (t: Template['name']) => t === 'new-energy-small' || t === 'new-energy-large';
   return (t) => {
-    let p = t === 'embassy' ? -2 : 0;
+    let p = t === 'embassy' || t === 'civil-aviation' ? -2 : 0;
     if ((colour === 'blue' || colour === 'black') && eight(t)) p -= 3;
     if (colour === 'green' && !eight(t)) p -= 3;
     return p;
@@ -199,7 +199,7 @@ export function decodePlate(probs: Float32Array, frames: number, alpha: PlateAlp
     const r = decodeTemplate(segs, tpl, alpha);
     if (!r) continue;
     // A marker character (使, or a suffix) the model barely saw does not make a special plate.
-    if (tpl.name === 'embassy' && (r.probs[0] ?? 0) < 0.5) continue;
+    if ((tpl.name === 'embassy' || tpl.name === 'civil-aviation') && (r.probs[0] ?? 0) < 0.5) continue;
     if (tpl.name === 'special' && (r.probs[r.probs.length - 1] ?? 0) < 0.3) continue;
     const score = r.score + (opts.prior?.(tpl.name) ?? 0);
     if (!winner || score > winner.score) winner = { ...r, score, name: tpl.name };

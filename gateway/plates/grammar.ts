@@ -18,7 +18,7 @@ export const NEW_ENERGY = 'DF';
 
 /** A template is one allowed character set per position. */
 export interface Template {
-  name: 'standard' | 'special' | 'new-energy-small' | 'new-energy-large' | 'embassy';
+  name: 'standard' | 'special' | 'new-energy-small' | 'new-energy-large' | 'embassy' | 'civil-aviation';
   slots: string[];
 }
 
@@ -30,10 +30,12 @@ export const TEMPLATES: readonly Template[] = [
   // Large new-energy vehicles: five digits, then D/F last.
   { name: 'new-energy-large', slots: [PROVINCES, AUTHORITY, DIGITS, DIGITS, DIGITS, DIGITS, DIGITS, NEW_ENERGY] },
   { name: 'embassy', slots: ['使', DIGITS, DIGITS, DIGITS, DIGITS, DIGITS, DIGITS] },
+  // Airport apron vehicles: 民航 then a letter and four letters/digits (民航B0150).
+  { name: 'civil-aviation', slots: ['民', '航', AUTHORITY, SERIAL, SERIAL, SERIAL, SERIAL] },
 ];
 
 /** Every character that can appear on a plate (the decoder's alphabet). */
-export const PLATE_ALPHABET = new Set([...PROVINCES, ...AUTHORITY, ...SERIAL, ...SUFFIXES, '使']);
+export const PLATE_ALPHABET = new Set([...PROVINCES, ...AUTHORITY, ...SERIAL, ...SUFFIXES, '使', '民', '航']);
 
 /** Removes separators people and OCR put in plates ("粤B·D12345", "粤B D12345") and upper-cases. */
 export function normalisePlate(text: string): string {

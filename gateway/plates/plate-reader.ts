@@ -12,6 +12,22 @@ import { PlateRecogniser, type PlateRead } from './recogniser.js';
 import { cutCandidate, pickCandidates, type Candidate, type CandidateOptions } from './candidates.js';
 import { boundsOf, type Point } from './geometry.js';
 import type { PlateColour } from './dataset.js';
+import { colourEvidence } from './colour.js';
+
+/** Candidates read per recogniser batch; the next batch runs only if no confident plate yet. */
+const BATCH = 4;
+
+/**
+ * How plate-like a cut-out candidate looks before reading it: detector score, aspect near a
+ * plate's, and a saturated blue/yellow/green background. Only orders the reading.
+ */
+export function plateLikeness(crop: RgbImage, score: number): number {
+  const aspect = crop.width / Math.max(1, crop.height);
+  const aspectFit = aspect >= 2.5 && aspect <= 6 ? 1 : 0.6;
+  const e = colourEvidence(crop);
+  const plateHue = e.hue >= 20 && e.hue <= 270;
+  return score * aspectFit * (plateHue && e.saturation > 0.25 ? 1 : 0.5);
+}
 
 export interface PlateResult {
   plate: string;
@@ -84,13 +100,19 @@ export class PlateReader {
     for (const longSide of passes) {
       const side = Math.min(longSide, Math.ceil(Math.max(base.width, base.height) / 32) * 32);
       const regions = await this.detector.detect(base, { longSide: side, ...(opts.dropKey ? { dropKey: opts.dropKey } : {}) });
-      const cands = pickCandidates(regions, o.candidates);
-      const crops = cands.map((c) => cutCandidate(base, c));
-      const reads = await this.recogniser.read(crops);
-      const found = reads
-        .map((r, i) => ({ r, c: cands[i] as Candidate, crop: crops[i] as RgbImage }))
-        .filter(({ r }) => r.plate !== '' && r.confidence >= o.minConfidence)
-        .map(({ r, c, crop }) => toResult(r, c.quad.map((p) => ({ x: p.x + ox, y: p.y + oy })), c.kind, crop));
+      const picked = pickCandidates(regions, o.candidates);
+      const cutOut = picked.map((c) => cutCandidate(base, c));
+      const order = picked.map((c, i) => ({ c, crop: cutOut[i] as RgbImage, rank: plateLikeness(cutOut[i] as RgbImage, c.score) })).sort((a, b) => b.rank - a.rank);
+      const found: PlateResult[] = [];
+      for (let i = 0; i < order.length; i += BATCH) {
+        const batch = order.slice(i, i + BATCH);
+        const reads = await this.recogniser.read(batch.map((b) => b.crop));
+        reads.forEach((r, k) => {
+          const { c, crop } = batch[k] as { c: Candidate; crop: RgbImage };
+          if (r.plate !== '' && r.confidence >= o.minConfidence) found.push(toResult(r, c.quad.map((p) => ({ x: p.x + ox, y: p.y + oy })), c.kind, crop));
+        });
+        if (found.some((r) => r.confidence >= o.confident && r.minCharProb >= o.confidentChar)) break;
+      }
       results = mergeResults([...results, ...found]);
       if (results.some((r) => r.confidence >= o.confident && r.minCharProb >= o.confidentChar)) break;
     }
