@@ -18,6 +18,7 @@ import { createCloudBridgeRoom } from '../cloud-bridge/room.js';
 import { registerCoreActions } from './core/core-actions.js';
 import { VERSION } from './version.js';
 import { createPlatesRoom } from './plates/room.js';
+import { createFacesRoom } from './faces/room.js';
 
 /**
  * The composition root: the only place that wires concrete rooms together. Rooms start in the
@@ -56,6 +57,7 @@ export class Controller {
       // rooms are added here in start order (devices, cameras, recognition, access, cloud bridge)
       createDevicesRoom(ctx),
       createCamerasRoom(ctx),
+      createFacesRoom(ctx),
       createPlatesRoom(ctx),
       createAccessRoom(ctx),
       createAlarmsRoom(ctx),

@@ -14,6 +14,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   plate: async () => (await import('./commands/plate.js')).default,
   vehicles: async () => (await import('./commands/vehicles.js')).default,
   eval: async () => (await import('./commands/eval.js')).default,
+  residents: async () => (await import('./commands/residents.js')).default,
+  identify: async () => (await import('./commands/identify.js')).default,
 };
 
 function help(): string {

@@ -4,6 +4,7 @@ import { deviceEventContracts } from './devices.js';
 import { cameraEventContracts } from './cameras.js';
 import { plateEventContracts } from './plates.js';
 import { accessEventContracts } from './access.js';
+import { faceEventContracts } from './faces.js';
 
 /**
  * Every event kind the gateway publishes on `events/<kind>`, with the schema of its `data`.
@@ -17,4 +18,5 @@ export const eventContracts: Record<string, z.ZodType> = {
   ...cameraEventContracts,
   ...plateEventContracts,
   ...accessEventContracts,
+  ...faceEventContracts,
 };

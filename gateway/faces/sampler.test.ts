@@ -35,14 +35,17 @@ describe('warpToTensor', () => {
     const t = warpToTensor(img, rectMap({ x: 0, y: 0, width: 1, height: 1 }, 1, 1), 1, 1, { layout: 'grey', mean: 0, std: 1 });
     expect(t[0]).toBeCloseTo(0.587 * 1 + 0.114 * 2, 5);
     const box = warpToTensor(img, rectMap({ x: 0, y: 0, width: W, height: H }, 1, 1), 1, 1, { layout: 'nchw', mean: 0, std: 1, taps: 2 });
-    // 2x2 taps at the quadrant centres (src x 0.5 / 2.5, y 0 / 1) cover all 8 pixels evenly: R mean 35.
-    expect(box[0]).toBeCloseTo(35, 4);
+    // Axis-aligned: 2x2 taps on a grid, nearest pixels (1, 0), (3, 0), (1, 1), (3, 1): R 10, 30, 50, 70.
+    expect(box[0]).toBeCloseTo(40, 4);
     // A non-linear image shows the difference: one bright pixel in a corner.
     const spot = { width: 4, height: 4, data: new Uint8Array(48) };
-    spot.data[0] = 160;
+    spot.data[(3 * 4 + 3) * 3] = 160; // pixel (3, 3)
     const one = warpToTensor(spot, rectMap({ x: 0, y: 0, width: 4, height: 4 }, 1, 1), 1, 1, { layout: 'nchw', mean: 0, std: 1 });
     const four = warpToTensor(spot, rectMap({ x: 0, y: 0, width: 4, height: 4 }, 1, 1), 1, 1, { layout: 'nchw', mean: 0, std: 1, taps: 2 });
-    expect(one[0]).toBe(0); // the single centre sample never sees the corner
-    expect(four[0]).toBeCloseTo(160 / 4 / 4, 4); // the top-left tap at (0.5, 0.5) sees a quarter of it
+    expect(one[0]).toBe(0); // the single centre sample (1.5, 1.5) never sees the corner
+    expect(four[0]).toBeCloseTo(160 / 4, 4); // one of the four taps lands on it
+    // A rotated map supersamples with bilinear taps (the generic path).
+    const rot = warpToTensor(spot, [0, 4, 1.5, 4, 0, 1.5], 1, 1, { layout: 'nchw', mean: 0, std: 1, taps: 2 });
+    expect(rot[0]).toBeCloseTo(160 / 4 / 4, 4); // tap (2.5, 2.5) holds a quarter of the spot
   });
 });

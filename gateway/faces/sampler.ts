@@ -1,8 +1,9 @@
 /**
  * Pure-TS image sampling straight into model input tensors: one pass that resizes, crops, pads,
  * rotates (any affine map) and normalises, with no intermediate image. Bilinear; with `taps` > 1
- * each output pixel averages taps x taps bilinear samples (a cheap box filter for large
- * down-scales such as 1080p -> 320x240, which plain bilinear would alias).
+ * each output pixel averages taps x taps samples (a cheap box filter for large down-scales such
+ * as 1080p -> 320x240, which plain bilinear would alias): bilinear samples for rotated maps,
+ * nearest pixels on a precomputed grid for axis-aligned ones (the per-frame resize).
  */
 import type { RgbImage } from '../imaging/image.js';
 import type { Affine } from './geometry.js';
@@ -30,6 +31,7 @@ export function warpToTensor(img: RgbImage, map: Affine, dstW: number, dstH: num
   const inv = 1 / opts.std;
   const mean = opts.mean;
   const [a, b, c, d, e, f] = map;
+  if (b === 0 && d === 0 && taps > 1) return boxResample(img, map, dstW, dstH, opts.layout, mean, inv, fill, taps, t);
   const { width: W, height: H, data } = img;
   let r = 0;
   let g = 0;
@@ -110,4 +112,69 @@ export function tensorToRgb(t: Float32Array, width: number, height: number, mean
     for (let ch = 0; ch < 3; ch++) data[o * 3 + ch] = Math.max(0, Math.min(255, Math.round(t[o + ch * size]! * std + mean)));
   }
   return { width, height, data };
+}
+
+/**
+ * Fast path for axis-aligned down-scaling (resize/crop/pad, no rotation) with supersampling:
+ * each output pixel averages taps x taps source pixels (nearest, on a regular grid), with the
+ * source indices computed once per column and per row.
+ */
+function boxResample(img: RgbImage, map: Affine, dstW: number, dstH: number, layout: SampleOptions['layout'], mean: number, inv: number, fill: number, taps: number, t: Float32Array): Float32Array {
+  const [a, , c, , e, f] = map;
+  const { width: W, height: H, data } = img;
+  const xs = new Int32Array(dstW * taps);
+  const ys = new Int32Array(dstH * taps);
+  for (let i = 0; i < dstW; i++) {
+    for (let k = 0; k < taps; k++) {
+      const x = Math.round(a * (i + (k + 0.5) / taps - 0.5) + c);
+      xs[i * taps + k] = x >= 0 && x < W ? x * 3 : -1;
+    }
+  }
+  for (let j = 0; j < dstH; j++) {
+    for (let k = 0; k < taps; k++) {
+      const y = Math.round(e * (j + (k + 0.5) / taps - 0.5) + f);
+      ys[j * taps + k] = y >= 0 && y < H ? y * W * 3 : -1;
+    }
+  }
+  const size = dstW * dstH;
+  const norm = 1 / (taps * taps);
+  for (let j = 0; j < dstH; j++) {
+    for (let i = 0; i < dstW; i++) {
+      let r = 0;
+      let g = 0;
+      let bl = 0;
+      for (let ky = 0; ky < taps; ky++) {
+        const row = ys[j * taps + ky]!;
+        for (let kx = 0; kx < taps; kx++) {
+          const col = xs[i * taps + kx]!;
+          if (row < 0 || col < 0) {
+            r += fill;
+            g += fill;
+            bl += fill;
+          } else {
+            const p = row + col;
+            r += data[p]!;
+            g += data[p + 1]!;
+            bl += data[p + 2]!;
+          }
+        }
+      }
+      r *= norm;
+      g *= norm;
+      bl *= norm;
+      const o = j * dstW + i;
+      if (layout === 'nchw') {
+        t[o] = (r - mean) * inv;
+        t[o + size] = (g - mean) * inv;
+        t[o + 2 * size] = (bl - mean) * inv;
+      } else if (layout === 'nhwc') {
+        t[o * 3] = (r - mean) * inv;
+        t[o * 3 + 1] = (g - mean) * inv;
+        t[o * 3 + 2] = (bl - mean) * inv;
+      } else {
+        t[o] = (0.299 * r + 0.587 * g + 0.114 * bl - mean) * inv;
+      }
+    }
+  }
+  return t;
 }

@@ -21,12 +21,6 @@ export interface GalleryIndexOptions {
   candidates?: number;
 }
 
-function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
-}
-
 export class GalleryIndex {
   readonly dim: number;
   private readonly words: number;
@@ -142,9 +136,16 @@ export class GalleryIndex {
     let worst = 0x7fffffff;
     const codes = this.codes;
     const words = this.words;
-    for (let slot = 0, o = 0; slot < this.count; slot++, o += words) {
+    const count = this.count;
+    for (let slot = 0, o = 0; slot < count; slot++, o += words) {
       let dist = 0;
-      for (let w = 0; w < words; w++) dist += popcount(codes[o + w]! ^ qc[w]!);
+      for (let w = 0; w < words; w++) {
+        // popcount of the XOR, inlined (this loop is the whole cost of a large search)
+        let x = codes[o + w]! ^ qc[w]!;
+        x = x - ((x >>> 1) & 0x55555555);
+        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+        dist += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+      }
       if (dist >= worst) continue;
       // Insert into the sorted list of the n best, dropping the last.
       let i = n - 1;

@@ -1,0 +1,166 @@
+/**
+ * `npm run -s bench -- face`: time from a decoded 1920x1080 frame (one enrolled face) to the
+ * identity, with 10,000 identities enrolled, on one inference thread; per-stage timings; the
+ * pure-TS 1080p -> 320x240 sampler against sharp; and 1:N search over 100,000 identities.
+ * Last line: one JSON object with medians and percentiles.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { decodeImage, resizeRgb, type RgbImage } from '../../gateway/imaging/image.js';
+import { rectMap } from '../../gateway/faces/geometry.js';
+import { GalleryIndex } from '../../gateway/faces/index/gallery-index.js';
+import { EMBEDDING_DIM, FaceModels } from '../../gateway/faces/models.js';
+import { FacePipeline } from '../../gateway/faces/pipeline.js';
+import { warpToTensor } from '../../gateway/faces/sampler.js';
+
+const FACES = resolve('../shared/datasets/faces');
+const ENROL = `${FACES}/obama/fr_obama.jpg`;
+const PROBE = `${FACES}/obama/fr_obama2.jpg`;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 60);
+if (!existsSync(ENROL) || !existsSync(PROBE)) {
+  process.stderr.write(`bench face needs ${ENROL} and ${PROBE} (../shared/datasets)\n`);
+  process.exit(1);
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100;
+};
+let seed = 12345;
+const rand = () => {
+  seed = (Math.imul(seed, 1664525) + 1013904223) | 0;
+  return (seed >>> 0) / 4294967296;
+};
+function randomUnit(): Float32Array {
+  const v = new Float32Array(EMBEDDING_DIM);
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const g = Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+    v[i] = g;
+    n += g * g;
+  }
+  n = Math.sqrt(n);
+  for (let i = 0; i < v.length; i++) v[i] = v[i]! / n;
+  return v;
+}
+function near(v: Float32Array, cos: number): Float32Array {
+  const r = randomUnit();
+  const s = Math.sqrt(1 - cos * cos);
+  const out = v.map((x, i) => cos * x + s * r[i]!);
+  const n = Math.hypot(...out);
+  return out.map((x) => x / n);
+}
+
+/** The probe photo scaled to `width` and pasted into a grey 1920x1080 frame at (x, y). */
+async function frameWith(img: RgbImage, width: number, x: number, y: number): Promise<RgbImage> {
+  const small = await resizeRgb(img, width, Math.round((img.height * width) / img.width));
+  const frame = { width: 1920, height: 1080, data: new Uint8Array(1920 * 1080 * 3).fill(90) };
+  const w = Math.min(small.width, 1920 - x);
+  for (let r = 0; r < Math.min(small.height, 1080 - y); r++) frame.data.set(small.data.subarray(r * small.width * 3, r * small.width * 3 + w * 3), ((y + r) * 1920 + x) * 3);
+  return frame;
+}
+
+const models = new FaceModels({ name: 'bench' });
+await models.load();
+const pipeline = new FacePipeline({ models });
+
+// Gallery of 10,000: the enrolled resident plus 9,999 random identities.
+const enrolFace = (await pipeline.analyse(await decodeImage(ENROL), { padRetry: true }))[0]!;
+const gallery10k = new GalleryIndex({ dim: EMBEDDING_DIM });
+for (let i = 0; i < 9_999; i++) gallery10k.upsert(`r${i}`, randomUnit());
+gallery10k.upsert('obama', enrolFace.embedding);
+
+const probe = await decodeImage(PROBE);
+// A gate camera: face ~200 px high in the whole frame; and a smaller face (~90 px) found through the gate ROI.
+const frameWhole = await frameWith(probe, 700, 600, 200);
+const frameSmall = await frameWith(probe, 300, 1300, 600);
+const roi = { x: 1180, y: 480, width: 640, height: 480 };
+
+async function run(frame: RgbImage, opts: { roi?: typeof roi }) {
+  const total: number[] = [];
+  const stages = { prep: [] as number[], detect: [] as number[], landmarks: [] as number[], align: [] as number[], embed: [] as number[], search: [] as number[] };
+  let correct = 0;
+  for (let i = 0; i < ROUNDS + 5; i++) {
+    const t0 = performance.now();
+    const face = (await pipeline.analyse(frame, { ...opts, maxFaces: 1, dropKey: 'bench' }))[0];
+    const t1 = performance.now();
+    const hit = face ? gallery10k.search(face.embedding, 1)[0] : undefined;
+    const t2 = performance.now();
+    if (i < 5) continue; // warm-up
+    total.push(t2 - t0);
+    stages.search.push(t2 - t1);
+    const t = pipeline.timings;
+    stages.prep.push(t.prepMs);
+    stages.detect.push(t.detectMs);
+    stages.landmarks.push(t.landmarksMs);
+    stages.align.push(t.alignMs);
+    stages.embed.push(t.embedMs);
+    if (hit?.id === 'obama' && hit.similarity >= 0.43) correct++;
+  }
+  return { total, stages, correct };
+}
+
+const whole = await run(frameWhole, {});
+const small = await run(frameSmall, { roi });
+
+// Preprocessing alone: pure-TS sampler (with 3x3 taps) vs sharp's resize, 1080p -> 320x240.
+const prepTs: number[] = [];
+const prepSharp: number[] = [];
+for (let i = 0; i < 30; i++) {
+  let t0 = performance.now();
+  warpToTensor(frameWhole, rectMap({ x: 0, y: 0, width: 1920, height: 1080 }, 320, 240), 320, 240, { layout: 'nchw', mean: 127, std: 128, taps: 3 });
+  prepTs.push(performance.now() - t0);
+  t0 = performance.now();
+  const r = await resizeRgb(frameWhole, 320, 240);
+  warpToTensor(r, rectMap({ x: 0, y: 0, width: 320, height: 240 }, 320, 240), 320, 240, { layout: 'nchw', mean: 127, std: 128 });
+  prepSharp.push(performance.now() - t0);
+}
+await models.close();
+
+// 1:N search over 100,000 identities; queries are weak genuine matches (cosine 0.45 to a random
+// resident, just above the threshold) and strangers.
+const rssBefore = process.memoryUsage().rss;
+const big = new GalleryIndex({ dim: EMBEDDING_DIM });
+const planted: Float32Array[] = [];
+const tBuild = performance.now();
+for (let i = 0; i < 100_000; i++) {
+  const v = randomUnit();
+  if (i % 1000 === 0) planted.push(v);
+  big.upsert(`r${i}`, v);
+}
+const buildMs = performance.now() - tBuild;
+const searchMs: number[] = [];
+let found = 0;
+for (let k = 0; k < 300; k++) {
+  const genuine = k % 2 === 0;
+  const target = Math.floor(rand() * planted.length);
+  const q = genuine ? near(planted[target]!, 0.45) : randomUnit();
+  const t0 = performance.now();
+  const hit = big.search(q, 1)[0]!;
+  searchMs.push(performance.now() - t0);
+  if (genuine && hit.id === `r${target * 1000}`) found++;
+}
+const rss = process.memoryUsage().rss;
+
+const med = (xs: number[]) => pct(xs, 50);
+const result = {
+  frame: '1920x1080 decoded rgb24, one enrolled face, 10,000 identities enrolled, 1 inference thread',
+  rounds: ROUNDS,
+  frame_to_identity_p50_ms: pct(whole.total, 50),
+  frame_to_identity_p95_ms: pct(whole.total, 95),
+  frame_to_identity_correct: `${whole.correct}/${ROUNDS}`,
+  stages_p50_ms: { prep: med(whole.stages.prep), detect: med(whole.stages.detect), landmarks: med(whole.stages.landmarks), align_quality: med(whole.stages.align), embed: med(whole.stages.embed), search_10k: med(whole.stages.search) },
+  roi_small_face_p50_ms: pct(small.total, 50),
+  roi_small_face_p95_ms: pct(small.total, 95),
+  roi_small_face_correct: `${small.correct}/${ROUNDS}`,
+  prep_1080p_to_320x240_ts_p50_ms: med(prepTs),
+  prep_1080p_to_320x240_sharp_p50_ms: med(prepSharp),
+  search_100k_p50_ms: pct(searchMs, 50),
+  search_100k_p95_ms: pct(searchMs, 95),
+  search_100k_p99_ms: pct(searchMs, 99),
+  search_100k_recall_at_cos045: `${found}/150`,
+  index_100k_build_ms: Math.round(buildMs),
+  index_100k_mb: Math.round(((rss - rssBefore) / 1048576) * 10) / 10,
+  rss_mb: Math.round(rss / 1048576),
+};
+process.stdout.write(`${JSON.stringify(result)}\n`);
