@@ -2,6 +2,11 @@
  * Generic device simulator: plays the device side of a serial profile on one end of a pty pair.
  *
  *   node --import tsx scripts/simulators/device-sim.ts --profile barrier-bg300-framed --port /tmp/gate-dev [--control /tmp/gate.sock] [--address 1]
+ *        [--pty-pair /tmp/gate-gw] [--exit-with-stdin]
+ *
+ * --pty-pair makes the simulator start the socat pty pair itself (gateway side at that path,
+ * device side at --port) and stop it when it exits; --exit-with-stdin exits when stdin closes,
+ * so simulators started by the gateway never outlive it, even after a kill -9.
  *
  * Control lines (stdin, or one connection per line on the --control unix socket):
  *   press INPUT | release INPUT | set RESOURCE VALUE | silent on|off | delay MS | garble on|off | state
@@ -15,8 +20,9 @@ import { createLogger } from '../../gateway/core/logger.js';
 import { resolveProfile } from '../../gateway/devices/profiles.js';
 import { SerialLink } from '../../gateway/devices/transport/serial.js';
 import { SimDevice } from './sim-device.js';
+import { startPtyPair, type PtyPair } from '../../gateway/devices/sim/pty-pair.js';
 
-const { values } = parseArgs({ options: { profile: { type: 'string' }, port: { type: 'string' }, control: { type: 'string' }, address: { type: 'string' } } });
+const { values } = parseArgs({ options: { profile: { type: 'string' }, port: { type: 'string' }, control: { type: 'string' }, address: { type: 'string' }, 'pty-pair': { type: 'string' }, 'exit-with-stdin': { type: 'boolean' } } });
 if (!values.profile || !values.port) {
   process.stderr.write('usage: device-sim --profile MODEL|FILE --port PTY [--control SOCKET] [--address N]\n');
   process.exit(2);
@@ -25,6 +31,9 @@ const profile = resolveProfile(values.profile, { baseDir: process.cwd() });
 if (profile.transport.type !== 'serial') throw new Error(`${profile.model} is not a serial device`);
 const log = createLogger({ level: 'warn' }).child({ component: 'device-sim', model: profile.model });
 
+let pty: PtyPair | undefined;
+if (values['pty-pair']) pty = await startPtyPair({ gatewaySide: values['pty-pair'], deviceSide: values.port });
+
 let readyPrinted = false;
 const link: SerialLink = new SerialLink({
   path: values.port,
@@ -32,6 +41,7 @@ const link: SerialLink = new SerialLink({
   log,
   minBackoffMs: 100,
   maxBackoffMs: 1000,
+  watchPathMs: 300, // the device side has no heartbeat of its own: notice a replugged pty by its path
   onData: (chunk) => sim.receive(chunk),
   onUp: () => {
     if (!readyPrinted) process.stdout.write('ready\n');
@@ -55,10 +65,12 @@ const answer = (line: string): string => {
   }
 };
 
-createInterface({ input: process.stdin }).on('line', (line) => {
+const stdin = createInterface({ input: process.stdin });
+stdin.on('line', (line) => {
   const out = answer(line);
   if (out) process.stdout.write(`${out}\n`);
 });
+if (values['exit-with-stdin']) stdin.on('close', () => quit());
 
 let server: Server | undefined;
 if (values.control) {
@@ -70,10 +82,13 @@ if (values.control) {
   }).listen(path);
 }
 
-const quit = () => {
+function quit(): void {
   server?.close();
   if (values.control) rmSync(values.control, { force: true });
-  void link.stop().finally(() => process.exit(0));
-};
+  void link
+    .stop()
+    .then(() => pty?.stop())
+    .finally(() => process.exit(0));
+}
 process.on('SIGTERM', quit);
 process.on('SIGINT', quit);

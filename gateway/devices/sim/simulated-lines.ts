@@ -1,17 +1,16 @@
 import { join } from 'node:path';
 import type { Logger } from '../../core/logger.js';
-import { startPtyPair, type PtyPair } from './pty-pair.js';
 import { startSimulator, type SimulatorProcess } from './launcher.js';
 
 /**
- * The pty pairs and simulator processes of devices marked `simulate: true`. They start in the
- * background (the device's serial link keeps retrying until its pty appears), so a slow
- * simulator start never holds up the daemon.
+ * The simulator processes of devices marked `simulate: true`, each owning its socat pty pair
+ * and exiting when this process goes away (its stdin closes). They start in the background (the
+ * device's serial link keeps retrying until its pty appears), so a slow simulator start never
+ * holds up the daemon.
  */
 interface Entry {
   gatewaySide: string;
   deviceSide: string;
-  pty?: PtyPair;
   sim?: SimulatorProcess;
   starting?: Promise<void>;
 }
@@ -27,10 +26,9 @@ export class SimulatedLines {
     this.entries.set(opts.id, e);
     e.starting = (async () => {
       try {
-        e.pty = await startPtyPair({ gatewaySide: e.gatewaySide, deviceSide: e.deviceSide });
-        if (this.stopped) return;
-        e.sim = await startSimulator({ profileFile: opts.profileFile, port: e.deviceSide, address: opts.address });
-        this.ctx.log.info({ device: opts.id, pty: e.gatewaySide, socatPid: e.pty.pid, simulatorPid: e.sim.pid }, 'simulated device running');
+        e.sim = await startSimulator({ profileFile: opts.profileFile, port: e.deviceSide, address: opts.address, ptyPairGatewaySide: e.gatewaySide });
+        if (this.stopped) await e.sim.stop();
+        else this.ctx.log.info({ device: opts.id, pty: e.gatewaySide, simulatorPid: e.sim.pid }, 'simulated device running');
       } catch (err) {
         this.ctx.log.error({ device: opts.id, err: (err as Error).message }, 'cannot start the simulated device');
       }
@@ -51,7 +49,6 @@ export class SimulatedLines {
     for (const e of this.entries.values()) {
       await e.starting;
       await e.sim?.stop().catch(() => undefined);
-      await e.pty?.stop().catch(() => undefined);
     }
     this.entries.clear();
   }

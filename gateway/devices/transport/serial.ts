@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import type { Logger } from '../../core/logger.js';
 
@@ -35,6 +36,20 @@ export interface SerialLinkContext extends LinkHandlers {
   log: Logger;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * Every this many ms, check that `path` still resolves to the device that was opened; a
+   * vanished or re-pointed symlink (socat restarted, USB adapter replugged under /dev/serial/by-id)
+   * counts as an unplug even when the kernel never reported one. 0 turns it off.
+   */
+  watchPathMs?: number;
+}
+
+function resolvePath(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Next reconnect delay: doubles from min to max. Pure. */
@@ -48,6 +63,7 @@ export class SerialLink implements ByteLink {
   private backoff: number | undefined;
   private stopped = true;
   private up = false;
+  private watch: NodeJS.Timeout | undefined;
   private readonly ctx: SerialLinkContext;
 
   constructor(ctx: SerialLinkContext) {
@@ -67,6 +83,8 @@ export class SerialLink implements ByteLink {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.watch) clearInterval(this.watch);
+    this.watch = undefined;
     const port = this.port;
     this.port = undefined;
     this.up = false;
@@ -110,13 +128,29 @@ export class SerialLink implements ByteLink {
       }
       this.backoff = undefined;
       this.up = true;
+      this.watchPath(port);
       this.ctx.log.info({ path }, 'serial port open');
       this.ctx.onUp();
     });
   }
 
+  private watchPath(port: SerialPort): void {
+    const every = this.ctx.watchPathMs ?? 1000;
+    if (this.watch) clearInterval(this.watch);
+    this.watch = undefined;
+    if (!every) return;
+    const opened = resolvePath(this.ctx.path);
+    this.watch = setInterval(() => {
+      const now = resolvePath(this.ctx.path);
+      if (now !== opened) this.lost(port, now ? 'device path now points elsewhere' : 'device path vanished');
+    }, every);
+    this.watch.unref?.();
+  }
+
   private lost(port: SerialPort, reason: string): void {
     if (this.port !== port) return;
+    if (this.watch) clearInterval(this.watch);
+    this.watch = undefined;
     this.port = undefined;
     const wasUp = this.up;
     this.up = false;
