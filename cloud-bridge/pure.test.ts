@@ -4,7 +4,7 @@ import { ActionTable, ActionError } from '../gateway/core/actions.js';
 import { topicsFor } from './topics.js';
 import { backoffDelay } from './backoff.js';
 import { dispatchRequest } from './requests.js';
-import { toEnvelope } from './envelope.js';
+import { encodeEnvelope, toEnvelope } from './envelope.js';
 import { envelopeSchema, responseSchema } from './payloads.js';
 
 describe('topics', () => {
@@ -39,6 +39,11 @@ describe('envelope', () => {
     const env = toEnvelope({ rowid: 3, id: '01JD5Z8Q3W6N8V2K4M7P9R1T3X', kind: 'alarm.raised', ts: '2026-11-24T07:00:00.000Z', seq: 12, data: { post: 'A3' } }, 'gw-7');
     expect(env).toEqual({ id: '01JD5Z8Q3W6N8V2K4M7P9R1T3X', nodeId: 'gw-7', kind: 'alarm.raised', ts: '2026-11-24T07:00:00.000Z', seq: 12, v: 1, data: { post: 'A3' } });
     expect(envelopeSchema.safeParse(env).success).toBe(true);
+  });
+  it('encodes the stored data JSON without re-serialising, byte for byte as JSON.stringify', () => {
+    const data = { post: 'A3 "north"', plate: '京A88731', n: [1, 2.5, null], nested: { ok: true } };
+    const row = { rowid: 3, id: '01JD5Z8Q3W6N8V2K4M7P9R1T3X', kind: 'alarm.raised', ts: '2026-11-24T07:00:00.000Z', seq: 12 };
+    expect(encodeEnvelope({ ...row, json: JSON.stringify(data) }, 'gw-"7"')).toBe(JSON.stringify(toEnvelope({ ...row, data }, 'gw-"7"')));
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../gateway/core/logger.js';
-import type { Outbox, OutboxRow } from '../gateway/store/outbox.js';
+import type { Outbox, OutboxRawRow } from '../gateway/store/outbox.js';
 import type { MqttConnection } from './mqtt-client.js';
 import type { Topics } from './topics.js';
 import { encodeEnvelope } from './envelope.js';
@@ -91,15 +91,20 @@ export class OutboxRelay {
     return this.inFlight;
   }
 
-  /** Publishes rows until the window is full or the outbox has nothing more. */
-  pump(): void {
+  /**
+   * Publishes rows until the window is full or the outbox has nothing more. While acks stream
+   * in, the window is refilled only once half of it is free, so a busy relay reads the outbox in
+   * batches rather than one write transaction per acknowledged event.
+   */
+  pump(onAck = false): void {
     if (this.pumping || this.stopping) return;
     const conn = this.conn;
     if (!conn) return;
+    if (onAck && this.inFlight > this.ctx.inflight / 2) return;
     this.pumping = true;
     try {
       while (this.conn === conn && conn.isOpen && this.inFlight < this.ctx.inflight) {
-        const rows = this.ctx.outbox.takeBatch(Math.min(BATCH, this.ctx.inflight - this.inFlight), this.cursor);
+        const rows = this.ctx.outbox.takeRawBatch(Math.min(BATCH, this.ctx.inflight - this.inFlight), this.cursor);
         if (rows.length === 0) break;
         for (const row of rows) this.publish(conn, row);
       }
@@ -110,7 +115,7 @@ export class OutboxRelay {
     }
   }
 
-  private publish(conn: MqttConnection, row: OutboxRow): void {
+  private publish(conn: MqttConnection, row: OutboxRawRow): void {
     const gen = this.generation;
     this.cursor = row.rowid;
     this.inFlight++;
@@ -123,7 +128,7 @@ export class OutboxRelay {
         if (gen !== this.generation) return;
         this.inFlight--;
         if (this.inFlight === 0) this.settleIdle();
-        this.pump();
+        this.pump(true);
       },
       (err: Error) => {
         if (gen !== this.generation) return;

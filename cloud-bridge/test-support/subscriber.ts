@@ -7,7 +7,8 @@ import type { Envelope } from '../payloads.js';
  * while it is away; reconnect() resumes that session.
  */
 export class TestSubscriber {
-  readonly messages: IncomingMessage[] = [];
+  /** Every message, with its arrival time (ms since epoch). */
+  readonly messages: (IncomingMessage & { at: number })[] = [];
   private conn: MqttConnection | undefined;
 
   private constructor(private readonly opts: ConnectOptions, private readonly topics: string[]) {}
@@ -30,7 +31,7 @@ export class TestSubscriber {
   /** Connects (again); for a persistent session the broker delivers what it queued. */
   async reconnect(): Promise<void> {
     const conn = await MqttConnection.open(this.opts);
-    conn.onMessage((m) => this.messages.push(m));
+    conn.onMessage((m) => this.messages.push({ ...m, at: Date.now() }));
     await conn.subscribe(this.topics, 1);
     this.conn = conn;
   }

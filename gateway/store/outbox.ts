@@ -13,6 +13,16 @@ export interface OutboxRow {
   data: unknown;
 }
 
+/** A row as taken by the relay: `json` is the stored text of `data`, not parsed again. */
+export interface OutboxRawRow {
+  rowid: number;
+  id: string;
+  kind: string;
+  ts: string;
+  seq: number;
+  json: string;
+}
+
 export interface OutboxStats {
   unsent: number;
   unsentBytes: number;
@@ -127,21 +137,25 @@ export class Outbox {
    * same order, if the row never had one).
    */
   takeBatch(limit: number, afterRowid = 0): OutboxRow[] {
+    return this.takeRawBatch(limit, afterRowid).map((r) => ({ rowid: r.rowid, id: r.id, kind: r.kind, ts: r.ts, seq: r.seq, data: JSON.parse(r.json) as unknown }));
+  }
+
+  /** As takeBatch, with `data` left as its stored JSON text (the relay splices it into the envelope). */
+  takeRawBatch(limit: number, afterRowid = 0): OutboxRawRow[] {
     return this.db.transaction(() => {
       const rows = this.selectUnsent.all(afterRowid, limit);
-      let lastSeq = Number(this.getMeta.get('last_seq')?.value ?? 0);
-      let changed = false;
-      const out: OutboxRow[] = [];
+      let lastSeq: number | undefined;
+      const out: OutboxRawRow[] = [];
       for (const r of rows) {
         let seq = r.seq;
         if (seq === null) {
+          lastSeq ??= Number(this.getMeta.get('last_seq')?.value ?? 0);
           seq = ++lastSeq;
           this.setSeq.run(seq, r.rowid);
-          changed = true;
         }
-        out.push({ rowid: r.rowid, id: r.id, kind: r.kind, ts: r.ts, seq, data: JSON.parse(r.data) as unknown });
+        out.push({ rowid: r.rowid, id: r.id, kind: r.kind, ts: r.ts, seq, json: r.data });
       }
-      if (changed) this.setMeta.run('last_seq', String(lastSeq));
+      if (lastSeq !== undefined) this.setMeta.run('last_seq', String(lastSeq));
       return out;
     });
   }
@@ -178,6 +192,7 @@ export class Outbox {
   }
 
   stats(): OutboxStats {
+    // Exact even when another process wrote or sent rows (a count over the partial index).
     this.resync();
     return {
       unsent: this.unsentCount,
