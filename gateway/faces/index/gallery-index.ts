@@ -3,7 +3,8 @@
  * incrementally. Each entry is kept twice, compactly:
  *   - a sign code (1 bit per dimension, 64 bytes for 512-d) scanned with XOR + popcount; the
  *     Hamming distance of sign codes tracks the angle between vectors, so the true best match
- *     is among the `candidates` nearest codes whenever it is a real match;
+ *     is among the `candidates` nearest codes whenever it is a real match (first pass on 256
+ *     bits of every code keeping a wide shortlist, second pass on the whole code);
  *   - int8 values with one scale per vector (512 bytes), used to rescore those candidates.
  * 100,000 residents take ~58 MB. Galleries up to `exactBelow` entries are scored exactly.
  */
@@ -19,6 +20,18 @@ export interface GalleryIndexOptions {
   exactBelow?: number;
   /** How many nearest sign codes are rescored. */
   candidates?: number;
+  /** How many entries survive the first (256-bit) pass of the code scan. */
+  shortlist?: number;
+}
+
+/** The smallest distance d such that at least `n` entries have a distance <= d. */
+function cutoff(hist: Int32Array, n: number): number {
+  let acc = 0;
+  for (let d = 0; d < hist.length; d++) {
+    acc += hist[d]!;
+    if (acc >= n) return d;
+  }
+  return hist.length - 1;
 }
 
 export class GalleryIndex {
@@ -26,6 +39,8 @@ export class GalleryIndex {
   private readonly words: number;
   private readonly exactBelow: number;
   private readonly candidates: number;
+  private readonly shortlist: number;
+  private dist = new Uint16Array(0);
   private capacity = 0;
   private count = 0;
   private q8 = new Int8Array(0);
@@ -40,6 +55,7 @@ export class GalleryIndex {
     this.words = opts.dim / 32;
     this.exactBelow = opts.exactBelow ?? 2048;
     this.candidates = opts.candidates ?? 64;
+    this.shortlist = opts.shortlist ?? 4096;
   }
 
   get size(): number {
@@ -129,36 +145,55 @@ export class GalleryIndex {
     return (s0 + s1 + s2 + s3) * this.scales[slot]!;
   }
 
+  /**
+   * Slots of the `k` nearest sign codes, in two passes: the first `prefixWords` words (256 bits)
+   * of every code, keeping the `shortlist` nearest by a histogram cut, then the whole code on
+   * those. The shortlist is wide (4% of 100,000) so a real match is not lost in the first pass.
+   */
   private nearestCodes(qc: Int32Array, k: number): Int32Array {
-    const n = Math.min(k, this.count);
-    const bestD = new Int32Array(n).fill(0x7fffffff);
-    const bestS = new Int32Array(n).fill(-1);
-    let worst = 0x7fffffff;
-    const codes = this.codes;
-    const words = this.words;
     const count = this.count;
+    const words = this.words;
+    const codes = this.codes;
+    const pw = Math.min(words, 8);
+    const shortlistSize = Math.min(count, Math.max(this.shortlist, k * 8));
+    if (this.dist.length < count) this.dist = new Uint16Array(this.capacity);
+    const dist = this.dist;
+    const hist = new Int32Array(pw * 32 + 1);
     for (let slot = 0, o = 0; slot < count; slot++, o += words) {
-      let dist = 0;
-      for (let w = 0; w < words; w++) {
+      let d = 0;
+      for (let w = 0; w < pw; w++) {
         // popcount of the XOR, inlined (this loop is the whole cost of a large search)
         let x = codes[o + w]! ^ qc[w]!;
         x = x - ((x >>> 1) & 0x55555555);
         x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-        dist += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+        d += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
       }
-      if (dist >= worst) continue;
-      // Insert into the sorted list of the n best, dropping the last.
-      let i = n - 1;
-      while (i > 0 && bestD[i - 1]! > dist) {
-        bestD[i] = bestD[i - 1]!;
-        bestS[i] = bestS[i - 1]!;
-        i--;
-      }
-      bestD[i] = dist;
-      bestS[i] = slot;
-      worst = bestD[n - 1]!;
+      dist[slot] = d;
+      hist[d]!++;
     }
-    return bestS.filter((s) => s >= 0);
+    const cut1 = cutoff(hist, shortlistSize);
+    const short: number[] = [];
+    for (let slot = 0; slot < count; slot++) if (dist[slot]! <= cut1) short.push(slot);
+    if (pw === words && short.length <= k) return Int32Array.from(short);
+    // Second pass: full codes of the shortlist.
+    const full = new Int32Array(short.length);
+    const hist2 = new Int32Array(words * 32 + 1);
+    for (let i = 0; i < short.length; i++) {
+      const o = short[i]! * words;
+      let d = 0;
+      for (let w = 0; w < words; w++) {
+        let x = codes[o + w]! ^ qc[w]!;
+        x = x - ((x >>> 1) & 0x55555555);
+        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+        d += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+      }
+      full[i] = d;
+      hist2[d]!++;
+    }
+    const cut2 = cutoff(hist2, k);
+    const out: number[] = [];
+    for (let i = 0; i < short.length; i++) if (full[i]! <= cut2) out.push(short[i]!);
+    return Int32Array.from(out);
   }
 
   private code(v: Float32Array, out = new Int32Array(this.words)): Int32Array {
