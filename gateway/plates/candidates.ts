@@ -82,6 +82,28 @@ export function pickCandidates(regions: readonly RegionLike[], opts: Partial<Can
   return out.slice(0, o.maxCandidates);
 }
 
+/**
+ * A two-row plate guessed from its bottom (serial) row alone, when the small province+letter row
+ * above was too small for the detector: the top row is assumed centred above, about half as wide
+ * and a little over half as high.
+ */
+export function twoRowFromBottom(bottom: RotatedRect, score: number): Candidate {
+  const up = 0.85 * bottom.h;
+  const top: RotatedRect = { cx: bottom.cx + up * Math.sin(bottom.angle), cy: bottom.cy - up * Math.cos(bottom.angle), w: 0.55 * bottom.w, h: 0.6 * bottom.h, angle: bottom.angle };
+  const box = boundsOf([...rectCorners(top), ...rectCorners(bottom)]);
+  return {
+    kind: 'two-row',
+    quad: [
+      { x: box.x, y: box.y },
+      { x: box.x + box.width, y: box.y },
+      { x: box.x + box.width, y: box.y + box.height },
+      { x: box.x, y: box.y + box.height },
+    ],
+    score,
+    rows: [top, bottom],
+  };
+}
+
 export function quadArea(q: readonly Point[]): number {
   let s = 0;
   for (let i = 0; i < q.length; i++) {

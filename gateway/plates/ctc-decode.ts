@@ -50,7 +50,7 @@ export interface PlateDecode {
   /** The plate under the grammar, '' when no template fits. */
   plate: string;
   template: Template['name'] | '';
-  /** Mean of the chosen characters' probabilities. */
+  /** Geometric mean of the chosen characters' probabilities (one guessed character pulls it down hard). */
   confidence: number;
   minCharProb: number;
   charProbs: number[];
@@ -205,6 +205,6 @@ export function decodePlate(probs: Float32Array, frames: number, alpha: PlateAlp
     if (!winner || score > winner.score) winner = { ...r, score, name: tpl.name };
   }
   if (!winner) return { plate: '', template: '', confidence: 0, minCharProb: 0, charProbs: [], raw };
-  const mean = winner.probs.reduce((a, b) => a + b, 0) / winner.probs.length;
-  return { plate: winner.chars.join(''), template: winner.name, confidence: mean, minCharProb: Math.min(...winner.probs), charProbs: winner.probs, raw };
+  const geo = Math.exp(winner.probs.reduce((a, b) => a + Math.log(Math.max(EPS, b)), 0) / winner.probs.length);
+  return { plate: winner.chars.join(''), template: winner.name, confidence: geo, minCharProb: Math.min(...winner.probs), charProbs: winner.probs, raw };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyHomography, convexHull, homography, minAreaRect, rectCorners, resizeBilinear, warpQuad } from './geometry.js';
 import { findTextRegions, scaleRect } from './db-postprocess.js';
-import { hconcat, pickCandidates } from './candidates.js';
+import { hconcat, pickCandidates, twoRowFromBottom } from './candidates.js';
 
 describe('geometry', () => {
   it('hull drops interior points', () => {
@@ -86,6 +86,14 @@ describe('DB post-processing and candidates', () => {
       { width: 2, height: 2, data: new Uint8Array(12).fill(2) },
     ]);
     expect(joined.width).toBe(5);
+    // A top row guessed above a lone serial row: centred, above it, narrower.
+    const two = twoRowFromBottom({ cx: 100, cy: 100, w: 80, h: 20, angle: 0 }, 0.9);
+    expect(two.kind).toBe('two-row');
+    expect(two.rows[0]!.cy).toBeLessThan(100);
+    expect(two.rows[0]!.cx).toBeCloseTo(100);
+    expect(two.rows[0]!.w).toBeLessThan(80);
+    expect(two.quad[0].y).toBeLessThan(90);
+    expect(two.quad[2].y).toBeCloseTo(110);
     expect([...joined.data.subarray(0, 15)]).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2]);
   });
 });

@@ -9,8 +9,8 @@ import { cropRgb } from '../imaging/image.js';
 import type { InferenceWorker } from '../inference/inference-worker.js';
 import { PlateDetector } from './detector.js';
 import { PlateRecogniser, type PlateRead } from './recogniser.js';
-import { cutCandidate, pickCandidates, type Candidate, type CandidateOptions } from './candidates.js';
-import { boundsOf, type Point } from './geometry.js';
+import { cutCandidate, pickCandidates, twoRowFromBottom, type Candidate, type CandidateOptions } from './candidates.js';
+import { boundsOf, type Point, type RotatedRect } from './geometry.js';
 import type { PlateColour } from './dataset.js';
 import { colourEvidence } from './colour.js';
 
@@ -46,6 +46,8 @@ export interface ReaderOptions {
   longSide: number;
   /** 0 disables the cheap first pass. */
   fastLongSide: number;
+  /** A last pass at this long side when nothing confident was read (small or odd plates); 0 disables. */
+  fallbackLongSide: number;
   /** A read at least this confident (mean) with every character at least `confidentChar` ends the search. */
   confident: number;
   confidentChar: number;
@@ -54,7 +56,7 @@ export interface ReaderOptions {
   candidates: Partial<CandidateOptions>;
 }
 
-export const READER_DEFAULTS: ReaderOptions = { longSide: 960, fastLongSide: 640, confident: 0.93, confidentChar: 0.75, minConfidence: 0.6, candidates: {} };
+export const READER_DEFAULTS: ReaderOptions = { longSide: 960, fastLongSide: 640, fallbackLongSide: 1280, confident: 0.93, confidentChar: 0.75, minConfidence: 0.6, candidates: {} };
 
 export class PlateReader {
   readonly detector: PlateDetector;
@@ -95,7 +97,8 @@ export class PlateReader {
       ox = Math.max(0, Math.floor(opts.roi.x));
       oy = Math.max(0, Math.floor(opts.roi.y));
     }
-    const passes = o.fastLongSide > 0 && o.fastLongSide < Math.max(base.width, base.height) ? [o.fastLongSide, o.longSide] : [o.longSide];
+    const long = Math.max(base.width, base.height);
+    const passes = [...(o.fastLongSide > 0 && o.fastLongSide < long ? [o.fastLongSide] : []), o.longSide, ...(o.fallbackLongSide > o.longSide && o.longSide < long ? [o.fallbackLongSide] : [])];
     let results: PlateResult[] = [];
     for (const longSide of passes) {
       const side = Math.min(longSide, Math.ceil(Math.max(base.width, base.height) / 32) * 32);
@@ -107,10 +110,23 @@ export class PlateReader {
       for (let i = 0; i < order.length; i += BATCH) {
         const batch = order.slice(i, i + BATCH);
         const reads = await this.recogniser.read(batch.map((b) => b.crop));
+        const retry: { c: Candidate; crop: RgbImage }[] = [];
         reads.forEach((r, k) => {
           const { c, crop } = batch[k] as { c: Candidate; crop: RgbImage };
           if (r.plate !== '' && r.confidence >= o.minConfidence) found.push(toResult(r, c.quad.map((p) => ({ x: p.x + ox, y: p.y + oy })), c.kind, crop));
+          // 4–6 letters/digits and no plate: the serial row of a two-row plate whose top row went unseen.
+          else if (c.kind === 'single' && /^[A-Z0-9]{4,6}$/.test(r.raw.replace(/[^A-Z0-9]/g, '')) && r.raw.replace(/[A-Z0-9·.\-\s]/g, '').length === 0) {
+            const two = twoRowFromBottom(c.rows[0] as RotatedRect, c.score);
+            retry.push({ c: two, crop: cutCandidate(base, two) });
+          }
         });
+        if (retry.length) {
+          const again = await this.recogniser.read(retry.map((x) => x.crop));
+          again.forEach((r, k) => {
+            const { c, crop } = retry[k] as { c: Candidate; crop: RgbImage };
+            if (r.plate !== '' && r.confidence >= o.minConfidence) found.push(toResult(r, c.quad.map((p) => ({ x: p.x + ox, y: p.y + oy })), c.kind, crop));
+          });
+        }
         if (found.some((r) => r.confidence >= o.confident && r.minCharProb >= o.confidentChar)) break;
       }
       results = mergeResults([...results, ...found]);
