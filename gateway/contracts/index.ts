@@ -11,6 +11,7 @@ import { faceEventContracts } from './faces.js';
  * Each room keeps its own file here (cameras.ts, devices.ts, faces.ts, plates.ts, access.ts)
  * and adds it to this map. JSON Schemas in cloud-bridge/schemas/ are generated from this map
  * and tests validate what is actually published against them.
+ * After changing this map or a contract, run `npm run -s schemas` and commit cloud-bridge/schemas/ (a test fails while they are stale).
  */
 export const eventContracts: Record<string, z.ZodType> = {
   ...coreEventContracts,
