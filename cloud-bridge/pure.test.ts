@@ -88,3 +88,16 @@ describe('dispatchRequest', () => {
     expect(internal).toEqual(['gate/open']);
   });
 });
+
+describe('event lines (sharpeyes events)', () => {
+  it('prints time, seq, kind, data and state on one line, long data cut', async () => {
+    const { formatEventLine, kindMatches } = await import('./event-format.js');
+    expect(formatEventLine({ ts: '2026-11-24T07:00:00.000Z', seq: 12, kind: 'alarm.raised', data: { post: 'A3' }, state: 'sent' })).toBe(
+      '2026-11-24T07:00:00.000Z      #12  alarm.raised            {"post":"A3"}  (sent)',
+    );
+    expect(formatEventLine({ ts: 't', seq: 0, kind: 'k', data: { s: 'x'.repeat(500) } }, 20)).toMatch(/#-\s+k\s+\{"s":"x{13}…$/);
+    expect(['alarm.raised', 'alarms.x', 'alarm'].map((k) => kindMatches(k, 'alarm'))).toEqual([true, false, true]);
+    expect(kindMatches('camera.motion', undefined)).toBe(true);
+    expect(kindMatches('camera.motion', 'camera.motion')).toBe(true);
+  });
+});
