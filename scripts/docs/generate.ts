@@ -5,11 +5,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderConfigReference } from './config-reference.js';
+import { renderActionTable, renderEventTable } from './mqtt-reference.js';
 
 export const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 
 const SECTIONS: Record<string, () => string> = {
   'config-reference': renderConfigReference,
+  'mqtt-events': renderEventTable,
+  'mqtt-actions': renderActionTable,
 };
 
 export function regenerate(text: string): string {

@@ -1,0 +1,39 @@
+/**
+ * Renders the MQTT API tables (event kinds, request actions) from the code: the event contract
+ * map and the action table the rooms fill when the controller is built (nothing is started).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventContracts } from '../../gateway/contracts/index.js';
+import { priorityOf } from '../../gateway/store/event-priority.js';
+import { parseConfig } from '../../gateway/config/load.js';
+import { createLogger } from '../../gateway/core/logger.js';
+import { Controller } from '../../gateway/controller.js';
+
+const PRIORITY = ['never dropped', 'normal', 'low (compacted first)'];
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export function renderEventTable(): string {
+  const rows = Object.entries(eventContracts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([kind, schema]) => `| \`events/${kind}\` | ${PRIORITY[priorityOf(kind)]} | ${cell(schema.description ?? '')} | [schema](cloud-bridge/schemas/events/${kind}.json) |`);
+  return ['| topic (under `<prefix>/<nodeId>/`) | when the uplink is down | meaning | data |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+export function renderActionTable(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'se-docs-'));
+  try {
+    const loaded = parseConfig(`node: {id: docs, dataDir: ${JSON.stringify(dir)}}\n`, { source: 'docs', baseDir: dir, env: {} });
+    const controller = new Controller(loaded, createLogger({ level: 'silent' }));
+    const { actions } = controller.ctx;
+    const rows = actions.names().map((name) => `| \`request/${name}\` | ${cell(actions.get(name)?.description ?? '')} |`);
+    controller.ctx.db.close();
+    return ['| topic (answer on `response/<action>`) | what it does |', '|---|---|', ...rows].join('\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
