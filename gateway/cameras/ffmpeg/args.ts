@@ -1,0 +1,120 @@
+/**
+ * ffmpeg command lines, as pure functions of configuration: config in, argv out. The process
+ * wrapper (./process.ts) only runs what these return.
+ */
+export interface FfmpegSpec {
+  inputOptions: string[];
+  input: string;
+  outputOptions: string[];
+}
+
+export interface AnalysisArgs {
+  url: string;
+  width: number;
+  height: number;
+  fps: number;
+  threads: number;
+  /** Socket I/O timeout for RTSP, seconds (ffmpeg gives up after about 5x this). */
+  ioTimeoutS: number;
+  /** Decode keyframes only: ~25x cheaper, but only one frame per GOP. */
+  keyframesOnly?: boolean;
+}
+
+function isRtsp(url: string): boolean {
+  return /^rtsps?:\/\//i.test(url);
+}
+
+function rtspInput(url: string, ioTimeoutS: number): string[] {
+  if (!isRtsp(url)) return [];
+  return ['-rtsp_transport', 'tcp', '-timeout', String(Math.round(ioTimeoutS * 1_000_000))];
+}
+
+/** RTSP over TCP → raw rgb24 frames of the analysis size at the analysis rate, on stdout. */
+export function analysisArgs(a: AnalysisArgs): FfmpegSpec {
+  return {
+    inputOptions: [
+      '-hide_banner',
+      // info (not error): the input's "Stream #0:0: Video: h264" line names the codec, which the
+      // ingest checks; -nostats keeps the rest of stderr quiet.
+      '-loglevel', 'info',
+      '-nostats',
+      '-nostdin',
+      ...rtspInput(a.url, a.ioTimeoutS),
+      '-threads', String(a.threads),
+      ...(a.keyframesOnly ? ['-skip_frame', 'nokey'] : []),
+    ],
+    input: a.url,
+    outputOptions: [
+      '-map', '0:v:0',
+      '-an', '-sn', '-dn',
+      '-vf', `fps=${a.fps},scale=${a.width}:${a.height}:flags=fast_bilinear`,
+      '-pix_fmt', 'rgb24',
+      '-threads', '1',
+      '-f', 'rawvideo',
+    ],
+  };
+}
+
+export interface LiveViewArgs {
+  url: string;
+  width: number;
+  height: number;
+  ioTimeoutS: number;
+  /** MPEG-1 bit rate in kbit/s. */
+  kbps: number;
+}
+
+/** RTSP over TCP → MPEG-TS with MPEG-1 video, the stream JSMpeg plays in a browser. */
+export function liveViewArgs(a: LiveViewArgs): FfmpegSpec {
+  return {
+    inputOptions: ['-hide_banner', '-loglevel', 'error', '-nostdin', ...rtspInput(a.url, a.ioTimeoutS), '-threads', '1'],
+    input: a.url,
+    outputOptions: [
+      '-map', '0:v:0',
+      '-an', '-sn', '-dn',
+      '-vf', `scale=${a.width}:${a.height}`,
+      '-c:v', 'mpeg1video',
+      '-b:v', `${a.kbps}k`,
+      '-bf', '0',
+      '-r', '25',
+      '-f', 'mpegts',
+    ],
+  };
+}
+
+/** One frame as a JPEG (the probe's decode check). */
+export function oneFrameArgs(url: string, ioTimeoutS: number): FfmpegSpec {
+  return {
+    inputOptions: ['-hide_banner', '-loglevel', 'error', '-nostdin', ...rtspInput(url, ioTimeoutS)],
+    input: url,
+    outputOptions: ['-map', '0:v:0', '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'mjpeg'],
+  };
+}
+
+/** The argv ffmpeg receives (what fluent-ffmpeg builds from a spec with a pipe output). */
+export function argvOf(spec: FfmpegSpec): string[] {
+  return [...spec.inputOptions, '-i', spec.input, ...spec.outputOptions, 'pipe:1'];
+}
+
+/** Puts user and password into an RTSP URL (percent-encoded), unless it already has a user. */
+export function withCredentials(url: string, username: string | undefined, password: string | undefined): string {
+  if (!username) return url;
+  const u = new URL(url);
+  if (u.username) return url;
+  u.username = encodeURIComponent(username);
+  if (password !== undefined) u.password = encodeURIComponent(password);
+  return u.toString();
+}
+
+/** The URL with its password replaced, for logs and events. */
+export function redactUrl(url: string): string {
+  return url.replace(/^(\w+:\/\/)([^:@/\s]+):([^@/\s]+)@/, '$1$2:***@');
+}
+
+/** Codecs the gateway accepts from a camera. */
+export const SUPPORTED_CODECS = ['h264', 'hevc'] as const;
+
+/** The video codec named by one of ffmpeg's stderr lines ("Stream #0:0: Video: h264 ..."), if any. */
+export function videoCodecOf(line: string): string | undefined {
+  return /Stream #\d+:\d+.*?: Video: ([A-Za-z0-9_]+)/.exec(line)?.[1];
+}

@@ -1,0 +1,120 @@
+import ffmpeg from 'fluent-ffmpeg';
+import { PassThrough } from 'node:stream';
+import type { FfmpegSpec } from './args.js';
+
+/**
+ * The one file that imports fluent-ffmpeg. It runs a spec from ./args.ts with stdout piped to
+ * the caller and reports how the process ended; it makes no decisions.
+ */
+export interface FfmpegExit {
+  code: number | null;
+  signal: string | null;
+  /** The last stderr lines (at most 20), for classifying the failure. */
+  stderr: string[];
+}
+
+export interface FfmpegRun {
+  readonly pid: number | undefined;
+  /** Resolves once the process has exited (never rejects). */
+  readonly exited: Promise<FfmpegExit>;
+  /** SIGKILL (a frozen RTSP read does not react to SIGTERM quickly). Idempotent. */
+  kill(): void;
+}
+
+export interface RunHandlers {
+  onData(chunk: Buffer): void;
+  onStderr?(line: string): void;
+  onStart?(pid: number | undefined): void;
+}
+
+export function runFfmpeg(spec: FfmpegSpec, handlers: RunHandlers): FfmpegRun {
+  const stderr: string[] = [];
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  out.on('data', (chunk: Buffer) => handlers.onData(chunk));
+  let pid: number | undefined;
+  let killed = false;
+  const cmd = ffmpeg({ source: spec.input, stdoutLines: 20 })
+    .inputOptions(spec.inputOptions)
+    .outputOptions(spec.outputOptions);
+  const exited = new Promise<FfmpegExit>((resolve) => {
+    let done = false;
+    const finish = (code: number | null, signal: string | null) => {
+      if (done) return;
+      done = true;
+      out.end();
+      resolve({ code, signal, stderr: stderr.slice(-20) });
+    };
+    cmd.on('start', () => {
+      const proc = (cmd as unknown as { ffmpegProc?: { pid?: number; once(e: 'exit', cb: (code: number | null, signal: string | null) => void): void } }).ffmpegProc;
+      pid = proc?.pid;
+      proc?.once('exit', (code, signal) => setImmediate(() => finish(code, signal)));
+      if (killed) cmd.kill('SIGKILL');
+      handlers.onStart?.(pid);
+    });
+    cmd.on('stderr', (line: string) => {
+      stderr.push(line);
+      if (stderr.length > 40) stderr.splice(0, stderr.length - 20);
+      handlers.onStderr?.(line);
+    });
+    cmd.on('end', () => finish(0, null));
+    cmd.on('error', (err: Error) => {
+      // "ffmpeg was killed with signal SIGKILL" / "ffmpeg exited with code 1: ..." / spawn errors
+      const m = /exited with code (\d+)/.exec(err.message);
+      const s = /killed with signal (\w+)/.exec(err.message);
+      if (!m && !s) stderr.push(err.message.split('\n')[0] ?? '');
+      finish(m ? Number(m[1]) : null, s ? (s[1] ?? null) : killed ? 'SIGKILL' : null);
+    });
+  });
+  cmd.pipe(out, { end: false });
+  return {
+    get pid() {
+      return pid;
+    },
+    exited,
+    kill() {
+      killed = true;
+      try {
+        cmd.kill('SIGKILL');
+      } catch {
+        /* not started yet: killed on start */
+      }
+    },
+  };
+}
+
+export interface ProbedStream {
+  index: number;
+  type: string;
+  codec: string | undefined;
+  width: number | undefined;
+  height: number | undefined;
+  fps: number | undefined;
+}
+
+/** ffprobe of a URL (RTSP over TCP). Rejects with ffprobe's stderr in the message. */
+export function probeStreams(url: string, ioTimeoutS: number): Promise<{ format: string | undefined; streams: ProbedStream[] }> {
+  const opts = /^rtsps?:/i.test(url) ? ['-rtsp_transport', 'tcp', '-timeout', String(Math.round(ioTimeoutS * 1e6))] : ['-rw_timeout', String(Math.round(ioTimeoutS * 1e6))];
+  return new Promise((resolve, reject) => {
+    ffmpeg.ffprobe(url, opts, (err: Error | null, data: ffmpeg.FfprobeData) => {
+      if (err) return reject(err);
+      resolve({
+        format: data.format?.format_name,
+        streams: (data.streams ?? []).map((s) => ({
+          index: s.index,
+          type: s.codec_type ?? 'unknown',
+          codec: s.codec_name,
+          width: s.width,
+          height: s.height,
+          fps: parseRate(s.avg_frame_rate) ?? parseRate(s.r_frame_rate),
+        })),
+      });
+    });
+  });
+}
+
+function parseRate(r: string | undefined): number | undefined {
+  if (!r) return undefined;
+  const [n, d] = r.split('/').map(Number);
+  if (!n || !d) return undefined;
+  return Math.round((n / d) * 100) / 100;
+}

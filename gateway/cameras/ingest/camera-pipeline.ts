@@ -1,0 +1,107 @@
+import type { Logger } from '../../core/logger.js';
+import type { MotionConfig } from '../../config/sections/cameras.js';
+import type { Failure } from '../ffmpeg/errors.js';
+import type { Frame } from '../frames/frame.js';
+import type { FrameHub } from '../frames/hub.js';
+import type { FramePool } from '../frames/pool.js';
+import { MotionDetector } from '../motion/detector.js';
+import { CameraIngest, type IngestStats } from './camera-ingest.js';
+
+export interface CameraCounters extends IngestStats {
+  cameraId: string;
+  /** Frames the motion detector looked at. */
+  analysed: number;
+  /** Frames with motion in a region of interest, handed to recognition. */
+  passed: number;
+  /** Gated frames replaced by a newer one before a busy subscriber took them. */
+  dropped: number;
+  /** passed / analysed. */
+  motionRatio: number;
+}
+
+export interface CameraPipelineContext {
+  cameraId: string;
+  url: () => Promise<string> | string;
+  analysis: { width: number; height: number; fps: number; threads: number };
+  motion: MotionConfig;
+  stallTimeoutS: number;
+  restartMinMs: number;
+  restartMaxMs: number;
+  hub: FrameHub;
+  log: Logger;
+  onState(cameraId: string, state: 'online' | 'offline', failure: Failure | null): void;
+}
+
+/**
+ * One camera from ffmpeg to the frame hub: ingest → motion gate → hub. Keeps the newest frame
+ * (whether or not it had motion) for snapshots.
+ */
+export class CameraPipeline {
+  private readonly ingest: CameraIngest;
+  private readonly detector: MotionDetector;
+  private analysed = 0;
+  private passed = 0;
+  private seq = 0;
+  private latest: { frame: Frame; pool: FramePool } | undefined;
+
+  constructor(private readonly ctx: CameraPipelineContext) {
+    const { width, height } = ctx.analysis;
+    this.detector = new MotionDetector(ctx.motion, width, height);
+    this.ingest = new CameraIngest({
+      cameraId: ctx.cameraId,
+      url: ctx.url,
+      ...ctx.analysis,
+      stallTimeoutS: ctx.stallTimeoutS,
+      restartMinMs: ctx.restartMinMs,
+      restartMaxMs: ctx.restartMaxMs,
+      log: ctx.log,
+      onFrame: (buf, pool, ts) => this.onFrame(buf, pool, ts),
+      onState: (state, failure) => ctx.onState(ctx.cameraId, state, failure),
+    });
+  }
+
+  get cameraId(): string {
+    return this.ctx.cameraId;
+  }
+
+  start(): void {
+    this.ingest.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.ingest.stop();
+    if (this.latest) this.latest.pool.release(this.latest.frame.data);
+    this.latest = undefined;
+  }
+
+  /** A copy of the newest frame, whatever its motion (for snapshots), or undefined before the first. */
+  latestFrame(): Frame | undefined {
+    if (!this.latest) return undefined;
+    return { ...this.latest.frame, data: Buffer.from(this.latest.frame.data) };
+  }
+
+  counters(): CameraCounters {
+    return {
+      cameraId: this.ctx.cameraId,
+      ...this.ingest.snapshot(),
+      analysed: this.analysed,
+      passed: this.passed,
+      dropped: this.ctx.hub.droppedFor(this.ctx.cameraId),
+      motionRatio: this.analysed ? Math.round((this.passed / this.analysed) * 1000) / 1000 : 0,
+    };
+  }
+
+  private onFrame(buf: Buffer, pool: FramePool, ts: number): void {
+    const { width, height } = this.ctx.analysis;
+    this.analysed++;
+    const m = this.detector.detect(buf);
+    const frame: Frame = { cameraId: this.ctx.cameraId, width, height, format: 'rgb24', data: buf, ts, seq: ++this.seq, motionRoi: m.roi, regions: m.regions };
+    pool.retain(buf);
+    if (this.latest) this.latest.pool.release(this.latest.frame.data);
+    this.latest = { frame, pool };
+    if (m.motion) {
+      this.passed++;
+      this.ctx.hub.publish(frame, pool);
+    }
+  }
+}

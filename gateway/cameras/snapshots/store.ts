@@ -1,0 +1,113 @@
+import { mkdirSync, readdirSync } from 'node:fs';
+import { rm, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { cropRgb, encodeJpeg } from '../../imaging/image.js';
+import type { Frame, PixelRect } from '../frames/frame.js';
+import type { Logger } from '../../core/logger.js';
+import { expiredSnapshots, parseSnapshotId, snapshotId, type SnapshotEntry } from './retention.js';
+
+export interface SavedSnapshot {
+  id: string;
+  /** JPEG of the whole frame. */
+  path: string;
+  /** JPEG of the crop, when one was asked for. */
+  cropPath?: string;
+}
+
+/** What other rooms use to attach pictures to their events (by id). */
+export interface Snapshots {
+  /** Encodes the frame (and the crop) to JPEG. The frame's buffer is copied before this returns. */
+  save(frame: Pick<Frame, 'cameraId' | 'width' | 'height' | 'data' | 'ts' | 'seq'>, crop?: PixelRect): Promise<SavedSnapshot>;
+  /** Path of a stored snapshot (`crop` for its crop), or undefined if unknown or deleted. */
+  pathOf(id: string, crop?: boolean): string | undefined;
+}
+
+interface Entry extends SnapshotEntry {
+  hasCrop: boolean;
+}
+
+/**
+ * JPEG snapshots on disk with a retention limit by count and age, enforced after every save
+ * and by `sweep()` (the room calls it periodically). Files are written to a temporary name and
+ * renamed, so a reader never sees half a JPEG.
+ */
+export class SnapshotStore implements Snapshots {
+  private entries: Entry[] = [];
+  private readonly byId = new Map<string, Entry>();
+
+  constructor(private readonly ctx: { dir: string; maxCount: number; maxAgeMs: number; quality: number; log: Logger }) {
+    mkdirSync(ctx.dir, { recursive: true });
+    const ids = new Map<string, Entry>();
+    for (const f of readdirSync(ctx.dir)) {
+      const m = /^(.+?)(\.crop)?\.jpg$/.exec(f);
+      if (!m) continue;
+      const parsed = parseSnapshotId(m[1] as string);
+      if (!parsed) continue;
+      const e = ids.get(m[1] as string) ?? { id: m[1] as string, ts: parsed.ts, hasCrop: false };
+      if (m[2]) e.hasCrop = true;
+      ids.set(e.id, e);
+    }
+    this.entries = [...ids.values()].sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : 1));
+    for (const e of this.entries) this.byId.set(e.id, e);
+  }
+
+  get count(): number {
+    return this.entries.length;
+  }
+
+  async save(frame: Pick<Frame, 'cameraId' | 'width' | 'height' | 'data' | 'ts' | 'seq'>, crop?: PixelRect): Promise<SavedSnapshot> {
+    const { width, height } = frame;
+    const data = Buffer.from(frame.data.subarray(0, width * height * 3));
+    const id = snapshotId(frame.cameraId, frame.ts, frame.seq, randomBytes(4).toString('hex'));
+    const img = { width, height, data };
+    const full = await encodeJpeg(img, this.ctx.quality);
+    const path = join(this.ctx.dir, `${id}.jpg`);
+    await this.writeAtomic(path, full);
+    const result: SavedSnapshot = { id, path };
+    if (crop) {
+      const jpeg = await encodeJpeg(cropRgb(img, clampRect(crop, width, height)), this.ctx.quality);
+      result.cropPath = join(this.ctx.dir, `${id}.crop.jpg`);
+      await this.writeAtomic(result.cropPath, jpeg);
+    }
+    const entry: Entry = { id, ts: frame.ts, hasCrop: Boolean(crop) };
+    // Keep the list sorted (saves usually arrive in time order).
+    let i = this.entries.length;
+    while (i > 0 && (this.entries[i - 1] as Entry).ts > entry.ts) i--;
+    this.entries.splice(i, 0, entry);
+    this.byId.set(id, entry);
+    await this.sweep();
+    return result;
+  }
+
+  pathOf(id: string, crop = false): string | undefined {
+    const e = this.byId.get(id);
+    if (!e || (crop && !e.hasCrop)) return undefined;
+    return join(this.ctx.dir, `${id}${crop ? '.crop' : ''}.jpg`);
+  }
+
+  /** Deletes snapshots over the count or older than the age limit. Returns how many. */
+  async sweep(now = Date.now()): Promise<number> {
+    const victims = expiredSnapshots(this.entries, { maxCount: this.ctx.maxCount, maxAgeMs: this.ctx.maxAgeMs, now });
+    if (victims.length === 0) return 0;
+    this.entries.splice(0, victims.length);
+    for (const v of victims) {
+      this.byId.delete(v.id);
+      await rm(join(this.ctx.dir, `${v.id}.jpg`), { force: true });
+      if (v.hasCrop) await rm(join(this.ctx.dir, `${v.id}.crop.jpg`), { force: true });
+    }
+    return victims.length;
+  }
+
+  private async writeAtomic(path: string, data: Buffer): Promise<void> {
+    const tmp = `${path}.tmp`;
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  }
+}
+
+function clampRect(r: PixelRect, width: number, height: number): PixelRect {
+  const x = Math.max(0, Math.min(width - 1, Math.round(r.x)));
+  const y = Math.max(0, Math.min(height - 1, Math.round(r.y)));
+  return { x, y, width: Math.max(1, Math.min(width - x, Math.round(r.width))), height: Math.max(1, Math.min(height - y, Math.round(r.height))) };
+}

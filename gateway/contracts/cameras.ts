@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+const cameraId = z.string().describe('Camera id from the config.');
+
+/** Payloads (`data`) of the events the cameras room records in the outbox. */
+export const cameraEventContracts = {
+  'camera.online': z
+    .strictObject({
+      cameraId,
+      since: z.string().describe('ISO 8601 time of the first frame.'),
+      offlineForS: z.number().nullable().describe('How long it had been offline, or null on the first connection.'),
+    })
+    .describe('Frames flow from a camera again.'),
+  'camera.offline': z
+    .strictObject({
+      cameraId,
+      reason: z
+        .enum(['refused', 'unauthorised', 'not-found', 'timeout', 'unsupported-codec', 'not-rtsp', 'unreachable', 'invalid-data', 'exited', 'stalled', 'onvif'])
+        .describe('Why: refused, unauthorised, timeout, stalled (no frame for stallTimeoutS), unsupported-codec, ...'),
+      message: z.string().describe('One readable line.'),
+    })
+    .describe('A camera stopped delivering frames; the gateway keeps retrying with backoff.'),
+  'camera.motion': z
+    .strictObject({
+      cameraId,
+      state: z.boolean().describe('true when motion starts, false when it ends (or the hold time passed without a "stopped" message).'),
+      source: z.enum(['onvif']).describe('Who detected it.'),
+      topic: z.string().optional().describe('ONVIF event topic.'),
+    })
+    .describe('Motion reported by the camera itself (ONVIF PullPoint), debounced.'),
+  'camera.tamper': z
+    .strictObject({
+      cameraId,
+      state: z.boolean(),
+      topic: z.string().optional(),
+    })
+    .describe('The camera reports tampering (covered, moved, defocused).'),
+  'camera.clock-skew': z
+    .strictObject({
+      cameraId,
+      skewS: z.number().describe('Camera clock minus the box clock, in seconds.'),
+    })
+    .describe('An ONVIF camera\'s clock differs from the box\'s by more than cameras.clockSkewWarnS.'),
+};

@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+"""RTSP test camera for the Sharp Eyes gateway (demo camera, tests, benchmarks).
+
+GStreamer's RTSP server (run with Debian's /usr/bin/python3, which has python3-gi):
+
+  /usr/bin/python3 scripts/rtsp-test-server.py --port 0 \
+      --pattern /live=640x360@10 --file /clip=clip.mp4 --launch '/raw=( videotestsrc ... )'
+
+Each mount is shared between clients (set_shared). Prints one JSON line on stdout when it
+listens: {"port": N, "mounts": [...]}. Files are served pre-encoded (no re-encoding: cheap),
+H.264 or H.265 in MP4 or Matroska. --pattern serves a live, moving test pattern encoded with x264.
+"""
+import argparse
+import json
+import os
+import signal
+import sys
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+
+
+def file_launch(path, loop):
+    path = os.path.abspath(path)
+    if not os.path.exists(path):
+        raise SystemExit(f"rtsp-test-server: no such file {path}")
+    demux = "matroskademux" if path.endswith((".mkv", ".webm")) else "qtdemux"
+    # parsebin picks the right parser/payloader chain for H.264, H.265 or MPEG-4 part 2.
+    return (
+        f'( filesrc location="{path}" ! {demux} ! parsebin ! '
+        f"rtph264pay name=pay0 pt=96 config-interval=1 )"
+        if not path.endswith(".hevc.mp4")
+        else f'( filesrc location="{path}" ! {demux} ! h265parse ! rtph265pay name=pay0 pt=96 config-interval=1 )'
+    )
+
+
+def pattern_launch(spec):
+    size, _, fps = spec.partition("@")
+    w, _, h = size.partition("x")
+    fps = fps or "10"
+    return (
+        f"( videotestsrc is-live=true pattern=ball motion=sweep ! "
+        f"video/x-raw,width={int(w)},height={int(h)},framerate={int(fps)}/1 ! "
+        f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={int(fps) * 2} ! "
+        f"rtph264pay name=pay0 pt=96 config-interval=1 )"
+    )
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--port", type=int, default=8554, help="TCP port; 0 picks a free one")
+    ap.add_argument("--address", default="127.0.0.1")
+    ap.add_argument("--file", action="append", default=[], metavar="/MOUNT=PATH")
+    ap.add_argument("--pattern", action="append", default=[], metavar="/MOUNT=WxH@FPS")
+    ap.add_argument("--launch", action="append", default=[], metavar="/MOUNT=PIPELINE")
+    ap.add_argument("--loop", action="store_true", help="(reserved) files end at EOF")
+    args = ap.parse_args()
+
+    Gst.init(None)
+    server = GstRtspServer.RTSPServer()
+    server.set_address(args.address)
+    server.set_service(str(args.port))
+    mounts = server.get_mount_points()
+    names = []
+
+    def add(mount, launch):
+        if not mount.startswith("/"):
+            raise SystemExit(f"rtsp-test-server: mount {mount!r} must start with /")
+        factory = GstRtspServer.RTSPMediaFactory()
+        factory.set_launch(launch)
+        factory.set_shared(True)
+        mounts.add_factory(mount, factory)
+        names.append(mount)
+
+    for item in args.file:
+        m, _, p = item.partition("=")
+        add(m, file_launch(p, args.loop))
+    for item in args.pattern:
+        m, _, p = item.partition("=")
+        add(m, pattern_launch(p))
+    for item in args.launch:
+        m, _, p = item.partition("=")
+        add(m, p)
+    if not names:
+        add("/test", pattern_launch("640x360@10"))
+
+    loop = GLib.MainLoop()
+    if server.attach(None) == 0:
+        raise SystemExit(f"rtsp-test-server: cannot listen on {args.address}:{args.port}")
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, sig, loop.quit)
+    print(json.dumps({"port": server.get_bound_port(), "mounts": names}), flush=True)
+    try:
+        loop.run()
+    finally:
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
