@@ -19,7 +19,7 @@ export const devicesSection = z
   .array(device)
   .default([
     { id: 'gate-1', name: 'Demo barrier gate (simulated)', profile: 'barrier-bg300-framed', simulate: true, egress: [] },
-    { id: 'alarm-1', name: 'Demo alarm post (simulated)', profile: 'alarm-post-sos200', simulate: true, egress: [] },
+    { id: 'alarm-1', name: 'Demo alarm post (simulated)', profile: 'alarm-post-sos200', simulate: true, egress: [], camera: 'demo' },
   ])
   .superRefine((list, ctx) => {
     const ids = new Set<string>();
