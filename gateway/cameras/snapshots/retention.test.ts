@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { expiredSnapshots, parseSnapshotId, snapshotId } from './retention.js';
+
+describe('snapshot retention', () => {
+  const e = (id: string, ts: number) => ({ id, ts });
+  it('deletes the oldest beyond the count and everything older than the age limit', () => {
+    const list = [e('a', 0), e('b', 10), e('c', 20), e('d', 30)];
+    expect(expiredSnapshots(list, { maxCount: 2, maxAgeMs: 1000, now: 30 }).map((x) => x.id)).toEqual(['a', 'b']);
+    expect(expiredSnapshots(list, { maxCount: 10, maxAgeMs: 15, now: 30 }).map((x) => x.id)).toEqual(['a', 'b']);
+    expect(expiredSnapshots(list, { maxCount: 10, maxAgeMs: 100, now: 30 })).toEqual([]);
+  });
+  it('makes ids that sort by time, name the camera, and parse back; foreign names are refused', () => {
+    const id = snapshotId('gate-cam_1', Date.UTC(2026, 0, 2, 3, 4, 5, 678), 42, 'ab12');
+    expect(id).toBe('20260102T030405678Z-gate-cam_1-42-ab12');
+    expect(parseSnapshotId(id)).toEqual({ ts: Date.UTC(2026, 0, 2, 3, 4, 5, 678), cameraId: 'gate-cam_1' });
+    expect(parseSnapshotId('../../etc/passwd')).toBeUndefined();
+    expect(parseSnapshotId('20260102T030405678Z-x-1-AB')).toBeUndefined();
+  });
+});
