@@ -31,14 +31,16 @@ export interface CandidateOptions {
   maxCandidates: number;
   /** Extra growth of the grown box (fraction of its height) to include the plate's frame. */
   margin: number;
+  /** Extra growth along the text (fraction of its height, each end): DB often clips the province glyph. */
+  marginX: number;
 }
 
-export const CANDIDATE_DEFAULTS: CandidateOptions = { minAspect: 2.5, maxAspect: 12, minHeight: 8, maxCandidates: 12, margin: 0.1 };
+export const CANDIDATE_DEFAULTS: CandidateOptions = { minAspect: 2.5, maxAspect: 12, minHeight: 8, maxCandidates: 12, margin: 0.1, marginX: 0.1 };
 
 const aspect = (r: RotatedRect) => r.w / Math.max(1e-6, r.h);
 
-function withMargin(r: RotatedRect, m: number): RotatedRect {
-  return { ...r, w: r.w + 2 * m * r.h, h: r.h + 2 * m * r.h };
+function withMargin(r: RotatedRect, m: number, mx = m): RotatedRect {
+  return { ...r, w: r.w + 2 * mx * r.h, h: r.h + 2 * m * r.h };
 }
 
 export function pickCandidates(regions: readonly RegionLike[], opts: Partial<CandidateOptions> = {}): Candidate[] {
@@ -48,7 +50,7 @@ export function pickCandidates(regions: readonly RegionLike[], opts: Partial<Can
     const a = aspect(r.raw);
     // Plates at a gate are never tilted past 45°: a steep region is vertical text or a pole.
     if (a < o.minAspect || a > o.maxAspect || r.grown.h < o.minHeight || Math.abs(Math.sin(r.raw.angle)) > Math.SQRT1_2) continue;
-    out.push({ kind: 'single', quad: rectCorners(withMargin(r.grown, o.margin)), score: r.score, rows: [r.grown] });
+    out.push({ kind: 'single', quad: rectCorners(withMargin(r.grown, o.margin, o.marginX)), score: r.score, rows: [r.grown] });
   }
   // Two-row plates: a top row (province + letter) centred above a bottom row (serial).
   for (const bottom of regions) {

@@ -69,6 +69,13 @@ describe('constrained CTC decoding', () => {
     expect(decodePlate(matrix(f), f.length, alpha).plate).toBe('湘A12345');
   });
 
+  it('allows at most two letters in a 5-character serial (the likeliest digit replaces the weakest letter)', () => {
+    const f: [string, number][][] = [...plateFrames('皖AMZ21'), [['D', 0.6], ['0', 0.35]], blank];
+    expect(decodePlate(matrix(f), f.length, alpha).plate).toBe('皖AMZ210');
+    const g = plateFrames('皖AM2D10');
+    expect(decodePlate(matrix(g), g.length, alpha).plate).toBe('皖AM2D10');
+  });
+
   it('returns no plate when the text cannot be one', () => {
     const f = plateFrames('12');
     const d = decodePlate(matrix(f), f.length, alpha);

@@ -109,66 +109,100 @@ interface SlotChoice {
   score: number;
   char: string;
   prob: number;
+  prevLetters: number;
 }
 
-/** Viterbi over segments for one template. Returns undefined when it cannot be filled. */
+const LETTER = /^[A-Z]$/;
+
+/**
+ * Viterbi over segments for one template. The state is (segments consumed, slots filled,
+ * letters used in the serial) so a template's letter limit (at most 2 letters among the 5
+ * serial characters) is exact. Returns undefined when the template cannot be filled.
+ */
 function decodeTemplate(segs: readonly Segment[], tpl: Template, alpha: PlateAlphabet): { score: number; chars: string[]; probs: number[] } | undefined {
   const S = segs.length;
   const K = tpl.slots.length;
-  const slotIdx = tpl.slots.map((slot) => alpha.chars.map((c, i) => (slot.includes(c) ? i : -1)).filter((i) => i >= 0));
-  // best[s][k]: score after consuming s segments and filling k slots.
-  const best = new Float64Array((S + 1) * (K + 1)).fill(-Infinity);
-  const back = new Int8Array((S + 1) * (K + 1)); // 0 none, 1 skip, 2 use
-  const pick: (SlotChoice | undefined)[] = new Array((S + 1) * (K + 1));
+  const limit = tpl.maxLetters;
+  const L = limit ? limit.max + 1 : 1;
+  // Per slot, the candidate characters split into letters counted by the limit and the rest.
+  const slotIdx = tpl.slots.map((slot, k) => {
+    const idx = alpha.chars.map((c, i) => (slot.includes(c) ? i : -1)).filter((i) => i >= 0);
+    const counted = limit !== undefined && k >= limit.from;
+    return { letters: counted ? idx.filter((i) => LETTER.test(alpha.chars[i] as string)) : [], other: counted ? idx.filter((i) => !LETTER.test(alpha.chars[i] as string)) : idx };
+  });
+  const at = (s: number, k: number, l: number) => (s * (K + 1) + k) * L + l;
+  const size = (S + 1) * (K + 1) * L;
+  const best = new Float64Array(size).fill(-Infinity);
+  const back = new Int8Array(size); // 0 none, 1 skip, 2 use
+  const pick: (SlotChoice | undefined)[] = new Array(size);
   best[0] = 0;
+  const bestOf = (seg: Segment, idx: number[]): [number, number] => {
+    let bi = -1;
+    let bp = 0;
+    for (const i of idx) {
+      const p = seg.scores[i] as number;
+      if (p > bp) {
+        bp = p;
+        bi = i;
+      }
+    }
+    return [bi, bp];
+  };
   for (let s = 0; s < S; s++) {
     const seg = segs[s] as Segment;
     let maxAlpha = 0;
     for (const p of seg.scores) if (p > maxAlpha) maxAlpha = p;
     const skipCost = seg.kind === 'gap' ? 0 : Math.log(Math.max(EPS, 1 - maxAlpha));
     for (let k = 0; k <= K; k++) {
-      const cur = best[s * (K + 1) + k] as number;
-      if (cur === -Infinity) continue;
-      const skipTo = (s + 1) * (K + 1) + k;
-      if (cur + skipCost > (best[skipTo] as number)) {
-        best[skipTo] = cur + skipCost;
-        back[skipTo] = 1;
-      }
-      if (k === K) continue;
-      let bi = -1;
-      let bp = 0;
-      for (const i of slotIdx[k] as number[]) {
-        const p = seg.scores[i] as number;
-        if (p > bp) {
-          bp = p;
-          bi = i;
+      for (let l = 0; l < L; l++) {
+        const cur = best[at(s, k, l)] as number;
+        if (cur === -Infinity) continue;
+        const skipTo = at(s + 1, k, l);
+        if (cur + skipCost > (best[skipTo] as number)) {
+          best[skipTo] = cur + skipCost;
+          back[skipTo] = 1;
         }
-      }
-      if (bi < 0) continue;
-      const score = cur + Math.log(Math.max(EPS, bp));
-      const useTo = (s + 1) * (K + 1) + k + 1;
-      if (score > (best[useTo] as number)) {
-        best[useTo] = score;
-        back[useTo] = 2;
-        pick[useTo] = { score, char: alpha.chars[bi] as string, prob: bp };
+        if (k === K) continue;
+        const slot = slotIdx[k] as { letters: number[]; other: number[] };
+        const options: [number[], number][] = [[slot.other, l]];
+        if (slot.letters.length && l + 1 < L) options.push([slot.letters, l + 1]);
+        for (const [idx, nl] of options) {
+          const [bi, bp] = bestOf(seg, idx);
+          if (bi < 0) continue;
+          const score = cur + Math.log(Math.max(EPS, bp));
+          const useTo = at(s + 1, k + 1, nl);
+          if (score > (best[useTo] as number)) {
+            best[useTo] = score;
+            back[useTo] = 2;
+            pick[useTo] = { score, char: alpha.chars[bi] as string, prob: bp, prevLetters: l };
+          }
+        }
       }
     }
   }
-  const final = best[S * (K + 1) + K] as number;
+  let final = -Infinity;
+  let fl = 0;
+  for (let l = 0; l < L; l++) {
+    const v = best[at(S, K, l)] as number;
+    if (v > final) {
+      final = v;
+      fl = l;
+    }
+  }
   if (final === -Infinity) return undefined;
   const chars: string[] = [];
   const probs: number[] = [];
-  let s = S;
   let k = K;
-  while (s > 0) {
-    const at = s * (K + 1) + k;
-    if (back[at] === 2) {
-      const p = pick[at] as SlotChoice;
+  let l = fl;
+  for (let s = S; s > 0; s--) {
+    const i = at(s, k, l);
+    if (back[i] === 2) {
+      const p = pick[i] as SlotChoice;
       chars.unshift(p.char);
       probs.unshift(p.prob);
       k--;
+      l = p.prevLetters;
     }
-    s--;
   }
   return { score: final, chars, probs };
 }

@@ -20,11 +20,13 @@ export const NEW_ENERGY = 'DF';
 export interface Template {
   name: 'standard' | 'special' | 'new-energy-small' | 'new-energy-large' | 'embassy' | 'civil-aviation';
   slots: string[];
+  /** At most `max` letters from slot `from` on (GA 36: a 5-character serial has at most 2 letters). */
+  maxLetters?: { from: number; max: number };
 }
 
 export const TEMPLATES: readonly Template[] = [
-  { name: 'standard', slots: [PROVINCES, AUTHORITY, SERIAL, SERIAL, SERIAL, SERIAL, SERIAL] },
-  { name: 'special', slots: [PROVINCES, AUTHORITY, SERIAL, SERIAL, SERIAL, SERIAL, SUFFIXES] },
+  { name: 'standard', slots: [PROVINCES, AUTHORITY, SERIAL, SERIAL, SERIAL, SERIAL, SERIAL], maxLetters: { from: 2, max: 2 } },
+  { name: 'special', slots: [PROVINCES, AUTHORITY, SERIAL, SERIAL, SERIAL, SERIAL, SUFFIXES], maxLetters: { from: 2, max: 2 } },
   // Small new-energy cars: D/F third, a letter or digit fourth, then four digits.
   { name: 'new-energy-small', slots: [PROVINCES, AUTHORITY, NEW_ENERGY, SERIAL, DIGITS, DIGITS, DIGITS, DIGITS] },
   // Large new-energy vehicles: five digits, then D/F last.
@@ -45,7 +47,12 @@ export function normalisePlate(text: string): string {
 /** The template a plate text follows, or undefined if it is not a valid plate. */
 export function matchTemplate(plate: string): Template | undefined {
   const chars = [...plate];
-  return TEMPLATES.find((t) => t.slots.length === chars.length && t.slots.every((slot, i) => slot.includes(chars[i] as string)));
+  return TEMPLATES.find(
+    (t) =>
+      t.slots.length === chars.length &&
+      t.slots.every((slot, i) => slot.includes(chars[i] as string)) &&
+      (!t.maxLetters || chars.slice(t.maxLetters.from).filter((c) => /[A-Z]/.test(c)).length <= t.maxLetters.max),
+  );
 }
 
 export function isValidPlate(plate: string): boolean {

@@ -32,8 +32,15 @@ export interface PlateFrame {
   data: Uint8Array;
 }
 
+/** A source of gated frames (the cameras room's FrameSource fits). */
+export interface PlateFrameSource {
+  subscribe(opts?: { cameras?: string[]; signal?: AbortSignal }): AsyncIterable<PlateFrame> & { close(): void };
+}
+
 export interface PlatesRoom extends Room {
   onFrame(frame: PlateFrame): Promise<void>;
+  /** Reads frames from `source` until the room stops (wire it on the cameras room's ready event). */
+  consume(source: PlateFrameSource): void;
   readonly vehicles: KnownVehicles;
 }
 
@@ -58,6 +65,8 @@ class PlatesRoomImpl implements PlatesRoom {
   private readonly busy = new Set<string>();
   private readonly best = new Map<number, Best>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly stopping = new AbortController();
+  private consuming: Promise<void> | undefined;
 
   constructor(private readonly ctx: GatewayContext) {
     this.cfg = ctx.loaded.config.plates;
@@ -80,7 +89,26 @@ class PlatesRoomImpl implements PlatesRoom {
     this.timer.unref();
   }
 
+  consume(source: PlateFrameSource): void {
+    if (!this.reader || this.consuming) return;
+    const sub = source.subscribe({ ...(this.cfg.cameras.length ? { cameras: this.cfg.cameras } : {}), signal: this.stopping.signal });
+    this.consuming = (async () => {
+      try {
+        for await (const frame of sub) {
+          if (this.stopping.signal.aborted) break;
+          await this.onFrame(frame);
+        }
+      } catch (err) {
+        this.log.error({ err: (err as Error).message }, 'frame subscription failed');
+      } finally {
+        sub.close();
+      }
+    })();
+  }
+
   async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.consuming;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.expire(Number.POSITIVE_INFINITY);
