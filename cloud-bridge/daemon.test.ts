@@ -10,6 +10,7 @@ import { freePort, startMosquitto, type Mosquitto } from './test-support/mosquit
 import { Daemon, SHARPEYES, quietRoomsYaml } from './test-support/daemon.js';
 import { TestSubscriber, checkDelivery } from './test-support/subscriber.js';
 import { until } from './test-support/context.js';
+import { schemaValidator } from './test-support/validate.js';
 import type { Status } from './payloads.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -91,7 +92,17 @@ describe('the daemon as a process, against mosquitto', () => {
     expect(ns).toEqual(Array.from({ length: TOTAL }, (_, i) => i));
     // Every duplicate is a redelivery of an id already seen (checked by checkDelivery); report them.
     console.info(`kill -9 test: ${TOTAL} events, ${check.duplicates} redelivered duplicates`);
+    const validate = schemaValidator();
+    for (const e of sub.envelopes()) validate('envelope.json', e);
+    for (const s of statuses()) validate('status.json', s);
   }, 300_000);
+
+  it('SIGTERM: a clean stop publishes the retained offline status itself and exits 0', async () => {
+    const before = statuses().length;
+    expect(await daemon.kill('SIGTERM')).toBe(0);
+    await until(() => statuses().slice(before).some((s) => s.state === 'offline'), 'offline status');
+    expect(daemon.logs.some((l) => l.room === 'cloud-bridge' && l.msg === 'room stopped')).toBe(true);
+  });
 });
 
 describe('embedded broker (no cloud.url)', () => {
