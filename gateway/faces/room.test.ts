@@ -32,7 +32,7 @@ describe.skipIf(!ready)('faces room (real models, real photos)', () => {
   let room: FacesRoom;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'faces-room-'));
-    const loaded = parseConfig('faces:\n  pollMs: 60000\n', { source: 'test', baseDir: dir });
+    const loaded = parseConfig('faces:\n  pollMs: 60000\n  tracking:\n    maxGapMs: 60000\n', { source: 'test', baseDir: dir });
     const log = createLogger({ level: 'silent' });
     const db = new Database(join(dir, 'gateway.db'));
     ctx = { loaded, nodeId: 't', version: '0', startedAt: '', dataDir: dir, log, bus: new EventBus({ log }), actions: new ActionTable(), db, outbox: new Outbox({ db, log, quotaBytes: 1e7 }) };
@@ -61,26 +61,29 @@ describe.skipIf(!ready)('faces room (real models, real photos)', () => {
     const img = await decodeImage(`${FACES}/obama/fr_obama2.jpg`);
     const seen: Array<GatewayEvents['face.identified']> = [];
     ctx.bus.on('face.identified', (e) => void seen.push(e));
+    // Frame times are wall-clock ms: the room ends tracks not seen for maxGapMs by the clock
+    // (60 s in this test, so a slow first frame on a loaded machine does not split the track).
+    const t0 = Date.now();
     const frame = (ts: number) => ({ cameraId: 'gate-1', ts, width: img.width, height: img.height, data: img.data });
-    await room.onFrame(frame(1000));
+    await room.onFrame(frame(t0));
     expect(seen).toHaveLength(0); // one frame decides nothing
-    await room.onFrame(frame(1200));
+    await room.onFrame(frame(t0 + 200));
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ cameraId: 'gate-1', residentId: 'r-obama', name: 'Barack', ts: 1200 });
+    expect(seen[0]).toMatchObject({ cameraId: 'gate-1', residentId: 'r-obama', name: 'Barack', ts: t0 + 200 });
     expect(seen[0]!.similarity).toBeGreaterThan(0.43);
     const rows = ctx.outbox.takeBatch(10).filter((r) => r.kind === 'face.recognized');
     expect(rows).toHaveLength(1);
     const data = faceEventContracts['face.recognized'].parse(rows[0]!.data);
     expect(data).toMatchObject({ residentId: 'r-obama', frames: 2, trackId: seen[0]!.trackId });
     expect(readdirSync(join(dir, 'snapshots'))).toContain(`${data.snapshotId}.jpg`);
-    await room.onFrame(frame(1400)); // the same track is not reported again
+    await room.onFrame(frame(t0 + 400)); // the same track is not reported again
     expect(seen).toHaveLength(1);
   });
 
   it('reports a stranger as face.unknown with residentId null', async () => {
     const img = await decodeImage(`${FACES}/_unknown/cf_009_C.jpg`);
     const next = ctx.bus.waitFor('face.identified', (e) => e.cameraId === 'gate-2', 30_000);
-    for (const ts of [5000, 5200]) await room.onFrame({ cameraId: 'gate-2', ts, width: img.width, height: img.height, data: img.data });
+    for (const ts of [Date.now(), Date.now() + 200]) await room.onFrame({ cameraId: 'gate-2', ts, width: img.width, height: img.height, data: img.data });
     const e = await next;
     expect(e).toMatchObject({ residentId: null, name: null });
     const rows = ctx.outbox.takeBatch(20).filter((r) => r.kind === 'face.unknown');
