@@ -13,6 +13,9 @@ import { faceEventContracts } from '../contracts/faces.js';
 import { decodeImage } from '../imaging/image.js';
 import { Database } from '../store/database.js';
 import { Outbox } from '../store/outbox.js';
+import { FrameHub } from '../cameras/frames/hub.js';
+import { FramePool } from '../cameras/frames/pool.js';
+import { SnapshotStore } from '../cameras/snapshots/store.js';
 import { faceModelsPrepared } from './models.js';
 import { createFacesRoom, type FacesRoom } from './room.js';
 import { ResidentStore } from './store/resident-store.js';
@@ -100,5 +103,32 @@ describe.skipIf(!ready)('faces room (real models, real photos)', () => {
     expect(await call(ctx, 'residents/remove', { id: 'r-copy' })).toEqual({ removed: 'r-copy' });
     expect(room.identities.size).toBe(1);
     await expect(call(ctx, 'residents/remove', { id: 'r-copy' })).rejects.toThrow(/no resident r-copy/);
+  });
+
+  it('takes frames from the cameras room (cameras.ready) and files crops in its snapshot store', async () => {
+    const img = await decodeImage(`${FACES}/obama/fr_obama1.jpg`);
+    const hub = new FrameHub();
+    const pool = new FramePool(img.width * img.height * 3, 4);
+    const snapDir = join(dir, 'camera-snapshots');
+    const snapshots = new SnapshotStore({ dir: snapDir, maxCount: 100, maxAgeMs: 3600_000, quality: 80, log: ctx.log });
+    ctx.bus.emit('cameras.ready', { frames: hub, snapshots, cameraIds: ['gate-3'] });
+    const decided = ctx.bus.waitFor('face.identified', (e) => e.cameraId === 'gate-3', 60_000);
+    const t0 = Date.now();
+    const base = room.stats.frames;
+    for (let seq = 1; seq <= 2; seq++) {
+      const data = pool.acquire();
+      data.set(img.data);
+      hub.publish({ cameraId: 'gate-3', width: img.width, height: img.height, format: 'rgb24', data, ts: t0 + seq * 200, seq, motionRoi: null, regions: [] }, pool);
+      pool.release(data);
+      // Let the room take this frame before the next one replaces it in its slot.
+      await new Promise<void>((r) => {
+        const poll = () => (room.stats.frames >= base + seq ? r() : setTimeout(poll, 20));
+        poll();
+      });
+    }
+    const e = await decided;
+    expect(e).toMatchObject({ residentId: 'r-obama' });
+    expect(readdirSync(snapDir).some((f) => f.startsWith(e.snapshotId!))).toBe(true);
+    hub.closeAll();
   });
 });

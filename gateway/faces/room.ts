@@ -3,8 +3,10 @@
  * and recognition over camera frames, recording `face.recognized` / `face.unknown` in the
  * outbox (with a crop snapshot) and emitting `face.identified` on the bus for access policy.
  *
- * Frames come either from a frame source (`subscribe()` -> async iterator, as the cameras room
- * offers) given at construction or wired later with `attach`, or are pushed with `onFrame`.
+ * Frames come from the cameras room (its `cameras.ready` bus event carries the frame source and
+ * the snapshot store), from a source given at construction or with `attach`, or are pushed with
+ * `onFrame`. Face crops go to the cameras room's snapshot store when it runs, else to
+ * <dataDir>/snapshots.
  */
 import { join } from 'node:path';
 import type { GatewayContext } from '../core/context.js';
@@ -41,6 +43,11 @@ export interface FaceFrameSource {
   subscribe(opts?: { cameras?: string[] }): AsyncIterableIterator<FaceFrame> & { close(): void };
 }
 
+/** The cameras room's snapshot store (retention by count and age), when it runs. */
+interface SharedSnapshots {
+  save(frame: { cameraId: string; width: number; height: number; data: Buffer; ts: number; seq: number }): Promise<{ id: string }>;
+}
+
 export class FacesRoom implements Room {
   readonly name = 'faces';
   private readonly cfg: FacesConfig;
@@ -52,6 +59,7 @@ export class FacesRoom implements Room {
   private pipelineReady: Promise<FacePipeline> | undefined;
   private stream: FaceStream | undefined;
   private readonly snapshots: FaceSnapshots;
+  private sharedSnapshots: SharedSnapshots | undefined;
   private timers: NodeJS.Timeout[] = [];
   private subscription: { close(): void } | undefined;
   private busy = false;
@@ -67,6 +75,11 @@ export class FacesRoom implements Room {
     this.identities = new Identities({ store: this.store });
     this.snapshots = new FaceSnapshots({ dir: join(ctx.dataDir, 'snapshots'), quality: this.cfg.snapshotQuality });
     registerResidentActions(ctx.actions, this.cfg, () => ({ store: this.store, identities: this.identities, pipeline: () => this.pipeline() }));
+    // The cameras room announces its frames and snapshot store when it starts (before this room).
+    ctx.bus.on('cameras.ready', (e) => {
+      this.sharedSnapshots = e.snapshots;
+      this.attach(e.frames);
+    });
   }
 
   /** The loaded pipeline (models load in the background after start). */
@@ -185,7 +198,10 @@ export class FacesRoom implements Room {
     let snapshotId: string | null = null;
     if (o.crop && o.crop.width > 0 && o.crop.height > 0) {
       try {
-        snapshotId = await this.snapshots.save(o.crop);
+        const crop = o.crop;
+        snapshotId = this.sharedSnapshots
+          ? (await this.sharedSnapshots.save({ cameraId: o.cameraId, width: crop.width, height: crop.height, data: Buffer.from(crop.data.buffer, crop.data.byteOffset, crop.data.byteLength), ts: o.ts, seq: o.trackId })).id
+          : await this.snapshots.save(crop);
       } catch (err) {
         this.warnings.warn({ err: String(err) }, 'face snapshot not saved');
       }
