@@ -75,4 +75,17 @@ describe.skipIf(!ready)('FacePipeline on real photos', () => {
     expect(roi[0]!.box.x1).toBeGreaterThan(1300);
     expect(roi[0]!.box.x2).toBeLessThan(1460);
   });
+
+  it('runs the optional liveness model and reports a probability (function unverified upstream)', async () => {
+    const live = new FaceModels({ name: 'faces-live-test', liveness: true });
+    try {
+      await live.load();
+      const p = new FacePipeline({ models: live, options: { liveness: true } });
+      const face = (await p.analyse(await decodeImage(`${FACES}/obama/fr_obama.jpg`)))[0]!;
+      expect(face.liveness).toBeGreaterThanOrEqual(0);
+      expect(face.liveness).toBeLessThanOrEqual(1);
+    } finally {
+      await live.close();
+    }
+  });
 });
