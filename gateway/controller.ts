@@ -51,14 +51,17 @@ export class Controller {
 
   private buildRooms(): Room[] {
     const ctx = this.ctx;
+    // Recognition rooms load their models before the cameras start, so the first frames find
+    // them ready; the cameras room hands its frame source over on `cameras.ready`.
+    const plates = createPlatesRoom(ctx);
+    ctx.bus.on('cameras.ready', (e) => plates.consume(e.frames));
     return [
       createHousekeepingRoom(ctx),
       createCloudBridgeRoom(ctx), // early: drains last run's backlog while slow rooms start; stops last, so events recorded while they stop still go out, then the offline status
-      // rooms are added here in start order (devices, cameras, recognition, access, cloud bridge)
       createDevicesRoom(ctx),
-      createCamerasRoom(ctx),
       createFacesRoom(ctx),
-      createPlatesRoom(ctx),
+      plates,
+      createCamerasRoom(ctx),
       createAccessRoom(ctx),
       createAlarmsRoom(ctx),
       createConsoleRoom(ctx),
