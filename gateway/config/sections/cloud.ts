@@ -25,7 +25,7 @@ export const cloudSection = z
     keepaliveS: z.number().int().min(5).max(3600).default(30).describe('MQTT keepalive in seconds.'),
     reconnectMinMs: z.number().int().min(100).default(500).describe('First reconnect delay; doubles up to reconnectMaxMs.'),
     reconnectMaxMs: z.number().int().min(1000).default(30_000).describe('Longest reconnect delay.'),
-    maxRequestBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024).describe('Request payloads larger than this are refused with an error response.'),
+    maxRequestBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(4 * 1024 * 1024).describe('Request payloads larger than this are refused with an error response.'),
     inflight: z.number().int().min(1).max(10_000).default(200).describe('Events published and awaiting PUBACK at once.'),
   })
   .describe('Link to the city platform over MQTT 5.');
