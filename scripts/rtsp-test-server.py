@@ -23,7 +23,7 @@ gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
 
-def file_launch(path, loop):
+def file_launch(path):
     path = os.path.abspath(path)
     if not os.path.exists(path):
         raise SystemExit(f"rtsp-test-server: no such file {path}")
@@ -44,7 +44,7 @@ def pattern_launch(spec):
     return (
         f"( videotestsrc is-live=true pattern=ball motion=sweep ! "
         f"video/x-raw,width={int(w)},height={int(h)},framerate={int(fps)}/1 ! "
-        f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={int(fps) * 2} ! "
+        f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={int(fps)} ! "
         f"rtph264pay name=pay0 pt=96 config-interval=1 )"
     )
 
@@ -56,7 +56,7 @@ def main():
     ap.add_argument("--file", action="append", default=[], metavar="/MOUNT=PATH")
     ap.add_argument("--pattern", action="append", default=[], metavar="/MOUNT=WxH@FPS")
     ap.add_argument("--launch", action="append", default=[], metavar="/MOUNT=PIPELINE")
-    ap.add_argument("--loop", action="store_true", help="(reserved) files end at EOF")
+    ap.add_argument("--auth", metavar="USER:PASSWORD", help="require RTSP basic authentication")
     args = ap.parse_args()
 
     Gst.init(None)
@@ -66,18 +66,30 @@ def main():
     mounts = server.get_mount_points()
     names = []
 
+    if args.auth:
+        user, _, password = args.auth.partition(":")
+        auth = GstRtspServer.RTSPAuth()
+        token = GstRtspServer.RTSPToken()
+        token.set_string("media.factory.role", "user")
+        auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
+        server.set_auth(auth)
+
     def add(mount, launch):
         if not mount.startswith("/"):
             raise SystemExit(f"rtsp-test-server: mount {mount!r} must start with /")
         factory = GstRtspServer.RTSPMediaFactory()
         factory.set_launch(launch)
         factory.set_shared(True)
+        if args.auth:
+            factory.add_role_from_structure(
+                Gst.Structure.from_string("user, media.factory.access=(boolean)true, media.factory.construct=(boolean)true")[0]
+            )
         mounts.add_factory(mount, factory)
         names.append(mount)
 
     for item in args.file:
         m, _, p = item.partition("=")
-        add(m, file_launch(p, args.loop))
+        add(m, file_launch(p))
     for item in args.pattern:
         m, _, p = item.partition("=")
         add(m, pattern_launch(p))

@@ -79,6 +79,7 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
         analysis: cfg.analysis,
         motion: cam.motion,
         stallTimeoutS: cfg.stallTimeoutS,
+        connectTimeoutS: cfg.connectTimeoutS,
         restartMinMs: cfg.restartMinMs,
         restartMaxMs: cfg.restartMaxMs,
         hub,

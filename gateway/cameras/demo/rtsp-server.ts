@@ -17,6 +17,8 @@ export interface RtspServerOptions {
   patterns?: Record<string, string>;
   /** mount → GStreamer launch line "( ... name=pay0 )". */
   launches?: Record<string, string>;
+  /** "user:password": require RTSP authentication. */
+  auth?: string;
   startTimeoutMs?: number;
 }
 
@@ -40,6 +42,7 @@ export function startRtspServer(opts: RtspServerOptions): Promise<RtspServer> {
   for (const [m, f] of Object.entries(opts.files ?? {})) args.push('--file', `${m}=${f}`);
   for (const [m, p] of Object.entries(opts.patterns ?? {})) args.push('--pattern', `${m}=${p}`);
   for (const [m, l] of Object.entries(opts.launches ?? {})) args.push('--launch', `${m}=${l}`);
+  if (opts.auth) args.push('--auth', opts.auth);
   const child = spawn(SYSTEM_PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {

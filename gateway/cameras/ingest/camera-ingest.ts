@@ -25,6 +25,8 @@ export interface CameraIngestContext {
   fps: number;
   threads: number;
   stallTimeoutS: number;
+  /** Grace for the first frame of each run. */
+  connectTimeoutS: number;
   restartMinMs: number;
   restartMaxMs: number;
   log: Logger;
@@ -113,7 +115,8 @@ export class CameraIngest {
     let codecSeen = false;
     const run = runFfmpeg(spec, {
       onData: (chunk) => {
-        if (this.assembler === assembler) assembler.push(chunk);
+        // Nothing from a run being killed (e.g. an unsupported codec) reaches the consumers.
+        if (this.assembler === assembler && !this.killedFor) assembler.push(chunk);
       },
       onStderr: (line) => {
         // The input's stream line comes first; later ones describe the rawvideo output.
@@ -131,7 +134,10 @@ export class CameraIngest {
     if (partial) this.pool.release(partial);
     if (this.assembler === assembler) this.assembler = undefined;
     if (this.stopped) return;
-    this.ended(this.killedFor ?? classifyFailure(exit.stderr, exit));
+    let failure = this.killedFor ?? classifyFailure(exit.stderr, exit);
+    // ffmpeg's own socket timeout may fire before the watchdog: after frames, that is a stall.
+    if (failure.reason === 'timeout' && (this.stats.lastFrameAt ?? 0) >= this.runStartedAt) failure = { reason: 'stalled', message: `the stream stalled: ${failure.message}` };
+    this.ended(failure);
   }
 
   private frame(buf: Buffer): void {
@@ -161,13 +167,13 @@ export class CameraIngest {
 
   private checkStall(): void {
     if (this.stopped || !this.run || this.killedFor) return;
-    const last = Math.max(this.stats.lastFrameAt ?? 0, this.runStartedAt);
-    const silentMs = Date.now() - last;
-    if (silentMs > this.ctx.stallTimeoutS * 1000) {
-      const first = this.stats.lastFrameAt === null || this.stats.lastFrameAt < this.runStartedAt;
+    const first = this.stats.lastFrameAt === null || this.stats.lastFrameAt < this.runStartedAt;
+    const silentMs = Date.now() - (first ? this.runStartedAt : (this.stats.lastFrameAt as number));
+    const limitS = first ? Math.max(this.ctx.connectTimeoutS, this.ctx.stallTimeoutS) : this.ctx.stallTimeoutS;
+    if (silentMs > limitS * 1000) {
       this.kill({
         reason: first ? 'timeout' : 'stalled',
-        message: first ? `no frame within ${this.ctx.stallTimeoutS} s of connecting` : `no frame for ${this.ctx.stallTimeoutS} s (camera frozen or network stalled)`,
+        message: first ? `no frame within ${limitS} s of connecting` : `no frame for ${limitS} s (camera frozen or network stalled)`,
       });
     }
   }

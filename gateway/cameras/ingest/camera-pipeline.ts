@@ -25,6 +25,7 @@ export interface CameraPipelineContext {
   analysis: { width: number; height: number; fps: number; threads: number };
   motion: MotionConfig;
   stallTimeoutS: number;
+  connectTimeoutS: number;
   restartMinMs: number;
   restartMaxMs: number;
   hub: FrameHub;
@@ -52,6 +53,7 @@ export class CameraPipeline {
       url: ctx.url,
       ...ctx.analysis,
       stallTimeoutS: ctx.stallTimeoutS,
+      connectTimeoutS: ctx.connectTimeoutS,
       restartMinMs: ctx.restartMinMs,
       restartMaxMs: ctx.restartMaxMs,
       log: ctx.log,

@@ -69,6 +69,7 @@ export const camerasSection = z
       .prefault({})
       .describe('The frames the cameras room decodes for motion gating and recognition.'),
     stallTimeoutS: z.number().min(1).max(300).default(10).describe('A camera with no frame for this long is declared offline and its ffmpeg restarted.'),
+    connectTimeoutS: z.number().min(1).max(300).default(20).describe('After (re)starting ffmpeg, the first frame may take this long (RTSP set-up, waiting for a keyframe) before the camera is declared offline.'),
     restartMinMs: z.number().int().min(50).default(500).describe('First restart delay after ffmpeg exits; doubles up to restartMaxMs.'),
     restartMaxMs: z.number().int().min(100).default(4000).describe('Longest restart delay.'),
     clockSkewWarnS: z.number().min(0).default(5).describe('Warn when an ONVIF camera\'s clock differs from the box\'s by more than this.'),

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../core/logger.js';
+import { startRtspServer, type RtspServer } from '../demo/rtsp-server.js';
+import { FrameHub } from '../frames/hub.js';
+import { CameraPipeline } from './camera-pipeline.js';
+import type { Failure } from '../ffmpeg/errors.js';
+import { freePort, garbageServer, httpServer } from '../testing/peers.js';
+import { waitUntil } from '../testing/context.js';
+import { h264Clip, mjpegClip, mjpegLaunch } from '../testing/clips.js';
+
+// Real peers: GStreamer's RTSP server (scripts/rtsp-test-server.py), real ffmpeg.
+const log = createLogger({ level: 'silent' });
+const motion = { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [], regions: [] };
+
+interface Cam {
+  pipeline: CameraPipeline;
+  states: { state: string; failure: Failure | null; at: number }[];
+}
+
+const pipelines: CameraPipeline[] = [];
+function camera(id: string, url: string, hub = new FrameHub(), stallTimeoutS = 4): Cam {
+  const states: Cam['states'] = [];
+  const pipeline = new CameraPipeline({
+    cameraId: id,
+    url: () => url,
+    analysis: { width: 320, height: 180, fps: 5, threads: 1 },
+    motion,
+    stallTimeoutS,
+    connectTimeoutS: 20,
+    restartMinMs: 300,
+    restartMaxMs: 1000,
+    hub,
+    log,
+    onState: (_id, state, failure) => states.push({ state, failure, at: Date.now() }),
+  });
+  pipelines.push(pipeline);
+  pipeline.start();
+  return { pipeline, states };
+}
+const frames = (c: Cam) => c.pipeline.counters().framesIn;
+const lastOffline = (c: Cam) => [...c.states].reverse().find((s) => s.state === 'offline')?.failure;
+
+describe('camera ingest against a real RTSP server', () => {
+  let good: RtspServer;
+  let faulty: RtspServer;
+  let goodCam: Cam;
+  const closers: (() => Promise<void>)[] = [];
+
+  let clip: string;
+  beforeAll(async () => {
+    clip = h264Clip();
+    good = await startRtspServer({ files: { '/good': clip } });
+    faulty = await startRtspServer({ files: { '/pattern': clip }, launches: { '/mjpeg': mjpegLaunch(mjpegClip()) } });
+    goodCam = camera('good', good.url('/good'));
+    await waitUntil(() => frames(goodCam) > 0, 30_000, 'first frame of the good camera');
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(pipelines.map((p) => p.stop()));
+    await Promise.allSettled([good?.stop(), faulty?.stop(), ...closers.map((c) => c())]);
+  });
+
+  it('delivers frames of the analysis size and gates a moving pattern through', async () => {
+    const hub = new FrameHub();
+    const sub = hub.subscribe({ cameras: ['moving'] });
+    const cam = camera('moving', faulty.url('/pattern'), hub);
+    const f = (await sub.next()).value!;
+    expect([f.width, f.height, f.format, f.data.length]).toEqual([320, 180, 'rgb24', 320 * 180 * 3]);
+    expect(f.motionRoi).not.toBeNull();
+    sub.close();
+    await cam.pipeline.stop();
+    const c = cam.pipeline.counters();
+    expect(c.analysed).toBe(c.framesIn);
+    expect(c.passed).toBeGreaterThan(0);
+    expect(cam.states[0]?.state).toBe('online');
+  });
+
+  it('reports clear reasons for bad peers while the good camera keeps delivering', async () => {
+    const garbage = await garbageServer();
+    const http = await httpServer();
+    closers.push(garbage.close, http.close);
+    const closed = await freePort();
+    const before = frames(goodCam);
+    const bad = {
+      refused: camera('refused', `rtsp://127.0.0.1:${closed}/x`),
+      garbage: camera('garbage', `rtsp://127.0.0.1:${garbage.port}/x`),
+      http: camera('http', `rtsp://127.0.0.1:${http.port}/x`),
+      notFound: camera('notfound', faulty.url('/nothing-here')),
+      mjpeg: camera('mjpeg', faulty.url('/mjpeg')),
+    };
+    await waitUntil(() => Object.values(bad).every((c) => lastOffline(c) !== undefined), 45_000, 'every bad camera to be reported offline');
+    expect(lastOffline(bad.refused)?.reason).toBe('refused');
+    expect(['invalid-data', 'timeout']).toContain(lastOffline(bad.garbage)?.reason);
+    expect(['invalid-data', 'not-found']).toContain(lastOffline(bad.http)?.reason);
+    expect(lastOffline(bad.notFound)?.reason).toBe('not-found');
+    expect(lastOffline(bad.mjpeg)).toMatchObject({ reason: 'unsupported-codec', message: expect.stringContaining('mjpeg') });
+    for (const c of Object.values(bad)) {
+      expect(c.states.filter((s) => s.state === 'offline')).toHaveLength(1); // reported once, not at every retry
+      expect(frames(c)).toBe(0);
+    }
+    expect(frames(goodCam)).toBeGreaterThan(before);
+    expect(goodCam.pipeline.counters().state).toBe('online');
+    await Promise.all(Object.values(bad).map((c) => c.pipeline.stop()));
+  });
+
+  it('refuses wrong credentials with "unauthorised" and accepts the right ones', async () => {
+    const authed = await startRtspServer({ files: { '/s': clip }, auth: 'admin:secret' });
+    closers.push(() => authed.stop());
+    const wrong = camera('wrong', authed.url('/s').replace('rtsp://', 'rtsp://admin:nope@'));
+    const right = camera('right', authed.url('/s').replace('rtsp://', 'rtsp://admin:secret@'));
+    await waitUntil(() => lastOffline(wrong) !== undefined && frames(right) > 0, 40_000, 'wrong refused and right accepted');
+    expect(lastOffline(wrong)?.reason).toBe('unauthorised');
+    await Promise.all([wrong.pipeline.stop(), right.pipeline.stop()]);
+  });
+
+  it('a frozen camera (SIGSTOP) goes offline as stalled and comes back after SIGCONT', async () => {
+    const frozen = await startRtspServer({ files: { '/f': clip } });
+    closers.push(() => frozen.stop());
+    const cam = camera('frozen', frozen.url('/f'), new FrameHub(), 3);
+    await waitUntil(() => frames(cam) > 0, 30_000, 'first frame');
+    const goodBefore = frames(goodCam);
+    frozen.signal('SIGSTOP');
+    await waitUntil(() => lastOffline(cam) !== undefined, 20_000, 'offline after the freeze');
+    expect(lastOffline(cam)?.reason).toBe('stalled');
+    frozen.signal('SIGCONT');
+    const n = frames(cam);
+    await waitUntil(() => frames(cam) > n && cam.states.at(-1)?.state === 'online', 30_000, 'frames again after SIGCONT');
+    expect(frames(goodCam)).toBeGreaterThan(goodBefore);
+    await cam.pipeline.stop();
+  });
+
+  it('a camera killed and restarted on the same port resumes by itself', async () => {
+    const port = await freePort();
+    let srv = await startRtspServer({ port, files: { '/k': clip } });
+    const cam = camera('killed', srv.url('/k'));
+    await waitUntil(() => frames(cam) > 0, 30_000, 'first frame');
+    srv.process.kill('SIGKILL');
+    await srv.stop();
+    await waitUntil(() => lastOffline(cam) !== undefined, 20_000, 'offline after the kill');
+    expect(['exited', 'refused', 'invalid-data']).toContain(lastOffline(cam)?.reason);
+    await new Promise((r) => setTimeout(r, 1500)); // stays dead for a while (several retries)
+    srv = await startRtspServer({ port, files: { '/k': clip } });
+    closers.push(() => srv.stop());
+    const back = Date.now();
+    const n = frames(cam);
+    await waitUntil(() => frames(cam) > n, 30_000, 'frames after the camera returned');
+    // The issue's target is 5 s; measured here, asserted loosely (2 cores shared with other suites).
+    console.info(`frames resumed ${Date.now() - back} ms after the camera returned`);
+    expect(cam.states.at(-1)?.state).toBe('online');
+    await cam.pipeline.stop();
+  });
+});
+
