@@ -21,7 +21,7 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
 }
 const lines = (s: string) => s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
-describe.skipIf(!ready)('sharpeyes residents / identify / eval faces (real photos, real models)', () => {
+describe.skipIf(!ready)('sharpeyes residents / identify / eval faces (real photos, real models)', { timeout: 240_000 }, () => {
   beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'faces-cli-'));
   });
