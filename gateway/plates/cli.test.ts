@@ -27,6 +27,32 @@ async function sharpeyes(args: string[]): Promise<{ code: number; stdout: string
   }
 }
 
+describe('sharpeyes vehicles --offline (CLI on a real database)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vehicles-cli-'));
+    writeFileSync(join(dir, 'c.yaml'), `node:\n  id: t\n  dataDir: ${join(dir, 'data')}\n`);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('adds, lists and removes vehicles, refusing bad input readably', async () => {
+    const c = ['--offline', '-c', join(dir, 'c.yaml')];
+    expect((await sharpeyes(['vehicles', 'add', '粤B·D12345', '--owner', 'r-1', ...c])).code).toBe(0);
+    expect((await sharpeyes(['vehicles', 'add', '湘A12345', '--owner', 'h-1', '--visitor', '--until', '2099-01-01T00:00:00Z', ...c])).code).toBe(0);
+    const bad = await sharpeyes(['vehicles', 'add', '湘A12345', '--owner', 'h-1', '--visitor', ...c]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/visitor vehicle needs validUntil/);
+    const notPlate = await sharpeyes(['vehicles', 'add', 'HELLO', '--owner', 'x', ...c]);
+    expect(notPlate.stderr).toMatch(/not a valid Chinese plate/);
+    const list = await sharpeyes(['vehicles', 'list', '--json', ...c]);
+    expect(JSON.parse(list.stdout).map((v: { plate: string }) => v.plate)).toEqual(['湘A12345', '粤BD12345']);
+    expect((await sharpeyes(['vehicles', 'remove', '湘A12345', ...c])).stdout).toMatch(/removed/);
+    expect((await sharpeyes(['vehicles', 'remove', '湘A12345', ...c])).stderr).toMatch(/no known vehicle/);
+    const usage = await sharpeyes(['vehicles', 'frobnicate', ...c]);
+    expect(usage.code).toBe(2);
+  });
+});
+
 describe.skipIf(!models)('sharpeyes plate (CLI, real models)', () => {
   let dir: string;
   beforeAll(() => {

@@ -73,21 +73,30 @@ export class PlateReader {
     await Promise.all([this.detector.load(), this.recogniser.load()]);
   }
 
-  /** Reads a tightly cropped plate (the whole image is the plate). */
+  /**
+   * Reads a tightly cropped plate (the whole image is the plate). When that read is not
+   * confident, the crop is also searched like a small scene (its rows found by the detector,
+   * which also pairs the two rows of yellow plates) and the more confident read wins.
+   */
   async readCrop(img: RgbImage): Promise<PlateResult | undefined> {
+    const o = this.options;
     const [r] = await this.recogniser.read([img]);
-    if (!r || !r.plate) return undefined;
     const quad = [
       { x: 0, y: 0 },
       { x: img.width, y: 0 },
       { x: img.width, y: img.height },
       { x: 0, y: img.height },
     ];
-    return toResult(r, quad, 'crop', img);
+    const whole = r && r.plate ? toResult(r, quad, 'crop', img) : undefined;
+    if (whole && whole.confidence >= o.confident && whole.minCharProb >= o.confidentChar) return whole;
+    const side = Math.max(320, Math.ceil(Math.max(img.width, img.height) / 32) * 32);
+    const [scene] = await this.readScene(img, { passes: [side] });
+    if (scene && (!whole || scene.confidence > whole.confidence)) return scene;
+    return whole;
   }
 
   /** Reads every plate in a scene frame, most confident first. `roi` limits the search. */
-  async readScene(frame: RgbImage, opts: { roi?: { x: number; y: number; width: number; height: number }; dropKey?: string } = {}): Promise<PlateResult[]> {
+  async readScene(frame: RgbImage, opts: { roi?: { x: number; y: number; width: number; height: number }; dropKey?: string; passes?: number[] } = {}): Promise<PlateResult[]> {
     const o = this.options;
     let base = frame;
     let ox = 0;
@@ -98,10 +107,10 @@ export class PlateReader {
       oy = Math.max(0, Math.floor(opts.roi.y));
     }
     const long = Math.max(base.width, base.height);
-    const passes = [...(o.fastLongSide > 0 && o.fastLongSide < long ? [o.fastLongSide] : []), o.longSide, ...(o.fallbackLongSide > o.longSide && o.longSide < long ? [o.fallbackLongSide] : [])];
+    const passes = opts.passes ?? [...(o.fastLongSide > 0 && o.fastLongSide < long ? [o.fastLongSide] : []), o.longSide, ...(o.fallbackLongSide > o.longSide && o.longSide < long ? [o.fallbackLongSide] : [])];
     let results: PlateResult[] = [];
     for (const longSide of passes) {
-      const side = Math.min(longSide, Math.ceil(Math.max(base.width, base.height) / 32) * 32);
+      const side = opts.passes ? longSide : Math.min(longSide, Math.ceil(Math.max(base.width, base.height) / 32) * 32);
       const regions = await this.detector.detect(base, { longSide: side, ...(opts.dropKey ? { dropKey: opts.dropKey } : {}) });
       const picked = pickCandidates(regions, o.candidates);
       const cutOut = picked.map((c) => cutCandidate(base, c));
@@ -115,7 +124,7 @@ export class PlateReader {
           const { c, crop } = batch[k] as { c: Candidate; crop: RgbImage };
           if (r.plate !== '' && r.confidence >= o.minConfidence) found.push(toResult(r, c.quad.map((p) => ({ x: p.x + ox, y: p.y + oy })), c.kind, crop));
           // 4–6 letters/digits and no plate: the serial row of a two-row plate whose top row went unseen.
-          else if (c.kind === 'single' && /^[A-Z0-9]{4,6}$/.test(r.raw.replace(/[^A-Z0-9]/g, '')) && r.raw.replace(/[A-Z0-9·.\-\s]/g, '').length === 0) {
+          if (c.kind === 'single' && /^[A-Z0-9]{4,6}$/.test(r.raw.replace(/[^A-Z0-9]/g, '')) && r.raw.replace(/[A-Z0-9·.\-\s]/g, '').length === 0) {
             const two = twoRowFromBottom(c.rows[0] as RotatedRect, c.score);
             retry.push({ c: two, crop: cutCandidate(base, two) });
           }

@@ -16,7 +16,9 @@ import { RequestClient } from '../../../cloud-bridge/request-client.js';
 async function callAction(action: string, input: unknown, opts: { config?: string; offline?: boolean }): Promise<unknown> {
   const loaded = loadConfig(opts.config ?? process.env.SHARPEYES_CONFIG);
   if (!opts.offline) {
-    const client = await RequestClient.connect(loaded);
+    const client = await RequestClient.connect(loaded).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message} (or use --offline to edit the stopped gateway's database directly)`);
+    });
     try {
       return await client.call(action, input);
     } finally {
