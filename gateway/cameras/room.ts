@@ -22,6 +22,8 @@ export interface CamerasRoom extends Room {
   counters(): CameraCounters[];
   /** Port of the live view server once started (0 when disabled). */
   liveViewPort(): number;
+  /** Live view relays (ffmpeg transcoders) running now. */
+  liveViewRelays(): number;
 }
 
 /** The demo camera run when no camera is configured (cameras.demo). */
@@ -110,6 +112,7 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
     snapshots,
     counters,
     liveViewPort: () => live?.port ?? 0,
+    liveViewRelays: () => live?.activeRelays ?? 0,
     summary() {
       const lines = [`cameras: ${[...pipelines.keys()].join(', ') || 'none'}${demo ? ` (demo camera: ${demo.url('/demo')})` : ''}`];
       if (live) lines.push(`live view: ws://${cfg.liveView.host}:${live.port}/live/<cameraId> (MPEG-1 for JSMpeg)`);

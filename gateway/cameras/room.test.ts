@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { createCamerasRoom, type CamerasRoom } from './room.js';
+import { startRtspServer, type RtspServer } from './demo/rtsp-server.js';
+import { OnvifSimulator } from '../../scripts/onvif-sim/simulator.js';
+import { testContext, waitUntil } from './testing/context.js';
+import { h264Clip } from './testing/clips.js';
+import { freePort } from './testing/peers.js';
+import { eventContracts } from '../contracts/index.js';
+import type { OutboxRow } from '../store/outbox.js';
+import type { Frame } from './frames/frame.js';
+
+// The whole room on real peers: GStreamer RTSP server, the ONVIF simulator, ffmpeg, SQLite.
+describe('cameras room', () => {
+  let rtsp: RtspServer;
+  let sim: OnvifSimulator;
+  let ctx: ReturnType<typeof testContext>;
+  let room: CamerasRoom;
+  let ready: { cameraIds: string[] } | undefined;
+
+  beforeAll(async () => {
+    rtsp = await startRtspServer({ files: { '/main': h264Clip(), '/sub': h264Clip() }, auth: 'admin:secret' });
+    sim = new OnvifSimulator({ mainStreamUri: rtsp.url('/main'), subStreamUri: rtsp.url('/sub'), username: 'admin', password: 'secret', maxPullWaitMs: 1000 });
+    await sim.start();
+    const closed = await freePort();
+    ctx = testContext({
+      cameras: {
+        stallTimeoutS: 5,
+        restartMinMs: 300,
+        restartMaxMs: 1000,
+        analysis: { width: 320, height: 180, fps: 5 },
+        snapshots: { maxCount: 3 },
+        liveView: { port: 0, maxRelays: 1, idleStopS: 0.5, width: 320, height: 180 },
+        list: [
+          { id: 'plain', rtsp: rtsp.url('/main'), username: 'admin', passwordFile: 'rtsp.pw' },
+          { id: 'onvif', onvif: { address: `127.0.0.1:${sim.port}`, username: 'admin', passwordFile: 'onvif.pw' } },
+          { id: 'broken', rtsp: `rtsp://127.0.0.1:${closed}/x` },
+          { id: 'off', enabled: false, rtsp: 'rtsp://127.0.0.1:1/never' },
+        ],
+      },
+    });
+    writeFileSync(join(ctx.dataDir, 'rtsp.pw'), 'secret\n', { mode: 0o600 });
+    writeFileSync(join(ctx.dataDir, 'onvif.pw'), 'secret\n', { mode: 0o600 });
+    ctx.bus.on('cameras.ready', (p) => void (ready = p));
+    room = createCamerasRoom(ctx);
+    await room.start();
+  });
+
+  afterAll(async () => {
+    await room?.stop();
+    await sim?.stop();
+    await rtsp?.stop();
+    ctx?.cleanup();
+  });
+
+  const events = (kind: string) => ctx.outbox.takeBatch(1000).filter((r: OutboxRow) => r.kind === kind);
+
+  it('brings plain RTSP and ONVIF cameras online, records events in the outbox, and reports a broken one', async () => {
+    expect(ready?.cameraIds.sort()).toEqual(['broken', 'onvif', 'plain']);
+    await waitUntil(() => events('camera.online').length >= 2 && events('camera.offline').length >= 1, 45_000, 'online and offline events');
+    const online = events('camera.online').map((r) => (r.data as { cameraId: string }).cameraId).sort();
+    expect(online).toEqual(['onvif', 'plain']);
+    const offline = events('camera.offline').map((r) => r.data as { cameraId: string; reason: string });
+    expect(offline).toEqual([expect.objectContaining({ cameraId: 'broken', reason: 'refused' })]);
+    for (const r of [...events('camera.online'), ...events('camera.offline')]) expect(eventContracts[r.kind]?.safeParse(r.data).success).toBe(true);
+    const rows = ctx.db.prepare<{ camera_id: string; state: string }>('SELECT camera_id, state FROM camera_status ORDER BY camera_id').all();
+    expect(rows).toEqual([
+      { camera_id: 'broken', state: 'offline' },
+      { camera_id: 'onvif', state: 'online' },
+      { camera_id: 'plain', state: 'online' },
+    ]);
+  });
+
+  it('hands gated frames to subscribers and counts them per camera', async () => {
+    const sub = room.frames.subscribe({ cameras: ['onvif'] });
+    const f = (await sub.next()).value as Frame;
+    expect([f.cameraId, f.width, f.height, f.format]).toEqual(['onvif', 320, 180, 'rgb24']);
+    sub.close();
+    const list = (await ctx.actions.get('cameras/list')!.handle({}, { origin: 'cli', transaction: 't' })) as { cameraId: string; framesIn: number; state: string }[];
+    expect(list.find((c) => c.cameraId === 'plain')).toMatchObject({ state: 'online' });
+    expect(list.find((c) => c.cameraId === 'plain')!.framesIn).toBeGreaterThan(0);
+  });
+
+  it('saves snapshots (scene and crop) by id and keeps at most maxCount on disk', async () => {
+    const action = ctx.actions.get('cameras/snapshot')!;
+    const saved: { id: string; path: string }[] = [];
+    for (let i = 0; i < 5; i++) saved.push((await action.handle({ cameraId: 'plain' }, { origin: 'cli', transaction: `s${i}` })) as { id: string; path: string });
+    const last = saved.at(-1)!;
+    expect(readFileSync(last.path).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(saved.slice(0, 2).every((s) => !existsSync(s.path))).toBe(true);
+    expect(saved.slice(2).every((s) => existsSync(s.path))).toBe(true);
+    const sub = room.frames.subscribe({ cameras: ['plain'] });
+    const f = (await sub.next()).value as Frame;
+    const withCrop = await room.snapshots.save(f, { x: 10, y: 10, width: 50, height: 40 });
+    sub.close();
+    expect(readFileSync(withCrop.cropPath!).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(room.snapshots.pathOf(withCrop.id, true)).toBe(withCrop.cropPath);
+    await expect(action.handle({ cameraId: 'nope' }, { origin: 'cli', transaction: 'x' })).rejects.toThrow(/no camera nope/);
+  });
+
+  it('relays live view as MPEG-TS over a localhost websocket, caps relays and stops when the last viewer leaves', async () => {
+    const port = room.liveViewPort();
+    expect(port).toBeGreaterThan(0);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/live/plain`);
+    const first = await new Promise<Buffer>((resolve, reject) => {
+      ws.once('message', (d) => resolve(d as Buffer));
+      ws.once('error', reject);
+      setTimeout(() => reject(new Error('no live data in 30 s')), 30_000);
+    });
+    expect(first[0]).toBe(0x47); // MPEG-TS sync byte
+    const refused = await new Promise<number>((resolve) => {
+      const other = new WebSocket(`ws://127.0.0.1:${port}/live/onvif`);
+      other.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      other.on('error', () => undefined);
+    });
+    expect(refused).toBe(503);
+    const unknown = await new Promise<number>((resolve) => {
+      const other = new WebSocket(`ws://127.0.0.1:${port}/live/nope`);
+      other.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      other.on('error', () => undefined);
+    });
+    expect(unknown).toBe(404);
+    ws.close();
+    // After idleStopS the relay stops and another camera may be viewed.
+    await waitUntil(() => room.liveViewRelays() === 0, 10_000, 'relay stopped');
+  });
+});
