@@ -7,7 +7,7 @@ pkgs=(
   ffmpeg mosquitto mosquitto-clients socat udev openssl iproute2
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
-  python3-pymodbus python3-serial-asyncio mbpoll onvif-tools
+  python3-pymodbus python3-serial-asyncio mbpoll onvif-tools gpiod
   fonts-wqy-microhei chromium
 )
 missing=()

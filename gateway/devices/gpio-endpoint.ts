@@ -5,7 +5,7 @@ import type { CommandPlan } from './command-plan.js';
 import type { Device, Endpoint } from './device.js';
 import type { CommandResult, ProtocolSession } from './session.js';
 import type { ByteLink } from './transport/serial.js';
-import { driveLine, monitorLines, readLine, type LineSpec } from './transport/gpio.js';
+import { chipInfo, driveLine, linesHeldBy, monitorLines, readLine, type LineSpec } from './transport/gpio.js';
 import { nextBackoff } from './transport/serial.js';
 
 /**
@@ -66,6 +66,13 @@ export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger }): 
               if (!stopped) schedule();
             });
           }
+          // Online only once gpiomon holds the lines: a change before that would go unseen.
+          const deadline = Date.now() + 15_000;
+          while (lines.length && mon && !linesHeldBy(await chipInfo(opts.chip), [...inputs.keys()])) {
+            if (Date.now() > deadline) throw new Error('gpiomon did not take the input lines');
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          if (stopped || (lines.length && !mon)) return;
           backoff = undefined;
           up = true;
           dev.linkUp();

@@ -15,7 +15,8 @@ export interface LineSpec {
 function common(l: LineSpec): string[] {
   const out: string[] = [];
   if (l.activeLow) out.push('--active-low');
-  if (l.bias !== 'as-is') out.push(`--bias=${l.bias}`);
+  // libgpiod v1 spells "disabled" as "disable".
+  if (l.bias !== 'as-is') out.push(`--bias=${l.bias === 'disabled' ? 'disable' : l.bias}`);
   return out;
 }
 
@@ -41,6 +42,23 @@ export function parseGpiomonLine(line: string): { offset: number; value: 0 | 1; 
   const m = /^\s*([01])\s+(\d+)\s+(\d+)\s+(\d+)\s*$/.exec(line);
   if (!m) return undefined;
   return { value: m[1] === '1' ? 1 : 0, offset: Number(m[2]), ts: Number(m[3]) * 1000 + Math.floor(Number(m[4]) / 1e6) };
+}
+
+/** True when `gpioinfo` output shows every offset requested by `consumer` (so edges are being watched). */
+export function linesHeldBy(gpioinfo: string, offsets: number[], consumer = 'gpiomon'): boolean {
+  const held = new Set<number>();
+  for (const m of gpioinfo.matchAll(/line\s+(\d+):[^\n"]*"([^\n"]*)"[^\n]*\[used/g)) if (m[2] === consumer) held.add(Number(m[1]));
+  return offsets.every((o) => held.has(o));
+}
+
+export function chipInfo(chip: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('gpioinfo', [chip], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', (e) => reject(new Error(`gpioinfo: ${e.message} (apt-get install gpiod)`)));
+    child.on('exit', () => resolve(out));
+  });
 }
 
 export function readLine(chip: string, l: LineSpec): Promise<0 | 1> {
