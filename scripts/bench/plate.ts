@@ -5,6 +5,7 @@
  * Last line: one JSON object with medians and percentiles.
  */
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { decodeImage, resizeRgb, type RgbImage } from '../../gateway/imaging/image.js';
 import { InferenceWorker } from '../../gateway/inference/inference-worker.js';
@@ -20,8 +21,13 @@ async function toFrame(scene: RgbImage, W: number, H: number): Promise<RgbImage>
   return resizeRgb(scene, W, H, 'contain');
 }
 
-async function measure(reader: PlateReader, frames: { img: RgbImage; plate: string }[]): Promise<{ ms: number[]; correct: number; total: number }> {
+/**
+ * Wall time per frame, plus process CPU time (all threads) per frame: on a machine shared with
+ * other work the wall time inflates, the CPU time much less.
+ */
+async function measure(reader: PlateReader, frames: { img: RgbImage; plate: string }[]): Promise<{ ms: number[]; correct: number; total: number; cpuMs: number }> {
   const ms: number[] = [];
+  const cpu0 = process.cpuUsage();
   let correct = 0;
   let total = 0;
   for (let round = 0; round < ROUNDS; round++) {
@@ -33,7 +39,8 @@ async function measure(reader: PlateReader, frames: { img: RgbImage; plate: stri
       if (reads.some((r) => r.plate === f.plate)) correct++;
     }
   }
-  return { ms, correct, total };
+  const cpu = process.cpuUsage(cpu0);
+  return { ms, correct, total, cpuMs: (cpu.user + cpu.system) / 1000 / total };
 }
 
 const available = SCENES.filter((s) => existsSync(resolve(DIR, s)));
@@ -61,7 +68,10 @@ const out = {
   frame_to_plate_1080p_p95_ms: r1(percentile(b.ms, 95)),
   read_correct_720p: `${a.correct}/${a.total}`,
   read_correct_1080p: `${b.correct}/${b.total}`,
+  cpu_ms_per_frame_720p: r1(a.cpuMs),
+  cpu_ms_per_frame_1080p: r1(b.cpuMs),
   rss_mb: Math.round(process.memoryUsage().rss / 1048576),
+  load_avg_1m: r1(loadavg()[0] ?? 0),
   threads: 1,
 };
 process.stdout.write(`720p: p50 ${out.frame_to_plate_p50_ms} ms, p95 ${out.frame_to_plate_p95_ms} ms; 1080p: p50 ${out.frame_to_plate_1080p_p50_ms} ms, p95 ${out.frame_to_plate_1080p_p95_ms} ms\n`);
