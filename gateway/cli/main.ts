@@ -9,6 +9,8 @@ import { ConfigError } from '../config/errors.js';
 const COMMANDS: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./commands/start.js')).default,
   config: async () => (await import('./commands/config.js')).default,
+  discover: async () => (await import('./commands/discover.js')).default,
+  probe: async () => (await import('./commands/probe.js')).default,
   devices: async () => (await import('./commands/devices.js')).default,
   gate: async () => (await import('./commands/gate.js')).default,
   events: async () => (await import('./commands/events.js')).default,
