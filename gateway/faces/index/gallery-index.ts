@@ -24,6 +24,13 @@ export interface GalleryIndexOptions {
   shortlist?: number;
 }
 
+/** Bits set in a 32-bit integer (SWAR; V8 inlines it). */
+function popcount32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
 /** The smallest distance d such that at least `n` entries have a distance <= d. */
 function cutoff(hist: Int32Array, n: number): number {
   let acc = 0;
@@ -46,6 +53,9 @@ export class GalleryIndex {
   private q8 = new Int8Array(0);
   private scales = new Float32Array(0);
   private codes = new Int32Array(0);
+  /** The first `prefixWords` words of every code, contiguous, for the first scan pass. */
+  private prefix = new Int32Array(0);
+  private readonly prefixWords: number;
   private ids: string[] = [];
   private readonly slotOf = new Map<string, number>();
 
@@ -53,6 +63,7 @@ export class GalleryIndex {
     if (opts.dim % 32 !== 0) throw new Error('dimension must be a multiple of 32');
     this.dim = opts.dim;
     this.words = opts.dim / 32;
+    this.prefixWords = Math.min(this.words, 8);
     this.exactBelow = opts.exactBelow ?? 2048;
     this.candidates = opts.candidates ?? 64;
     this.shortlist = opts.shortlist ?? 4096;
@@ -87,6 +98,7 @@ export class GalleryIndex {
       // Move the last entry into the hole.
       this.q8.copyWithin(slot * this.dim, last * this.dim, (last + 1) * this.dim);
       this.codes.copyWithin(slot * this.words, last * this.words, (last + 1) * this.words);
+      this.prefix.copyWithin(slot * this.prefixWords, last * this.prefixWords, (last + 1) * this.prefixWords);
       this.scales[slot] = this.scales[last]!;
       const movedId = this.ids[last]!;
       this.ids[slot] = movedId;
@@ -154,22 +166,35 @@ export class GalleryIndex {
     const count = this.count;
     const words = this.words;
     const codes = this.codes;
-    const pw = Math.min(words, 8);
+    const prefix = this.prefix;
+    const pw = this.prefixWords;
     const shortlistSize = Math.min(count, Math.max(this.shortlist, k * 8));
     if (this.dist.length < count) this.dist = new Uint16Array(this.capacity);
     const dist = this.dist;
     const hist = new Int32Array(pw * 32 + 1);
-    for (let slot = 0, o = 0; slot < count; slot++, o += words) {
-      let d = 0;
-      for (let w = 0; w < pw; w++) {
-        // popcount of the XOR, inlined (this loop is the whole cost of a large search)
-        let x = codes[o + w]! ^ qc[w]!;
-        x = x - ((x >>> 1) & 0x55555555);
-        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-        d += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+    if (pw === 8) {
+      // The common case (512-d), unrolled: this loop is the whole cost of a large search.
+      const q0 = qc[0]!, q1 = qc[1]!, q2 = qc[2]!, q3 = qc[3]!, q4 = qc[4]!, q5 = qc[5]!, q6 = qc[6]!, q7 = qc[7]!;
+      for (let slot = 0, o = 0; slot < count; slot++, o += 8) {
+        const d =
+          popcount32(prefix[o]! ^ q0) +
+          popcount32(prefix[o + 1]! ^ q1) +
+          popcount32(prefix[o + 2]! ^ q2) +
+          popcount32(prefix[o + 3]! ^ q3) +
+          popcount32(prefix[o + 4]! ^ q4) +
+          popcount32(prefix[o + 5]! ^ q5) +
+          popcount32(prefix[o + 6]! ^ q6) +
+          popcount32(prefix[o + 7]! ^ q7);
+        dist[slot] = d;
+        hist[d]!++;
       }
-      dist[slot] = d;
-      hist[d]!++;
+    } else {
+      for (let slot = 0, o = 0; slot < count; slot++, o += pw) {
+        let d = 0;
+        for (let w = 0; w < pw; w++) d += popcount32(prefix[o + w]! ^ qc[w]!);
+        dist[slot] = d;
+        hist[d]!++;
+      }
     }
     const cut1 = cutoff(hist, shortlistSize);
     const short: number[] = [];
@@ -181,12 +206,7 @@ export class GalleryIndex {
     for (let i = 0; i < short.length; i++) {
       const o = short[i]! * words;
       let d = 0;
-      for (let w = 0; w < words; w++) {
-        let x = codes[o + w]! ^ qc[w]!;
-        x = x - ((x >>> 1) & 0x55555555);
-        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-        d += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-      }
+      for (let w = 0; w < words; w++) d += popcount32(codes[o + w]! ^ qc[w]!);
       full[i] = d;
       hist2[d]!++;
     }
@@ -210,7 +230,8 @@ export class GalleryIndex {
     const o = slot * this.dim;
     for (let d = 0; d < this.dim; d++) this.q8[o + d] = Math.round(v[d]! / scale);
     this.scales[slot] = scale;
-    this.code(v, this.codes.subarray(slot * this.words, (slot + 1) * this.words));
+    const code = this.code(v, this.codes.subarray(slot * this.words, (slot + 1) * this.words));
+    this.prefix.set(code.subarray(0, this.prefixWords), slot * this.prefixWords);
   }
 
   private grow(): void {
@@ -221,6 +242,9 @@ export class GalleryIndex {
     scales.set(this.scales);
     const codes = new Int32Array(cap * this.words);
     codes.set(this.codes);
+    const prefix = new Int32Array(cap * this.prefixWords);
+    prefix.set(this.prefix);
+    this.prefix = prefix;
     this.q8 = q8;
     this.scales = scales;
     this.codes = codes;
