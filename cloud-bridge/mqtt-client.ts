@@ -33,6 +33,14 @@ export interface IncomingMessage {
   responseTopic?: string;
 }
 
+/** The broker answered a publish with an error reason code (MQTT 5): retrying as is will not help. */
+export class PublishRefusedError extends Error {
+  constructor(message: string, readonly reasonCode: number) {
+    super(message);
+    this.name = 'PublishRefusedError';
+  }
+}
+
 export class MqttConnection {
   private closed = false;
   private closing = false;
@@ -117,8 +125,11 @@ export class MqttConnection {
       if (opts.correlationData) pubOpts.properties = { correlationData: opts.correlationData };
       this.client.publish(topic, payload, pubOpts, (err) => {
         this.pending.delete(onClose);
-        if (err) reject(err);
-        else resolve();
+        if (!err) resolve();
+        // A PUBACK with a reason code >= 0x80 (e.g. 0x87 not authorised by the ACL) is a refusal;
+        // anything else (keepalive timeout, connection closed) is the connection going away.
+        else if (typeof (err as { code?: unknown }).code === 'number') reject(new PublishRefusedError(err.message, (err as { code: number }).code));
+        else reject(this.lastError ?? err);
       });
     });
   }

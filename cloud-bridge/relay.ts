@@ -1,6 +1,6 @@
 import type { Logger } from '../gateway/core/logger.js';
 import type { Outbox, OutboxRawRow } from '../gateway/store/outbox.js';
-import type { MqttConnection } from './mqtt-client.js';
+import { PublishRefusedError, type MqttConnection } from './mqtt-client.js';
 import type { Topics } from './topics.js';
 import { encodeEnvelope } from './envelope.js';
 
@@ -132,10 +132,9 @@ export class OutboxRelay {
       },
       (err: Error) => {
         if (gen !== this.generation) return;
-        if (conn.isOpen) {
-          // The broker answered with a refusal (e.g. an ACL): retrying on this connection would loop.
-          this.ctx.onRefused(`broker refused event ${row.kind} seq ${row.seq}: ${err.message}`);
-        }
+        // A refusal (e.g. an ACL) would loop on this connection: drop it and retry with backoff.
+        // A lost connection needs nothing here: detach() follows and the rows are taken again.
+        if (err instanceof PublishRefusedError) this.ctx.onRefused(`broker refused event ${row.kind} seq ${row.seq}: ${err.message}`);
       },
     );
   }
