@@ -16,6 +16,7 @@ const { values } = parseArgs({
     'motion-every': { type: 'string', default: '0' },
     model: { type: 'string' },
     serial: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
   },
 });
 if (!values.rtsp) {
@@ -33,6 +34,7 @@ const sim = new OnvifSimulator({
   fault: values.fault as SimFault,
   model: values.model,
   serial: values.serial,
+  onRequest: values.verbose ? (action, body, url) => process.stderr.write(`${url} ${action}\n${body}\n\n`) : undefined,
 });
 await sim.start();
 process.stdout.write(`${JSON.stringify({ port: sim.port, device: sim.deviceUrl })}\n`);

@@ -30,6 +30,8 @@ export interface SimOptions {
   fault?: SimFault;
   /** Longest a PullMessages request is held open waiting for events. */
   maxPullWaitMs?: number;
+  /** Called with each request's operation and the raw body (for --verbose). */
+  onRequest?: (action: string, body: string, url: string) => void;
 }
 
 const MAX_REQUEST = 256 * 1024;
@@ -139,6 +141,7 @@ export class OnvifSimulator {
       const body = Buffer.concat(chunks).toString('utf8');
       const action = soapAction(body) ?? 'unknown';
       this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
+      this.opts.onRequest?.(action, body, req.url ?? '');
       if (this.fault !== 'none' && this.misbehave(res)) return;
       try {
         this.answer(req, res, action, body);
@@ -270,7 +273,8 @@ export class OnvifSimulator {
 
   private send(res: ServerResponse, status: number, xml: string): void {
     if (res.writableEnded || res.destroyed) return;
-    res.writeHead(status, { 'content-type': 'application/soap+xml; charset=utf-8' });
+    // Connection: close — some clients (libonvif's onvif-util) read replies until the peer closes.
+    res.writeHead(status, { 'Content-Type': 'application/soap+xml; charset=utf-8', 'Content-Length': Buffer.byteLength(xml), Connection: 'close' });
     res.end(xml);
   }
 

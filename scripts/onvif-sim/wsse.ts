@@ -16,7 +16,7 @@ export interface UsernameToken {
 }
 
 function tag(xml: string, name: string): { attrs: string; text: string } | undefined {
-  const m = new RegExp(`<(?:[A-Za-z0-9_]+:)?${name}\\b([^>]*)>([\\s\\S]*?)</(?:[A-Za-z0-9_]+:)?${name}>`).exec(xml);
+  const m = new RegExp(`<(?:[A-Za-z0-9_.-]+:)?${name}\\b([^>]*)>([\\s\\S]*?)</(?:[A-Za-z0-9_.-]+:)?${name}>`).exec(xml);
   return m ? { attrs: m[1] ?? '', text: (m[2] ?? '').trim() } : undefined;
 }
 
@@ -47,6 +47,6 @@ export function verifyUsernameToken(t: UsernameToken | undefined, user: string, 
 
 /** Local name of the first element of the SOAP Body: the operation asked for. */
 export function soapAction(xml: string): string | undefined {
-  const body = /<(?:[A-Za-z0-9_]+:)?Body\b[^>]*>\s*<(?:[A-Za-z0-9_]+:)?([A-Za-z0-9_]+)/.exec(xml);
+  const body = /<(?:[A-Za-z0-9_.-]+:)?Body\b[^>]*>\s*<(?:[A-Za-z0-9_.-]+:)?([A-Za-z0-9_]+)/.exec(xml);
   return body?.[1];
 }
