@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { GatewayContext } from '../core/context.js';
 import type { Room } from '../core/room.js';
@@ -69,6 +70,18 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
       const frame = p.latestFrame();
       if (!frame) throw new ActionError(`camera ${cameraId} has not delivered a frame yet`, 'unavailable');
       return snapshots.save(frame);
+    },
+  });
+
+  ctx.actions.register('snapshots/get', {
+    description: 'A stored snapshot (scene, or with crop: true the cropped face/plate) as base64 JPEG, by the id an event carries.',
+    input: z.strictObject({ id: z.string().min(1).max(128), crop: z.boolean().default(false) }),
+    handle: async ({ id, crop }) => {
+      const path = snapshots.pathOf(id, crop);
+      if (!path) throw new ActionError(`no snapshot ${id}${crop ? ' crop' : ''} (unknown id, or deleted by retention)`, 'not-found');
+      const jpeg = await readFile(path).catch(() => undefined);
+      if (!jpeg) throw new ActionError(`snapshot ${id} was deleted by retention`, 'not-found');
+      return { id, crop, contentType: 'image/jpeg', base64: jpeg.toString('base64') };
     },
   });
 
