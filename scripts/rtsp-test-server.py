@@ -49,7 +49,18 @@ def pattern_launch(spec):
     )
 
 
+def die_with_parent():
+    """Linux: get SIGTERM when the process that started us dies (no orphaned test cameras)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
 def main():
+    die_with_parent()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--port", type=int, default=8554, help="TCP port; 0 picks a free one")
     ap.add_argument("--address", default="127.0.0.1")
