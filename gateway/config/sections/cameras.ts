@@ -71,7 +71,7 @@ export const camerasSection = z
     stallTimeoutS: z.number().min(1).max(300).default(10).describe('A camera with no frame for this long is declared offline and its ffmpeg restarted.'),
     connectTimeoutS: z.number().min(1).max(300).default(20).describe('After (re)starting ffmpeg, the first frame may take this long (RTSP set-up, waiting for a keyframe) before the camera is declared offline.'),
     restartMinMs: z.number().int().min(50).default(500).describe('First restart delay after ffmpeg exits; doubles up to restartMaxMs.'),
-    restartMaxMs: z.number().int().min(100).default(4000).describe('Longest restart delay.'),
+    restartMaxMs: z.number().int().min(100).default(2000).describe('Longest restart delay.'),
     clockSkewWarnS: z.number().min(0).default(5).describe('Warn when an ONVIF camera\'s clock differs from the box\'s by more than this.'),
     motionHoldS: z.number().min(0.5).max(600).default(10).describe('ONVIF motion without a "stopped" message is considered over after this long.'),
     snapshots: z
