@@ -14,11 +14,8 @@ import { boundsOf, type Point, type RotatedRect } from './geometry.js';
 import type { PlateColour } from './dataset.js';
 import { colourEvidence } from './colour.js';
 
-/**
- * Candidates read per recogniser batch, most plate-like first; the next batch runs only if no
- * confident plate was read yet (the best-ranked candidate usually is the plate).
- */
-const BATCHES = [1, 3, 4];
+/** Candidates read per recogniser batch; the next batch runs only if no confident plate yet. */
+const BATCH = 4;
 
 /**
  * How plate-like a cut-out candidate looks before reading it: detector score, aspect near a
@@ -119,11 +116,9 @@ export class PlateReader {
       const cutOut = picked.map((c) => cutCandidate(base, c));
       const order = picked.map((c, i) => ({ c, crop: cutOut[i] as RgbImage, rank: plateLikeness(cutOut[i] as RgbImage, c.score) })).sort((a, b) => b.rank - a.rank);
       const found: PlateResult[] = [];
-      for (let i = 0, b = 0; i < order.length; b++) {
-        const size = BATCHES[Math.min(b, BATCHES.length - 1)] as number;
-        const batch = order.slice(i, i + size);
-        i += size;
-        const reads = await this.recogniser.read(batch.map((x) => x.crop));
+      for (let i = 0; i < order.length; i += BATCH) {
+        const batch = order.slice(i, i + BATCH);
+        const reads = await this.recogniser.read(batch.map((b) => b.crop));
         const retry: { c: Candidate; crop: RgbImage }[] = [];
         reads.forEach((r, k) => {
           const { c, crop } = batch[k] as { c: Candidate; crop: RgbImage };
