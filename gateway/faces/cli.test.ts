@@ -74,5 +74,10 @@ describe.skipIf(!ready)('sharpeyes residents / identify / eval faces (real photo
     const report = lines(r.stdout).at(-1)!;
     expect(report).toMatchObject({ identities: 3, probes: 5, strangers: 12, rank1: 1, noface_false_positives: 0 });
     for (const key of ['far', 'frr', 'threshold']) expect(typeof report[key]).toBe('number');
+    expect(report.threshold_source).toBe('calibrated');
+    // Without strangers nothing can be calibrated: figures at the configured threshold.
+    rmSync(join(dir, '_unknown'), { recursive: true });
+    const r2 = await cli('eval', 'faces', dir, '--json');
+    expect(lines(r2.stdout).at(-1)).toMatchObject({ strangers: 0, threshold: 0.44, threshold_source: 'config', rank1: 1 });
   });
 });

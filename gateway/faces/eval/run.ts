@@ -33,6 +33,8 @@ export interface FaceEvalReport {
   strangers: number;
   rank1: number;
   threshold: number;
+  /** 'calibrated' from the strangers, or 'config' when the folder has none. */
+  threshold_source: 'calibrated' | 'config';
   far: number;
   frr: number;
   misidentified: number;
@@ -148,7 +150,10 @@ export async function evaluateFaces(opts: FaceEvalOptions): Promise<FaceEvalRepo
     nofaceDetections += (await opts.pipeline.detect(img, { padRetry: true })).length;
   }
 
-  const threshold = thresholdForFar(strangers.filter((s) => s.best !== null).map((s) => s.similarity), targetFar);
+  // Without strangers there is nothing to calibrate on: report at the configured threshold.
+  const strangerScores = strangers.filter((s) => s.best !== null).map((s) => s.similarity);
+  const calibrated = strangerScores.length > 0;
+  const threshold = calibrated ? thresholdForFar(strangerScores, targetFar) : (opts.configThreshold ?? 0);
   const op = operatingPoint(genuine, strangers, threshold);
   const atConfig = opts.configThreshold === undefined ? null : operatingPoint(genuine, strangers, opts.configThreshold);
   const failures = genuine
@@ -161,6 +166,7 @@ export async function evaluateFaces(opts: FaceEvalOptions): Promise<FaceEvalRepo
     strangers: strangers.length,
     rank1: rank1(genuine),
     threshold,
+    threshold_source: calibrated ? 'calibrated' : 'config',
     far: op.far,
     frr: op.frr,
     misidentified: op.misidentified,
