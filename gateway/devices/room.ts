@@ -8,7 +8,7 @@ import type { DeviceConfig } from '../config/sections/devices.js';
 import { Device, type Endpoint } from './device.js';
 import { serialEndpoint } from './endpoint.js';
 import { gpioEndpoint } from './gpio-endpoint.js';
-import { FailSafePolicy } from './failsafe.js';
+import { FailSafePolicy, type SafetyCommand } from './failsafe.js';
 import { DeviceRecorder } from './recorder.js';
 import { loadProfileFile, resolveProfileFile, ProfileError } from './profiles.js';
 import type { CommandName } from './profile-schema.js';
@@ -50,10 +50,7 @@ export class DevicesRoom implements Room, DevicesService {
       ctx,
       configOf: (id) => this.configs.get(id),
       onFire: (dev, input, active) => this.onFire(dev, input, active),
-      onGateOnline: (dev) => {
-        const s = this.policy.onGateOnline(dev.id);
-        void this.run(dev.id, s.command, { origin: 'fail-safe' });
-      },
+      onGateOnline: (dev) => this.safety(this.policy.onGateOnline(dev.id)),
     });
     for (const cfg of ctx.loaded.config.devices) this.configs.set(cfg.id, cfg);
     registerDeviceActions(ctx.actions, this);
@@ -74,6 +71,8 @@ export class DevicesRoom implements Room, DevicesService {
       } catch (err) {
         throw new ConfigError(this.ctx.loaded.source, [`devices: ${cfg.id}: ${err instanceof ProfileError ? err.message : String(err)}`]);
       }
+      if (profile.transport.type === 'serial' && !cfg.simulate && !cfg.port) throw new ConfigError(this.ctx.loaded.source, [`devices: ${cfg.id}: a serial device needs "port" (or simulate: true)`]);
+      if (profile.transport.type === 'gpio' && cfg.simulate) this.log.warn({ device: cfg.id }, 'gpio devices cannot be simulated here; using the real chip');
       const log = this.log.child({ device: cfg.id });
       const device = new Device({ id: cfg.id, profile, log, observer: this.recorder, connect: (dev) => this.connect(dev, cfg, file, log) });
       this.devices.set(cfg.id, device);
@@ -147,9 +146,16 @@ export class DevicesRoom implements Room, DevicesService {
     const egress = this.configs.get(dev.id)?.egress ?? [];
     for (const s of this.policy.onFireAlarm(`${dev.id}/${input}`, active, egress)) {
       this.log.warn({ gate: s.gateId, command: s.command, reason: s.reason }, 'fire alarm: egress gate command');
-      void this.run(s.gateId, s.command, { origin: 'fail-safe' }).catch((err: unknown) => this.log.error({ gate: s.gateId, err: String(err) }, 'egress command failed'));
+      this.safety(s);
     }
     return egress;
+  }
+
+  /** Runs a fail-safe command; a gate without hold-open is opened instead. Never throws. */
+  private safety(s: SafetyCommand): void {
+    const dev = this.devices.get(s.gateId);
+    const command = s.command === 'hold-open' && dev && !dev.profile.commands['hold-open'] ? 'open' : s.command;
+    this.run(s.gateId, command, { origin: 'fail-safe' }).catch((err: unknown) => this.log.error({ gate: s.gateId, command, err: String(err) }, 'fail-safe command failed'));
   }
 }
 
