@@ -97,6 +97,11 @@ describe('cameras room', () => {
     sub.close();
     expect(readFileSync(withCrop.cropPath!).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect(room.snapshots.pathOf(withCrop.id, true)).toBe(withCrop.cropPath);
+    const get = ctx.actions.get('snapshots/get')!;
+    const got = (await get.handle({ id: withCrop.id, crop: true }, { origin: 'platform', transaction: 'g' })) as { base64: string; contentType: string };
+    expect(got.contentType).toBe('image/jpeg');
+    expect(Buffer.from(got.base64, 'base64')).toEqual(readFileSync(withCrop.cropPath!));
+    await expect(get.handle({ id: saved[0]!.id, crop: false }, { origin: 'platform', transaction: 'g2' })).rejects.toThrow(/no snapshot/); // deleted by retention
     await expect(action.handle({ cameraId: 'nope' }, { origin: 'cli', transaction: 'x' })).rejects.toThrow(/no camera nope/);
   });
 
