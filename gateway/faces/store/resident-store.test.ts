@@ -37,6 +37,8 @@ describe('ResidentStore + Identities', () => {
     expect(store.remove('r1')).toBe(false);
     expect(db.prepare<{ n: number }>('SELECT COUNT(*) AS n FROM face_templates WHERE resident_id = ?').get('r1')!.n).toBe(0);
     expect(store.list().map((x) => x.name)).toEqual(['Wang Fang']);
+    // The change log keeps one row per resident (the latest), not a history of them.
+    expect(db.prepare<{ n: number }>("SELECT COUNT(*) AS n FROM resident_changes WHERE resident_id = 'r1'").get()!.n).toBe(1);
     db.close();
   });
 

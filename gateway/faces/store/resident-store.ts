@@ -30,6 +30,7 @@ export class ResidentStore {
   private readonly getVersion: Statement<{ value: string }>;
   private readonly bump: Statement;
   private readonly insertChange: Statement<{ version: number }>;
+  private readonly pruneChanges: Statement;
 
   constructor(ctx: { db: Database; model?: string }) {
     this.db = ctx.db;
@@ -38,6 +39,7 @@ export class ResidentStore {
     this.getVersion = this.db.prepare("SELECT value FROM meta WHERE key = 'faces_version'");
     this.bump = this.db.prepare("UPDATE meta SET value = ? WHERE key = 'faces_version'");
     this.insertChange = this.db.prepare('INSERT INTO resident_changes(resident_id, ts) VALUES (?, ?) RETURNING version');
+    this.pruneChanges = this.db.prepare('DELETE FROM resident_changes WHERE resident_id = ? AND version < ?');
   }
 
   /** Counter bumped by every change (cheap to poll). */
@@ -137,6 +139,8 @@ export class ResidentStore {
 
   private changed(id: string, ts: string): void {
     const v = this.insertChange.get(id, ts)!.version;
+    // Only the latest change of a resident matters to a reader: the log stays one row per id.
+    this.pruneChanges.run(id, v);
     this.bump.run(String(v));
   }
 }
