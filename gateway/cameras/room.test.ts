@@ -73,6 +73,19 @@ describe('cameras room', () => {
     ]);
   });
 
+  it('records the ONVIF camera\'s own motion and tamper events (debounced) in the outbox', async () => {
+    await waitUntil(() => (sim.calls.get('CreatePullPointSubscription') ?? 0) > 0, 30_000, 'PullPoint subscription');
+    sim.emitMotion(true);
+    sim.emitTamper(true);
+    sim.emitTamper(false);
+    await waitUntil(() => events('camera.motion').length >= 1 && events('camera.tamper').length >= 2, 20_000, 'motion and tamper events');
+    for (const r of [...events('camera.motion'), ...events('camera.tamper')]) {
+      expect(eventContracts[r.kind]?.safeParse(r.data).success).toBe(true);
+      expect((r.data as { cameraId: string }).cameraId).toBe('onvif');
+    }
+    expect(events('camera.tamper').map((r) => (r.data as { state: boolean }).state)).toEqual([true, false]);
+  });
+
   it('hands gated frames to subscribers and counts them per camera', async () => {
     const sub = room.frames.subscribe({ cameras: ['onvif'] });
     const f = (await sub.next()).value as Frame;

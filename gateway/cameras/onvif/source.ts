@@ -136,7 +136,9 @@ export class OnvifSource {
         if (!s) return;
         const deb = s.kind === 'motion' ? this.motion : this.tamper;
         const change = deb.input(s.state, Date.now());
-        if (change) this.ctx.onEvent(s.kind === 'motion' ? 'camera.motion' : 'camera.tamper', { cameraId, state: change === 'start', source: 'onvif', topic: s.topic });
+        if (!change) return;
+        if (s.kind === 'motion') this.ctx.onEvent('camera.motion', { cameraId, state: change === 'start', source: 'onvif', topic: s.topic });
+        else this.ctx.onEvent('camera.tamper', { cameraId, state: change === 'start', topic: s.topic });
       },
       (err) => {
         if (Date.now() - lastErrorLog > 60_000) {
