@@ -54,7 +54,7 @@ export class Controller {
     // Recognition rooms load their models before the cameras start, so the first frames find
     // them ready; the cameras room hands its frame source over on `cameras.ready`.
     const plates = createPlatesRoom(ctx);
-    ctx.bus.on('cameras.ready', (e) => plates.consume(e.frames));
+    ctx.bus.on('cameras.ready', (e) => plates.consume(e.frames, e.snapshots));
     return [
       createHousekeepingRoom(ctx),
       createCloudBridgeRoom(ctx), // early: drains last run's backlog while slow rooms start; stops last, so events recorded while they stop still go out, then the offline status

@@ -9,7 +9,8 @@ import type { CameraConfig } from '../config/sections/cameras.js';
 import { withCredentials } from './ffmpeg/args.js';
 import { FrameHub, type FrameSource } from './frames/hub.js';
 import { CameraPipeline, type CameraCounters } from './ingest/camera-pipeline.js';
-import { SnapshotStore, type Snapshots } from './snapshots/store.js';
+import { SnapshotStore, type SavedSnapshot, type Snapshots } from './snapshots/store.js';
+import { grabJpeg } from './ffmpeg/grab.js';
 import { StatusRecorder } from './status-recorder.js';
 import { startRtspServer, type RtspServer } from './demo/rtsp-server.js';
 import { OnvifSource } from './onvif/source.js';
@@ -25,6 +26,8 @@ export interface CamerasRoom extends Room {
   liveViewPort(): number;
   /** Live view relays (ffmpeg transcoders) running now. */
   liveViewRelays(): number;
+  /** A full-resolution snapshot of a camera (ONVIF snapshot URI, else a frame of the main stream). */
+  captureMain(cameraId: string): Promise<SavedSnapshot>;
 }
 
 /** The demo camera run when no camera is configured (cameras.demo). */
@@ -62,16 +65,40 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
     handle: () => counters(),
   });
   ctx.actions.register('cameras/snapshot', {
-    description: 'Saves a JPEG of a camera\'s newest frame; answers with its snapshot id and path.',
-    input: z.strictObject({ cameraId: z.string() }),
-    handle: async ({ cameraId }) => {
+    description: 'Saves a JPEG of a camera: its newest analysed frame (fast), or with main: true a full-resolution picture (the ONVIF snapshot URI, else one frame of the main stream); answers with the snapshot id and path.',
+    input: z.strictObject({ cameraId: z.string(), main: z.boolean().default(false) }),
+    handle: async ({ cameraId, main }) => {
       const p = pipelines.get(cameraId);
       if (!p) throw new ActionError(`no camera ${cameraId}`, 'not-found');
+      if (main) return captureMain(cameraId);
       const frame = p.latestFrame();
       if (!frame) throw new ActionError(`camera ${cameraId} has not delivered a frame yet`, 'unavailable');
       return snapshots.save(frame);
     },
   });
+
+  /** A full-resolution snapshot: the camera's own JPEG (ONVIF), else one frame of its main stream. */
+  async function captureMain(cameraId: string): Promise<SavedSnapshot> {
+    const source = onvifSources.get(cameraId);
+    const uri = source ? await source.snapshotUri().catch(() => undefined) : undefined;
+    if (uri) {
+      try {
+        const res = await fetch(uri, { signal: AbortSignal.timeout(5000) });
+        const jpeg = Buffer.from(await res.arrayBuffer());
+        if (res.ok && jpeg.length < 16 * 1024 * 1024 && jpeg[0] === 0xff && jpeg[1] === 0xd8) return snapshots.saveJpeg(cameraId, Date.now(), jpeg);
+        log.warn({ cameraId, status: res.status }, 'ONVIF snapshot URI gave no JPEG; grabbing a frame of the main stream');
+      } catch (err) {
+        log.warn({ cameraId, err: (err as Error).message }, 'ONVIF snapshot URI failed; grabbing a frame of the main stream');
+      }
+    }
+    const url = liveUrls.get(cameraId);
+    if (!url) throw new ActionError(`no camera ${cameraId}`, 'not-found');
+    try {
+      return await snapshots.saveJpeg(cameraId, Date.now(), await grabJpeg(await url(), 10));
+    } catch (err) {
+      throw new ActionError(`camera ${cameraId}: ${(err as Error).message}`, 'unavailable');
+    }
+  }
 
   ctx.actions.register('snapshots/get', {
     description: 'A stored snapshot (scene, or with crop: true the cropped face/plate) as base64 JPEG, by the id an event carries.',
@@ -126,6 +153,7 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
     counters,
     liveViewPort: () => live?.port ?? 0,
     liveViewRelays: () => live?.activeRelays ?? 0,
+    captureMain,
     summary() {
       const lines = [`cameras: ${[...pipelines.keys()].join(', ') || 'none'}${demo ? ` (demo camera: ${demo.url('/demo')})` : ''}`];
       if (live) lines.push(`live view: ws://${cfg.liveView.host}:${live.port}/live/<cameraId> (MPEG-1 for JSMpeg)`);

@@ -56,7 +56,13 @@ describe.skipIf(!ready)('a known car at the barrier', () => {
     const decision = await gw.waitForEvent('access.decision', (d) => d.gateId === 'barrier-1', 150_000);
     expect(decision.data).toMatchObject({ allow: true, reason: 'resident', subjectId: 'resident-42', label: PLATE, via: 'plate', cameraId: 'lane-1' });
     const plate = await gw.waitForEvent('plate.recognized', (d) => d.plate === PLATE);
-    expect(plate.data).toMatchObject({ colour: 'blue' });
+    expect(plate.data).toMatchObject({ colour: 'blue', snapshotId: expect.any(String), cropId: expect.any(String) });
+    // The platform fetches the pictures the events refer to.
+    const { snapshotId, cropId } = plate.data as { snapshotId: string; cropId: string };
+    const scene = await gw.request('snapshots/get', { id: snapshotId });
+    const crop = await gw.request('snapshots/get', { id: cropId, crop: true });
+    for (const r of [scene, crop]) expect(Buffer.from((r.data as { base64: string }).base64, 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(await gw.request('snapshots/get', { id: '../../etc/passwd' })).toMatchObject({ status: 'error', code: 'not-found' });
     await gw.waitForEvent('gate.command', (d) => d.deviceId === 'barrier-1' && d.origin === 'access' && d.ok === true, 30_000);
     // One passage, one decision: the car standing in the lane does not open the gate again and again.
     await new Promise((r) => setTimeout(r, 3000));

@@ -13,7 +13,7 @@ describe('gateway on its embedded defaults', () => {
   it('says it is online, and the console answers', async () => {
     await expect.poll(() => gw.platform?.json('/status').at(-1), { timeout: 30_000 }).toMatchObject({ state: 'online', nodeId: 'quickstart' });
     const consoleLine = await gw.daemon.waitForLog((l) => l.msg === 'console listening');
-    const status = await (await fetch(new URL('api/status', consoleLine.url as string))).json();
+    const status = (await (await fetch(new URL('api/status', consoleLine.url as string))).json()) as { nodeId: string; actions: string[] };
     expect(status).toMatchObject({ nodeId: 'quickstart' });
     expect(status.actions).toEqual(expect.arrayContaining(['gate/open', 'alarm/ack', 'cameras/list', 'residents/add', 'vehicles/add']));
   });

@@ -4,13 +4,11 @@
  * `vehicles/*` actions. Frames arrive through `onFrame` (wired to the cameras room by the
  * controller); while a frame of a camera is being read, newer frames of that camera are dropped.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ulid } from 'ulid';
 import type { GatewayContext } from '../core/context.js';
 import type { Room } from '../core/room.js';
 import { componentLogger, type Logger } from '../core/logger.js';
-import { encodeJpeg, type RgbImage } from '../imaging/image.js';
+import type { RgbImage } from '../imaging/image.js';
+import type { Snapshots } from '../cameras/snapshots/store.js';
 import { InferenceWorker, StaleFrameError } from '../inference/inference-worker.js';
 import { modelsPrepared } from '../inference/models.js';
 import type { PlatesConfig } from '../config/sections/plates.js';
@@ -39,8 +37,11 @@ export interface PlateFrameSource {
 
 export interface PlatesRoom extends Room {
   onFrame(frame: PlateFrame): Promise<void>;
-  /** Reads frames from `source` until the room stops (wire it on the cameras room's ready event). */
-  consume(source: PlateFrameSource): void;
+  /**
+   * Reads frames from `source` until the room stops, and keeps pictures in the cameras room's
+   * snapshot store (one store, one retention policy). Wired on the cameras room's ready event.
+   */
+  consume(source: PlateFrameSource, snapshots?: Snapshots): void;
   readonly vehicles: KnownVehicles;
 }
 
@@ -67,6 +68,7 @@ class PlatesRoomImpl implements PlatesRoom {
   private timer: NodeJS.Timeout | undefined;
   private readonly stopping = new AbortController();
   private consuming: Promise<void> | undefined;
+  private pictures: Snapshots | undefined;
 
   constructor(private readonly ctx: GatewayContext) {
     this.cfg = ctx.loaded.config.plates;
@@ -89,7 +91,8 @@ class PlatesRoomImpl implements PlatesRoom {
     this.timer.unref();
   }
 
-  consume(source: PlateFrameSource): void {
+  consume(source: PlateFrameSource, snapshots?: Snapshots): void {
+    this.pictures = snapshots;
     if (!this.reader || this.consuming) return;
     const sub = source.subscribe({ ...(this.cfg.cameras.length ? { cameras: this.cfg.cameras } : {}), signal: this.stopping.signal });
     this.consuming = (async () => {
@@ -168,13 +171,15 @@ class PlatesRoomImpl implements PlatesRoom {
     const match = this.vehicles.match(c.plate, new Date(), this.cfg.match);
     let snapshotId: string | null = null;
     let cropId: string | null = null;
-    if (this.cfg.snapshots && best) {
-      const dir = join(this.ctx.dataDir, 'snapshots');
-      mkdirSync(dir, { recursive: true });
-      snapshotId = `plate-${ulid()}`;
-      cropId = `${snapshotId}-crop`;
-      writeFileSync(join(dir, `${snapshotId}.jpg`), await encodeJpeg(best.frame, 80));
-      writeFileSync(join(dir, `${cropId}.jpg`), await encodeJpeg(best.result.crop, 90));
+    if (this.cfg.snapshots && best && this.pictures) {
+      try {
+        const f = best.frame;
+        const saved = await this.pictures.save({ cameraId, width: f.width, height: f.height, data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength), ts: best.ts, seq: trackId }, best.result.box);
+        snapshotId = saved.id;
+        cropId = saved.cropPath ? saved.id : null;
+      } catch (err) {
+        this.log.warn({ cameraId, err: (err as Error).message }, 'plate snapshot not saved');
+      }
     }
     const at = new Date(best?.ts ?? c.best.ts);
     const vehicle = match
