@@ -88,7 +88,8 @@ describe('the daemon as a process, against mosquitto', () => {
     const check = checkDelivery(sub.envelopes());
     expect(check.outOfOrder).toEqual([]);
     expect(check.seqs).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
-    const ns = check.ids.map((id) => (sub.envelopes().find((e) => e.id === id)?.data as { n: number }).n);
+    const byId = new Map(sub.envelopes().map((e) => [e.id, e]));
+    const ns = check.ids.map((id) => (byId.get(id)?.data as { n: number }).n);
     expect(ns).toEqual(Array.from({ length: TOTAL }, (_, i) => i));
     // Every duplicate is a redelivery of an id already seen (checked by checkDelivery); report them.
     console.info(`kill -9 test: ${TOTAL} events, ${check.duplicates} redelivered duplicates`);

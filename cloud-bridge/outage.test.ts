@@ -56,7 +56,8 @@ describe('broker outage', () => {
     const check = checkDelivery(sub.envelopes());
     expect(check.outOfOrder).toEqual([]);
     expect(check.seqs).toEqual(Array.from({ length: 1100 }, (_, i) => i + 1));
-    const data = check.ids.map((id) => sub.envelopes().find((e) => e.id === id)?.data);
+    const byId = new Map(sub.envelopes().map((e) => [e.id, e]));
+    const data = check.ids.map((id) => byId.get(id)?.data);
     expect(data).toEqual(Array.from({ length: 1100 }, (_, i) => ({ cameraId: `cam-${i}` })));
     await until(() => ctx.outbox.stats().unsent === 0, 'every row marked sent');
     expect(ctx.logs.some((l) => l.msg === 'broker connection failed; retrying')).toBe(true);

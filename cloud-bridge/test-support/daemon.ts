@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { configSchema } from '../../gateway/config/schema.js';
 
 /**
- * YAML that turns off the other rooms' demo peers (demo camera, console on a fixed port) for
+ * YAML that turns off the other rooms' demo peers (demo camera, simulated devices on socat,
+ * recognition, console on a fixed port) for
  * tests of the bridge, written only for the settings the current schema has, so it keeps working
  * while those sections evolve.
  */
@@ -15,10 +16,15 @@ export function quietRoomsYaml(): string {
     const s = (configSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>)[section];
     return Boolean(s?.safeParse(value).success);
   };
-  let yaml = '';
-  if (accepts('cameras', { demo: false })) yaml += 'cameras:\n  demo: false\n';
-  if (accepts('console', { enabled: false })) yaml += 'console:\n  enabled: false\n';
-  return yaml;
+  const candidates: [string, unknown, string][] = [
+    ['cameras', { demo: false }, 'cameras:\n  demo: false\n'],
+    ['devices', [], 'devices: []\n'],
+    ['access', { points: [] }, 'access:\n  points: []\n'],
+    ['faces', { enabled: false }, 'faces:\n  enabled: false\n'],
+    ['plates', { enabled: false }, 'plates:\n  enabled: false\n'],
+    ['console', { enabled: false }, 'console:\n  enabled: false\n'],
+  ];
+  return candidates.filter(([section, value]) => accepts(section, value)).map(([, , yaml]) => yaml).join('');
 }
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');

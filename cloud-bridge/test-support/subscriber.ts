@@ -54,9 +54,16 @@ export class TestSubscriber {
     return this.messages.filter((m) => !topicEnd || m.topic.endsWith(topicEnd)).map((m) => JSON.parse(m.payload.toString()) as unknown);
   }
 
+  /** The event envelopes received so far, in arrival order (each message parsed once). */
   envelopes(): Envelope[] {
-    return this.messages.filter((m) => m.topic.includes('/events/')).map((m) => JSON.parse(m.payload.toString()) as Envelope);
+    for (; this.scanned < this.messages.length; this.scanned++) {
+      const m = this.messages[this.scanned]!;
+      if (m.topic.includes('/events/')) this.parsed.push(JSON.parse(m.payload.toString()) as Envelope);
+    }
+    return this.parsed.slice();
   }
+  private scanned = 0;
+  private readonly parsed: Envelope[] = [];
 
   publish(topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain?: boolean } = { qos: 1 }): Promise<void> {
     if (!this.conn) throw new Error('not connected');
