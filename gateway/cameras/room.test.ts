@@ -99,7 +99,7 @@ describe('cameras room', () => {
   it('saves snapshots (scene and crop) by id and keeps at most maxCount on disk', async () => {
     const action = ctx.actions.get('cameras/snapshot')!;
     const saved: { id: string; path: string }[] = [];
-    for (let i = 0; i < 5; i++) saved.push((await action.handle({ cameraId: 'plain' }, { origin: 'cli', transaction: `s${i}` })) as { id: string; path: string });
+    for (let i = 0; i < 5; i++) saved.push((await action.handle({ cameraId: 'plain', main: false }, { origin: 'cli', transaction: `s${i}` })) as { id: string; path: string });
     const last = saved.at(-1)!;
     expect(readFileSync(last.path).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect(saved.slice(0, 2).every((s) => !existsSync(s.path))).toBe(true);
@@ -115,7 +115,12 @@ describe('cameras room', () => {
     expect(got.contentType).toBe('image/jpeg');
     expect(Buffer.from(got.base64, 'base64')).toEqual(readFileSync(withCrop.cropPath!));
     await expect(get.handle({ id: saved[0]!.id, crop: false }, { origin: 'platform', transaction: 'g2' })).rejects.toThrow(/no snapshot/); // deleted by retention
-    await expect(action.handle({ cameraId: 'nope' }, { origin: 'cli', transaction: 'x' })).rejects.toThrow(/no camera nope/);
+    // full resolution: the ONVIF camera's own snapshot URI, and one frame of the plain camera's main stream
+    const onvifMain = (await action.handle({ cameraId: 'onvif', main: true }, { origin: 'cli', transaction: 'm1' })) as { path: string };
+    expect(readFileSync(onvifMain.path).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    const plainMain = (await action.handle({ cameraId: 'plain', main: true }, { origin: 'cli', transaction: 'm2' })) as { path: string };
+    expect(readFileSync(plainMain.path).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    await expect(action.handle({ cameraId: 'nope', main: false }, { origin: 'cli', transaction: 'x' })).rejects.toThrow(/no camera nope/);
   });
 
   it('relays live view as MPEG-TS over a localhost websocket, caps relays and stops when the last viewer leaves', async () => {

@@ -70,14 +70,26 @@ export class SnapshotStore implements Snapshots {
       result.cropPath = join(this.ctx.dir, `${id}.crop.jpg`);
       await this.writeAtomic(result.cropPath, jpeg);
     }
-    const entry: Entry = { id, ts: frame.ts, hasCrop: Boolean(crop) };
-    // Keep the list sorted (saves usually arrive in time order).
+    this.insert({ id, ts: frame.ts, hasCrop: Boolean(crop) });
+    await this.sweep();
+    return result;
+  }
+
+  /** Stores an already encoded JPEG (a camera's own snapshot, or a frame of its main stream). */
+  async saveJpeg(cameraId: string, ts: number, jpeg: Buffer): Promise<SavedSnapshot> {
+    const id = snapshotId(cameraId, ts, 0, randomBytes(4).toString('hex'));
+    const path = join(this.ctx.dir, `${id}.jpg`);
+    await this.writeAtomic(path, jpeg);
+    this.insert({ id, ts, hasCrop: false });
+    await this.sweep();
+    return { id, path };
+  }
+
+  private insert(entry: Entry): void {
     let i = this.entries.length;
     while (i > 0 && (this.entries[i - 1] as Entry).ts > entry.ts) i--;
     this.entries.splice(i, 0, entry);
-    this.byId.set(id, entry);
-    await this.sweep();
-    return result;
+    this.byId.set(entry.id, entry);
   }
 
   pathOf(id: string, crop = false): string | undefined {
