@@ -1,0 +1,64 @@
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { decodeImage } from '../imaging/image.js';
+import { InferenceWorker } from '../inference/inference-worker.js';
+import { modelsPrepared } from '../inference/models.js';
+import { PlateReader } from './plate-reader.js';
+import { DET_FILE } from './detector.js';
+import { REC_FILE, REC_KEYS, recogniserTensor, toRecogniserSize } from './recogniser.js';
+import { plateSvg, sceneSvg } from './testing/synthetic-plate.js';
+
+const ready = modelsPrepared([DET_FILE, REC_FILE, REC_KEYS]);
+if (!ready) console.warn('plate recogniser tests skipped: run `npm run models` first');
+
+describe('recogniser tensor layout', () => {
+  it('scales to height 48, writes BGR planes normalised to [-1, 1] and pads the right with 0', () => {
+    const img = { width: 4, height: 2, data: new Uint8Array([255, 0, 0, 255, 0, 0, 255, 0, 0, 255, 0, 0, 0, 0, 255, 0, 0, 255, 0, 0, 255, 0, 0, 255]) };
+    const sized = toRecogniserSize(img);
+    expect([sized.width, sized.height]).toEqual([96, 48]);
+    const t = recogniserTensor([sized]);
+    expect(t).toHaveLength(3 * 48 * 320);
+    expect(t[0]).toBeCloseTo(-1); // B of a red pixel
+    expect(t[2 * 48 * 320]).toBeCloseTo(1); // R of a red pixel
+    expect(t[100]).toBe(0); // padding beyond the crop's 96 columns
+  });
+});
+
+describe.skipIf(!ready)('plate reading on synthetic plates (real models, wqy-microhei font)', () => {
+  let worker: InferenceWorker;
+  let reader: PlateReader;
+  beforeAll(async () => {
+    worker = new InferenceWorker('plates-test');
+    reader = new PlateReader({ worker });
+    await reader.load();
+  });
+  afterAll(async () => worker?.close());
+
+  it.each([
+    ['粤B12345', 'blue'],
+    ['川A0D886', 'blue'],
+    ['皖AD12345', 'green'],
+    ['鲁Q1234学', 'yellow'],
+  ] as const)('reads a %s %s crop', async (plate, colour) => {
+    const img = await decodeImage(Buffer.from(plateSvg(plate, colour, 0.5)));
+    const r = await reader.readCrop(img);
+    expect(r?.plate).toBe(plate);
+    expect(r?.colour).toBe(colour);
+    expect(r!.confidence).toBeGreaterThan(0.6);
+  });
+
+  it('finds, rectifies and reads a tilted plate in a 1280x720 scene, with its box', async () => {
+    const frame = await decodeImage(Buffer.from(sceneSvg('浙A88731', 'blue', { width: 1280, height: 720, x: 700, y: 430, plateWidth: 220, angleDeg: 8 })));
+    const results = await reader.readScene(frame);
+    expect(results[0]?.plate).toBe('浙A88731');
+    const box = results[0]!.box;
+    expect(box.x).toBeGreaterThan(640);
+    expect(box.x).toBeLessThan(720);
+    expect(box.y).toBeGreaterThan(380);
+    expect(box.width).toBeGreaterThan(180);
+  });
+
+  it('reads nothing in an empty scene', async () => {
+    const frame = await decodeImage(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360"><rect width="100%" height="100%" fill="#777"/></svg>'));
+    expect(await reader.readScene(frame)).toEqual([]);
+  });
+});
