@@ -34,11 +34,22 @@ export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger }): 
   const setLine = async (resource: string, raw: number) => {
     const spec = specs.get(resource);
     if (!spec) throw new Error(`no gpio line for ${resource}`);
+    // One holder per line: the previous gpioset must have let go before the next can take it.
     const old = drivers.get(resource);
+    if (old && old.exitCode === null && old.signalCode === null) {
+      const gone = new Promise<void>((r) => old.once('exit', () => r()));
+      old.kill('SIGTERM');
+      await gone;
+    }
     const d = driveLine(opts.chip, spec, raw ? 1 : 0);
     drivers.set(resource, d.child);
-    old?.kill('SIGTERM');
     await d.done;
+    // The value is on the line once gpioset holds it; a pulse is timed from then.
+    const deadline = Date.now() + 10_000;
+    while (!linesHeldBy(await chipInfo(opts.chip), [spec.offset], 'gpioset')) {
+      if (d.child.exitCode !== null || Date.now() > deadline) throw new Error(`gpioset could not drive line ${spec.offset}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     dev.rawValues({ [resource]: raw ? 1 : 0 });
   };
 

@@ -44,8 +44,9 @@ describe.skipIf(!available)('gpio button + relay through libgpiod on gpio-sim', 
     expect(device.gateState).toBe('open');
     expect((await device.command('close')).ok).toBe(true);
     await until(() => readFileSync(sim(1, 'value'), 'utf8').trim() === '0', 'relay line low', 30_000);
-    expect((await device.command('pulse', 300)).ok).toBe(true);
+    const pulse = device.command('pulse', 1500);
     await until(() => readFileSync(sim(1, 'value'), 'utf8').trim() === '1', 'pulse on', 30_000);
+    expect((await pulse).ok).toBe(true);
     await until(() => readFileSync(sim(1, 'value'), 'utf8').trim() === '0' && device.gateState === 'closed', 'pulse released', 30_000);
   });
 });
