@@ -3,8 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['gateway/**/*.test.ts', 'cloud-bridge/**/*.test.ts', 'scripts/**/*.test.ts', 'device-profiles/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Tests start real peers (ffmpeg, mosquitto, GStreamer, socat, the daemon itself) on 2 cores:
+    // generous limits; speed is measured by the benchmarks, not here.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     pool: 'forks',
     maxWorkers: 2,
     // CI reads the JSON report for its closing "N passed, N failed" line.
