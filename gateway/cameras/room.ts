@@ -134,7 +134,11 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
             log.error({ cameraId: id, err: (err as Error).message }, 'cannot record camera state');
           }
           if (state === 'online') log.info({ cameraId: id }, 'camera online');
-          else log.warn({ cameraId: id, reason: failure?.reason, message: failure?.message }, 'camera offline');
+          else {
+            log.warn({ cameraId: id, reason: failure?.reason, message: failure?.message }, 'camera offline');
+            // An ONVIF camera that dropped may come back rebooted: ask it again for its URIs.
+            onvifSources.get(id)?.invalidate();
+          }
         },
       }),
     );
