@@ -36,7 +36,8 @@ describe('PlateTracker', () => {
     expect(t.wantsRead('cam', 200, box)).toBe(false);
     t.touch('cam', 900);
     expect(t.wantsRead('cam', 1500, box)).toBe(false); // kept alive by touch
-    expect(t.wantsRead('cam', 1500, { ...box, x: 600 })).toBe(true); // something elsewhere moves
+    expect(t.wantsRead('cam', 1500, { ...box, x: 600 })).toBe(true); // motion away from the parked car: another vehicle
+    expect(t.wantsRead('cam', 1500, { x: 50, y: 50, width: 400, height: 300 })).toBe(false); // motion around the parked car itself
     t.touch('cam', 1800);
     t.touch('cam', 2700);
     expect(t.wantsRead('cam', 10_200, box)).toBe(true); // recheck

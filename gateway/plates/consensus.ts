@@ -61,6 +61,10 @@ export function iou(a: Box, b: Box): number {
   return union > 0 ? inter / union : 0;
 }
 
+export function intersects(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
 /** The consensus plate of a set of reads (see the file comment). */
 export function consensusOf(reads: readonly TrackRead[]): Consensus | undefined {
   if (reads.length === 0) return undefined;
@@ -110,15 +114,17 @@ export class PlateTracker {
   }
 
   /**
-   * Whether a region of this camera is worth reading now: false while a settled vehicle
-   * stands still there (its plate reported and the recheck time not yet passed).
+   * Whether a frame of this camera is worth reading now: false while the motion (the camera's
+   * motion box, or anywhere when not given) is explained by a settled vehicle standing there
+   * (its plate reported, the recheck time not yet passed). Motion away from every settled
+   * vehicle (a second car) is read.
    */
-  wantsRead(cameraId: string, now: number, box?: Box): boolean {
+  wantsRead(cameraId: string, now: number, motion?: Box | null): boolean {
     for (const t of this.tracks) {
       if (t.cameraId !== cameraId || now - t.lastSeen > this.options.trackTimeoutMs) continue;
       const settled = t.reads.length >= this.options.maxReads || t.reportedAt > 0;
       if (!settled) return true;
-      if (box && iou(box, t.lastBox) < 0.7) return true;
+      if (motion && !intersects(motion, t.lastBox)) continue;
       if (now - t.lastReadAt < this.options.stationaryRecheckMs) return false;
     }
     return true;

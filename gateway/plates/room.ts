@@ -28,6 +28,8 @@ export interface PlateFrame {
   width: number;
   height: number;
   data: Uint8Array;
+  /** Where the motion gate saw motion (pixels), if it did. */
+  motionRoi?: { x: number; y: number; width: number; height: number } | null;
 }
 
 /** A source of gated frames (the cameras room's FrameSource fits). */
@@ -125,7 +127,7 @@ class PlatesRoomImpl implements PlatesRoom {
     if (!reader) return;
     if (this.cfg.cameras.length > 0 && !this.cfg.cameras.includes(frame.cameraId)) return;
     if (this.busy.has(frame.cameraId)) return; // the detector is busy: drop, never queue
-    if (!this.tracker.wantsRead(frame.cameraId, frame.ts)) {
+    if (!this.tracker.wantsRead(frame.cameraId, frame.ts, frame.motionRoi)) {
       this.tracker.touch(frame.cameraId, frame.ts);
       return;
     }
