@@ -49,6 +49,7 @@ export class Outbox {
   private unsentBytes: number;
   private unsentCount: number;
   private compactedTotal = 0;
+  private lastAppendedInTick: string | undefined;
   private readonly insert: Statement;
   private readonly selectUnsent: Statement<{ rowid: number; id: string; kind: string; ts: string; seq: number | null; data: string }>;
   private readonly setSeq: Statement;
@@ -91,30 +92,44 @@ export class Outbox {
     const bytes = json.length + kind.length + 64;
     const priority = opts.priority ?? priorityOf(kind);
     const outer = this.db.inTransaction;
+    const write = () => {
+      this.insert.run(id, kind, ts, priority, json, bytes);
+      this.unsentBytes += bytes;
+      this.unsentCount += 1;
+      if (this.unsentBytes > this.quotaBytes && kind !== 'outbox.compacted') this.compact();
+    };
     try {
-      this.db.transaction(() => {
-        this.insert.run(id, kind, ts, priority, json, bytes);
-        this.unsentBytes += bytes;
-        this.unsentCount += 1;
-        if (this.unsentBytes > this.quotaBytes && kind !== 'outbox.compacted') this.compact();
-      });
+      // Inside the caller's transaction no savepoint is needed: a failure rolls it all back.
+      if (outer) write();
+      else this.db.transaction(write);
     } catch (err) {
       if (!outer) this.resync();
       throw err;
     }
-    // Wake the relay once the surrounding transaction has ended; if it rolled back, the
-    // counters were moved for nothing: recount them.
     if (!outer) this.notify();
-    else
-      queueMicrotask(() => {
-        try {
-          if (!this.exists.get(id)) this.resync();
-        } catch {
-          return; // the database was closed meanwhile
-        }
-        this.notify();
-      });
+    else this.afterOuterTransaction(id);
     return { id, ts };
+  }
+
+  /**
+   * Wakes the relay once the surrounding transaction(s) of this tick have ended, with one check
+   * per tick, not per event: if the last event appended is not in the table, a transaction rolled
+   * back and the counters moved for nothing, so they are recounted.
+   */
+  private afterOuterTransaction(id: string): void {
+    const first = this.lastAppendedInTick === undefined;
+    this.lastAppendedInTick = id;
+    if (!first) return;
+    queueMicrotask(() => {
+      const last = this.lastAppendedInTick as string;
+      this.lastAppendedInTick = undefined;
+      try {
+        if (!this.exists.get(last)) this.resync();
+      } catch {
+        return; // the database was closed meanwhile
+      }
+      this.notify();
+    });
   }
 
   /** Runs `write` and records the event in one transaction. */
