@@ -27,7 +27,7 @@ describe('sharpeyes devices / gate against the running daemon', () => {
   beforeAll(async () => {
     writeFileSync(
       config,
-      `node:\n  id: cli-node\n  dataDir: ${dir}/var\ncloud:\n  embeddedPort: 0\n${quietRoomsYaml()}devices:\n  - { id: gate-1, profile: barrier-bg300-framed, simulate: true }\n  - { id: alarm-1, profile: alarm-post-sos200, simulate: true }\n`,
+      `node:\n  id: cli-node\n  dataDir: ${dir}/var\ncloud:\n  embeddedPort: 0\n${quietRoomsYaml().replace(/^devices:.*\n/m, '')}devices:\n  - { id: gate-1, profile: barrier-bg300-framed, simulate: true }\n  - { id: alarm-1, profile: alarm-post-sos200, simulate: true }\n`,
     );
     daemon = spawn(process.execPath, [SHARPEYES, 'start', '--config', config], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NOTIFY_SOCKET: '' } });
     daemon.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
