@@ -79,6 +79,13 @@ devices:
     await expect(act('gate/command', { gateId: 'board-1', command: 'pulse', arg: 50 })).rejects.toThrow(/outside 100..10000 ms/);
   });
 
+  it('gate.request on the bus is answered by gate.command with the same requestId, also for an unknown gate', async () => {
+    ctx.bus.emit('gate.request', { deviceId: 'gate-1', command: 'open', origin: 'access', requestId: 'r-1' });
+    ctx.bus.emit('gate.request', { deviceId: 'nope', command: 'open', origin: 'access', requestId: 'r-2' });
+    await until(() => (seen['gate.command'] ?? []).some((c) => c.requestId === 'r-1' && c.ok), 'r-1 answered');
+    await until(() => (seen['gate.command'] ?? []).some((c) => c.requestId === 'r-2' && !c.ok && /no device "nope"/.test(c.error ?? '')), 'r-2 refused');
+  });
+
   it('devices/list shows every device with its state', async () => {
     const r = (await act('devices/list', {})) as { devices: { id: string; online: boolean; model: string }[] };
     expect(r.devices.map((d) => d.id).sort()).toEqual(['alarm-1', 'board-1', 'gate-1']);

@@ -80,7 +80,11 @@ export class DevicesRoom implements Room, DevicesService {
     }
     for (const d of this.devices.values()) d.start();
     this.offBus = this.ctx.bus.on('gate.request', (r) => {
-      void this.run(r.deviceId, r.command, { origin: r.origin, arg: r.arg, requestId: r.requestId });
+      this.run(r.deviceId, r.command, { origin: r.origin, arg: r.arg, requestId: r.requestId }).catch((err: unknown) => {
+        // Unknown gate or unsupported command: still answer, so the requester is not left waiting.
+        this.log.warn({ device: r.deviceId, command: r.command, origin: r.origin, err: String(err) }, 'gate request refused');
+        this.ctx.bus.emit('gate.command', { deviceId: r.deviceId, command: r.command, origin: r.origin, ok: false, error: err instanceof Error ? err.message : String(err), attempts: 0, ms: 0, ...(r.requestId ? { requestId: r.requestId } : {}) });
+      });
     });
   }
 
