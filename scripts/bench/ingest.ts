@@ -138,6 +138,45 @@ function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
+/** Camera killed, dead for 2 s, restarted on the same port: ms from its return to the next frame. */
+async function resumeTrial(clip: string): Promise<number> {
+  const net = await import('node:net');
+  const port = await new Promise<number>((res) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+  });
+  let server = await startRtspServer({ port, files: { '/cam': clip } });
+  const p = new CameraPipeline({
+    cameraId: 'resume',
+    url: () => `rtsp://127.0.0.1:${port}/cam`,
+    analysis: { width: 640, height: 360, fps: TARGET_FPS, threads: 1 },
+    motion: { enabled: false, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [], regions: [] },
+    stallTimeoutS: 10,
+    connectTimeoutS: 20,
+    restartMinMs: 500,
+    restartMaxMs: 2000, // the shipped defaults
+    hub: new FrameHub(),
+    log,
+    onState: () => undefined,
+  });
+  p.start();
+  while (p.counters().framesIn === 0) await sleep(100);
+  server.process.kill('SIGKILL');
+  await server.stop();
+  await sleep(2000);
+  server = await startRtspServer({ port, files: { '/cam': clip } });
+  const back = Date.now();
+  const n = p.counters().framesIn;
+  while (p.counters().framesIn === n && Date.now() - back < 30_000) await sleep(20);
+  const ms = Date.now() - back;
+  await p.stop();
+  await server.stop();
+  return ms;
+}
+
 const clip = h264Clip(1280, 720, 25, 90);
 const load0 = loadavg()[0];
 const results: Step[] = [];
@@ -146,6 +185,10 @@ for (const n of steps) {
   results.push(r);
   if (!r.ok) break;
 }
+const resume: number[] = [];
+for (let i = 0; i < 5; i++) resume.push(await resumeTrial(clip));
+resume.sort((a, b) => a - b);
+process.stderr.write(`resume after return (ms): ${resume.join(', ')}\n`);
 const sustained = results.filter((r) => r.ok).at(-1);
 const ref = sustained ?? results[0];
 console.log(
@@ -158,6 +201,8 @@ console.log(
     rtsp_server_cpu_percent: ref?.server_cpu_percent,
     source: '1280x720 H.264 25 fps, GOP 25, pre-encoded, GStreamer RTSP over TCP',
     analysis: '640x360 rgb24 at 5 fps, ffmpeg -threads 1, fps then scale filter',
+    resume_after_return_ms_median: resume[2],
+    resume_after_return_ms_max: resume[4],
     window_s: windowS,
     loadavg_1m_at_start: round(load0 ?? 0),
     steps: results,
