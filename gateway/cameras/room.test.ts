@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { execFileSync } from 'node:child_process';
 import { createCamerasRoom, type CamerasRoom } from './room.js';
 import { startRtspServer, type RtspServer } from './demo/rtsp-server.js';
 import { OnvifSimulator } from '../../scripts/onvif-sim/simulator.js';
@@ -133,6 +134,25 @@ describe('cameras room', () => {
       setTimeout(() => reject(new Error('no live data in 30 s')), 30_000);
     });
     expect(first[0]).toBe(0x47); // MPEG-TS sync byte
+    // What JSMpeg plays: MPEG-1 video in MPEG-TS. Collect some and let ffprobe (an independent reader) say.
+    const chunks: Buffer[] = [first];
+    let size = first.length;
+    await new Promise<void>((resolve) => {
+      const onData = (d: Buffer) => {
+        chunks.push(d);
+        size += d.length;
+        if (size > 150_000) {
+          ws.off('message', onData);
+          resolve();
+        }
+      };
+      ws.on('message', onData);
+      setTimeout(resolve, 15_000);
+    });
+    const ts = join(ctx.dataDir, 'live.ts');
+    writeFileSync(ts, Buffer.concat(chunks));
+    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', ts]).toString()) as { streams: { codec_name: string; width: number; height: number }[] };
+    expect(probe.streams[0]).toMatchObject({ codec_name: 'mpeg1video', width: 320, height: 180 });
     const refused = await new Promise<number>((resolve) => {
       const other = new WebSocket(`ws://127.0.0.1:${port}/live/onvif`);
       other.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
