@@ -244,6 +244,8 @@ export class Device {
     let ok = false;
     try {
       ok = await ep.session.heartbeat();
+    } catch (err) {
+      this.fault('heartbeat-error', { err: String(err) });
     } finally {
       this.hbRunning = false;
     }
