@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { configSchema, type GatewayConfig } from './schema.js';
+import { configJsonSchema, configSchema, type GatewayConfig } from './schema.js';
 import { ConfigError, formatIssues } from './errors.js';
 
 export interface LoadedConfig {
@@ -48,9 +48,21 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.Proc
   return applied;
 }
 
-const KNOWN_CAMEL = ['dataDir', 'logLevel', 'topicPrefix', 'clientId', 'passwordFile', 'caFile', 'certFile', 'keyFile', 'rejectUnauthorized', 'keepaliveS', 'reconnectMinMs', 'reconnectMaxMs', 'maxRequestBytes', 'embeddedPort', 'quotaMb', 'keepSentHours'];
+/** Every key name the schema knows, so an upper-case env level maps back to its camelCase key. */
+const SCHEMA_KEYS: ReadonlyMap<string, string> = (() => {
+  const keys = new Map<string, string>();
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    const o = node as Record<string, unknown>;
+    if (o.properties && typeof o.properties === 'object') for (const k of Object.keys(o.properties)) keys.set(k.toLowerCase(), k);
+    Object.values(o).forEach(visit);
+  };
+  visit(configJsonSchema());
+  return keys;
+})();
 function camelFromEnv(part: string): string {
-  return KNOWN_CAMEL.find((k) => k.toLowerCase() === part.toLowerCase()) ?? part.toLowerCase();
+  return SCHEMA_KEYS.get(part.toLowerCase()) ?? part.toLowerCase();
 }
 
 function parseScalar(value: string): unknown {
