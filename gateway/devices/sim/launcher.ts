@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { stopChild } from './pty-pair.js';
+import { dieWithParent, stopChild } from './pty-pair.js';
 
 /** scripts/simulators/device-sim.ts, run through tsx like the `sharpeyes` command. */
 export const SIMULATOR_SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../scripts/simulators/device-sim.ts');
@@ -21,7 +21,8 @@ export function startSimulator(opts: { profileFile: string; port: string; addres
   if (opts.ptyPairGatewaySide) args.push('--pty-pair', opts.ptyPairGatewaySide);
   if (opts.address !== undefined) args.push('--address', String(opts.address));
   if (opts.controlSocket) args.push('--control', opts.controlSocket);
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: resolve(dirname(SIMULATOR_SCRIPT), '../..') });
+  const [cmd, ...prefix] = [...dieWithParent('TERM'), process.execPath];
+  const child: ChildProcess = spawn(cmd as string, [...prefix, ...args], { stdio: ['pipe', 'pipe', 'pipe'], cwd: resolve(dirname(SIMULATOR_SCRIPT), '../..') });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-2000);
@@ -53,7 +54,7 @@ export function startSimulator(opts: { profileFile: string; port: string; addres
               waiting.push(res);
               child.stdin?.write(`${l}\n`);
             }),
-          stop: () => stopChild(child),
+          stop: () => stopChild(child, 8000),
         });
         return;
       }

@@ -1,5 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+
+/**
+ * Command prefix that makes a helper die with the process that started it (prctl PDEATHSIG,
+ * through util-linux setpriv), so a kill -9 of its parent never leaves it running.
+ */
+export function dieWithParent(signal = 'KILL'): string[] {
+  return existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', `--pdeathsig=${signal}`] : [];
+}
 
 /**
  * A pty pair made by socat (a null-modem cable in software): the gateway opens `gatewaySide`,
@@ -15,7 +23,8 @@ export interface PtyPair {
 
 export function startPtyPair(opts: { gatewaySide: string; deviceSide: string; timeoutMs?: number }): Promise<PtyPair> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${opts.gatewaySide}`, `pty,raw,echo=0,link=${opts.deviceSide}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const [cmd, ...args] = [...dieWithParent('TERM'), 'socat', '-d', '-d', `pty,raw,echo=0,link=${opts.gatewaySide}`, `pty,raw,echo=0,link=${opts.deviceSide}`];
+    const child: ChildProcess = spawn(cmd as string, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
