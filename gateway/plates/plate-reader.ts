@@ -14,19 +14,19 @@ import { boundsOf, type Point, type RotatedRect } from './geometry.js';
 import type { PlateColour } from './dataset.js';
 import { colourEvidence } from './colour.js';
 
-/** Candidates read per recogniser batch; the next batch runs only if no confident plate yet. */
+/** Candidates read per recogniser batch after the plate-like ones (a frame may hold several cars). */
 const BATCH = 4;
 
 /**
  * How plate-like a cut-out candidate looks before reading it: detector score, aspect near a
  * plate's, and a saturated blue/yellow/green background. Only orders the reading.
  */
-export function plateLikeness(crop: RgbImage, score: number): number {
+export function plateLikeness(crop: RgbImage, score: number): { rank: number; plateLike: boolean } {
   const aspect = crop.width / Math.max(1, crop.height);
-  const aspectFit = aspect >= 2.5 && aspect <= 6 ? 1 : 0.6;
+  const aspectFit = aspect >= 1.8 && aspect <= 7;
   const e = colourEvidence(crop);
-  const plateHue = e.hue >= 20 && e.hue <= 270;
-  return score * aspectFit * (plateHue && e.saturation > 0.25 ? 1 : 0.5);
+  const coloured = e.hue >= 20 && e.hue <= 270 && e.saturation > 0.25;
+  return { rank: score * (aspectFit ? 1 : 0.6) * (coloured ? 1 : 0.5), plateLike: aspectFit && coloured };
 }
 
 export interface PlateResult {
@@ -114,10 +114,15 @@ export class PlateReader {
       const regions = await this.detector.detect(base, { longSide: side, ...(opts.dropKey ? { dropKey: opts.dropKey } : {}) });
       const picked = pickCandidates(regions, o.candidates);
       const cutOut = picked.map((c) => cutCandidate(base, c));
-      const order = picked.map((c, i) => ({ c, crop: cutOut[i] as RgbImage, rank: plateLikeness(cutOut[i] as RgbImage, c.score) })).sort((a, b) => b.rank - a.rank);
+      const order = picked.map((c, i) => ({ c, crop: cutOut[i] as RgbImage, ...plateLikeness(cutOut[i] as RgbImage, c.score) })).sort((a, b) => b.rank - a.rank);
+      // The plate-like candidates (plate aspect and colour; a frame may hold several cars) are read
+      // together first, the rest in batches of 4 only until a confident plate was read.
+      const first = Math.max(1, Math.min(BATCH, order.filter((x) => x.plateLike).length));
       const found: PlateResult[] = [];
-      for (let i = 0; i < order.length; i += BATCH) {
-        const batch = order.slice(i, i + BATCH);
+      for (let i = 0; i < order.length; ) {
+        const size = i === 0 ? first : BATCH;
+        const batch = order.slice(i, i + size);
+        i += size;
         const reads = await this.recogniser.read(batch.map((b) => b.crop));
         const retry: { c: Candidate; crop: RgbImage }[] = [];
         reads.forEach((r, k) => {
