@@ -50,6 +50,9 @@ export function checkProfileReferences(p: DeviceProfile): ProfileProblem[] {
     if (count('address') > 1) add(['protocol', 'layout'], 'at most one address field');
     const lenAt = roles.indexOf('length');
     if (lenAt > roles.indexOf('payload')) add(['protocol', 'layout'], 'the length field comes before the payload');
+    const csum = p.protocol.layout.find((f) => f.role === 'checksum');
+    const width = p.protocol.checksum.algorithm.startsWith('crc16') ? 2 : 1;
+    if (csum && (width === 1 ? csum.type !== 'u8' : csum.type !== 'u16le' && csum.type !== 'u16be')) add(['protocol', 'layout'], `the checksum field of ${p.protocol.checksum.algorithm} is ${width === 1 ? 'u8' : 'u16le or u16be'}`);
     const last = p.protocol.layout[p.protocol.layout.length - 1];
     if (last?.role !== 'checksum') add(['protocol', 'layout'], 'the checksum field comes last (before the trailer)');
     const matchable = new Set(p.protocol.layout.filter((f) => f.type !== 'payload' && f.role !== 'checksum' && f.role !== 'length' && f.role !== 'address').map((f) => f.name));

@@ -21,6 +21,13 @@ describe('FramedCodec', () => {
     expect(f[f.length - 1]).toBe(0x03);
     expect(f.length).toBe(8);
   });
+  it('puts a 2-byte checksum in the byte order its layout field declares', () => {
+    const be = { ...turnstile, protocol: { ...turnstile.protocol, layout: (turnstile.protocol as { layout: { name: string; type: string }[] }).layout.map((f) => (f.name === 'crc' ? { ...f, type: 'u16be' } : f)) } } as typeof turnstile;
+    const le = new FramedCodec(turnstile).encode('pass', { direction: 1 });
+    const bef = new FramedCodec(be).encode('pass', { direction: 1 });
+    expect([bef[5], bef[6]]).toEqual([le[6], le[5]]);
+    expect(new FrameReader(new FramedCodec(be)).push(bef, 0).frames).toHaveLength(1);
+  });
   it('encodes and decodes bit fields of a status byte', () => {
     const codec = new FramedCodec(post);
     const f = codec.encode('event', { button: 1, tamper: 0, sirenOn: 1 });

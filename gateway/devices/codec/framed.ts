@@ -43,12 +43,15 @@ export class FramedCodec {
   private readonly messages: Record<string, ProfileMessage>;
   private readonly fixedBytes: number;
   private readonly checksum: (typeof CHECKSUMS)[keyof typeof CHECKSUMS];
+  /** A 2-byte checksum goes on the wire as its layout field says (u16le, as Modbus, or u16be). */
+  private readonly checksumBigEndian: boolean;
 
   constructor(profile: Pick<DeviceProfile, 'protocol' | 'messages'>) {
     if (profile.protocol.type !== 'framed') throw new Error('FramedCodec needs a framed protocol');
     this.proto = profile.protocol;
     this.messages = profile.messages;
     this.checksum = CHECKSUMS[this.proto.checksum.algorithm];
+    this.checksumBigEndian = this.proto.layout.find((f) => f.role === 'checksum')?.type === 'u16be';
     this.fixedBytes =
       this.proto.header.length +
       (this.proto.trailer?.length ?? 0) +
@@ -110,6 +113,7 @@ export class FramedCodec {
     const from = p.checksum.from === 'start' ? 0 : p.header.length;
     const sum = this.checksum.compute(buf.subarray(from, csumAt));
     if (this.checksum.width === 1) buf.writeUInt8(sum, csumAt);
+    else if (this.checksumBigEndian) buf.writeUInt16BE(sum, csumAt);
     else buf.writeUInt16LE(sum, csumAt);
     return buf;
   }
@@ -153,7 +157,7 @@ export class FramedCodec {
     if (p.trailer && !p.trailer.every((b, i) => buf[at + i] === b)) return 'trailer';
     const from = p.checksum.from === 'start' ? 0 : p.header.length;
     const want = this.checksum.compute(buf.subarray(from, csumAt));
-    const got = this.checksum.width === 1 ? buf.readUInt8(csumAt) : buf.readUInt16LE(csumAt);
+    const got = this.checksum.width === 1 ? buf.readUInt8(csumAt) : this.checksumBigEndian ? buf.readUInt16BE(csumAt) : buf.readUInt16LE(csumAt);
     if (want !== got) return 'checksum';
     return { frame: { fields, payload: Buffer.from(buf.subarray(payloadAt, payloadAt + payloadLen)) }, size: end };
   }
