@@ -2,8 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { Logger } from '../../core/logger.js';
-import { liveViewArgs } from '../ffmpeg/args.js';
-import { runFfmpeg, type FfmpegRun } from '../ffmpeg/process.js';
+import { startMpeg1Muxer, type Mpeg1Relay } from './mpeg1-muxer.js';
 import { liveRoute } from './route.js';
 
 export interface LiveViewContext {
@@ -21,7 +20,7 @@ export interface LiveViewContext {
 interface Relay {
   cameraId: string;
   clients: Set<WebSocket>;
-  run: FfmpegRun | undefined;
+  run: Mpeg1Relay | undefined;
   idleTimer: NodeJS.Timeout | undefined;
   restartTimer: NodeJS.Timeout | undefined;
   stopped: boolean;
@@ -29,10 +28,10 @@ interface Relay {
 
 /**
  * Live view for browsers: ws://host:port/live/<cameraId> streams MPEG-TS with MPEG-1 video
- * (what JSMpeg plays). One ffmpeg relay per camera, started with the first viewer, stopped
- * idleStopS after the last leaves, restarted if it exits while viewers remain, capped at
- * maxRelays. It does the job of node-rtsp-stream without its limits: RTSP over TCP, restarts,
- * and a websocket server bound to one interface (never all).
+ * (what JSMpeg plays). One relay (node-rtsp-stream's Mpeg1Muxer, one ffmpeg) per camera, started
+ * with the first viewer, stopped idleStopS after the last leaves, restarted if ffmpeg exits (with
+ * any code) while viewers remain, capped at maxRelays. node-rtsp-stream's VideoStream is not used:
+ * it listens on all interfaces; the websocket server here is bound to the configured host.
  */
 export class LiveView {
   private server: Server | undefined;
@@ -44,6 +43,11 @@ export class LiveView {
 
   get activeRelays(): number {
     return this.relays.size;
+  }
+
+  /** The pid of a camera's relay ffmpeg while it runs (diagnostics and fault tests). */
+  relayPid(cameraId: string): number | undefined {
+    return this.relays.get(cameraId)?.run?.pid;
   }
 
   async start(): Promise<void> {
@@ -120,7 +124,13 @@ export class LiveView {
       await this.stopRelay(relay);
       return;
     }
-    const run = runFfmpeg(liveViewArgs({ url: u, width: this.ctx.width, height: this.ctx.height, ioTimeoutS: 5, kbps: 800 }), {
+    if (relay.stopped) return; // the last viewer left while the URL was being resolved
+    const run = startMpeg1Muxer({
+      url: u,
+      width: this.ctx.width,
+      height: this.ctx.height,
+      fps: 25,
+      kbps: 800,
       onData: (chunk) => {
         for (const c of relay.clients) {
           // A slow viewer is skipped rather than buffered without bound.
@@ -132,7 +142,7 @@ export class LiveView {
     const exit = await run.exited;
     relay.run = undefined;
     if (relay.stopped) return;
-    this.ctx.log.warn({ cameraId: relay.cameraId, code: exit.code, stderr: exit.stderr.slice(-2) }, 'live view relay exited; restarting');
+    this.ctx.log.warn({ cameraId: relay.cameraId, code: exit.code, signal: exit.signal, stderr: exit.stderr.slice(-2) }, 'live view relay exited; restarting');
     relay.restartTimer = setTimeout(() => void this.spawn(relay, url), 1000);
     relay.restartTimer.unref();
   }
@@ -144,9 +154,6 @@ export class LiveView {
     if (this.relays.get(relay.cameraId) === relay) this.relays.delete(relay.cameraId);
     for (const c of relay.clients) c.close(1001, 'live view stopped');
     const run = relay.run;
-    if (run) {
-      run.kill();
-      await run.exited;
-    }
+    if (run) await run.kill();
   }
 }

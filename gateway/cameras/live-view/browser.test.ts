@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import WebSocket from 'ws';
+import { createLogger } from '../../core/logger.js';
+import { startRtspServer, type RtspServer } from '../demo/rtsp-server.js';
+import { waitUntil } from '../testing/context.js';
+import { LiveView } from './server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`live view browser test skipped: ${CHROMIUM} is absent (scripts/install-system-deps.sh installs chromium)`);
+
+// The modern JSMpeg (MPEG-TS demuxer, MPEG-1 decoder), bundled by @cycjimmy/jsmpeg-player.
+// Its "exports" map hides dist/; the browser (UMD) build sits beside the CommonJS entry.
+const JSMPEG = join(dirname(createRequire(import.meta.url).resolve('@cycjimmy/jsmpeg-player')), 'jsmpeg-player.umd.min.js');
+
+const PAGE = `<!doctype html><html><body><canvas id="c" width="320" height="180"></canvas>
+<script src="/jsmpeg.js"></script>
+<script>
+  window.decoded = 0;
+  window.player = new JSMpeg.Player(new URLSearchParams(location.search).get('ws'), {
+    canvas: document.getElementById('c'), audio: false, disableGl: true,
+    onVideoDecode: function () { window.decoded++; },
+  });
+</script></body></html>`;
+
+/** Serves the test page and JSMpeg on loopback. */
+async function pageServer(): Promise<{ server: Server; port: number }> {
+  const js = readFileSync(JSMPEG);
+  const server = createServer((req, res) => {
+    if (req.url?.startsWith('/jsmpeg.js')) res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
+    else if (req.url?.startsWith('/?') || req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Run in the page (as strings: the project's TypeScript has no DOM types).
+const BRIGHT_PIXELS = `(() => {
+  const c = document.getElementById('c');
+  const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < px.length; i += 4) if (px[i] + px[i + 1] + px[i + 2] > 600) n++;
+  return n;
+})()`;
+
+// Real peers end to end: GStreamer RTSP test server → node-rtsp-stream's Mpeg1Muxer (ffmpeg) →
+// websocket → JSMpeg in headless Chromium.
+describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
+  let rtsp: RtspServer;
+  let live: LiveView;
+  let web: { server: Server; port: number };
+  let browser: BrowserContext;
+  let profile: string;
+
+  beforeAll(async () => {
+    rtsp = await startRtspServer({ patterns: { '/cam': '320x180@10' } });
+    live = new LiveView({
+      host: '127.0.0.1',
+      port: 0,
+      maxRelays: 2,
+      width: 320,
+      height: 180,
+      idleStopS: 0.5,
+      log: createLogger({ level: 'silent' }),
+      urlOf: (id) => (id === 'cam' ? async () => rtsp.url('/cam') : undefined),
+    });
+    await live.start();
+    web = await pageServer();
+    profile = mkdtempSync(join(tmpdir(), 'sharpeyes-chromium-'));
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await live?.stop();
+    await new Promise<void>((resolve) => (web ? web.server.close(() => resolve()) : resolve()));
+    await rtsp?.stop();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('plays the camera in Chromium: frames are decoded and painted, and the relay stops after the viewer leaves', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`http://127.0.0.1:${web.port}/?ws=${encodeURIComponent(`ws://127.0.0.1:${live.port}/live/cam`)}`);
+    await page.waitForFunction('window.decoded > 20', undefined, { timeout: 60_000, polling: 200 });
+    expect(live.activeRelays).toBe(1);
+    // The test pattern is a white ball on black: some painted pixels are bright.
+    const bright = (await page.evaluate(BRIGHT_PIXELS)) as number;
+    expect(bright).toBeGreaterThan(50);
+    expect(errors).toEqual([]);
+    await page.close();
+    await waitUntil(() => live.activeRelays === 0, 15_000, 'relay stopped after the viewer left');
+  }, 120_000);
+
+  it('restarts the relay when its ffmpeg dies while a viewer remains (node-rtsp-stream never does)', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${live.port}/live/cam`);
+    let bytes = 0;
+    ws.on('message', (d: Buffer) => void (bytes += d.length));
+    await waitUntil(() => bytes > 0 && live.relayPid('cam') !== undefined, 30_000, 'live data');
+    const first = live.relayPid('cam') as number;
+    // node-rtsp-stream's argv behind the wrapper script: RTSP over TCP before its -i.
+    const argv = readFileSync(`/proc/${first}/cmdline`, 'utf8').split('\0');
+    expect(argv.slice(argv.indexOf('-rtsp_transport'), argv.indexOf('-rtsp_transport') + 2)).toEqual(['-rtsp_transport', 'tcp']);
+    expect(argv.indexOf('-rtsp_transport')).toBeLessThan(argv.indexOf('-i'));
+    expect(argv.slice(argv.indexOf('-i'), argv.indexOf('-i') + 6)).toEqual(['-i', rtsp.url('/cam'), '-f', 'mpegts', '-codec:v', 'mpeg1video']);
+    process.kill(first, 'SIGKILL');
+    await waitUntil(() => (live.relayPid('cam') ?? first) !== first, 30_000, 'a new relay ffmpeg');
+    const second = live.relayPid('cam') as number;
+    const before = bytes;
+    await waitUntil(() => bytes > before + 10_000, 30_000, 'live data after the restart');
+    ws.close();
+    await waitUntil(() => live.activeRelays === 0, 15_000, 'relay stopped');
+    // The restarted ffmpeg is killed with the relay, like the first one.
+    await waitUntil(() => !alive(second), 10_000, 'restarted ffmpeg killed');
+    expect(alive(first)).toBe(false);
+  }, 120_000);
+});
