@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analysisArgs, argvOf, liveViewArgs, redactUrl, videoCodecOf, withCredentials } from './args.js';
+import { analysisArgs, argvOf, redactUrl, videoCodecOf, withCredentials } from './args.js';
 import { classifyFailure } from './errors.js';
 
 describe('ffmpeg arguments (config in, argv out)', () => {
@@ -23,12 +23,6 @@ describe('ffmpeg arguments (config in, argv out)', () => {
     expect(argv.slice(argv.indexOf('-skip_frame'), argv.indexOf('-skip_frame') + 2)).toEqual(['-skip_frame', 'nokey']);
     expect(argv).toContain('fps=2.5,scale=320:180:flags=fast_bilinear');
     expect(argv[argv.indexOf('-i') - 1]).toBe('nokey');
-  });
-
-  it('builds the live view command: MPEG-1 in MPEG-TS, RTSP over TCP (which node-rtsp-stream cannot)', () => {
-    const argv = argvOf(liveViewArgs({ url: 'rtsp://cam/main', width: 640, height: 360, ioTimeoutS: 5, kbps: 800 }));
-    expect(argv.slice(0, argv.indexOf('-i'))).toContain('-rtsp_transport');
-    expect(argv.join(' ')).toContain('-c:v mpeg1video -b:v 800k -bf 0 -r 25 -f mpegts pipe:1');
   });
 
   it('puts credentials into URLs, percent-encoded, and redacts them for logs', () => {

@@ -55,33 +55,6 @@ export function analysisArgs(a: AnalysisArgs): FfmpegSpec {
   };
 }
 
-export interface LiveViewArgs {
-  url: string;
-  width: number;
-  height: number;
-  ioTimeoutS: number;
-  /** MPEG-1 bit rate in kbit/s. */
-  kbps: number;
-}
-
-/** RTSP over TCP → MPEG-TS with MPEG-1 video, the stream JSMpeg plays in a browser. */
-export function liveViewArgs(a: LiveViewArgs): FfmpegSpec {
-  return {
-    inputOptions: ['-hide_banner', '-loglevel', 'error', '-nostdin', ...rtspInput(a.url, a.ioTimeoutS), '-threads', '1'],
-    input: a.url,
-    outputOptions: [
-      '-map', '0:v:0',
-      '-an', '-sn', '-dn',
-      '-vf', `scale=${a.width}:${a.height}`,
-      '-c:v', 'mpeg1video',
-      '-b:v', `${a.kbps}k`,
-      '-bf', '0',
-      '-r', '25',
-      '-f', 'mpegts',
-    ],
-  };
-}
-
 /** One frame as a JPEG (the probe's decode check). */
 export function oneFrameArgs(url: string, ioTimeoutS: number): FfmpegSpec {
   return {
