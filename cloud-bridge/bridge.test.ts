@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ActionError } from '../gateway/core/actions.js';
 import type { Room } from '../gateway/core/room.js';
 import { startMosquitto, type Mosquitto } from './test-support/mosquitto.js';
-import { testContext, until, type TestContext } from './test-support/context.js';
+import { testContext, until, type TestContext } from '../gateway/testing/context.js';
 import { TestSubscriber, checkDelivery } from './test-support/subscriber.js';
 import { schemaValidator } from './test-support/validate.js';
 import { createCloudBridgeRoom } from './room.js';

@@ -9,7 +9,7 @@ import { createLogger } from '../gateway/core/logger.js';
 import { freePort, startMosquitto, type Mosquitto } from './test-support/mosquitto.js';
 import { Daemon, SHARPEYES, quietRoomsYaml } from './test-support/daemon.js';
 import { TestSubscriber, checkDelivery } from './test-support/subscriber.js';
-import { until } from './test-support/context.js';
+import { until } from '../gateway/testing/context.js';
 import { schemaValidator } from './test-support/validate.js';
 import type { Status } from './payloads.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../gateway/core/room.js';
 import { startMosquitto, type Mosquitto } from './test-support/mosquitto.js';
-import { testContext, until, type TestContext } from './test-support/context.js';
+import { testContext, until, type TestContext } from '../gateway/testing/context.js';
 import { TestSubscriber, checkDelivery } from './test-support/subscriber.js';
 import { schemaValidator } from './test-support/validate.js';
 import { createCloudBridgeRoom } from './room.js';

@@ -3,7 +3,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Room } from '../gateway/core/room.js';
 import { startMosquitto, type Mosquitto } from './test-support/mosquitto.js';
-import { testContext, until, type TestContext } from './test-support/context.js';
+import { testContext, until, type TestContext } from '../gateway/testing/context.js';
 import { TestSubscriber } from './test-support/subscriber.js';
 import { createCloudBridgeRoom } from './room.js';
 import type { Status } from './payloads.js';

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { createCamerasRoom, type CamerasRoom } from './room.js';
 import { startRtspServer, type RtspServer } from './demo/rtsp-server.js';
 import { OnvifSimulator } from '../../scripts/onvif-sim/simulator.js';
-import { testContext, waitUntil } from './testing/context.js';
+import { testContext, until } from '../testing/context.js';
 import { h264Clip } from './testing/clips.js';
 import { freePort } from './testing/peers.js';
 import { eventContracts } from '../contracts/index.js';
@@ -53,14 +53,14 @@ describe('cameras room', () => {
     await room?.stop();
     await sim?.stop();
     await rtsp?.stop();
-    ctx?.cleanup();
+    ctx?.dispose();
   });
 
   const events = (kind: string) => ctx.outbox.takeBatch(1000).filter((r: OutboxRow) => r.kind === kind);
 
   it('brings plain RTSP and ONVIF cameras online, records events in the outbox, and reports a broken one', async () => {
     expect(ready?.cameraIds.sort()).toEqual(['broken', 'onvif', 'plain']);
-    await waitUntil(() => events('camera.online').length >= 2 && events('camera.offline').length >= 1, 45_000, 'online and offline events');
+    await until(() => events('camera.online').length >= 2 && events('camera.offline').length >= 1, 'online and offline events', 45_000);
     const online = events('camera.online').map((r) => (r.data as { cameraId: string }).cameraId).sort();
     expect(online).toEqual(['onvif', 'plain']);
     const offline = events('camera.offline').map((r) => r.data as { cameraId: string; reason: string });
@@ -75,11 +75,11 @@ describe('cameras room', () => {
   });
 
   it('records the ONVIF camera\'s own motion and tamper events (debounced) in the outbox', async () => {
-    await waitUntil(() => (sim.calls.get('CreatePullPointSubscription') ?? 0) > 0, 30_000, 'PullPoint subscription');
+    await until(() => (sim.calls.get('CreatePullPointSubscription') ?? 0) > 0, 'PullPoint subscription', 30_000);
     sim.emitMotion(true);
     sim.emitTamper(true);
     sim.emitTamper(false);
-    await waitUntil(() => events('camera.motion').length >= 1 && events('camera.tamper').length >= 2, 20_000, 'motion and tamper events');
+    await until(() => events('camera.motion').length >= 1 && events('camera.tamper').length >= 2, 'motion and tamper events', 20_000);
     for (const r of [...events('camera.motion'), ...events('camera.tamper')]) {
       expect(eventContracts[r.kind]?.safeParse(r.data).success).toBe(true);
       expect((r.data as { cameraId: string }).cameraId).toBe('onvif');
@@ -167,6 +167,6 @@ describe('cameras room', () => {
     expect(unknown).toBe(404);
     ws.close();
     // After idleStopS the relay stops and another camera may be viewed.
-    await waitUntil(() => room.liveViewRelays() === 0, 10_000, 'relay stopped');
+    await until(() => room.liveViewRelays() === 0, 'relay stopped', 10_000);
   });
 });

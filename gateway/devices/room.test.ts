@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevicesRoom, type DevicesRoom } from './room.js';
-import { deviceTestContext } from './test/context.js';
+import { testContext } from '../testing/context.js';
 import { until } from './test/helpers.js';
 import { eventContracts } from '../contracts/index.js';
 import { ActionError } from '../core/actions.js';
@@ -11,7 +11,7 @@ import type { GatewayEvents } from '../core/events.js';
  * actions, fail-safe, and what lands in the outbox (validated against the event contracts).
  */
 describe('devices room with simulated devices', () => {
-  const ctx = deviceTestContext(`
+  const ctx = testContext(`
 devices:
   - { id: gate-1, profile: barrier-bg300-framed, simulate: true }
   - { id: alarm-1, profile: alarm-post-sos200, simulate: true, camera: cam-1, name: North post }

@@ -15,7 +15,7 @@ import { SerialLink } from '../../gateway/devices/transport/serial.ts';
 import { Device, type DeviceObserver } from '../../gateway/devices/device.ts';
 import { serialEndpoint } from '../../gateway/devices/endpoint.ts';
 import { DeviceRecorder } from '../../gateway/devices/recorder.ts';
-import { deviceTestContext } from '../../gateway/devices/test/context.ts';
+import { testContext } from '../../gateway/testing/context.ts';
 import { tempDir, until } from '../../gateway/devices/test/helpers.ts';
 import { SimDevice } from '../simulators/sim-device.ts';
 
@@ -32,7 +32,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dir = tempDir('se-bench-gate-');
 const file = join(PROFILES_DIR, 'barrier-bg300-framed.yaml');
 const profile = loadProfileFile(file);
-const ctx = deviceTestContext('devices: []');
+const ctx = testContext('devices: []');
 const pty = await startPtyPair({ gatewaySide: join(dir, 'gw'), deviceSide: join(dir, 'dev') });
 
 let lastRequestAt = 0;

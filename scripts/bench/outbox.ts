@@ -10,7 +10,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { startMosquitto } from '../../cloud-bridge/test-support/mosquitto.ts';
-import { testContext, until } from '../../cloud-bridge/test-support/context.ts';
+import { testContext, until } from '../../gateway/testing/context.ts';
 import { TestSubscriber } from '../../cloud-bridge/test-support/subscriber.ts';
 import { createCloudBridgeRoom } from '../../cloud-bridge/room.ts';
 

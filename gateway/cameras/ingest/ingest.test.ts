@@ -5,7 +5,7 @@ import { FrameHub } from '../frames/hub.js';
 import { CameraPipeline } from './camera-pipeline.js';
 import type { Failure } from '../ffmpeg/errors.js';
 import { freePort, garbageServer, httpServer } from '../testing/peers.js';
-import { waitUntil } from '../testing/context.js';
+import { until } from '../../testing/context.js';
 import { h264Clip, mjpegClip, mjpegLaunch } from '../testing/clips.js';
 
 // Real peers: GStreamer's RTSP server (scripts/rtsp-test-server.py), real ffmpeg.
@@ -52,7 +52,7 @@ describe('camera ingest against a real RTSP server', () => {
     good = await startRtspServer({ files: { '/good': clip } });
     faulty = await startRtspServer({ files: { '/pattern': clip }, launches: { '/mjpeg': mjpegLaunch(mjpegClip()) } });
     goodCam = camera('good', good.url('/good'));
-    await waitUntil(() => frames(goodCam) > 0, 30_000, 'first frame of the good camera');
+    await until(() => frames(goodCam) > 0, 'first frame of the good camera', 30_000);
   });
 
   afterAll(async () => {
@@ -88,7 +88,7 @@ describe('camera ingest against a real RTSP server', () => {
       notFound: camera('notfound', faulty.url('/nothing-here')),
       mjpeg: camera('mjpeg', faulty.url('/mjpeg')),
     };
-    await waitUntil(() => Object.values(bad).every((c) => lastOffline(c) !== undefined), 45_000, 'every bad camera to be reported offline');
+    await until(() => Object.values(bad).every((c) => lastOffline(c) !== undefined), 'every bad camera to be reported offline', 45_000);
     expect(lastOffline(bad.refused)?.reason).toBe('refused');
     expect(['invalid-data', 'timeout']).toContain(lastOffline(bad.garbage)?.reason);
     expect(['invalid-data', 'not-found']).toContain(lastOffline(bad.http)?.reason);
@@ -108,7 +108,7 @@ describe('camera ingest against a real RTSP server', () => {
     closers.push(() => authed.stop());
     const wrong = camera('wrong', authed.url('/s').replace('rtsp://', 'rtsp://admin:nope@'));
     const right = camera('right', authed.url('/s').replace('rtsp://', 'rtsp://admin:secret@'));
-    await waitUntil(() => lastOffline(wrong) !== undefined && frames(right) > 0, 40_000, 'wrong refused and right accepted');
+    await until(() => lastOffline(wrong) !== undefined && frames(right) > 0, 'wrong refused and right accepted', 40_000);
     expect(lastOffline(wrong)?.reason).toBe('unauthorised');
     await Promise.all([wrong.pipeline.stop(), right.pipeline.stop()]);
   });
@@ -117,14 +117,14 @@ describe('camera ingest against a real RTSP server', () => {
     const frozen = await startRtspServer({ files: { '/f': clip } });
     closers.push(() => frozen.stop());
     const cam = camera('frozen', frozen.url('/f'), new FrameHub(), 3);
-    await waitUntil(() => frames(cam) > 0, 30_000, 'first frame');
+    await until(() => frames(cam) > 0, 'first frame', 30_000);
     const goodBefore = frames(goodCam);
     frozen.signal('SIGSTOP');
-    await waitUntil(() => lastOffline(cam) !== undefined, 20_000, 'offline after the freeze');
+    await until(() => lastOffline(cam) !== undefined, 'offline after the freeze', 20_000);
     expect(lastOffline(cam)?.reason).toBe('stalled');
     frozen.signal('SIGCONT');
     const n = frames(cam);
-    await waitUntil(() => frames(cam) > n && cam.states.at(-1)?.state === 'online', 30_000, 'frames again after SIGCONT');
+    await until(() => frames(cam) > n && cam.states.at(-1)?.state === 'online', 'frames again after SIGCONT', 30_000);
     expect(frames(goodCam)).toBeGreaterThan(goodBefore);
     await cam.pipeline.stop();
   });
@@ -133,17 +133,17 @@ describe('camera ingest against a real RTSP server', () => {
     const port = await freePort();
     let srv = await startRtspServer({ port, files: { '/k': clip } });
     const cam = camera('killed', srv.url('/k'));
-    await waitUntil(() => frames(cam) > 0, 30_000, 'first frame');
+    await until(() => frames(cam) > 0, 'first frame', 30_000);
     srv.process.kill('SIGKILL');
     await srv.stop();
-    await waitUntil(() => lastOffline(cam) !== undefined, 20_000, 'offline after the kill');
+    await until(() => lastOffline(cam) !== undefined, 'offline after the kill', 20_000);
     expect(['exited', 'refused', 'invalid-data']).toContain(lastOffline(cam)?.reason);
     await new Promise((r) => setTimeout(r, 1500)); // stays dead for a while (several retries)
     srv = await startRtspServer({ port, files: { '/k': clip } });
     closers.push(() => srv.stop());
     const back = Date.now();
     const n = frames(cam);
-    await waitUntil(() => frames(cam) > n, 30_000, 'frames after the camera returned');
+    await until(() => frames(cam) > n, 'frames after the camera returned', 30_000);
     // The issue's target is 5 s; measured here, asserted loosely (2 cores shared with other suites).
     console.info(`frames resumed ${Date.now() - back} ms after the camera returned`);
     expect(cam.states.at(-1)?.state).toBe('online');

@@ -9,7 +9,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import WebSocket from 'ws';
 import { createLogger } from '../../core/logger.js';
 import { startRtspServer, type RtspServer } from '../demo/rtsp-server.js';
-import { waitUntil } from '../testing/context.js';
+import { until } from '../../testing/context.js';
 import { LiveView } from './server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -111,14 +111,14 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
     expect(bright).toBeGreaterThan(50);
     expect(errors).toEqual([]);
     await page.close();
-    await waitUntil(() => live.activeRelays === 0, 15_000, 'relay stopped after the viewer left');
+    await until(() => live.activeRelays === 0, 'relay stopped after the viewer left', 15_000);
   }, 120_000);
 
   it('restarts the relay when its ffmpeg dies while a viewer remains (node-rtsp-stream never does)', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${live.port}/live/cam`);
     let bytes = 0;
     ws.on('message', (d: Buffer) => void (bytes += d.length));
-    await waitUntil(() => bytes > 0 && live.relayPid('cam') !== undefined, 30_000, 'live data');
+    await until(() => bytes > 0 && live.relayPid('cam') !== undefined, 'live data', 30_000);
     const first = live.relayPid('cam') as number;
     // node-rtsp-stream's argv behind the wrapper script: RTSP over TCP before its -i.
     const argv = readFileSync(`/proc/${first}/cmdline`, 'utf8').split('\0');
@@ -126,14 +126,14 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
     expect(argv.indexOf('-rtsp_transport')).toBeLessThan(argv.indexOf('-i'));
     expect(argv.slice(argv.indexOf('-i'), argv.indexOf('-i') + 6)).toEqual(['-i', rtsp.url('/cam'), '-f', 'mpegts', '-codec:v', 'mpeg1video']);
     process.kill(first, 'SIGKILL');
-    await waitUntil(() => (live.relayPid('cam') ?? first) !== first, 30_000, 'a new relay ffmpeg');
+    await until(() => (live.relayPid('cam') ?? first) !== first, 'a new relay ffmpeg', 30_000);
     const second = live.relayPid('cam') as number;
     const before = bytes;
-    await waitUntil(() => bytes > before + 10_000, 30_000, 'live data after the restart');
+    await until(() => bytes > before + 10_000, 'live data after the restart', 30_000);
     ws.close();
-    await waitUntil(() => live.activeRelays === 0, 15_000, 'relay stopped');
+    await until(() => live.activeRelays === 0, 'relay stopped', 15_000);
     // The restarted ffmpeg is killed with the relay, like the first one.
-    await waitUntil(() => !alive(second), 10_000, 'restarted ffmpeg killed');
+    await until(() => !alive(second), 'restarted ffmpeg killed', 10_000);
     expect(alive(first)).toBe(false);
   }, 120_000);
 });

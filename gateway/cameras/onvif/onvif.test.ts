@@ -3,7 +3,7 @@ import { OnvifSimulator } from '../../../scripts/onvif-sim/simulator.js';
 import { connectOnvif, OnvifError } from './client.js';
 import { OnvifSource } from './source.js';
 import { createLogger } from '../../core/logger.js';
-import { waitUntil } from '../testing/context.js';
+import { until } from '../../testing/context.js';
 
 // Real peer: the project's ONVIF simulator over HTTP SOAP (WS-UsernameToken PasswordDigest).
 const log = createLogger({ level: 'silent' });
@@ -89,15 +89,15 @@ describe('ONVIF client against the simulator', () => {
       expect(await source.analysisUrl()).toBe('rtsp://admin:secret@127.0.0.1:8554/sub');
       expect(await source.mainUrl()).toBe('rtsp://admin:secret@127.0.0.1:8554/main');
       expect(events.find((e) => e.kind === 'camera.clock-skew')?.data.skewS).toBeGreaterThan(100);
-      await waitUntil(() => (good.calls.get('CreatePullPointSubscription') ?? 0) > 0, 10_000, 'PullPoint subscription');
+      await until(() => (good.calls.get('CreatePullPointSubscription') ?? 0) > 0, 'PullPoint subscription', 10_000);
       good.emitMotion(true);
       good.emitMotion(true); // repeated start: one event
-      await waitUntil(() => events.some((e) => e.kind === 'camera.motion' && e.data.state === true), 10_000, 'motion start');
+      await until(() => events.some((e) => e.kind === 'camera.motion' && e.data.state === true), 'motion start', 10_000);
       // The simulated camera never sends "motion stopped": the hold time ends it.
-      await waitUntil(() => events.some((e) => e.kind === 'camera.motion' && e.data.state === false), 10_000, 'motion end after the hold time');
+      await until(() => events.some((e) => e.kind === 'camera.motion' && e.data.state === false), 'motion end after the hold time', 10_000);
       expect(events.filter((e) => e.kind === 'camera.motion').map((e) => e.data.state)).toEqual([true, false]);
       good.emitTamper(true);
-      await waitUntil(() => events.some((e) => e.kind === 'camera.tamper'), 10_000, 'tamper');
+      await until(() => events.some((e) => e.kind === 'camera.tamper'), 'tamper', 10_000);
     } finally {
       await source.stop();
     }

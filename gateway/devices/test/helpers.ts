@@ -11,13 +11,7 @@ export function tempDir(prefix = 'se-dev-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { until } from '../../testing/context.js';
 
 export function quietLog(): Logger {
   return createLogger({ level: (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'silent' });

@@ -1,14 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../../gateway/config/load.js';
-import type { GatewayContext } from '../../gateway/core/context.js';
-import { createLogger } from '../../gateway/core/logger.js';
-import { EventBus } from '../../gateway/core/bus.js';
-import { ActionTable } from '../../gateway/core/actions.js';
-import { registerCoreActions } from '../../gateway/core/core-actions.js';
-import { Database } from '../../gateway/store/database.js';
-import { Outbox } from '../../gateway/store/outbox.js';
+import { stringify } from 'yaml';
+import { parseConfig } from '../config/load.js';
+import type { GatewayContext } from '../core/context.js';
+import { createLogger } from '../core/logger.js';
+import { EventBus } from '../core/bus.js';
+import { ActionTable } from '../core/actions.js';
+import { registerCoreActions } from '../core/core-actions.js';
+import { Database } from '../store/database.js';
+import { Outbox } from '../store/outbox.js';
 
 export interface TestContext extends GatewayContext {
   /** Every log line written so far, parsed. */
@@ -19,11 +20,13 @@ export interface TestContext extends GatewayContext {
 }
 
 /**
- * An in-process gateway context on a temp folder, from a YAML config text (`node.id` defaults to
- * `test-node`), with the core actions registered and logs captured for assertions.
+ * The one test context of the project: a real GatewayContext (SQLite in a temp folder) from a
+ * config given as YAML text or as an object (`node.id` defaults to `test-node`), with the core
+ * actions registered and logs captured for assertions. Rooms' tests build on it.
  */
-export function testContext(yaml = '', opts: { dir?: string } = {}): TestContext {
+export function testContext(config: string | Record<string, unknown> = '', opts: { dir?: string } = {}): TestContext {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'sharpeyes-ctx-'));
+  const yaml = typeof config === 'string' ? config : stringify(config);
   const loaded = parseConfig(yaml, { source: 'test', baseDir: dir, env: {} });
   if (!loaded.config.node.id) loaded.nodeId = 'test-node';
   const logs: Record<string, unknown>[] = [];
@@ -83,7 +86,7 @@ export function testContext(yaml = '', opts: { dir?: string } = {}): TestContext
 }
 
 /** Polls `cond` until true or throws after `ms` with `what` in the message. */
-export async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 30_000, every = 50): Promise<void> {
+export async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 30_000, every = 20): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
