@@ -65,10 +65,11 @@ G=/sys/kernel/config/gpio-sim/sharpeyes
 mkdir -p $G/bank0 && echo 8 > $G/bank0/num_lines && echo 1 > $G/live
 CHIP=$(cat $G/bank0/chip_name)
 DEV=$(cat $G/dev_name)
-mount --bind /dev /host/dev; mount -t proc proc /host/proc; mount --bind /sys /host/sys; mount -t tmpfs tmp /host/tmp
+# The writable scratch space goes on /mnt, not /tmp: the checkout itself may live under /tmp.
+mount --bind /dev /host/dev; mount -t proc proc /host/proc; mount --bind /sys /host/sys; mount -t tmpfs tmp /host/mnt
 CMD=$(cat /proc/cmdline | sed -n 's/.*sharpeyes_cmd=\([^ ]*\).*/\1/p' | sed 's/%20/ /g')
 echo "gpio-vm: chip $CHIP ($DEV), running: $CMD"
-chroot /host /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/tmp GPIO_CHIP=$CHIP GPIO_SIM_SYSFS=/sys/devices/platform/$DEV/$CHIP /bin/sh -c "cd $(cat /proc/cmdline | sed -n 's/.*sharpeyes_dir=\([^ ]*\).*/\1/p') && $CMD"
+chroot /host /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/mnt TMPDIR=/mnt GPIO_CHIP=$CHIP GPIO_SIM_SYSFS=/sys/devices/platform/$DEV/$CHIP /bin/sh -c "cd $(cat /proc/cmdline | sed -n 's/.*sharpeyes_dir=\([^ ]*\).*/\1/p') && $CMD"
 echo "GPIO-VM-EXIT=$?"
 poweroff -f
 INIT
