@@ -51,16 +51,14 @@ export class Controller {
 
   private buildRooms(): Room[] {
     const ctx = this.ctx;
-    // Recognition rooms load their models before the cameras start, so the first frames find
-    // them ready; the cameras room hands its frame source over on `cameras.ready`.
-    const plates = createPlatesRoom(ctx);
-    ctx.bus.on('cameras.ready', (e) => plates.consume(e.frames, e.snapshots));
+    // Recognition rooms start (load their models) before the cameras, so the first frames find
+    // them ready; they take the frame source from the cameras room's `cameras.ready` event.
     return [
       createHousekeepingRoom(ctx),
       createCloudBridgeRoom(ctx), // early: drains last run's backlog while slow rooms start; stops last, so events recorded while they stop still go out, then the offline status
       createDevicesRoom(ctx),
       createFacesRoom(ctx),
-      plates,
+      createPlatesRoom(ctx),
       createCamerasRoom(ctx),
       createAccessRoom(ctx),
       createAlarmsRoom(ctx),

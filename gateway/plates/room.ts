@@ -71,6 +71,7 @@ class PlatesRoomImpl implements PlatesRoom {
   private readonly stopping = new AbortController();
   private consuming: Promise<void> | undefined;
   private pictures: Snapshots | undefined;
+  private source: PlateFrameSource | undefined;
 
   constructor(private readonly ctx: GatewayContext) {
     this.cfg = ctx.loaded.config.plates;
@@ -78,6 +79,8 @@ class PlatesRoomImpl implements PlatesRoom {
     this.vehicles = new KnownVehicles({ db: ctx.db, outbox: ctx.outbox });
     this.tracker = new PlateTracker(this.cfg.consensus);
     registerVehicleActions(ctx.actions, this.vehicles);
+    // The cameras room announces its frames and snapshot store when it starts.
+    ctx.bus.on('cameras.ready', (e) => this.consume(e.frames, e.snapshots));
   }
 
   async start(): Promise<void> {
@@ -91,9 +94,12 @@ class PlatesRoomImpl implements PlatesRoom {
     await this.reader.load();
     this.timer = setInterval(() => this.expire(Date.now()), 1000);
     this.timer.unref();
+    // Frames offered before the models were loaded are consumed now.
+    if (this.source) this.consume(this.source, this.pictures);
   }
 
   consume(source: PlateFrameSource, snapshots?: Snapshots): void {
+    this.source = source;
     this.pictures = snapshots;
     if (!this.reader || this.consuming) return;
     const sub = source.subscribe({ ...(this.cfg.cameras.length ? { cameras: this.cfg.cameras } : {}), signal: this.stopping.signal });
