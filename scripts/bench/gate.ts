@@ -18,6 +18,7 @@ import { DeviceRecorder } from '../../gateway/devices/recorder.ts';
 import { testContext } from '../../gateway/testing/context.ts';
 import { tempDir, until } from '../../gateway/devices/test/helpers.ts';
 import { SimDevice } from '../simulators/sim-device.ts';
+import { startSimulator } from '../../gateway/devices/sim/launcher.ts';
 
 const OPENS = Number(process.env.BENCH_OPENS ?? 500);
 const INPUTS = Number(process.env.BENCH_INPUTS ?? 300);
@@ -105,6 +106,46 @@ try {
   }
   log(`inputs: ${INPUTS}; input_to_event p50 ${r3(pct(input, 50))} ms, p99 ${r3(pct(input, 99))} ms (of which decoded by p50 ${r3(pct(decode, 50))} ms, p99 ${r3(pct(decode, 99))} ms)`);
 
+  // The same input path with the simulator in its own process, as the daemon runs it (above, it
+  // shares this event loop). Timed from the control line sent to it until the bus event, so the
+  // simulator's own reaction time is included.
+  const external: number[] = [];
+  {
+    const pty2 = await startPtyPair({ gatewaySide: join(dir, 'gw2'), deviceSide: join(dir, 'dev2') });
+    const simProc = await startSimulator({ profileFile: file, port: pty2.deviceSide });
+    let sentAt = 0;
+    const dev2 = new Device({
+      id: 'gate-bench-2',
+      profile,
+      log: ctx.log,
+      observer: { ...observer, input: (d, e) => recorder.input(d, e) },
+      connect: (d) => serialEndpoint(d, { path: pty2.gatewaySide, log: ctx.log }),
+    });
+    recorder.registered(dev2);
+    const off = ctx.bus.on('device.input', (e) => {
+      if (e.deviceId === 'gate-bench-2' && sentAt) {
+        external.push(performance.now() - sentAt);
+        sentAt = 0;
+      }
+    });
+    dev2.start();
+    try {
+      await until(() => dev2.online, 'external simulator online', 30_000);
+      for (let i = 0; i < INPUTS; i++) {
+        sentAt = performance.now();
+        void simProc.control(`${i % 4 < 2 ? 'press' : 'release'} ${i % 2 ? 'loopB' : 'loopA'}`);
+        await until(() => sentAt === 0, 'input event (external simulator)', 5000);
+        await sleep(profile.inputs.loopA!.debounceMs / 2 + 10);
+      }
+    } finally {
+      off();
+      await dev2.stop();
+      await simProc.stop();
+      await pty2.stop();
+    }
+  }
+  log(`inputs with the simulator in its own process: p50 ${r3(pct(external, 50))} ms, p99 ${r3(pct(external, 99))} ms`);
+
   process.stdout.write(
     `${JSON.stringify({
       bench: 'gate',
@@ -124,6 +165,9 @@ try {
       input_to_event_max_ms: r3(Math.max(...input)),
       input_to_decoded_p50_ms: r3(pct(decode, 50)),
       input_to_decoded_p99_ms: r3(pct(decode, 99)),
+      input_to_event_sim_process_p50_ms: r3(pct(external, 50)),
+      input_to_event_sim_process_p99_ms: r3(pct(external, 99)),
+      input_to_event_sim_process_max_ms: r3(Math.max(...external)),
       goal_ms: 10,
       loadavg_1m_at_end: r3(loadavg()[0] as number),
     })}\n`,
