@@ -3,6 +3,7 @@
  * pipeline, crops as tight plates. A scene counts as exact when its label is among the plates
  * read (photos may show other vehicles); `scene_top1` is the stricter "most confident read".
  */
+import { percentile } from '../core/percentile.js';
 import { decodeImage } from '../imaging/image.js';
 import { loadPlateDataset, type LabelledImage } from './dataset.js';
 import { plateDistance } from './match.js';
@@ -33,11 +34,6 @@ export interface PlateEvalReport {
   crop_ms_p50: number;
 }
 
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
-}
 
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
 
@@ -100,10 +96,10 @@ export async function evaluatePlates(dir: string, reader: PlateReader, onImage?:
     per_colour: group((o) => o.image.colour),
     per_source: group((o) => `${o.image.kind}:${o.image.splitGroup.split(':')[0]}`),
     errors: outcomes.filter((o) => o.error).length,
-    ms_p50: round(percentile(outcomes.map((o) => o.ms), 50), 1),
-    ms_p95: round(percentile(outcomes.map((o) => o.ms), 95), 1),
-    scene_ms_p50: round(percentile(scenes.map((o) => o.ms), 50), 1),
-    crop_ms_p50: round(percentile(crops.map((o) => o.ms), 50), 1),
+    ms_p50: round(percentile(outcomes.map((o) => o.ms), 50) || 0, 1),
+    ms_p95: round(percentile(outcomes.map((o) => o.ms), 95) || 0, 1),
+    scene_ms_p50: round(percentile(scenes.map((o) => o.ms), 50) || 0, 1),
+    crop_ms_p50: round(percentile(crops.map((o) => o.ms), 50) || 0, 1),
   };
   return { report, outcomes };
 }

@@ -13,6 +13,7 @@ import { GalleryIndex } from '../../gateway/faces/index/gallery-index.js';
 import { EMBEDDING_DIM, FaceModels } from '../../gateway/faces/models.js';
 import { FacePipeline } from '../../gateway/faces/pipeline.js';
 import { warpToTensor } from '../../gateway/faces/sampler.js';
+import { percentile } from '../../gateway/core/percentile.js';
 
 const FACES = resolve('../shared/datasets/faces');
 const ENROL = `${FACES}/obama/fr_obama.jpg`;
@@ -23,10 +24,7 @@ if (!existsSync(ENROL) || !existsSync(PROBE)) {
   process.exit(1);
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100;
-};
+const pct = (xs: number[], p: number) => Math.round(percentile(xs, p) * 100) / 100;
 let seed = 12345;
 const rand = () => {
   seed = (Math.imul(seed, 1664525) + 1013904223) | 0;

@@ -19,13 +19,11 @@ import { testContext } from '../../gateway/testing/context.ts';
 import { tempDir, until } from '../../gateway/devices/test/helpers.ts';
 import { SimDevice } from '../simulators/sim-device.ts';
 import { startSimulator } from '../../gateway/devices/sim/launcher.ts';
+import { percentile } from '../../gateway/core/percentile.ts';
 
 const OPENS = Number(process.env.BENCH_OPENS ?? 500);
 const INPUTS = Number(process.env.BENCH_INPUTS ?? 300);
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number) : NaN;
-};
+const pct = percentile;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -150,7 +148,7 @@ try {
     `${JSON.stringify({
       bench: 'gate',
       profile: profile.model,
-      transport: 'socat pty pair, simulator in process',
+      transport: 'socat pty pair; simulator in this process, and in its own for input_to_event_sim_process_*',
       opens: OPENS,
       failed_or_retried: failed,
       open_to_wire_p50_ms: r3(pct(wire, 50)),

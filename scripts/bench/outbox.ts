@@ -13,15 +13,13 @@ import { startMosquitto } from '../../cloud-bridge/test-support/mosquitto.ts';
 import { testContext, until } from '../../gateway/testing/context.ts';
 import { TestSubscriber } from '../../cloud-bridge/test-support/subscriber.ts';
 import { createCloudBridgeRoom } from '../../cloud-bridge/room.ts';
+import { percentile } from '../../gateway/core/percentile.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const INFLIGHT = Number(process.env.BENCH_INFLIGHT ?? 200);
 const LIVE = 2000;
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number) : NaN;
-};
+const pct = percentile;
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { decodeImage, resizeRgb, type RgbImage } from '../../gateway/imaging/image.js';
 import { InferenceWorker } from '../../gateway/inference/inference-worker.js';
 import { PlateReader } from '../../gateway/plates/plate-reader.js';
-import { percentile } from '../../gateway/plates/eval.js';
+import { percentile } from '../../gateway/core/percentile.js';
 
 const SCENES = ['easypr__京A88731.jpg', 'easypr__川AEK882.jpg', 'easypr__沪ALB022.jpg', 'easypr__浙A12210.jpg', 'easypr__苏A0CP56.jpg'];
 const DIR = resolve('../shared/datasets/plates/full');
