@@ -65,8 +65,8 @@ export class PlateReader {
 
   constructor(ctx: { worker: InferenceWorker; options?: Partial<ReaderOptions> }) {
     this.detector = new PlateDetector({ worker: ctx.worker });
-    this.recogniser = new PlateRecogniser({ worker: ctx.worker });
     this.options = { ...READER_DEFAULTS, ...ctx.options };
+    this.recogniser = new PlateRecogniser({ worker: ctx.worker, options: { confident: this.options.confident, confidentChar: this.options.confidentChar } });
   }
 
   async load(): Promise<void> {

@@ -4,7 +4,8 @@ import { InferenceWorker } from '../inference/inference-worker.js';
 import { modelsPrepared } from '../inference/models.js';
 import { PlateReader } from './plate-reader.js';
 import { DET_FILE } from './detector.js';
-import { REC_FILE, REC_KEYS, recogniserTensor, toRecogniserSize } from './recogniser.js';
+import { PlateRecogniser, REC_FILE, REC_KEYS, recogniserTensor, toRecogniserSize } from './recogniser.js';
+import { resizeBilinear } from './geometry.js';
 import { plateSvg, sceneSvg } from './testing/synthetic-plate.js';
 
 const ready = modelsPrepared([DET_FILE, REC_FILE, REC_KEYS]);
@@ -55,6 +56,21 @@ describe.skipIf(!ready)('plate reading on synthetic plates (real models, wqy-mic
     expect(box.x).toBeLessThan(720);
     expect(box.y).toBeGreaterThan(380);
     expect(box.width).toBeGreaterThan(180);
+  });
+
+  it('reads repeated characters on a crop narrower than a plate (a sheared plate\'s box) by also reading it widened', async () => {
+    const plates = ['皖A999J3', '粤B11188', '苏E55522', '皖AD14488'];
+    const narrow = await Promise.all(
+      plates.map(async (p) => {
+        const img = await decodeImage(Buffer.from(plateSvg(p, p.length === 8 ? 'green' : 'blue', 0.5)));
+        return resizeBilinear(img, Math.round(img.width * 0.6), img.height);
+      }),
+    );
+    expect((await reader.recogniser.read(narrow)).map((r) => r.plate)).toEqual(plates);
+    // Without widening, the model merges repeated characters on these crops.
+    const plain = new PlateRecogniser({ worker, options: { widenBelow: 0 } });
+    const misread = (await plain.read(narrow)).filter((r, i) => r.plate !== plates[i]);
+    expect(misread.length).toBeGreaterThan(0);
   });
 
   it('reads nothing in an empty scene', async () => {

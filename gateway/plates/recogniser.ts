@@ -1,7 +1,13 @@
 /**
  * Reading plate crops with the PP-OCRv4 recogniser (CTC), decoded under the plate grammar.
  * Crops are scaled to height 48 keeping their aspect and right-padded to width 320 (stretching
- * them wider hurts; without the padding 0 turns into O and 1 into I).
+ * plate-shaped crops wider hurts; without the padding 0 turns into O and 1 into I).
+ *
+ * A crop narrower than a plate (a sheared or tilted plate whose box is too tall) gives the model
+ * too few output columns: it emits 8 columns per 48x8 strip, and repeated characters (999, 44)
+ * need a blank column between them, so they merge. When such a crop's read looks like most of a
+ * plate (5 or more plate characters in the raw text) but is not confident, it is read again widened to a plate's aspect, and the more confident of the two reads is kept (only
+ * then: most real plate boxes are a little narrow, and a second read of every one costs ~25 ms).
  */
 import type { RgbImage } from '../imaging/image.js';
 import type { InferenceWorker } from '../inference/inference-worker.js';
@@ -9,6 +15,7 @@ import { modelPath, readModelText } from '../inference/models.js';
 import { buildPlateAlphabet, colourPrior, decodePlate, type PlateAlphabet, type PlateDecode } from './ctc-decode.js';
 import { resizeBilinear } from './geometry.js';
 import { classifyColour } from './colour.js';
+import { PLATE_ALPHABET } from './grammar.js';
 import type { PlateColour } from './dataset.js';
 
 export interface PlateRead extends PlateDecode {
@@ -51,13 +58,27 @@ export function recogniserTensor(crops: readonly RgbImage[]): Float32Array {
   return out;
 }
 
+export interface RecogniserOptions {
+  /** A crop narrower than this (width / height) is also read widened; 0 disables. */
+  widenBelow: number;
+  /** The aspect a narrow crop is widened to (a single-row plate with its frame is ~3.1). */
+  widenTo: number;
+  /** A read at least this confident (mean) with every character at least `confidentChar` is not re-read. */
+  confident: number;
+  confidentChar: number;
+}
+
+export const RECOGNISER_DEFAULTS: RecogniserOptions = { widenBelow: 2.8, widenTo: 3.2, confident: 0.93, confidentChar: 0.75 };
+
 export class PlateRecogniser {
   private readonly worker: InferenceWorker;
+  private readonly options: RecogniserOptions;
   private alphabet: PlateAlphabet | undefined;
   private loading: Promise<void> | undefined;
 
-  constructor(ctx: { worker: InferenceWorker }) {
+  constructor(ctx: { worker: InferenceWorker; options?: Partial<RecogniserOptions> }) {
     this.worker = ctx.worker;
+    this.options = { ...RECOGNISER_DEFAULTS, ...ctx.options };
   }
 
   load(): Promise<void> {
@@ -69,12 +90,33 @@ export class PlateRecogniser {
     return this.loading;
   }
 
-  /** Reads several plate crops in one batch. */
+  /** Reads several plate crops in one batch; narrow crops read unsurely are read again widened. */
   async read(crops: readonly RgbImage[], opts: { dropKey?: string } = {}): Promise<PlateRead[]> {
     if (crops.length === 0) return [];
+    const o = this.options;
+    const sized = crops.map(toRecogniserSize);
+    const reads = await this.readSized(sized, opts);
+    const unsure = sized.flatMap((img, i) => {
+      const r = reads[i] as PlateRead;
+      const sure = r.confidence >= o.confident && r.minCharProb >= o.confidentChar;
+      const plateLike = [...r.raw].filter((c) => PLATE_ALPHABET.has(c)).length >= 5;
+      return img.width < o.widenBelow * REC_HEIGHT && plateLike && !sure ? [i] : [];
+    });
+    if (unsure.length === 0) return reads;
+    const wide = unsure.map((i) => resizeBilinear(sized[i] as RgbImage, Math.round(o.widenTo * REC_HEIGHT), REC_HEIGHT));
+    const again = await this.readSized(wide, opts);
+    unsure.forEach((i, k) => {
+      const r = again[k] as PlateRead;
+      const before = reads[i] as PlateRead;
+      // The colour is the crop's own; widening only changes how the characters read.
+      if (r.plate && r.confidence > before.confidence) reads[i] = { ...r, colour: before.colour };
+    });
+    return reads;
+  }
+
+  private async readSized(sized: readonly RgbImage[], opts: { dropKey?: string }): Promise<PlateRead[]> {
     await this.load();
     const alpha = this.alphabet as PlateAlphabet;
-    const sized = crops.map(toRecogniserSize);
     const data = recogniserTensor(sized);
     const out = await this.worker.run(REC_MODEL, { x: { type: 'float32', dims: [sized.length, 3, REC_HEIGHT, REC_WIDTH], data } }, opts);
     const t = Object.values(out)[0];
