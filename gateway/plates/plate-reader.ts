@@ -126,10 +126,11 @@ export class PlateReader {
         const reads = await this.recogniser.read(batch.map((b) => b.crop));
         const retry: { c: Candidate; crop: RgbImage }[] = [];
         reads.forEach((r, k) => {
-          const { c, crop } = batch[k] as { c: Candidate; crop: RgbImage };
+          const { c, crop, plateLike } = batch[k] as (typeof order)[number];
           if (r.plate !== '' && r.confidence >= o.minConfidence) found.push(toResult(r, c.quad.map((p) => ({ x: p.x + ox, y: p.y + oy })), c.kind, crop));
-          // 4–6 letters/digits and no plate: the serial row of a two-row plate whose top row went unseen.
-          if (c.kind === 'single' && /^[A-Z0-9]{4,6}$/.test(r.raw.replace(/[^A-Z0-9]/g, '')) && r.raw.replace(/[A-Z0-9·.\-\s]/g, '').length === 0) {
+          // 4–6 letters/digits on a plate-coloured box and no plate: the serial row of a two-row
+          // plate whose top row went unseen.
+          if (c.kind === 'single' && plateLike && /^[A-Z0-9]{4,6}$/.test(r.raw.replace(/[^A-Z0-9]/g, '')) && r.raw.replace(/[A-Z0-9·.\-\s]/g, '').length === 0) {
             const two = twoRowFromBottom(c.rows[0] as RotatedRect, c.score);
             retry.push({ c: two, crop: cutCandidate(base, two) });
           }
