@@ -4,7 +4,7 @@ import { InferenceWorker } from '../inference/inference-worker.js';
 import { modelsPrepared } from '../inference/models.js';
 import { PlateReader } from './plate-reader.js';
 import { DET_FILE } from './detector.js';
-import { PlateRecogniser, REC_FILE, REC_KEYS, recogniserTensor, toRecogniserSize } from './recogniser.js';
+import { PlateRecogniser, readFit, REC_FILE, REC_KEYS, recogniserTensor, toRecogniserSize } from './recogniser.js';
 import { resizeBilinear } from './geometry.js';
 import { plateSvg, sceneSvg } from './testing/synthetic-plate.js';
 
@@ -21,6 +21,17 @@ describe('recogniser tensor layout', () => {
     expect(t[0]).toBeCloseTo(-1); // B of a red pixel
     expect(t[2 * 48 * 320]).toBeCloseTo(1); // R of a red pixel
     expect(t[100]).toBe(0); // padding beyond the crop's 96 columns
+  });
+});
+
+describe('choosing between two reads of one crop', () => {
+  it('prefers an 8-character read of a green plate to a more confident 7-character one', () => {
+    const seven = { template: 'standard', confidence: 0.73, charProbs: [1, 1, 1, 1, 1, 1, 1], colour: 'green' } as const;
+    const eight = { template: 'new-energy-small', confidence: 0.6, charProbs: [1, 1, 1, 1, 1, 1, 1, 1], colour: 'green' } as const;
+    expect(readFit(eight)).toBeGreaterThan(readFit(seven));
+    // On a blue plate the colour says nothing against 7 characters: the more confident wins.
+    expect(readFit({ ...seven, colour: 'blue' })).toBeGreaterThan(readFit({ ...eight, colour: 'blue' }));
+    expect(readFit({ template: '', confidence: 0, charProbs: [], colour: 'blue' })).toBe(0);
   });
 });
 

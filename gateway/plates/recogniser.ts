@@ -4,10 +4,11 @@
  * plate-shaped crops wider hurts; without the padding 0 turns into O and 1 into I).
  *
  * A crop narrower than a plate (a sheared or tilted plate whose box is too tall) gives the model
- * too few output columns: it emits 8 columns per 48x8 strip, and repeated characters (999, 44)
- * need a blank column between them, so they merge. When such a crop's read looks like most of a
- * plate (5 or more plate characters in the raw text) but is not confident, it is read again widened to a plate's aspect, and the more confident of the two reads is kept (only
- * then: most real plate boxes are a little narrow, and a second read of every one costs ~25 ms).
+ * too few output columns (one per 8 px of width), and repeated characters (999, 44) need a blank
+ * column between them, so they merge. When such a crop's read looks like most of a plate (5 or
+ * more plate characters in the raw text) but is not confident, it is read again widened to a
+ * plate's aspect (a green plate's is 480/440 wider) and the better-fitting read is kept. Only
+ * then: most real plate boxes are a little narrow, and a second read of every one costs ~25 ms.
  */
 import type { RgbImage } from '../imaging/image.js';
 import type { InferenceWorker } from '../inference/inference-worker.js';
@@ -70,6 +71,18 @@ export interface RecogniserOptions {
 
 export const RECOGNISER_DEFAULTS: RecogniserOptions = { widenBelow: 2.8, widenTo: 3.2, confident: 0.93, confidentChar: 0.75 };
 
+/** A green (new-energy) plate is 480 mm wide, a standard one 440: its crops are that much wider. */
+const widthFactor = (r: PlateRead) => (r.colour === 'green' ? 480 / 440 : 1);
+
+/**
+ * How well a read fits, to choose between two reads of one crop: its confidence with the colour
+ * prior the decoder applied spread over its characters (a 7-character read of a green plate
+ * loses to a slightly less confident 8-character one).
+ */
+export function readFit(r: { template: PlateRead['template']; confidence: number; charProbs: readonly number[]; colour: PlateColour }): number {
+  return r.template ? r.confidence * Math.exp(colourPrior(r.colour)(r.template) / Math.max(1, r.charProbs.length)) : 0;
+}
+
 export class PlateRecogniser {
   private readonly worker: InferenceWorker;
   private readonly options: RecogniserOptions;
@@ -100,16 +113,16 @@ export class PlateRecogniser {
       const r = reads[i] as PlateRead;
       const sure = r.confidence >= o.confident && r.minCharProb >= o.confidentChar;
       const plateLike = [...r.raw].filter((c) => PLATE_ALPHABET.has(c)).length >= 5;
-      return img.width < o.widenBelow * REC_HEIGHT && plateLike && !sure ? [i] : [];
+      return img.width < o.widenBelow * widthFactor(r) * REC_HEIGHT && plateLike && !sure ? [i] : [];
     });
     if (unsure.length === 0) return reads;
-    const wide = unsure.map((i) => resizeBilinear(sized[i] as RgbImage, Math.round(o.widenTo * REC_HEIGHT), REC_HEIGHT));
+    const wide = unsure.map((i) => resizeBilinear(sized[i] as RgbImage, Math.round(o.widenTo * widthFactor(reads[i] as PlateRead) * REC_HEIGHT), REC_HEIGHT));
     const again = await this.readSized(wide, opts);
     unsure.forEach((i, k) => {
       const r = again[k] as PlateRead;
       const before = reads[i] as PlateRead;
       // The colour is the crop's own; widening only changes how the characters read.
-      if (r.plate && r.confidence > before.confidence) reads[i] = { ...r, colour: before.colour };
+      if (r.plate && readFit(r) > readFit(before)) reads[i] = { ...r, colour: before.colour };
     });
     return reads;
   }
