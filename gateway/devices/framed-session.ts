@@ -2,20 +2,15 @@ import type { CommandPlan } from './command-plan.js';
 import { FramedCodec } from './codec/framed.js';
 import { FrameReader } from './codec/frame-reader.js';
 import type { DeviceProfile } from './profile-schema.js';
-import { SerialQueue, type CommandResult, type ProtocolSession, type SessionHooks } from './session.js';
-
-interface Pending {
-  message: string;
-  raw: Record<string, number>;
-  done(result: { ok: boolean; reply: Record<string, number> } | 'lost'): void;
-}
+import { ReplySlot, SerialQueue, type CommandResult, type ProtocolSession, type SessionHooks } from './session.js';
 
 /** Master side of a framed serial protocol: one command in flight, acks matched by message. */
 export class FramedSession implements ProtocolSession {
   private readonly codec: FramedCodec;
   private readonly reader: FrameReader;
   private readonly queue = new SerialQueue();
-  private pending: Pending | undefined;
+  /** The acknowledgement awaited: its message, and the raw values that mean success. */
+  private readonly reply = new ReplySlot<{ message: string; raw: Record<string, number> }, { ok: boolean; reply: Record<string, number> }>();
   private readonly ctx: { profile: DeviceProfile; address: number; write(b: Buffer): Promise<void>; hooks: SessionHooks };
 
   constructor(ctx: { profile: DeviceProfile; address: number; write(b: Buffer): Promise<void>; hooks: SessionHooks }) {
@@ -42,11 +37,11 @@ export class FramedSession implements ProtocolSession {
     let attempts = 0;
     for (let i = 0; i <= plan.retries; i++) {
       attempts++;
-      const reply = plan.expect ? this.waitFor(plan.expect.message, plan.expect.raw, plan.timeoutMs) : undefined;
+      const reply = plan.expect ? this.reply.wait(plan.expect, plan.timeoutMs) : undefined;
       try {
         await this.ctx.write(frame);
       } catch {
-        this.cancelPending();
+        this.reply.cancel();
         return { ok: false, attempts, error: 'write-failed' };
       }
       if (!reply) return { ok: true, attempts };
@@ -56,25 +51,6 @@ export class FramedSession implements ProtocolSession {
       return r.ok ? { ok: true, attempts, reply: r.reply } : { ok: false, attempts, error: 'refused', reply: r.reply };
     }
     return { ok: false, attempts, error: 'timeout' };
-  }
-
-  private waitFor(message: string, raw: Record<string, number>, ms: number): Promise<{ ok: boolean; reply: Record<string, number> } | 'lost' | 'timeout'> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        if (this.pending === p) this.pending = undefined;
-        resolve('timeout');
-      }, ms);
-      const p: Pending = {
-        message,
-        raw,
-        done: (r) => {
-          clearTimeout(timer);
-          if (this.pending === p) this.pending = undefined;
-          resolve(r);
-        },
-      };
-      this.pending = p;
-    });
   }
 
   onBytes(chunk: Buffer): void {
@@ -92,21 +68,17 @@ export class FramedSession implements ProtocolSession {
       }
       this.ctx.hooks.onAlive();
       this.ctx.hooks.onValues(m.values);
-      const p = this.pending;
-      if (p && p.message === m.message) p.done({ ok: Object.entries(p.raw).every(([k, v]) => m.values[k] === v), reply: m.values });
+      const want = this.reply.expected;
+      if (want && want.message === m.message) this.reply.deliver({ ok: Object.entries(want.raw).every(([k, v]) => m.values[k] === v), reply: m.values });
     }
   }
 
   onLinkDown(): void {
     this.reader.reset();
-    this.cancelPending();
-  }
-
-  private cancelPending(): void {
-    this.pending?.done('lost');
+    this.reply.cancel();
   }
 
   stop(): void {
-    this.cancelPending();
+    this.reply.cancel();
   }
 }

@@ -1,18 +1,12 @@
 import type { CommandPlan } from './command-plan.js';
 import { encodeRequest, parseResponse, READ_FN, readRanges, type ModbusRequest, type ModbusResponse, type ModbusTable } from './codec/modbus-rtu.js';
 import type { DeviceProfile } from './profile-schema.js';
-import { SerialQueue, type CommandResult, type ProtocolSession, type SessionHooks } from './session.js';
-
-interface Pending {
-  unit: number;
-  fn: number;
-  done(r: ModbusResponse | 'lost'): void;
-}
+import { ReplySlot, SerialQueue, type CommandResult, type ProtocolSession, type SessionHooks } from './session.js';
 
 /** Modbus RTU master: resource writes as fn 5/6, polls of every table as the heartbeat. */
 export class ModbusSession implements ProtocolSession {
   private readonly queue = new SerialQueue();
-  private pending: Pending | undefined;
+  private readonly reply = new ReplySlot<{ unit: number; fn: number }, ModbusResponse>();
   private buf: Buffer = Buffer.alloc(0);
   private readonly pulseTimers = new Set<NodeJS.Timeout>();
   private readonly polls: { table: ModbusTable; address: number; count: number; names: Map<number, string> }[] = [];
@@ -35,11 +29,12 @@ export class ModbusSession implements ProtocolSession {
     return this.queue.run(async () => {
       const bytes = encodeRequest(req);
       for (let i = 0; i <= retries; i++) {
-        const reply = this.waitFor(req.unit, req.fn, timeoutMs);
+        this.buf = Buffer.alloc(0); // a late answer to an earlier request must not be taken for this one
+        const reply = this.reply.wait({ unit: req.unit, fn: req.fn }, timeoutMs);
         try {
           await this.ctx.write(bytes);
         } catch {
-          this.pending?.done('lost');
+          this.reply.cancel();
           return 'write-failed';
         }
         const r = await reply;
@@ -98,30 +93,11 @@ export class ModbusSession implements ProtocolSession {
     this.pulseTimers.add(t);
   }
 
-  private waitFor(unit: number, fn: number, ms: number): Promise<ModbusResponse | 'lost' | 'timeout'> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        if (this.pending === p) this.pending = undefined;
-        resolve('timeout');
-      }, ms);
-      const p: Pending = {
-        unit,
-        fn,
-        done: (r) => {
-          clearTimeout(timer);
-          if (this.pending === p) this.pending = undefined;
-          resolve(r);
-        },
-      };
-      this.pending = p;
-      this.buf = Buffer.alloc(0); // a late answer to an earlier request must not be taken for this one
-    });
-  }
-
   onBytes(chunk: Buffer): void {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
     while (this.buf.length > 0) {
-      if (!this.pending) {
+      const p = this.reply.expected;
+      if (!p) {
         this.ctx.hooks.onFault('unexpected', { bytes: this.buf.length });
         this.buf = Buffer.alloc(0);
         return;
@@ -140,7 +116,6 @@ export class ModbusSession implements ProtocolSession {
         continue;
       }
       this.buf = this.buf.subarray(r.size);
-      const p = this.pending;
       if (r.response.unit !== p.unit) {
         this.ctx.hooks.onFault('wrong-unit', { unit: r.response.unit });
         continue;
@@ -150,18 +125,18 @@ export class ModbusSession implements ProtocolSession {
         continue;
       }
       this.ctx.hooks.onAlive();
-      p.done(r.response);
+      this.reply.deliver(r.response);
     }
   }
 
   onLinkDown(): void {
     this.buf = Buffer.alloc(0);
-    this.pending?.done('lost');
+    this.reply.cancel();
   }
 
   stop(): void {
     for (const t of this.pulseTimers) clearTimeout(t);
     this.pulseTimers.clear();
-    this.pending?.done('lost');
+    this.reply.cancel();
   }
 }

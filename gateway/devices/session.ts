@@ -42,3 +42,40 @@ export class SerialQueue {
     return next;
   }
 }
+
+/**
+ * The one reply a master session is waiting for (half-duplex: at most one). `wait` arms it with
+ * what identifies the expected reply; a matching frame settles it with `deliver`, the timer with
+ * 'timeout', and a link going down with `cancel` ('lost'). Arming again replaces the slot.
+ */
+export class ReplySlot<Key, Reply> {
+  private current: { key: Key; settle(r: Reply | 'lost' | 'timeout'): void } | undefined;
+
+  /** What the armed slot expects, if any. */
+  get expected(): Key | undefined {
+    return this.current?.key;
+  }
+
+  wait(key: Key, timeoutMs: number): Promise<Reply | 'lost' | 'timeout'> {
+    return new Promise((resolve) => {
+      const slot = {
+        key,
+        settle: (r: Reply | 'lost' | 'timeout') => {
+          clearTimeout(timer);
+          if (this.current === slot) this.current = undefined;
+          resolve(r);
+        },
+      };
+      const timer = setTimeout(() => slot.settle('timeout'), timeoutMs);
+      this.current = slot;
+    });
+  }
+
+  deliver(reply: Reply): void {
+    this.current?.settle(reply);
+  }
+
+  cancel(): void {
+    this.current?.settle('lost');
+  }
+}
