@@ -7,6 +7,8 @@ export default defineConfig({
     // generous limits; speed is measured by the benchmarks, not here.
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // One scratch folder per run (TMPDIR), removed at the end: tests leave nothing in /tmp.
+    globalSetup: ['gateway/testing/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
     // CI reads the JSON report for its closing "N passed, N failed" line.

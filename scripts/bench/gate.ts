@@ -7,6 +7,7 @@
  *    (after the SQLite row and outbox event are committed, as in the daemon).
  * BENCH_OPENS and BENCH_INPUTS override the sample counts. Last line: one JSON object.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { loadProfileFile, PROFILES_DIR } from '../../gateway/devices/profiles.ts';
@@ -175,4 +176,5 @@ try {
   await deviceSide.stop();
   await pty.stop();
   ctx.dispose();
+  rmSync(dir, { recursive: true, force: true });
 }
