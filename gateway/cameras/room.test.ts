@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { createCamerasRoom, type CamerasRoom } from './room.js';
 import { startRtspServer, type RtspServer } from './demo/rtsp-server.js';
 import { OnvifSimulator } from '../../scripts/onvif-sim/simulator.js';
+import { probeImage } from '../imaging/image.js';
 import { testContext, until } from '../testing/context.js';
 import { h264Clip } from './testing/clips.js';
 import { freePort } from './testing/peers.js';
@@ -118,7 +119,8 @@ describe('cameras room', () => {
     await expect(get.handle({ id: saved[0]!.id, crop: false }, { origin: 'platform', transaction: 'g2' })).rejects.toThrow(/no snapshot/); // deleted by retention
     // full resolution: the ONVIF camera's own snapshot URI, and one frame of the plain camera's main stream
     const onvifMain = (await action.handle({ cameraId: 'onvif', main: true }, { origin: 'cli', transaction: 'm1' })) as { path: string };
-    expect(readFileSync(onvifMain.path).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    // The camera's own picture (the simulator's 1x1 JPEG behind HTTP Digest), not the fallback frame.
+    expect(await probeImage(readFileSync(onvifMain.path))).toMatchObject({ width: 1, height: 1, format: 'jpeg' });
     const plainMain = (await action.handle({ cameraId: 'plain', main: true }, { origin: 'cli', transaction: 'm2' })) as { path: string };
     expect(readFileSync(plainMain.path).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     await expect(action.handle({ cameraId: 'nope', main: false }, { origin: 'cli', transaction: 'x' })).rejects.toThrow(/no camera nope/);

@@ -80,15 +80,12 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
   /** A full-resolution snapshot: the camera's own JPEG (ONVIF), else one frame of its main stream. */
   async function captureMain(cameraId: string): Promise<SavedSnapshot> {
     const source = onvifSources.get(cameraId);
-    const uri = source ? await source.snapshotUri().catch(() => undefined) : undefined;
-    if (uri) {
+    if (source) {
       try {
-        const res = await fetch(uri, { signal: AbortSignal.timeout(5000) });
-        const jpeg = Buffer.from(await res.arrayBuffer());
-        if (res.ok && jpeg.length < 16 * 1024 * 1024 && jpeg[0] === 0xff && jpeg[1] === 0xd8) return snapshots.saveJpeg(cameraId, Date.now(), jpeg);
-        log.warn({ cameraId, status: res.status }, 'ONVIF snapshot URI gave no JPEG; grabbing a frame of the main stream');
+        const jpeg = await source.snapshot();
+        if (jpeg) return snapshots.saveJpeg(cameraId, Date.now(), jpeg);
       } catch (err) {
-        log.warn({ cameraId, err: (err as Error).message }, 'ONVIF snapshot URI failed; grabbing a frame of the main stream');
+        log.warn({ cameraId, err: (err as Error).message, reason: (err as { reason?: string }).reason }, 'ONVIF snapshot failed; grabbing a frame of the main stream');
       }
     }
     const url = liveUrls.get(cameraId);

@@ -5,6 +5,7 @@ import { parseOnvifAddress } from './address.js';
 import { connectOnvif, OnvifError, type OnvifCamera } from './client.js';
 import { clockSkewS, signalFromMessage, SignalDebouncer } from './events.js';
 import { pickProfiles } from './profiles.js';
+import { fetchSnapshot } from './snapshot-fetch.js';
 
 export interface OnvifSourceContext {
   cameraId: string;
@@ -70,8 +71,10 @@ export class OnvifSource {
     return (await this.resolve()).mainUrl;
   }
 
-  async snapshotUri(): Promise<string | undefined> {
-    return (await this.resolve()).snapshotUri;
+  /** The camera's own full-resolution JPEG from its snapshot URI (with its credentials); undefined when it has none. */
+  async snapshot(): Promise<Buffer | undefined> {
+    const uri = (await this.resolve()).snapshotUri;
+    return uri ? fetchSnapshot(uri, { username: this.ctx.onvif.username, ...(this.ctx.password !== undefined ? { password: this.ctx.password } : {}) }) : undefined;
   }
 
   /** Forgets the connection so the next URL request reconnects (after the stream failed). */
