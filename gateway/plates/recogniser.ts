@@ -120,9 +120,7 @@ export class PlateRecogniser {
     const again = await this.readSized(wide, opts);
     unsure.forEach((i, k) => {
       const r = again[k] as PlateRead;
-      const before = reads[i] as PlateRead;
-      // The colour is the crop's own; widening only changes how the characters read.
-      if (r.plate && readFit(r) > readFit(before)) reads[i] = { ...r, colour: before.colour };
+      if (r.plate && readFit(r) > readFit(reads[i] as PlateRead)) reads[i] = r;
     });
     return reads;
   }
