@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createSocket, type Socket } from 'node:dgram';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import * as R from './responses.js';
+import { serveSnapshot } from './snapshot.js';
 import { parseUsernameToken, soapAction, verifyUsernameToken } from './wsse.js';
 
 /**
@@ -125,41 +126,9 @@ export class OnvifSimulator {
     this.emitEvent('tns1:VideoSource/GlobalSceneChange/ImagingService', 'State', value);
   }
 
-  private serveSnapshot(req: IncomingMessage, res: ServerResponse): void {
-    const auth = this.opts.username ? (this.opts.snapshotAuth ?? 'digest') : 'none';
-    const given = req.headers.authorization ?? '';
-    const user = this.opts.username ?? '';
-    const pass = this.opts.password ?? '';
-    const allowed =
-      auth === 'none' ||
-      (auth === 'basic' && given === `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`) ||
-      (auth === 'digest' && verifyDigest(given, { user, pass, realm: SNAPSHOT_REALM, nonce: this.nonce, method: req.method ?? 'GET' }));
-    if (!allowed) {
-      const challenge = auth === 'basic' ? `Basic realm="${SNAPSHOT_REALM}"` : `Digest realm="${SNAPSHOT_REALM}", qop="auth", nonce="${this.nonce}", opaque="sim"`;
-      res.writeHead(401, { 'www-authenticate': challenge }).end();
-      return;
-    }
-    const mode = this.opts.snapshot ?? 'jpeg';
-    if (mode === 'html') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Login required</body></html>');
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'image/jpeg' });
-    if (mode === 'jpeg') {
-      res.end(TINY_JPEG);
-      return;
-    }
-    const chunk = Buffer.alloc(64 * 1024, 0xff);
-    const pump = () => {
-      while (!res.destroyed && res.write(chunk));
-      if (!res.destroyed) res.once('drain', pump);
-    };
-    pump();
-  }
-
   private handle(req: IncomingMessage, res: ServerResponse): void {
     if (req.method === 'GET' && req.url === '/snapshot.jpg') {
-      this.serveSnapshot(req, res);
+      serveSnapshot(req, res, { username: this.opts.username, password: this.opts.password, auth: this.opts.snapshotAuth, body: this.opts.snapshot, nonce: this.nonce });
       return;
     }
     if (req.method !== 'POST') {
@@ -348,23 +317,3 @@ export class OnvifSimulator {
     });
   }
 }
-
-const SNAPSHOT_REALM = 'sim-camera';
-
-/** Checks an RFC 2617 Digest answer (MD5, qop=auth) the way a camera does, independently of the gateway's code. */
-function verifyDigest(header: string, c: { user: string; pass: string; realm: string; nonce: string; method: string }): boolean {
-  if (!header.startsWith('Digest ')) return false;
-  const f: Record<string, string> = {};
-  for (const m of header.slice(7).matchAll(/(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^,\s]+))/g)) f[m[1] as string] = (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1');
-  const md5 = (v: string) => createHash('md5').update(v).digest('hex');
-  if (f.username !== c.user || f.realm !== c.realm || f.nonce !== c.nonce || f.qop !== 'auth' || !f.nc || !f.cnonce || !f.uri) return false;
-  const ha1 = md5(`${c.user}:${c.realm}:${c.pass}`);
-  const ha2 = md5(`${c.method}:${f.uri}`);
-  return f.response === md5(`${ha1}:${c.nonce}:${f.nc}:${f.cnonce}:auth:${ha2}`);
-}
-
-/** A valid 1x1 grey JPEG: what GET /snapshot.jpg returns. */
-const TINY_JPEG = Buffer.from(
-  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
-  'base64',
-);
