@@ -30,6 +30,7 @@ export const plateEventContracts = {
       snapshotId: z.string().nullable().describe('Id of the scene snapshot (JPEG), if saved.'),
       cropId: z.string().nullable().describe('Snapshot id whose crop is the plate (fetch with request/snapshots/get {id, crop: true}), if saved.'),
       at: z.string().describe('ISO 8601 time of the best frame.'),
+      firstSeen: z.string().describe('ISO 8601 time of the first frame the plate was read in (the vehicle arrived).'),
     })
     .describe('A vehicle plate was read at a camera (known or unknown vehicle).'),
   'vehicle.added': z
