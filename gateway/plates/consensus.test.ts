@@ -44,6 +44,32 @@ describe('PlateTracker', () => {
     expect(t.wantsRead('other', 200)).toBe(true);
   });
 
+  it('reads again when the picture at a settled vehicle changes: the next car in the queue', () => {
+    const t = new PlateTracker(opts);
+    t.add('cam', [r('粤B12345')], 0);
+    t.add('cam', [r('粤B12345')], 100);
+    let pictureChanged = false;
+    const standsStill = () => !pictureChanged;
+    t.touch('cam', 600); // motion keeps coming: the car drives off, the next one moves up
+    expect(t.wantsRead('cam', 700, box, standsStill)).toBe(false);
+    pictureChanged = true;
+    expect(t.wantsRead('cam', 800, box, standsStill)).toBe(true);
+    // The next car's plate at the same place is a new vehicle, reported on its own...
+    expect(t.add('cam', [r('湘A99999')], 800)).toHaveLength(0);
+    expect(t.add('cam', [r('湘A99999', 102)], 1000).map((x) => x.consensus.plate)).toEqual(['湘A99999']);
+    // ...and the first car's track is closed (already reported: nothing more from it).
+    expect(t.expire(1000)).toEqual([]);
+    expect(t.size).toBe(1);
+  });
+
+  it('a misread of a settled plate (one character off) stays with its vehicle', () => {
+    const t = new PlateTracker(opts);
+    t.add('cam', [r('粤B12345')], 0);
+    t.add('cam', [r('粤B12345')], 100);
+    expect(t.add('cam', [r('粤B1234S')], 200)).toHaveLength(0);
+    expect(t.size).toBe(1);
+  });
+
   it('reports a single read when its track closes, and forgets it', () => {
     const t = new PlateTracker(opts);
     t.add('cam', [r('皖AD11166')], 0);

@@ -6,8 +6,10 @@
  * confidence, and within that cluster, per position, the character with the largest summed
  * confidence among reads of the winning length (Frigate: the largest consensus wins).
  * A track reports once, when it has `minReads` reads or when it closes; after `maxReads` reads,
- * or once reported while its box stands still, it asks for no more reads until
- * `stationaryRecheckMs` passed.
+ * or once reported, it asks for no more reads while the vehicle stands still (the caller says
+ * whether the picture at its box is unchanged) until `stationaryRecheckMs` passed. A read of
+ * another plate where a settled vehicle stood is the next vehicle (cars queue at a barrier): it
+ * starts its own track and the old one is closed.
  */
 import { plateDistance } from './match.js';
 
@@ -38,6 +40,8 @@ export interface Track {
   cameraId: string;
   reads: TrackRead[];
   lastBox: Box;
+  /** Time of the first frame the vehicle's plate was read in. */
+  firstSeen: number;
   lastSeen: number;
   /** When the plate was last reported (0 = never). */
   reportedAt: number;
@@ -119,13 +123,13 @@ export class PlateTracker {
    * (its plate reported, the recheck time not yet passed). Motion away from every settled
    * vehicle (a second car) is read.
    */
-  wantsRead(cameraId: string, now: number, motion?: Box | null): boolean {
+  wantsRead(cameraId: string, now: number, motion?: Box | null, standsStill: (t: Track) => boolean = () => true): boolean {
     for (const t of this.tracks) {
       if (t.cameraId !== cameraId || now - t.lastSeen > this.options.trackTimeoutMs) continue;
       const settled = t.reads.length >= this.options.maxReads || t.reportedAt > 0;
       if (!settled) return true;
       if (motion && !intersects(motion, t.lastBox)) continue;
-      if (now - t.lastReadAt < this.options.stationaryRecheckMs) return false;
+      if (now - t.lastReadAt < this.options.stationaryRecheckMs && standsStill(t)) return false;
     }
     return true;
   }
@@ -140,9 +144,14 @@ export class PlateTracker {
     const out: { track: Track; consensus: Consensus }[] = [];
     for (const r of reads) {
       const read: TrackRead = { ...r, ts: now };
-      let track = this.tracks.find((t) => t.cameraId === cameraId && now - t.lastSeen <= this.options.trackTimeoutMs && (iou(t.lastBox, r.box) > 0.3 || t.reads.some((x) => x.plate === r.plate)));
+      const alive = this.tracks.filter((t) => t.cameraId === cameraId && now - t.lastSeen <= this.options.trackTimeoutMs);
+      // Another plate where a settled vehicle stood is the next vehicle, not a misread of it.
+      const otherVehicle = (t: Track) => t.reportedPlate !== '' && plateDistance(r.plate, t.reportedPlate, 1) > 1;
+      let track = alive.find((t) => t.reads.some((x) => x.plate === r.plate)) ?? alive.find((t) => iou(t.lastBox, r.box) > 0.3 && !otherVehicle(t));
       if (!track) {
-        track = { id: this.nextId++, cameraId, reads: [], lastBox: r.box, lastSeen: now, reportedAt: 0, reportedPlate: '', lastReadAt: now };
+        // The vehicle it replaces has left: its track closes at the next expire().
+        for (const t of alive) if (iou(t.lastBox, r.box) > 0.3 && otherVehicle(t)) t.lastSeen = -Infinity;
+        track = { id: this.nextId++, cameraId, reads: [], lastBox: r.box, firstSeen: now, lastSeen: now, reportedAt: 0, reportedPlate: '', lastReadAt: now };
         this.tracks.push(track);
       }
       track.reads.push(read);

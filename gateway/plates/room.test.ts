@@ -18,7 +18,8 @@ import { REC_FILE, REC_KEYS } from './recogniser.js';
 import type { PlateRecognizedEvent } from './events.js';
 
 const SCENE = resolve('../shared/datasets/plates/full/easypr__京A88731.jpg');
-const ready = existsSync(SCENE) && modelsPrepared([DET_FILE, REC_FILE, REC_KEYS]);
+const NEXT_SCENE = resolve('../shared/datasets/plates/full/easypr__川AEK882.jpg');
+const ready = existsSync(SCENE) && existsSync(NEXT_SCENE) && modelsPrepared([DET_FILE, REC_FILE, REC_KEYS]);
 if (!ready) console.warn('plates room test skipped: needs ../shared/datasets/plates and `npm run models`');
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -75,13 +76,20 @@ describe.skipIf(!ready)('plates room (real models, real scene)', () => {
     expect(events[0]).toMatchObject({ cameraId: 'gate-1', plate: '京A88731', colour: 'blue', vehicle: { ownerId: 'resident-7', kind: 'resident', validUntil: null }, ts: t0 });
     const rows = ctx.outbox.takeBatch(10).filter((r) => r.kind === 'plate.recognized');
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.data).toMatchObject({ plate: '京A88731', known: true, reads: 2, snapshotId: events[0]!.snapshotId, cropId: events[0]!.snapshotId });
+    expect(rows[0]!.data).toMatchObject({ plate: '京A88731', known: true, reads: 2, snapshotId: events[0]!.snapshotId, cropId: events[0]!.snapshotId, firstSeen: new Date(t0).toISOString() });
     expect(snapshots.pathOf(events[0]!.snapshotId!)).toBeDefined();
     expect(snapshots.pathOf(events[0]!.snapshotId!, true)).toBeDefined();
     // A settled car standing still is not read again.
     await room.onFrame(frame(t0 + 400));
     await room.onFrame(frame(t0 + 600));
     expect(events).toHaveLength(1);
+    // The next car in the queue moves up while the first is still "alive" (motion never stopped):
+    // the picture at the first plate changed, so it is read, and reported as its own vehicle.
+    const next = await decodeImage(NEXT_SCENE);
+    const nextFrame = (ts: number) => ({ cameraId: 'gate-1', ts, width: next.width, height: next.height, data: next.data });
+    await room.onFrame(nextFrame(t0 + 800));
+    await room.onFrame(nextFrame(t0 + 1000));
+    expect(events.map((e) => e.plate)).toEqual(['京A88731', '川AEK882']);
   });
 
   it('consumes a frame source until stopped', async () => {

@@ -14,7 +14,8 @@ import { modelsPrepared } from '../inference/models.js';
 import type { PlatesConfig } from '../config/sections/plates.js';
 import { KnownVehicles, registerVehicleActions } from './known-vehicles.js';
 import { PlateReader, type PlateResult } from './plate-reader.js';
-import { PlateTracker, type Consensus } from './consensus.js';
+import { PlateTracker, type Consensus, type Track } from './consensus.js';
+import { PATCH_CHANGED, patchDifference, patchSignature } from './plate-patch.js';
 import { DET_FILE } from './detector.js';
 import { REC_FILE, REC_KEYS } from './recogniser.js';
 import type { PlateColour } from './dataset.js';
@@ -67,6 +68,8 @@ class PlatesRoomImpl implements PlatesRoom {
   private readonly tracker: PlateTracker;
   private readonly busy = new Set<string>();
   private readonly best = new Map<number, Best>();
+  /** Per track, the signature of the picture at its plate when it was last read. */
+  private readonly patches = new Map<number, Float32Array>();
   private timer: NodeJS.Timeout | undefined;
   private readonly stopping = new AbortController();
   private consuming: Promise<void> | undefined;
@@ -133,13 +136,18 @@ class PlatesRoomImpl implements PlatesRoom {
     if (!reader) return;
     if (this.cfg.cameras.length > 0 && !this.cfg.cameras.includes(frame.cameraId)) return;
     if (this.busy.has(frame.cameraId)) return; // the detector is busy: drop, never queue
-    if (!this.tracker.wantsRead(frame.cameraId, frame.ts, frame.motionRoi)) {
+    const img: RgbImage = { width: frame.width, height: frame.height, data: frame.data };
+    // A settled vehicle stands still while the picture at its plate is what it was when last read.
+    const standsStill = (t: Track) => {
+      const seen = this.patches.get(t.id);
+      return seen !== undefined && patchDifference(seen, patchSignature(img, t.lastBox)) < PATCH_CHANGED;
+    };
+    if (!this.tracker.wantsRead(frame.cameraId, frame.ts, frame.motionRoi, standsStill)) {
       this.tracker.touch(frame.cameraId, frame.ts);
       return;
     }
     this.busy.add(frame.cameraId);
     try {
-      const img: RgbImage = { width: frame.width, height: frame.height, data: frame.data };
       const r = this.cfg.roi[frame.cameraId];
       const roi = r ? { x: r[0] * frame.width, y: r[1] * frame.height, width: r[2] * frame.width, height: r[3] * frame.height } : undefined;
       const results = await reader.readScene(img, { dropKey: frame.cameraId, ...(roi ? { roi } : {}) });
@@ -152,10 +160,11 @@ class PlatesRoomImpl implements PlatesRoom {
       for (const res of results) {
         const track = this.trackOf(frame.cameraId, res, frame.ts);
         if (track === undefined) continue;
+        this.patches.set(track, patchSignature(img, res.box));
         const prev = this.best.get(track);
         if (!prev || res.confidence > prev.result.confidence) this.best.set(track, { result: res, frame: { ...img, data: Uint8Array.from(img.data) }, ts: frame.ts });
       }
-      for (const { track, consensus } of reports) await this.publish(frame.cameraId, track.id, consensus);
+      for (const { track, consensus } of reports) await this.publish(track, consensus);
     } catch (err) {
       if (!(err instanceof StaleFrameError)) this.log.error({ cameraId: frame.cameraId, err: (err as Error).message }, 'plate reading failed');
     } finally {
@@ -169,12 +178,14 @@ class PlatesRoomImpl implements PlatesRoom {
 
   private expire(now: number): void {
     for (const { track, consensus } of this.tracker.expire(now)) {
-      void this.publish(track.cameraId, track.id, consensus).catch((err: unknown) => this.log.error({ err: (err as Error).message }, 'publishing a plate failed'));
+      void this.publish(track, consensus).catch((err: unknown) => this.log.error({ err: (err as Error).message }, 'publishing a plate failed'));
     }
     for (const id of [...this.best.keys()]) if (!this.tracker.has(id)) this.best.delete(id);
+    for (const id of [...this.patches.keys()]) if (!this.tracker.has(id)) this.patches.delete(id);
   }
 
-  private async publish(cameraId: string, trackId: number, c: Consensus): Promise<void> {
+  private async publish(track: Track, c: Consensus): Promise<void> {
+    const { cameraId, id: trackId } = track;
     const best = this.best.get(trackId);
     const match = this.vehicles.match(c.plate, new Date(), this.cfg.match);
     let snapshotId: string | null = null;
@@ -205,6 +216,7 @@ class PlatesRoomImpl implements PlatesRoom {
       snapshotId,
       cropId,
       at: at.toISOString(),
+      firstSeen: new Date(track.firstSeen).toISOString(),
     };
     this.ctx.db.transaction(() => {
       const { id, ts } = this.ctx.outbox.append('plate.recognized', data, { ts: at });
