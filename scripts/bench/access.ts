@@ -1,14 +1,16 @@
 /**
- * `npm run -s bench -- access`: how long a resident waits at a pedestrian gate. The whole daemon
- * runs as a user starts it (`sharpeyes start`): a door camera streams over RTSP a scene where the
- * enrolled resident steps in front of it every PERIOD seconds and leaves again; the turnstile is
- * the simulator on a pty pair. For each passage, from the platform's view of the events:
- *  - face_to_decision: first frame of the face track read from ffmpeg → access.decision;
- *  - face_to_gate:     → gate.command acknowledged by the turnstile (the gate is opening).
- * The time before ffmpeg hands over the first frame (camera encoder, network, decoder) is not
- * included: it depends on the camera. Two usable frames decide (faces.tracking.minFrames), so one
- * frame interval is part of the wait. BENCH_PASSAGES (default 12) and BENCH_FPS (analysis frames
- * per second, default 5) change the run.
+ * `npm run -s bench -- access`: how long a resident waits at a gate. The whole daemon runs as a
+ * user starts it (`sharpeyes start`): a camera streams over RTSP a scene where the resident (a face
+ * at a door, or with BENCH_VIA=plate a car at a barrier) comes into view every PERIOD seconds and
+ * leaves again; the gate is the simulator on a pty pair. For each passage, from the events the
+ * platform receives:
+ *  - to_decision: first frame of the face track / first frame the plate was read in, as read
+ *    from ffmpeg → access.decision;
+ *  - to_gate:     → gate.command acknowledged by the gate (it is opening).
+ * The time before ffmpeg hands over the frame (camera encoder, network, decoder) is not included:
+ * it depends on the camera. Two frames decide (faces.tracking.minFrames, plates.consensus.minReads),
+ * so one frame interval is part of the wait. BENCH_PASSAGES (default 12) and BENCH_FPS (analysis
+ * frames per second, default 5 as in the config) change the run; BENCH_DEBUG=1 lists the events.
  * Last line: one JSON object.
  */
 import { execFileSync } from 'node:child_process';
@@ -20,19 +22,37 @@ import { startRtspServer } from '../../gateway/cameras/demo/rtsp-server.js';
 import { percentile } from '../../gateway/core/percentile.js';
 import { modelsPrepared } from '../../gateway/inference/models.js';
 
-const FACES = resolve('../shared/datasets/faces');
-const ENROL = join(FACES, 'obama/fr_obama.jpg');
-const AT_THE_GATE = join(FACES, 'obama/fr_obama1.jpg');
+const DATA = resolve('../shared/datasets');
+const VIA = process.env.BENCH_VIA === 'plate' ? 'plate' : 'face';
+const MODES = {
+  face: {
+    image: join(DATA, 'faces/obama/fr_obama1.jpg'),
+    models: ['face-detect-rfb320.onnx', 'face-landmarks68.onnx', 'face-embed512.onnx'],
+    config: ['faces: {enabled: true}', 'devices: [{id: gate-1, profile: turnstile-ts100-framed, simulate: true}]'],
+    // In view 3 s of every 6 (gone long enough to end the face track).
+    period: 6,
+    show: 3,
+    recognised: 'face.recognized',
+    enrol: (gw: Gateway) => gw.request('residents/add', { id: 'r-1', name: 'Resident', photos: [readFileSync(join(DATA, 'faces/obama/fr_obama.jpg')).toString('base64')] }, 60_000),
+  },
+  plate: {
+    image: join(DATA, 'plates/full/easypr__京A88731.jpg'),
+    models: ['text-detect-ppocrv4.onnx', 'text-recognise-ppocrv4.onnx'],
+    config: ['plates: {enabled: true}', 'devices: [{id: gate-1, profile: barrier-bg300-framed, simulate: true}]'],
+    // In view 3 s of every 10 (gone longer than plates.consensus.trackTimeoutMs, 5 s).
+    period: 10,
+    show: 3,
+    recognised: 'plate.recognized',
+    enrol: (gw: Gateway) => gw.request('vehicles/add', { plate: '京A88731', ownerId: 'r-1', kind: 'resident' }),
+  },
+} as const;
+const mode = MODES[VIA];
 const PASSAGES = Number(process.env.BENCH_PASSAGES ?? 12);
-/** The resident is in view for SHOW seconds of every PERIOD (gone long enough to end the track). */
-const PERIOD = 6;
-const SHOW = 3;
-/** Frames analysed per second (the config's default is 5); BENCH_FPS changes it. */
 const ANALYSIS_FPS = Number(process.env.BENCH_FPS ?? 5);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-if (!existsSync(ENROL) || !existsSync(AT_THE_GATE) || !modelsPrepared(['face-detect-rfb320.onnx', 'face-landmarks68.onnx', 'face-embed512.onnx'])) {
-  log(`bench access needs ${ENROL}, ${AT_THE_GATE} (../shared/datasets) and \`npm run models\``);
+if (!existsSync(mode.image) || !modelsPrepared([...mode.models])) {
+  log(`bench access (${VIA}) needs ${mode.image} (../shared/datasets) and \`npm run models\``);
   process.exit(1);
 }
 
@@ -42,73 +62,71 @@ const gw = new Gateway(
     'cameras:',
     `  analysis: {fps: ${ANALYSIS_FPS}}`,
     '  liveView: {enabled: false}',
-    '  list: [{id: door-1, rtsp: URL}]',
-    'faces: {enabled: true}',
-    'devices: [{id: ped-1, profile: turnstile-ts100-framed, simulate: true}]',
+    '  list: [{id: cam-1, rtsp: URL}]',
+    ...mode.config,
     'access:',
     '  cooldownS: 1',
-    '  points: [{camera: door-1, gate: ped-1, via: face}]',
+    `  points: [{camera: cam-1, gate: gate-1, via: ${VIA}}]`,
     '',
   ].join('\n'),
 );
 
-// A grey door scene at 10 fps in which the resident's photo appears for SHOW s of every PERIOD s.
-const seconds = PERIOD * (PASSAGES + 3);
-const clip = join(gw.dir, 'door.mp4');
-log(`bench access: encoding a ${seconds} s door clip...`);
+// A grey 1280x720 scene at 10 fps in which the picture appears for `show` s of every `period` s.
+const seconds = mode.period * (PASSAGES + 3);
+const clip = join(gw.dir, 'camera.mp4');
+log(`bench access (${VIA}): encoding a ${seconds} s clip...`);
 execFileSync('ffmpeg', [
   '-loglevel', 'error',
   '-f', 'lavfi', '-i', 'color=c=0x5a5a5a:s=1280x720:r=10',
-  '-loop', '1', '-framerate', '10', '-i', AT_THE_GATE,
-  '-filter_complex', `[1:v]scale=-2:560[f];[0:v][f]overlay=(W-w)/2:(H-h)/2:enable='lt(mod(t,${PERIOD}),${SHOW})'`,
+  '-loop', '1', '-framerate', '10', '-i', mode.image,
+  '-filter_complex', `[1:v]scale=-2:560[p];[0:v][p]overlay=(W-w)/2:(H-h)/2:enable='lt(mod(t,${mode.period}),${mode.show})'`,
   '-t', String(seconds), '-c:v', 'libx264', '-preset', 'veryfast', '-g', '10', '-pix_fmt', 'yuv420p', clip,
 ]);
-const camera = await startRtspServer({ files: { '/door': clip } });
-writeFileSync(gw.daemon.configFile, readFileSync(gw.daemon.configFile, 'utf8').replace('URL', camera.url('/door')));
+const camera = await startRtspServer({ files: { '/cam': clip } });
+writeFileSync(gw.daemon.configFile, readFileSync(gw.daemon.configFile, 'utf8').replace('URL', camera.url('/cam')));
 
 const ms = (iso: unknown) => Date.parse(String(iso));
+const field = <T>(e: { data: unknown }, key: string) => (e.data as Record<string, T>)[key] as T;
 try {
   log('bench access: starting the daemon...');
   await gw.start();
-  const enrolled = await gw.request('residents/add', { id: 'r-1', name: 'Resident', photos: [readFileSync(ENROL).toString('base64')] }, 60_000);
+  const enrolled = await mode.enrol(gw);
   if (enrolled.status !== 'ok') throw new Error(`enrolment failed: ${JSON.stringify(enrolled)}`);
   const deadline = Date.now() + (seconds + 60) * 1000;
-  const opened = () => gw.events('gate.command').filter((e) => (e.data as { origin: string; ok: boolean }).origin === 'access' && (e.data as { ok: boolean }).ok);
+  const opened = () => gw.events('gate.command').filter((e) => field(e, 'origin') === 'access' && field(e, 'ok') === true);
   // The first passage may have started before the enrolment: it is skipped.
   while (opened().length < PASSAGES + 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
 
-  const recognised = gw.events('face.recognized');
-  const decisions = gw.events('access.decision').filter((e) => (e.data as { allow: boolean }).allow);
+  const recognised = gw.events(mode.recognised);
+  if (process.env.BENCH_DEBUG) for (const e of gw.events()) if (['access.decision', 'gate.command', mode.recognised].includes(e.kind)) log(`${e.ts} ${e.kind} ${JSON.stringify(e.data).slice(0, 300)}`);
+  const decisions = gw.events('access.decision').filter((e) => field(e, 'allow') === true);
   const toDecision: number[] = [];
   const toGate: number[] = [];
-  const framesUsed: number[] = [];
   for (const gate of opened().slice(1)) {
     // Each gate command follows its decision; the decision names the recognition's snapshot.
     const decision = [...decisions].reverse().find((d) => ms(d.ts) <= ms(gate.ts));
-    const snapshotId = (decision?.data as { snapshotId?: string } | undefined)?.snapshotId;
-    const face = recognised.find((f) => (f.data as { snapshotId?: string }).snapshotId === snapshotId);
-    if (!decision || !face) continue;
-    const first = ms((face.data as { firstSeen: string }).firstSeen);
+    const seen = decision && recognised.find((r) => field(r, 'snapshotId') === field(decision, 'snapshotId'));
+    if (!decision || !seen) continue;
+    const first = ms(field(seen, 'firstSeen'));
     toDecision.push(ms(decision.ts) - first);
     toGate.push(ms(gate.ts) - first);
-    framesUsed.push((face.data as { frames: number }).frames);
   }
   if (toGate.length === 0) throw new Error(`no passage measured\n${gw.daemon.tail()}`);
   const r1 = (v: number) => Math.round(v * 10) / 10;
   const out = {
     bench: 'access',
-    path: 'RTSP door camera → ffmpeg → motion gate → faces (worker) → access → turnstile simulator on a pty; times from the events the platform receives',
+    via: VIA,
+    path: `RTSP camera → ffmpeg → motion gate → ${VIA === 'face' ? 'faces' : 'plates'} (worker) → access → ${VIA === 'face' ? 'turnstile' : 'barrier'} simulator on a pty; times from the events the platform receives`,
     passages: toGate.length,
     analysis_fps: ANALYSIS_FPS,
-    frames_per_decision_p50: percentile(framesUsed, 50),
-    face_to_decision_p50_ms: r1(percentile(toDecision, 50)),
-    face_to_decision_p95_ms: r1(percentile(toDecision, 95)),
-    face_to_gate_p50_ms: r1(percentile(toGate, 50)),
-    face_to_gate_p95_ms: r1(percentile(toGate, 95)),
-    face_to_gate_max_ms: r1(Math.max(...toGate)),
+    to_decision_p50_ms: r1(percentile(toDecision, 50)),
+    to_decision_p95_ms: r1(percentile(toDecision, 95)),
+    to_gate_p50_ms: r1(percentile(toGate, 50)),
+    to_gate_p95_ms: r1(percentile(toGate, 95)),
+    to_gate_max_ms: r1(Math.max(...toGate)),
     load_avg_1m: r1(loadavg()[0] ?? 0),
   };
-  process.stdout.write(`face → gate acknowledged: p50 ${out.face_to_gate_p50_ms} ms, p95 ${out.face_to_gate_p95_ms} ms over ${out.passages} passages\n`);
+  process.stdout.write(`${VIA} → gate acknowledged: p50 ${out.to_gate_p50_ms} ms, p95 ${out.to_gate_p95_ms} ms over ${out.passages} passages\n`);
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } finally {
   await gw.stop();
