@@ -120,8 +120,8 @@ export class PlateTracker {
   /**
    * Whether a frame of this camera is worth reading now: false while the motion (the camera's
    * motion box, or anywhere when not given) is explained by a settled vehicle standing there
-   * (its plate reported, the recheck time not yet passed). Motion away from every settled
-   * vehicle (a second car) is read.
+   * (its plate reported, `standsStill` says the picture at it is unchanged, the recheck time not
+   * yet passed). Motion away from every settled vehicle (a second car) is read.
    */
   wantsRead(cameraId: string, now: number, motion?: Box | null, standsStill: (t: Track) => boolean = () => true): boolean {
     for (const t of this.tracks) {
