@@ -42,9 +42,20 @@ export interface FaceStreamOptions {
   rois: ReadonlyMap<string, readonly [number, number, number, number]>;
 }
 
+/**
+ * Below this cosine similarity to the face a track was decided on, a usable face on that track
+ * is somebody else. On the dev set, different photos of one person score above 0.44 for 92% of
+ * probes (and frames of one passage are more alike than different photos), while no stranger
+ * pair scored above ~0.45. A wrong split only costs an extra face event: the access cooldown
+ * keeps it from becoming a second decision.
+ */
+export const OTHER_PERSON_BELOW = 0.3;
+
 interface TrackState {
   votes: FrameVote[];
   decided: boolean;
+  /** Sum of the usable embeddings before the decision (the track's face). */
+  face: Float32Array | null;
   crop: RgbImage | null;
   cropScore: number;
 }
@@ -78,14 +89,23 @@ export class FaceStream {
     const { trackIds, ended } = cam.tracker.update(faces.map((f) => f.box), frame.ts);
     const out: TrackOutcome[] = this.finish(frame.cameraId, cam, ended, frame.ts);
     faces.forEach((face, i) => {
-      const trackId = trackIds[i]!;
-      const track = cam.tracker.live.find((t) => t.id === trackId)!;
+      let trackId = trackIds[i]!;
+      let track = cam.tracker.live.find((t) => t.id === trackId)!;
+      const fresh = (): TrackState => ({ votes: [], decided: false, face: null, crop: null, cropScore: -1 });
       let st = cam.tracks.get(trackId);
-      if (!st) cam.tracks.set(trackId, (st = { votes: [], decided: false, crop: null, cropScore: -1 }));
-      if (st.decided) return;
-      const match = this.ctx.identities.best(face.embedding);
+      if (!st) cam.tracks.set(trackId, (st = fresh()));
       const live = face.liveness === undefined || face.liveness >= this.ctx.options.minLiveness;
       const usable = face.quality.problems.length === 0 && live;
+      if (st.decided) {
+        if (!usable || !st.face || cosine(face.embedding, st.face) >= OTHER_PERSON_BELOW) return;
+        // Somebody else stands where the decided face was (a queue at the gate): a new track.
+        cam.tracks.delete(trackId);
+        track = cam.tracker.restart(trackId, frame.ts) as Track;
+        trackId = track.id;
+        cam.tracks.set(trackId, (st = fresh()));
+      }
+      const match = this.ctx.identities.best(face.embedding);
+      if (usable) st.face = addInto(st.face, face.embedding);
       st.votes.push({ residentId: match?.residentId ?? null, name: match?.name ?? null, similarity: match?.similarity ?? 0, usable });
       const cropScore = (usable ? 1 : 0) + face.score * 0.1 + Math.min(1, face.quality.facePx / 400) * 0.1;
       if (cropScore > st.cropScore) {
@@ -131,6 +151,25 @@ export class FaceStream {
     if (!r) return undefined;
     return { x: r[0] * frame.width, y: r[1] * frame.height, width: r[2] * frame.width, height: r[3] * frame.height };
   }
+}
+
+function addInto(sum: Float32Array | null, v: Float32Array): Float32Array {
+  const out = sum ?? new Float32Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = (out[i] as number) + (v[i] as number);
+  return out;
+}
+
+/** Cosine similarity (the sum of unit embeddings is normalised here). */
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += (a[i] as number) * (b[i] as number);
+    na += (a[i] as number) ** 2;
+    nb += (b[i] as number) ** 2;
+  }
+  return dot / Math.max(1e-12, Math.sqrt(na * nb));
 }
 
 /** The face box widened by 40% each side (hair, chin), clamped to the frame. */

@@ -64,6 +64,19 @@ export class IouTracker {
     return { trackIds, ended };
   }
 
+  /**
+   * The face on a track is somebody else now (the next person in a queue stepped into the same
+   * place): ends that track and starts a new one at its box. Returns the new track.
+   */
+  restart(trackId: number, ts: number): Track | undefined {
+    const old = this.tracks.get(trackId);
+    if (!old) return undefined;
+    this.tracks.delete(trackId);
+    const t: Track = { id: this.nextId++, box: old.box, firstTs: ts, lastTs: ts, hits: 1 };
+    this.tracks.set(t.id, t);
+    return t;
+  }
+
   /** Ends (and returns) the tracks last seen more than maxGapMs before `ts`. */
   expire(ts: number): Track[] {
     const ended: Track[] = [];

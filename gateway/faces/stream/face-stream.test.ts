@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { FaceObservation, FacePipeline } from '../pipeline.js';
+import { FaceStream, type TrackOutcome } from './face-stream.js';
+
+// The stream's tracking and decisions are pure given what the pipeline sees: the pipeline is a
+// stand-in that "sees" one face per frame with a chosen embedding (the real models are tested in
+// pipeline.test.ts and room.test.ts).
+const DIM = 8;
+const unit = (i: number) => Float32Array.from({ length: DIM }, (_, k) => (k === i ? 1 : 0));
+const RESIDENT = unit(0);
+const STRANGER = unit(1);
+const box = { x1: 100, y1: 100, x2: 200, y2: 220 };
+
+function observation(embedding: Float32Array): FaceObservation {
+  return { box, score: 0.99, landmarks: [], points5: [], quality: { facePx: 120, eyeDistancePx: 40, yaw: 0, pitch: 0.5, sharpness: 100, problems: [] }, embedding };
+}
+
+function stream(seen: Float32Array[]): FaceStream {
+  let n = 0;
+  const pipeline = { analyse: async () => [observation(seen[n++] as Float32Array)] } as unknown as FacePipeline;
+  const identities = { best: (e: Float32Array) => (e[0] === 1 ? { residentId: 'r-1', name: 'Resident', similarity: 0.8 } : { residentId: 'r-1', name: 'Resident', similarity: 0.05 }) };
+  return new FaceStream({
+    pipeline,
+    identities,
+    options: { policy: { knownThreshold: 0.44, unknownThreshold: 0.3, minFrames: 2, maxFrames: 10 }, tracker: { minIou: 0.3, maxGapMs: 1500 }, minLiveness: 0.5, rois: new Map() },
+  });
+}
+
+const frame = (ts: number) => ({ cameraId: 'door', ts, width: 640, height: 360, data: new Uint8Array(640 * 360 * 3) });
+
+async function run(s: FaceStream, frames: number): Promise<TrackOutcome[]> {
+  const out: TrackOutcome[] = [];
+  for (let i = 0; i < frames; i++) out.push(...(await s.process(frame(i * 200))));
+  return out;
+}
+
+describe('FaceStream: one decision per person, also in a queue', () => {
+  it('decides a resident once, however long they stay in front of the camera', async () => {
+    const out = await run(stream(Array.from({ length: 6 }, () => RESIDENT)), 6);
+    expect(out.map((o) => o.decision.kind)).toEqual(['recognized']);
+  });
+
+  it('the next person stepping into the same place within the track gap gets their own decision', async () => {
+    const out = await run(stream([RESIDENT, RESIDENT, RESIDENT, STRANGER, STRANGER, STRANGER]), 6);
+    expect(out.map((o) => o.decision.kind)).toEqual(['recognized', 'unknown']);
+    expect(out[1]!.trackId).not.toBe(out[0]!.trackId);
+    expect(out[1]!.firstTs).toBe(600); // the stranger's track starts at their first frame
+  });
+});
