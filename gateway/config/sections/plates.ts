@@ -17,9 +17,9 @@ export const platesSection = z
     consensus: z
       .strictObject({
         minReads: z.number().int().min(1).max(20).default(2).describe('Reads of one tracked vehicle needed before its plate is reported (a single read is reported when the vehicle leaves).'),
-        maxReads: z.number().int().min(1).max(50).default(5).describe('After this many reads a vehicle is not read again while it stays.'),
+        maxReads: z.number().int().min(1).max(50).default(5).describe('After this many reads a vehicle is not read again while it stands still (the picture at its plate unchanged).'),
         trackTimeoutMs: z.number().int().min(500).max(600_000).default(5000).describe('A vehicle not seen for this long has left; its track closes.'),
-        stationaryRecheckMs: z.number().int().min(1000).max(3_600_000).default(60_000).describe('How often a vehicle standing still is read again once its plate is settled.'),
+        stationaryRecheckMs: z.number().int().min(1000).max(3_600_000).default(60_000).describe('How often a vehicle standing still is read again once its plate is settled. When the picture at its plate changes (it drives off, the next car moves up), it is read at once.'),
       })
       .prefault({})
       .describe('Combining reads of one vehicle across frames.'),
