@@ -7,6 +7,7 @@
 import { cropRgb, type RgbImage } from '../../imaging/image.js';
 import { StaleFrameError } from '../../inference/inference-worker.js';
 import type { FaceBox, Rect } from '../geometry.js';
+import { meanTemplate } from '../enrol.js';
 import type { Match } from '../identities.js';
 import type { FaceObservation, FacePipeline } from '../pipeline.js';
 import { IouTracker, type Track, type TrackerOptions } from './tracker.js';
@@ -54,8 +55,8 @@ export const OTHER_PERSON_BELOW = 0.3;
 interface TrackState {
   votes: FrameVote[];
   decided: boolean;
-  /** Sum of the usable embeddings before the decision (the track's face). */
-  face: Float32Array | null;
+  /** The usable embeddings before the decision (the track's face). */
+  faces: Float32Array[];
   crop: RgbImage | null;
   cropScore: number;
 }
@@ -91,13 +92,13 @@ export class FaceStream {
     faces.forEach((face, i) => {
       let trackId = trackIds[i]!;
       let track = cam.tracker.live.find((t) => t.id === trackId)!;
-      const fresh = (): TrackState => ({ votes: [], decided: false, face: null, crop: null, cropScore: -1 });
+      const fresh = (): TrackState => ({ votes: [], decided: false, faces: [], crop: null, cropScore: -1 });
       let st = cam.tracks.get(trackId);
       if (!st) cam.tracks.set(trackId, (st = fresh()));
       const live = face.liveness === undefined || face.liveness >= this.ctx.options.minLiveness;
       const usable = face.quality.problems.length === 0 && live;
       if (st.decided) {
-        if (!usable || !st.face || cosine(face.embedding, st.face) >= OTHER_PERSON_BELOW) return;
+        if (!usable || st.faces.length === 0 || similarityToTrack(face.embedding, st.faces) >= OTHER_PERSON_BELOW) return;
         // Somebody else stands where the decided face was (a queue at the gate): a new track.
         cam.tracks.delete(trackId);
         track = cam.tracker.restart(trackId, frame.ts) as Track;
@@ -105,7 +106,7 @@ export class FaceStream {
         cam.tracks.set(trackId, (st = fresh()));
       }
       const match = this.ctx.identities.best(face.embedding);
-      if (usable) st.face = addInto(st.face, face.embedding);
+      if (usable) st.faces.push(face.embedding);
       st.votes.push({ residentId: match?.residentId ?? null, name: match?.name ?? null, similarity: match?.similarity ?? 0, usable });
       const cropScore = (usable ? 1 : 0) + face.score * 0.1 + Math.min(1, face.quality.facePx / 400) * 0.1;
       if (cropScore > st.cropScore) {
@@ -153,23 +154,12 @@ export class FaceStream {
   }
 }
 
-function addInto(sum: Float32Array | null, v: Float32Array): Float32Array {
-  const out = sum ?? new Float32Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = (out[i] as number) + (v[i] as number);
-  return out;
-}
-
-/** Cosine similarity (the sum of unit embeddings is normalised here). */
-function cosine(a: Float32Array, b: Float32Array): number {
+/** Similarity of a unit embedding to the mean of a track's usable faces. */
+function similarityToTrack(embedding: Float32Array, faces: readonly Float32Array[]): number {
+  const mean = meanTemplate(faces);
   let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] as number) * (b[i] as number);
-    na += (a[i] as number) ** 2;
-    nb += (b[i] as number) ** 2;
-  }
-  return dot / Math.max(1e-12, Math.sqrt(na * nb));
+  for (let i = 0; i < mean.length; i++) dot += (mean[i] as number) * (embedding[i] as number);
+  return dot;
 }
 
 /** The face box widened by 40% each side (hair, chin), clamped to the frame. */
