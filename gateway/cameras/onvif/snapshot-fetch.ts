@@ -37,7 +37,8 @@ export async function fetchSnapshot(uri: string, opts: SnapshotOptions = {}): Pr
   const password = opts.password ?? decodeURIComponent(url.password);
   url.username = '';
   url.password = '';
-  const signal = AbortSignal.timeout(opts.timeoutMs ?? 5000);
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  const signal = AbortSignal.timeout(timeoutMs);
   const maxBytes = opts.maxBytes ?? 16 * 1024 * 1024;
   const get = (authorization?: string) => fetch(url, { signal, headers: authorization ? { authorization } : {} });
   try {
@@ -64,7 +65,7 @@ export async function fetchSnapshot(uri: string, opts: SnapshotOptions = {}): Pr
   } catch (err) {
     if (err instanceof SnapshotError) throw err;
     const e = err as Error;
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new SnapshotError(`snapshot URI did not answer within ${opts.timeoutMs ?? 5000} ms`, 'timeout');
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new SnapshotError(`snapshot URI did not answer within ${timeoutMs} ms`, 'timeout');
     throw new SnapshotError(`snapshot URI failed: ${(e.cause as Error | undefined)?.message ?? e.message}`, 'network');
   }
 }

@@ -61,6 +61,8 @@ interface TrackState {
   cropScore: number;
 }
 
+const freshTrack = (): TrackState => ({ votes: [], decided: false, faces: [], crop: null, cropScore: -1 });
+
 interface CameraState {
   tracker: IouTracker;
   tracks: Map<number, TrackState>;
@@ -92,9 +94,8 @@ export class FaceStream {
     faces.forEach((face, i) => {
       let trackId = trackIds[i]!;
       let track = cam.tracker.live.find((t) => t.id === trackId)!;
-      const fresh = (): TrackState => ({ votes: [], decided: false, faces: [], crop: null, cropScore: -1 });
       let st = cam.tracks.get(trackId);
-      if (!st) cam.tracks.set(trackId, (st = fresh()));
+      if (!st) cam.tracks.set(trackId, (st = freshTrack()));
       const live = face.liveness === undefined || face.liveness >= this.ctx.options.minLiveness;
       const usable = face.quality.problems.length === 0 && live;
       if (st.decided) {
@@ -103,7 +104,7 @@ export class FaceStream {
         cam.tracks.delete(trackId);
         track = cam.tracker.restart(trackId, frame.ts) as Track;
         trackId = track.id;
-        cam.tracks.set(trackId, (st = fresh()));
+        cam.tracks.set(trackId, (st = freshTrack()));
       }
       const match = this.ctx.identities.best(face.embedding);
       if (usable) st.faces.push(face.embedding);
