@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the gateway and its tests need (real peers: ffmpeg, an RTSP
-# server, mosquitto, socat, an independent Modbus slave and master, an ONVIF client, fonts
-# for synthetic plates, Chromium for the console). Idempotent; needs root.
+# Installs the Debian packages the gateway, `npm ci` and the tests need. Idempotent; needs root.
+# - build tools for native addons that node-gyp compiles from source (unix-dgram always,
+#   better-sqlite3 when its prebuilt binary cannot be downloaded): python3, make, g++;
+# - what the gateway runs: ffmpeg, mosquitto (embedded-broker tests, the MQTT CLI), socat (pty
+#   pairs of the simulated devices), udev (serialport lists ports through udevadm), gpiod;
+# - real peers of the tests: GStreamer's RTSP server (with Debian's python3), mosquitto-clients,
+#   pymodbus and mbpoll (Modbus), onvif-tools, openssl (TLS certificates), iproute2 (network
+#   namespaces), systemd (systemd-analyze), fonts for synthetic plates, Chromium for the console;
+# - the base tools the scripts call (ps, setpriv, stdbuf, xz), named so a minimal system gets them.
+# The GPIO VM's own packages are installed by scripts/gpio-vm/run.sh.
 set -euo pipefail
+cd "$(dirname "$0")"
 pkgs=(
-  ffmpeg mosquitto mosquitto-clients socat udev openssl iproute2
+  python3 make g++
+  ffmpeg mosquitto mosquitto-clients socat udev openssl iproute2 gpiod
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
-  python3-pymodbus python3-serial-asyncio mbpoll onvif-tools gpiod
-  fonts-wqy-microhei chromium
+  python3-pymodbus python3-serial-asyncio mbpoll onvif-tools
+  fonts-wqy-microhei chromium systemd
+  procps util-linux coreutils xz-utils ca-certificates
 )
-missing=()
-for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if ((${#missing[@]})); then
-  echo "installing: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash lib/apt-ensure.sh "${pkgs[@]}"
 echo "system dependencies present"

@@ -15,6 +15,11 @@ const sysfs = process.env.GPIO_SIM_SYSFS;
 const available = Boolean(chip && sysfs && existsSync(`/dev/${chip}`));
 if (!available) console.warn('GPIO tests skipped: no gpio-sim chip (run `npm run test:gpio`, which boots a qemu VM with one)');
 
+// Inside the VM (GPIO_REQUIRED=1) a missing chip is a failure, never a silent pass with nothing run.
+it.runIf(!available && Boolean(process.env.GPIO_REQUIRED))('the VM provides a gpio-sim chip', () => {
+  expect.fail(`GPIO_REQUIRED is set but no chip is usable (GPIO_CHIP=${chip ?? ''}, GPIO_SIM_SYSFS=${sysfs ?? ''})`);
+});
+
 describe.skipIf(!available)('gpio button + relay through libgpiod on gpio-sim', () => {
   const profile = loadProfileFile(join(PROFILES_DIR, 'gpio-button-relay.yaml'));
   const { observer, rec } = recordingObserver();
