@@ -21,7 +21,9 @@ describe('cloud bridge against mosquitto', () => {
 
   beforeAll(async () => {
     broker = await startMosquitto();
-    ctx = testContext(`cloud:\n  url: ${broker.url}\n  topicPrefix: city\n  maxRequestBytes: 1024\n  reconnectMinMs: 100\n  reconnectMaxMs: 1000\n`);
+    ctx = testContext(
+      `cloud:\n  url: ${broker.url}\n  topicPrefix: city\n  maxRequestBytes: 1024\n  reconnectMinMs: 100\n  reconnectMaxMs: 1000\n`,
+    );
     ctx.actions.register('gate/open', {
       description: 'test action',
       input: z.strictObject({ gateId: z.string(), seconds: z.number().int().min(1).max(60).default(5) }),
@@ -33,7 +35,10 @@ describe('cloud bridge against mosquitto', () => {
     });
     sub = await TestSubscriber.connect({ url: broker.url }, [`${base}/#`]);
     // A command left retained on the broker, delivered to the bridge when it subscribes.
-    await sub.publish(`${base}/request/gate/open`, JSON.stringify({ transaction: 'r-1', input: { gateId: 'ghost' } }), { qos: 1, retain: true });
+    await sub.publish(`${base}/request/gate/open`, JSON.stringify({ transaction: 'r-1', input: { gateId: 'ghost' } }), {
+      qos: 1,
+      retain: true,
+    });
     room = createCloudBridgeRoom(ctx);
     await room.start();
   });
@@ -45,14 +50,19 @@ describe('cloud bridge against mosquitto', () => {
     await broker?.dispose();
   });
 
-  const responses = () => sub.messages.filter((m) => m.topic.startsWith(`${base}/response/`)).map((m) => ({ topic: m.topic, body: JSON.parse(m.payload.toString()) as Response }));
+  const responses = () =>
+    sub.messages
+      .filter((m) => m.topic.startsWith(`${base}/response/`))
+      .map((m) => ({ topic: m.topic, body: JSON.parse(m.payload.toString()) as Response }));
 
   async function request(action: string, payload: string | Buffer, transaction: string | null): Promise<Response> {
     const before = responses().length;
     await sub.publish(`${base}/request/${action}`, payload);
     let found: Response | undefined;
     await until(() => {
-      found = responses().slice(before).find((r) => r.topic === `${base}/response/${action}` && r.body.transaction === transaction)?.body;
+      found = responses()
+        .slice(before)
+        .find((r) => r.topic === `${base}/response/${action}` && r.body.transaction === transaction)?.body;
       return found !== undefined;
     }, `response to ${action} (${transaction})`);
     validate('response.json', found);
@@ -73,7 +83,12 @@ describe('cloud bridge against mosquitto', () => {
 
   it('publishes outbox events in seq order, valid against the schemas, and marks them sent', async () => {
     for (let i = 0; i < 50; i++) {
-      ctx.db.transaction(() => ctx.outbox.append(i % 10 === 0 ? 'outbox.compacted' : 'camera.online', i % 10 === 0 ? { dropped: 1, byKind: { 'camera.motion': 1 }, quotaBytes: 1024, totalCompacted: i + 1 } : { cameraId: `cam-${i}` }));
+      ctx.db.transaction(() =>
+        ctx.outbox.append(
+          i % 10 === 0 ? 'outbox.compacted' : 'camera.online',
+          i % 10 === 0 ? { dropped: 1, byKind: { 'camera.motion': 1 }, quotaBytes: 1024, totalCompacted: i + 1 } : { cameraId: `cam-${i}` },
+        ),
+      );
     }
     await until(() => sub.envelopes().length >= 50, '50 events');
     const envs = sub.envelopes();

@@ -11,7 +11,12 @@ import type { ConnectOptions } from './mqtt-client.js';
 export function brokerOptions(loaded: LoadedConfig, opts: { clientId: string; embeddedPort?: number }): ConnectOptions {
   const cloud = loaded.config.cloud;
   if (!cloud.url) {
-    return { url: `mqtt://127.0.0.1:${opts.embeddedPort ?? cloud.embeddedPort}`, clientId: opts.clientId, protocolVersion: 4, keepaliveS: cloud.keepaliveS };
+    return {
+      url: `mqtt://127.0.0.1:${opts.embeddedPort ?? cloud.embeddedPort}`,
+      clientId: opts.clientId,
+      protocolVersion: 4,
+      keepaliveS: cloud.keepaliveS,
+    };
   }
   const out: ConnectOptions = { url: cloud.url, clientId: opts.clientId, protocolVersion: 5, keepaliveS: cloud.keepaliveS };
   if (cloud.username !== undefined) out.username = cloud.username;
@@ -27,7 +32,8 @@ export function brokerOptions(loaded: LoadedConfig, opts: { clientId: string; em
         throw new ConfigError(loaded.source, [`cloud.tls.${what}: cannot read ${path}: ${(err as Error).message}`]);
       }
     };
-    if (Boolean(certFile) !== Boolean(keyFile)) throw new ConfigError(loaded.source, ['cloud.tls: certFile and keyFile go together (mutual TLS needs both)']);
+    if (Boolean(certFile) !== Boolean(keyFile))
+      throw new ConfigError(loaded.source, ['cloud.tls: certFile and keyFile go together (mutual TLS needs both)']);
     out.tls = { rejectUnauthorized };
     const ca = pem(caFile, 'caFile');
     const cert = pem(certFile, 'certFile');

@@ -69,14 +69,30 @@ describe('the daemon as a process, against mosquitto', () => {
       const before = statuses().length;
       expect(await daemon.kill('SIGKILL')).toBe('SIGKILL');
       // mosquitto publishes the retained last will as soon as the socket closes.
-      await until(() => statuses().slice(before).some((s) => s.state === 'offline'), 'last will', 30_000);
-      const will = statuses().slice(before).find((s) => s.state === 'offline');
+      await until(
+        () =>
+          statuses()
+            .slice(before)
+            .some((s) => s.state === 'offline'),
+        'last will',
+        30_000,
+      );
+      const will = statuses()
+        .slice(before)
+        .find((s) => s.state === 'offline');
       expect(will).toMatchObject({ state: 'offline', nodeId: 'gw-kill' });
       await sleep(1000); // events keep being recorded while the daemon is dead
       const logFrom = daemon.logs.length;
       daemon.start();
       await daemon.waitForLog((l) => l.msg === 'connected to the broker', 60_000, logFrom);
-      await until(() => statuses().slice(before).some((s) => s.state === 'online'), 'online again', 30_000);
+      await until(
+        () =>
+          statuses()
+            .slice(before)
+            .some((s) => s.state === 'online'),
+        'online again',
+        30_000,
+      );
       await writer;
     } finally {
       stop = true;
@@ -101,7 +117,13 @@ describe('the daemon as a process, against mosquitto', () => {
   it('SIGTERM: a clean stop publishes the retained offline status itself and exits 0', async () => {
     const before = statuses().length;
     expect(await daemon.kill('SIGTERM')).toBe(0);
-    await until(() => statuses().slice(before).some((s) => s.state === 'offline'), 'offline status');
+    await until(
+      () =>
+        statuses()
+          .slice(before)
+          .some((s) => s.state === 'offline'),
+      'offline status',
+    );
     expect(daemon.logs.some((l) => l.room === 'cloud-bridge' && l.msg === 'room stopped')).toBe(true);
   });
 });
@@ -151,14 +173,20 @@ describe('embedded broker (no cloud.url)', () => {
     expect(JSON.parse(ok.stdout)).toMatchObject({ status: 'ok', data: { nodeId: 'gw-emb' } });
     const bad = await cli(['request', 'ping', '{"loud":true}']);
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stdout)).toMatchObject({ status: 'error', code: 'invalid_input', error: expect.stringContaining('input.loud: unknown key') });
+    expect(JSON.parse(bad.stdout)).toMatchObject({
+      status: 'error',
+      code: 'invalid_input',
+      error: expect.stringContaining('input.loud: unknown key'),
+    });
     const nobody = await cli(['request', 'ping', '--node', 'gw-absent', '--timeout', '1']);
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toMatch(/no response to ping from node gw-absent within 1 s/);
   });
 
   it('sharpeyes events lists the local outbox and --follow shows the live stream', async () => {
-    const follow = spawn(process.execPath, [SHARPEYES, 'events', '--follow', '--json', '--kind', 'access', '--config', daemon.configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const follow = spawn(process.execPath, [SHARPEYES, 'events', '--follow', '--json', '--kind', 'access', '--config', daemon.configFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     follow.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -172,7 +200,10 @@ describe('embedded broker (no cloud.url)', () => {
       });
       db.close();
       await until(() => out.includes('resident-7'), 'followed event');
-      const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
+      const lines = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { kind: string });
       expect(lines.map((l) => l.kind)).toEqual(['access.granted']);
     } finally {
       follow.kill('SIGINT');

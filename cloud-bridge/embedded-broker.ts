@@ -26,7 +26,8 @@ export class EmbeddedBroker {
       });
     }).catch((err: NodeJS.ErrnoException) => {
       broker.close();
-      const hint = err.code === 'EADDRINUSE' ? ` (another broker or gateway already listens there; set cloud.embeddedPort or cloud.url)` : '';
+      const hint =
+        err.code === 'EADDRINUSE' ? ` (another broker or gateway already listens there; set cloud.embeddedPort or cloud.url)` : '';
       throw new Error(`embedded broker cannot listen on 127.0.0.1:${this.ctx.port}: ${err.message}${hint}`, { cause: err });
     });
     server.on('error', (err) => this.ctx.log.error({ err: err.message }, 'embedded broker server error'));

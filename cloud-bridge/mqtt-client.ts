@@ -35,7 +35,10 @@ export interface IncomingMessage {
 
 /** The broker answered a publish with an error reason code (MQTT 5): retrying as is will not help. */
 export class PublishRefusedError extends Error {
-  constructor(message: string, readonly reasonCode: number) {
+  constructor(
+    message: string,
+    readonly reasonCode: number,
+  ) {
     super(message);
     this.name = 'PublishRefusedError';
   }
@@ -59,7 +62,9 @@ export class MqttConnection {
       const why = packet.properties?.reasonString ?? DISCONNECT_REASONS[code] ?? `reason code ${code}`;
       this.lastError = new Error(`the broker disconnected us: ${why}`);
     });
-    client.on('close', () => this.finish(this.closing ? undefined : (this.lastError ?? new Error('connection closed by the broker or the network'))));
+    client.on('close', () =>
+      this.finish(this.closing ? undefined : (this.lastError ?? new Error('connection closed by the broker or the network'))),
+    );
     client.on('message', (topic, payload, packet) => {
       const msg: IncomingMessage = { topic, payload, retain: packet.retain };
       const props = packet.properties;
@@ -88,7 +93,8 @@ export class MqttConnection {
       if (opts.tls.key) options.key = opts.tls.key;
       options.rejectUnauthorized = opts.tls.rejectUnauthorized;
     }
-    if (opts.will) options.will = { topic: opts.will.topic, payload: Buffer.from(opts.will.payload), retain: opts.will.retain, qos: opts.will.qos };
+    if (opts.will)
+      options.will = { topic: opts.will.topic, payload: Buffer.from(opts.will.payload), retain: opts.will.retain, qos: opts.will.qos };
     if (options.protocolVersion === 5 && opts.clean === false) options.properties = { sessionExpiryInterval: opts.sessionExpiryS ?? 3600 };
 
     return new Promise((resolve, reject) => {
@@ -116,7 +122,11 @@ export class MqttConnection {
   }
 
   /** Resolves on PUBACK (QoS 1) or once written (QoS 0); rejects if refused or the connection ends. */
-  publish(topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain?: boolean; correlationData?: Buffer } = { qos: 1 }): Promise<void> {
+  publish(
+    topic: string,
+    payload: string | Buffer,
+    opts: { qos: 0 | 1; retain?: boolean; correlationData?: Buffer } = { qos: 1 },
+  ): Promise<void> {
     if (this.closed) return Promise.reject(new Error('not connected'));
     return new Promise((resolve, reject) => {
       const onClose = (err: Error) => reject(err);
@@ -128,7 +138,8 @@ export class MqttConnection {
         if (!err) resolve();
         // A PUBACK with a reason code >= 0x80 (e.g. 0x87 not authorised by the ACL) is a refusal;
         // anything else (keepalive timeout, connection closed) is the connection going away.
-        else if (typeof (err as { code?: unknown }).code === 'number') reject(new PublishRefusedError(err.message, (err as { code: number }).code));
+        else if (typeof (err as { code?: unknown }).code === 'number')
+          reject(new PublishRefusedError(err.message, (err as { code: number }).code));
         else reject(this.lastError ?? err);
       });
     });
@@ -189,7 +200,8 @@ const DISCONNECT_REASONS: Record<number, string> = {
   0x93: 'receive maximum exceeded',
 };
 
-const BROKER_CERT_CODES = /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+const BROKER_CERT_CODES =
+  /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID)$/;
 
 /** A connect failure as one line an operator can act on. */
 export function describeConnectError(url: string, err: Error): Error {
@@ -200,12 +212,17 @@ export function describeConnectError(url: string, err: Error): Error {
   let hint = '';
   if (code === 'ECONNREFUSED') hint = 'nothing listens there: is the broker running?';
   else if (/Bad User Name or Password|Not authorized|bad username/i.test(err.message)) hint = 'check cloud.username and cloud.passwordFile';
-  else if (/alert unknown ca/.test(message)) hint = 'the broker refused our client certificate: it does not trust the CA that signed cloud.tls.certFile';
-  else if (/alert (certificate required|handshake failure)/.test(message)) hint = 'the broker wants a client certificate: set cloud.tls.certFile and keyFile';
-  else if (/alert (bad certificate|certificate (revoked|expired|unknown))/.test(message)) hint = 'the broker refused our client certificate (cloud.tls.certFile)';
-  else if (BROKER_CERT_CODES.test(code)) hint = `the broker's certificate does not verify: check cloud.tls.caFile (and that the URL's host name is in the certificate)`;
+  else if (/alert unknown ca/.test(message))
+    hint = 'the broker refused our client certificate: it does not trust the CA that signed cloud.tls.certFile';
+  else if (/alert (certificate required|handshake failure)/.test(message))
+    hint = 'the broker wants a client certificate: set cloud.tls.certFile and keyFile';
+  else if (/alert (bad certificate|certificate (revoked|expired|unknown))/.test(message))
+    hint = 'the broker refused our client certificate (cloud.tls.certFile)';
+  else if (BROKER_CERT_CODES.test(code))
+    hint = `the broker's certificate does not verify: check cloud.tls.caFile (and that the URL's host name is in the certificate)`;
   else if (/certificate|SSL|TLS|alert/i.test(`${err.message} ${code}`)) hint = 'check cloud.tls.caFile, certFile and keyFile';
-  else if (code === 'ECONNRESET' || /socket hang up/.test(err.message)) hint = 'the broker closed the connection: a refused client certificate or a TLS/plain mismatch?';
+  else if (code === 'ECONNRESET' || /socket hang up/.test(err.message))
+    hint = 'the broker closed the connection: a refused client certificate or a TLS/plain mismatch?';
   if (code && !message.includes(code)) message += ` [${code}]`;
   return new Error(`cannot connect to ${url}: ${message.trim()}${hint ? ` (${hint})` : ''}`, { cause: err });
 }

@@ -64,7 +64,9 @@ describe('broker outage', () => {
   }, 180_000);
 
   it('a frozen broker (SIGSTOP: the TCP connection stays open, nothing answers) is detected by keepalive; nothing lost after SIGCONT', async () => {
-    const frozen = testContext(`node:\n  id: frozen-node\ncloud:\n  url: ${broker.url}\n  topicPrefix: frozen\n  keepaliveS: 5\n  reconnectMinMs: 200\n  reconnectMaxMs: 2000\n`);
+    const frozen = testContext(
+      `node:\n  id: frozen-node\ncloud:\n  url: ${broker.url}\n  topicPrefix: frozen\n  keepaliveS: 5\n  reconnectMinMs: 200\n  reconnectMaxMs: 2000\n`,
+    );
     const fsub = await TestSubscriber.connect({ url: broker.url }, ['frozen/frozen-node/events/#'], true);
     const froom = createCloudBridgeRoom(frozen);
     try {
@@ -95,7 +97,9 @@ describe('broker outage', () => {
 
   it('outbox quota hit while the broker is down: compaction counted, every alarm and access event arrives', async () => {
     const validate = schemaValidator();
-    const quota = testContext(`node:\n  id: quota-node\ncloud:\n  url: ${broker.url}\n  topicPrefix: quota\n  reconnectMinMs: 200\n  reconnectMaxMs: 1000\noutbox:\n  quotaMb: 1\n`);
+    const quota = testContext(
+      `node:\n  id: quota-node\ncloud:\n  url: ${broker.url}\n  topicPrefix: quota\n  reconnectMinMs: 200\n  reconnectMaxMs: 1000\noutbox:\n  quotaMb: 1\n`,
+    );
     const qsub = await TestSubscriber.connect({ url: broker.url }, ['quota/quota-node/events/#'], true);
     const qroom = createCloudBridgeRoom(quota);
     try {

@@ -9,9 +9,15 @@ export const ENVELOPE_VERSION = 1;
 
 export const envelopeSchema = z
   .strictObject({
-    id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/).describe('ULID of the event; unique, the platform\'s dedupe key (a redelivery carries the same id).'),
+    id: z
+      .string()
+      .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/)
+      .describe("ULID of the event; unique, the platform's dedupe key (a redelivery carries the same id)."),
     nodeId: z.string().min(1).describe('The node that recorded the event.'),
-    kind: z.string().regex(/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$/).describe('Dotted event kind, also the last topic level(s) of events/<kind>.'),
+    kind: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$/)
+      .describe('Dotted event kind, also the last topic level(s) of events/<kind>.'),
     ts: z.iso.datetime().describe('When it happened (ISO 8601, UTC).'),
     seq: z.number().int().min(1).describe('Per-node sequence number, increasing by 1 without gaps in publication order.'),
     v: z.literal(ENVELOPE_VERSION).describe('Envelope format version.'),
@@ -34,7 +40,7 @@ export type Status = z.infer<typeof statusSchema>;
 export const requestSchema = z
   .strictObject({
     transaction: z.string().min(1).max(128).describe('Chosen by the requester; echoed in the response.'),
-    input: z.unknown().optional().describe('The action\'s input, validated against that action\'s schema (default: {}).'),
+    input: z.unknown().optional().describe("The action's input, validated against that action's schema (default: {})."),
   })
   .describe('A command on <prefix>/<nodeId>/request/<action>.');
 export type Request = z.infer<typeof requestSchema>;
@@ -42,14 +48,19 @@ export type Request = z.infer<typeof requestSchema>;
 export const responseSchema = z
   .discriminatedUnion('status', [
     z.strictObject({
-      transaction: z.string().describe('The request\'s transaction.'),
+      transaction: z.string().describe("The request's transaction."),
       status: z.literal('ok'),
       data: z.unknown().describe('What the action returned.'),
     }),
     z.strictObject({
-      transaction: z.string().nullable().describe('The request\'s transaction, or null when the request could not be read.'),
+      transaction: z.string().nullable().describe("The request's transaction, or null when the request could not be read."),
       status: z.literal('error'),
-      code: z.string().min(1).describe('Machine-readable reason: bad_request, too_large, unknown_action, invalid_input, internal, or the action\'s own code (default failed).'),
+      code: z
+        .string()
+        .min(1)
+        .describe(
+          "Machine-readable reason: bad_request, too_large, unknown_action, invalid_input, internal, or the action's own code (default failed).",
+        ),
       error: z.string().min(1).describe('Readable reason, naming the faulty field when the input was wrong.'),
     }),
   ])

@@ -36,8 +36,19 @@ describe('backoff', () => {
 
 describe('envelope', () => {
   it('wraps an outbox row and matches its schema', () => {
-    const env = toEnvelope({ rowid: 3, id: '01JD5Z8Q3W6N8V2K4M7P9R1T3X', kind: 'alarm.raised', ts: '2026-11-24T07:00:00.000Z', seq: 12, data: { post: 'A3' } }, 'gw-7');
-    expect(env).toEqual({ id: '01JD5Z8Q3W6N8V2K4M7P9R1T3X', nodeId: 'gw-7', kind: 'alarm.raised', ts: '2026-11-24T07:00:00.000Z', seq: 12, v: 1, data: { post: 'A3' } });
+    const env = toEnvelope(
+      { rowid: 3, id: '01JD5Z8Q3W6N8V2K4M7P9R1T3X', kind: 'alarm.raised', ts: '2026-11-24T07:00:00.000Z', seq: 12, data: { post: 'A3' } },
+      'gw-7',
+    );
+    expect(env).toEqual({
+      id: '01JD5Z8Q3W6N8V2K4M7P9R1T3X',
+      nodeId: 'gw-7',
+      kind: 'alarm.raised',
+      ts: '2026-11-24T07:00:00.000Z',
+      seq: 12,
+      v: 1,
+      data: { post: 'A3' },
+    });
     expect(envelopeSchema.safeParse(env).success).toBe(true);
   });
   it('encodes the stored data JSON without re-serialising, byte for byte as JSON.stringify', () => {
@@ -77,14 +88,32 @@ describe('dispatchRequest', () => {
     expect(r).toEqual({ transaction: 'b', status: 'error', code: 'invalid_input', error: 'input.list[1]: got "2", expected number' });
   });
   it('refuses before parsing when too large, and non-objects', async () => {
-    expect(await run('gate/open', `{"transaction":"c","input":{"gateId":"${'n'.repeat(100)}"}}`)).toMatchObject({ code: 'too_large', transaction: null });
+    expect(await run('gate/open', `{"transaction":"c","input":{"gateId":"${'n'.repeat(100)}"}}`)).toMatchObject({
+      code: 'too_large',
+      transaction: null,
+    });
     expect(await run('gate/open', '[1,2]')).toMatchObject({ code: 'bad_request', transaction: null });
-    expect(await run('gate/open', '{"transaction":"d","input":{"gateId":"n"},"extra":1}')).toMatchObject({ code: 'bad_request', transaction: 'd' });
-    expect(await run('nope', '{"transaction":"e"}')).toMatchObject({ code: 'unknown_action', transaction: 'e', error: 'unknown action "nope"; this node answers: gate/open' });
+    expect(await run('gate/open', '{"transaction":"d","input":{"gateId":"n"},"extra":1}')).toMatchObject({
+      code: 'bad_request',
+      transaction: 'd',
+    });
+    expect(await run('nope', '{"transaction":"e"}')).toMatchObject({
+      code: 'unknown_action',
+      transaction: 'e',
+      error: 'unknown action "nope"; this node answers: gate/open',
+    });
   });
   it('passes ActionError through and hides nothing of an internal failure', async () => {
-    expect(await run('gate/open', '{"transaction":"f","input":{"gateId":"x"}}')).toEqual({ transaction: 'f', status: 'error', code: 'not_found', error: 'no such gate x' });
-    expect(await run('gate/open', '{"transaction":"g","input":{"gateId":"crash"}}')).toMatchObject({ code: 'internal', error: 'action gate/open failed inside the gateway: boom' });
+    expect(await run('gate/open', '{"transaction":"f","input":{"gateId":"x"}}')).toEqual({
+      transaction: 'f',
+      status: 'error',
+      code: 'not_found',
+      error: 'no such gate x',
+    });
+    expect(await run('gate/open', '{"transaction":"g","input":{"gateId":"crash"}}')).toMatchObject({
+      code: 'internal',
+      error: 'action gate/open failed inside the gateway: boom',
+    });
     expect(internal).toEqual(['gate/open']);
   });
 });

@@ -61,7 +61,13 @@ export class RequestClient {
     } catch (err) {
       throw new Error(`${(err as Error).message}; is the gateway running (sharpeyes start)?`, { cause: err });
     }
-    return new RequestClient(conn, topicsFor(loaded.config.cloud.topicPrefix, nodeId), options.url, nodeId, loaded.config.cloud.maxRequestBytes);
+    return new RequestClient(
+      conn,
+      topicsFor(loaded.config.cloud.topicPrefix, nodeId),
+      options.url,
+      nodeId,
+      loaded.config.cloud.maxRequestBytes,
+    );
   }
 
   /** The whole response (ok or error), or a RequestTimeoutError. */
@@ -74,12 +80,19 @@ export class RequestClient {
     const transaction = randomUUID();
     const payload = JSON.stringify({ transaction, input });
     // The daemon refuses larger requests without reading them (so without a transaction to echo).
-    if (Buffer.byteLength(payload) > this.maxRequestBytes) throw new Error(`request of ${Buffer.byteLength(payload)} bytes is larger than the ${this.maxRequestBytes} bytes allowed (cloud.maxRequestBytes)`);
+    if (Buffer.byteLength(payload) > this.maxRequestBytes)
+      throw new Error(
+        `request of ${Buffer.byteLength(payload)} bytes is larger than the ${this.maxRequestBytes} bytes allowed (cloud.maxRequestBytes)`,
+      );
     let timer: NodeJS.Timeout | undefined;
     const answer = new Promise<Response>((resolve, reject) => {
       timer = setTimeout(() => {
         this.waiting.delete(transaction);
-        reject(new RequestTimeoutError(`no response to ${action} from node ${this.nodeId} within ${Math.round(timeoutMs / 1000)} s on ${this.url}: is the gateway running, connected to this broker, and is the node id right?`));
+        reject(
+          new RequestTimeoutError(
+            `no response to ${action} from node ${this.nodeId} within ${Math.round(timeoutMs / 1000)} s on ${this.url}: is the gateway running, connected to this broker, and is the node id right?`,
+          ),
+        );
       }, timeoutMs);
       this.waiting.set(transaction, (r) => {
         clearTimeout(timer);

@@ -8,12 +8,19 @@ import { dispatchRequest } from './requests.js';
  * Answers `request/<action>` on one connection through the ActionTable. Retained requests are
  * ignored: a command left on the broker must not run again at every reconnect.
  */
-export async function serveRequests(conn: MqttConnection, ctx: { actions: ActionTable; topics: Topics; maxRequestBytes: number; log: Logger }): Promise<void> {
+export async function serveRequests(
+  conn: MqttConnection,
+  ctx: { actions: ActionTable; topics: Topics; maxRequestBytes: number; log: Logger },
+): Promise<void> {
   conn.onMessage((msg) => void answer(conn, ctx, msg));
   await conn.subscribe([ctx.topics.requestWildcard], 1);
 }
 
-async function answer(conn: MqttConnection, ctx: { actions: ActionTable; topics: Topics; maxRequestBytes: number; log: Logger }, msg: IncomingMessage): Promise<void> {
+async function answer(
+  conn: MqttConnection,
+  ctx: { actions: ActionTable; topics: Topics; maxRequestBytes: number; log: Logger },
+  msg: IncomingMessage,
+): Promise<void> {
   const action = ctx.topics.actionOfRequest(msg.topic);
   if (action === undefined) return;
   if (msg.retain) {
@@ -26,7 +33,11 @@ async function answer(conn: MqttConnection, ctx: { actions: ActionTable; topics:
       actions: ctx.actions,
       maxRequestBytes: ctx.maxRequestBytes,
       origin: 'platform',
-      onInternalError: (a, err) => ctx.log.error({ action: a, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'action handler failed'),
+      onInternalError: (a, err) =>
+        ctx.log.error(
+          { action: a, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) },
+          'action handler failed',
+        ),
     },
     action,
     msg.payload,
@@ -35,7 +46,11 @@ async function answer(conn: MqttConnection, ctx: { actions: ActionTable; topics:
   if (response.status === 'ok') ctx.log.info({ action, transaction: response.transaction, ms }, 'request answered');
   else ctx.log.warn({ action, transaction: response.transaction, code: response.code, error: response.error }, 'request refused');
   try {
-    await conn.publish(ctx.topics.response(action), JSON.stringify(response), msg.correlationData ? { qos: 1, correlationData: msg.correlationData } : { qos: 1 });
+    await conn.publish(
+      ctx.topics.response(action),
+      JSON.stringify(response),
+      msg.correlationData ? { qos: 1, correlationData: msg.correlationData } : { qos: 1 },
+    );
   } catch (err) {
     ctx.log.warn({ action, err: (err as Error).message }, 'could not publish the response (connection lost?)');
   }

@@ -11,7 +11,12 @@ export interface DispatchContext {
   onInternalError?: (action: string, err: unknown) => void;
 }
 
-const error = (transaction: string | null, code: string, message: string): Response => ({ transaction, status: 'error', code, error: message });
+const error = (transaction: string | null, code: string, message: string): Response => ({
+  transaction,
+  status: 'error',
+  code,
+  error: message,
+});
 
 /**
  * Turns one `request/<action>` payload into its response. Every refusal (too large, not JSON,
@@ -20,7 +25,11 @@ const error = (transaction: string | null, code: string, message: string): Respo
  */
 export async function dispatchRequest(ctx: DispatchContext, action: string, payload: Buffer): Promise<Response> {
   if (payload.length > ctx.maxRequestBytes) {
-    return error(null, 'too_large', `request of ${payload.length} bytes is larger than the ${ctx.maxRequestBytes} bytes allowed (cloud.maxRequestBytes)`);
+    return error(
+      null,
+      'too_large',
+      `request of ${payload.length} bytes is larger than the ${ctx.maxRequestBytes} bytes allowed (cloud.maxRequestBytes)`,
+    );
   }
   let raw: unknown;
   try {
@@ -28,10 +37,17 @@ export async function dispatchRequest(ctx: DispatchContext, action: string, payl
   } catch (err) {
     return error(null, 'bad_request', `request is not JSON: ${(err as Error).message}`);
   }
-  const transaction = typeof raw === 'object' && raw !== null && typeof (raw as { transaction?: unknown }).transaction === 'string' ? (raw as { transaction: string }).transaction : null;
+  const transaction =
+    typeof raw === 'object' && raw !== null && typeof (raw as { transaction?: unknown }).transaction === 'string'
+      ? (raw as { transaction: string }).transaction
+      : null;
   const req = requestSchema.safeParse(raw, { reportInput: true });
   if (!req.success) {
-    return error(transaction, 'bad_request', `request must be {"transaction": "...", "input": {...}}: ${formatIssues(req.error.issues).join('; ')}`);
+    return error(
+      transaction,
+      'bad_request',
+      `request must be {"transaction": "...", "input": {...}}: ${formatIssues(req.error.issues).join('; ')}`,
+    );
   }
   const { transaction: tx, input } = req.data;
   const handler = ctx.actions.get(action);

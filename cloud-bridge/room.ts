@@ -14,7 +14,6 @@ import type { Status } from './payloads.js';
 import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
 import './events.js';
 
-
 /**
  * The cloud bridge: status (retained, last will `offline`), the outbox relay on events/<kind>,
  * and request/<action> → response/<action> through the ActionTable. Starting it never waits for
@@ -24,8 +23,17 @@ export function createCloudBridgeRoom(ctx: GatewayContext): Room {
   const log = componentLogger(ctx.log, 'cloud-bridge');
   const cloud = ctx.loaded.config.cloud;
   const topics = topicsFor(cloud.topicPrefix, ctx.nodeId);
-  const embedded = cloud.url ? undefined : new EmbeddedBroker({ log: componentLogger(ctx.log, 'embedded-broker'), port: cloud.embeddedPort });
-  const status = (state: Status['state']): string => JSON.stringify({ state, nodeId: ctx.nodeId, version: ctx.version, startedAt: ctx.startedAt, ts: new Date().toISOString() } satisfies Status);
+  const embedded = cloud.url
+    ? undefined
+    : new EmbeddedBroker({ log: componentLogger(ctx.log, 'embedded-broker'), port: cloud.embeddedPort });
+  const status = (state: Status['state']): string =>
+    JSON.stringify({
+      state,
+      nodeId: ctx.nodeId,
+      version: ctx.version,
+      startedAt: ctx.startedAt,
+      ts: new Date().toISOString(),
+    } satisfies Status);
 
   const relay = new OutboxRelay({
     outbox: ctx.outbox,
@@ -48,7 +56,8 @@ export function createCloudBridgeRoom(ctx: GatewayContext): Room {
         writeFileSync(join(ctx.dataDir, EMBEDDED_BROKER_FILE), JSON.stringify({ port: embeddedPort, pid: process.pid }));
         log.info({ port: embeddedPort }, 'no cloud.url: embedded broker listening on 127.0.0.1');
       }
-      const where = embeddedPort === undefined ? { clientId: defaultClientId(ctx.loaded) } : { clientId: defaultClientId(ctx.loaded), embeddedPort };
+      const where =
+        embeddedPort === undefined ? { clientId: defaultClientId(ctx.loaded) } : { clientId: defaultClientId(ctx.loaded), embeddedPort };
       // Read once now so a missing password or certificate file stops the start with a clear
       // error, then again at every attempt: a fixed password file or renewed certificate is
       // picked up without a restart.
@@ -58,7 +67,10 @@ export function createCloudBridgeRoom(ctx: GatewayContext): Room {
         log,
         reconnectMinMs: cloud.reconnectMinMs,
         reconnectMaxMs: cloud.reconnectMaxMs,
-        options: () => ({ ...brokerOptions(ctx.loaded, where), will: { topic: topics.status, payload: status('offline'), retain: true, qos: 1 } }),
+        options: () => ({
+          ...brokerOptions(ctx.loaded, where),
+          will: { topic: topics.status, payload: status('offline'), retain: true, qos: 1 },
+        }),
         onUp: async (conn: MqttConnection) => {
           await serveRequests(conn, { actions: ctx.actions, topics, maxRequestBytes: cloud.maxRequestBytes, log });
           await conn.publish(topics.status, status('online'), { qos: 1, retain: true });

@@ -37,6 +37,7 @@ export function readSchemaFiles(dir = SCHEMAS_DIR): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of existsSync(dir) ? readdirSync(dir) : []) if (name.endsWith('.json')) out[name] = readFileSync(join(dir, name), 'utf8');
   const events = join(dir, 'events');
-  for (const name of existsSync(events) ? readdirSync(events) : []) if (name.endsWith('.json')) out[`events/${name}`] = readFileSync(join(events, name), 'utf8');
+  for (const name of existsSync(events) ? readdirSync(events) : [])
+    if (name.endsWith('.json')) out[`events/${name}`] = readFileSync(join(events, name), 'utf8');
   return out;
 }

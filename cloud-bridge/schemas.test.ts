@@ -10,6 +10,8 @@ describe('cloud-bridge/schemas/', () => {
   });
   it('has a schema for the envelope, status, request, response and every event kind', () => {
     const names = Object.keys(buildSchemaFiles());
-    expect(names).toEqual(expect.arrayContaining(['envelope.json', 'status.json', 'request.json', 'response.json', 'events/outbox.compacted.json']));
+    expect(names).toEqual(
+      expect.arrayContaining(['envelope.json', 'status.json', 'request.json', 'response.json', 'events/outbox.compacted.json']),
+    );
   });
 });

@@ -40,7 +40,9 @@ describe('password + ACL (mosquitto)', () => {
   });
 
   function bridge(node: string, password: string): { ctx: TestContext; room: Room; pwFile: string } {
-    const ctx = testContext(`node:\n  id: ${node}\ncloud:\n  url: ${broker.url}\n  username: ${node}\n  passwordFile: pw\n  reconnectMinMs: 200\n  reconnectMaxMs: 1000\n`);
+    const ctx = testContext(
+      `node:\n  id: ${node}\ncloud:\n  url: ${broker.url}\n  username: ${node}\n  passwordFile: pw\n  reconnectMinMs: 200\n  reconnectMaxMs: 1000\n`,
+    );
     const pwFile = join(ctx.dataDir, 'pw');
     writeFileSync(pwFile, `${password}\n`);
     chmodSync(pwFile, 0o600);
@@ -51,12 +53,16 @@ describe('password + ACL (mosquitto)', () => {
   }
 
   it('a refused login is logged and retried with backoff; the fixed password file is picked up without a restart', async () => {
-    const platform = await TestSubscriber.connect({ url: broker.url, username: 'platform', password: 'platform-pw' }, ['sharpeyes/gw-sec/#']);
+    const platform = await TestSubscriber.connect({ url: broker.url, username: 'platform', password: 'platform-pw' }, [
+      'sharpeyes/gw-sec/#',
+    ]);
     const { ctx, room, pwFile } = bridge('gw-sec', 'wrong-password');
     await room.start(); // never waits for (or fails on) the broker
     await until(() => attempts(ctx).length >= 3, 'three refused attempts');
     const line = failures(ctx)[0] as { err: string; retryInMs: number };
-    expect(line.err).toMatch(/^cannot connect to mqtt:\/\/127\.0\.0\.1:\d+: Connection refused: Not authorized \[135\] \(check cloud\.username and cloud\.passwordFile\)$/);
+    expect(line.err).toMatch(
+      /^cannot connect to mqtt:\/\/127\.0\.0\.1:\d+: Connection refused: Not authorized \[135\] \(check cloud\.username and cloud\.passwordFile\)$/,
+    );
     const delays = attempts(ctx).map((l) => l.retryInMs as number);
     expect(delays[2]).toBeGreaterThan(delays[0] as number); // backing off
 
@@ -67,7 +73,10 @@ describe('password + ACL (mosquitto)', () => {
     await until(() => platform.json('/status').some((s) => (s as Status).state === 'online'), 'online');
 
     await platform.publish('sharpeyes/gw-sec/request/ping', JSON.stringify({ transaction: 'acl-1' }));
-    await until(() => platform.json('/response/ping').some((r) => (r as { transaction: string }).transaction === 'acl-1'), 'response through the ACL');
+    await until(
+      () => platform.json('/response/ping').some((r) => (r as { transaction: string }).transaction === 'acl-1'),
+      'response through the ACL',
+    );
     await platform.close();
   });
 
@@ -97,7 +106,9 @@ describe('mutual TLS (mosquitto, use_identity_as_username)', () => {
   });
 
   function bridge(tls: { caFile: string; certFile: string; keyFile: string }): { ctx: TestContext; room: Room } {
-    const ctx = testContext(`node:\n  id: gw-tls\ncloud:\n  url: ${broker.url}\n  reconnectMinMs: 200\n  reconnectMaxMs: 1000\n  tls:\n    caFile: ${tls.caFile}\n    certFile: ${tls.certFile}\n    keyFile: ${tls.keyFile}\n`);
+    const ctx = testContext(
+      `node:\n  id: gw-tls\ncloud:\n  url: ${broker.url}\n  reconnectMinMs: 200\n  reconnectMaxMs: 1000\n  tls:\n    caFile: ${tls.caFile}\n    certFile: ${tls.certFile}\n    keyFile: ${tls.keyFile}\n`,
+    );
     const room = createCloudBridgeRoom(ctx);
     ctxs.push(ctx);
     rooms.push(room);
@@ -107,7 +118,10 @@ describe('mutual TLS (mosquitto, use_identity_as_username)', () => {
   it('connects with the client certificate and delivers events', async () => {
     const certs = broker.certs!;
     const p = certs.clients.platform!;
-    const platform = await TestSubscriber.connect({ url: broker.url, tls: { ca: readPem(certs.caFile), cert: readPem(p.certFile), key: readPem(p.keyFile), rejectUnauthorized: true } }, ['sharpeyes/gw-tls/#']);
+    const platform = await TestSubscriber.connect(
+      { url: broker.url, tls: { ca: readPem(certs.caFile), cert: readPem(p.certFile), key: readPem(p.keyFile), rejectUnauthorized: true } },
+      ['sharpeyes/gw-tls/#'],
+    );
     const { ctx, room } = bridge({ caFile: certs.caFile, ...certs.clients['gw-tls']! });
     await room.start();
     await ctx.waitForLog((l) => l.msg === 'connected to the broker');
@@ -135,7 +149,9 @@ describe('mutual TLS (mosquitto, use_identity_as_username)', () => {
     const { ctx, room } = bridge({ caFile: certs.rogue.caFile, ...certs.clients['gw-tls']! });
     await room.start();
     await until(() => failures(ctx).length >= 1, 'refused attempt');
-    expect(String(failures(ctx)[0]?.err)).toMatch(/(self.signed|unable to (verify|get local issuer)).*the broker's certificate does not verify: check cloud\.tls\.caFile/i);
+    expect(String(failures(ctx)[0]?.err)).toMatch(
+      /(self.signed|unable to (verify|get local issuer)).*the broker's certificate does not verify: check cloud\.tls\.caFile/i,
+    );
   });
 });
 

@@ -12,7 +12,8 @@ const profiles = files.map((f) => ({ file: f, p: loadProfileFile(f) }));
 describe('device profiles', () => {
   it('the required kinds are present', () => {
     const kinds = profiles.map(({ p }) => `${p.kind}/${p.protocol.type}`);
-    for (const want of ['io-board/modbus-rtu', 'barrier/framed', 'turnstile/framed', 'alarm-post/framed', 'pedestrian-gate/gpio']) expect(kinds).toContain(want);
+    for (const want of ['io-board/modbus-rtu', 'barrier/framed', 'turnstile/framed', 'alarm-post/framed', 'pedestrian-gate/gpio'])
+      expect(kinds).toContain(want);
   });
 
   it('model names are unique and match the file name', () => {
@@ -43,7 +44,8 @@ describe('device profiles', () => {
       }
     });
     it('numeric resources have ranges and params have bounds', () => {
-      for (const [rn, r] of Object.entries(p.resources)) if (r.type === 'uint' || r.type === 'int') expect([rn, r.min, r.max].some((v) => v === undefined)).toBe(false);
+      for (const [rn, r] of Object.entries(p.resources))
+        if (r.type === 'uint' || r.type === 'int') expect([rn, r.min, r.max].some((v) => v === undefined)).toBe(false);
       for (const c of Object.values(p.commands)) if (c?.param) expect(c.param.min).toBeLessThanOrEqual(c.param.max);
     });
     it('inputs are debounced and commands time out', () => {
@@ -60,15 +62,22 @@ describe('device profiles', () => {
 });
 
 describe('profile validation names the fault', () => {
-  const barrier = readFileSync(files.find((f) => f.includes('barrier'))!, 'utf8');
+  const barrier = readFileSync(
+    files.find((f) => f.includes('barrier'))!,
+    'utf8',
+  );
   it('an unknown checksum is refused', () => {
     expect(() => parseProfile(barrier.replace('algorithm: xor', 'algorithm: md5'), 'x.yaml')).toThrow(/checksum\.algorithm/);
   });
   it('a command referring to an unknown label is refused', () => {
-    expect(() => parseProfile(barrier.replace('values: { action: open }', 'values: { action: lift }'), 'x.yaml')).toThrow(/"lift" is not a label of action/);
+    expect(() => parseProfile(barrier.replace('values: { action: open }', 'values: { action: lift }'), 'x.yaml')).toThrow(
+      /"lift" is not a label of action/,
+    );
   });
   it('a numeric resource without a range is refused', () => {
-    expect(() => parseProfile(barrier.replace('min: 1000, max: 60000, units: ms, description', 'units: ms, description'), 'x.yaml')).toThrow(/need min and max/);
+    expect(() =>
+      parseProfile(barrier.replace('min: 1000, max: 60000, units: ms, description', 'units: ms, description'), 'x.yaml'),
+    ).toThrow(/need min and max/);
   });
   it('an extra key is refused', () => {
     expect(() => parseProfile(`${barrier}\nfoo: 1\n`, 'x.yaml')).toThrow(/foo/);

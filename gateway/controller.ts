@@ -32,7 +32,11 @@ export class Controller {
   constructor(loaded: LoadedConfig, log: Logger) {
     const dataDir = resolveConfigPath(loaded, loaded.config.node.dataDir);
     const db = new Database(resolve(dataDir, 'gateway.db'));
-    const outbox = new Outbox({ db, log: componentLogger(log, 'outbox'), quotaBytes: Math.round(loaded.config.outbox.quotaMb * 1024 * 1024) });
+    const outbox = new Outbox({
+      db,
+      log: componentLogger(log, 'outbox'),
+      quotaBytes: Math.round(loaded.config.outbox.quotaMb * 1024 * 1024),
+    });
     this.ctx = {
       loaded,
       nodeId: loaded.nodeId,

@@ -8,7 +8,11 @@ import { register } from 'tsx/esm/api';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'bench');
 const name = process.argv[2];
-const names = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -3)) : [];
+const names = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => f.slice(0, -3))
+  : [];
 if (!name || !names.includes(name)) {
   process.stderr.write(`usage: npm run -s bench -- NAME   (NAME: ${names.join(', ') || 'none yet'})\n`);
   process.exit(2);

@@ -10,7 +10,12 @@ if (!hasAnalyze) console.warn('systemd unit test: systemd-analyze not installed,
 
 describe('systemd/sharpeyes.service', () => {
   it('is a notify service with a watchdog that restarts on failure', () => {
-    const keys = Object.fromEntries(unit.split('\n').filter((l) => /^\w+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const keys = Object.fromEntries(
+      unit
+        .split('\n')
+        .filter((l) => /^\w+=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
     expect(keys).toMatchObject({ Type: 'notify', Restart: 'on-failure', NoNewPrivileges: 'yes', ProtectSystem: 'strict' });
     expect(Number(keys.WatchdogSec)).toBeGreaterThan(0);
     expect(keys.SupplementaryGroups).toContain('dialout');

@@ -24,7 +24,10 @@ export function quietRoomsYaml(): string {
     ['plates', { enabled: false }, 'plates:\n  enabled: false\n'],
     ['console', { enabled: false }, 'console:\n  enabled: false\n'],
   ];
-  return candidates.filter(([section, value]) => accepts(section, value)).map(([, , yaml]) => yaml).join('');
+  return candidates
+    .filter(([section, value]) => accepts(section, value))
+    .map(([, , yaml]) => yaml)
+    .join('');
 }
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -40,7 +43,10 @@ export class Daemon {
   private partial = '';
   readonly configFile: string;
 
-  constructor(readonly dir: string, yaml: string) {
+  constructor(
+    readonly dir: string,
+    yaml: string,
+  ) {
     this.configFile = join(dir, 'gateway.yaml');
     writeFileSync(this.configFile, yaml);
   }
@@ -55,7 +61,11 @@ export class Daemon {
 
   start(): void {
     if (this.running) throw new Error('daemon already running');
-    const child = spawn(process.execPath, [SHARPEYES, 'start', '--config', this.configFile], { cwd: this.dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NOTIFY_SOCKET: '' } });
+    const child = spawn(process.execPath, [SHARPEYES, 'start', '--config', this.configFile], {
+      cwd: this.dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NOTIFY_SOCKET: '' },
+    });
     this.child = child;
     child.stderr?.on('data', (d: Buffer) => {
       const text = this.partial + d.toString();
@@ -77,14 +87,20 @@ export class Daemon {
     for (;;) {
       const found = this.logs.slice(from).find(match);
       if (found) return found;
-      if (!this.running) throw new Error(`daemon exited (${this.child?.exitCode ?? this.child?.signalCode}) before the expected log line; last lines:\n${this.tail()}`);
+      if (!this.running)
+        throw new Error(
+          `daemon exited (${this.child?.exitCode ?? this.child?.signalCode}) before the expected log line; last lines:\n${this.tail()}`,
+        );
       if (Date.now() > deadline) throw new Error(`no matching daemon log line within ${ms} ms; last lines:\n${this.tail()}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
 
   tail(n = 15): string {
-    return this.logs.slice(-n).map((l) => JSON.stringify(l)).join('\n');
+    return this.logs
+      .slice(-n)
+      .map((l) => JSON.stringify(l))
+      .join('\n');
   }
 
   /** Sends `signal` and waits for the process to exit; resolves with its exit code or signal. */

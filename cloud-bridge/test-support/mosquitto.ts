@@ -85,10 +85,25 @@ const openssl = (args: string[], cwd: string) => execFileSync('openssl', args, {
 /** A CA, a server cert for localhost/127.0.0.1, client certs (CN = name) and a rogue client cert. */
 export function makeTestCerts(dir: string, clientNames: string[] = ['client']): TestCerts {
   const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  const ca = (name: string) => openssl(['req', '-x509', ...key, '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '3', '-subj', `/CN=${name}`], dir);
+  const ca = (name: string) =>
+    openssl(['req', '-x509', ...key, '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '3', '-subj', `/CN=${name}`], dir);
   const leaf = (name: string, cn: string, caName: string, ext?: string) => {
     openssl(['req', ...key, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`], dir);
-    const args = ['x509', '-req', '-in', `${name}.csr`, '-CA', `${caName}.crt`, '-CAkey', `${caName}.key`, '-CAcreateserial', '-out', `${name}.crt`, '-days', '3'];
+    const args = [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${caName}.crt`,
+      '-CAkey',
+      `${caName}.key`,
+      '-CAcreateserial',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '3',
+    ];
     if (ext) {
       writeFileSync(join(dir, `${name}.ext`), ext);
       args.push('-extfile', `${name}.ext`);
@@ -110,7 +125,16 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   const dir = mkdtempSync(join(tmpdir(), 'sharpeyes-mosquitto-'));
   const port = await freePort();
   const certs = opts.tls ? makeTestCerts(dir, opts.clientNames) : undefined;
-  const lines = ['user root', 'log_dest stderr', 'log_type all', 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'per_listener_settings false', `listener ${port} 127.0.0.1`];
+  const lines = [
+    'user root',
+    'log_dest stderr',
+    'log_type all',
+    'persistence true',
+    `persistence_location ${dir}/`,
+    'autosave_interval 1',
+    'per_listener_settings false',
+    `listener ${port} 127.0.0.1`,
+  ];
   if (certs) {
     lines.push(`cafile ${certs.caFile}`, `certfile ${certs.serverCert}`, `keyfile ${certs.serverKey}`);
     if (opts.tls === 'mutual') lines.push('require_certificate true', 'use_identity_as_username true');
@@ -118,7 +142,8 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   if (opts.users) {
     const pw = join(dir, 'passwords');
     writeFileSync(pw, '');
-    for (const [user, password] of Object.entries(opts.users)) execFileSync('mosquitto_passwd', ['-b', pw, user, password], { stdio: 'ignore' });
+    for (const [user, password] of Object.entries(opts.users))
+      execFileSync('mosquitto_passwd', ['-b', pw, user, password], { stdio: 'ignore' });
     lines.push(`password_file ${pw}`);
   }
   lines.push(`allow_anonymous ${opts.users || opts.tls === 'mutual' ? 'false' : 'true'}`);
@@ -132,7 +157,8 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
 
   let child: ChildProcess | undefined;
   let stderr = '';
-  const exited = (c: ChildProcess) => new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve())));
+  const exited = (c: ChildProcess) =>
+    new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve())));
 
   const broker: Mosquitto = {
     port,

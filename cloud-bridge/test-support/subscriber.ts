@@ -11,7 +11,10 @@ export class TestSubscriber {
   readonly messages: (IncomingMessage & { at: number })[] = [];
   private conn: MqttConnection | undefined;
 
-  private constructor(private readonly opts: ConnectOptions, private readonly topics: string[]) {}
+  private constructor(
+    private readonly opts: ConnectOptions,
+    private readonly topics: string[],
+  ) {}
 
   static async connect(opts: Partial<ConnectOptions> & { url: string }, topics: string[], persistent = false): Promise<TestSubscriber> {
     const full: ConnectOptions = { clientId: `test-sub-${Math.random().toString(36).slice(2, 10)}`, protocolVersion: 5, ...opts };

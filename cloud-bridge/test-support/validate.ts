@@ -8,7 +8,10 @@ import { readSchemaFiles } from '../schema-files.js';
 export function schemaValidator(): (file: string, value: unknown) => void {
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   // ajv-formats is not installed; the one format the payloads use, checked strictly enough.
-  ajv.addFormat('date-time', (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s) && !Number.isNaN(Date.parse(s)));
+  ajv.addFormat(
+    'date-time',
+    (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s) && !Number.isNaN(Date.parse(s)),
+  );
   const files = readSchemaFiles();
   return (file, value) => {
     const text = files[file];

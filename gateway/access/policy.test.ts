@@ -10,7 +10,14 @@ const opts: PolicyOptions = { cooldownS: 10, denied: new Set(['r-banned', '粤B0
 const t0 = new Date('2026-11-24T08:00:00Z');
 
 function face(subject: Recognition['subject'], at = t0): Recognition {
-  return { via: 'face', cameraId: 'cam-ped', subject, confidence: 0.8, label: subject.kind === 'unknown' ? 'unknown' : subject.name, ts: at };
+  return {
+    via: 'face',
+    cameraId: 'cam-ped',
+    subject,
+    confidence: 0.8,
+    label: subject.kind === 'unknown' ? 'unknown' : subject.name,
+    ts: at,
+  };
 }
 function plate(label: string, subject: Recognition['subject'], at = t0): Recognition {
   return { via: 'plate', cameraId: 'cam-car', subject, confidence: 0.97, label, ts: at };
@@ -20,21 +27,51 @@ describe('access policy', () => {
   it('opens for a resident at the gate its camera watches, and only there', () => {
     const d = decide(face({ kind: 'resident', id: 'r1', name: 'Li Lei' }), points, opts, new Map());
     expect(d).toEqual([
-      { gateId: 'ped-1', cameraId: 'cam-ped', via: 'face', allow: true, reason: 'resident', subjectKind: 'resident', subjectId: 'r1', label: 'Li Lei', confidence: 0.8, ts: t0.toISOString() },
+      {
+        gateId: 'ped-1',
+        cameraId: 'cam-ped',
+        via: 'face',
+        allow: true,
+        reason: 'resident',
+        subjectKind: 'resident',
+        subjectId: 'r1',
+        label: 'Li Lei',
+        confidence: 0.8,
+        ts: t0.toISOString(),
+      },
     ]);
   });
 
   it('refuses strangers, denied residents and denied plates', () => {
-    expect(decide(face({ kind: 'unknown' }), points, opts, new Map())[0]).toMatchObject({ allow: false, reason: 'unknown', subjectId: null });
-    expect(decide(face({ kind: 'resident', id: 'r-banned', name: 'X' }), points, opts, new Map())[0]).toMatchObject({ allow: false, reason: 'denied' });
+    expect(decide(face({ kind: 'unknown' }), points, opts, new Map())[0]).toMatchObject({
+      allow: false,
+      reason: 'unknown',
+      subjectId: null,
+    });
+    expect(decide(face({ kind: 'resident', id: 'r-banned', name: 'X' }), points, opts, new Map())[0]).toMatchObject({
+      allow: false,
+      reason: 'denied',
+    });
     expect(decide(plate('粤B00000', { kind: 'unknown' }), points, opts, new Map()).map((d) => d.reason)).toEqual(['denied', 'denied']);
   });
 
   it('lets a visitor vehicle in only inside its validity window', () => {
-    const visitor = { kind: 'visitor' as const, id: 'v1', name: 'courier', validFrom: '2026-11-24T07:00:00Z', validUntil: '2026-11-24T09:00:00Z' };
+    const visitor = {
+      kind: 'visitor' as const,
+      id: 'v1',
+      name: 'courier',
+      validFrom: '2026-11-24T07:00:00Z',
+      validUntil: '2026-11-24T09:00:00Z',
+    };
     expect(decide(plate('沪A12345', visitor), points, opts, new Map())[0]).toMatchObject({ allow: true, reason: 'visitor-valid' });
-    expect(decide(plate('沪A12345', visitor, new Date('2026-11-24T06:59:59Z')), points, opts, new Map())[0]).toMatchObject({ allow: false, reason: 'visitor-not-yet-valid' });
-    expect(decide(plate('沪A12345', visitor, new Date('2026-11-24T09:00:01Z')), points, opts, new Map())[0]).toMatchObject({ allow: false, reason: 'visitor-expired' });
+    expect(decide(plate('沪A12345', visitor, new Date('2026-11-24T06:59:59Z')), points, opts, new Map())[0]).toMatchObject({
+      allow: false,
+      reason: 'visitor-not-yet-valid',
+    });
+    expect(decide(plate('沪A12345', visitor, new Date('2026-11-24T09:00:01Z')), points, opts, new Map())[0]).toMatchObject({
+      allow: false,
+      reason: 'visitor-expired',
+    });
   });
 
   it('decides once per passage: repeats within the cooldown give no decision', () => {
@@ -42,7 +79,9 @@ describe('access policy', () => {
     const r = { kind: 'resident' as const, id: 'r1', name: 'Li Lei' };
     expect(decide(face(r), points, opts, memory)).toHaveLength(1);
     expect(decide(face(r, new Date(t0.getTime() + 9_999)), points, opts, memory)).toHaveLength(0);
-    expect(decide(face({ kind: 'resident', id: 'r2', name: 'Han Meimei' }, new Date(t0.getTime() + 1000)), points, opts, memory)).toHaveLength(1);
+    expect(
+      decide(face({ kind: 'resident', id: 'r2', name: 'Han Meimei' }, new Date(t0.getTime() + 1000)), points, opts, memory),
+    ).toHaveLength(1);
     expect(decide(face(r, new Date(t0.getTime() + 10_000)), points, opts, memory)).toHaveLength(1);
     prunePassages(memory, t0.getTime() + 25_000, 10);
     expect(memory.size).toBe(0);

@@ -38,14 +38,7 @@ export interface PolicyOptions {
   gatesInFault: ReadonlySet<string>;
 }
 
-export type Reason =
-  | 'resident'
-  | 'visitor-valid'
-  | 'visitor-not-yet-valid'
-  | 'visitor-expired'
-  | 'unknown'
-  | 'denied'
-  | 'gate-fault';
+export type Reason = 'resident' | 'visitor-valid' | 'visitor-not-yet-valid' | 'visitor-expired' | 'unknown' | 'denied' | 'gate-fault';
 
 export interface Decision {
   gateId: string;

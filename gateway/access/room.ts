@@ -33,10 +33,26 @@ export function createAccessRoom(ctx: GatewayContext): Room {
   const carryOut = (d: Decision, snapshotId: string | null) => {
     const id = ctx.db.transaction(() => {
       const ev = ctx.outbox.append('access.decision', { ...d, snapshotId });
-      insert.run(ev.id, d.ts, d.gateId, d.cameraId, d.via, d.allow ? 1 : 0, d.reason, d.subjectKind, d.subjectId, d.label, d.confidence, snapshotId);
+      insert.run(
+        ev.id,
+        d.ts,
+        d.gateId,
+        d.cameraId,
+        d.via,
+        d.allow ? 1 : 0,
+        d.reason,
+        d.subjectKind,
+        d.subjectId,
+        d.label,
+        d.confidence,
+        snapshotId,
+      );
       return ev.id;
     });
-    log.info({ gateId: d.gateId, allow: d.allow, reason: d.reason, label: d.label, decisionId: id }, d.allow ? 'access granted' : 'access refused');
+    log.info(
+      { gateId: d.gateId, allow: d.allow, reason: d.reason, label: d.label, decisionId: id },
+      d.allow ? 'access granted' : 'access refused',
+    );
     if (d.allow) ctx.bus.emit('gate.request', { deviceId: d.gateId, command: 'open', origin: 'access', requestId: id });
   };
 

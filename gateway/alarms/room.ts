@@ -18,7 +18,9 @@ export function createAlarmsRoom(ctx: GatewayContext): Room {
   const origin = { origin: 'alarms', transaction: 'alarms' };
 
   const output = (deviceId: string, command: 'light-on' | 'light-off' | 'siren-off') =>
-    ctx.actions.call('gate/command', { gateId: deviceId, command }, origin).catch((err: unknown) => log.warn({ deviceId, command, err: (err as Error).message }, 'alarm post output not switched'));
+    ctx.actions
+      .call('gate/command', { gateId: deviceId, command }, origin)
+      .catch((err: unknown) => log.warn({ deviceId, command, err: (err as Error).message }, 'alarm post output not switched'));
 
   const picture = async (deviceId: string, pressedMs: number) => {
     const cameraId = cameraOf.get(deviceId);
@@ -32,7 +34,16 @@ export function createAlarmsRoom(ctx: GatewayContext): Room {
       error = (err as Error).message;
     }
     const ms = Math.max(0, Date.now() - pressedMs);
-    ctx.db.transaction(() => ctx.outbox.append('alarm.snapshot', { deviceId, cameraId, snapshotId, ...(error ? { error } : {}), pressedAt: new Date(pressedMs).toISOString(), ms }));
+    ctx.db.transaction(() =>
+      ctx.outbox.append('alarm.snapshot', {
+        deviceId,
+        cameraId,
+        snapshotId,
+        ...(error ? { error } : {}),
+        pressedAt: new Date(pressedMs).toISOString(),
+        ms,
+      }),
+    );
     if (error) log.warn({ deviceId, cameraId, error }, 'no picture for the alarm');
   };
 
@@ -44,13 +55,19 @@ export function createAlarmsRoom(ctx: GatewayContext): Room {
   );
 
   ctx.actions.register('alarm/ack', {
-    description: 'A responder acknowledges the alarm of a post: recorded as alarm.acknowledged, the post\'s strobe and siren go off.',
-    input: z.strictObject({ deviceId: z.string().min(1), by: z.string().min(1).max(64).describe('Responder name or id.'), note: z.string().max(500).optional() }),
+    description: "A responder acknowledges the alarm of a post: recorded as alarm.acknowledged, the post's strobe and siren go off.",
+    input: z.strictObject({
+      deviceId: z.string().min(1),
+      by: z.string().min(1).max(64).describe('Responder name or id.'),
+      note: z.string().max(500).optional(),
+    }),
     handle: async ({ deviceId, by, note }, actx) => {
       const pressedAt = open.get(deviceId);
       if (!pressedAt) throw new ActionError(`no open alarm on ${deviceId}`, 'not_found');
       open.delete(deviceId);
-      ctx.db.transaction(() => ctx.outbox.append('alarm.acknowledged', { deviceId, by, ...(note ? { note } : {}), pressedAt, origin: actx.origin }));
+      ctx.db.transaction(() =>
+        ctx.outbox.append('alarm.acknowledged', { deviceId, by, ...(note ? { note } : {}), pressedAt, origin: actx.origin }),
+      );
       await Promise.all([output(deviceId, 'light-off'), output(deviceId, 'siren-off')]);
       return { deviceId, acknowledged: true, pressedAt };
     },

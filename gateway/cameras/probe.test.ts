@@ -29,7 +29,10 @@ describe('sharpeyes probe against real peers', () => {
   });
 
   it('reports streams and a decoded frame for a good RTSP URL (CLI, JSON, exit 0)', async () => {
-    const { stdout } = await run(process.execPath, ['scripts/sharpeyes.mjs', 'probe', open.url('/clip'), '--json'], { cwd: ROOT, timeout: 60_000 });
+    const { stdout } = await run(process.execPath, ['scripts/sharpeyes.mjs', 'probe', open.url('/clip'), '--json'], {
+      cwd: ROOT,
+      timeout: 60_000,
+    });
     const r = JSON.parse(stdout);
     expect(r).toMatchObject({ kind: 'rtsp', ok: true });
     expect(r.stream.streams[0]).toMatchObject({ type: 'video', codec: 'h264', width: 320, height: 180 });
@@ -38,7 +41,10 @@ describe('sharpeyes probe against real peers', () => {
 
   it('gives a readable reason and exit 1 when frames do not decode', async () => {
     const closed = await freePort();
-    const refused = await run(process.execPath, ['scripts/sharpeyes.mjs', 'probe', `rtsp://127.0.0.1:${closed}/x`], { cwd: ROOT, timeout: 60_000 }).catch((e: { code: number; stdout: string }) => e);
+    const refused = await run(process.execPath, ['scripts/sharpeyes.mjs', 'probe', `rtsp://127.0.0.1:${closed}/x`], {
+      cwd: ROOT,
+      timeout: 60_000,
+    }).catch((e: { code: number; stdout: string }) => e);
     expect((refused as { code: number }).code).toBe(1);
     expect((refused as { stdout: string }).stdout).toMatch(/frames decode: NO — refused: connection refused/);
     expect((await probeTarget(authed.url('/clip'), { username: 'admin', password: 'wrong', timeoutS: 5 })).reason).toBe('unauthorised');

@@ -37,9 +37,17 @@ export async function probeRtsp(url: string, timeoutS = 10): Promise<StreamProbe
     return { url: shown, ok: false, streams, frameBytes: 0, reason: f.reason, message: f.message };
   }
   const video = streams.find((s) => s.type === 'video');
-  if (!video) return { url: shown, ok: false, streams, frameBytes: 0, reason: 'unsupported-codec', message: 'the stream has no video track' };
+  if (!video)
+    return { url: shown, ok: false, streams, frameBytes: 0, reason: 'unsupported-codec', message: 'the stream has no video track' };
   if (!(SUPPORTED_CODECS as readonly string[]).includes(video.codec ?? '')) {
-    return { url: shown, ok: false, streams, frameBytes: 0, reason: 'unsupported-codec', message: `the camera sends ${video.codec ?? 'an unknown codec'}; only H.264 and H.265 are supported` };
+    return {
+      url: shown,
+      ok: false,
+      streams,
+      frameBytes: 0,
+      reason: 'unsupported-codec',
+      message: `the camera sends ${video.codec ?? 'an unknown codec'}; only H.264 and H.265 are supported`,
+    };
   }
   let bytes = 0;
   const run = runFfmpeg(oneFrameArgs(url, timeoutS), { onData: (c) => (bytes += c.length) });
@@ -47,12 +55,17 @@ export async function probeRtsp(url: string, timeoutS = 10): Promise<StreamProbe
   const exit = await run.exited;
   clearTimeout(timer);
   if (bytes > 0 && exit.code === 0) return { url: shown, ok: true, streams, frameBytes: bytes };
-  const f = exit.signal ? { reason: 'timeout' as const, message: `no frame decoded within ${timeoutS + 5} s` } : classifyFailure(exit.stderr, exit);
+  const f = exit.signal
+    ? { reason: 'timeout' as const, message: `no frame decoded within ${timeoutS + 5} s` }
+    : classifyFailure(exit.stderr, exit);
   return { url: shown, ok: false, streams, frameBytes: bytes, reason: f.reason, message: f.message };
 }
 
 /** Probes an rtsp:// URL, or an ONVIF device (its profiles, then its analysis stream). */
-export async function probeTarget(target: string, opts: { username?: string; password?: string; timeoutS?: number; analysisWidth?: number } = {}): Promise<ProbeReport> {
+export async function probeTarget(
+  target: string,
+  opts: { username?: string; password?: string; timeoutS?: number; analysisWidth?: number } = {},
+): Promise<ProbeReport> {
   const timeoutS = opts.timeoutS ?? 10;
   if (/^rtsps?:\/\//i.test(target)) {
     const stream = await probeRtsp(withCredentials(target, opts.username, opts.password), timeoutS);
@@ -70,7 +83,8 @@ export async function probeTarget(target: string, opts: { username?: string; pas
     cam = await connectOnvif({ ...address, username: opts.username, password: opts.password, timeoutMs: timeoutS * 1000 });
   } catch (err) {
     const e = err as OnvifError;
-    const reason = e.kind === 'unauthorised' ? 'unauthorised' : e.kind === 'refused' ? 'refused' : e.kind === 'timeout' ? 'timeout' : 'onvif';
+    const reason =
+      e.kind === 'unauthorised' ? 'unauthorised' : e.kind === 'refused' ? 'refused' : e.kind === 'timeout' ? 'timeout' : 'onvif';
     return { target: shown, kind: 'onvif', ok: false, reason, message: `ONVIF: ${e.message}` };
   }
   try {
@@ -78,13 +92,38 @@ export async function probeTarget(target: string, opts: { username?: string; pas
     const profiles: NonNullable<ProbeReport['profiles']> = [];
     for (const p of cam.profiles) {
       const streamUri = await cam.streamUri(p.token).catch(() => undefined);
-      const role = p.token === picked?.analysis.token ? (p.token === picked?.main.token ? 'analysis+main' : 'analysis') : p.token === picked?.main.token ? 'main' : undefined;
+      const role =
+        p.token === picked?.analysis.token
+          ? p.token === picked?.main.token
+            ? 'analysis+main'
+            : 'analysis'
+          : p.token === picked?.main.token
+            ? 'main'
+            : undefined;
       profiles.push({ ...p, streamUri, role });
     }
     const analysisUri = profiles.find((p) => p.role?.startsWith('analysis'))?.streamUri;
-    if (!analysisUri) return { target: shown, kind: 'onvif', ok: false, device: cam.info, profiles, reason: 'unsupported-codec', message: 'no H.264/H.265 profile with a stream URI' };
+    if (!analysisUri)
+      return {
+        target: shown,
+        kind: 'onvif',
+        ok: false,
+        device: cam.info,
+        profiles,
+        reason: 'unsupported-codec',
+        message: 'no H.264/H.265 profile with a stream URI',
+      };
     const stream = await probeRtsp(withCredentials(analysisUri, opts.username, opts.password), timeoutS);
-    return { target: shown, kind: 'onvif', ok: stream.ok, device: cam.info, profiles, stream, reason: stream.reason, message: stream.message };
+    return {
+      target: shown,
+      kind: 'onvif',
+      ok: stream.ok,
+      device: cam.info,
+      profiles,
+      stream,
+      reason: stream.reason,
+      message: stream.message,
+    };
   } finally {
     cam.close();
   }

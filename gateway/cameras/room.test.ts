@@ -24,7 +24,13 @@ describe('cameras room', () => {
 
   beforeAll(async () => {
     rtsp = await startRtspServer({ files: { '/main': h264Clip(), '/sub': h264Clip() }, auth: 'admin:secret' });
-    sim = new OnvifSimulator({ mainStreamUri: rtsp.url('/main'), subStreamUri: rtsp.url('/sub'), username: 'admin', password: 'secret', maxPullWaitMs: 1000 });
+    sim = new OnvifSimulator({
+      mainStreamUri: rtsp.url('/main'),
+      subStreamUri: rtsp.url('/sub'),
+      username: 'admin',
+      password: 'secret',
+      maxPullWaitMs: 1000,
+    });
     await sim.start();
     const closed = await freePort();
     ctx = testContext({
@@ -62,12 +68,17 @@ describe('cameras room', () => {
   it('brings plain RTSP and ONVIF cameras online, records events in the outbox, and reports a broken one', async () => {
     expect(ready?.cameraIds.sort()).toEqual(['broken', 'onvif', 'plain']);
     await until(() => events('camera.online').length >= 2 && events('camera.offline').length >= 1, 'online and offline events', 45_000);
-    const online = events('camera.online').map((r) => (r.data as { cameraId: string }).cameraId).sort();
+    const online = events('camera.online')
+      .map((r) => (r.data as { cameraId: string }).cameraId)
+      .sort();
     expect(online).toEqual(['onvif', 'plain']);
     const offline = events('camera.offline').map((r) => r.data as { cameraId: string; reason: string });
     expect(offline).toEqual([expect.objectContaining({ cameraId: 'broken', reason: 'refused' })]);
-    for (const r of [...events('camera.online'), ...events('camera.offline')]) expect(eventContracts[r.kind]?.safeParse(r.data).success).toBe(true);
-    const rows = ctx.db.prepare<{ camera_id: string; state: string }>('SELECT camera_id, state FROM camera_status ORDER BY camera_id').all();
+    for (const r of [...events('camera.online'), ...events('camera.offline')])
+      expect(eventContracts[r.kind]?.safeParse(r.data).success).toBe(true);
+    const rows = ctx.db
+      .prepare<{ camera_id: string; state: string }>('SELECT camera_id, state FROM camera_status ORDER BY camera_id')
+      .all();
     expect(rows).toEqual([
       { camera_id: 'broken', state: 'offline' },
       { camera_id: 'onvif', state: 'online' },
@@ -75,7 +86,7 @@ describe('cameras room', () => {
     ]);
   });
 
-  it('records the ONVIF camera\'s own motion and tamper events (debounced) in the outbox', async () => {
+  it("records the ONVIF camera's own motion and tamper events (debounced) in the outbox", async () => {
     await until(() => (sim.calls.get('CreatePullPointSubscription') ?? 0) > 0, 'PullPoint subscription', 30_000);
     sim.emitMotion(true);
     sim.emitTamper(true);
@@ -93,7 +104,11 @@ describe('cameras room', () => {
     const f = (await sub.next()).value as Frame;
     expect([f.cameraId, f.width, f.height, f.format]).toEqual(['onvif', 320, 180, 'rgb24']);
     sub.close();
-    const list = (await ctx.actions.get('cameras/list')!.handle({}, { origin: 'cli', transaction: 't' })) as { cameraId: string; framesIn: number; state: string }[];
+    const list = (await ctx.actions.get('cameras/list')!.handle({}, { origin: 'cli', transaction: 't' })) as {
+      cameraId: string;
+      framesIn: number;
+      state: string;
+    }[];
     expect(list.find((c) => c.cameraId === 'plain')).toMatchObject({ state: 'online' });
     expect(list.find((c) => c.cameraId === 'plain')!.framesIn).toBeGreaterThan(0);
   });
@@ -101,7 +116,10 @@ describe('cameras room', () => {
   it('saves snapshots (scene and crop) by id and keeps at most maxCount on disk', async () => {
     const action = ctx.actions.get('cameras/snapshot')!;
     const saved: { id: string; path: string }[] = [];
-    for (let i = 0; i < 5; i++) saved.push((await action.handle({ cameraId: 'plain', main: false }, { origin: 'cli', transaction: `s${i}` })) as { id: string; path: string });
+    for (let i = 0; i < 5; i++)
+      saved.push(
+        (await action.handle({ cameraId: 'plain', main: false }, { origin: 'cli', transaction: `s${i}` })) as { id: string; path: string },
+      );
     const last = saved.at(-1)!;
     expect(readFileSync(last.path).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect(saved.slice(0, 2).every((s) => !existsSync(s.path))).toBe(true);
@@ -113,7 +131,10 @@ describe('cameras room', () => {
     expect(readFileSync(withCrop.cropPath!).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect(room.snapshots.pathOf(withCrop.id, true)).toBe(withCrop.cropPath);
     const get = ctx.actions.get('snapshots/get')!;
-    const got = (await get.handle({ id: withCrop.id, crop: true }, { origin: 'platform', transaction: 'g' })) as { base64: string; contentType: string };
+    const got = (await get.handle({ id: withCrop.id, crop: true }, { origin: 'platform', transaction: 'g' })) as {
+      base64: string;
+      contentType: string;
+    };
     expect(got.contentType).toBe('image/jpeg');
     expect(Buffer.from(got.base64, 'base64')).toEqual(readFileSync(withCrop.cropPath!));
     await expect(get.handle({ id: saved[0]!.id, crop: false }, { origin: 'platform', transaction: 'g2' })).rejects.toThrow(/no snapshot/); // deleted by retention
@@ -153,7 +174,9 @@ describe('cameras room', () => {
     });
     const ts = join(ctx.dataDir, 'live.ts');
     writeFileSync(ts, Buffer.concat(chunks));
-    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', ts]).toString()) as { streams: { codec_name: string; width: number; height: number }[] };
+    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', ts]).toString()) as {
+      streams: { codec_name: string; width: number; height: number }[];
+    };
     expect(probe.streams[0]).toMatchObject({ codec_name: 'mpeg1video', width: 320, height: 180 });
     const refused = await new Promise<number>((resolve) => {
       const other = new WebSocket(`ws://127.0.0.1:${port}/live/onvif`);

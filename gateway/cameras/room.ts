@@ -65,7 +65,8 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
     handle: () => counters(),
   });
   ctx.actions.register('cameras/snapshot', {
-    description: 'Saves a JPEG of a camera: its newest analysed frame (fast), or with main: true a full-resolution picture (the ONVIF snapshot URI, else one frame of the main stream); answers with the snapshot id and path.',
+    description:
+      'Saves a JPEG of a camera: its newest analysed frame (fast), or with main: true a full-resolution picture (the ONVIF snapshot URI, else one frame of the main stream); answers with the snapshot id and path.',
     input: z.strictObject({ cameraId: z.string(), main: z.boolean().default(false) }),
     handle: async ({ cameraId, main }) => {
       const p = pipelines.get(cameraId);
@@ -85,7 +86,10 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
         const jpeg = await source.snapshot();
         if (jpeg) return snapshots.saveJpeg(cameraId, Date.now(), jpeg);
       } catch (err) {
-        log.warn({ cameraId, err: (err as Error).message, reason: (err as { reason?: string }).reason }, 'ONVIF snapshot failed; grabbing a frame of the main stream');
+        log.warn(
+          { cameraId, err: (err as Error).message, reason: (err as { reason?: string }).reason },
+          'ONVIF snapshot failed; grabbing a frame of the main stream',
+        );
       }
     }
     const url = liveUrls.get(cameraId);
@@ -166,7 +170,9 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
         demo = await startRtspServer({ patterns: { '/demo': `${cfg.analysis.width}x${cfg.analysis.height}@10` } });
         const url = demo.url('/demo');
         log.info({ url, pid: demo.pid }, 'no camera configured: demo camera (GStreamer test pattern) started');
-        addPipeline(DEMO_CAMERA_ID, () => url, { motion: { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [], regions: [] } });
+        addPipeline(DEMO_CAMERA_ID, () => url, {
+          motion: { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [], regions: [] },
+        });
         liveUrls.set(DEMO_CAMERA_ID, async () => url);
       }
       for (const cam of list) {
@@ -178,7 +184,9 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
           const source = new OnvifSource({
             cameraId: cam.id,
             onvif: cam.onvif,
-            password: cam.onvif.passwordFile ? readSecretFile(ctx.loaded, cam.onvif.passwordFile, `cameras.list[${cam.id}].onvif.passwordFile`) : undefined,
+            password: cam.onvif.passwordFile
+              ? readSecretFile(ctx.loaded, cam.onvif.passwordFile, `cameras.list[${cam.id}].onvif.passwordFile`)
+              : undefined,
             analysisWidth: cfg.analysis.width,
             clockSkewWarnS: cfg.clockSkewWarnS,
             motionHoldS: cfg.motionHoldS,
@@ -199,14 +207,20 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
       }
       for (const p of pipelines.values()) p.start();
       for (const s of onvifSources.values()) s.start();
-      sweepTimer = setInterval(() => void snapshots.sweep().catch((err: Error) => log.warn({ err: err.message }, 'snapshot sweep failed')), 600_000);
+      sweepTimer = setInterval(
+        () => void snapshots.sweep().catch((err: Error) => log.warn({ err: err.message }, 'snapshot sweep failed')),
+        600_000,
+      );
       sweepTimer.unref();
       if (cfg.liveView.enabled) {
         live = new LiveView({ ...cfg.liveView, log, urlOf: (id) => liveUrls.get(id) });
         try {
           await live.start();
         } catch (err) {
-          log.error({ err: (err as Error).message, host: cfg.liveView.host, port: cfg.liveView.port }, 'live view cannot listen; continuing without it');
+          log.error(
+            { err: (err as Error).message, host: cfg.liveView.host, port: cfg.liveView.port },
+            'live view cannot listen; continuing without it',
+          );
           live = undefined;
         }
       }
@@ -228,4 +242,3 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
     },
   };
 }
-

@@ -2,7 +2,10 @@ import type { z } from 'zod';
 
 /** A config that cannot be used. `problems` has one readable line per fault. */
 export class ConfigError extends Error {
-  constructor(readonly source: string, readonly problems: string[]) {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
     super(`invalid configuration (${source}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
@@ -29,7 +32,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
       case 'unrecognized_keys': {
         const prefix = issue.path.length ? `${where}.` : '';
         const secret = issue.keys.find((k) => /pass(word)?$|secret$|token$/i.test(k));
-        if (secret) return `${prefix}${secret}: unknown key (secrets are never inline: put it in a file readable only by the gateway and name it with ${secret}File)`;
+        if (secret)
+          return `${prefix}${secret}: unknown key (secrets are never inline: put it in a file readable only by the gateway and name it with ${secret}File)`;
         return `${issue.keys.map((k) => prefix + k).join(', ')}: unknown key${issue.keys.length > 1 ? 's' : ''} (check the spelling; see the config reference in README.md)`;
       }
       case 'invalid_value':

@@ -30,10 +30,14 @@ describe('config', () => {
   });
 
   it('names the path, the bad value and what is allowed', () => {
-    expect(problems('node:\n  logLevel: loud\n')).toEqual(['node.logLevel: got "loud", allowed: "fatal", "error", "warn", "info", "debug", "trace", "silent"']);
+    expect(problems('node:\n  logLevel: loud\n')).toEqual([
+      'node.logLevel: got "loud", allowed: "fatal", "error", "warn", "info", "debug", "trace", "silent"',
+    ]);
     expect(problems('cloud:\n  keepaliveS: "thirty"\n')).toEqual(['cloud.keepaliveS: got "thirty", expected number']);
     expect(problems('cloud:\n  embeddedPort: 70000\n')).toEqual(['cloud.embeddedPort: got 70000, must be <= 65535']);
-    expect(problems('cloud:\n  url: http://example\n')[0]).toMatch(/^cloud\.url: got "http:\/\/example", an mqtt:\/\/, mqtts:\/\/, ws:\/\/ or wss:\/\/ URL$/);
+    expect(problems('cloud:\n  url: http://example\n')[0]).toMatch(
+      /^cloud\.url: got "http:\/\/example", an mqtt:\/\/, mqtts:\/\/, ws:\/\/ or wss:\/\/ URL$/,
+    );
   });
 
   it('refuses unknown keys, including inline passwords', () => {
@@ -52,15 +56,24 @@ describe('config', () => {
   it('applies environment overrides with their types, and names them on error', () => {
     const { config, nodeId } = parseConfig('node: {id: from-file}\n', {
       ...opts,
-      env: { SHARPEYES__NODE__ID: 'from-env', SHARPEYES__CLOUD__KEEPALIVES: '45', SHARPEYES__CLOUD__TLS__REJECTUNAUTHORIZED: 'false', OTHER: 'x' },
+      env: {
+        SHARPEYES__NODE__ID: 'from-env',
+        SHARPEYES__CLOUD__KEEPALIVES: '45',
+        SHARPEYES__CLOUD__TLS__REJECTUNAUTHORIZED: 'false',
+        OTHER: 'x',
+      },
     });
     expect(nodeId).toBe('from-env');
     expect(config.cloud.keepaliveS).toBe(45);
     expect(config.cloud.tls.rejectUnauthorized).toBe(false);
     // Any camelCase key of any room's section, not only a known list.
-    const cams = parseConfig('', { ...opts, env: { SHARPEYES__CAMERAS__LIVEVIEW__PORT: '0', SHARPEYES__CAMERAS__STALLTIMEOUTS: '30' } }).config.cameras;
+    const cams = parseConfig('', { ...opts, env: { SHARPEYES__CAMERAS__LIVEVIEW__PORT: '0', SHARPEYES__CAMERAS__STALLTIMEOUTS: '30' } })
+      .config.cameras;
     expect([cams.liveView.port, cams.stallTimeoutS]).toEqual([0, 30]);
-    expect(problems('', { SHARPEYES__CLOUD__KEEPALIVES: 'soon' })).toEqual(['cloud.keepaliveS: got "soon", expected number', '(environment overrides applied: cloud.keepaliveS)']);
+    expect(problems('', { SHARPEYES__CLOUD__KEEPALIVES: 'soon' })).toEqual([
+      'cloud.keepaliveS: got "soon", expected number',
+      '(environment overrides applied: cloud.keepaliveS)',
+    ]);
   });
 
   it('reads secrets from files and refuses world-readable ones', () => {
@@ -74,7 +87,9 @@ describe('config', () => {
   });
 
   it('redacts secrets and URL credentials', () => {
-    expect(redactConfig({ cloud: { url: 'mqtts://bob:pw@host:8883', passwordFile: '/etc/pw', username: 'bob' }, cameras: [{ password: 'x' }] })).toEqual({
+    expect(
+      redactConfig({ cloud: { url: 'mqtts://bob:pw@host:8883', passwordFile: '/etc/pw', username: 'bob' }, cameras: [{ password: 'x' }] }),
+    ).toEqual({
       cloud: { url: 'mqtts://bob:***@host:8883', passwordFile: '***', username: 'bob' },
       cameras: [{ password: '***' }],
     });

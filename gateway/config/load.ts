@@ -83,14 +83,18 @@ export function parseConfig(text: string | undefined, opts: { source: string; ba
     } catch (err) {
       if (err instanceof YAMLParseError) {
         const pos = err.linePos?.[0];
-        throw new ConfigError(opts.source, [`YAML syntax${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${err.message.split('\n')[0]}`]);
+        throw new ConfigError(opts.source, [
+          `YAML syntax${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${err.message.split('\n')[0]}`,
+        ]);
       }
       throw err;
     }
   }
   if (raw === null || raw === undefined) raw = {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(opts.source, [`(top level): got ${JSON.stringify(raw)}, expected a mapping of sections (node, cloud, cameras, ...)`]);
+    throw new ConfigError(opts.source, [
+      `(top level): got ${JSON.stringify(raw)}, expected a mapping of sections (node, cloud, cameras, ...)`,
+    ]);
   }
   const overridden = applyEnvOverrides(raw as Record<string, unknown>, opts.env ?? process.env);
   const result = configSchema.safeParse(raw, { reportInput: true });
@@ -139,7 +143,10 @@ export function readSecretFile(loaded: Pick<LoadedConfig, 'baseDir'>, p: string,
   } catch (err) {
     throw new ConfigError(path, [`${what}: cannot read secret file: ${(err as Error).message}`]);
   }
-  if (mode & 0o004) throw new ConfigError(path, [`${what}: secret file is readable by every user (mode ${(mode & 0o777).toString(8)}); chmod 600 or 640 it`]);
+  if (mode & 0o004)
+    throw new ConfigError(path, [
+      `${what}: secret file is readable by every user (mode ${(mode & 0o777).toString(8)}); chmod 600 or 640 it`,
+    ]);
   return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
 }
 
@@ -148,7 +155,10 @@ export function redactConfig(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactConfig);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, /pass|secret|token|key(file)?$|credential/i.test(k) && typeof v === 'string' ? '***' : redactConfig(v)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        /pass|secret|token|key(file)?$|credential/i.test(k) && typeof v === 'string' ? '***' : redactConfig(v),
+      ]),
     );
   }
   if (typeof value === 'string') return value.replace(/(\w+:\/\/)([^:@/\s]+):([^@/\s]+)@/, '$1$2:***@');

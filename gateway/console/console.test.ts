@@ -18,7 +18,11 @@ function setup(token?: string) {
   const outbox = new Outbox({ db, log, quotaBytes: 10_000_000 });
   const actions = new ActionTable();
   const opened: string[] = [];
-  actions.register('devices/list', { description: 'list', input: z.strictObject({}).prefault({}), handle: () => [{ id: 'gate-1', model: 'barrier', kind: 'gate', state: 'closed' }] });
+  actions.register('devices/list', {
+    description: 'list',
+    input: z.strictObject({}).prefault({}),
+    handle: () => [{ id: 'gate-1', model: 'barrier', kind: 'gate', state: 'closed' }],
+  });
   actions.register('gate/open', {
     description: 'open',
     input: z.strictObject({ gateId: z.string() }),
@@ -29,7 +33,18 @@ function setup(token?: string) {
       return { gateId };
     },
   });
-  const server = new ConsoleServer({ log, actions, outbox, nodeId: 'box-7', version: '9.9.9', startedAt: new Date().toISOString(), host: '127.0.0.1', port: 0, token, maxBodyBytes: 4096 });
+  const server = new ConsoleServer({
+    log,
+    actions,
+    outbox,
+    nodeId: 'box-7',
+    version: '9.9.9',
+    startedAt: new Date().toISOString(),
+    host: '127.0.0.1',
+    port: 0,
+    token,
+    maxBodyBytes: 4096,
+  });
   return { db, outbox, server, opened };
 }
 
@@ -42,7 +57,8 @@ describe('console HTTP API', () => {
   });
 
   it('runs actions through the action table with the same validation as MQTT requests', async () => {
-    const post = (path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => fetch(new URL(path, env.server.url), { method: 'POST', headers, body });
+    const post = (path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+      fetch(new URL(path, env.server.url), { method: 'POST', headers, body });
     let res = await post('api/actions/gate/open', JSON.stringify({ gateId: 'gate-1' }));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok', data: { gateId: 'gate-1' } });
@@ -59,7 +75,10 @@ describe('console HTTP API', () => {
     expect(res.status).toBe(413);
     res = await post('api/actions/gate/open', 'gateId=gate-1', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(res.status).toBe(415);
-    res = await post('api/actions/gate/open', JSON.stringify({ gateId: 'gate-1' }), { 'content-type': 'application/json', origin: 'http://evil.example' });
+    res = await post('api/actions/gate/open', JSON.stringify({ gateId: 'gate-1' }), {
+      'content-type': 'application/json',
+      origin: 'http://evil.example',
+    });
     expect(res.status).toBe(403);
     expect(env.opened).toEqual(['gate-1']);
   });
@@ -92,7 +111,14 @@ describe.skipIf(!hasChromium)('console page in Chromium', () => {
     browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'se-chromium-')), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
   afterAll(async () => {

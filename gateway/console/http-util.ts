@@ -3,7 +3,10 @@ import { timingSafeEqual } from 'node:crypto';
 
 /** Small pure-ish helpers for the console's HTTP handling. */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -18,7 +21,11 @@ export const SECURITY_HEADERS: Record<string, string> = {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -62,7 +69,8 @@ export function checkWriteOrigin(req: IncomingMessage): void {
   const type = req.headers['content-type'] ?? '';
   if (!type.startsWith('application/json')) throw new HttpError(415, 'send the request body as application/json');
   const origin = req.headers.origin;
-  if (origin && origin !== `http://${req.headers.host}` && origin !== `https://${req.headers.host}`) throw new HttpError(403, `cross-origin request from ${origin} refused`);
+  if (origin && origin !== `http://${req.headers.host}` && origin !== `https://${req.headers.host}`)
+    throw new HttpError(403, `cross-origin request from ${origin} refused`);
 }
 
 export function isLoopback(host: string): boolean {

@@ -17,7 +17,8 @@ export function createConsoleRoom(ctx: GatewayContext): Room & { url(): string |
     async start() {
       if (!cfg.enabled) return;
       const token = cfg.tokenFile ? readSecretFile(ctx.loaded, cfg.tokenFile, 'console.tokenFile') : undefined;
-      if (!isLoopback(cfg.host) && !token) throw new Error(`console.host is ${cfg.host}, not loopback: set console.tokenFile so the console is not open to the network`);
+      if (!isLoopback(cfg.host) && !token)
+        throw new Error(`console.host is ${cfg.host}, not loopback: set console.tokenFile so the console is not open to the network`);
       server = new ConsoleServer({
         log,
         actions: ctx.actions,

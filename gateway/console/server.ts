@@ -89,7 +89,13 @@ export class ConsoleServer {
     if (!url.pathname.startsWith('/api/')) throw new HttpError(404, `no page at ${url.pathname}`);
     if (!authorised(req, url, this.ctx.token)) throw new HttpError(401, 'missing or wrong console token');
     if (req.method === 'GET' && url.pathname === '/api/status') {
-      sendJson(res, 200, { nodeId: this.ctx.nodeId, version: this.ctx.version, startedAt: this.ctx.startedAt, outbox: this.ctx.outbox.stats(), actions: this.ctx.actions.names() });
+      sendJson(res, 200, {
+        nodeId: this.ctx.nodeId,
+        version: this.ctx.version,
+        startedAt: this.ctx.startedAt,
+        outbox: this.ctx.outbox.stats(),
+        actions: this.ctx.actions.names(),
+      });
       return;
     }
     if (req.method === 'GET' && url.pathname === '/api/events') {
@@ -118,7 +124,12 @@ export class ConsoleServer {
       }
       const payload = Buffer.from(JSON.stringify({ transaction: `console-${randomUUID()}`, input }));
       const response = await dispatchRequest(
-        { actions: this.ctx.actions, maxRequestBytes: this.ctx.maxBodyBytes + 256, origin: 'console', onInternalError: (a, err) => this.ctx.log.error({ action: a, err: String(err) }, 'console action failed') },
+        {
+          actions: this.ctx.actions,
+          maxRequestBytes: this.ctx.maxBodyBytes + 256,
+          origin: 'console',
+          onInternalError: (a, err) => this.ctx.log.error({ action: a, err: String(err) }, 'console action failed'),
+        },
         action,
         payload,
       );

@@ -11,12 +11,14 @@ export const accessEventContracts = {
       reason: z.enum(['resident', 'visitor-valid', 'visitor-not-yet-valid', 'visitor-expired', 'unknown', 'denied', 'gate-fault']),
       subjectKind: z.enum(['resident', 'visitor', 'unknown']),
       subjectId: z.string().nullable().describe('Resident or visitor id; null for a stranger.'),
-      label: z.string().describe('Plate text, or the resident\'s name.'),
+      label: z.string().describe("Plate text, or the resident's name."),
       confidence: z.number().min(0).max(1).describe('Face similarity or plate read confidence.'),
       snapshotId: z.string().nullable().describe('Snapshot of the recognition (fetch with request/snapshots/get).'),
       ts: z.string().describe('ISO 8601 time of the recognition.'),
     })
-    .describe('The box decided whether to open a gate for a recognised face or plate (never dropped). The gate\'s acknowledgement follows as gate.command with origin "access".'),
+    .describe(
+      'The box decided whether to open a gate for a recognised face or plate (never dropped). The gate\'s acknowledgement follows as gate.command with origin "access".',
+    ),
   'alarm.snapshot': z
     .strictObject({
       deviceId: z.string().describe('Alarm post that was pressed.'),
@@ -26,7 +28,9 @@ export const accessEventContracts = {
       pressedAt: z.string().describe('ISO 8601 time of the press (matches alarm.raised ts).'),
       ms: z.number().min(0).describe('From the press to the picture being stored.'),
     })
-    .describe('The picture for an alarm press, sent right after the never-dropped alarm.raised so the alarm itself is never delayed by JPEG encoding.'),
+    .describe(
+      'The picture for an alarm press, sent right after the never-dropped alarm.raised so the alarm itself is never delayed by JPEG encoding.',
+    ),
   'alarm.acknowledged': z
     .strictObject({
       deviceId: z.string(),

@@ -15,7 +15,19 @@ export const cameraEventContracts = {
     .strictObject({
       cameraId,
       reason: z
-        .enum(['refused', 'unauthorised', 'not-found', 'timeout', 'unsupported-codec', 'not-rtsp', 'unreachable', 'invalid-data', 'exited', 'stalled', 'onvif'])
+        .enum([
+          'refused',
+          'unauthorised',
+          'not-found',
+          'timeout',
+          'unsupported-codec',
+          'not-rtsp',
+          'unreachable',
+          'invalid-data',
+          'exited',
+          'stalled',
+          'onvif',
+        ])
         .describe('Why: refused, unauthorised, timeout, stalled (no frame for stallTimeoutS), unsupported-codec, ...'),
       message: z.string().describe('One readable line.'),
     })
@@ -40,5 +52,5 @@ export const cameraEventContracts = {
       cameraId,
       skewS: z.number().describe('Camera clock minus the box clock, in seconds.'),
     })
-    .describe('An ONVIF camera\'s clock differs from the box\'s by more than cameras.clockSkewWarnS.'),
+    .describe("An ONVIF camera's clock differs from the box's by more than cameras.clockSkewWarnS."),
 };

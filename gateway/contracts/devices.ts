@@ -6,13 +6,28 @@ const ts = z.string().describe('ISO 8601 time it happened on the box.');
 /** Payloads (`data`) of the events the devices room records in the outbox. */
 export const deviceEventContracts = {
   'device.online': z
-    .strictObject({ deviceId, model: z.string().describe('Profile model.'), kind: z.string().describe('barrier, turnstile, pedestrian-gate, alarm-post or io-board.'), simulated: z.boolean() })
+    .strictObject({
+      deviceId,
+      model: z.string().describe('Profile model.'),
+      kind: z.string().describe('barrier, turnstile, pedestrian-gate, alarm-post or io-board.'),
+      simulated: z.boolean(),
+    })
     .describe('A gate controller or alarm post answers again (first valid frame after start, unplug or silence).'),
   'device.offline': z
-    .strictObject({ deviceId, model: z.string(), reason: z.string().describe('disconnected, closed, write failed: ..., no answer to heartbeat, ...') })
+    .strictObject({
+      deviceId,
+      model: z.string(),
+      reason: z.string().describe('disconnected, closed, write failed: ..., no answer to heartbeat, ...'),
+    })
     .describe('A device stopped answering or its serial line went away; the gateway keeps reconnecting with backoff.'),
   'device.input': z
-    .strictObject({ deviceId, input: z.string().describe('Input name from the profile.'), kind: z.string().describe('button, door-contact, vehicle-loop, tamper, fire-alarm or presence.'), active: z.boolean(), ts })
+    .strictObject({
+      deviceId,
+      input: z.string().describe('Input name from the profile.'),
+      kind: z.string().describe('button, door-contact, vehicle-loop, tamper, fire-alarm or presence.'),
+      active: z.boolean(),
+      ts,
+    })
     .describe('A debounced input change (low priority; alarms have their own never-dropped events).'),
   'gate.command': z
     .strictObject({
@@ -28,12 +43,24 @@ export const deviceEventContracts = {
     })
     .describe('The result of a gate command (never dropped).'),
   'alarm.raised': z
-    .strictObject({ deviceId, input: z.string(), name: z.string().optional().describe('Device name from the config.'), camera: z.string().optional().describe('Linked camera id.'), ts })
+    .strictObject({
+      deviceId,
+      input: z.string(),
+      name: z.string().optional().describe('Device name from the config.'),
+      camera: z.string().optional().describe('Linked camera id.'),
+      ts,
+    })
     .describe('An alarm button was pressed (never dropped).'),
   'alarm.tamper': z
     .strictObject({ deviceId, input: z.string(), active: z.boolean(), ts })
     .describe('A device housing was opened (active) or closed again.'),
   'alarm.fire': z
-    .strictObject({ deviceId, input: z.string(), active: z.boolean(), egress: z.array(z.string()).describe('Gates held open while it is active.'), ts })
+    .strictObject({
+      deviceId,
+      input: z.string(),
+      active: z.boolean(),
+      egress: z.array(z.string()).describe('Gates held open while it is active.'),
+      ts,
+    })
     .describe('A fire-alarm contact changed; egress gates are held open while it is active.'),
 };

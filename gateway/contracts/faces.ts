@@ -27,7 +27,9 @@ export const faceEventContracts = {
   'face.unknown': z
     .strictObject({
       ...common,
-      reason: z.enum(['below-unknown-threshold', 'undecided']).describe('below-unknown-threshold: like nobody enrolled; undecided: the track ended between the two thresholds.'),
+      reason: z
+        .enum(['below-unknown-threshold', 'undecided'])
+        .describe('below-unknown-threshold: like nobody enrolled; undecided: the track ended between the two thresholds.'),
       similarity: z.number().min(-1).max(1).describe('Best similarity to any resident over the frames.'),
       bestResidentId: z.string().nullable().describe('Closest resident (for audit; NOT an identification).'),
     })

@@ -28,7 +28,10 @@ export const plateEventContracts = {
         .nullable()
         .describe('The matched known vehicle, or null for an unknown vehicle.'),
       snapshotId: z.string().nullable().describe('Id of the scene snapshot (JPEG), if saved.'),
-      cropId: z.string().nullable().describe('Snapshot id whose crop is the plate (fetch with request/snapshots/get {id, crop: true}), if saved.'),
+      cropId: z
+        .string()
+        .nullable()
+        .describe('Snapshot id whose crop is the plate (fetch with request/snapshots/get {id, crop: true}), if saved.'),
       at: z.string().describe('ISO 8601 time of the best frame.'),
       firstSeen: z.string().describe('ISO 8601 time of the first frame the plate was read in (the vehicle arrived).'),
     })

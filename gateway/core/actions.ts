@@ -19,7 +19,10 @@ export interface Action<I = unknown> {
 
 /** An error whose message is safe and useful to return to the requester. */
 export class ActionError extends Error {
-  constructor(message: string, readonly code = 'failed') {
+  constructor(
+    message: string,
+    readonly code = 'failed',
+  ) {
     super(message);
     this.name = 'ActionError';
   }
@@ -46,7 +49,11 @@ export class ActionTable {
     const action = this.get(name);
     if (!action) throw new ActionError(`action ${name} is not available on this box`, 'unknown_action');
     const parsed = action.input.safeParse(input);
-    if (!parsed.success) throw new ActionError(`invalid input for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'invalid_input');
+    if (!parsed.success)
+      throw new ActionError(
+        `invalid input for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        'invalid_input',
+      );
     return action.handle(parsed.data, ctx);
   }
 

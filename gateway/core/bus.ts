@@ -66,6 +66,9 @@ export class EventBus {
   }
 
   private report(name: string, err: unknown): void {
-    this.log.error({ event: name, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'bus listener failed');
+    this.log.error(
+      { event: name, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) },
+      'bus listener failed',
+    );
   }
 }

@@ -31,7 +31,11 @@ export class RateLimitedLog {
   private windowStart = 0;
   private inWindow = 0;
   suppressed = 0;
-  constructor(private readonly log: Logger, private readonly perWindow = 10, private readonly windowMs = 10_000) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly perWindow = 10,
+    private readonly windowMs = 10_000,
+  ) {}
   warn(obj: object, msg: string): void {
     const now = Date.now();
     if (now - this.windowStart >= this.windowMs) {

@@ -28,7 +28,9 @@ describe('rooms', () => {
 
   it('a failed start stops the rooms already started and names the room', async () => {
     const trace: string[] = [];
-    await expect(startRooms([room('a', trace), room('b', trace, { failStart: true }), room('c', trace)], log)).rejects.toThrow('room b failed to start: b cannot start');
+    await expect(startRooms([room('a', trace), room('b', trace, { failStart: true }), room('c', trace)], log)).rejects.toThrow(
+      'room b failed to start: b cannot start',
+    );
     expect(trace).toEqual(['start a', 'stop a']);
   });
 });

@@ -20,7 +20,11 @@ describe('SdNotify (systemd notify protocol on a real unix datagram socket)', ()
     const got: string[] = [];
     const server = createSocket('unix_dgram', (msg) => got.push(msg.toString()));
     server.bind(path);
-    const notify = new SdNotify(createLogger({ level: 'silent' }), { NOTIFY_SOCKET: path, WATCHDOG_USEC: '200000', WATCHDOG_PID: String(process.pid) });
+    const notify = new SdNotify(createLogger({ level: 'silent' }), {
+      NOTIFY_SOCKET: path,
+      WATCHDOG_USEC: '200000',
+      WATCHDOG_PID: String(process.pid),
+    });
     expect(notify.watchdogIntervalMs()).toBe(100);
     notify.ready();
     const deadline = Date.now() + 5000;

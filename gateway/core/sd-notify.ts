@@ -17,7 +17,10 @@ const require = createRequire(import.meta.url);
 export class SdNotify {
   private timer: NodeJS.Timeout | undefined;
   private socket: UnixDgramSocket | undefined;
-  constructor(private readonly log: Logger, private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
 
   get enabled(): boolean {
     return Boolean(this.env.NOTIFY_SOCKET);

@@ -20,7 +20,11 @@ export function registerDeviceActions(actions: ActionTable, devices: DevicesServ
       throw err;
     }
     const dev = devices.device(id);
-    if (!r.ok) throw new ActionError(`${command} ${id} failed: ${r.refused ?? r.error ?? 'unknown'}${r.attempts ? ` after ${r.attempts} attempt(s)` : ''}`, r.error === 'offline' ? 'offline' : 'failed');
+    if (!r.ok)
+      throw new ActionError(
+        `${command} ${id} failed: ${r.refused ?? r.error ?? 'unknown'}${r.attempts ? ` after ${r.attempts} attempt(s)` : ''}`,
+        r.error === 'offline' ? 'offline' : 'failed',
+      );
     return { gateId: id, command, ok: true, attempts: r.attempts, ms: Math.round(r.ms * 100) / 100, gateState: dev?.gateState };
   };
 
@@ -36,7 +40,11 @@ export function registerDeviceActions(actions: ActionTable, devices: DevicesServ
   });
   actions.register('gate/command', {
     description: 'Runs any command of a device profile: close, hold-open, release, pulse (with arg, e.g. ms), siren-on...',
-    input: z.strictObject({ gateId, command: z.enum(COMMAND_NAMES), arg: z.number().optional().describe('The command\'s parameter (pulse width in ms...).') }),
+    input: z.strictObject({
+      gateId,
+      command: z.enum(COMMAND_NAMES),
+      arg: z.number().optional().describe("The command's parameter (pulse width in ms...)."),
+    }),
     handle: (input, actx) => run(input.gateId, input.command, actx.origin, input.arg),
   });
   actions.register('devices/simulate', {

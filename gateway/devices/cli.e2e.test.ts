@@ -29,7 +29,11 @@ describe('sharpeyes devices / gate against the running daemon', () => {
       config,
       `node:\n  id: cli-node\n  dataDir: ${dir}/var\ncloud:\n  embeddedPort: 0\n${quietRoomsYaml().replace(/^devices:.*\n/m, '')}devices:\n  - { id: gate-1, profile: barrier-bg300-framed, simulate: true }\n  - { id: alarm-1, profile: alarm-post-sos200, simulate: true }\n`,
     );
-    daemon = spawn(process.execPath, [SHARPEYES, 'start', '--config', config], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NOTIFY_SOCKET: '' } });
+    daemon = spawn(process.execPath, [SHARPEYES, 'start', '--config', config], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NOTIFY_SOCKET: '' },
+    });
     daemon.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
     await until(() => existsSync(join(dir, 'var/embedded-broker.json')) || daemon.exitCode !== null, 'daemon broker', 90_000);
     expect(daemon.exitCode, stderr).toBeNull();
@@ -42,7 +46,8 @@ describe('sharpeyes devices / gate against the running daemon', () => {
     let list = { code: -1, out: '', err: '' };
     const deadline = Date.now() + 90_000;
     while (!(/gate-1\s+\S+ \(sim\)\s+online/.test(list.out) && /alarm-1\s+\S+ \(sim\)\s+online/.test(list.out))) {
-      if (Date.now() > deadline || daemon.exitCode !== null) throw new Error(`devices not online:\n${list.out}${list.err}\n${stderr.slice(-3000)}`);
+      if (Date.now() > deadline || daemon.exitCode !== null)
+        throw new Error(`devices not online:\n${list.out}${list.err}\n${stderr.slice(-3000)}`);
       list = await cli(config, 'devices');
       if (list.code !== 0) await new Promise((r) => setTimeout(r, 500));
     }
@@ -67,7 +72,11 @@ describe('sharpeyes devices / gate against the running daemon', () => {
     expect(existsSync(gw)).toBe(true);
     daemon.kill('SIGKILL');
     await until(() => daemon.exitCode !== null || daemon.signalCode !== null, 'daemon dead');
-    await until(() => !existsSync(gw) && !existsSync(join(dir, 'var/run/devices/alarm-1.gw')), 'simulators and socat gone with the daemon', 30_000);
+    await until(
+      () => !existsSync(gw) && !existsSync(join(dir, 'var/run/devices/alarm-1.gw')),
+      'simulators and socat gone with the daemon',
+      30_000,
+    );
     const last = await cli(config, 'devices');
     expect(last.code).toBe(1);
     expect(last.err).toMatch(/last recorded state/);

@@ -7,7 +7,12 @@ const board = loadProfileFile(`${PROFILES_DIR}/relay-board-4ch-modbus.yaml`);
 
 describe('planCommand (shared layer: mappings, scaling, bounds)', () => {
   it('maps labels to raw values for a framed command and its ack', () => {
-    expect(planCommand(barrier, 'open')).toMatchObject({ send: { message: 'control', raw: { action: 1 } }, expect: { message: 'ack', raw: { result: 0 } }, timeoutMs: 300, retries: 2 });
+    expect(planCommand(barrier, 'open')).toMatchObject({
+      send: { message: 'control', raw: { action: 1 } },
+      expect: { message: 'ack', raw: { result: 0 } },
+      timeoutMs: 300,
+      retries: 2,
+    });
   });
   it('scales a param into wire units (openTime: 100 ms per count)', () => {
     expect(planCommand(barrier, 'pulse', 7000).send).toEqual({ message: 'timed-open', raw: { openTime: 70 } });

@@ -25,19 +25,29 @@ export interface CommandPlan {
 }
 
 export class CommandError extends Error {
-  constructor(message: string, readonly code: 'unsupported' | 'bad-argument') {
+  constructor(
+    message: string,
+    readonly code: 'unsupported' | 'bad-argument',
+  ) {
     super(message);
   }
 }
 
 export function planCommand(profile: DeviceProfile, name: CommandName, arg?: number): CommandPlan {
   const c = profile.commands[name];
-  if (!c) throw new CommandError(`${profile.model} has no "${name}" command (it has: ${Object.keys(profile.commands).join(', ')})`, 'unsupported');
+  if (!c)
+    throw new CommandError(
+      `${profile.model} has no "${name}" command (it has: ${Object.keys(profile.commands).join(', ')})`,
+      'unsupported',
+    );
   let param: number | undefined;
   if (c.param) {
     param = arg ?? c.param.default;
     if (!Number.isFinite(param) || param < c.param.min || param > c.param.max) {
-      throw new CommandError(`${name}: ${c.param.name} ${arg} is outside ${c.param.min}..${c.param.max}${c.param.units ? ` ${c.param.units}` : ''}`, 'bad-argument');
+      throw new CommandError(
+        `${name}: ${c.param.name} ${arg} is outside ${c.param.min}..${c.param.max}${c.param.units ? ` ${c.param.units}` : ''}`,
+        'bad-argument',
+      );
     }
   } else if (arg !== undefined) throw new CommandError(`${name} takes no argument`, 'bad-argument');
   const sub = (v: RawValue): RawValue => (v === '$param' ? (param as number) : v);

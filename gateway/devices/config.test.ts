@@ -22,6 +22,8 @@ describe('devices config section', () => {
       expect(text).toMatch(/colour/);
     }
     const dup = `devices:\n  - { id: g, profile: x, egress: [nope] }\n  - { id: g, profile: y }\n`;
-    expect(() => parseConfig(dup, { source: 'test', baseDir: '/', env: {} })).toThrow(/duplicate device id "g"[\s\S]*unknown device "nope"|unknown device "nope"[\s\S]*duplicate/);
+    expect(() => parseConfig(dup, { source: 'test', baseDir: '/', env: {} })).toThrow(
+      /duplicate device id "g"[\s\S]*unknown device "nope"|unknown device "nope"[\s\S]*duplicate/,
+    );
   });
 });

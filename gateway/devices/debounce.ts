@@ -10,7 +10,10 @@ export class Debouncer {
   private latest: boolean;
   private lockedUntil = -Infinity;
 
-  constructor(private readonly ms: number, initial = false) {
+  constructor(
+    private readonly ms: number,
+    initial = false,
+  ) {
     this.reported = initial;
     this.latest = initial;
   }

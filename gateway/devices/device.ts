@@ -202,12 +202,15 @@ export class Device {
   private armSettle(input: string, d: Debouncer): void {
     const at = d.wakeAt;
     if (at === undefined || this.settleTimers.has(input)) return;
-    const t = setTimeout(() => {
-      this.settleTimers.delete(input);
-      const out = d.settle(performance.now());
-      if (out !== undefined) this.emitInput(input, out);
-      this.armSettle(input, d);
-    }, Math.max(0, at - performance.now()) + 1);
+    const t = setTimeout(
+      () => {
+        this.settleTimers.delete(input);
+        const out = d.settle(performance.now());
+        if (out !== undefined) this.emitInput(input, out);
+        this.armSettle(input, d);
+      },
+      Math.max(0, at - performance.now()) + 1,
+    );
     this.settleTimers.set(input, t);
   }
 

@@ -14,7 +14,16 @@ declare module '../core/events.js' {
     /** The gate position as the device reports it (open, closed, opening, fault, unknown...). */
     'gate.state': { deviceId: string; state: string; ts: number };
     'gate.request': { deviceId: string; command: GateCommand; arg?: number; origin: string; requestId?: string };
-    'gate.command': { deviceId: string; command: string; origin: string; ok: boolean; error?: string; attempts: number; ms: number; requestId?: string };
+    'gate.command': {
+      deviceId: string;
+      command: string;
+      origin: string;
+      ok: boolean;
+      error?: string;
+      attempts: number;
+      ms: number;
+      requestId?: string;
+    };
     /** An alarm button was pressed (the debounced press, not the release). */
     'alarm.pressed': { deviceId: string; input: string; ts: number };
     'alarm.tamper': { deviceId: string; input: string; active: boolean; ts: number };

@@ -4,7 +4,16 @@ import { formatDeviceTable, gateRequest } from './format.js';
 describe('CLI formatting', () => {
   it('lists devices with state, gate, active inputs and counters', () => {
     const text = formatDeviceTable([
-      { id: 'gate-1', model: 'barrier-bg300-framed', simulated: true, online: true, gate: 'closed', inputs: { loopA: true, loopB: false }, faults: { checksum: 2, noise: 1 }, commands: { sent: 4, failed: 1 } },
+      {
+        id: 'gate-1',
+        model: 'barrier-bg300-framed',
+        simulated: true,
+        online: true,
+        gate: 'closed',
+        inputs: { loopA: true, loopB: false },
+        faults: { checksum: 2, noise: 1 },
+        commands: { sent: 4, failed: 1 },
+      },
       { id: 'alarm-1', model: 'alarm-post-sos200', online: false, lastReason: 'disconnected' },
     ]);
     const lines = text.split('\n');
@@ -14,7 +23,10 @@ describe('CLI formatting', () => {
   });
   it('maps gate verbs to actions', () => {
     expect(gateRequest(['open', 'north'])).toEqual({ action: 'gate/open', input: { gateId: 'north', origin: 'cli' } });
-    expect(gateRequest(['pulse', 'north', '1500'])).toEqual({ action: 'gate/command', input: { gateId: 'north', command: 'pulse', arg: 1500 } });
+    expect(gateRequest(['pulse', 'north', '1500'])).toEqual({
+      action: 'gate/command',
+      input: { gateId: 'north', command: 'pulse', arg: 1500 },
+    });
     expect(() => gateRequest(['lift', 'north'])).toThrow(/expected one of/);
     expect(() => gateRequest(['open'])).toThrow(/gate id/);
     expect(() => gateRequest(['close', 'north', '5'])).toThrow(/too many/);

@@ -21,7 +21,11 @@ export function formatDeviceTable(devices: ListedDevice[]): string {
   });
   const head = ['DEVICE', 'MODEL', 'STATE', 'GATE', 'ACTIVE INPUTS', 'WIRE FAULTS', 'CMDS/FAILED'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...rows.map(line)].join('\n');
 }
 

@@ -10,7 +10,10 @@ export class FramedSession implements ProtocolSession {
   private readonly reader: FrameReader;
   private readonly queue = new SerialQueue();
   /** The acknowledgement awaited: its message, and the raw values that mean success. */
-  private readonly reply = new ReplySlot<{ message: string; raw: Record<string, number> }, { ok: boolean; reply: Record<string, number> }>();
+  private readonly reply = new ReplySlot<
+    { message: string; raw: Record<string, number> },
+    { ok: boolean; reply: Record<string, number> }
+  >();
   private readonly ctx: { profile: DeviceProfile; address: number; write(b: Buffer): Promise<void>; hooks: SessionHooks };
 
   constructor(ctx: { profile: DeviceProfile; address: number; write(b: Buffer): Promise<void>; hooks: SessionHooks }) {
@@ -27,7 +30,14 @@ export class FramedSession implements ProtocolSession {
     const cmd = this.ctx.profile.heartbeat?.command ?? 'status';
     const c = this.ctx.profile.commands[cmd];
     if (!c?.send) return true;
-    const r = await this.execute({ command: cmd, send: { message: c.send.message, raw: {} }, ...(c.expect ? { expect: { message: c.expect.message, raw: {} } } : {}), timeoutMs: c.timeoutMs, retries: 0, effects: {} });
+    const r = await this.execute({
+      command: cmd,
+      send: { message: c.send.message, raw: {} },
+      ...(c.expect ? { expect: { message: c.expect.message, raw: {} } } : {}),
+      timeoutMs: c.timeoutMs,
+      retries: 0,
+      effects: {},
+    });
     return r.ok;
   }
 
@@ -69,7 +79,8 @@ export class FramedSession implements ProtocolSession {
       this.ctx.hooks.onAlive();
       this.ctx.hooks.onValues(m.values);
       const want = this.reply.expected;
-      if (want && want.message === m.message) this.reply.deliver({ ok: Object.entries(want.raw).every(([k, v]) => m.values[k] === v), reply: m.values });
+      if (want && want.message === m.message)
+        this.reply.deliver({ ok: Object.entries(want.raw).every(([k, v]) => m.values[k] === v), reply: m.values });
     }
   }
 

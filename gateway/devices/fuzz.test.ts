@@ -103,7 +103,8 @@ describe('fuzz: 10,000 random and mutated frames on the wire', () => {
     // Everything above is parsed once the gateway side has read it all.
     await until(() => (device.faults['wrong-unit'] ?? 0) >= FRAMES / kinds.length - 1, 'all frames read', 60_000);
     const f = device.faults;
-    for (const k of ['checksum', 'oversized', 'wrong-unit', 'noise', 'unknown-message']) expect(f[k] ?? 0, `${k} in ${JSON.stringify(f)}`).toBeGreaterThan(0);
+    for (const k of ['checksum', 'oversized', 'wrong-unit', 'noise', 'unknown-message'])
+      expect(f[k] ?? 0, `${k} in ${JSON.stringify(f)}`).toBeGreaterThan(0);
     const total = Object.values(f).reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(FRAMES * 0.7);
     const faultLines = logLines.filter((l) => l.includes('device wire fault'));

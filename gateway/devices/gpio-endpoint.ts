@@ -68,14 +68,19 @@ export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger }): 
           const initial: Record<string, number> = {};
           for (const name of inputs.values()) initial[name] = await readLine(opts.chip, specs.get(name) as LineSpec);
           if (lines.length) {
-            mon = monitorLines(opts.chip, lines, (e) => dev.rawValues({ [inputs.get(e.offset) ?? '']: e.value }), (why) => {
-              mon = undefined;
-              if (up) {
-                up = false;
-                dev.linkDown(why);
-              }
-              if (!stopped) schedule();
-            });
+            mon = monitorLines(
+              opts.chip,
+              lines,
+              (e) => dev.rawValues({ [inputs.get(e.offset) ?? '']: e.value }),
+              (why) => {
+                mon = undefined;
+                if (up) {
+                  up = false;
+                  dev.linkDown(why);
+                }
+                if (!stopped) schedule();
+              },
+            );
           }
           // Online only once gpiomon holds the lines: a change before that would go unseen.
           const deadline = Date.now() + 15_000;
@@ -128,7 +133,9 @@ export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger }): 
         if (w.holdMs !== undefined) {
           const t = setTimeout(() => {
             timers.delete(t);
-            setLine(w.resource, w.releaseRaw ?? 0).catch((err: unknown) => dev.fault('pulse-release-failed', { resource: w.resource, err: String(err) }));
+            setLine(w.resource, w.releaseRaw ?? 0).catch((err: unknown) =>
+              dev.fault('pulse-release-failed', { resource: w.resource, err: String(err) }),
+            );
           }, w.holdMs);
           timers.add(t);
         }

@@ -25,7 +25,14 @@ describe.skipIf(!available)('gpio button + relay through libgpiod on gpio-sim', 
   const { observer, rec } = recordingObserver();
   const log = quietLog();
   const sim = (line: number, attr: 'pull' | 'value') => join(sysfs as string, `sim_gpio${line}`, attr);
-  const device = new Device({ id: 'door-1', profile, log, observer, heartbeatMs: 200, connect: (dev) => gpioEndpoint(dev, { chip: chip as string, log }) });
+  const device = new Device({
+    id: 'door-1',
+    profile,
+    log,
+    observer,
+    heartbeatMs: 200,
+    connect: (dev) => gpioEndpoint(dev, { chip: chip as string, log }),
+  });
 
   beforeAll(async () => {
     device.start();

@@ -1,5 +1,13 @@
 import type { CommandPlan } from './command-plan.js';
-import { encodeRequest, parseResponse, READ_FN, readRanges, type ModbusRequest, type ModbusResponse, type ModbusTable } from './codec/modbus-rtu.js';
+import {
+  encodeRequest,
+  parseResponse,
+  READ_FN,
+  readRanges,
+  type ModbusRequest,
+  type ModbusResponse,
+  type ModbusTable,
+} from './codec/modbus-rtu.js';
 import type { DeviceProfile } from './profile-schema.js';
 import { ReplySlot, SerialQueue, type CommandResult, type ProtocolSession, type SessionHooks } from './session.js';
 
@@ -50,7 +58,11 @@ export class ModbusSession implements ProtocolSession {
   async heartbeat(): Promise<boolean> {
     let ok = true;
     for (const p of this.polls) {
-      const r = await this.transact({ unit: this.ctx.unitId, fn: READ_FN[p.table], address: p.address, count: p.count }, this.ctx.timeoutMs, 0);
+      const r = await this.transact(
+        { unit: this.ctx.unitId, fn: READ_FN[p.table], address: p.address, count: p.count },
+        this.ctx.timeoutMs,
+        0,
+      );
       if (typeof r === 'string') {
         ok = false;
         continue;

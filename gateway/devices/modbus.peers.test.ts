@@ -17,7 +17,8 @@ import type { Device } from './device.js';
 const run = promisify(execFile);
 const PY = '/usr/bin/python3';
 const haveTools = existsSync(PY) && existsSync('/usr/bin/mbpoll');
-if (!haveTools) console.warn('modbus peer tests skipped: needs /usr/bin/python3 with python3-pymodbus and mbpoll (scripts/install-system-deps.sh)');
+if (!haveTools)
+  console.warn('modbus peer tests skipped: needs /usr/bin/python3 with python3-pymodbus and mbpoll (scripts/install-system-deps.sh)');
 const boardFile = join(PROFILES_DIR, 'relay-board-4ch-modbus.yaml');
 const board = loadProfileFile(boardFile);
 
@@ -53,7 +54,14 @@ describe.skipIf(!haveTools)('gateway Modbus master against the pymodbus slave', 
 
   it('polls inputs, writes coils, and a wrong unit id never comes online', async () => {
     const wrong = recordingObserver();
-    const other = serialDevice({ id: 'wrong', profile: board, path: pty.gatewaySide, observer: wrong.observer, unitId: 7, heartbeatMs: 100 });
+    const other = serialDevice({
+      id: 'wrong',
+      profile: board,
+      path: pty.gatewaySide,
+      observer: wrong.observer,
+      unitId: 7,
+      heartbeatMs: 100,
+    });
     other.start();
     await new Promise((r) => setTimeout(r, 1500));
     expect(other.online).toBe(false);
@@ -81,7 +89,10 @@ describe.skipIf(!haveTools)('relay-board simulator against the mbpoll master', (
   const dir = tempDir();
   let pty: PtyPair;
   let sim: SimulatorProcess;
-  const mb = (...args: string[]) => run('mbpoll', ['-m', 'rtu', '-b', '9600', '-P', 'none', '-a', '1', '-0', '-1', '-o', '2', ...args], { timeout: 10_000 }).then((r) => r.stdout);
+  const mb = (...args: string[]) =>
+    run('mbpoll', ['-m', 'rtu', '-b', '9600', '-P', 'none', '-a', '1', '-0', '-1', '-o', '2', ...args], { timeout: 10_000 }).then(
+      (r) => r.stdout,
+    );
 
   beforeAll(async () => {
     pty = await startPtyPair({ gatewaySide: join(dir, 'gw'), deviceSide: join(dir, 'dev') });

@@ -19,14 +19,19 @@ export function checkProfileReferences(p: DeviceProfile): ProfileProblem[] {
   const resources = p.resources;
 
   for (const [rn, r] of Object.entries(resources)) {
-    if ((r.type === 'uint' || r.type === 'int') && (r.min === undefined || r.max === undefined)) add(['resources', rn], 'numeric resources need min and max');
+    if ((r.type === 'uint' || r.type === 'int') && (r.min === undefined || r.max === undefined))
+      add(['resources', rn], 'numeric resources need min and max');
     if (r.min !== undefined && r.max !== undefined && r.min > r.max) add(['resources', rn], 'min is above max');
-    if (r.type === 'enum' && (!r.map || Object.keys(r.map).length === 0)) add(['resources', rn], 'enum resources need a map of raw value -> label');
-    if (p.protocol.type === 'modbus-rtu' && !r.modbus) add(['resources', rn, 'modbus'], 'modbus-rtu profiles need a modbus table and address on every resource');
+    if (r.type === 'enum' && (!r.map || Object.keys(r.map).length === 0))
+      add(['resources', rn], 'enum resources need a map of raw value -> label');
+    if (p.protocol.type === 'modbus-rtu' && !r.modbus)
+      add(['resources', rn, 'modbus'], 'modbus-rtu profiles need a modbus table and address on every resource');
     if (p.protocol.type === 'gpio' && !r.gpio) add(['resources', rn, 'gpio'], 'gpio profiles need a gpio line on every resource');
-    if (r.modbus && r.type !== 'bool' && (r.modbus.table === 'coil' || r.modbus.table === 'discrete-input')) add(['resources', rn, 'type'], 'coils and discrete inputs are bool');
+    if (r.modbus && r.type !== 'bool' && (r.modbus.table === 'coil' || r.modbus.table === 'discrete-input'))
+      add(['resources', rn, 'type'], 'coils and discrete inputs are bool');
   }
-  if ((p.protocol.type === 'gpio') !== (p.transport.type === 'gpio')) add(['protocol'], 'gpio protocol goes with gpio transport, and only with it');
+  if ((p.protocol.type === 'gpio') !== (p.transport.type === 'gpio'))
+    add(['protocol'], 'gpio protocol goes with gpio transport, and only with it');
 
   const label = (path: (string | number)[], rn: string, v: RawValue, allowParam: boolean) => {
     const r = resources[rn];
@@ -35,7 +40,8 @@ export function checkProfileReferences(p: DeviceProfile): ProfileProblem[] {
       if (!allowParam) add(path, '"$param" needs a command param');
       return;
     }
-    if (r.type === 'enum' && typeof v === 'string' && !Object.values(r.map ?? {}).includes(v)) add(path, `"${v}" is not a label of ${rn} (${Object.values(r.map ?? {}).join(', ')})`);
+    if (r.type === 'enum' && typeof v === 'string' && !Object.values(r.map ?? {}).includes(v))
+      add(path, `"${v}" is not a label of ${rn} (${Object.values(r.map ?? {}).join(', ')})`);
     if (r.type !== 'enum' && typeof v === 'string') add(path, `${rn} is ${r.type}, not an enum`);
   };
 
@@ -52,13 +58,19 @@ export function checkProfileReferences(p: DeviceProfile): ProfileProblem[] {
     if (lenAt > roles.indexOf('payload')) add(['protocol', 'layout'], 'the length field comes before the payload');
     const csum = p.protocol.layout.find((f) => f.role === 'checksum');
     const width = p.protocol.checksum.algorithm.startsWith('crc16') ? 2 : 1;
-    if (csum && (width === 1 ? csum.type !== 'u8' : csum.type !== 'u16le' && csum.type !== 'u16be')) add(['protocol', 'layout'], `the checksum field of ${p.protocol.checksum.algorithm} is ${width === 1 ? 'u8' : 'u16le or u16be'}`);
+    if (csum && (width === 1 ? csum.type !== 'u8' : csum.type !== 'u16le' && csum.type !== 'u16be'))
+      add(['protocol', 'layout'], `the checksum field of ${p.protocol.checksum.algorithm} is ${width === 1 ? 'u8' : 'u16le or u16be'}`);
     const last = p.protocol.layout[p.protocol.layout.length - 1];
     if (last?.role !== 'checksum') add(['protocol', 'layout'], 'the checksum field comes last (before the trailer)');
-    const matchable = new Set(p.protocol.layout.filter((f) => f.type !== 'payload' && f.role !== 'checksum' && f.role !== 'length' && f.role !== 'address').map((f) => f.name));
+    const matchable = new Set(
+      p.protocol.layout
+        .filter((f) => f.type !== 'payload' && f.role !== 'checksum' && f.role !== 'length' && f.role !== 'address')
+        .map((f) => f.name),
+    );
     for (const [mn, m] of Object.entries(p.messages)) {
       const fields = new Set<string>();
-      for (const k of Object.keys(m.match)) if (!matchable.has(k)) add(['messages', mn, 'match', k], `not a code field of the layout (${[...matchable].join(', ')})`);
+      for (const k of Object.keys(m.match))
+        if (!matchable.has(k)) add(['messages', mn, 'match', k], `not a code field of the layout (${[...matchable].join(', ')})`);
       if (Object.keys(m.match).length === 0) add(['messages', mn, 'match'], 'a message needs at least one code value');
       m.payload.forEach((f, i) => {
         fields.add(f.name);
@@ -83,7 +95,8 @@ export function checkProfileReferences(p: DeviceProfile): ProfileProblem[] {
     if (!c) continue;
     const base = ['commands', cn];
     const hasParam = Boolean(c.param);
-    if (c.param && (c.param.default < c.param.min || c.param.default > c.param.max)) add([...base, 'param', 'default'], `outside ${c.param.min}..${c.param.max}`);
+    if (c.param && (c.param.default < c.param.min || c.param.default > c.param.max))
+      add([...base, 'param', 'default'], `outside ${c.param.min}..${c.param.max}`);
     if (c.param && !JSON.stringify(c).includes('"$param"')) add([...base, 'param'], 'param declared but "$param" never used');
     if (p.protocol.type === 'framed') {
       if (!c.send) add(base, 'framed commands need `send`');
@@ -104,7 +117,9 @@ export function checkProfileReferences(p: DeviceProfile): ProfileProblem[] {
         }
         if (key === 'send') {
           const bitParents = new Set(m.payload.filter((f) => f.bits).map((f) => f.name));
-          for (const f of fields) if (!bitParents.has(f) && !(f in ref.values) && !m.payload.some((pf) => pf.bits && f in pf.bits)) add([...base, key, 'values'], `payload field ${f} has no value`);
+          for (const f of fields)
+            if (!bitParents.has(f) && !(f in ref.values) && !m.payload.some((pf) => pf.bits && f in pf.bits))
+              add([...base, key, 'values'], `payload field ${f} has no value`);
         }
       }
       if (c.writes) add([...base, 'writes'], 'framed commands use send/expect, not writes');
@@ -115,7 +130,8 @@ export function checkProfileReferences(p: DeviceProfile): ProfileProblem[] {
       c.writes?.forEach((w, i) => {
         label([...base, 'writes', i, 'value'], w.resource, w.value, hasParam);
         const r = resources[w.resource];
-        if (r?.modbus && (r.modbus.table === 'discrete-input' || r.modbus.table === 'input-register')) add([...base, 'writes', i], `${w.resource} is read-only (${r.modbus.table})`);
+        if (r?.modbus && (r.modbus.table === 'discrete-input' || r.modbus.table === 'input-register'))
+          add([...base, 'writes', i], `${w.resource} is read-only (${r.modbus.table})`);
         if (r?.gpio && r.gpio.direction !== 'output') add([...base, 'writes', i], `${w.resource} is a gpio input`);
       });
     }
@@ -137,6 +153,7 @@ export function checkProfileReferences(p: DeviceProfile): ProfileProblem[] {
     if (!p.commands.open) add(['commands'], 'a gate needs an open command');
   }
   if (p.heartbeat && !p.commands[p.heartbeat.command]) add(['heartbeat', 'command'], `no command ${p.heartbeat.command}`);
-  if (p.protocol.type === 'framed' && !p.heartbeat) add(['heartbeat'], 'framed devices need a heartbeat (an unplugged pty is not always reported)');
+  if (p.protocol.type === 'framed' && !p.heartbeat)
+    add(['heartbeat'], 'framed devices need a heartbeat (an unplugged pty is not always reported)');
   return out;
 }

@@ -18,7 +18,19 @@ const hexBytes = z
 
 const name = z.string().regex(/^[a-z][a-zA-Z0-9-]*$/, 'a name: lowercase first, letters, digits, "-"');
 
-export const COMMAND_NAMES = ['open', 'close', 'hold-open', 'release', 'status', 'siren-on', 'siren-off', 'light-on', 'light-off', 'pulse', 'reset'] as const;
+export const COMMAND_NAMES = [
+  'open',
+  'close',
+  'hold-open',
+  'release',
+  'status',
+  'siren-on',
+  'siren-off',
+  'light-on',
+  'light-off',
+  'pulse',
+  'reset',
+] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 export const INPUT_KINDS = ['button', 'door-contact', 'vehicle-loop', 'tamper', 'fire-alarm', 'presence'] as const;
 export type InputKind = (typeof INPUT_KINDS)[number];
@@ -28,9 +40,15 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 const serialTransport = z.strictObject({
   type: z.literal('serial'),
   baudRate: z.union([1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].map((n) => z.literal(n))).describe('Line speed.'),
-  dataBits: z.union([z.literal(7), z.literal(8)]).default(8).describe('Data bits per character.'),
+  dataBits: z
+    .union([z.literal(7), z.literal(8)])
+    .default(8)
+    .describe('Data bits per character.'),
   parity: z.enum(['none', 'even', 'odd']).default('none').describe('Parity bit.'),
-  stopBits: z.union([z.literal(1), z.literal(2)]).default(1).describe('Stop bits.'),
+  stopBits: z
+    .union([z.literal(1), z.literal(2)])
+    .default(1)
+    .describe('Stop bits.'),
 });
 
 const gpioTransport = z.strictObject({
@@ -41,13 +59,22 @@ const gpioTransport = z.strictObject({
 const modbusProtocol = z.strictObject({
   type: z.literal('modbus-rtu'),
   defaultUnitId: z.number().int().min(1).max(247).default(1).describe('Slave address unless the device config sets unitId.'),
-  pollMs: z.number().int().min(10).max(10_000).default(50).describe('How often inputs and outputs are read; each poll is also the heartbeat.'),
+  pollMs: z
+    .number()
+    .int()
+    .min(10)
+    .max(10_000)
+    .default(50)
+    .describe('How often inputs and outputs are read; each poll is also the heartbeat.'),
 });
 
 const layoutField = z.strictObject({
   name,
   type: z.enum(['u8', 'u16be', 'u16le', 'payload']).describe('Wire type; "payload" is the variable part described by each message.'),
-  role: z.enum(['address', 'length', 'checksum', 'code']).optional().describe('address: unit address; length: payload byte count; checksum; code: message discriminator.'),
+  role: z
+    .enum(['address', 'length', 'checksum', 'code'])
+    .optional()
+    .describe('address: unit address; length: payload byte count; checksum; code: message discriminator.'),
 });
 
 const framedProtocol = z.strictObject({
@@ -58,7 +85,10 @@ const framedProtocol = z.strictObject({
   lengthAdjust: z.number().int().min(-16).max(16).default(0).describe('Added to the payload byte count to get the length field value.'),
   checksum: z.strictObject({
     algorithm: z.enum(CHECKSUM_NAMES).describe('One of the known checksum algorithms.'),
-    from: z.enum(['start', 'after-header']).default('after-header').describe('First byte covered; coverage ends before the checksum field.'),
+    from: z
+      .enum(['start', 'after-header'])
+      .default('after-header')
+      .describe('First byte covered; coverage ends before the checksum field.'),
   }),
   defaultAddress: z.number().int().min(0).max(255).default(1).describe('Unit address unless the device config sets unitId.'),
   maxFrameBytes: z.number().int().min(4).max(1024).default(64).describe('Longer frames are discarded as oversized.'),
@@ -102,7 +132,9 @@ const payloadField = z.strictObject({
 
 const message = z.strictObject({
   direction: z.enum(['to-device', 'from-device']),
-  match: z.record(name, z.number().int().min(0).max(0xffff)).describe('Values of layout fields (usually the code) that identify this message.'),
+  match: z
+    .record(name, z.number().int().min(0).max(0xffff))
+    .describe('Values of layout fields (usually the code) that identify this message.'),
   payload: z.array(payloadField).default([]),
 });
 
@@ -114,13 +146,18 @@ const frameRef = z.strictObject({
 const write = z.strictObject({
   resource: name,
   value: rawValue.describe('Engineering value, enum label, or "$param".'),
-  holdMs: z.union([z.number().int().min(1).max(60_000), z.literal('$param')]).optional().describe('Pulse: after this long (ms, or the command param), write the opposite/zero value.'),
+  holdMs: z
+    .union([z.number().int().min(1).max(60_000), z.literal('$param')])
+    .optional()
+    .describe('Pulse: after this long (ms, or the command param), write the opposite/zero value.'),
 });
 
 const command = z.strictObject({
   description: z.string().optional(),
   send: frameRef.optional().describe('framed: the frame to send.'),
-  expect: frameRef.optional().describe('framed: the acknowledgement that completes the command; the same message with other values is a refusal.'),
+  expect: frameRef
+    .optional()
+    .describe('framed: the acknowledgement that completes the command; the same message with other values is a refusal.'),
   writes: z.array(write).optional().describe('modbus-rtu / gpio: resource writes in order.'),
   param: z
     .strictObject({ name, default: z.number(), min: z.number(), max: z.number(), units: z.string().optional() })
@@ -135,30 +172,41 @@ const input = z.strictObject({
   kind: z.enum(INPUT_KINDS),
   resource: name.describe('The bool/enum resource this input watches.'),
   active: rawValue.default(true).describe('Value (engineering) meaning active/pressed.'),
-  debounceMs: z.number().int().min(0).max(10_000).describe('Changes within this window after an emitted change are held back until it ends.'),
+  debounceMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .describe('Changes within this window after an emitted change are held back until it ends.'),
 });
 
-const profileBase = z
-  .strictObject({
-    model: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and "-"').describe('Unique model name; the device config refers to it.'),
-    vendor: z.string(),
-    kind: z.enum(['barrier', 'turnstile', 'pedestrian-gate', 'alarm-post', 'io-board']),
-    description: z.string().optional(),
-    transport: z.discriminatedUnion('type', [serialTransport, gpioTransport]),
-    protocol: z.discriminatedUnion('type', [modbusProtocol, framedProtocol, gpioProtocol]),
-    resources: z.record(name, resource),
-    messages: z.record(name, message).default({}),
-    commands: z.partialRecord(z.enum(COMMAND_NAMES), command),
-    inputs: z.record(name, input).default({}),
-    gate: z
-      .strictObject({ resource: name, open: rawValue, closed: rawValue })
-      .optional()
-      .describe('Which resource tells the gate position, and its open/closed values.'),
-    heartbeat: z
-      .strictObject({ command: z.enum(COMMAND_NAMES).default('status'), everyMs: z.number().int().min(50).max(60_000).default(1000), misses: z.number().int().min(1).max(20).default(2) })
-      .optional()
-      .describe('framed: a command sent periodically; this many misses in a row mean offline.'),
-  });
+const profileBase = z.strictObject({
+  model: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and "-"')
+    .describe('Unique model name; the device config refers to it.'),
+  vendor: z.string(),
+  kind: z.enum(['barrier', 'turnstile', 'pedestrian-gate', 'alarm-post', 'io-board']),
+  description: z.string().optional(),
+  transport: z.discriminatedUnion('type', [serialTransport, gpioTransport]),
+  protocol: z.discriminatedUnion('type', [modbusProtocol, framedProtocol, gpioProtocol]),
+  resources: z.record(name, resource),
+  messages: z.record(name, message).default({}),
+  commands: z.partialRecord(z.enum(COMMAND_NAMES), command),
+  inputs: z.record(name, input).default({}),
+  gate: z
+    .strictObject({ resource: name, open: rawValue, closed: rawValue })
+    .optional()
+    .describe('Which resource tells the gate position, and its open/closed values.'),
+  heartbeat: z
+    .strictObject({
+      command: z.enum(COMMAND_NAMES).default('status'),
+      everyMs: z.number().int().min(50).max(60_000).default(1000),
+      misses: z.number().int().min(1).max(20).default(2),
+    })
+    .optional()
+    .describe('framed: a command sent periodically; this many misses in a row mean offline.'),
+});
 
 export type DeviceProfile = z.output<typeof profileBase>;
 

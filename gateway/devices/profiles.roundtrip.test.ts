@@ -29,7 +29,14 @@ describe.each(serialProfiles.map((p) => [p.model, p] as const))('%s: driver and 
   beforeAll(async () => {
     pty = await startPtyPair({ gatewaySide: join(dir, 'gw'), deviceSide: join(dir, 'dev') });
     let up = false;
-    side = new SerialLink({ path: pty.deviceSide, line: { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 }, log, onData: (c) => sim.receive(c), onUp: () => (up = true), onDown: () => undefined });
+    side = new SerialLink({
+      path: pty.deviceSide,
+      line: { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 },
+      log,
+      onData: (c) => sim.receive(c),
+      onUp: () => (up = true),
+      onDown: () => undefined,
+    });
     sim = new SimDevice({ profile, write: (b) => void side.write(b).catch(() => undefined) });
     side.start();
     await until(() => up, 'simulator side open');

@@ -19,7 +19,12 @@ export function parseProfile(text: string, source: string): DeviceProfile {
     throw new ProfileError(`${source}: YAML syntax: ${(err as Error).message.split('\n')[0]}`);
   }
   const r = profileSchema.safeParse(raw, { reportInput: true });
-  if (!r.success) throw new ProfileError(`${source}: invalid device profile:\n${formatIssues(r.error.issues).map((l) => `  - ${l}`).join('\n')}`);
+  if (!r.success)
+    throw new ProfileError(
+      `${source}: invalid device profile:\n${formatIssues(r.error.issues)
+        .map((l) => `  - ${l}`)
+        .join('\n')}`,
+    );
   return r.data;
 }
 

@@ -30,7 +30,9 @@ export class DeviceRecorder implements DeviceObserver {
       `INSERT INTO device_state(id, model, online, since, reason, gate, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET model = excluded.model, online = excluded.online, since = excluded.since, reason = excluded.reason, gate = excluded.gate, updated_at = excluded.updated_at`,
     );
-    this.insertCommand = db.prepare('INSERT INTO gate_commands(ts, device_id, command, origin, ok, error, attempts, ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insertCommand = db.prepare(
+      'INSERT INTO gate_commands(ts, device_id, command, origin, ok, error, attempts, ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     this.insertInput = db.prepare('INSERT INTO device_inputs(ts, device_id, input, kind, active) VALUES (?, ?, ?, ?, ?)');
   }
 
@@ -48,7 +50,12 @@ export class DeviceRecorder implements DeviceObserver {
     const { ctx } = this.rc;
     ctx.db.transaction(() => {
       this.saveState(dev);
-      ctx.outbox.append('device.online', { deviceId: dev.id, model: dev.profile.model, kind: dev.profile.kind, simulated: this.rc.configOf(dev.id)?.simulate ?? false });
+      ctx.outbox.append('device.online', {
+        deviceId: dev.id,
+        model: dev.profile.model,
+        kind: dev.profile.kind,
+        simulated: this.rc.configOf(dev.id)?.simulate ?? false,
+      });
     });
     ctx.bus.emit('device.online', { deviceId: dev.id, model: dev.profile.model, kind: dev.profile.kind });
     if (dev.profile.gate) this.rc.onGateOnline(dev);
@@ -71,13 +78,21 @@ export class DeviceRecorder implements DeviceObserver {
       this.insertInput.run(ts, dev.id, e.input, e.kind, e.active ? 1 : 0);
       ctx.outbox.append('device.input', { deviceId: dev.id, input: e.input, kind: e.kind, active: e.active, ts });
       if (e.kind === 'button' && e.active && dev.profile.kind === 'alarm-post') {
-        ctx.outbox.append('alarm.raised', { deviceId: dev.id, input: e.input, ...(cfg?.name ? { name: cfg.name } : {}), ...(cfg?.camera ? { camera: cfg.camera } : {}), ts });
+        ctx.outbox.append('alarm.raised', {
+          deviceId: dev.id,
+          input: e.input,
+          ...(cfg?.name ? { name: cfg.name } : {}),
+          ...(cfg?.camera ? { camera: cfg.camera } : {}),
+          ts,
+        });
       }
       if (e.kind === 'tamper') ctx.outbox.append('alarm.tamper', { deviceId: dev.id, input: e.input, active: e.active, ts });
-      if (e.kind === 'fire-alarm') ctx.outbox.append('alarm.fire', { deviceId: dev.id, input: e.input, active: e.active, egress: cfg?.egress ?? [], ts });
+      if (e.kind === 'fire-alarm')
+        ctx.outbox.append('alarm.fire', { deviceId: dev.id, input: e.input, active: e.active, egress: cfg?.egress ?? [], ts });
     });
     ctx.bus.emit('device.input', { deviceId: dev.id, input: e.input, kind: e.kind, active: e.active, ts: e.ts });
-    if (e.kind === 'button' && e.active && dev.profile.kind === 'alarm-post') ctx.bus.emit('alarm.pressed', { deviceId: dev.id, input: e.input, ts: e.ts });
+    if (e.kind === 'button' && e.active && dev.profile.kind === 'alarm-post')
+      ctx.bus.emit('alarm.pressed', { deviceId: dev.id, input: e.input, ts: e.ts });
     if (e.kind === 'tamper') ctx.bus.emit('alarm.tamper', { deviceId: dev.id, input: e.input, active: e.active, ts: e.ts });
     if (e.kind === 'fire-alarm') {
       const egress = this.rc.onFire(dev, e.input, e.active);
@@ -91,7 +106,10 @@ export class DeviceRecorder implements DeviceObserver {
   }
 
   /** A gate command result: row + never-dropped gate.command event, then the bus event. */
-  command(dev: Device, r: { command: string; origin: string; ok: boolean; error?: string; attempts: number; ms: number; requestId?: string }): void {
+  command(
+    dev: Device,
+    r: { command: string; origin: string; ok: boolean; error?: string; attempts: number; ms: number; requestId?: string },
+  ): void {
     const { ctx } = this.rc;
     const ts = new Date().toISOString();
     const ms = Math.round(r.ms * 100) / 100;
@@ -110,6 +128,15 @@ export class DeviceRecorder implements DeviceObserver {
         ts,
       });
     });
-    ctx.bus.emit('gate.command', { deviceId: dev.id, command: r.command, origin: r.origin, ok: r.ok, ...(r.error ? { error: r.error } : {}), attempts: r.attempts, ms, ...(r.requestId ? { requestId: r.requestId } : {}) });
+    ctx.bus.emit('gate.command', {
+      deviceId: dev.id,
+      command: r.command,
+      origin: r.origin,
+      ok: r.ok,
+      ...(r.error ? { error: r.error } : {}),
+      attempts: r.attempts,
+      ms,
+      ...(r.requestId ? { requestId: r.requestId } : {}),
+    });
   }
 }

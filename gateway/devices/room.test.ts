@@ -24,7 +24,8 @@ devices:
       ((seen[k] ??= []) as unknown[]).push(p);
     });
   }
-  const act = (name: string, input: unknown) => ctx.actions.get(name)!.handle(ctx.actions.get(name)!.input.parse(input), { origin: 'test', transaction: 't' });
+  const act = (name: string, input: unknown) =>
+    ctx.actions.get(name)!.handle(ctx.actions.get(name)!.input.parse(input), { origin: 'test', transaction: 't' });
   const outbox = () => ctx.outbox.takeBatch(10_000).map((r) => ({ kind: r.kind, data: r.data as Record<string, unknown> }));
 
   beforeAll(async () => {
@@ -38,7 +39,10 @@ devices:
   });
 
   it('a gate that comes online is closed (fail-safe) and the result recorded', async () => {
-    await until(() => (seen['gate.command'] ?? []).some((c) => c.deviceId === 'gate-1' && c.origin === 'fail-safe' && c.command === 'close' && c.ok), 'fail-safe close');
+    await until(
+      () => (seen['gate.command'] ?? []).some((c) => c.deviceId === 'gate-1' && c.origin === 'fail-safe' && c.command === 'close' && c.ok),
+      'fail-safe close',
+    );
     expect(outbox().some((e) => e.kind === 'device.online' && e.data.deviceId === 'gate-1' && e.data.simulated === true)).toBe(true);
   });
 
@@ -47,7 +51,11 @@ devices:
     expect(r).toMatchObject({ ok: true, gateState: 'open' });
     const ev = outbox().filter((e) => e.kind === 'gate.command' && e.data.origin === 'test');
     expect(ev.at(-1)?.data).toMatchObject({ deviceId: 'gate-1', command: 'open', ok: true });
-    expect(ctx.db.prepare<{ n: number }>("SELECT COUNT(*) AS n FROM gate_commands WHERE device_id = 'gate-1' AND command = 'open' AND ok = 1").get()?.n).toBeGreaterThan(0);
+    expect(
+      ctx.db
+        .prepare<{ n: number }>("SELECT COUNT(*) AS n FROM gate_commands WHERE device_id = 'gate-1' AND command = 'open' AND ok = 1")
+        .get()?.n,
+    ).toBeGreaterThan(0);
   });
 
   it('refuses unknown gates and unsupported commands readably', async () => {
@@ -65,11 +73,21 @@ devices:
 
   it('a fire-alarm input holds its egress gate open and refuses to close it until it clears', async () => {
     await act('devices/simulate', { deviceId: 'board-1', control: 'press fireAlarm' });
-    await until(() => (seen['gate.command'] ?? []).some((c) => c.deviceId === 'gate-1' && c.command === 'hold-open' && c.ok), 'egress hold-open');
+    await until(
+      () => (seen['gate.command'] ?? []).some((c) => c.deviceId === 'gate-1' && c.command === 'hold-open' && c.ok),
+      'egress hold-open',
+    );
     expect(seen['alarm.fire']?.[0]).toMatchObject({ deviceId: 'board-1', active: true, egress: ['gate-1'] });
     await expect(act('gate/command', { gateId: 'gate-1', command: 'close' })).rejects.toThrow(/held open by a fire alarm/);
     await act('devices/simulate', { deviceId: 'board-1', control: 'release fireAlarm' });
-    await until(() => (seen['gate.command'] ?? []).some((c) => c.deviceId === 'gate-1' && c.command === 'close' && c.origin === 'fail-safe' && c.ok && (seen['alarm.fire']?.length ?? 0) >= 2), 'close after clear');
+    await until(
+      () =>
+        (seen['gate.command'] ?? []).some(
+          (c) =>
+            c.deviceId === 'gate-1' && c.command === 'close' && c.origin === 'fail-safe' && c.ok && (seen['alarm.fire']?.length ?? 0) >= 2,
+        ),
+      'close after clear',
+    );
   });
 
   it('relay board pulse: the coil goes on and comes back off by itself', async () => {
@@ -83,7 +101,10 @@ devices:
     ctx.bus.emit('gate.request', { deviceId: 'gate-1', command: 'open', origin: 'access', requestId: 'r-1' });
     ctx.bus.emit('gate.request', { deviceId: 'nope', command: 'open', origin: 'access', requestId: 'r-2' });
     await until(() => (seen['gate.command'] ?? []).some((c) => c.requestId === 'r-1' && c.ok), 'r-1 answered');
-    await until(() => (seen['gate.command'] ?? []).some((c) => c.requestId === 'r-2' && !c.ok && /no device "nope"/.test(c.error ?? '')), 'r-2 refused');
+    await until(
+      () => (seen['gate.command'] ?? []).some((c) => c.requestId === 'r-2' && !c.ok && /no device "nope"/.test(c.error ?? '')),
+      'r-2 refused',
+    );
   });
 
   it('devices/list shows every device with its state', async () => {

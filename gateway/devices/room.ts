@@ -27,7 +27,11 @@ import './events.js';
 export interface DevicesService {
   list(): ReturnType<Device['snapshot']>[];
   device(id: string): Device | undefined;
-  run(deviceId: string, command: CommandName, opts: { origin: string; arg?: number; requestId?: string }): Promise<CommandResult & { ms: number; refused?: string }>;
+  run(
+    deviceId: string,
+    command: CommandName,
+    opts: { origin: string; arg?: number; requestId?: string },
+  ): Promise<CommandResult & { ms: number; refused?: string }>;
   simulatorControl(deviceId: string, line: string): Promise<string>;
 }
 
@@ -71,8 +75,10 @@ export class DevicesRoom implements Room, DevicesService {
       } catch (err) {
         throw new ConfigError(this.ctx.loaded.source, [`devices: ${cfg.id}: ${err instanceof ProfileError ? err.message : String(err)}`]);
       }
-      if (profile.transport.type === 'serial' && !cfg.simulate && !cfg.port) throw new ConfigError(this.ctx.loaded.source, [`devices: ${cfg.id}: a serial device needs "port" (or simulate: true)`]);
-      if (profile.transport.type === 'gpio' && cfg.simulate) this.log.warn({ device: cfg.id }, 'gpio devices cannot be simulated here; using the real chip');
+      if (profile.transport.type === 'serial' && !cfg.simulate && !cfg.port)
+        throw new ConfigError(this.ctx.loaded.source, [`devices: ${cfg.id}: a serial device needs "port" (or simulate: true)`]);
+      if (profile.transport.type === 'gpio' && cfg.simulate)
+        this.log.warn({ device: cfg.id }, 'gpio devices cannot be simulated here; using the real chip');
       const log = this.log.child({ device: cfg.id });
       const device = new Device({ id: cfg.id, profile, log, observer: this.recorder, connect: (dev) => this.connect(dev, cfg, file, log) });
       this.devices.set(cfg.id, device);
@@ -83,7 +89,16 @@ export class DevicesRoom implements Room, DevicesService {
       this.run(r.deviceId, r.command, { origin: r.origin, arg: r.arg, requestId: r.requestId }).catch((err: unknown) => {
         // Unknown gate or unsupported command: still answer, so the requester is not left waiting.
         this.log.warn({ device: r.deviceId, command: r.command, origin: r.origin, err: String(err) }, 'gate request refused');
-        this.ctx.bus.emit('gate.command', { deviceId: r.deviceId, command: r.command, origin: r.origin, ok: false, error: err instanceof Error ? err.message : String(err), attempts: 0, ms: 0, ...(r.requestId ? { requestId: r.requestId } : {}) });
+        this.ctx.bus.emit('gate.command', {
+          deviceId: r.deviceId,
+          command: r.command,
+          origin: r.origin,
+          ok: false,
+          error: err instanceof Error ? err.message : String(err),
+          attempts: 0,
+          ms: 0,
+          ...(r.requestId ? { requestId: r.requestId } : {}),
+        });
       });
     });
   }
@@ -119,25 +134,43 @@ export class DevicesRoom implements Room, DevicesService {
   }
 
   summary(): string[] {
-    return [...this.devices.values()].map((d) => `device ${d.id}: ${d.profile.model}${this.configs.get(d.id)?.simulate ? ' (simulated on a pty)' : ''}`);
+    return [...this.devices.values()].map(
+      (d) => `device ${d.id}: ${d.profile.model}${this.configs.get(d.id)?.simulate ? ' (simulated on a pty)' : ''}`,
+    );
   }
 
   list() {
-    return [...this.devices.values()].map((d) => ({ ...d.snapshot(), name: this.configs.get(d.id)?.name, simulated: this.configs.get(d.id)?.simulate ?? false }));
+    return [...this.devices.values()].map((d) => ({
+      ...d.snapshot(),
+      name: this.configs.get(d.id)?.name,
+      simulated: this.configs.get(d.id)?.simulate ?? false,
+    }));
   }
 
   device(id: string): Device | undefined {
     return this.devices.get(id);
   }
 
-  async run(deviceId: string, command: CommandName, opts: { origin: string; arg?: number; requestId?: string }): Promise<CommandResult & { ms: number; refused?: string }> {
+  async run(
+    deviceId: string,
+    command: CommandName,
+    opts: { origin: string; arg?: number; requestId?: string },
+  ): Promise<CommandResult & { ms: number; refused?: string }> {
     const dev = this.devices.get(deviceId);
     if (!dev) throw new CommandError(`no device "${deviceId}" (known: ${[...this.devices.keys()].join(', ') || 'none'})`, 'bad-argument');
     const refused = this.policy.refuse(deviceId, command);
     let r: CommandResult & { ms: number; refused?: string };
     if (refused) r = { ok: false, attempts: 0, ms: 0, error: 'refused-by-policy', refused };
     else r = await dev.command(command, opts.arg);
-    this.recorder.command(dev, { command, origin: opts.origin, ok: r.ok, error: r.error, attempts: r.attempts, ms: r.ms, requestId: opts.requestId });
+    this.recorder.command(dev, {
+      command,
+      origin: opts.origin,
+      ok: r.ok,
+      error: r.error,
+      attempts: r.attempts,
+      ms: r.ms,
+      requestId: opts.requestId,
+    });
     if (!r.ok) this.log.warn({ device: deviceId, command, origin: opts.origin, error: r.error, refused }, 'gate command failed');
     return r;
   }
@@ -159,7 +192,9 @@ export class DevicesRoom implements Room, DevicesService {
   private safety(s: SafetyCommand): void {
     const dev = this.devices.get(s.gateId);
     const command = s.command === 'hold-open' && dev && !dev.profile.commands['hold-open'] ? 'open' : s.command;
-    this.run(s.gateId, command, { origin: 'fail-safe' }).catch((err: unknown) => this.log.error({ gate: s.gateId, command, err: String(err) }, 'fail-safe command failed'));
+    this.run(s.gateId, command, { origin: 'fail-safe' }).catch((err: unknown) =>
+      this.log.error({ gate: s.gateId, command, err: String(err) }, 'fail-safe command failed'),
+    );
   }
 }
 

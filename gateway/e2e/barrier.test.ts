@@ -6,7 +6,9 @@ import { Gateway } from './support.js';
 import { startRtspServer, type RtspServer } from '../cameras/demo/rtsp-server.js';
 import { modelsPrepared } from '../inference/models.js';
 
-const SCENE = resolve('../shared/datasets/plates/full/ccpd__00471264367816-90_87-310&523_445&572-448&574_310&579_307&532_445&527-0_0_5_10_30_24_29-135-22.jpg');
+const SCENE = resolve(
+  '../shared/datasets/plates/full/ccpd__00471264367816-90_87-310&523_445&572-448&574_310&579_307&532_445&527-0_0_5_10_30_24_29-135-22.jpg',
+);
 const PLATE = '皖AFL605';
 const ready = existsSync(SCENE) && modelsPrepared(['text-detect-ppocrv4.onnx', 'text-recognise-ppocrv4.onnx']);
 if (!ready) console.warn('barrier end-to-end test skipped: needs ../shared/datasets and `npm run models`');
@@ -39,7 +41,27 @@ describe.skipIf(!ready)('a known car at the barrier', () => {
 
   beforeAll(async () => {
     const clip = join(gw.dir, 'lane.mp4');
-    execFileSync('ffmpeg', ['-loglevel', 'error', '-loop', '1', '-i', SCENE, '-t', '60', '-r', '5', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '5', '-pix_fmt', 'yuv420p', clip]);
+    execFileSync('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-loop',
+      '1',
+      '-i',
+      SCENE,
+      '-t',
+      '60',
+      '-r',
+      '5',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-g',
+      '5',
+      '-pix_fmt',
+      'yuv420p',
+      clip,
+    ]);
     camera = await startRtspServer({ files: { '/lane': clip } });
     const { readFileSync, writeFileSync } = await import('node:fs');
     writeFileSync(gw.daemon.configFile, readFileSync(gw.daemon.configFile, 'utf8').replace('RTSP_URL', camera.url('/lane')));
@@ -50,18 +72,26 @@ describe.skipIf(!ready)('a known car at the barrier', () => {
     await camera?.stop();
   });
 
-  it('lifts for a resident\'s car and tells the platform why', async () => {
+  it("lifts for a resident's car and tells the platform why", async () => {
     const added = await gw.request('vehicles/add', { plate: PLATE, ownerId: 'resident-42', kind: 'resident' });
     expect(added.status).toBe('ok');
     const decision = await gw.waitForEvent('access.decision', (d) => d.gateId === 'barrier-1', 150_000);
-    expect(decision.data).toMatchObject({ allow: true, reason: 'resident', subjectId: 'resident-42', label: PLATE, via: 'plate', cameraId: 'lane-1' });
+    expect(decision.data).toMatchObject({
+      allow: true,
+      reason: 'resident',
+      subjectId: 'resident-42',
+      label: PLATE,
+      via: 'plate',
+      cameraId: 'lane-1',
+    });
     const plate = await gw.waitForEvent('plate.recognized', (d) => d.plate === PLATE);
     expect(plate.data).toMatchObject({ colour: 'blue', snapshotId: expect.any(String), cropId: expect.any(String) });
     // The platform fetches the pictures the events refer to.
     const { snapshotId, cropId } = plate.data as { snapshotId: string; cropId: string };
     const scene = await gw.request('snapshots/get', { id: snapshotId });
     const crop = await gw.request('snapshots/get', { id: cropId, crop: true });
-    for (const r of [scene, crop]) expect(Buffer.from((r.data as { base64: string }).base64, 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    for (const r of [scene, crop])
+      expect(Buffer.from((r.data as { base64: string }).base64, 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect(await gw.request('snapshots/get', { id: '../../etc/passwd' })).toMatchObject({ status: 'error', code: 'not-found' });
     await gw.waitForEvent('gate.command', (d) => d.deviceId === 'barrier-1' && d.origin === 'access' && d.ok === true, 30_000);
     // One passage, one decision: the car standing in the lane does not open the gate again and again.

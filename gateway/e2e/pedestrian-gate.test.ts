@@ -10,12 +10,35 @@ const FACES = resolve('../shared/datasets/faces');
 const ENROL = join(FACES, 'obama/fr_obama.jpg');
 const AT_THE_GATE = join(FACES, 'obama/fr_obama1.jpg');
 const STRANGER = join(FACES, 'biden/fr_biden.jpg');
-const ready = existsSync(ENROL) && existsSync(STRANGER) && modelsPrepared(['face-detect-rfb320.onnx', 'face-landmarks68.onnx', 'face-embed512.onnx']);
+const ready =
+  existsSync(ENROL) && existsSync(STRANGER) && modelsPrepared(['face-detect-rfb320.onnx', 'face-landmarks68.onnx', 'face-embed512.onnx']);
 if (!ready) console.warn('pedestrian gate end-to-end test skipped: needs ../shared/datasets and `npm run models`');
 
 function clip(image: string, out: string): string {
   // A still photo as a 1280x720 H.264 stream, the way a door camera would see a person.
-  execFileSync('ffmpeg', ['-loglevel', 'error', '-loop', '1', '-i', image, '-t', '60', '-r', '5', '-vf', 'scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '5', '-pix_fmt', 'yuv420p', out]);
+  execFileSync('ffmpeg', [
+    '-loglevel',
+    'error',
+    '-loop',
+    '1',
+    '-i',
+    image,
+    '-t',
+    '60',
+    '-r',
+    '5',
+    '-vf',
+    'scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-g',
+    '5',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
   return out;
 }
 
@@ -45,8 +68,13 @@ describe.skipIf(!ready)('faces at the pedestrian gates', () => {
   );
 
   beforeAll(async () => {
-    camera = await startRtspServer({ files: { '/door1': clip(AT_THE_GATE, join(gw.dir, 'door1.mp4')), '/door2': clip(STRANGER, join(gw.dir, 'door2.mp4')) } });
-    writeFileSync(gw.daemon.configFile, readFileSync(gw.daemon.configFile, 'utf8').replace('URL_1', camera.url('/door1')).replace('URL_2', camera.url('/door2')));
+    camera = await startRtspServer({
+      files: { '/door1': clip(AT_THE_GATE, join(gw.dir, 'door1.mp4')), '/door2': clip(STRANGER, join(gw.dir, 'door2.mp4')) },
+    });
+    writeFileSync(
+      gw.daemon.configFile,
+      readFileSync(gw.daemon.configFile, 'utf8').replace('URL_1', camera.url('/door1')).replace('URL_2', camera.url('/door2')),
+    );
     await gw.start();
   }, 180_000);
   afterAll(async () => {
@@ -55,10 +83,20 @@ describe.skipIf(!ready)('faces at the pedestrian gates', () => {
   });
 
   it('opens for the enrolled resident and refuses the stranger', async () => {
-    const enrolled = await gw.request('residents/add', { id: 'r-obama', name: 'Barack', photos: [readFileSync(ENROL).toString('base64')] }, 60_000);
+    const enrolled = await gw.request(
+      'residents/add',
+      { id: 'r-obama', name: 'Barack', photos: [readFileSync(ENROL).toString('base64')] },
+      60_000,
+    );
     expect(enrolled).toMatchObject({ status: 'ok' });
     const allowed = await gw.waitForEvent('access.decision', (d) => d.gateId === 'ped-1', 150_000);
-    expect(allowed.data).toMatchObject({ allow: true, reason: 'resident', subjectId: 'r-obama', via: 'face', snapshotId: expect.any(String) });
+    expect(allowed.data).toMatchObject({
+      allow: true,
+      reason: 'resident',
+      subjectId: 'r-obama',
+      via: 'face',
+      snapshotId: expect.any(String),
+    });
     await gw.waitForEvent('gate.command', (d) => d.deviceId === 'ped-1' && d.origin === 'access' && d.ok === true, 30_000);
     const refused = await gw.waitForEvent('access.decision', (d) => d.gateId === 'ped-2', 150_000);
     expect(refused.data).toMatchObject({ allow: false, reason: 'unknown', subjectId: null });

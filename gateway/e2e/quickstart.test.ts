@@ -11,18 +11,23 @@ describe('gateway on its embedded defaults', () => {
   afterAll(() => gw.stop());
 
   it('says it is online, and the console answers', async () => {
-    await expect.poll(() => gw.platform?.json('/status').at(-1), { timeout: 30_000 }).toMatchObject({ state: 'online', nodeId: 'quickstart' });
+    await expect
+      .poll(() => gw.platform?.json('/status').at(-1), { timeout: 30_000 })
+      .toMatchObject({ state: 'online', nodeId: 'quickstart' });
     const consoleLine = await gw.daemon.waitForLog((l) => l.msg === 'console listening');
     const status = (await (await fetch(new URL('api/status', consoleLine.url as string))).json()) as { nodeId: string; actions: string[] };
     expect(status).toMatchObject({ nodeId: 'quickstart' });
     expect(status.actions).toEqual(expect.arrayContaining(['gate/open', 'alarm/ack', 'cameras/list', 'residents/add', 'vehicles/add']));
   });
 
-  it('opens the simulated barrier on the platform\'s request', async () => {
+  it("opens the simulated barrier on the platform's request", async () => {
     await gw.waitForEvent('device.online', (d) => d.deviceId === 'gate-1', 90_000);
     const r = await gw.request('gate/open', { gateId: 'gate-1' });
     expect(r).toMatchObject({ status: 'ok', data: { gateId: 'gate-1', ok: true } });
-    await gw.waitForEvent('gate.command', (d) => d.deviceId === 'gate-1' && d.command === 'open' && d.ok === true && d.origin === 'platform');
+    await gw.waitForEvent(
+      'gate.command',
+      (d) => d.deviceId === 'gate-1' && d.command === 'open' && d.ok === true && d.origin === 'platform',
+    );
   });
 
   it('delivers an alarm press with a picture from the linked camera, and its acknowledgement', async () => {

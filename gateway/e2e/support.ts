@@ -15,7 +15,10 @@ export class Gateway {
   platform: TestSubscriber | undefined;
   private tx = 0;
 
-  constructor(readonly nodeId: string, extraYaml = '') {
+  constructor(
+    readonly nodeId: string,
+    extraYaml = '',
+  ) {
     this.daemon = new Daemon(
       this.dir,
       `node:\n  id: ${nodeId}\n  dataDir: ${JSON.stringify(this.dir)}\ncloud:\n  embeddedPort: 0\nconsole:\n  port: 0\n${extraYaml}`,
@@ -38,13 +41,22 @@ export class Gateway {
     for (;;) {
       const found = this.events(kind).find((e) => match(e.data as Record<string, unknown>));
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no ${kind} event within ${ms} ms; got: ${this.events().map((e) => e.kind).join(', ')}\n${this.daemon.tail()}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no ${kind} event within ${ms} ms; got: ${this.events()
+            .map((e) => e.kind)
+            .join(', ')}\n${this.daemon.tail()}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   }
 
   /** Sends request/<action> as the platform does and resolves with the response. */
-  async request(action: string, input: unknown = {}, ms = 30_000): Promise<{ status: string; data?: unknown; error?: string; code?: string }> {
+  async request(
+    action: string,
+    input: unknown = {},
+    ms = 30_000,
+  ): Promise<{ status: string; data?: unknown; error?: string; code?: string }> {
     const transaction = `e2e-${++this.tx}`;
     const platform = this.platform as TestSubscriber;
     await platform.publish(`sharpeyes/${this.nodeId}/request/${action}`, JSON.stringify({ transaction, input }));

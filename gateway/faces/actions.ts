@@ -25,7 +25,12 @@ export function registerResidentActions(actions: ActionTable, cfg: FacesConfig, 
       id: z.string().regex(RESIDENT_ID).optional().describe('Resident id (generated when absent).'),
       name: z.string().min(1).max(100).describe('Name shown in events.'),
       photos: z
-        .array(z.string().max(maxB64, `a photo larger than ${cfg.enrolment.maxPhotoBytes} bytes`).regex(/^[A-Za-z0-9+/=\s]+$/, 'base64'))
+        .array(
+          z
+            .string()
+            .max(maxB64, `a photo larger than ${cfg.enrolment.maxPhotoBytes} bytes`)
+            .regex(/^[A-Za-z0-9+/=\s]+$/, 'base64'),
+        )
         .min(1)
         .max(cfg.enrolment.maxPhotos)
         .describe('Photos, base64.'),
@@ -36,7 +41,11 @@ export function registerResidentActions(actions: ActionTable, cfg: FacesConfig, 
       try {
         const resident = await enrolResident(
           { pipeline, store: s.store },
-          { ...(input.id === undefined ? {} : { id: input.id }), name: input.name, photos: input.photos.map((b64, i) => ({ input: Buffer.from(b64, 'base64'), source: `photo ${i + 1}` })) },
+          {
+            ...(input.id === undefined ? {} : { id: input.id }),
+            name: input.name,
+            photos: input.photos.map((b64, i) => ({ input: Buffer.from(b64, 'base64'), source: `photo ${i + 1}` })),
+          },
         );
         s.identities.refresh();
         return { resident };

@@ -14,12 +14,22 @@ if (!ready) console.warn(`faces CLI tests skipped: need \`npm run models\` and $
 let dataDir: string;
 function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [join(ROOT, 'scripts/sharpeyes.mjs'), ...args], { cwd: ROOT, env: { ...process.env, SHARPEYES__NODE__DATADIR: dataDir }, timeout: 120_000 }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(ROOT, 'scripts/sharpeyes.mjs'), ...args],
+      { cwd: ROOT, env: { ...process.env, SHARPEYES__NODE__DATADIR: dataDir }, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
-const lines = (s: string) => s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (s: string) =>
+  s
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe.skipIf(!ready)('sharpeyes residents / identify / eval faces (real photos, real models)', { timeout: 240_000 }, () => {
   beforeAll(() => {

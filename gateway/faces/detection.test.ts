@@ -8,7 +8,13 @@ describe('RFB-320 output decoding', () => {
     const scores = Float32Array.from([0.1, 0.9, 0.2, 0.8, 0.5, 0.5]);
     const boxes = Float32Array.from([0.25, 0.25, 0.5, 0.5, 0.26, 0.25, 0.51, 0.5, 0, 0, 0.1, 0.1]);
     // The detector saw a 640x480 image stretched to 320x240.
-    const dets = decodeDetections(scores, boxes, { threshold: 0.7, nmsIou: 0.3, inputWidth: 320, inputHeight: 240, toImage: rectMap({ x: 0, y: 0, width: 640, height: 480 }, 320, 240) });
+    const dets = decodeDetections(scores, boxes, {
+      threshold: 0.7,
+      nmsIou: 0.3,
+      inputWidth: 320,
+      inputHeight: 240,
+      toImage: rectMap({ x: 0, y: 0, width: 640, height: 480 }, 320, 240),
+    });
     expect(dets).toHaveLength(1);
     expect(dets[0]!.score).toBeCloseTo(0.9, 6);
     expect(dets[0]!.box.x1).toBeCloseTo(160, 3);

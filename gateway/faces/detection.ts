@@ -34,7 +34,12 @@ export function decodeDetections(scores: Float32Array, boxes: Float32Array, opts
     // Model pixel corners -> pixel-centre coordinates of the map -> image.
     const p1 = applyAffine(m, { x: boxes[i * 4]! * opts.inputWidth - 0.5, y: boxes[i * 4 + 1]! * opts.inputHeight - 0.5 });
     const p2 = applyAffine(m, { x: boxes[i * 4 + 2]! * opts.inputWidth - 0.5, y: boxes[i * 4 + 3]! * opts.inputHeight - 0.5 });
-    const box = { x1: Math.min(p1.x, p2.x) + 0.5, y1: Math.min(p1.y, p2.y) + 0.5, x2: Math.max(p1.x, p2.x) + 0.5, y2: Math.max(p1.y, p2.y) + 0.5 };
+    const box = {
+      x1: Math.min(p1.x, p2.x) + 0.5,
+      y1: Math.min(p1.y, p2.y) + 0.5,
+      x2: Math.max(p1.x, p2.x) + 0.5,
+      y2: Math.max(p1.y, p2.y) + 0.5,
+    };
     if (boxArea(box) <= 0) continue;
     cands.push({ box, score: s });
   }

@@ -21,7 +21,10 @@ export class EnrolmentRefused extends Error {
   }
 }
 
-export async function enrolResident(ctx: { pipeline: FacePipeline; store: ResidentStore }, input: { id?: string; name: string; photos: EnrolPhoto[] }): Promise<Resident> {
+export async function enrolResident(
+  ctx: { pipeline: FacePipeline; store: ResidentStore },
+  input: { id?: string; name: string; photos: EnrolPhoto[] },
+): Promise<Resident> {
   if (input.photos.length === 0) throw new EnrolmentRefused([{ source: '(none)', reason: 'at least one photo is needed' }]);
   const refusals: Array<{ source: string; reason: string }> = [];
   const templates: Array<{ embedding: Float32Array; quality: object; source: string }> = [];
@@ -45,7 +48,14 @@ export async function enrolResident(ctx: { pipeline: FacePipeline; store: Reside
     templates.push({
       embedding: check.face.embedding,
       source: photo.source,
-      quality: { facePx: Math.round(q.facePx), eyeDistancePx: Math.round(q.eyeDistancePx), yaw: round2(q.yaw), pitch: round2(q.pitch), sharpness: Math.round(q.sharpness), score: round2(check.face.score) },
+      quality: {
+        facePx: Math.round(q.facePx),
+        eyeDistancePx: Math.round(q.eyeDistancePx),
+        yaw: round2(q.yaw),
+        pitch: round2(q.pitch),
+        sharpness: Math.round(q.sharpness),
+        score: round2(check.face.score),
+      },
     });
   }
   if (refusals.length > 0) throw new EnrolmentRefused(refusals);

@@ -50,7 +50,11 @@ export class FaceModels {
 
   /** [1,3,240,320] RGB (x-127)/128 -> per-anchor [bg, face] scores and normalised boxes. */
   async detect(input: Float32Array, dropKey?: string): Promise<{ scores: Float32Array; boxes: Float32Array }> {
-    const out = await this.worker.run('detect', { input: { type: 'float32', dims: [1, 3, DETECT_H, DETECT_W], data: input } }, dropKey === undefined ? {} : { dropKey });
+    const out = await this.worker.run(
+      'detect',
+      { input: { type: 'float32', dims: [1, 3, DETECT_H, DETECT_W], data: input } },
+      dropKey === undefined ? {} : { dropKey },
+    );
     return { scores: out.scores!.data as Float32Array, boxes: out.boxes!.data as Float32Array };
   }
 

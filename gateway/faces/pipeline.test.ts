@@ -21,7 +21,8 @@ function dot(a: Float32Array, b: Float32Array) {
 async function inFrame(img: RgbImage, width: number, x: number, y: number): Promise<RgbImage> {
   const small = await resizeRgb(img, width, Math.round((img.height * width) / img.width));
   const frame = { width: 1920, height: 1080, data: new Uint8Array(1920 * 1080 * 3) };
-  for (let r = 0; r < small.height; r++) frame.data.set(small.data.subarray(r * small.width * 3, (r + 1) * small.width * 3), ((y + r) * 1920 + x) * 3);
+  for (let r = 0; r < small.height; r++)
+    frame.data.set(small.data.subarray(r * small.width * 3, (r + 1) * small.width * 3), ((y + r) * 1920 + x) * 3);
   return frame;
 }
 
@@ -38,7 +39,9 @@ describe.skipIf(!ready)('FacePipeline on real photos', () => {
   });
 
   it('same person scores above the threshold, different people below', async () => {
-    const [o1, o2, b1] = await Promise.all(['obama/fr_obama.jpg', 'obama/fr_obama2.jpg', 'biden/fr_biden.jpg'].map((p) => decodeImage(`${FACES}/${p}`)));
+    const [o1, o2, b1] = await Promise.all(
+      ['obama/fr_obama.jpg', 'obama/fr_obama2.jpg', 'biden/fr_biden.jpg'].map((p) => decodeImage(`${FACES}/${p}`)),
+    );
     const [f1, f2, g1] = [(await pipeline.analyse(o1!))[0]!, (await pipeline.analyse(o2!))[0]!, (await pipeline.analyse(b1!))[0]!];
     expect(f1.score).toBeGreaterThan(0.9);
     expect(dot(f1.embedding, f1.embedding)).toBeCloseTo(1, 4);

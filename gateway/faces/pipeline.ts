@@ -71,7 +71,16 @@ export class FacePipeline {
     const pad = this.options.padRetry;
     if (dets.length === 0 && opts.padRetry && pad > 0) {
       // Tight crops (a face filling the photo) are found once there is some margin around them.
-      dets = await this.detectIn(img, { x: region.x - region.width * pad, y: region.y - region.height * pad, width: region.width * (1 + 2 * pad), height: region.height * (1 + 2 * pad) }, opts.dropKey);
+      dets = await this.detectIn(
+        img,
+        {
+          x: region.x - region.width * pad,
+          y: region.y - region.height * pad,
+          width: region.width * (1 + 2 * pad),
+          height: region.height * (1 + 2 * pad),
+        },
+        opts.dropKey,
+      );
     }
     return dets;
   }
@@ -82,20 +91,39 @@ export class FacePipeline {
     const scale = Math.max(region.width / DETECT_W, region.height / DETECT_H);
     const taps = Math.min(3, Math.max(1, Math.round(scale / 2)));
     // The buffer is transferred to the worker, so a fresh one is needed per call.
-    const input = warpToTensor(img, map, DETECT_W, DETECT_H, { layout: 'nchw', ...NORM, fill: 0, taps }, new Float32Array(this.detectBuf.length));
+    const input = warpToTensor(
+      img,
+      map,
+      DETECT_W,
+      DETECT_H,
+      { layout: 'nchw', ...NORM, fill: 0, taps },
+      new Float32Array(this.detectBuf.length),
+    );
     const t1 = performance.now();
     const { scores, boxes } = await this.models.detect(input, dropKey);
     const t2 = performance.now();
     this.timings.prepMs = t1 - t0;
     this.timings.detectMs = t2 - t1;
-    return decodeDetections(scores, boxes, { threshold: this.options.detectThreshold, nmsIou: this.options.nmsIou, inputWidth: DETECT_W, inputHeight: DETECT_H, toImage: map, topK: 200 });
+    return decodeDetections(scores, boxes, {
+      threshold: this.options.detectThreshold,
+      nmsIou: this.options.nmsIou,
+      inputWidth: DETECT_W,
+      inputHeight: DETECT_H,
+      toImage: map,
+      topK: 200,
+    });
   }
 
   /** Landmarks, quality, alignment and embedding of one detected face. */
   async describe(img: RgbImage, det: Detection): Promise<FaceObservation> {
     const t0 = performance.now();
     const crop = landmarkCrop(det.box, img.width, img.height);
-    const lmIn = warpToTensor(img, rectMap({ x: crop.x, y: crop.y, width: crop.size, height: crop.size }, 64, 64), 64, 64, { layout: 'grey', mean: 0, std: 256, taps: Math.min(3, Math.max(1, Math.round(crop.size / 128))) });
+    const lmIn = warpToTensor(img, rectMap({ x: crop.x, y: crop.y, width: crop.size, height: crop.size }, 64, 64), 64, 64, {
+      layout: 'grey',
+      mean: 0,
+      std: 256,
+      taps: Math.min(3, Math.max(1, Math.round(crop.size / 128))),
+    });
     const raw = await this.models.landmarks(lmIn);
     const t1 = performance.now();
     const landmarks: Point[] = [];
@@ -116,7 +144,10 @@ export class FacePipeline {
   }
 
   /** Every face found (at most `maxFaces`, largest-and-most-central first). */
-  async analyse(img: RgbImage, opts: { roi?: Rect; padRetry?: boolean; dropKey?: string; maxFaces?: number } = {}): Promise<FaceObservation[]> {
+  async analyse(
+    img: RgbImage,
+    opts: { roi?: Rect; padRetry?: boolean; dropKey?: string; maxFaces?: number } = {},
+  ): Promise<FaceObservation[]> {
     const dets = await this.detect(img, opts);
     const ordered: Detection[] = [];
     const rest = [...dets];
@@ -138,7 +169,11 @@ export class FacePipeline {
     let y = (box.y1 + box.y2) / 2 - (h * s) / 2;
     x = Math.min(Math.max(0, x), img.width - w * s);
     y = Math.min(Math.max(0, y), img.height - h * s);
-    const input = warpToTensor(img, rectMap({ x, y, width: w * s, height: h * s }, 128, 128), 128, 128, { layout: 'nchw', mean: 0, std: 1 });
+    const input = warpToTensor(img, rectMap({ x, y, width: w * s, height: h * s }, 128, 128), 128, 128, {
+      layout: 'nchw',
+      mean: 0,
+      std: 1,
+    });
     const logits = await this.models.liveness(input);
     const max = Math.max(...logits);
     const exps = Array.from(logits, (v) => Math.exp(v - max));

@@ -17,7 +17,7 @@ describe('quality gates', () => {
     expect(p.pitch).toBeCloseTo(35 / 65, 6);
     expect(p.eyeDistance).toBe(60);
     const turned = frontal.map((q, i) => (i === 2 ? { x: 158, y: 135 } : q));
-    expect(poseFrom5(turned).yaw).toBeCloseTo(((58 / 60 - 0.5) * 2), 6);
+    expect(poseFrom5(turned).yaw).toBeCloseTo((58 / 60 - 0.5) * 2, 6);
   });
 
   it('roll does not change yaw or pitch', () => {
@@ -38,7 +38,10 @@ describe('quality gates', () => {
   it('names every problem in words', () => {
     const ok = assessQuality({ box: { x1: 80, y1: 60, x2: 180, y2: 200 }, points5: frontal, sharpness: 300 }, limits);
     expect(ok.problems).toEqual([]);
-    const bad = assessQuality({ box: { x1: 0, y1: 0, x2: 30, y2: 30 }, points5: frontal.map((q) => ({ x: q.x / 4, y: q.y / 4 })), sharpness: 5 }, limits);
+    const bad = assessQuality(
+      { box: { x1: 0, y1: 0, x2: 30, y2: 30 }, points5: frontal.map((q) => ({ x: q.x / 4, y: q.y / 4 })), sharpness: 5 },
+      limits,
+    );
     expect(bad.problems.join('\n')).toMatch(/too small[\s\S]*eyes too close[\s\S]*blurred/);
   });
 });

@@ -77,9 +77,14 @@ export function assessQuality(input: { box: FaceBox; points5: readonly Point[]; 
   const pose = poseFrom5(input.points5);
   const problems: string[] = [];
   if (facePx < limits.minFacePx) problems.push(`face too small (${Math.round(facePx)} px high, need ${limits.minFacePx})`);
-  if (pose.eyeDistance < limits.minEyeDistancePx) problems.push(`eyes too close together in the image (${Math.round(pose.eyeDistance)} px, need ${limits.minEyeDistancePx}): come closer or use a larger photo`);
+  if (pose.eyeDistance < limits.minEyeDistancePx)
+    problems.push(
+      `eyes too close together in the image (${Math.round(pose.eyeDistance)} px, need ${limits.minEyeDistancePx}): come closer or use a larger photo`,
+    );
   if (pose.yaw > limits.maxYaw) problems.push(`head turned sideways (yaw ${pose.yaw.toFixed(2)} > ${limits.maxYaw}): look at the camera`);
-  if (pose.pitch < limits.pitchRange[0] || pose.pitch > limits.pitchRange[1]) problems.push(`head tilted up or down (pitch ratio ${pose.pitch.toFixed(2)} outside ${limits.pitchRange[0]}..${limits.pitchRange[1]})`);
-  if (input.sharpness < limits.minSharpness) problems.push(`face blurred (sharpness ${input.sharpness.toFixed(0)} < ${limits.minSharpness})`);
+  if (pose.pitch < limits.pitchRange[0] || pose.pitch > limits.pitchRange[1])
+    problems.push(`head tilted up or down (pitch ratio ${pose.pitch.toFixed(2)} outside ${limits.pitchRange[0]}..${limits.pitchRange[1]})`);
+  if (input.sharpness < limits.minSharpness)
+    problems.push(`face blurred (sharpness ${input.sharpness.toFixed(0)} < ${limits.minSharpness})`);
   return { facePx, eyeDistancePx: pose.eyeDistance, yaw: pose.yaw, pitch: pose.pitch, sharpness: input.sharpness, problems };
 }

@@ -38,7 +38,18 @@ describe.skipIf(!ready)('faces room (real models, real photos)', () => {
     const loaded = parseConfig('faces:\n  pollMs: 60000\n  tracking:\n    maxGapMs: 60000\n', { source: 'test', baseDir: dir });
     const log = createLogger({ level: 'silent' });
     const db = new Database(join(dir, 'gateway.db'));
-    ctx = { loaded, nodeId: 't', version: '0', startedAt: '', dataDir: dir, log, bus: new EventBus({ log }), actions: new ActionTable(), db, outbox: new Outbox({ db, log, quotaBytes: 1e7 }) };
+    ctx = {
+      loaded,
+      nodeId: 't',
+      version: '0',
+      startedAt: '',
+      dataDir: dir,
+      log,
+      bus: new EventBus({ log }),
+      actions: new ActionTable(),
+      db,
+      outbox: new Outbox({ db, log, quotaBytes: 1e7 }),
+    };
     room = createFacesRoom(ctx);
     await room.start();
   });
@@ -50,7 +61,9 @@ describe.skipIf(!ready)('faces room (real models, real photos)', () => {
 
   it('enrols over residents/add (base64) and refuses a photo without a face, storing nothing', async () => {
     const photo = readFileSync(`${FACES}/obama/fr_obama.jpg`).toString('base64');
-    const added = (await call(ctx, 'residents/add', { id: 'r-obama', name: 'Barack', photos: [photo] })) as { resident: { id: string; templates: number } };
+    const added = (await call(ctx, 'residents/add', { id: 'r-obama', name: 'Barack', photos: [photo] })) as {
+      resident: { id: string; templates: number };
+    };
     expect(added.resident).toMatchObject({ id: 'r-obama', templates: 1 });
     const noface = readFileSync(`${FACES}/_noface/cf_landscape.jpg`).toString('base64');
     const refused = call(ctx, 'residents/add', { name: 'Nobody', photos: [photo, noface] });
@@ -86,11 +99,15 @@ describe.skipIf(!ready)('faces room (real models, real photos)', () => {
   it('reports a stranger as face.unknown with residentId null', async () => {
     const img = await decodeImage(`${FACES}/_unknown/cf_009_C.jpg`);
     const next = ctx.bus.waitFor('face.identified', (e) => e.cameraId === 'gate-2', 30_000);
-    for (const ts of [Date.now(), Date.now() + 200]) await room.onFrame({ cameraId: 'gate-2', ts, width: img.width, height: img.height, data: img.data });
+    for (const ts of [Date.now(), Date.now() + 200])
+      await room.onFrame({ cameraId: 'gate-2', ts, width: img.width, height: img.height, data: img.data });
     const e = await next;
     expect(e).toMatchObject({ residentId: null, name: null });
     const rows = ctx.outbox.takeBatch(20).filter((r) => r.kind === 'face.unknown');
-    expect(faceEventContracts['face.unknown'].parse(rows.at(-1)!.data)).toMatchObject({ cameraId: 'gate-2', reason: 'below-unknown-threshold' });
+    expect(faceEventContracts['face.unknown'].parse(rows.at(-1)!.data)).toMatchObject({
+      cameraId: 'gate-2',
+      reason: 'below-unknown-threshold',
+    });
   });
 
   it('picks up residents changed by another process (the CLI) and erases them on residents/remove', async () => {
@@ -118,7 +135,20 @@ describe.skipIf(!ready)('faces room (real models, real photos)', () => {
     for (let seq = 1; seq <= 2; seq++) {
       const data = pool.acquire();
       data.set(img.data);
-      hub.publish({ cameraId: 'gate-3', width: img.width, height: img.height, format: 'rgb24', data, ts: t0 + seq * 200, seq, motionRoi: null, regions: [] }, pool);
+      hub.publish(
+        {
+          cameraId: 'gate-3',
+          width: img.width,
+          height: img.height,
+          format: 'rgb24',
+          data,
+          ts: t0 + seq * 200,
+          seq,
+          motionRoi: null,
+          regions: [],
+        },
+        pool,
+      );
       pool.release(data);
       // Let the room take this frame before the next one replaces it in its slot.
       await new Promise<void>((r) => {

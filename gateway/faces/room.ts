@@ -67,14 +67,21 @@ export class FacesRoom implements Room {
   private running = false;
   readonly stats = { frames: 0, dropped: 0, recognized: 0, unknown: 0 };
 
-  constructor(private readonly ctx: GatewayContext, private source?: FaceFrameSource) {
+  constructor(
+    private readonly ctx: GatewayContext,
+    private source?: FaceFrameSource,
+  ) {
     this.cfg = ctx.loaded.config.faces;
     this.log = componentLogger(ctx.log, 'faces');
     this.warnings = new RateLimitedLog(this.log);
     this.store = new ResidentStore({ db: ctx.db });
     this.identities = new Identities({ store: this.store });
     this.snapshots = new FaceSnapshots({ dir: join(ctx.dataDir, 'snapshots'), quality: this.cfg.snapshotQuality });
-    registerResidentActions(ctx.actions, this.cfg, () => ({ store: this.store, identities: this.identities, pipeline: () => this.pipeline() }));
+    registerResidentActions(ctx.actions, this.cfg, () => ({
+      store: this.store,
+      identities: this.identities,
+      pipeline: () => this.pipeline(),
+    }));
     // The cameras room announces its frames and snapshot store when it starts (before this room).
     ctx.bus.on('cameras.ready', (e) => {
       this.sharedSnapshots = e.snapshots;
@@ -182,7 +189,8 @@ export class FacesRoom implements Room {
 
   private async flush(): Promise<void> {
     if (!this.stream) return;
-    for (const o of this.stream.flush(Date.now())) await this.record(o).catch((err: unknown) => this.log.error({ err: String(err) }, 'recording a face decision failed'));
+    for (const o of this.stream.flush(Date.now()))
+      await this.record(o).catch((err: unknown) => this.log.error({ err: String(err) }, 'recording a face decision failed'));
   }
 
   private refresh(): void {
@@ -200,22 +208,57 @@ export class FacesRoom implements Room {
       try {
         const crop = o.crop;
         snapshotId = this.sharedSnapshots
-          ? (await this.sharedSnapshots.save({ cameraId: o.cameraId, width: crop.width, height: crop.height, data: Buffer.from(crop.data.buffer, crop.data.byteOffset, crop.data.byteLength), ts: o.ts, seq: o.trackId })).id
+          ? (
+              await this.sharedSnapshots.save({
+                cameraId: o.cameraId,
+                width: crop.width,
+                height: crop.height,
+                data: Buffer.from(crop.data.buffer, crop.data.byteOffset, crop.data.byteLength),
+                ts: o.ts,
+                seq: o.trackId,
+              })
+            ).id
           : await this.snapshots.save(crop);
       } catch (err) {
         this.warnings.warn({ err: String(err) }, 'face snapshot not saved');
       }
     }
     const box = { x1: Math.round(o.box.x1), y1: Math.round(o.box.y1), x2: Math.round(o.box.x2), y2: Math.round(o.box.y2) };
-    const common = { cameraId: o.cameraId, trackId: o.trackId, frames: o.decision.frames, snapshotId, box, firstSeen: new Date(o.firstTs).toISOString() };
+    const common = {
+      cameraId: o.cameraId,
+      trackId: o.trackId,
+      frames: o.decision.frames,
+      snapshotId,
+      box,
+      firstSeen: new Date(o.firstTs).toISOString(),
+    };
     const d = o.decision;
     this.ctx.db.transaction(() => {
-      if (d.kind === 'recognized') this.ctx.outbox.append('face.recognized', { ...common, residentId: d.residentId, name: d.name, similarity: d.similarity, threshold: this.cfg.threshold }, { ts: new Date(o.ts) });
-      else this.ctx.outbox.append('face.unknown', { ...common, reason: d.reason, similarity: d.similarity, bestResidentId: d.bestResidentId }, { ts: new Date(o.ts) });
+      if (d.kind === 'recognized')
+        this.ctx.outbox.append(
+          'face.recognized',
+          { ...common, residentId: d.residentId, name: d.name, similarity: d.similarity, threshold: this.cfg.threshold },
+          { ts: new Date(o.ts) },
+        );
+      else
+        this.ctx.outbox.append(
+          'face.unknown',
+          { ...common, reason: d.reason, similarity: d.similarity, bestResidentId: d.bestResidentId },
+          { ts: new Date(o.ts) },
+        );
     });
     if (d.kind === 'recognized') this.stats.recognized++;
     else this.stats.unknown++;
-    this.log.info({ cameraId: o.cameraId, trackId: o.trackId, kind: d.kind, residentId: d.kind === 'recognized' ? d.residentId : null, similarity: d.similarity }, 'face decided');
+    this.log.info(
+      {
+        cameraId: o.cameraId,
+        trackId: o.trackId,
+        kind: d.kind,
+        residentId: d.kind === 'recognized' ? d.residentId : null,
+        similarity: d.similarity,
+      },
+      'face decided',
+    );
     this.ctx.bus.emit('face.identified', {
       cameraId: o.cameraId,
       trackId: o.trackId,

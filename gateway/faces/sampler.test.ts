@@ -27,7 +27,12 @@ describe('warpToTensor', () => {
     // dst pixel 0 centre -> src (0.5, 0.5): mean of pixels 0, 1, 4, 5 (R: 0, 10, 40, 50).
     expect(t[0]).toBeCloseTo(25, 5);
     expect(t[1]).toBeCloseTo(45, 5);
-    const out = warpToTensor(img, rectMap({ x: -4, y: 0, width: W, height: H }, W, H), W, H, { layout: 'grey', mean: 0, std: 1, fill: 200 });
+    const out = warpToTensor(img, rectMap({ x: -4, y: 0, width: W, height: H }, W, H), W, H, {
+      layout: 'grey',
+      mean: 0,
+      std: 1,
+      fill: 200,
+    });
     expect(out[0]).toBeCloseTo(200, 4);
   });
 

@@ -21,7 +21,14 @@ export interface SampleOptions {
 }
 
 /** Fills `out` (or a new array) with dstW x dstH samples; `map` takes dst pixel centres to source pixel coordinates. */
-export function warpToTensor(img: RgbImage, map: Affine, dstW: number, dstH: number, opts: SampleOptions, out?: Float32Array): Float32Array {
+export function warpToTensor(
+  img: RgbImage,
+  map: Affine,
+  dstW: number,
+  dstH: number,
+  opts: SampleOptions,
+  out?: Float32Array,
+): Float32Array {
   const channels = opts.layout === 'grey' ? 1 : 3;
   const size = dstW * dstH;
   const t = out ?? new Float32Array(size * channels);
@@ -59,7 +66,7 @@ export function warpToTensor(img: RgbImage, map: Affine, dstW: number, dstH: num
     for (let k = 0; k < 4; k++) {
       const xi = x0 + (k & 1);
       const yi = y0 + (k >> 1);
-      const w = ((k & 1) ? fx : 1 - fx) * ((k >> 1) ? fy : 1 - fy) * tapW;
+      const w = (k & 1 ? fx : 1 - fx) * (k >> 1 ? fy : 1 - fy) * tapW;
       if (xi >= 0 && yi >= 0 && xi < W && yi < H) {
         const p = (yi * W + xi) * 3;
         r += data[p]! * w;
@@ -119,7 +126,18 @@ export function tensorToRgb(t: Float32Array, width: number, height: number, mean
  * each output pixel averages taps x taps source pixels (nearest, on a regular grid), with the
  * source indices computed once per column and per row.
  */
-function boxResample(img: RgbImage, map: Affine, dstW: number, dstH: number, layout: SampleOptions['layout'], mean: number, inv: number, fill: number, taps: number, t: Float32Array): Float32Array {
+function boxResample(
+  img: RgbImage,
+  map: Affine,
+  dstW: number,
+  dstH: number,
+  layout: SampleOptions['layout'],
+  mean: number,
+  inv: number,
+  fill: number,
+  taps: number,
+  t: Float32Array,
+): Float32Array {
   const [a, , c, , e, f] = map;
   const { width: W, height: H, data } = img;
   const xs = new Int32Array(dstW * taps);

@@ -21,7 +21,12 @@ export function pipelineOptions(cfg: FacesConfig): PipelineOptions {
 
 export function streamOptions(cfg: FacesConfig): FaceStreamOptions {
   return {
-    policy: { knownThreshold: cfg.threshold, unknownThreshold: Math.min(cfg.unknownThreshold, cfg.threshold), minFrames: cfg.tracking.minFrames, maxFrames: Math.max(cfg.tracking.maxFrames, cfg.tracking.minFrames) },
+    policy: {
+      knownThreshold: cfg.threshold,
+      unknownThreshold: Math.min(cfg.unknownThreshold, cfg.threshold),
+      minFrames: cfg.tracking.minFrames,
+      maxFrames: Math.max(cfg.tracking.maxFrames, cfg.tracking.minFrames),
+    },
     tracker: { minIou: cfg.tracking.minIou, maxGapMs: cfg.tracking.maxGapMs },
     minLiveness: cfg.liveness.minScore,
     rois: new Map(cfg.cameras.filter((c) => c.roi).map((c) => [c.id, c.roi!] as const)),

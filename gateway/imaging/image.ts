@@ -19,7 +19,10 @@ export interface Box {
 
 /** An image that cannot be used, with a reason a person can act on. */
 export class ImageError extends Error {
-  constructor(message: string, readonly source?: string) {
+  constructor(
+    message: string,
+    readonly source?: string,
+  ) {
     super(source ? `${source}: ${message}` : message);
     this.name = 'ImageError';
   }
@@ -67,7 +70,12 @@ function explain(err: Error, maxPixels: number): string {
 }
 
 /** Resizes to exactly width x height (bilinear; `fit: 'fill'` stretches, 'contain' pads black). */
-export async function resizeRgb(img: RgbImage, width: number, height: number, fit: 'fill' | 'contain' | 'inside' = 'fill'): Promise<RgbImage> {
+export async function resizeRgb(
+  img: RgbImage,
+  width: number,
+  height: number,
+  fit: 'fill' | 'contain' | 'inside' = 'fill',
+): Promise<RgbImage> {
   const { data, info } = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
     .resize(width, height, { fit, kernel: 'linear', background: { r: 0, g: 0, b: 0 } })
     .raw()
@@ -93,7 +101,9 @@ export function cropRgb(img: RgbImage, box: Box): RgbImage {
 
 /** Encodes RGB as JPEG. */
 export async function encodeJpeg(img: RgbImage, quality = 80): Promise<Buffer> {
-  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).jpeg({ quality, mozjpeg: false }).toBuffer();
+  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .jpeg({ quality, mozjpeg: false })
+    .toBuffer();
 }
 
 /** Reads width/height/format without decoding pixels (for quick refusals). */

@@ -50,7 +50,10 @@ export class InferenceWorker {
   private closed = false;
   readonly stats: InferenceStats = { runs: 0, dropped: 0, rejectedFull: 0, queued: 0, lastRunMs: 0, restarts: 0 };
 
-  constructor(readonly name: string, private readonly opts: { maxQueue?: number } = {}) {}
+  constructor(
+    readonly name: string,
+    private readonly opts: { maxQueue?: number } = {},
+  ) {}
 
   /** Loads (or reloads) a model into this worker and returns its tensor names and shapes. */
   async load(model: string, path: string, threads = 1): Promise<ModelInfo> {
@@ -126,7 +129,13 @@ export class InferenceWorker {
     if (job.request.type === 'run') {
       for (const t of Object.values(job.request.feeds)) {
         // Only transfer buffers the caller handed over whole; views into shared buffers are copied.
-        if (t.data.buffer instanceof ArrayBuffer && t.data.byteOffset === 0 && t.data.byteLength === t.data.buffer.byteLength && !transfer.includes(t.data.buffer)) transfer.push(t.data.buffer);
+        if (
+          t.data.buffer instanceof ArrayBuffer &&
+          t.data.byteOffset === 0 &&
+          t.data.byteLength === t.data.buffer.byteLength &&
+          !transfer.includes(t.data.buffer)
+        )
+          transfer.push(t.data.buffer);
       }
     }
     worker.postMessage(job.request, transfer);

@@ -8,7 +8,10 @@ export const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../.
 /** Absolute path of a prepared model file, or a clear error telling how to prepare it. */
 export function modelPath(file: string, dir = MODELS_DIR): string {
   const path = join(dir, file);
-  if (!existsSync(path)) throw new Error(`model file ${path} is missing: run \`npm run models\` (it fetches the pinned npm packages listed in models/sources.json)`);
+  if (!existsSync(path))
+    throw new Error(
+      `model file ${path} is missing: run \`npm run models\` (it fetches the pinned npm packages listed in models/sources.json)`,
+    );
   return path;
 }
 

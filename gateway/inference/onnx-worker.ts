@@ -63,6 +63,7 @@ async function handle(msg: Request): Promise<{ reply: Reply; transfer: ArrayBuff
 port.on('message', (msg: Request) => {
   handle(msg).then(
     ({ reply, transfer }) => port.postMessage(reply, transfer),
-    (err: unknown) => port.postMessage({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) } satisfies Reply),
+    (err: unknown) =>
+      port.postMessage({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) } satisfies Reply),
   );
 });

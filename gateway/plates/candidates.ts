@@ -35,7 +35,14 @@ export interface CandidateOptions {
   marginX: number;
 }
 
-export const CANDIDATE_DEFAULTS: CandidateOptions = { minAspect: 2.5, maxAspect: 12, minHeight: 8, maxCandidates: 12, margin: 0.1, marginX: 0.1 };
+export const CANDIDATE_DEFAULTS: CandidateOptions = {
+  minAspect: 2.5,
+  maxAspect: 12,
+  minHeight: 8,
+  maxCandidates: 12,
+  margin: 0.1,
+  marginX: 0.1,
+};
 
 const aspect = (r: RotatedRect) => r.w / Math.max(1e-6, r.h);
 
@@ -91,7 +98,13 @@ export function pickCandidates(regions: readonly RegionLike[], opts: Partial<Can
  */
 export function twoRowFromBottom(bottom: RotatedRect, score: number): Candidate {
   const up = 0.85 * bottom.h;
-  const top: RotatedRect = { cx: bottom.cx + up * Math.sin(bottom.angle), cy: bottom.cy - up * Math.cos(bottom.angle), w: 0.55 * bottom.w, h: 0.6 * bottom.h, angle: bottom.angle };
+  const top: RotatedRect = {
+    cx: bottom.cx + up * Math.sin(bottom.angle),
+    cy: bottom.cy - up * Math.cos(bottom.angle),
+    w: 0.55 * bottom.w,
+    h: 0.6 * bottom.h,
+    angle: bottom.angle,
+  };
   const box = boundsOf([...rectCorners(top), ...rectCorners(bottom)]);
   return {
     kind: 'two-row',
@@ -137,7 +150,10 @@ export function cutCandidate(frame: RgbImage, c: Candidate, margin = CANDIDATE_D
 /** Places images of equal height side by side (clipped to the recogniser's width). */
 export function hconcat(imgs: readonly RgbImage[]): RgbImage {
   const h = imgs[0]?.height ?? REC_HEIGHT;
-  const total = Math.min(REC_WIDTH, imgs.reduce((s, i) => s + i.width, 0));
+  const total = Math.min(
+    REC_WIDTH,
+    imgs.reduce((s, i) => s + i.width, 0),
+  );
   const out = new Uint8Array(total * h * 3);
   let x0 = 0;
   for (const img of imgs) {

@@ -38,7 +38,9 @@ describe('sharpeyes vehicles --offline (CLI on a real database)', () => {
   it('adds, lists and removes vehicles, refusing bad input readably', async () => {
     const c = ['--offline', '-c', join(dir, 'c.yaml')];
     expect((await sharpeyes(['vehicles', 'add', '粤B·D12345', '--owner', 'r-1', ...c])).code).toBe(0);
-    expect((await sharpeyes(['vehicles', 'add', '湘A12345', '--owner', 'h-1', '--visitor', '--until', '2099-01-01T00:00:00Z', ...c])).code).toBe(0);
+    expect(
+      (await sharpeyes(['vehicles', 'add', '湘A12345', '--owner', 'h-1', '--visitor', '--until', '2099-01-01T00:00:00Z', ...c])).code,
+    ).toBe(0);
     const bad = await sharpeyes(['vehicles', 'add', '湘A12345', '--owner', 'h-1', '--visitor', ...c]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/visitor vehicle needs validUntil/);
@@ -80,7 +82,10 @@ describe.skipIf(!models)('sharpeyes plate (CLI, real models)', () => {
     writeFileSync(trunc, readFileSync(SCENE).subarray(0, 4000));
     const r = await sharpeyes(['plate', SCENE, CROP, trunc]);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; plate: string | null; colour: string; confidence: number; box: { width: number } });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; plate: string | null; colour: string; confidence: number; box: { width: number } });
     const scene = lines.find((l) => l.file === SCENE);
     expect(scene).toMatchObject({ plate: '京A88731', colour: 'blue' });
     expect(scene!.confidence).toBeGreaterThan(0.8);

@@ -101,7 +101,9 @@ export function consensusOf(reads: readonly TrackRead[]): Consensus | undefined 
   const colour = [...colours].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'blue';
   const agreeing = sameLength.filter((r) => r.plate === plate);
   const best = [...(agreeing.length ? agreeing : sameLength)].sort((a, b) => b.confidence - a.confidence)[0] as TrackRead;
-  const confidence = (agreeing.length ? agreeing : sameLength).reduce((s, r) => s + r.confidence, 0) / Math.max(1, (agreeing.length ? agreeing : sameLength).length);
+  const confidence =
+    (agreeing.length ? agreeing : sameLength).reduce((s, r) => s + r.confidence, 0) /
+    Math.max(1, (agreeing.length ? agreeing : sameLength).length);
   return { plate, colour, confidence, reads: bestCluster.length, best };
 }
 
@@ -147,11 +149,22 @@ export class PlateTracker {
       const alive = this.tracks.filter((t) => t.cameraId === cameraId && now - t.lastSeen <= this.options.trackTimeoutMs);
       // Another plate where a settled vehicle stood is the next vehicle, not a misread of it.
       const otherVehicle = (t: Track) => t.reportedPlate !== '' && plateDistance(r.plate, t.reportedPlate, 1) > 1;
-      let track = alive.find((t) => t.reads.some((x) => x.plate === r.plate)) ?? alive.find((t) => iou(t.lastBox, r.box) > 0.3 && !otherVehicle(t));
+      let track =
+        alive.find((t) => t.reads.some((x) => x.plate === r.plate)) ?? alive.find((t) => iou(t.lastBox, r.box) > 0.3 && !otherVehicle(t));
       if (!track) {
         // The vehicle it replaces has left: its track closes at the next expire().
         for (const t of alive) if (iou(t.lastBox, r.box) > 0.3 && otherVehicle(t)) t.lastSeen = -Infinity;
-        track = { id: this.nextId++, cameraId, reads: [], lastBox: r.box, firstSeen: now, lastSeen: now, reportedAt: 0, reportedPlate: '', lastReadAt: now };
+        track = {
+          id: this.nextId++,
+          cameraId,
+          reads: [],
+          lastBox: r.box,
+          firstSeen: now,
+          lastSeen: now,
+          reportedAt: 0,
+          reportedPlate: '',
+          lastReadAt: now,
+        };
         this.tracks.push(track);
       }
       track.reads.push(read);
@@ -184,7 +197,12 @@ export class PlateTracker {
 
   /** The live track a read belongs to (after `add`). */
   trackFor(cameraId: string, plate: string, box: Box, now: number): Track | undefined {
-    return this.tracks.find((t) => t.cameraId === cameraId && now - t.lastSeen <= this.options.trackTimeoutMs && (t.reads.some((x) => x.plate === plate && x.ts === now) || iou(t.lastBox, box) > 0.9));
+    return this.tracks.find(
+      (t) =>
+        t.cameraId === cameraId &&
+        now - t.lastSeen <= this.options.trackTimeoutMs &&
+        (t.reads.some((x) => x.plate === plate && x.ts === now) || iou(t.lastBox, box) > 0.9),
+    );
   }
 
   has(id: number): boolean {

@@ -58,19 +58,46 @@ describe('constrained CTC decoding', () => {
   });
 
   it('takes the best allowed character when the argmax is not allowed (川 read as I, 0 read as O)', () => {
-    const f: [string, number][][] = [blank, [['I', 0.6], ['川', 0.3]], blank, ...plateFrames('A').slice(1), [['O', 0.7], ['0', 0.25]], blank, ...plateFrames('1986').slice(1)];
+    const f: [string, number][][] = [
+      blank,
+      [
+        ['I', 0.6],
+        ['川', 0.3],
+      ],
+      blank,
+      ...plateFrames('A').slice(1),
+      [
+        ['O', 0.7],
+        ['0', 0.25],
+      ],
+      blank,
+      ...plateFrames('1986').slice(1),
+    ];
     const d = decodePlate(matrix(f), f.length, alpha);
     expect(d.plate).toBe('川A01986');
   });
 
   it('fills a half-emitted character from a blank run', () => {
     // The province never wins a frame, but it is the best province in the leading blanks.
-    const f: [string, number][][] = [[['', 0.7], ['湘', 0.3]], ...plateFrames('A12345')];
+    const f: [string, number][][] = [
+      [
+        ['', 0.7],
+        ['湘', 0.3],
+      ],
+      ...plateFrames('A12345'),
+    ];
     expect(decodePlate(matrix(f), f.length, alpha).plate).toBe('湘A12345');
   });
 
   it('allows at most two letters in a 5-character serial (the likeliest digit replaces the weakest letter)', () => {
-    const f: [string, number][][] = [...plateFrames('皖AMZ21'), [['D', 0.6], ['0', 0.35]], blank];
+    const f: [string, number][][] = [
+      ...plateFrames('皖AMZ21'),
+      [
+        ['D', 0.6],
+        ['0', 0.35],
+      ],
+      blank,
+    ];
     expect(decodePlate(matrix(f), f.length, alpha).plate).toBe('皖AMZ210');
     const g = plateFrames('皖AM2D10');
     expect(decodePlate(matrix(g), g.length, alpha).plate).toBe('皖AM2D10');
@@ -104,5 +131,6 @@ describe('constrained CTC decoding', () => {
     expect(segs[1]).toMatchObject({ start: 1, end: 3 });
   });
 
-  it('refuses a dictionary without the plate characters', () => expect(() => buildPlateAlphabet(['A', 'B'])).toThrow(/lacks plate characters/));
+  it('refuses a dictionary without the plate characters', () =>
+    expect(() => buildPlateAlphabet(['A', 'B'])).toThrow(/lacks plate characters/));
 });

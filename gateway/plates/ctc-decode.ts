@@ -119,7 +119,11 @@ const LETTER = /^[A-Z]$/;
  * letters used in the serial) so a template's letter limit (at most 2 letters among the 5
  * serial characters) is exact. Returns undefined when the template cannot be filled.
  */
-function decodeTemplate(segs: readonly Segment[], tpl: Template, alpha: PlateAlphabet): { score: number; chars: string[]; probs: number[] } | undefined {
+function decodeTemplate(
+  segs: readonly Segment[],
+  tpl: Template,
+  alpha: PlateAlphabet,
+): { score: number; chars: string[]; probs: number[] } | undefined {
   const S = segs.length;
   const K = tpl.slots.length;
   const limit = tpl.maxLetters;
@@ -128,7 +132,10 @@ function decodeTemplate(segs: readonly Segment[], tpl: Template, alpha: PlateAlp
   const slotIdx = tpl.slots.map((slot, k) => {
     const idx = alpha.chars.map((c, i) => (slot.includes(c) ? i : -1)).filter((i) => i >= 0);
     const counted = limit !== undefined && k >= limit.from;
-    return { letters: counted ? idx.filter((i) => LETTER.test(alpha.chars[i] as string)) : [], other: counted ? idx.filter((i) => !LETTER.test(alpha.chars[i] as string)) : idx };
+    return {
+      letters: counted ? idx.filter((i) => LETTER.test(alpha.chars[i] as string)) : [],
+      other: counted ? idx.filter((i) => !LETTER.test(alpha.chars[i] as string)) : idx,
+    };
   });
   const at = (s: number, k: number, l: number) => (s * (K + 1) + k) * L + l;
   const size = (S + 1) * (K + 1) * L;
@@ -240,5 +247,12 @@ export function decodePlate(probs: Float32Array, frames: number, alpha: PlateAlp
   }
   if (!winner) return { plate: '', template: '', confidence: 0, minCharProb: 0, charProbs: [], raw };
   const geo = Math.exp(winner.probs.reduce((a, b) => a + Math.log(Math.max(EPS, b)), 0) / winner.probs.length);
-  return { plate: winner.chars.join(''), template: winner.name, confidence: geo, minCharProb: Math.min(...winner.probs), charProbs: winner.probs, raw };
+  return {
+    plate: winner.chars.join(''),
+    template: winner.name,
+    confidence: geo,
+    minCharProb: Math.min(...winner.probs),
+    charProbs: winner.probs,
+    raw,
+  };
 }

@@ -64,7 +64,9 @@ export function loadPlateDataset(dir: string): LabelledImage[] {
     if (rows.length === 0) throw new Error(`${manifest} lists no images under ${prefix || './'}full/ or ${prefix || './'}crops/`);
     return rows;
   }
-  throw new Error(`no MANIFEST.tsv in ${abs} or ${dirname(abs)} (expected columns path, label, split_group, notes; scenes under full/, crops under crops/)`);
+  throw new Error(
+    `no MANIFEST.tsv in ${abs} or ${dirname(abs)} (expected columns path, label, split_group, notes; scenes under full/, crops under crops/)`,
+  );
 }
 
 export function describeImage(img: LabelledImage): string {

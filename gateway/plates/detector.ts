@@ -62,12 +62,20 @@ export class PlateDetector {
     const size = detectorSize(frame.width, frame.height, opts.longSide);
     const scaled = await resizeRgb(frame, size.width, size.height, 'fill');
     const data = detectorTensor(scaled);
-    const out = await this.worker.run(DET_MODEL, { x: { type: 'float32', dims: [1, 3, size.height, size.width], data } }, opts.dropKey ? { dropKey: opts.dropKey } : {});
+    const out = await this.worker.run(
+      DET_MODEL,
+      { x: { type: 'float32', dims: [1, 3, size.height, size.width], data } },
+      opts.dropKey ? { dropKey: opts.dropKey } : {},
+    );
     const t = Object.values(out)[0];
     if (!t) throw new Error('detector returned no output');
     const [, , mh, mw] = t.dims as [number, number, number, number];
     const sx = frame.width / mw;
     const sy = frame.height / mh;
-    return findTextRegions(t.data as Float32Array, mw, mh, opts.db).map((r) => ({ raw: scaleRect(r.raw, sx, sy), grown: scaleRect(r.grown, sx, sy), score: r.score }));
+    return findTextRegions(t.data as Float32Array, mw, mh, opts.db).map((r) => ({
+      raw: scaleRect(r.raw, sx, sy),
+      grown: scaleRect(r.grown, sx, sy),
+      score: r.score,
+    }));
   }
 }

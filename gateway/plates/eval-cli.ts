@@ -5,7 +5,8 @@ import { InferenceWorker } from '../inference/inference-worker.js';
 import { evaluatePlates } from './eval.js';
 import { PlateReader } from './plate-reader.js';
 
-export const usage = 'sharpeyes eval plates DIR [--json] [--verbose]   (DIR laid out like ../shared/datasets/plates: full/, crops/, MANIFEST.tsv in DIR or DIR/..)';
+export const usage =
+  'sharpeyes eval plates DIR [--json] [--verbose]   (DIR laid out like ../shared/datasets/plates: full/, crops/, MANIFEST.tsv in DIR or DIR/..)';
 
 export async function runPlatesEval(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' } }, true);
@@ -18,7 +19,10 @@ export async function runPlatesEval(argv: string[]): Promise<number> {
     let done = 0;
     const { report, outcomes } = await evaluatePlates(dir, reader, (o) => {
       done++;
-      if (values.verbose && !o.exact) process.stderr.write(`miss ${o.image.kind} ${o.image.plate} read=[${o.reads.join(',')}]${o.error ? ` error=${o.error}` : ''} ${o.image.path}\n`);
+      if (values.verbose && !o.exact)
+        process.stderr.write(
+          `miss ${o.image.kind} ${o.image.plate} read=[${o.reads.join(',')}]${o.error ? ` error=${o.error}` : ''} ${o.image.path}\n`,
+        );
       else if (!values.json && done % 100 === 0) process.stderr.write(`${done} images...\n`);
     });
     if (values.json) {
@@ -30,8 +34,12 @@ export async function runPlatesEval(argv: string[]): Promise<number> {
       `scenes ${report.scenes}: exact ${pct(report.scene_exact)} (label among the reads), top-1 ${pct(report.scene_top1)}`,
       `crops ${report.crops}: exact ${pct(report.crop_exact)}`,
       `character accuracy ${pct(report.char_accuracy)}, colour accuracy ${pct(report.colour_accuracy)} (where labelled)`,
-      `per colour: ${Object.entries(report.per_colour).map(([k, v]) => `${k} ${v.exact}/${v.n}`).join(', ')}`,
-      `per source: ${Object.entries(report.per_source).map(([k, v]) => `${k} ${v.exact}/${v.n}`).join(', ')}`,
+      `per colour: ${Object.entries(report.per_colour)
+        .map(([k, v]) => `${k} ${v.exact}/${v.n}`)
+        .join(', ')}`,
+      `per source: ${Object.entries(report.per_source)
+        .map(([k, v]) => `${k} ${v.exact}/${v.n}`)
+        .join(', ')}`,
       `time per image: p50 ${report.ms_p50} ms, p95 ${report.ms_p95} ms (scenes p50 ${report.scene_ms_p50} ms, crops p50 ${report.crop_ms_p50} ms)`,
       `unreadable files: ${report.errors}`,
     ];

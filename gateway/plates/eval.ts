@@ -34,10 +34,13 @@ export interface PlateEvalReport {
   crop_ms_p50: number;
 }
 
-
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
 
-export async function evaluatePlates(dir: string, reader: PlateReader, onImage?: (o: ImageOutcome) => void): Promise<{ report: PlateEvalReport; outcomes: ImageOutcome[] }> {
+export async function evaluatePlates(
+  dir: string,
+  reader: PlateReader,
+  onImage?: (o: ImageOutcome) => void,
+): Promise<{ report: PlateEvalReport; outcomes: ImageOutcome[] }> {
   const images = loadPlateDataset(dir);
   const outcomes: ImageOutcome[] = [];
   let charErrors = 0;
@@ -96,10 +99,34 @@ export async function evaluatePlates(dir: string, reader: PlateReader, onImage?:
     per_colour: group((o) => o.image.colour),
     per_source: group((o) => `${o.image.kind}:${o.image.splitGroup.split(':')[0]}`),
     errors: outcomes.filter((o) => o.error).length,
-    ms_p50: round(percentile(outcomes.map((o) => o.ms), 50) || 0, 1),
-    ms_p95: round(percentile(outcomes.map((o) => o.ms), 95) || 0, 1),
-    scene_ms_p50: round(percentile(scenes.map((o) => o.ms), 50) || 0, 1),
-    crop_ms_p50: round(percentile(crops.map((o) => o.ms), 50) || 0, 1),
+    ms_p50: round(
+      percentile(
+        outcomes.map((o) => o.ms),
+        50,
+      ) || 0,
+      1,
+    ),
+    ms_p95: round(
+      percentile(
+        outcomes.map((o) => o.ms),
+        95,
+      ) || 0,
+      1,
+    ),
+    scene_ms_p50: round(
+      percentile(
+        scenes.map((o) => o.ms),
+        50,
+      ) || 0,
+      1,
+    ),
+    crop_ms_p50: round(
+      percentile(
+        crops.map((o) => o.ms),
+        50,
+      ) || 0,
+      1,
+    ),
   };
   return { report, outcomes };
 }

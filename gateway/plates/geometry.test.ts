@@ -5,14 +5,22 @@ import { hconcat, pickCandidates, twoRowFromBottom } from './candidates.js';
 
 describe('geometry', () => {
   it('hull drops interior points', () => {
-    const h = convexHull([{ x: 0, y: 0 }, { x: 4, y: 0 }, { x: 4, y: 2 }, { x: 0, y: 2 }, { x: 2, y: 1 }]);
+    const h = convexHull([
+      { x: 0, y: 0 },
+      { x: 4, y: 0 },
+      { x: 4, y: 2 },
+      { x: 0, y: 2 },
+      { x: 2, y: 1 },
+    ]);
     expect(h).toHaveLength(4);
   });
 
   it('finds the rotated rectangle of rotated points', () => {
     const a = (20 * Math.PI) / 180;
     const pts = [];
-    for (let u = -50; u <= 50; u += 5) for (let v = -10; v <= 10; v += 5) pts.push({ x: 200 + u * Math.cos(a) - v * Math.sin(a), y: 100 + u * Math.sin(a) + v * Math.cos(a) });
+    for (let u = -50; u <= 50; u += 5)
+      for (let v = -10; v <= 10; v += 5)
+        pts.push({ x: 200 + u * Math.cos(a) - v * Math.sin(a), y: 100 + u * Math.sin(a) + v * Math.cos(a) });
     const r = minAreaRect(pts);
     expect(r.w).toBeCloseTo(100, 3);
     expect(r.h).toBeCloseTo(20, 3);
@@ -22,14 +30,29 @@ describe('geometry', () => {
   });
 
   it('keeps a steep rectangle reading left to right (long side first)', () => {
-    const r = minAreaRect([{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 10, y: 40 }, { x: 0, y: 40 }]);
+    const r = minAreaRect([
+      { x: 0, y: 0 },
+      { x: 10, y: 0 },
+      { x: 10, y: 40 },
+      { x: 0, y: 40 },
+    ]);
     expect(r.w).toBeCloseTo(40);
     expect(Math.abs(r.angle)).toBeCloseTo(Math.PI / 2);
   });
 
   it('homography maps the four corners', () => {
-    const from = [{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 10, y: 5 }, { x: 0, y: 5 }];
-    const to = [{ x: 3, y: 1 }, { x: 40, y: 6 }, { x: 38, y: 20 }, { x: 1, y: 15 }];
+    const from = [
+      { x: 0, y: 0 },
+      { x: 10, y: 0 },
+      { x: 10, y: 5 },
+      { x: 0, y: 5 },
+    ];
+    const to = [
+      { x: 3, y: 1 },
+      { x: 40, y: 6 },
+      { x: 38, y: 20 },
+      { x: 1, y: 15 },
+    ];
     const H = homography(from, to);
     from.forEach((p, i) => {
       const q = applyHomography(H, p);
@@ -45,7 +68,17 @@ describe('geometry', () => {
     const data = new Uint8Array(W * H * 3);
     for (let y = 0; y < H; y++) for (let x = 30; x < W; x++) data.fill(255, (y * W + x) * 3, (y * W + x) * 3 + 3);
     const img = { width: W, height: H, data };
-    const out = warpQuad(img, [{ x: 32, y: 0 }, { x: 60, y: 0 }, { x: 60, y: 20 }, { x: 32, y: 20 }], 10, 4);
+    const out = warpQuad(
+      img,
+      [
+        { x: 32, y: 0 },
+        { x: 60, y: 0 },
+        { x: 60, y: 20 },
+        { x: 32, y: 20 },
+      ],
+      10,
+      4,
+    );
     expect(out.width).toBe(10);
     expect([...out.data].every((v) => v === 255)).toBe(true);
     const small = resizeBilinear(img, 6, 2);
@@ -64,7 +97,15 @@ describe('DB post-processing and candidates', () => {
   }
 
   it('finds components, scores and grows them', () => {
-    const regions = findTextRegions(map(100, 60, [[10, 10, 40, 10, 0.9], [70, 40, 5, 5, 0.2], [60, 30, 2, 2, 0.9]]), 100, 60);
+    const regions = findTextRegions(
+      map(100, 60, [
+        [10, 10, 40, 10, 0.9],
+        [70, 40, 5, 5, 0.2],
+        [60, 30, 2, 2, 0.9],
+      ]),
+      100,
+      60,
+    );
     expect(regions).toHaveLength(1); // the dim one and the tiny one are dropped
     const r = regions[0]!;
     expect(r.raw.w).toBeCloseTo(40);
@@ -77,7 +118,16 @@ describe('DB post-processing and candidates', () => {
   });
 
   it('keeps plate-shaped regions and pairs two-row plates', () => {
-    const regions = findTextRegions(map(200, 120, [[20, 10, 60, 15, 0.9], [104, 20, 24, 10, 0.9], [100, 34, 64, 14, 0.9], [10, 80, 10, 30, 0.9]]), 200, 120);
+    const regions = findTextRegions(
+      map(200, 120, [
+        [20, 10, 60, 15, 0.9],
+        [104, 20, 24, 10, 0.9],
+        [100, 34, 64, 14, 0.9],
+        [10, 80, 10, 30, 0.9],
+      ]),
+      200,
+      120,
+    );
     const c = pickCandidates(regions, { minHeight: 4 });
     expect(c.filter((x) => x.kind === 'single')).toHaveLength(2); // the 60x15 line and the bottom row; the vertical bar is not a plate
     expect(c.filter((x) => x.kind === 'two-row')).toHaveLength(1);

@@ -136,7 +136,8 @@ export function homography(from: readonly Point[], to: readonly Point[]): Float6
   }
   for (let col = 0; col < 8; col++) {
     let pivot = col;
-    for (let r = col + 1; r < 8; r++) if (Math.abs((A[r] as number[])[col] as number) > Math.abs((A[pivot] as number[])[col] as number)) pivot = r;
+    for (let r = col + 1; r < 8; r++)
+      if (Math.abs((A[r] as number[])[col] as number) > Math.abs((A[pivot] as number[])[col] as number)) pivot = r;
     [A[col], A[pivot]] = [A[pivot] as number[], A[col] as number[]];
     const pr = A[col] as number[];
     const pv = pr[col] as number;
@@ -155,7 +156,10 @@ export function homography(from: readonly Point[], to: readonly Point[]): Float6
 
 export function applyHomography(H: Float64Array, p: Point): Point {
   const w = (H[6] as number) * p.x + (H[7] as number) * p.y + (H[8] as number);
-  return { x: ((H[0] as number) * p.x + (H[1] as number) * p.y + (H[2] as number)) / w, y: ((H[3] as number) * p.x + (H[4] as number) * p.y + (H[5] as number)) / w };
+  return {
+    x: ((H[0] as number) * p.x + (H[1] as number) * p.y + (H[2] as number)) / w,
+    y: ((H[3] as number) * p.x + (H[4] as number) * p.y + (H[5] as number)) / w,
+  };
 }
 
 /**

@@ -16,7 +16,10 @@ describe('plate grammar', () => {
     ['使014578', 'embassy'],
     ['民航B0150', 'civil-aviation'],
   ])('%s is a %s plate', (plate, name) => expect(matchTemplate(plate)?.name).toBe(name));
-  it.each(['粤B1234', '粤BI2345', '粤B12O45', 'AB12345', '粤112345', '皖AX1234567', '皖AD1X166', '皖AMZ21D', ''])('%s is not a plate', (p) => expect(isValidPlate(p)).toBe(false));
+  it.each(['粤B1234', '粤BI2345', '粤B12O45', 'AB12345', '粤112345', '皖AX1234567', '皖AD1X166', '皖AMZ21D', ''])(
+    '%s is not a plate',
+    (p) => expect(isValidPlate(p)).toBe(false),
+  );
   it('normalises separators and case', () => expect(normalisePlate(' 粤b·d12345 ')).toBe('粤BD12345'));
   it('knows provinces and new-energy plates', () => {
     expect(provinceOf('湘A12345')).toBe('湘');

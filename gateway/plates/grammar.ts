@@ -41,7 +41,10 @@ export const PLATE_ALPHABET = new Set([...PROVINCES, ...AUTHORITY, ...SERIAL, ..
 
 /** Removes separators people and OCR put in plates ("粤B·D12345", "粤B D12345") and upper-cases. */
 export function normalisePlate(text: string): string {
-  return text.normalize('NFKC').replace(/[\s·•.\-_]/g, '').toUpperCase();
+  return text
+    .normalize('NFKC')
+    .replace(/[\s·•.\-_]/g, '')
+    .toUpperCase();
 }
 
 /** The template a plate text follows, or undefined if it is not a valid plate. */

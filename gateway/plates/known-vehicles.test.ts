@@ -18,10 +18,19 @@ describe('known vehicles (SQLite, migration 005)', () => {
 
   it('adds residents and visitors, and matches only those valid now', () => {
     vehicles.add({ plate: '粤B·12345', ownerId: 'r-1' });
-    vehicles.add({ plate: '湘A0D888', ownerId: 'h-2', kind: 'visitor', validFrom: '2026-11-24T08:00:00Z', validUntil: '2026-11-24T20:00:00+00:00' });
+    vehicles.add({
+      plate: '湘A0D888',
+      ownerId: 'h-2',
+      kind: 'visitor',
+      validFrom: '2026-11-24T08:00:00Z',
+      validUntil: '2026-11-24T20:00:00+00:00',
+    });
     expect(vehicles.list().map((v) => v.plate)).toEqual(['湘A0D888', '粤B12345']);
     expect(vehicles.match('粤B12345')?.entry.ownerId).toBe('r-1');
-    expect(vehicles.match('湘A0DB88', new Date('2026-11-24T09:00:00Z'))?.entry).toMatchObject({ kind: 'visitor', validUntil: '2026-11-24T20:00:00.000Z' });
+    expect(vehicles.match('湘A0DB88', new Date('2026-11-24T09:00:00Z'))?.entry).toMatchObject({
+      kind: 'visitor',
+      validUntil: '2026-11-24T20:00:00.000Z',
+    });
     expect(vehicles.match('湘A0D888', new Date('2026-11-24T21:00:00Z'))).toBeUndefined();
     expect(vehicles.match('湘A0D888', new Date('2026-11-24T07:00:00Z'))).toBeUndefined();
     expect(vehicles.match('桂B12345')).toBeUndefined();
@@ -32,7 +41,9 @@ describe('known vehicles (SQLite, migration 005)', () => {
   it('refuses bad input with readable errors', () => {
     expect(() => vehicles.add({ plate: 'ABC', ownerId: 'x' })).toThrow(/not a valid Chinese plate/);
     expect(() => vehicles.add({ plate: '粤B12345', ownerId: 'x', kind: 'visitor' })).toThrow(/needs validUntil/);
-    expect(() => vehicles.add({ plate: '粤B12345', ownerId: 'x', validFrom: '2026-11-25T00:00:00Z', validUntil: '2026-11-24T00:00:00Z' })).toThrow(/before/);
+    expect(() =>
+      vehicles.add({ plate: '粤B12345', ownerId: 'x', validFrom: '2026-11-25T00:00:00Z', validUntil: '2026-11-24T00:00:00Z' }),
+    ).toThrow(/before/);
   });
 
   it('serves vehicles/add, vehicles/remove and vehicles/list through the action table', async () => {

@@ -45,7 +45,15 @@ export type AddVehicleInput = z.input<typeof addVehicleInput>;
 
 export const removeVehicleInput = z.strictObject({ plate: z.string().min(1) }).describe('Remove a known vehicle.');
 
-const toVehicle = (r: Row): KnownVehicle => ({ plate: r.plate, ownerId: r.owner_id, kind: r.kind, validFrom: r.valid_from, validUntil: r.valid_until, note: r.note, createdAt: r.created_at });
+const toVehicle = (r: Row): KnownVehicle => ({
+  plate: r.plate,
+  ownerId: r.owner_id,
+  kind: r.kind,
+  validFrom: r.valid_from,
+  validUntil: r.valid_until,
+  note: r.note,
+  createdAt: r.created_at,
+});
 
 export class KnownVehicles {
   private readonly db: Database;
@@ -60,15 +68,29 @@ export class KnownVehicles {
   add(input: AddVehicleInput, now = new Date()): KnownVehicle {
     const v = addVehicleInput.parse(input);
     const plate = normalisePlate(v.plate);
-    if (!isValidPlate(plate)) throw new ActionError(`"${v.plate}" is not a valid Chinese plate (province, letter, then 5 letters/digits, or 6 for new-energy plates)`, 'invalid-plate');
+    if (!isValidPlate(plate))
+      throw new ActionError(
+        `"${v.plate}" is not a valid Chinese plate (province, letter, then 5 letters/digits, or 6 for new-energy plates)`,
+        'invalid-plate',
+      );
     if (v.kind === 'visitor' && !v.validUntil) throw new ActionError('a visitor vehicle needs validUntil', 'invalid');
     const from = v.validFrom ? new Date(v.validFrom).toISOString() : null;
     const until = v.validUntil ? new Date(v.validUntil).toISOString() : null;
     if (from && until && from >= until) throw new ActionError('validFrom must be before validUntil', 'invalid');
-    const row: Row = { plate, owner_id: v.ownerId, kind: v.kind, valid_from: from, valid_until: until, note: v.note ?? null, created_at: now.toISOString() };
+    const row: Row = {
+      plate,
+      owner_id: v.ownerId,
+      kind: v.kind,
+      valid_from: from,
+      valid_until: until,
+      note: v.note ?? null,
+      created_at: now.toISOString(),
+    };
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO vehicles(plate, owner_id, kind, valid_from, valid_until, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(plate) DO UPDATE SET owner_id = excluded.owner_id, kind = excluded.kind, valid_from = excluded.valid_from, valid_until = excluded.valid_until, note = excluded.note')
+        .prepare(
+          'INSERT INTO vehicles(plate, owner_id, kind, valid_from, valid_until, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(plate) DO UPDATE SET owner_id = excluded.owner_id, kind = excluded.kind, valid_from = excluded.valid_from, valid_until = excluded.valid_until, note = excluded.note',
+        )
         .run(row.plate, row.owner_id, row.kind, row.valid_from, row.valid_until, row.note, row.created_at);
       this.outbox?.append('vehicle.added', { plate, ownerId: row.owner_id, kind: row.kind, validFrom: from, validUntil: until });
     });

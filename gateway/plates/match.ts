@@ -47,7 +47,11 @@ export interface PlateMatch<T> {
 }
 
 /** The closest known plate within the tolerance (exact matches first), or undefined. */
-export function matchPlate<T extends { plate: string }>(read: string, known: readonly T[], opts: Partial<MatchOptions> = {}): PlateMatch<T> | undefined {
+export function matchPlate<T extends { plate: string }>(
+  read: string,
+  known: readonly T[],
+  opts: Partial<MatchOptions> = {},
+): PlateMatch<T> | undefined {
   const o = { ...MATCH_DEFAULTS, ...opts };
   let best: PlateMatch<T> | undefined;
   for (const entry of known) {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { PATCH_CHANGED, patchDifference, patchSignature } from './plate-patch.js';
 
-function image(width: number, height: number, pixel: (x: number, y: number) => number, noise = 0): { width: number; height: number; data: Uint8Array } {
+function image(
+  width: number,
+  height: number,
+  pixel: (x: number, y: number) => number,
+  noise = 0,
+): { width: number; height: number; data: Uint8Array } {
   const data = new Uint8Array(width * height * 3);
   let seed = 7;
   for (let y = 0; y < height; y++)
@@ -15,7 +20,8 @@ function image(width: number, height: number, pixel: (x: number, y: number) => n
 
 const box = { x: 40, y: 30, width: 120, height: 40 };
 // A "plate": bright background with dark vertical strokes, different per plate.
-const plate = (strokes: number[]) => (x: number, y: number) => (x >= 40 && x < 160 && y >= 30 && y < 70 ? (strokes.includes(Math.floor((x - 40) / 12)) ? 30 : 220) : 90);
+const plate = (strokes: number[]) => (x: number, y: number) =>
+  x >= 40 && x < 160 && y >= 30 && y < 70 ? (strokes.includes(Math.floor((x - 40) / 12)) ? 30 : 220) : 90;
 
 describe('plate patch signature', () => {
   it('the same plate under sensor noise is unchanged', () => {
@@ -27,7 +33,15 @@ describe('plate patch signature', () => {
   it('another plate, or the empty lane, has changed', () => {
     const a = patchSignature(image(200, 100, plate([1, 3, 5, 7])), box);
     expect(patchDifference(a, patchSignature(image(200, 100, plate([0, 2, 4, 6, 8])), box))).toBeGreaterThan(PATCH_CHANGED);
-    expect(patchDifference(a, patchSignature(image(200, 100, () => 90), box))).toBeGreaterThan(PATCH_CHANGED);
+    expect(
+      patchDifference(
+        a,
+        patchSignature(
+          image(200, 100, () => 90),
+          box,
+        ),
+      ),
+    ).toBeGreaterThan(PATCH_CHANGED);
   });
 
   it('copes with boxes partly or wholly outside the frame', () => {

@@ -56,7 +56,15 @@ export interface ReaderOptions {
   candidates: Partial<CandidateOptions>;
 }
 
-export const READER_DEFAULTS: ReaderOptions = { longSide: 960, fastLongSide: 640, fallbackLongSide: 1280, confident: 0.93, confidentChar: 0.75, minConfidence: 0.6, candidates: {} };
+export const READER_DEFAULTS: ReaderOptions = {
+  longSide: 960,
+  fastLongSide: 640,
+  fallbackLongSide: 1280,
+  confident: 0.93,
+  confidentChar: 0.75,
+  minConfidence: 0.6,
+  candidates: {},
+};
 
 export class PlateReader {
   readonly detector: PlateDetector;
@@ -66,7 +74,10 @@ export class PlateReader {
   constructor(ctx: { worker: InferenceWorker; options?: Partial<ReaderOptions> }) {
     this.detector = new PlateDetector({ worker: ctx.worker });
     this.options = { ...READER_DEFAULTS, ...ctx.options };
-    this.recogniser = new PlateRecogniser({ worker: ctx.worker, options: { confident: this.options.confident, confidentChar: this.options.confidentChar } });
+    this.recogniser = new PlateRecogniser({
+      worker: ctx.worker,
+      options: { confident: this.options.confident, confidentChar: this.options.confidentChar },
+    });
   }
 
   async load(): Promise<void> {
@@ -96,7 +107,10 @@ export class PlateReader {
   }
 
   /** Reads every plate in a scene frame, most confident first. `roi` limits the search. */
-  async readScene(frame: RgbImage, opts: { roi?: { x: number; y: number; width: number; height: number }; dropKey?: string; passes?: number[] } = {}): Promise<PlateResult[]> {
+  async readScene(
+    frame: RgbImage,
+    opts: { roi?: { x: number; y: number; width: number; height: number }; dropKey?: string; passes?: number[] } = {},
+  ): Promise<PlateResult[]> {
     const o = this.options;
     let base = frame;
     let ox = 0;
@@ -107,19 +121,25 @@ export class PlateReader {
       oy = Math.max(0, Math.floor(opts.roi.y));
     }
     const long = Math.max(base.width, base.height);
-    const passes = opts.passes ?? [...(o.fastLongSide > 0 && o.fastLongSide < long ? [o.fastLongSide] : []), o.longSide, ...(o.fallbackLongSide > o.longSide && o.longSide < long ? [o.fallbackLongSide] : [])];
+    const passes = opts.passes ?? [
+      ...(o.fastLongSide > 0 && o.fastLongSide < long ? [o.fastLongSide] : []),
+      o.longSide,
+      ...(o.fallbackLongSide > o.longSide && o.longSide < long ? [o.fallbackLongSide] : []),
+    ];
     let results: PlateResult[] = [];
     for (const longSide of passes) {
       const side = opts.passes ? longSide : Math.min(longSide, Math.ceil(Math.max(base.width, base.height) / 32) * 32);
       const regions = await this.detector.detect(base, { longSide: side, ...(opts.dropKey ? { dropKey: opts.dropKey } : {}) });
       const picked = pickCandidates(regions, o.candidates);
       const cutOut = picked.map((c) => cutCandidate(base, c));
-      const order = picked.map((c, i) => ({ c, crop: cutOut[i] as RgbImage, ...plateLikeness(cutOut[i] as RgbImage, c.score) })).sort((a, b) => b.rank - a.rank);
+      const order = picked
+        .map((c, i) => ({ c, crop: cutOut[i] as RgbImage, ...plateLikeness(cutOut[i] as RgbImage, c.score) }))
+        .sort((a, b) => b.rank - a.rank);
       // The plate-like candidates (plate aspect and colour; a frame may hold several cars) are read
       // together first, the rest in batches of 4 only until a confident plate was read.
       const first = Math.max(1, Math.min(BATCH, order.filter((x) => x.plateLike).length));
       const found: PlateResult[] = [];
-      for (let i = 0; i < order.length; ) {
+      for (let i = 0; i < order.length;) {
         const size = i === 0 ? first : BATCH;
         const batch = order.slice(i, i + size);
         i += size;
@@ -127,10 +147,23 @@ export class PlateReader {
         const retry: { c: Candidate; crop: RgbImage }[] = [];
         reads.forEach((r, k) => {
           const { c, crop, plateLike } = batch[k] as (typeof order)[number];
-          if (r.plate !== '' && r.confidence >= o.minConfidence) found.push(toResult(r, c.quad.map((p) => ({ x: p.x + ox, y: p.y + oy })), c.kind, crop));
+          if (r.plate !== '' && r.confidence >= o.minConfidence)
+            found.push(
+              toResult(
+                r,
+                c.quad.map((p) => ({ x: p.x + ox, y: p.y + oy })),
+                c.kind,
+                crop,
+              ),
+            );
           // 4–6 letters/digits on a plate-coloured box and no plate: the serial row of a two-row
           // plate whose top row went unseen.
-          if (c.kind === 'single' && plateLike && /^[A-Z0-9]{4,6}$/.test(r.raw.replace(/[^A-Z0-9]/g, '')) && r.raw.replace(/[A-Z0-9·.\-\s]/g, '').length === 0) {
+          if (
+            c.kind === 'single' &&
+            plateLike &&
+            /^[A-Z0-9]{4,6}$/.test(r.raw.replace(/[^A-Z0-9]/g, '')) &&
+            r.raw.replace(/[A-Z0-9·.\-\s]/g, '').length === 0
+          ) {
             const two = twoRowFromBottom(c.rows[0] as RotatedRect, c.score);
             retry.push({ c: two, crop: cutCandidate(base, two) });
           }
@@ -139,7 +172,15 @@ export class PlateReader {
           const again = await this.recogniser.read(retry.map((x) => x.crop));
           again.forEach((r, k) => {
             const { c, crop } = retry[k] as { c: Candidate; crop: RgbImage };
-            if (r.plate !== '' && r.confidence >= o.minConfidence) found.push(toResult(r, c.quad.map((p) => ({ x: p.x + ox, y: p.y + oy })), c.kind, crop));
+            if (r.plate !== '' && r.confidence >= o.minConfidence)
+              found.push(
+                toResult(
+                  r,
+                  c.quad.map((p) => ({ x: p.x + ox, y: p.y + oy })),
+                  c.kind,
+                  crop,
+                ),
+              );
           });
         }
         if (found.some((r) => r.confidence >= o.confident && r.minCharProb >= o.confidentChar)) break;

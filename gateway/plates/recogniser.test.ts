@@ -13,7 +13,11 @@ if (!ready) console.warn('plate recogniser tests skipped: run `npm run models` f
 
 describe('recogniser tensor layout', () => {
   it('scales to height 48, writes BGR planes normalised to [-1, 1] and pads the right with 0', () => {
-    const img = { width: 4, height: 2, data: new Uint8Array([255, 0, 0, 255, 0, 0, 255, 0, 0, 255, 0, 0, 0, 0, 255, 0, 0, 255, 0, 0, 255, 0, 0, 255]) };
+    const img = {
+      width: 4,
+      height: 2,
+      data: new Uint8Array([255, 0, 0, 255, 0, 0, 255, 0, 0, 255, 0, 0, 0, 0, 255, 0, 0, 255, 0, 0, 255, 0, 0, 255]),
+    };
     const sized = toRecogniserSize(img);
     expect([sized.width, sized.height]).toEqual([96, 48]);
     const t = recogniserTensor([sized]);
@@ -59,7 +63,9 @@ describe.skipIf(!ready)('plate reading on synthetic plates (real models, wqy-mic
   });
 
   it('finds, rectifies and reads a tilted plate in a 1280x720 scene, with its box', async () => {
-    const frame = await decodeImage(Buffer.from(sceneSvg('浙A88731', 'blue', { width: 1280, height: 720, x: 700, y: 430, plateWidth: 220, angleDeg: 8 })));
+    const frame = await decodeImage(
+      Buffer.from(sceneSvg('浙A88731', 'blue', { width: 1280, height: 720, x: 700, y: 430, plateWidth: 220, angleDeg: 8 })),
+    );
     const results = await reader.readScene(frame);
     expect(results[0]?.plate).toBe('浙A88731');
     const box = results[0]!.box;
@@ -69,7 +75,7 @@ describe.skipIf(!ready)('plate reading on synthetic plates (real models, wqy-mic
     expect(box.width).toBeGreaterThan(180);
   });
 
-  it('reads repeated characters on a crop narrower than a plate (a sheared plate\'s box) by also reading it widened', async () => {
+  it("reads repeated characters on a crop narrower than a plate (a sheared plate's box) by also reading it widened", async () => {
     const plates = ['皖A999J3', '粤B11188', '苏E55522', '皖AD14488'];
     const narrow = await Promise.all(
       plates.map(async (p) => {
@@ -85,7 +91,9 @@ describe.skipIf(!ready)('plate reading on synthetic plates (real models, wqy-mic
   });
 
   it('reads nothing in an empty scene', async () => {
-    const frame = await decodeImage(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360"><rect width="100%" height="100%" fill="#777"/></svg>'));
+    const frame = await decodeImage(
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360"><rect width="100%" height="100%" fill="#777"/></svg>'),
+    );
     expect(await reader.readScene(frame)).toEqual([]);
   });
 });

@@ -44,7 +44,8 @@ export function recogniserTensor(crops: readonly RgbImage[]): Float32Array {
   const plane = REC_HEIGHT * REC_WIDTH;
   const out = new Float32Array(crops.length * 3 * plane);
   crops.forEach((img, n) => {
-    if (img.height !== REC_HEIGHT || img.width > REC_WIDTH) throw new Error(`crop must be ${REC_HEIGHT} high and at most ${REC_WIDTH} wide, got ${img.width}x${img.height}`);
+    if (img.height !== REC_HEIGHT || img.width > REC_WIDTH)
+      throw new Error(`crop must be ${REC_HEIGHT} high and at most ${REC_WIDTH} wide, got ${img.width}x${img.height}`);
     const base = n * 3 * plane;
     for (let y = 0; y < REC_HEIGHT; y++) {
       for (let x = 0; x < img.width; x++) {
@@ -79,7 +80,12 @@ const widthFactor = (r: PlateRead) => (r.colour === 'green' ? 480 / 440 : 1);
  * prior the decoder applied spread over its characters (a 7-character read of a green plate
  * loses to a slightly less confident 8-character one).
  */
-export function readFit(r: { template: PlateRead['template']; confidence: number; charProbs: readonly number[]; colour: PlateColour }): number {
+export function readFit(r: {
+  template: PlateRead['template'];
+  confidence: number;
+  charProbs: readonly number[];
+  colour: PlateColour;
+}): number {
   return r.template ? r.confidence * Math.exp(colourPrior(r.colour)(r.template) / Math.max(1, r.charProbs.length)) : 0;
 }
 
@@ -96,7 +102,9 @@ export class PlateRecogniser {
 
   load(): Promise<void> {
     this.loading ??= (async () => {
-      const keys = readModelText(REC_KEYS).split('\n').filter((_, i, a) => i < a.length - 1 || a[i] !== '');
+      const keys = readModelText(REC_KEYS)
+        .split('\n')
+        .filter((_, i, a) => i < a.length - 1 || a[i] !== '');
       await this.worker.load(REC_MODEL, modelPath(REC_FILE));
       this.alphabet = buildPlateAlphabet(keys.map((k) => k.replace(/\r$/, '')));
     })();
@@ -116,7 +124,9 @@ export class PlateRecogniser {
       return img.width < o.widenBelow * widthFactor(r) * REC_HEIGHT && plateLike && !sure ? [i] : [];
     });
     if (unsure.length === 0) return reads;
-    const wide = unsure.map((i) => resizeBilinear(sized[i] as RgbImage, Math.round(o.widenTo * widthFactor(reads[i] as PlateRead) * REC_HEIGHT), REC_HEIGHT));
+    const wide = unsure.map((i) =>
+      resizeBilinear(sized[i] as RgbImage, Math.round(o.widenTo * widthFactor(reads[i] as PlateRead) * REC_HEIGHT), REC_HEIGHT),
+    );
     const again = await this.readSized(wide, opts);
     unsure.forEach((i, k) => {
       const r = again[k] as PlateRead;
@@ -138,7 +148,9 @@ export class PlateRecogniser {
     const results: PlateRead[] = [];
     for (let i = 0; i < n; i++) {
       let colour = classifyColour(sized[i] as RgbImage);
-      const d = decodePlate(probs.subarray(i * frames * classes, (i + 1) * frames * classes), frames, alpha, { prior: colourPrior(colour) });
+      const d = decodePlate(probs.subarray(i * frames * classes, (i + 1) * frames * classes), frames, alpha, {
+        prior: colourPrior(colour),
+      });
       // A confident 8-character read on a pale plate is a new-energy plate.
       if (colour === 'white' && d.plate.length === 8) colour = 'green';
       results.push({ ...d, colour });

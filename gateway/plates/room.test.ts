@@ -30,10 +30,24 @@ afterAll(async () => {
 /** A fresh room on its own data folder and database, started, with the cameras room's snapshot store. */
 async function makeRoom(): Promise<{ ctx: GatewayContext; room: PlatesRoom; snapshots: SnapshotStore }> {
   const dir = mkdtempSync(join(tmpdir(), 'plates-room-'));
-  const loaded = parseConfig('plates:\n  enabled: true\n  consensus:\n    minReads: 2\n    trackTimeoutMs: 600000\n', { source: 'test', baseDir: dir });
+  const loaded = parseConfig('plates:\n  enabled: true\n  consensus:\n    minReads: 2\n    trackTimeoutMs: 600000\n', {
+    source: 'test',
+    baseDir: dir,
+  });
   const log = createLogger({ level: 'silent' });
   const db = new Database(join(dir, 'gateway.db'));
-  const ctx: GatewayContext = { loaded, nodeId: 't', version: '0', startedAt: '', dataDir: dir, log, bus: new EventBus({ log }), actions: new ActionTable(), db, outbox: new Outbox({ db, log, quotaBytes: 1e7 }) };
+  const ctx: GatewayContext = {
+    loaded,
+    nodeId: 't',
+    version: '0',
+    startedAt: '',
+    dataDir: dir,
+    log,
+    bus: new EventBus({ log }),
+    actions: new ActionTable(),
+    db,
+    outbox: new Outbox({ db, log, quotaBytes: 1e7 }),
+  };
   const room = createPlatesRoom(ctx);
   await room.start();
   const snapshots = new SnapshotStore({ dir: join(dir, 'snapshots'), maxCount: 100, maxAgeMs: 3_600_000, quality: 80, log });
@@ -62,7 +76,9 @@ describe.skipIf(!ready)('plates room (real models, real scene)', () => {
   it('settles a plate over two frames, matches the resident, records outbox + bus event + snapshot with crop', async () => {
     const { ctx, room, snapshots } = await makeRoom();
     room.consume(sourceOf([]), snapshots);
-    await ctx.actions.get('vehicles/add')!.handle({ plate: '京A88731', ownerId: 'resident-7', kind: 'resident' }, { origin: 'cli', transaction: 't' });
+    await ctx.actions
+      .get('vehicles/add')!
+      .handle({ plate: '京A88731', ownerId: 'resident-7', kind: 'resident' }, { origin: 'cli', transaction: 't' });
     const img = await decodeImage(SCENE);
     const events: PlateRecognizedEvent[] = [];
     ctx.bus.on('plate.recognized', (e) => void events.push(e));
@@ -73,10 +89,23 @@ describe.skipIf(!ready)('plates room (real models, real scene)', () => {
     expect(events).toHaveLength(0); // one read is not a consensus yet
     await room.onFrame(frame(t0 + 200));
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ cameraId: 'gate-1', plate: '京A88731', colour: 'blue', vehicle: { ownerId: 'resident-7', kind: 'resident', validUntil: null }, ts: t0 });
+    expect(events[0]).toMatchObject({
+      cameraId: 'gate-1',
+      plate: '京A88731',
+      colour: 'blue',
+      vehicle: { ownerId: 'resident-7', kind: 'resident', validUntil: null },
+      ts: t0,
+    });
     const rows = ctx.outbox.takeBatch(10).filter((r) => r.kind === 'plate.recognized');
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.data).toMatchObject({ plate: '京A88731', known: true, reads: 2, snapshotId: events[0]!.snapshotId, cropId: events[0]!.snapshotId, firstSeen: new Date(t0).toISOString() });
+    expect(rows[0]!.data).toMatchObject({
+      plate: '京A88731',
+      known: true,
+      reads: 2,
+      snapshotId: events[0]!.snapshotId,
+      cropId: events[0]!.snapshotId,
+      firstSeen: new Date(t0).toISOString(),
+    });
     expect(snapshots.pathOf(events[0]!.snapshotId!)).toBeDefined();
     expect(snapshots.pathOf(events[0]!.snapshotId!, true)).toBeDefined();
     // A settled car standing still is not read again.

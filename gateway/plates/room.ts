@@ -93,7 +93,10 @@ class PlatesRoomImpl implements PlatesRoom {
       return;
     }
     this.worker = new InferenceWorker('plates', { maxQueue: 8 });
-    this.reader = new PlateReader({ worker: this.worker, options: { longSide: this.cfg.longSide, fastLongSide: this.cfg.fastLongSide, minConfidence: this.cfg.minConfidence } });
+    this.reader = new PlateReader({
+      worker: this.worker,
+      options: { longSide: this.cfg.longSide, fastLongSide: this.cfg.fastLongSide, minConfidence: this.cfg.minConfidence },
+    });
     await this.reader.load();
     this.timer = setInterval(() => this.expire(Date.now()), 1000);
     this.timer.unref();
@@ -162,11 +165,13 @@ class PlatesRoomImpl implements PlatesRoom {
         if (track === undefined) continue;
         this.patches.set(track, patchSignature(img, res.box));
         const prev = this.best.get(track);
-        if (!prev || res.confidence > prev.result.confidence) this.best.set(track, { result: res, frame: { ...img, data: Uint8Array.from(img.data) }, ts: frame.ts });
+        if (!prev || res.confidence > prev.result.confidence)
+          this.best.set(track, { result: res, frame: { ...img, data: Uint8Array.from(img.data) }, ts: frame.ts });
       }
       for (const { track, consensus } of reports) await this.publish(track, consensus);
     } catch (err) {
-      if (!(err instanceof StaleFrameError)) this.log.error({ cameraId: frame.cameraId, err: (err as Error).message }, 'plate reading failed');
+      if (!(err instanceof StaleFrameError))
+        this.log.error({ cameraId: frame.cameraId, err: (err as Error).message }, 'plate reading failed');
     } finally {
       this.busy.delete(frame.cameraId);
     }
@@ -178,7 +183,9 @@ class PlatesRoomImpl implements PlatesRoom {
 
   private expire(now: number): void {
     for (const { track, consensus } of this.tracker.expire(now)) {
-      void this.publish(track, consensus).catch((err: unknown) => this.log.error({ err: (err as Error).message }, 'publishing a plate failed'));
+      void this.publish(track, consensus).catch((err: unknown) =>
+        this.log.error({ err: (err as Error).message }, 'publishing a plate failed'),
+      );
     }
     for (const id of [...this.best.keys()]) if (!this.tracker.has(id)) this.best.delete(id);
     for (const id of [...this.patches.keys()]) if (!this.tracker.has(id)) this.patches.delete(id);
@@ -193,7 +200,17 @@ class PlatesRoomImpl implements PlatesRoom {
     if (this.cfg.snapshots && best && this.pictures) {
       try {
         const f = best.frame;
-        const saved = await this.pictures.save({ cameraId, width: f.width, height: f.height, data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength), ts: best.ts, seq: trackId }, best.result.box);
+        const saved = await this.pictures.save(
+          {
+            cameraId,
+            width: f.width,
+            height: f.height,
+            data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength),
+            ts: best.ts,
+            seq: trackId,
+          },
+          best.result.box,
+        );
         snapshotId = saved.id;
         cropId = saved.cropPath ? saved.id : null;
       } catch (err) {
@@ -202,7 +219,13 @@ class PlatesRoomImpl implements PlatesRoom {
     }
     const at = new Date(best?.ts ?? c.best.ts);
     const vehicle = match
-      ? { plate: match.entry.plate, ownerId: match.entry.ownerId, kind: match.entry.kind, validUntil: match.entry.validUntil, distance: match.distance }
+      ? {
+          plate: match.entry.plate,
+          ownerId: match.entry.ownerId,
+          kind: match.entry.kind,
+          validUntil: match.entry.validUntil,
+          distance: match.distance,
+        }
       : null;
     const data = {
       cameraId,
@@ -221,7 +244,9 @@ class PlatesRoomImpl implements PlatesRoom {
     this.ctx.db.transaction(() => {
       const { id, ts } = this.ctx.outbox.append('plate.recognized', data, { ts: at });
       this.ctx.db
-        .prepare('INSERT INTO plate_reads(id, ts, camera_id, plate, colour, confidence, matched, snapshot_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO plate_reads(id, ts, camera_id, plate, colour, confidence, matched, snapshot_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(id, ts, cameraId, c.plate, c.colour, data.confidence, match?.entry.plate ?? null, snapshotId);
     });
     const event: PlateRecognizedEvent = {

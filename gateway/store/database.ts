@@ -65,7 +65,8 @@ export class Database {
   private migrate(migrations: Migration[]): void {
     const current = this.schemaVersion;
     const known = migrations.length ? Math.max(...migrations.map((m) => m.version)) : 0;
-    if (current > known) throw new Error(`database ${this.path} has schema version ${current}, newer than this gateway knows (${known}); upgrade the gateway`);
+    if (current > known)
+      throw new Error(`database ${this.path} has schema version ${current}, newer than this gateway knows (${known}); upgrade the gateway`);
     for (const mig of migrations) {
       if (mig.version <= current) continue;
       this.db.transaction(() => {

@@ -64,7 +64,9 @@ export class Outbox {
     this.log = ctx.log;
     this.quotaBytes = ctx.quotaBytes;
     this.insert = this.db.prepare('INSERT INTO outbox(id, kind, ts, priority, data, bytes) VALUES (?, ?, ?, ?, ?, ?)');
-    this.selectUnsent = this.db.prepare('SELECT rowid, id, kind, ts, seq, data FROM outbox WHERE sent_at IS NULL AND rowid > ? ORDER BY rowid LIMIT ?');
+    this.selectUnsent = this.db.prepare(
+      'SELECT rowid, id, kind, ts, seq, data FROM outbox WHERE sent_at IS NULL AND rowid > ? ORDER BY rowid LIMIT ?',
+    );
     this.setSeq = this.db.prepare('UPDATE outbox SET seq = ? WHERE rowid = ?');
     this.getMeta = this.db.prepare('SELECT value FROM meta WHERE key = ?');
     this.setMeta = this.db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
@@ -152,7 +154,14 @@ export class Outbox {
    * same order, if the row never had one).
    */
   takeBatch(limit: number, afterRowid = 0): OutboxRow[] {
-    return this.takeRawBatch(limit, afterRowid).map((r) => ({ rowid: r.rowid, id: r.id, kind: r.kind, ts: r.ts, seq: r.seq, data: JSON.parse(r.json) as unknown }));
+    return this.takeRawBatch(limit, afterRowid).map((r) => ({
+      rowid: r.rowid,
+      id: r.id,
+      kind: r.kind,
+      ts: r.ts,
+      seq: r.seq,
+      data: JSON.parse(r.json) as unknown,
+    }));
   }
 
   /** As takeBatch, with `data` left as its stored JSON text (the relay splices it into the envelope). */
@@ -203,7 +212,15 @@ export class Outbox {
         'SELECT rowid, id, kind, ts, seq, data, sent_at FROM outbox WHERE rowid > ? ORDER BY rowid DESC LIMIT ?',
       )
       .all(afterRowid, limit)
-      .map((r) => ({ rowid: r.rowid, id: r.id, kind: r.kind, ts: r.ts, seq: r.seq ?? 0, data: JSON.parse(r.data) as unknown, sent: r.sent_at !== null }));
+      .map((r) => ({
+        rowid: r.rowid,
+        id: r.id,
+        kind: r.kind,
+        ts: r.ts,
+        seq: r.seq ?? 0,
+        data: JSON.parse(r.data) as unknown,
+        sent: r.sent_at !== null,
+      }));
   }
 
   stats(): OutboxStats {
@@ -242,7 +259,10 @@ export class Outbox {
       this.append('outbox.compacted', { dropped, byKind, quotaBytes: this.quotaBytes, totalCompacted: this.compactedTotal });
       this.log.warn({ dropped, byKind }, 'outbox over its disk quota: low-priority events compacted');
     } else if (this.unsentBytes > this.quotaBytes) {
-      this.log.warn({ unsentBytes: this.unsentBytes, quotaBytes: this.quotaBytes }, 'outbox over its disk quota with only never-dropped events; keeping them');
+      this.log.warn(
+        { unsentBytes: this.unsentBytes, quotaBytes: this.quotaBytes },
+        'outbox over its disk quota with only never-dropped events; keeping them',
+      );
     }
   }
 

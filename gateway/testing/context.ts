@@ -71,7 +71,14 @@ export function testContext(config: string | Record<string, unknown> = '', opts:
         const w = { match, resolve: (l: Record<string, unknown>) => (clearTimeout(timer), resolve(l)) };
         const timer = setTimeout(() => {
           waiters.delete(w);
-          reject(new Error(`no matching log line within ${ms} ms; last lines:\n${logs.slice(-10).map((l) => JSON.stringify(l)).join('\n')}`));
+          reject(
+            new Error(
+              `no matching log line within ${ms} ms; last lines:\n${logs
+                .slice(-10)
+                .map((l) => JSON.stringify(l))
+                .join('\n')}`,
+            ),
+          );
         }, ms);
         waiters.add(w);
       });

@@ -33,7 +33,12 @@ const MODES = {
     period: 6,
     show: 3,
     recognised: 'face.recognized',
-    enrol: (gw: Gateway) => gw.request('residents/add', { id: 'r-1', name: 'Resident', photos: [readFileSync(join(DATA, 'faces/obama/fr_obama.jpg')).toString('base64')] }, 60_000),
+    enrol: (gw: Gateway) =>
+      gw.request(
+        'residents/add',
+        { id: 'r-1', name: 'Resident', photos: [readFileSync(join(DATA, 'faces/obama/fr_obama.jpg')).toString('base64')] },
+        60_000,
+      ),
   },
   plate: {
     image: join(DATA, 'plates/full/easypr__京A88731.jpg'),
@@ -76,11 +81,31 @@ const seconds = mode.period * (PASSAGES + 3);
 const clip = join(gw.dir, 'camera.mp4');
 log(`bench access (${VIA}): encoding a ${seconds} s clip...`);
 execFileSync('ffmpeg', [
-  '-loglevel', 'error',
-  '-f', 'lavfi', '-i', 'color=c=0x5a5a5a:s=1280x720:r=10',
-  '-loop', '1', '-framerate', '10', '-i', mode.image,
-  '-filter_complex', `[1:v]scale=-2:560[p];[0:v][p]overlay=(W-w)/2:(H-h)/2:enable='lt(mod(t,${mode.period}),${mode.show})'`,
-  '-t', String(seconds), '-c:v', 'libx264', '-preset', 'veryfast', '-g', '10', '-pix_fmt', 'yuv420p', clip,
+  '-loglevel',
+  'error',
+  '-f',
+  'lavfi',
+  '-i',
+  'color=c=0x5a5a5a:s=1280x720:r=10',
+  '-loop',
+  '1',
+  '-framerate',
+  '10',
+  '-i',
+  mode.image,
+  '-filter_complex',
+  `[1:v]scale=-2:560[p];[0:v][p]overlay=(W-w)/2:(H-h)/2:enable='lt(mod(t,${mode.period}),${mode.show})'`,
+  '-t',
+  String(seconds),
+  '-c:v',
+  'libx264',
+  '-preset',
+  'veryfast',
+  '-g',
+  '10',
+  '-pix_fmt',
+  'yuv420p',
+  clip,
 ]);
 const camera = await startRtspServer({ files: { '/cam': clip } });
 writeFileSync(gw.daemon.configFile, readFileSync(gw.daemon.configFile, 'utf8').replace('URL', camera.url('/cam')));
@@ -98,7 +123,10 @@ try {
   while (opened().length < PASSAGES + 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
 
   const recognised = gw.events(mode.recognised);
-  if (process.env.BENCH_DEBUG) for (const e of gw.events()) if (['access.decision', 'gate.command', mode.recognised].includes(e.kind)) log(`${e.ts} ${e.kind} ${JSON.stringify(e.data).slice(0, 300)}`);
+  if (process.env.BENCH_DEBUG)
+    for (const e of gw.events())
+      if (['access.decision', 'gate.command', mode.recognised].includes(e.kind))
+        log(`${e.ts} ${e.kind} ${JSON.stringify(e.data).slice(0, 300)}`);
   const decisions = gw.events('access.decision').filter((e) => field(e, 'allow') === true);
   const toDecision: number[] = [];
   const toGate: number[] = [];
@@ -126,7 +154,9 @@ try {
     to_gate_max_ms: r1(Math.max(...toGate)),
     load_avg_1m: r1(loadavg()[0] ?? 0),
   };
-  process.stdout.write(`${VIA} → gate acknowledged: p50 ${out.to_gate_p50_ms} ms, p95 ${out.to_gate_p95_ms} ms over ${out.passages} passages\n`);
+  process.stdout.write(
+    `${VIA} → gate acknowledged: p50 ${out.to_gate_p50_ms} ms, p95 ${out.to_gate_p95_ms} ms over ${out.passages} passages\n`,
+  );
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } finally {
   await gw.stop();

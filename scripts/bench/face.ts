@@ -55,7 +55,8 @@ async function frameWith(img: RgbImage, width: number, x: number, y: number): Pr
   const small = await resizeRgb(img, width, Math.round((img.height * width) / img.width));
   const frame = { width: 1920, height: 1080, data: new Uint8Array(1920 * 1080 * 3).fill(90) };
   const w = Math.min(small.width, 1920 - x);
-  for (let r = 0; r < Math.min(small.height, 1080 - y); r++) frame.data.set(small.data.subarray(r * small.width * 3, r * small.width * 3 + w * 3), ((y + r) * 1920 + x) * 3);
+  for (let r = 0; r < Math.min(small.height, 1080 - y); r++)
+    frame.data.set(small.data.subarray(r * small.width * 3, r * small.width * 3 + w * 3), ((y + r) * 1920 + x) * 3);
   return frame;
 }
 
@@ -77,7 +78,14 @@ const roi = { x: 1180, y: 480, width: 640, height: 480 };
 
 async function run(frame: RgbImage, opts: { roi?: typeof roi }) {
   const total: number[] = [];
-  const stages = { prep: [] as number[], detect: [] as number[], landmarks: [] as number[], align: [] as number[], embed: [] as number[], search: [] as number[] };
+  const stages = {
+    prep: [] as number[],
+    detect: [] as number[],
+    landmarks: [] as number[],
+    align: [] as number[],
+    embed: [] as number[],
+    search: [] as number[],
+  };
   let correct = 0;
   for (let i = 0; i < ROUNDS + 5; i++) {
     const t0 = performance.now();
@@ -107,7 +115,12 @@ const prepTs: number[] = [];
 const prepSharp: number[] = [];
 for (let i = 0; i < 30; i++) {
   let t0 = performance.now();
-  warpToTensor(frameWhole, rectMap({ x: 0, y: 0, width: 1920, height: 1080 }, 320, 240), 320, 240, { layout: 'nchw', mean: 127, std: 128, taps: 3 });
+  warpToTensor(frameWhole, rectMap({ x: 0, y: 0, width: 1920, height: 1080 }, 320, 240), 320, 240, {
+    layout: 'nchw',
+    mean: 127,
+    std: 128,
+    taps: 3,
+  });
   prepTs.push(performance.now() - t0);
   t0 = performance.now();
   const r = await resizeRgb(frameWhole, 320, 240);
@@ -149,7 +162,14 @@ const result = {
   frame_to_identity_p95_ms: pct(whole.total, 95),
   frame_to_identity_min_ms: pct(whole.total, 0),
   frame_to_identity_correct: `${whole.correct}/${ROUNDS}`,
-  stages_p50_ms: { prep: med(whole.stages.prep), detect: med(whole.stages.detect), landmarks: med(whole.stages.landmarks), align_quality: med(whole.stages.align), embed: med(whole.stages.embed), search_10k: med(whole.stages.search) },
+  stages_p50_ms: {
+    prep: med(whole.stages.prep),
+    detect: med(whole.stages.detect),
+    landmarks: med(whole.stages.landmarks),
+    align_quality: med(whole.stages.align),
+    embed: med(whole.stages.embed),
+    search_10k: med(whole.stages.search),
+  },
   roi_small_face_p50_ms: pct(small.total, 50),
   roi_small_face_p95_ms: pct(small.total, 95),
   roi_small_face_correct: `${small.correct}/${ROUNDS}`,

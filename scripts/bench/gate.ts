@@ -45,7 +45,11 @@ const deviceSide: SerialLink = new SerialLink({
   onUp: () => (up = true),
   onDown: () => undefined,
 });
-const sim = new SimDevice({ profile, write: (b) => void deviceSide.write(b), onRequest: (name, at) => name === 'control' && (lastRequestAt = at) });
+const sim = new SimDevice({
+  profile,
+  write: (b) => void deviceSide.write(b),
+  onRequest: (name, at) => name === 'control' && (lastRequestAt = at),
+});
 deviceSide.start();
 await until(() => up, 'simulator side open');
 
@@ -62,7 +66,13 @@ const observer: DeviceObserver = {
     recorder.input(d, e);
   },
 };
-const device = new Device({ id: 'gate-bench', profile, log: ctx.log, observer, connect: (d) => serialEndpoint(d, { path: pty.gatewaySide, log: ctx.log }) });
+const device = new Device({
+  id: 'gate-bench',
+  profile,
+  log: ctx.log,
+  observer,
+  connect: (d) => serialEndpoint(d, { path: pty.gatewaySide, log: ctx.log }),
+});
 recorder.registered(device);
 device.start();
 await until(() => device.online, 'gateway online');
@@ -83,7 +93,9 @@ try {
     }
     await sleep(2);
   }
-  log(`commands: ${OPENS} (${failed} failed or retried); open_to_wire p50 ${r3(pct(wire, 50))} ms, p95 ${r3(pct(wire, 95))} ms; open_to_ack p50 ${r3(pct(ack, 50))} ms, p95 ${r3(pct(ack, 95))} ms`);
+  log(
+    `commands: ${OPENS} (${failed} failed or retried); open_to_wire p50 ${r3(pct(wire, 50))} ms, p95 ${r3(pct(wire, 95))} ms; open_to_ack p50 ${r3(pct(ack, 50))} ms, p95 ${r3(pct(ack, 95))} ms`,
+  );
 
   const input: number[] = [];
   const decode: number[] = [];
@@ -103,7 +115,9 @@ try {
     await until(() => pressedAt === 0, 'input event', 5000);
     await sleep(profile.inputs.loopA!.debounceMs / 2 + 10);
   }
-  log(`inputs: ${INPUTS}; input_to_event p50 ${r3(pct(input, 50))} ms, p99 ${r3(pct(input, 99))} ms (of which decoded by p50 ${r3(pct(decode, 50))} ms, p99 ${r3(pct(decode, 99))} ms)`);
+  log(
+    `inputs: ${INPUTS}; input_to_event p50 ${r3(pct(input, 50))} ms, p99 ${r3(pct(input, 99))} ms (of which decoded by p50 ${r3(pct(decode, 50))} ms, p99 ${r3(pct(decode, 99))} ms)`,
+  );
 
   // The same input path with the simulator in its own process, as the daemon runs it (above, it
   // shares this event loop). Timed from the control line sent to it until the bus event, so the

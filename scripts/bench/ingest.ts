@@ -13,10 +13,20 @@ import { FrameHub } from '../../gateway/cameras/frames/hub.js';
 import { CameraPipeline } from '../../gateway/cameras/ingest/camera-pipeline.js';
 import { h264Clip } from '../../gateway/cameras/testing/clips.js';
 
-const { values } = parseArgs({ args: process.argv.slice(3), options: { max: { type: 'string', default: '16' }, window: { type: 'string', default: '15' }, steps: { type: 'string', default: '4,6,8,10,12,14,16' } } });
+const { values } = parseArgs({
+  args: process.argv.slice(3),
+  options: {
+    max: { type: 'string', default: '16' },
+    window: { type: 'string', default: '15' },
+    steps: { type: 'string', default: '4,6,8,10,12,14,16' },
+  },
+});
 const maxN = Number(values.max);
 const windowS = Number(values.window);
-const steps = values.steps.split(',').map(Number).filter((n) => n <= maxN);
+const steps = values.steps
+  .split(',')
+  .map(Number)
+  .filter((n) => n <= maxN);
 const TARGET_FPS = 5;
 const log = createLogger({ level: 'silent' });
 const CLK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -34,7 +44,11 @@ function procStat(pid: number): { cpuS: number; rssMb: number } | undefined {
 }
 function children(pid: number): number[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)]).toString().split('\n').map((x) => Number(x.trim())).filter(Boolean);
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)])
+      .toString()
+      .split('\n')
+      .map((x) => Number(x.trim()))
+      .filter(Boolean);
   } catch {
     return [];
   }

@@ -89,8 +89,14 @@ try {
     ingest_per_cpu_s: Math.round(EVENTS / ((ingestCpu.user + ingestCpu.system) / 1e6)),
     backlog,
     drain_per_s: Math.round(backlog / drainS),
-    drain_per_s_median_of_seconds: pct(progress.filter((n) => n > 0), 50),
-    drain_per_s_p10_of_seconds: pct(progress.filter((n) => n > 0), 10),
+    drain_per_s_median_of_seconds: pct(
+      progress.filter((n) => n > 0),
+      50,
+    ),
+    drain_per_s_p10_of_seconds: pct(
+      progress.filter((n) => n > 0),
+      10,
+    ),
     drain_s: round(drainS, 2),
     drain_per_cpu_s: Math.round(backlog / ((drainCpu.user + drainCpu.system) / 1e6)),
     marked_sent_s: round(markedS, 2),
@@ -103,7 +109,12 @@ try {
     rss_mb: Math.round(peakRss / 1048576),
     load_avg_1m: round(loadavg()[0] ?? 0, 1),
     cpus: cpus().length,
-    db_mb: round(Number(ctx.db.prepare<{ n: number }>('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()').get()?.n ?? 0) / 1048576, 1),
+    db_mb: round(
+      Number(
+        ctx.db.prepare<{ n: number }>('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()').get()?.n ?? 0,
+      ) / 1048576,
+      1,
+    ),
   };
   clearInterval(sampler);
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -25,7 +25,10 @@ async function toFrame(scene: RgbImage, W: number, H: number): Promise<RgbImage>
  * Wall time per frame, plus process CPU time (all threads) per frame: on a machine shared with
  * other work the wall time inflates, the CPU time much less.
  */
-async function measure(reader: PlateReader, frames: { img: RgbImage; plate: string }[]): Promise<{ ms: number[]; correct: number; total: number; cpuMs: number }> {
+async function measure(
+  reader: PlateReader,
+  frames: { img: RgbImage; plate: string }[],
+): Promise<{ ms: number[]; correct: number; total: number; cpuMs: number }> {
   const ms: number[] = [];
   const cpu0 = process.cpuUsage();
   let correct = 0;
@@ -51,7 +54,9 @@ if (available.length === 0) {
 const worker = new InferenceWorker('bench-plate');
 const reader = new PlateReader({ worker });
 await reader.load();
-const scenes = await Promise.all(available.map(async (s) => ({ img: await decodeImage(resolve(DIR, s)), plate: s.replace(/^easypr__|\.jpg$/g, '') })));
+const scenes = await Promise.all(
+  available.map(async (s) => ({ img: await decodeImage(resolve(DIR, s)), plate: s.replace(/^easypr__|\.jpg$/g, '') })),
+);
 const f720 = await Promise.all(scenes.map(async (s) => ({ img: await toFrame(s.img, 1280, 720), plate: s.plate })));
 const f1080 = await Promise.all(scenes.map(async (s) => ({ img: await toFrame(s.img, 1920, 1080), plate: s.plate })));
 await reader.readScene(f720[0]!.img); // warm-up (session initialisation)
@@ -74,5 +79,7 @@ const out = {
   load_avg_1m: r1(loadavg()[0] ?? 0),
   threads: 1,
 };
-process.stdout.write(`720p: p50 ${out.frame_to_plate_p50_ms} ms, p95 ${out.frame_to_plate_p95_ms} ms; 1080p: p50 ${out.frame_to_plate_1080p_p50_ms} ms, p95 ${out.frame_to_plate_1080p_p95_ms} ms\n`);
+process.stdout.write(
+  `720p: p50 ${out.frame_to_plate_p50_ms} ms, p95 ${out.frame_to_plate_p95_ms} ms; 1080p: p50 ${out.frame_to_plate_1080p_p50_ms} ms, p95 ${out.frame_to_plate_1080p_p95_ms} ms\n`,
+);
 process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -46,9 +46,13 @@ function rows(schema: JsonSchema, path: string, out: string[]): void {
   for (const [key, sub] of Object.entries(props)) {
     const p = prefix ? `${prefix}.${key}` : key;
     const nested = sub.properties || (sub.type === 'array' && sub.items?.properties);
-    const def = sub.default === undefined || (typeof sub.default === 'object' && sub.default !== null) ? '' : `\`${JSON.stringify(sub.default)}\``;
+    const def =
+      sub.default === undefined || (typeof sub.default === 'object' && sub.default !== null) ? '' : `\`${JSON.stringify(sub.default)}\``;
     const required = schema.required?.includes(key) && sub.default === undefined ? ' (required)' : '';
-    if (!nested || sub.description) out.push(`| \`${p}\` | ${nested ? (sub.type === 'array' ? 'list' : 'section') : cell(typeOf(sub))} | ${def} | ${cell(sub.description ?? '')}${required} |`);
+    if (!nested || sub.description)
+      out.push(
+        `| \`${p}\` | ${nested ? (sub.type === 'array' ? 'list' : 'section') : cell(typeOf(sub))} | ${def} | ${cell(sub.description ?? '')}${required} |`,
+      );
     if (nested) rows(sub, p, out);
   }
 }

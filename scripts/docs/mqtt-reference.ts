@@ -20,7 +20,10 @@ function cell(text: string): string {
 export function renderEventTable(): string {
   const rows = Object.entries(eventContracts)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([kind, schema]) => `| \`events/${kind}\` | ${PRIORITY[priorityOf(kind)]} | ${cell(schema.description ?? '')} | [schema](cloud-bridge/schemas/events/${kind}.json) |`);
+    .map(
+      ([kind, schema]) =>
+        `| \`events/${kind}\` | ${PRIORITY[priorityOf(kind)]} | ${cell(schema.description ?? '')} | [schema](cloud-bridge/schemas/events/${kind}.json) |`,
+    );
   return ['| topic (under `<prefix>/<nodeId>/`) | when the uplink is down | meaning | data |', '|---|---|---|---|', ...rows].join('\n');
 }
 

@@ -20,7 +20,9 @@ const { values } = parseArgs({
   },
 });
 if (!values.rtsp) {
-  process.stderr.write('usage: onvif-sim --rtsp URL [--host H] [--port N] [--user U --password P] [--discovery] [--fault malformed|enormous|xxe|garbage|hang] [--motion-every S]\n');
+  process.stderr.write(
+    'usage: onvif-sim --rtsp URL [--host H] [--port N] [--user U --password P] [--discovery] [--fault malformed|enormous|xxe|garbage|hang] [--motion-every S]\n',
+  );
   process.exit(2);
 }
 const sim = new OnvifSimulator({

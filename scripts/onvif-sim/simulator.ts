@@ -77,7 +77,15 @@ export class OnvifSimulator {
       clockOffsetS: this.opts.clockOffsetS ?? 0,
       profiles: [
         { token: 'main', name: 'MainStream', width: 1280, height: 720, encoding: 'H264', fps: 25, streamUri: this.opts.mainStreamUri },
-        { token: 'sub', name: 'SubStream', width: 640, height: 360, encoding: 'H264', fps: 10, streamUri: this.opts.subStreamUri ?? this.opts.mainStreamUri },
+        {
+          token: 'sub',
+          name: 'SubStream',
+          width: 640,
+          height: 360,
+          encoding: 'H264',
+          fps: 10,
+          streamUri: this.opts.subStreamUri ?? this.opts.mainStreamUri,
+        },
       ],
     };
   }
@@ -128,7 +136,13 @@ export class OnvifSimulator {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     if (req.method === 'GET' && req.url === '/snapshot.jpg') {
-      serveSnapshot(req, res, { username: this.opts.username, password: this.opts.password, auth: this.opts.snapshotAuth, body: this.opts.snapshot, nonce: this.nonce });
+      serveSnapshot(req, res, {
+        username: this.opts.username,
+        password: this.opts.password,
+        auth: this.opts.snapshotAuth,
+        body: this.opts.snapshot,
+        nonce: this.nonce,
+      });
       return;
     }
     if (req.method !== 'POST') {
@@ -159,7 +173,11 @@ export class OnvifSimulator {
   private misbehave(res: ServerResponse): boolean {
     switch (this.fault) {
       case 'malformed':
-        this.send(res, 200, '<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><tds:GetSystemDateAndTimeResponse><oops</s:Body>');
+        this.send(
+          res,
+          200,
+          '<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><tds:GetSystemDateAndTimeResponse><oops</s:Body>',
+        );
         return true;
       case 'garbage':
         res.writeHead(200, { 'content-type': 'application/soap+xml' });
@@ -228,14 +246,30 @@ export class OnvifSimulator {
         return this.send(res, 200, R.videoSources());
       case 'GetStreamUri': {
         const p = prof();
-        return p ? this.send(res, 200, R.streamUri(p.streamUri)) : this.send(res, 400, R.fault('s:Sender', 'ter:NoProfile', 'no such profile'));
+        return p
+          ? this.send(res, 200, R.streamUri(p.streamUri))
+          : this.send(res, 400, R.fault('s:Sender', 'ter:NoProfile', 'no such profile'));
       }
       case 'GetSnapshotUri':
         return this.send(res, 200, R.snapshotUri(`${this.base}/snapshot.jpg`));
       case 'GetScopes':
-        return this.send(res, 200, R.envelope(`<tds:GetScopesResponse>${this.scopes().map((s) => `<tds:Scopes><tt:ScopeDef>Fixed</tt:ScopeDef><tt:ScopeItem>${R.esc(s)}</tt:ScopeItem></tds:Scopes>`).join('')}</tds:GetScopesResponse>`));
+        return this.send(
+          res,
+          200,
+          R.envelope(
+            `<tds:GetScopesResponse>${this.scopes()
+              .map((s) => `<tds:Scopes><tt:ScopeDef>Fixed</tt:ScopeDef><tt:ScopeItem>${R.esc(s)}</tt:ScopeItem></tds:Scopes>`)
+              .join('')}</tds:GetScopesResponse>`,
+          ),
+        );
       case 'GetHostname':
-        return this.send(res, 200, R.envelope('<tds:GetHostnameResponse><tds:HostnameInformation><tt:FromDHCP>false</tt:FromDHCP><tt:Name>sim-cam</tt:Name></tds:HostnameInformation></tds:GetHostnameResponse>'));
+        return this.send(
+          res,
+          200,
+          R.envelope(
+            '<tds:GetHostnameResponse><tds:HostnameInformation><tt:FromDHCP>false</tt:FromDHCP><tt:Name>sim-cam</tt:Name></tds:HostnameInformation></tds:GetHostnameResponse>',
+          ),
+        );
       case 'CreatePullPointSubscription': {
         const id = ++this.subscriptionSeq;
         this.queue = [];
@@ -248,7 +282,13 @@ export class OnvifSimulator {
       case 'Unsubscribe':
         return this.send(res, 200, R.envelope('<wsnt:UnsubscribeResponse/>'));
       case 'GetEventProperties':
-        return this.send(res, 200, R.envelope('<tev:GetEventPropertiesResponse><tev:TopicNamespaceLocation>http://www.onvif.org/onvif/ver10/topics/topicns.xml</tev:TopicNamespaceLocation><wsnt:FixedTopicSet>true</wsnt:FixedTopicSet></tev:GetEventPropertiesResponse>'));
+        return this.send(
+          res,
+          200,
+          R.envelope(
+            '<tev:GetEventPropertiesResponse><tev:TopicNamespaceLocation>http://www.onvif.org/onvif/ver10/topics/topicns.xml</tev:TopicNamespaceLocation><wsnt:FixedTopicSet>true</wsnt:FixedTopicSet></tev:GetEventPropertiesResponse>',
+          ),
+        );
       default:
         void req;
         return this.send(res, 400, R.fault('s:Receiver', 'ter:ActionNotSupported', `${action} is not supported by the simulator`));
@@ -279,7 +319,11 @@ export class OnvifSimulator {
   private send(res: ServerResponse, status: number, xml: string): void {
     if (res.writableEnded || res.destroyed) return;
     // Connection: close — some clients (libonvif's onvif-util) read replies until the peer closes.
-    res.writeHead(status, { 'Content-Type': 'application/soap+xml; charset=utf-8', 'Content-Length': Buffer.byteLength(xml), Connection: 'close' });
+    res.writeHead(status, {
+      'Content-Type': 'application/soap+xml; charset=utf-8',
+      'Content-Length': Buffer.byteLength(xml),
+      Connection: 'close',
+    });
     res.end(xml);
   }
 
@@ -301,7 +345,13 @@ export class OnvifSimulator {
       const text = msg.toString('utf8');
       if (!/Probe\b/.test(text) || /ProbeMatches/.test(text)) return;
       const relatesTo = /<(?:[\w-]+:)?MessageID[^>]*>([^<]+)</.exec(text)?.[1] ?? '';
-      const reply = R.probeMatch({ relatesTo, messageId: `urn:uuid:${randomUUID()}`, endpoint: this.endpoint, xaddr: this.deviceUrl, scopes: this.scopes() });
+      const reply = R.probeMatch({
+        relatesTo,
+        messageId: `urn:uuid:${randomUUID()}`,
+        endpoint: this.endpoint,
+        xaddr: this.deviceUrl,
+        scopes: this.scopes(),
+      });
       udp.send(reply, rinfo.port, rinfo.address);
     });
     await new Promise<void>((resolve, reject) => {

@@ -25,7 +25,10 @@ export function serveSnapshot(req: IncomingMessage, res: ServerResponse, opts: S
     (auth === 'basic' && given === `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`) ||
     (auth === 'digest' && verifyDigest(given, { user, pass, realm: SNAPSHOT_REALM, nonce: opts.nonce, method: req.method ?? 'GET' }));
   if (!allowed) {
-    const challenge = auth === 'basic' ? `Basic realm="${SNAPSHOT_REALM}"` : `Digest realm="${SNAPSHOT_REALM}", qop="auth", nonce="${opts.nonce}", opaque="sim"`;
+    const challenge =
+      auth === 'basic'
+        ? `Basic realm="${SNAPSHOT_REALM}"`
+        : `Digest realm="${SNAPSHOT_REALM}", qop="auth", nonce="${opts.nonce}", opaque="sim"`;
     res.writeHead(401, { 'www-authenticate': challenge }).end();
     return;
   }
@@ -53,7 +56,8 @@ const SNAPSHOT_REALM = 'sim-camera';
 function verifyDigest(header: string, c: { user: string; pass: string; realm: string; nonce: string; method: string }): boolean {
   if (!header.startsWith('Digest ')) return false;
   const f: Record<string, string> = {};
-  for (const m of header.slice(7).matchAll(/(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^,\s]+))/g)) f[m[1] as string] = (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1');
+  for (const m of header.slice(7).matchAll(/(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^,\s]+))/g))
+    f[m[1] as string] = (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1');
   const md5 = (v: string) => createHash('md5').update(v).digest('hex');
   if (f.username !== c.user || f.realm !== c.realm || f.nonce !== c.nonce || f.qop !== 'auth' || !f.nc || !f.cnonce || !f.uri) return false;
   const ha1 = md5(`${c.user}:${c.realm}:${c.pass}`);

@@ -36,7 +36,13 @@ export function parseUsernameToken(xml: string): UsernameToken | undefined {
 }
 
 /** Whether a token proves the password (digest or text), with `created` within maxSkewS of now. */
-export function verifyUsernameToken(t: UsernameToken | undefined, user: string, password: string, now = Date.now(), maxSkewS = 300): boolean {
+export function verifyUsernameToken(
+  t: UsernameToken | undefined,
+  user: string,
+  password: string,
+  now = Date.now(),
+  maxSkewS = 300,
+): boolean {
   if (!t || t.username !== user) return false;
   if (!t.digest) return t.password === password;
   if (!t.nonce || !t.created) return false;

@@ -13,10 +13,27 @@ describe('device-sim process', () => {
     const dir = tempDir();
     const gw = join(dir, 'gw');
     const sock = join(dir, 'ctl.sock');
-    const child = spawn(process.execPath, ['--import', 'tsx', SIMULATOR_SCRIPT, '--profile', 'alarm-post-sos200', '--port', join(dir, 'dev'), '--pty-pair', gw, '--control', sock, '--exit-with-stdin'], {
-      cwd: join(import.meta.dirname, '../..'),
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        SIMULATOR_SCRIPT,
+        '--profile',
+        'alarm-post-sos200',
+        '--port',
+        join(dir, 'dev'),
+        '--pty-pair',
+        gw,
+        '--control',
+        sock,
+        '--exit-with-stdin',
+      ],
+      {
+        cwd: join(import.meta.dirname, '../..'),
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
       await new Promise<void>((resolve, reject) => {

@@ -22,7 +22,16 @@ import { SerialLink } from '../../gateway/devices/transport/serial.js';
 import { SimDevice } from './sim-device.js';
 import { startPtyPair, type PtyPair } from '../../gateway/devices/sim/pty-pair.js';
 
-const { values } = parseArgs({ options: { profile: { type: 'string' }, port: { type: 'string' }, control: { type: 'string' }, address: { type: 'string' }, 'pty-pair': { type: 'string' }, 'exit-with-stdin': { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: {
+    profile: { type: 'string' },
+    port: { type: 'string' },
+    control: { type: 'string' },
+    address: { type: 'string' },
+    'pty-pair': { type: 'string' },
+    'exit-with-stdin': { type: 'boolean' },
+  },
+});
 if (!values.profile || !values.port) {
   process.stderr.write('usage: device-sim --profile MODEL|FILE --port PTY [--control SOCKET] [--address N]\n');
   process.exit(2);
@@ -37,7 +46,12 @@ if (values['pty-pair']) pty = await startPtyPair({ gatewaySide: values['pty-pair
 let readyPrinted = false;
 const link: SerialLink = new SerialLink({
   path: values.port,
-  line: { baudRate: profile.transport.baudRate, dataBits: profile.transport.dataBits, parity: profile.transport.parity, stopBits: profile.transport.stopBits },
+  line: {
+    baudRate: profile.transport.baudRate,
+    dataBits: profile.transport.dataBits,
+    parity: profile.transport.parity,
+    stopBits: profile.transport.stopBits,
+  },
   log,
   minBackoffMs: 100,
   maxBackoffMs: 1000,

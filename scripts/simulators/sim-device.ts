@@ -70,7 +70,8 @@ export class SimDevice {
   private eventMessageFor(resource: string): string | undefined {
     const acks = new Set(Object.values(this.profile.commands).map((c) => c?.expect?.message));
     return Object.entries(this.profile.messages).find(
-      ([name, m]) => m.direction === 'from-device' && !acks.has(name) && m.payload.some((f) => f.name === resource || (f.bits && resource in f.bits)),
+      ([name, m]) =>
+        m.direction === 'from-device' && !acks.has(name) && m.payload.some((f) => f.name === resource || (f.bits && resource in f.bits)),
     )?.[0];
   }
 
@@ -106,7 +107,11 @@ export class SimDevice {
 
   private answerFramed(message: string, values: Record<string, number>): void {
     const codec = this.codec as FramedCodec;
-    const cmd = Object.values(this.profile.commands).find((c) => c?.send?.message === message && Object.entries(c.send.values).every(([k, v]) => v === '$param' || values[k] === valueToRaw(this.profile.resources[k]!, v)));
+    const cmd = Object.values(this.profile.commands).find(
+      (c) =>
+        c?.send?.message === message &&
+        Object.entries(c.send.values).every(([k, v]) => v === '$param' || values[k] === valueToRaw(this.profile.resources[k]!, v)),
+    );
     if (!cmd) return;
     for (const [k, v] of Object.entries(values)) if (k in this.state) this.state[k] = v;
     for (const [k, v] of Object.entries(cmd.effects)) this.setValue(k, v);
@@ -117,9 +122,21 @@ export class SimDevice {
   }
 
   private answerModbus(req: { unit: number; fn: number; address: number; count: number; values?: number[] }): Buffer {
-    const table = ({ 1: 'coil', 2: 'discrete-input', 3: 'holding-register', 4: 'input-register', 5: 'coil', 6: 'holding-register', 15: 'coil', 16: 'holding-register' } as Record<number, string>)[req.fn];
+    const table = (
+      {
+        1: 'coil',
+        2: 'discrete-input',
+        3: 'holding-register',
+        4: 'input-register',
+        5: 'coil',
+        6: 'holding-register',
+        15: 'coil',
+        16: 'holding-register',
+      } as Record<number, string>
+    )[req.fn];
     const at = new Map<number, string>();
-    for (const [name, r] of Object.entries(this.profile.resources)) if (r.modbus && r.modbus.table === table) at.set(r.modbus.address, name);
+    for (const [name, r] of Object.entries(this.profile.resources))
+      if (r.modbus && r.modbus.table === table) at.set(r.modbus.address, name);
     if (req.fn <= 4) {
       const out: number[] = [];
       for (let a = req.address; a < req.address + req.count; a++) {
@@ -182,7 +199,14 @@ export class SimDevice {
         this.delayMs = Math.max(0, Number(a) || 0);
         return 'ok';
       case 'state':
-        return JSON.stringify({ model: this.profile.model, state: this.state, silent: this.silent, delayMs: this.delayMs, garble: this.garble, faults: this.faults });
+        return JSON.stringify({
+          model: this.profile.model,
+          state: this.state,
+          silent: this.silent,
+          delayMs: this.delayMs,
+          garble: this.garble,
+          faults: this.faults,
+        });
       default:
         throw new Error(`unknown control command "${cmd}" (press, release, set, silent, delay, garble, state)`);
     }

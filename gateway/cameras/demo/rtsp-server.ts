@@ -95,4 +95,3 @@ export function startRtspServer(opts: RtspServerOptions): Promise<RtspServer> {
     });
   });
 }
-

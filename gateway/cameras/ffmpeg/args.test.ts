@@ -6,19 +6,40 @@ describe('ffmpeg arguments (config in, argv out)', () => {
   it('builds the analysis command: RTSP over TCP, socket timeout, 1 decoder thread, fps then scale, rgb24 raw on stdout', () => {
     const argv = argvOf(analysisArgs({ url: 'rtsp://cam/stream1', width: 640, height: 360, fps: 5, threads: 1, ioTimeoutS: 5 }));
     expect(argv).toEqual([
-      '-hide_banner', '-loglevel', 'info', '-nostats', '-nostdin',
-      '-rtsp_transport', 'tcp', '-timeout', '5000000',
-      '-threads', '1',
-      '-i', 'rtsp://cam/stream1',
-      '-map', '0:v:0', '-an', '-sn', '-dn',
-      '-vf', 'fps=5,scale=640:360:flags=fast_bilinear',
-      '-pix_fmt', 'rgb24', '-threads', '1', '-f', 'rawvideo',
+      '-hide_banner',
+      '-loglevel',
+      'info',
+      '-nostats',
+      '-nostdin',
+      '-rtsp_transport',
+      'tcp',
+      '-timeout',
+      '5000000',
+      '-threads',
+      '1',
+      '-i',
+      'rtsp://cam/stream1',
+      '-map',
+      '0:v:0',
+      '-an',
+      '-sn',
+      '-dn',
+      '-vf',
+      'fps=5,scale=640:360:flags=fast_bilinear',
+      '-pix_fmt',
+      'rgb24',
+      '-threads',
+      '1',
+      '-f',
+      'rawvideo',
       'pipe:1',
     ]);
   });
 
   it('adds -skip_frame nokey for keyframe-only decoding and leaves RTSP options out for files', () => {
-    const argv = argvOf(analysisArgs({ url: '/tmp/clip.mp4', width: 320, height: 180, fps: 2.5, threads: 2, ioTimeoutS: 5, keyframesOnly: true }));
+    const argv = argvOf(
+      analysisArgs({ url: '/tmp/clip.mp4', width: 320, height: 180, fps: 2.5, threads: 2, ioTimeoutS: 5, keyframesOnly: true }),
+    );
     expect(argv).not.toContain('-rtsp_transport');
     expect(argv.slice(argv.indexOf('-skip_frame'), argv.indexOf('-skip_frame') + 2)).toEqual(['-skip_frame', 'nokey']);
     expect(argv).toContain('fps=2.5,scale=320:180:flags=fast_bilinear');
@@ -41,7 +62,10 @@ describe('ffmpeg arguments (config in, argv out)', () => {
 
 describe('ffmpeg failure classification', () => {
   const cases: [string[], string][] = [
-    [['[rtsp @ 0x1] method DESCRIBE failed: 401 Unauthorized', 'rtsp://x: Server returned 401 Unauthorized (authorization failed)'], 'unauthorised'],
+    [
+      ['[rtsp @ 0x1] method DESCRIBE failed: 401 Unauthorized', 'rtsp://x: Server returned 401 Unauthorized (authorization failed)'],
+      'unauthorised',
+    ],
     [['rtsp://127.0.0.1:1/x: Connection refused'], 'refused'],
     [['[rtsp @ 0x1] method DESCRIBE failed: 404 Not Found'], 'not-found'],
     [['rtsp://10.9.9.9/x: Connection timed out'], 'timeout'],

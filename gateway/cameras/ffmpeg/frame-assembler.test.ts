@@ -17,7 +17,11 @@ describe('FrameAssembler', () => {
     a.push(Buffer.from([1, 2]));
     a.push(Buffer.from([3, 4, 5, 6, 7, 8, 9]));
     a.push(Buffer.from([10, 11, 12]));
-    expect(frames).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]);
+    expect(frames).toEqual([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+      [9, 10, 11, 12],
+    ]);
     expect(pool.allocated).toBe(1); // the same buffer, refilled
     a.push(Buffer.from([13]));
     const partial = a.takePartial();

@@ -33,9 +33,7 @@ export function runFfmpeg(spec: FfmpegSpec, handlers: RunHandlers): FfmpegRun {
   out.on('data', (chunk: Buffer) => handlers.onData(chunk));
   let pid: number | undefined;
   let killed = false;
-  const cmd = ffmpeg({ source: spec.input, stdoutLines: 20 })
-    .inputOptions(spec.inputOptions)
-    .outputOptions(spec.outputOptions);
+  const cmd = ffmpeg({ source: spec.input, stdoutLines: 20 }).inputOptions(spec.inputOptions).outputOptions(spec.outputOptions);
   const exited = new Promise<FfmpegExit>((resolve) => {
     let done = false;
     const finish = (code: number | null, signal: string | null) => {
@@ -45,7 +43,9 @@ export function runFfmpeg(spec: FfmpegSpec, handlers: RunHandlers): FfmpegRun {
       resolve({ code, signal, stderr: stderr.slice(-20) });
     };
     cmd.on('start', () => {
-      const proc = (cmd as unknown as { ffmpegProc?: { pid?: number; once(e: 'exit', cb: (code: number | null, signal: string | null) => void): void } }).ffmpegProc;
+      const proc = (
+        cmd as unknown as { ffmpegProc?: { pid?: number; once(e: 'exit', cb: (code: number | null, signal: string | null) => void): void } }
+      ).ffmpegProc;
       pid = proc?.pid;
       proc?.once('exit', (code, signal) => setImmediate(() => finish(code, signal)));
       if (killed) cmd.kill('SIGKILL');
@@ -93,7 +93,9 @@ export interface ProbedStream {
 
 /** ffprobe of a URL (RTSP over TCP). Rejects with ffprobe's stderr in the message. */
 export function probeStreams(url: string, ioTimeoutS: number): Promise<{ format: string | undefined; streams: ProbedStream[] }> {
-  const opts = /^rtsps?:/i.test(url) ? ['-rtsp_transport', 'tcp', '-timeout', String(Math.round(ioTimeoutS * 1e6))] : ['-rw_timeout', String(Math.round(ioTimeoutS * 1e6))];
+  const opts = /^rtsps?:/i.test(url)
+    ? ['-rtsp_transport', 'tcp', '-timeout', String(Math.round(ioTimeoutS * 1e6))]
+    : ['-rw_timeout', String(Math.round(ioTimeoutS * 1e6))];
   return new Promise((resolve, reject) => {
     ffmpeg.ffprobe(url, opts, (err: Error | null, data: ffmpeg.FfprobeData) => {
       if (err) return reject(err);

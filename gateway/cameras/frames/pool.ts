@@ -9,13 +9,17 @@ export class FramePool {
   private readonly refs = new Map<Buffer, number>();
   allocated = 0;
 
-  constructor(readonly frameBytes: number, readonly maxBuffers = 64) {}
+  constructor(
+    readonly frameBytes: number,
+    readonly maxBuffers = 64,
+  ) {}
 
   /** A free buffer with a count of 1 (the caller's). */
   acquire(): Buffer {
     let buf = this.free.pop();
     if (!buf) {
-      if (this.allocated >= this.maxBuffers) throw new Error(`frame pool exhausted (${this.maxBuffers} buffers held): a subscriber never releases its frames`);
+      if (this.allocated >= this.maxBuffers)
+        throw new Error(`frame pool exhausted (${this.maxBuffers} buffers held): a subscriber never releases its frames`);
       buf = Buffer.allocUnsafeSlow(this.frameBytes);
       this.allocated++;
     }

@@ -102,7 +102,14 @@ export class CameraIngest {
     }
     if (this.stopped) return;
     const { cameraId, log } = this.ctx;
-    const spec = analysisArgs({ url, width: this.ctx.width, height: this.ctx.height, fps: this.ctx.fps, threads: this.ctx.threads, ioTimeoutS: Math.max(1, this.ctx.stallTimeoutS / 2) });
+    const spec = analysisArgs({
+      url,
+      width: this.ctx.width,
+      height: this.ctx.height,
+      fps: this.ctx.fps,
+      threads: this.ctx.threads,
+      ioTimeoutS: Math.max(1, this.ctx.stallTimeoutS / 2),
+    });
     this.killedFor = null;
     this.runStartedAt = Date.now();
     const assembler = new FrameAssembler({
@@ -136,7 +143,8 @@ export class CameraIngest {
     if (this.stopped) return;
     let failure = this.killedFor ?? classifyFailure(exit.stderr, exit);
     // ffmpeg's own socket timeout may fire before the watchdog: after frames, that is a stall.
-    if (failure.reason === 'timeout' && (this.stats.lastFrameAt ?? 0) >= this.runStartedAt) failure = { reason: 'stalled', message: `the stream stalled: ${failure.message}` };
+    if (failure.reason === 'timeout' && (this.stats.lastFrameAt ?? 0) >= this.runStartedAt)
+      failure = { reason: 'stalled', message: `the stream stalled: ${failure.message}` };
     this.ended(failure);
   }
 

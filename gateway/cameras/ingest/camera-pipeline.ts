@@ -97,7 +97,17 @@ export class CameraPipeline {
     const { width, height } = this.ctx.analysis;
     this.analysed++;
     const m = this.detector.detect(buf);
-    const frame: Frame = { cameraId: this.ctx.cameraId, width, height, format: 'rgb24', data: buf, ts, seq: ++this.seq, motionRoi: m.roi, regions: m.regions };
+    const frame: Frame = {
+      cameraId: this.ctx.cameraId,
+      width,
+      height,
+      format: 'rgb24',
+      data: buf,
+      ts,
+      seq: ++this.seq,
+      motionRoi: m.roi,
+      regions: m.regions,
+    };
     pool.retain(buf);
     if (this.latest) this.latest.pool.release(this.latest.frame.data);
     this.latest = { frame, pool };

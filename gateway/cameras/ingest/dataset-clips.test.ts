@@ -55,7 +55,8 @@ describe.skipIf(!present)('real clips through RTSP, ffmpeg and the motion gate',
       expect([f.width, f.height, f.data.length]).toEqual([640, 360, 640 * 360 * 3]);
       expect(f.motionRoi!.width).toBeGreaterThan(0);
       // a real picture, not a blank frame
-      let min = 255, max = 0;
+      let min = 255,
+        max = 0;
       for (let i = 0; i < f.data.length; i += 97) {
         min = Math.min(min, f.data[i]!);
         max = Math.max(max, f.data[i]!);

@@ -150,4 +150,3 @@ describe('camera ingest against a real RTSP server', () => {
     await cam.pipeline.stop();
   });
 });
-

@@ -87,7 +87,14 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   }, 90_000);
 
@@ -124,7 +131,14 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
     const argv = readFileSync(`/proc/${first}/cmdline`, 'utf8').split('\0');
     expect(argv.slice(argv.indexOf('-rtsp_transport'), argv.indexOf('-rtsp_transport') + 2)).toEqual(['-rtsp_transport', 'tcp']);
     expect(argv.indexOf('-rtsp_transport')).toBeLessThan(argv.indexOf('-i'));
-    expect(argv.slice(argv.indexOf('-i'), argv.indexOf('-i') + 6)).toEqual(['-i', rtsp.url('/cam'), '-f', 'mpegts', '-codec:v', 'mpeg1video']);
+    expect(argv.slice(argv.indexOf('-i'), argv.indexOf('-i') + 6)).toEqual([
+      '-i',
+      rtsp.url('/cam'),
+      '-f',
+      'mpegts',
+      '-codec:v',
+      'mpeg1video',
+    ]);
     process.kill(first, 'SIGKILL');
     await until(() => (live.relayPid('cam') ?? first) !== first, 'a new relay ffmpeg', 30_000);
     const second = live.relayPid('cam') as number;

@@ -22,7 +22,9 @@ describe('scripts/ffmpeg-rtsp-tcp.sh', () => {
       }
       return '';
     };
-    expect(trace('rtsp://cam/main')).toMatch(/exec ffmpeg .*-loglevel error -rtsp_transport tcp -timeout 5000000 -i rtsp:\/\/cam\/main -f mpegts -/);
+    expect(trace('rtsp://cam/main')).toMatch(
+      /exec ffmpeg .*-loglevel error -rtsp_transport tcp -timeout 5000000 -i rtsp:\/\/cam\/main -f mpegts -/,
+    );
     const file = trace('/tmp/clip.mp4');
     expect(file).toMatch(/exec ffmpeg .*-loglevel error -i \/tmp\/clip.mp4/);
     expect(file).not.toMatch(/rtsp_transport/);

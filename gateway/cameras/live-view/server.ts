@@ -63,7 +63,9 @@ export class LiveView {
         return;
       }
       if (!this.relays.has(route.cameraId) && this.relays.size >= this.ctx.maxRelays) {
-        socket.end(`HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nat most ${this.ctx.maxRelays} cameras can be viewed at once\n`);
+        socket.end(
+          `HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nat most ${this.ctx.maxRelays} cameras can be viewed at once\n`,
+        );
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => this.join(route.cameraId, url, ws));
@@ -142,7 +144,10 @@ export class LiveView {
     const exit = await run.exited;
     relay.run = undefined;
     if (relay.stopped) return;
-    this.ctx.log.warn({ cameraId: relay.cameraId, code: exit.code, signal: exit.signal, stderr: exit.stderr.slice(-2) }, 'live view relay exited; restarting');
+    this.ctx.log.warn(
+      { cameraId: relay.cameraId, code: exit.code, signal: exit.signal, stderr: exit.stderr.slice(-2) },
+      'live view relay exited; restarting',
+    );
     relay.restartTimer = setTimeout(() => void this.spawn(relay, url), 1000);
     relay.restartTimer.unref();
   }

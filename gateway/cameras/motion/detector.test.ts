@@ -9,7 +9,8 @@ const base: MotionConfig = { enabled: true, pixelThreshold: 25, minAreaRatio: 0.
 function frame(square?: { x: number; y: number; size: number }): Buffer {
   const buf = Buffer.alloc(W * H * 3, 40);
   if (square) {
-    for (let y = square.y; y < square.y + square.size; y++) for (let x = square.x; x < square.x + square.size; x++) buf.fill(220, (y * W + x) * 3, (y * W + x) * 3 + 3);
+    for (let y = square.y; y < square.y + square.size; y++)
+      for (let x = square.x; x < square.x + square.size; x++) buf.fill(220, (y * W + x) * 3, (y * W + x) * 3 + 3);
   }
   return buf;
 }
@@ -33,7 +34,17 @@ describe('MotionDetector', () => {
     masked.detect(frame());
     expect(masked.detect(frame({ x: 200, y: 100, size: 30 })).motion).toBe(false);
 
-    const roi = new MotionDetector({ ...base, regions: [{ name: 'lane-1', gate: 'gate-1', rect: [0, 0, 0.4, 1] }, { name: 'lane-2', rect: [0.6, 0, 0.4, 1] }] }, W, H);
+    const roi = new MotionDetector(
+      {
+        ...base,
+        regions: [
+          { name: 'lane-1', gate: 'gate-1', rect: [0, 0, 0.4, 1] },
+          { name: 'lane-2', rect: [0.6, 0, 0.4, 1] },
+        ],
+      },
+      W,
+      H,
+    );
     roi.detect(frame());
     const r = roi.detect(frame({ x: 250, y: 20, size: 30 }));
     expect(r.regions).toEqual(['lane-2']);

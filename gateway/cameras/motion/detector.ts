@@ -39,7 +39,11 @@ export class MotionDetector {
   private readonly regions: GridRegion[];
   private primed = false;
 
-  constructor(private readonly cfg: MotionConfig, readonly width: number, readonly height: number) {
+  constructor(
+    private readonly cfg: MotionConfig,
+    readonly width: number,
+    readonly height: number,
+  ) {
     this.step = Math.max(1, Math.round(width / TARGET_COLUMNS));
     this.gw = Math.floor(width / this.step);
     this.gh = Math.floor(height / this.step);
@@ -71,7 +75,8 @@ export class MotionDetector {
   /** Looks at one rgb24 frame of the constructor's size and updates the background. */
   detect(rgb: Buffer): MotionResult {
     const { gw, gh, step, grey, background, masked } = this;
-    if (rgb.length < this.width * this.height * 3) throw new Error(`frame of ${rgb.length} bytes, expected ${this.width * this.height * 3}`);
+    if (rgb.length < this.width * this.height * 3)
+      throw new Error(`frame of ${rgb.length} bytes, expected ${this.width * this.height * 3}`);
     const rowBytes = this.width * 3;
     for (let gy = 0; gy < gh; gy++) {
       let p = gy * step * rowBytes;
@@ -105,11 +110,17 @@ export class MotionDetector {
       changedTotal += c;
     }
     const hit: string[] = [];
-    let bx0 = Infinity, by0 = Infinity, bx1 = -1, by1 = -1;
+    let bx0 = Infinity,
+      by0 = Infinity,
+      bx1 = -1,
+      by1 = -1;
     for (const r of this.regions) {
       if (r.cells === 0) continue;
       let n = 0;
-      let rx0 = Infinity, ry0 = Infinity, rx1 = -1, ry1 = -1;
+      let rx0 = Infinity,
+        ry0 = Infinity,
+        rx1 = -1,
+        ry1 = -1;
       for (let y = r.y0; y < r.y1; y++) {
         const row = y * gw;
         for (let x = r.x0; x < r.x1; x++) {

@@ -47,7 +47,10 @@ export interface OnvifConnectOptions extends OnvifAddress {
 }
 
 export class OnvifError extends Error {
-  constructor(message: string, readonly kind: 'unauthorised' | 'timeout' | 'refused' | 'bad-reply' | 'unsupported') {
+  constructor(
+    message: string,
+    readonly kind: 'unauthorised' | 'timeout' | 'refused' | 'bad-reply' | 'unsupported',
+  ) {
     super(message);
     this.name = 'OnvifError';
   }
@@ -64,7 +67,8 @@ class ReplyLimitAgent extends Agent {
     let received = 0;
     socket.on('data', (chunk: Buffer) => {
       received += chunk.length;
-      if (received > this.limit) socket.destroy(new OnvifError(`ONVIF reply larger than ${Math.round(this.limit / 1024)} KB: refused`, 'bad-reply'));
+      if (received > this.limit)
+        socket.destroy(new OnvifError(`ONVIF reply larger than ${Math.round(this.limit / 1024)} KB: refused`, 'bad-reply'));
     });
     return socket;
   }
@@ -74,7 +78,8 @@ function classify(err: unknown): OnvifError {
   if (err instanceof OnvifError) return err;
   const e = err as NodeJS.ErrnoException;
   const msg = e?.message ?? String(err);
-  if (/NotAuthorized|not authori[sz]ed|401|Digest authentication failed/i.test(msg)) return new OnvifError(`the camera refused the credentials (${msg.slice(0, 120)})`, 'unauthorised');
+  if (/NotAuthorized|not authori[sz]ed|401|Digest authentication failed/i.test(msg))
+    return new OnvifError(`the camera refused the credentials (${msg.slice(0, 120)})`, 'unauthorised');
   if (e?.code === 'ECONNREFUSED') return new OnvifError('connection refused: nothing listens on that port', 'refused');
   if (/timeout|ETIMEDOUT/i.test(msg)) return new OnvifError('the camera did not answer in time', 'timeout');
   if (/larger than/.test(msg)) return new OnvifError(msg, 'bad-reply');
@@ -146,13 +151,20 @@ export async function connectOnvif(o: OnvifConnectOptions): Promise<OnvifCamera>
       profiles,
       clock: { camera: camera ?? new Date(boxMs), boxMs },
       async streamUri(profileToken) {
-        const r = await call<{ uri?: string } | undefined>((cb) => cam.getStreamUri({ protocol: 'RTSP', profileToken }, (err, v) => cb(err, v)), timeoutMs);
-        if (!r?.uri || !/^rtsps?:\/\//i.test(r.uri)) throw new OnvifError(`GetStreamUri returned ${JSON.stringify(r?.uri ?? null).slice(0, 100)}, not an rtsp:// URI`, 'bad-reply');
+        const r = await call<{ uri?: string } | undefined>(
+          (cb) => cam.getStreamUri({ protocol: 'RTSP', profileToken }, (err, v) => cb(err, v)),
+          timeoutMs,
+        );
+        if (!r?.uri || !/^rtsps?:\/\//i.test(r.uri))
+          throw new OnvifError(`GetStreamUri returned ${JSON.stringify(r?.uri ?? null).slice(0, 100)}, not an rtsp:// URI`, 'bad-reply');
         return r.uri;
       },
       async snapshotUri(profileToken) {
         try {
-          const r = await call<{ uri?: string } | undefined>((cb) => cam.getSnapshotUri({ profileToken }, (err, v) => cb(err, v)), timeoutMs);
+          const r = await call<{ uri?: string } | undefined>(
+            (cb) => cam.getSnapshotUri({ profileToken }, (err, v) => cb(err, v)),
+            timeoutMs,
+          );
           return r?.uri;
         } catch {
           return undefined;
@@ -199,7 +211,8 @@ export function discoverOnvif(opts: { timeoutMs?: number } = {}): Promise<Discov
       if (err && !found) return reject(err);
       const out: DiscoveredDevice[] = [];
       for (const raw of found ?? []) {
-        const pm = ((raw as Record<string, unknown>)?.probeMatches as Record<string, unknown> | undefined)?.probeMatch as Record<string, unknown> | undefined;
+        const pm = ((raw as Record<string, unknown>)?.probeMatches as Record<string, unknown> | undefined)?.probeMatch as
+          Record<string, unknown> | undefined;
         if (!pm) continue;
         const xaddrs = (text(pm.XAddrs) ?? '').split(/\s+/).filter(Boolean);
         const scopes = (text(pm.scopes) ?? '').split(/\s+/).filter(Boolean);

@@ -14,7 +14,12 @@ if (!canNetns) console.warn('skipping ONVIF discovery tests: needs root, iproute
 const NS = `se-cam-${process.pid}`;
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
 function inNs(cmd: string, args: string[], input?: string, timeoutMs = 30_000): string {
-  return execFileSync('ip', ['netns', 'exec', NS, cmd, ...args], { input, timeout: timeoutMs, cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+  return execFileSync('ip', ['netns', 'exec', NS, cmd, ...args], {
+    input,
+    timeout: timeoutMs,
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  }).toString();
 }
 
 describe.skipIf(!canNetns)('ONVIF discovery in a network namespace', () => {
@@ -29,7 +34,32 @@ describe.skipIf(!canNetns)('ONVIF discovery in a network namespace', () => {
     dir = mkdtempSync(join(tmpdir(), 'sharpeyes-discover-'));
     writeFileSync(join(dir, 'pw'), 'secret\n', { mode: 0o600 });
     // Port 80: onvif-util only talks to port 80.
-    sim = spawn('ip', ['netns', 'exec', NS, process.execPath, '--import', 'tsx', 'scripts/onvif-sim/main.ts', '--rtsp', 'rtsp://127.0.0.1:8554/main', '--rtsp-sub', 'rtsp://127.0.0.1:8554/sub', '--discovery', '--port', '80', '--user', 'admin', '--password', 'secret', '--serial', 'SN-NETNS'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    sim = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        NS,
+        process.execPath,
+        '--import',
+        'tsx',
+        'scripts/onvif-sim/main.ts',
+        '--rtsp',
+        'rtsp://127.0.0.1:8554/main',
+        '--rtsp-sub',
+        'rtsp://127.0.0.1:8554/sub',
+        '--discovery',
+        '--port',
+        '80',
+        '--user',
+        'admin',
+        '--password',
+        'secret',
+        '--serial',
+        'SN-NETNS',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     await new Promise<void>((res, rej) => {
       const t = setTimeout(() => rej(new Error('simulator did not start')), 30_000);
       createInterface({ input: sim!.stdout! }).once('line', () => {
@@ -55,8 +85,22 @@ describe.skipIf(!canNetns)('ONVIF discovery in a network namespace', () => {
   });
 
   it('sharpeyes discover finds the simulated camera and lists its profiles (JSON and table)', () => {
-    const out = inNs(process.execPath, ['scripts/sharpeyes.mjs', 'discover', '--json', '--timeout', '2', '--user', 'admin', '--password-file', join(dir, 'pw')]);
-    const rows = JSON.parse(out) as { address: string; device: { serial: string; manufacturer: string }; profiles: { name: string; width: number; encoding: string; streamUri: string }[] }[];
+    const out = inNs(process.execPath, [
+      'scripts/sharpeyes.mjs',
+      'discover',
+      '--json',
+      '--timeout',
+      '2',
+      '--user',
+      'admin',
+      '--password-file',
+      join(dir, 'pw'),
+    ]);
+    const rows = JSON.parse(out) as {
+      address: string;
+      device: { serial: string; manufacturer: string };
+      profiles: { name: string; width: number; encoding: string; streamUri: string }[];
+    }[];
     expect(rows).toHaveLength(1);
     expect(rows[0]?.address).toBe('http://127.0.0.1:80/onvif/device_service');
     expect(rows[0]?.device).toMatchObject({ serial: 'SN-NETNS', manufacturer: 'SharpEyes' });

@@ -14,7 +14,12 @@ export function signalFromMessage(msg: unknown): OnvifSignal | undefined {
   if (!msg || typeof msg !== 'object') return undefined;
   const m = msg as Record<string, unknown>;
   const t = m.topic as unknown;
-  const topic = typeof t === 'string' ? t : t && typeof t === 'object' && typeof (t as Record<string, unknown>)._ === 'string' ? ((t as Record<string, unknown>)._ as string) : undefined;
+  const topic =
+    typeof t === 'string'
+      ? t
+      : t && typeof t === 'object' && typeof (t as Record<string, unknown>)._ === 'string'
+        ? ((t as Record<string, unknown>)._ as string)
+        : undefined;
   if (!topic) return undefined;
   const kind = MOTION.test(topic) ? 'motion' : TAMPER.test(topic) ? 'tamper' : undefined;
   if (!kind) return undefined;

@@ -55,7 +55,7 @@ export function parseChallenges(header: string): Challenge[] {
   return out;
 }
 
-const HASHES: Record<string, 'md5' | 'sha256'> = { 'md5': 'md5', 'md5-sess': 'md5', 'sha-256': 'sha256', 'sha-256-sess': 'sha256' };
+const HASHES: Record<string, 'md5' | 'sha256'> = { md5: 'md5', 'md5-sess': 'md5', 'sha-256': 'sha256', 'sha-256-sess': 'sha256' };
 
 /** The Digest challenge to answer: SHA-256 before MD5, only algorithms and qop values we can do. */
 export function pickDigest(challenges: readonly Challenge[]): Challenge | undefined {

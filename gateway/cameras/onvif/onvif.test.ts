@@ -9,12 +9,26 @@ import { until } from '../../testing/context.js';
 const log = createLogger({ level: 'silent' });
 const sims: OnvifSimulator[] = [];
 async function sim(opts: Partial<ConstructorParameters<typeof OnvifSimulator>[0]> = {}): Promise<OnvifSimulator> {
-  const s = new OnvifSimulator({ mainStreamUri: 'rtsp://127.0.0.1:8554/main', subStreamUri: 'rtsp://127.0.0.1:8554/sub', username: 'admin', password: 'secret', maxPullWaitMs: 1000, ...opts });
+  const s = new OnvifSimulator({
+    mainStreamUri: 'rtsp://127.0.0.1:8554/main',
+    subStreamUri: 'rtsp://127.0.0.1:8554/sub',
+    username: 'admin',
+    password: 'secret',
+    maxPullWaitMs: 1000,
+    ...opts,
+  });
   await s.start();
   sims.push(s);
   return s;
 }
-const target = (s: OnvifSimulator, password = 'secret') => ({ hostname: '127.0.0.1', port: s.port, path: '/onvif/device_service', username: 'admin', password, timeoutMs: 3000 });
+const target = (s: OnvifSimulator, password = 'secret') => ({
+  hostname: '127.0.0.1',
+  port: s.port,
+  path: '/onvif/device_service',
+  username: 'admin',
+  password,
+  timeoutMs: 3000,
+});
 
 describe('ONVIF client against the simulator', () => {
   let good: OnvifSimulator;

@@ -15,7 +15,10 @@ const DECODABLE = /^(h264|h265|hevc)$/i;
  * the analysis frames, else the widest) and the main one for snapshots and live view (the
  * largest). Pure; undefined when no profile carries H.264/H.265.
  */
-export function pickProfiles(profiles: readonly OnvifProfile[], analysisWidth: number): { analysis: OnvifProfile; main: OnvifProfile } | undefined {
+export function pickProfiles(
+  profiles: readonly OnvifProfile[],
+  analysisWidth: number,
+): { analysis: OnvifProfile; main: OnvifProfile } | undefined {
   const usable = profiles.filter((p) => DECODABLE.test(p.encoding ?? ''));
   if (usable.length === 0) return undefined;
   const area = (p: OnvifProfile) => (p.width ?? 0) * (p.height ?? 0);
@@ -34,7 +37,12 @@ export function profileFromRaw(raw: unknown): OnvifProfile | undefined {
   const vec = (r.videoEncoderConfiguration ?? {}) as Record<string, unknown>;
   const res = (vec.resolution ?? {}) as Record<string, unknown>;
   const rate = (vec.rateControl ?? {}) as Record<string, unknown>;
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+  const num = (v: unknown) =>
+    typeof v === 'number' && Number.isFinite(v)
+      ? v
+      : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
+        ? Number(v)
+        : undefined;
   return {
     token,
     name: typeof r.name === 'string' ? r.name : token,

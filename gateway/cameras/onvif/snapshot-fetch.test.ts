@@ -25,7 +25,7 @@ const failure = (p: Promise<unknown>) =>
 const isJpeg = (b: Buffer) => b[0] === 0xff && b[1] === 0xd8;
 
 describe('fetching a camera snapshot URI', () => {
-  it('answers the camera\'s Digest challenge with its credentials', async () => {
+  it("answers the camera's Digest challenge with its credentials", async () => {
     const uri = await camera();
     expect(isJpeg(await fetchSnapshot(uri, { username: 'admin', password: 'secret' }))).toBe(true);
     expect(await failure(fetchSnapshot(uri, { username: 'admin', password: 'wrong' }))).toBe('unauthorised');
@@ -44,7 +44,9 @@ describe('fetching a camera snapshot URI', () => {
 
   it('refuses what is not a JPEG, a body without end, and bad URIs', async () => {
     expect(await failure(fetchSnapshot(await camera({ snapshot: 'html' }), { username: 'admin', password: 'secret' }))).toBe('not-jpeg');
-    expect(await failure(fetchSnapshot(await camera({ snapshot: 'endless' }), { username: 'admin', password: 'secret', maxBytes: 1024 * 1024 }))).toBe('too-large');
+    expect(
+      await failure(fetchSnapshot(await camera({ snapshot: 'endless' }), { username: 'admin', password: 'secret', maxBytes: 1024 * 1024 })),
+    ).toBe('too-large');
     expect(await failure(fetchSnapshot('rtsp://127.0.0.1/snap'))).toBe('bad-uri');
     expect(await failure(fetchSnapshot('not a uri'))).toBe('bad-uri');
   });

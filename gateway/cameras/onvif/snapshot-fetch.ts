@@ -31,7 +31,8 @@ export async function fetchSnapshot(uri: string, opts: SnapshotOptions = {}): Pr
   } catch {
     throw new SnapshotError(`snapshot URI is not a URL: ${uri.slice(0, 200)}`, 'bad-uri');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SnapshotError(`snapshot URI must be http(s), got ${url.protocol}`, 'bad-uri');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new SnapshotError(`snapshot URI must be http(s), got ${url.protocol}`, 'bad-uri');
   // Credentials in the URI (some cameras put them there) are used when none are configured; fetch refuses them in the URL.
   const username = opts.username || decodeURIComponent(url.username);
   const password = opts.password ?? decodeURIComponent(url.password);
@@ -48,8 +49,12 @@ export async function fetchSnapshot(uri: string, opts: SnapshotOptions = {}): Pr
       const challenges = parseChallenges(res.headers.get('www-authenticate') ?? '');
       const digest = pickDigest(challenges);
       const target = `${url.pathname}${url.search}`;
-      if (digest) res = await get(digestAuthorization(digest, { username, password, method: 'GET', uri: target, cnonce: randomBytes(12).toString('hex'), nc: 1 }));
-      else if (challenges.some((c) => c.scheme === 'basic')) res = await get(`Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`);
+      if (digest)
+        res = await get(
+          digestAuthorization(digest, { username, password, method: 'GET', uri: target, cnonce: randomBytes(12).toString('hex'), nc: 1 }),
+        );
+      else if (challenges.some((c) => c.scheme === 'basic'))
+        res = await get(`Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`);
     }
     if (res.status === 401 || res.status === 403) {
       await res.body?.cancel();
@@ -60,12 +65,17 @@ export async function fetchSnapshot(uri: string, opts: SnapshotOptions = {}): Pr
       throw new SnapshotError(`snapshot URI answered HTTP ${res.status}`, 'http');
     }
     const jpeg = await readCapped(res, maxBytes);
-    if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new SnapshotError(`snapshot URI gave no JPEG (${res.headers.get('content-type') ?? 'no content type'}, ${jpeg.length} bytes)`, 'not-jpeg');
+    if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8)
+      throw new SnapshotError(
+        `snapshot URI gave no JPEG (${res.headers.get('content-type') ?? 'no content type'}, ${jpeg.length} bytes)`,
+        'not-jpeg',
+      );
     return jpeg;
   } catch (err) {
     if (err instanceof SnapshotError) throw err;
     const e = err as Error;
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new SnapshotError(`snapshot URI did not answer within ${timeoutMs} ms`, 'timeout');
+    if (e.name === 'TimeoutError' || e.name === 'AbortError')
+      throw new SnapshotError(`snapshot URI did not answer within ${timeoutMs} ms`, 'timeout');
     throw new SnapshotError(`snapshot URI failed: ${(e.cause as Error | undefined)?.message ?? e.message}`, 'network');
   }
 }

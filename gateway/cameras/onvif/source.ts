@@ -27,7 +27,10 @@ interface Resolved {
 
 /** An error carrying the reason the ingest reports in camera.offline. */
 class SourceError extends Error {
-  constructor(message: string, readonly failure: { reason: FailureReason | 'onvif'; message: string }) {
+  constructor(
+    message: string,
+    readonly failure: { reason: FailureReason | 'onvif'; message: string },
+  ) {
     super(message);
   }
 }
@@ -74,7 +77,12 @@ export class OnvifSource {
   /** The camera's own full-resolution JPEG from its snapshot URI (with its credentials); undefined when it has none. */
   async snapshot(): Promise<Buffer | undefined> {
     const uri = (await this.resolve()).snapshotUri;
-    return uri ? fetchSnapshot(uri, { username: this.ctx.onvif.username, ...(this.ctx.password !== undefined ? { password: this.ctx.password } : {}) }) : undefined;
+    return uri
+      ? fetchSnapshot(uri, {
+          username: this.ctx.onvif.username,
+          ...(this.ctx.password !== undefined ? { password: this.ctx.password } : {}),
+        })
+      : undefined;
   }
 
   /** Forgets the connection so the next URL request reconnects (after the stream failed). */
@@ -102,15 +110,23 @@ export class OnvifSource {
       cam = await connectOnvif({ ...address, username: this.ctx.onvif.username, password: this.ctx.password });
     } catch (err) {
       const e = err as OnvifError;
-      const reason: FailureReason | 'onvif' = e.kind === 'unauthorised' ? 'unauthorised' : e.kind === 'refused' ? 'refused' : e.kind === 'timeout' ? 'timeout' : 'onvif';
+      const reason: FailureReason | 'onvif' =
+        e.kind === 'unauthorised' ? 'unauthorised' : e.kind === 'refused' ? 'refused' : e.kind === 'timeout' ? 'timeout' : 'onvif';
       throw new SourceError(e.message, { reason, message: `ONVIF: ${e.message}` });
     }
     try {
       const picked = pickProfiles(cam.profiles, this.ctx.analysisWidth);
-      if (!picked) throw new SourceError('no H.264/H.265 profile', { reason: 'unsupported-codec', message: `ONVIF: no H.264/H.265 profile (profiles: ${cam.profiles.map((p) => `${p.name}=${p.encoding}`).join(', ')})` });
+      if (!picked)
+        throw new SourceError('no H.264/H.265 profile', {
+          reason: 'unsupported-codec',
+          message: `ONVIF: no H.264/H.265 profile (profiles: ${cam.profiles.map((p) => `${p.name}=${p.encoding}`).join(', ')})`,
+        });
       const user = this.ctx.onvif.username;
       const analysisUrl = withCredentials(await cam.streamUri(picked.analysis.token), user, this.ctx.password);
-      const mainUrl = picked.main.token === picked.analysis.token ? analysisUrl : withCredentials(await cam.streamUri(picked.main.token), user, this.ctx.password);
+      const mainUrl =
+        picked.main.token === picked.analysis.token
+          ? analysisUrl
+          : withCredentials(await cam.streamUri(picked.main.token), user, this.ctx.password);
       const snapshotUri = await cam.snapshotUri(picked.main.token);
       const skew = clockSkewS(cam.clock.camera, cam.clock.boxMs);
       if (Math.abs(skew) > this.ctx.clockSkewWarnS) {
@@ -140,7 +156,8 @@ export class OnvifSource {
         const deb = s.kind === 'motion' ? this.motion : this.tamper;
         const change = deb.input(s.state, Date.now());
         if (!change) return;
-        if (s.kind === 'motion') this.ctx.onEvent('camera.motion', { cameraId, state: change === 'start', source: 'onvif', topic: s.topic });
+        if (s.kind === 'motion')
+          this.ctx.onEvent('camera.motion', { cameraId, state: change === 'start', source: 'onvif', topic: s.topic });
         else this.ctx.onEvent('camera.tamper', { cameraId, state: change === 'start', topic: s.topic });
       },
       (err) => {

@@ -5,7 +5,10 @@ export interface SnapshotEntry {
   ts: number;
 }
 
-export function expiredSnapshots<T extends SnapshotEntry>(entriesOldestFirst: readonly T[], policy: { maxCount: number; maxAgeMs: number; now: number }): T[] {
+export function expiredSnapshots<T extends SnapshotEntry>(
+  entriesOldestFirst: readonly T[],
+  policy: { maxCount: number; maxAgeMs: number; now: number },
+): T[] {
   const out: T[] = [];
   const overCount = Math.max(0, entriesOldestFirst.length - policy.maxCount);
   for (let i = 0; i < entriesOldestFirst.length; i++) {

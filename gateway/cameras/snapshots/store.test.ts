@@ -10,7 +10,8 @@ const dir = mkdtempSync(join(tmpdir(), 'sharpeyes-snapshots-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function frame(ts: number, seq: number) {
-  const width = 64, height = 48;
+  const width = 64,
+    height = 48;
   const data = Buffer.alloc(width * height * 3);
   for (let i = 0; i < data.length; i += 3) data[i] = 200; // red
   return { cameraId: 'cam-1', width, height, data, ts, seq };

@@ -121,5 +121,10 @@ export class SnapshotStore implements Snapshots {
 function clampRect(r: PixelRect, width: number, height: number): PixelRect {
   const x = Math.max(0, Math.min(width - 1, Math.round(r.x)));
   const y = Math.max(0, Math.min(height - 1, Math.round(r.y)));
-  return { x, y, width: Math.max(1, Math.min(width - x, Math.round(r.width))), height: Math.max(1, Math.min(height - y, Math.round(r.height))) };
+  return {
+    x,
+    y,
+    width: Math.max(1, Math.min(width - x, Math.round(r.width))),
+    height: Math.max(1, Math.min(height - y, Math.round(r.height))),
+  };
 }

@@ -22,14 +22,37 @@ function make(name: string, args: string[]): string {
 /** Moving test pattern, H.264, 1 keyframe per second. */
 export function h264Clip(width = 320, height = 180, fps = 10, seconds = 180): string {
   return make(`testsrc2-${width}x${height}-${fps}fps-${seconds}s.mp4`, [
-    '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`, '-t', String(seconds),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', String(fps), '-pix_fmt', 'yuv420p',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${width}x${height}:rate=${fps}`,
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    String(fps),
+    '-pix_fmt',
+    'yuv420p',
   ]);
 }
 
 /** The same as Motion JPEG in Matroska: a codec the gateway refuses. */
 export function mjpegClip(): string {
-  return make('testsrc2-320x180-5fps-mjpeg.mkv', ['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=5', '-t', '60', '-c:v', 'mjpeg', '-q:v', '8']);
+  return make('testsrc2-320x180-5fps-mjpeg.mkv', [
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x180:rate=5',
+    '-t',
+    '60',
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '8',
+  ]);
 }
 
 /** GStreamer launch line serving an MJPEG file over RTSP. */

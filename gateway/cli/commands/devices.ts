@@ -14,24 +14,43 @@ function recordedState(loaded: LoadedConfig): { file: string; devices: ListedDev
   if (!existsSync(file)) return undefined;
   const db = new Database(file);
   try {
-    const rows = db.prepare<{ id: string; model: string; online: number; since: string; reason: string | null; gate: string | null }>('SELECT id, model, online, since, reason, gate FROM device_state ORDER BY id').all();
-    return { file, devices: rows.map((r) => ({ id: r.id, model: r.model, online: false, lastReason: `last recorded ${r.online ? 'online' : `offline${r.reason ? `: ${r.reason}` : ''}`} since ${r.since}`, gate: r.gate ?? undefined })) };
+    const rows = db
+      .prepare<{ id: string; model: string; online: number; since: string; reason: string | null; gate: string | null }>(
+        'SELECT id, model, online, since, reason, gate FROM device_state ORDER BY id',
+      )
+      .all();
+    return {
+      file,
+      devices: rows.map((r) => ({
+        id: r.id,
+        model: r.model,
+        online: false,
+        lastReason: `last recorded ${r.online ? 'online' : `offline${r.reason ? `: ${r.reason}` : ''}`} since ${r.since}`,
+        gate: r.gate ?? undefined,
+      })),
+    };
   } finally {
     db.close();
   }
 }
 
 const command: Command = {
-  summary: 'List the gateway\'s gate controllers and alarm posts with their state; or drive a simulated one (press a button, go silent...).',
-  usage: 'sharpeyes devices [--json] [--config FILE] [--node ID] | sharpeyes devices simulate DEVICE_ID press|release INPUT | silent|garble on|off | delay MS | state',
+  summary: "List the gateway's gate controllers and alarm posts with their state; or drive a simulated one (press a button, go silent...).",
+  usage:
+    'sharpeyes devices [--json] [--config FILE] [--node ID] | sharpeyes devices simulate DEVICE_ID press|release INPUT | silent|garble on|off | delay MS | state',
   async run(argv) {
-    const { values, positionals } = parse(argv, { config: { type: 'string', short: 'c' }, node: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' } }, true);
+    const { values, positionals } = parse(
+      argv,
+      { config: { type: 'string', short: 'c' }, node: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' } },
+      true,
+    );
     const timeoutMs = (values.timeout === undefined ? 10 : Number(values.timeout)) * 1000;
     if (!(timeoutMs > 0)) throw new UsageError(`--timeout: got ${values.timeout}, expected seconds > 0`);
     const loaded = loadConfig(values.config ?? process.env.SHARPEYES_CONFIG);
     const [sub, deviceId, ...control] = positionals;
     if (sub !== undefined && sub !== 'simulate') throw new UsageError(`unknown subcommand ${sub}`);
-    if (sub === 'simulate' && (!deviceId || control.length === 0)) throw new UsageError('expected DEVICE_ID and a control line, e.g. press button');
+    if (sub === 'simulate' && (!deviceId || control.length === 0))
+      throw new UsageError('expected DEVICE_ID and a control line, e.g. press button');
     let client: RequestClient;
     try {
       client = await RequestClient.connect(loaded, values.node ? { nodeId: values.node } : {});

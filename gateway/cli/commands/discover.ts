@@ -16,19 +16,30 @@ function table(rows: Row[]): string {
   if (rows.length === 0) return 'no ONVIF device answered (WS-Discovery works on the local network segment only)';
   const out: string[] = [];
   for (const r of rows) {
-    out.push(`${r.address}  ${r.device?.manufacturer ?? r.name ?? '?'}  ${r.device?.model ?? r.hardware ?? '?'}  serial ${r.device?.serial ?? '?'}`);
-    for (const p of r.profiles ?? []) out.push(`    ${p.name}: ${p.width ?? '?'}x${p.height ?? '?'} ${p.encoding ?? '?'}  ${p.streamUri ?? ''}`);
+    out.push(
+      `${r.address}  ${r.device?.manufacturer ?? r.name ?? '?'}  ${r.device?.model ?? r.hardware ?? '?'}  serial ${r.device?.serial ?? '?'}`,
+    );
+    for (const p of r.profiles ?? [])
+      out.push(`    ${p.name}: ${p.width ?? '?'}x${p.height ?? '?'} ${p.encoding ?? '?'}  ${p.streamUri ?? ''}`);
     if (r.error) out.push(`    (${r.error})`);
   }
   return out.join('\n');
 }
 
 const command: Command = {
-  summary: 'Find ONVIF cameras with a WS-Discovery probe and list them (address, manufacturer, model, serial, profiles with resolution/codec and stream URIs).',
+  summary:
+    'Find ONVIF cameras with a WS-Discovery probe and list them (address, manufacturer, model, serial, profiles with resolution/codec and stream URIs).',
   usage: 'sharpeyes discover [--timeout S] [--user NAME --password-file FILE] [--json]',
   async run(argv) {
-    const { values } = parse(argv, { timeout: { type: 'string', default: '3' }, user: { type: 'string', short: 'u' }, 'password-file': { type: 'string' }, json: { type: 'boolean', default: false } });
-    const password = values['password-file'] ? readSecretFile({ baseDir: process.cwd() }, values['password-file'], '--password-file') : undefined;
+    const { values } = parse(argv, {
+      timeout: { type: 'string', default: '3' },
+      user: { type: 'string', short: 'u' },
+      'password-file': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
+    const password = values['password-file']
+      ? readSecretFile({ baseDir: process.cwd() }, values['password-file'], '--password-file')
+      : undefined;
     const found = await discoverOnvif({ timeoutMs: Number(values.timeout) * 1000 });
     const rows: Row[] = [];
     for (const d of found) {

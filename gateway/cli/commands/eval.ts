@@ -5,8 +5,14 @@ import { UsageError, type Command } from '../command.js';
  * each owned by its room and loaded only when used.
  */
 const EVALS: Record<string, { usage: string; run: () => Promise<(argv: string[]) => Promise<number>> }> = {
-  faces: { usage: 'sharpeyes eval faces DIR [--json] [--enrol N] [--far 0.001] [--config FILE]', run: async () => (await import('../../faces/eval/cli.js')).runFacesEval },
-  plates: { usage: 'sharpeyes eval plates DIR [--json] [--verbose]', run: async () => (await import('../../plates/eval-cli.js')).runPlatesEval },
+  faces: {
+    usage: 'sharpeyes eval faces DIR [--json] [--enrol N] [--far 0.001] [--config FILE]',
+    run: async () => (await import('../../faces/eval/cli.js')).runFacesEval,
+  },
+  plates: {
+    usage: 'sharpeyes eval plates DIR [--json] [--verbose]',
+    run: async () => (await import('../../plates/eval-cli.js')).runPlatesEval,
+  },
 };
 
 const command: Command = {

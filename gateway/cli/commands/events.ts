@@ -38,9 +38,14 @@ const command: Command = {
       const db = new Database(file);
       try {
         const outbox = new Outbox({ db, log: createLogger({ level: 'silent' }), quotaBytes: Number.MAX_SAFE_INTEGER });
-        const rows = outbox.recent(values.kind ? Math.min(limit * 50, 10_000) : limit).filter((r) => kindMatches(r.kind, values.kind)).slice(0, limit).reverse();
+        const rows = outbox
+          .recent(values.kind ? Math.min(limit * 50, 10_000) : limit)
+          .filter((r) => kindMatches(r.kind, values.kind))
+          .slice(0, limit)
+          .reverse();
         for (const r of rows) {
-          if (values.json) out(JSON.stringify({ id: r.id, nodeId: loaded.nodeId, kind: r.kind, ts: r.ts, seq: r.seq, v: 1, data: r.data, sent: r.sent }));
+          if (values.json)
+            out(JSON.stringify({ id: r.id, nodeId: loaded.nodeId, kind: r.kind, ts: r.ts, seq: r.seq, v: 1, data: r.data, sent: r.sent }));
           else out(formatEventLine({ ...r, state: r.sent ? 'sent' : 'queued' }));
         }
       } finally {

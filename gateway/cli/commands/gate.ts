@@ -9,7 +9,11 @@ const command: Command = {
   summary: 'Open (or close, hold open, release, pulse) a gate of the running gateway, through the same MQTT request the platform sends.',
   usage: 'sharpeyes gate open|close|hold-open|release|pulse GATE_ID [PULSE_MS] [--config FILE] [--node ID] [--timeout S]',
   async run(argv) {
-    const { values, positionals } = parse(argv, { config: { type: 'string', short: 'c' }, node: { type: 'string' }, timeout: { type: 'string' } }, true);
+    const { values, positionals } = parse(
+      argv,
+      { config: { type: 'string', short: 'c' }, node: { type: 'string' }, timeout: { type: 'string' } },
+      true,
+    );
     let req;
     try {
       req = gateRequest(positionals);
@@ -27,7 +31,9 @@ const command: Command = {
         return 1;
       }
       const d = r.data as { gateId: string; command: string; attempts: number; ms: number; gateState?: string };
-      process.stdout.write(`${d.gateId}: ${d.command} acknowledged in ${d.ms} ms (${d.attempts} attempt${d.attempts === 1 ? '' : 's'})${d.gateState ? `, gate ${d.gateState}` : ''}\n`);
+      process.stdout.write(
+        `${d.gateId}: ${d.command} acknowledged in ${d.ms} ms (${d.attempts} attempt${d.attempts === 1 ? '' : 's'})${d.gateState ? `, gate ${d.gateState}` : ''}\n`,
+      );
       return 0;
     } finally {
       await client.close();

@@ -43,7 +43,8 @@ const command: Command = {
     const { values, positionals } = parse(argv, { crop: { type: 'boolean' }, 'long-side': { type: 'string' } }, true);
     if (positionals.length === 0) throw new UsageError('give at least one image file');
     const longSide = values['long-side'] ? Number(values['long-side']) : undefined;
-    if (longSide !== undefined && !(longSide >= 160 && longSide <= 4096)) throw new UsageError('--long-side must be a number of pixels (160..4096)');
+    if (longSide !== undefined && !(longSide >= 160 && longSide <= 4096))
+      throw new UsageError('--long-side must be a number of pixels (160..4096)');
     const worker = new InferenceWorker('plate-cli');
     const reader = new PlateReader({ worker, options: longSide ? { longSide, fastLongSide: 0 } : {} });
     let failed = 0;
@@ -59,7 +60,9 @@ const command: Command = {
           }
           if (results.length === 0) process.stdout.write(`${JSON.stringify({ file, plate: null })}\n`);
           for (const r of results) {
-            process.stdout.write(`${JSON.stringify({ file, plate: r.plate, colour: r.colour, confidence: Math.round(r.confidence * 1000) / 1000, box: r.box })}\n`);
+            process.stdout.write(
+              `${JSON.stringify({ file, plate: r.plate, colour: r.colour, confidence: Math.round(r.confidence * 1000) / 1000, box: r.box })}\n`,
+            );
           }
         } catch (err) {
           failed++;

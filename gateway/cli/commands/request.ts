@@ -8,7 +8,11 @@ const command: Command = {
   summary: 'Send a request to the running gateway over MQTT, as the platform would, and print the response (exit 1 if it is an error).',
   usage: 'sharpeyes request ACTION [JSON-INPUT] [--config FILE] [--node ID] [--timeout S]   e.g. sharpeyes request ping',
   async run(argv) {
-    const { values, positionals } = parse(argv, { config: { type: 'string', short: 'c' }, node: { type: 'string' }, timeout: { type: 'string' } }, true);
+    const { values, positionals } = parse(
+      argv,
+      { config: { type: 'string', short: 'c' }, node: { type: 'string' }, timeout: { type: 'string' } },
+      true,
+    );
     const [action, json, ...extra] = positionals;
     if (!action || extra.length) throw new UsageError('expected an action and at most one JSON input');
     let input: unknown = {};

@@ -21,7 +21,12 @@ const command: Command = {
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === 'add') {
-      const { values } = parse(rest, { name: { type: 'string' }, id: { type: 'string' }, photo: { type: 'string', multiple: true }, config: { type: 'string', short: 'c' } });
+      const { values } = parse(rest, {
+        name: { type: 'string' },
+        id: { type: 'string' },
+        photo: { type: 'string', multiple: true },
+        config: { type: 'string', short: 'c' },
+      });
       if (!values.name) throw new UsageError('--name is required');
       if (!values.photo?.length) throw new UsageError('at least one --photo is required');
       const loaded = loadFacesConfig(values.config);
@@ -30,7 +35,11 @@ const command: Command = {
       try {
         const resident = await enrolResident(
           { pipeline, store },
-          { ...(values.id === undefined ? {} : { id: values.id }), name: values.name, photos: values.photo.map((p) => ({ input: p, source: basename(p) })) },
+          {
+            ...(values.id === undefined ? {} : { id: values.id }),
+            name: values.name,
+            photos: values.photo.map((p) => ({ input: p, source: basename(p) })),
+          },
         );
         process.stdout.write(`${JSON.stringify({ added: resident })}\n`);
         return 0;

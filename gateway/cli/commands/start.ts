@@ -41,9 +41,17 @@ const command: Command = {
 
     await controller.start();
     notify.ready();
-    log.info({ nodeId: loaded.nodeId, version: controller.ctx.version, config: loaded.source, dataDir: controller.ctx.dataDir }, 'gateway running');
+    log.info(
+      { nodeId: loaded.nodeId, version: controller.ctx.version, config: loaded.source, dataDir: controller.ctx.dataDir },
+      'gateway running',
+    );
     process.stdout.write(
-      [`Sharp Eyes gateway ${controller.ctx.version} running as node ${loaded.nodeId} (${loaded.source}; data in ${controller.ctx.dataDir})`, ...controller.summary().map((l) => `  ${l}`), '  stop with Ctrl-C (SIGTERM); logs are JSON lines on stderr', ''].join('\n'),
+      [
+        `Sharp Eyes gateway ${controller.ctx.version} running as node ${loaded.nodeId} (${loaded.source}; data in ${controller.ctx.dataDir})`,
+        ...controller.summary().map((l) => `  ${l}`),
+        '  stop with Ctrl-C (SIGTERM); logs are JSON lines on stderr',
+        '',
+      ].join('\n'),
     );
     await new Promise<never>(() => {
       /* runs until a signal */

@@ -86,9 +86,15 @@ const command: Command = {
       return 0;
     }
     if (sub === 'list') {
-      const list = (await callAction('vehicles/list', {}, opts)) as { plate: string; ownerId: string; kind: string; validUntil: string | null }[];
+      const list = (await callAction('vehicles/list', {}, opts)) as {
+        plate: string;
+        ownerId: string;
+        kind: string;
+        validUntil: string | null;
+      }[];
       if (values.json) process.stdout.write(`${JSON.stringify(list)}\n`);
-      else for (const v of list) process.stdout.write(`${v.plate}\t${v.kind}\t${v.ownerId}${v.validUntil ? `\tuntil ${v.validUntil}` : ''}\n`);
+      else
+        for (const v of list) process.stdout.write(`${v.plate}\t${v.kind}\t${v.ownerId}${v.validUntil ? `\tuntil ${v.validUntil}` : ''}\n`);
       return 0;
     }
     throw new UsageError('expected add, remove or list');

@@ -10,8 +10,16 @@ const point = z
 
 export const accessSection = z
   .strictObject({
-    points: z.array(point).default([{ camera: 'demo', gate: 'gate-1', via: 'plate' }]).describe('Which camera opens which gate. Decisions are taken on the box, offline if need be.'),
-    cooldownS: z.number().min(0).max(600).default(8).describe('The same person or vehicle at the same gate within this many seconds is one passage: one decision, one event.'),
+    points: z
+      .array(point)
+      .default([{ camera: 'demo', gate: 'gate-1', via: 'plate' }])
+      .describe('Which camera opens which gate. Decisions are taken on the box, offline if need be.'),
+    cooldownS: z
+      .number()
+      .min(0)
+      .max(600)
+      .default(8)
+      .describe('The same person or vehicle at the same gate within this many seconds is one passage: one decision, one event.'),
   })
   .prefault({})
   .describe('Access decisions: residents and valid visitors open the gate; strangers and the watchlist do not.');

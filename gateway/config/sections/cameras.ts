@@ -9,7 +9,10 @@ const rect = z
 
 const region = z
   .strictObject({
-    name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-"').describe('Name of the region, reported with the frames that have motion in it.'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-"')
+      .describe('Name of the region, reported with the frames that have motion in it.'),
     gate: z.string().optional().describe('Id of the gate this region watches (the lane in front of it), if any.'),
     rect: rect,
   })
@@ -18,10 +21,30 @@ const region = z
 const motion = z
   .strictObject({
     enabled: z.boolean().default(true).describe('When false every analysed frame goes on to recognition.'),
-    pixelThreshold: z.number().int().min(1).max(255).default(25).describe('Grey-level difference from the background that counts a pixel as changed.'),
-    minAreaRatio: z.number().min(0).max(1).default(0.004).describe('Fraction of a region\'s pixels that must change for the region to have motion.'),
-    backgroundAlpha: z.number().gt(0).max(1).default(0.08).describe('How fast the background adapts to the scene (0..1 per analysed frame).'),
-    masks: z.array(rect).max(32).default([]).describe('Rectangles ignored by the detector (clock overlays, trees, a road outside the gate).'),
+    pixelThreshold: z
+      .number()
+      .int()
+      .min(1)
+      .max(255)
+      .default(25)
+      .describe('Grey-level difference from the background that counts a pixel as changed.'),
+    minAreaRatio: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.004)
+      .describe("Fraction of a region's pixels that must change for the region to have motion."),
+    backgroundAlpha: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.08)
+      .describe('How fast the background adapts to the scene (0..1 per analysed frame).'),
+    masks: z
+      .array(rect)
+      .max(32)
+      .default([])
+      .describe('Rectangles ignored by the detector (clock overlays, trees, a road outside the gate).'),
     regions: z.array(region).max(16).default([]).describe('Regions of interest, one per gate lane; none means the whole frame.'),
   })
   .describe('Cheap motion gate on a small greyscale copy of each analysed frame.');
@@ -31,13 +54,16 @@ const onvif = z
     address: z.string().min(1).describe('ONVIF device address: host, host:port or http://host:port/onvif/device_service.'),
     username: z.string().default('admin').describe('ONVIF user (WS-UsernameToken).'),
     passwordFile: z.string().optional().describe('File holding the ONVIF password (never inline in the config).'),
-    events: z.boolean().default(true).describe('Subscribe to the camera\'s motion and tamper events (PullPoint).'),
+    events: z.boolean().default(true).describe("Subscribe to the camera's motion and tamper events (PullPoint)."),
   })
   .describe('Reach the camera through ONVIF: its profiles, stream and snapshot URIs, clock and events are read from it.');
 
 export const cameraEntry = z
   .strictObject({
-    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-", at most 64 characters').describe('Camera id used in events and topics.'),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-", at most 64 characters')
+      .describe('Camera id used in events and topics.'),
     name: z.string().optional().describe('Human name shown in the console.'),
     enabled: z.boolean().default(true).describe('A disabled camera is kept in the config but not started.'),
     rtsp: z
@@ -58,7 +84,9 @@ export const camerasSection = z
     demo: z
       .boolean()
       .default(true)
-      .describe('When no camera is configured, run a demo camera: a local GStreamer RTSP server with a generated test pattern, so frames flow on a fresh machine.'),
+      .describe(
+        'When no camera is configured, run a demo camera: a local GStreamer RTSP server with a generated test pattern, so frames flow on a fresh machine.',
+      ),
     analysis: z
       .strictObject({
         width: z.number().int().min(64).max(3840).multipleOf(2).default(640).describe('Width of the frames handed to recognition.'),
@@ -68,12 +96,29 @@ export const camerasSection = z
       })
       .prefault({})
       .describe('The frames the cameras room decodes for motion gating and recognition.'),
-    stallTimeoutS: z.number().min(1).max(300).default(10).describe('A camera with no frame for this long is declared offline and its ffmpeg restarted.'),
-    connectTimeoutS: z.number().min(1).max(300).default(20).describe('After (re)starting ffmpeg, the first frame may take this long (RTSP set-up, waiting for a keyframe) before the camera is declared offline.'),
+    stallTimeoutS: z
+      .number()
+      .min(1)
+      .max(300)
+      .default(10)
+      .describe('A camera with no frame for this long is declared offline and its ffmpeg restarted.'),
+    connectTimeoutS: z
+      .number()
+      .min(1)
+      .max(300)
+      .default(20)
+      .describe(
+        'After (re)starting ffmpeg, the first frame may take this long (RTSP set-up, waiting for a keyframe) before the camera is declared offline.',
+      ),
     restartMinMs: z.number().int().min(50).default(500).describe('First restart delay after ffmpeg exits; doubles up to restartMaxMs.'),
     restartMaxMs: z.number().int().min(100).default(2000).describe('Longest restart delay.'),
-    clockSkewWarnS: z.number().min(0).default(5).describe('Warn when an ONVIF camera\'s clock differs from the box\'s by more than this.'),
-    motionHoldS: z.number().min(0.5).max(600).default(10).describe('ONVIF motion without a "stopped" message is considered over after this long.'),
+    clockSkewWarnS: z.number().min(0).default(5).describe("Warn when an ONVIF camera's clock differs from the box's by more than this."),
+    motionHoldS: z
+      .number()
+      .min(0.5)
+      .max(600)
+      .default(10)
+      .describe('ONVIF motion without a "stopped" message is considered over after this long.'),
     snapshots: z
       .strictObject({
         dir: z.string().default('snapshots').describe('Folder of JPEG snapshots, relative to node.dataDir.'),
@@ -86,7 +131,10 @@ export const camerasSection = z
     liveView: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Serve MPEG-1 live view over websocket (JSMpeg) at ws://host:port/live/<cameraId>.'),
-        host: z.string().default('127.0.0.1').describe('Interface the live view listens on: localhost or the console\'s interface, never all.'),
+        host: z
+          .string()
+          .default('127.0.0.1')
+          .describe("Interface the live view listens on: localhost or the console's interface, never all."),
         port: z.number().int().min(0).max(65535).default(8091).describe('TCP port of the live view websocket server; 0 picks a free port.'),
         maxRelays: z.number().int().min(1).max(16).default(2).describe('Cameras relayed at once (each relay is an ffmpeg transcoder).'),
         width: z.number().int().min(64).max(1920).multipleOf(2).default(640).describe('Live view width.'),

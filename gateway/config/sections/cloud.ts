@@ -16,8 +16,18 @@ export const cloudSection = z
       .regex(/^(mqtts?|wss?):\/\/[^\s]+$/, 'an mqtt://, mqtts://, ws:// or wss:// URL')
       .optional()
       .describe('City platform broker. When absent the gateway starts an embedded broker on localhost.'),
-    embeddedPort: z.number().int().min(0).max(65535).default(1883).describe('Port of the embedded broker (127.0.0.1) used when no url is set; 0 picks a free port.'),
-    topicPrefix: z.string().regex(/^[A-Za-z0-9_/-]+$/, 'letters, digits, "_", "-" and "/"').default('sharpeyes').describe('First topic levels; topics are <prefix>/<nodeId>/...'),
+    embeddedPort: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(1883)
+      .describe('Port of the embedded broker (127.0.0.1) used when no url is set; 0 picks a free port.'),
+    topicPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_/-]+$/, 'letters, digits, "_", "-" and "/"')
+      .default('sharpeyes')
+      .describe('First topic levels; topics are <prefix>/<nodeId>/...'),
     clientId: z.string().optional().describe('MQTT client id; defaults to sharpeyes-<nodeId>.'),
     username: z.string().optional().describe('Broker user name.'),
     passwordFile: z.string().optional().describe('File holding the broker password (never inline in the config).'),
@@ -25,14 +35,26 @@ export const cloudSection = z
     keepaliveS: z.number().int().min(5).max(3600).default(30).describe('MQTT keepalive in seconds.'),
     reconnectMinMs: z.number().int().min(100).default(500).describe('First reconnect delay; doubles up to reconnectMaxMs.'),
     reconnectMaxMs: z.number().int().min(1000).default(30_000).describe('Longest reconnect delay.'),
-    maxRequestBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(4 * 1024 * 1024).describe('Request payloads larger than this are refused with an error response.'),
+    maxRequestBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(16 * 1024 * 1024)
+      .default(4 * 1024 * 1024)
+      .describe('Request payloads larger than this are refused with an error response.'),
     inflight: z.number().int().min(1).max(10_000).default(200).describe('Events published and awaiting PUBACK at once.'),
   })
   .describe('Link to the city platform over MQTT 5.');
 
 export const outboxSection = z
   .strictObject({
-    quotaMb: z.number().min(1).default(512).describe('Disk quota of unsent events. Over it, low-priority events are compacted (counted in an outbox.compacted event); alarms and access decisions are never dropped.'),
+    quotaMb: z
+      .number()
+      .min(1)
+      .default(512)
+      .describe(
+        'Disk quota of unsent events. Over it, low-priority events are compacted (counted in an outbox.compacted event); alarms and access decisions are never dropped.',
+      ),
     keepSentHours: z.number().min(0).default(24).describe('Sent events are kept this long for inspection, then deleted.'),
   })
   .describe('The store-and-forward queue of events for the platform.');

@@ -3,13 +3,31 @@ import { z } from 'zod';
 // Owned by the devices room (gateway/devices).
 const device = z
   .strictObject({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "_" and "-"').describe('Device id, used in events, actions (gate/open {gateId}) and the CLI.'),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "_" and "-"')
+      .describe('Device id, used in events, actions (gate/open {gateId}) and the CLI.'),
     name: z.string().optional().describe('Human name, e.g. "North vehicle gate".'),
-    profile: z.string().min(1).describe('Device profile: a model name from device-profiles/ (e.g. barrier-bg300-framed) or a path to a profile YAML file.'),
-    port: z.string().optional().describe('Serial device (e.g. /dev/ttyUSB0 or /dev/serial/by-id/...). Required for serial devices unless simulate is true.'),
-    unitId: z.number().int().min(0).max(255).optional().describe('Bus address (Modbus unit id or framed address); defaults to the profile\'s.'),
-    chip: z.string().optional().describe('GPIO chip (gpio profiles), e.g. gpiochip0; defaults to the profile\'s.'),
-    simulate: z.boolean().default(false).describe('Run the project\'s simulator for this device on a socat pty pair instead of real hardware (demo, tests).'),
+    profile: z
+      .string()
+      .min(1)
+      .describe('Device profile: a model name from device-profiles/ (e.g. barrier-bg300-framed) or a path to a profile YAML file.'),
+    port: z
+      .string()
+      .optional()
+      .describe('Serial device (e.g. /dev/ttyUSB0 or /dev/serial/by-id/...). Required for serial devices unless simulate is true.'),
+    unitId: z
+      .number()
+      .int()
+      .min(0)
+      .max(255)
+      .optional()
+      .describe("Bus address (Modbus unit id or framed address); defaults to the profile's."),
+    chip: z.string().optional().describe("GPIO chip (gpio profiles), e.g. gpiochip0; defaults to the profile's."),
+    simulate: z
+      .boolean()
+      .default(false)
+      .describe("Run the project's simulator for this device on a socat pty pair instead of real hardware (demo, tests)."),
     egress: z.array(z.string()).default([]).describe('Gates held open while a fire-alarm input of this device is active (egress on fire).'),
     camera: z.string().optional().describe('Camera id linked to this device (alarm snapshots).'),
   })
@@ -29,10 +47,13 @@ export const devicesSection = z
     });
     list.forEach((d, i) => {
       d.egress.forEach((g, j) => {
-        if (!ids.has(g)) ctx.addIssue({ code: 'custom', path: [i, 'egress', j], message: `unknown device "${g}" (known: ${[...ids].join(', ')})` });
+        if (!ids.has(g))
+          ctx.addIssue({ code: 'custom', path: [i, 'egress', j], message: `unknown device "${g}" (known: ${[...ids].join(', ')})` });
       });
     });
   })
-  .describe('Gate controllers and alarm posts, each described by a device profile. Without a config file, a simulated barrier gate and alarm post run.');
+  .describe(
+    'Gate controllers and alarm posts, each described by a device profile. Without a config file, a simulated barrier gate and alarm post run.',
+  );
 
 export type DeviceConfig = z.output<typeof device>;

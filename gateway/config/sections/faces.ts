@@ -9,20 +9,32 @@ const rect = z
 
 const faceCamera = z
   .strictObject({
-    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).describe('Camera id (as in cameras.list).'),
-    roi: rect.optional().describe('The gate lane where faces are searched; sampled at full resolution, so faces too small in the whole 1080p frame are found. Default: the whole frame.'),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .describe('Camera id (as in cameras.list).'),
+    roi: rect
+      .optional()
+      .describe(
+        'The gate lane where faces are searched; sampled at full resolution, so faces too small in the whole 1080p frame are found. Default: the whole frame.',
+      ),
   })
   .describe('A camera whose frames go through face recognition.');
 
 export const facesSection = z
   .strictObject({
-    enabled: z.boolean().default(true).describe('Run face recognition (models from `npm run models`; without them the room logs an error and stays idle).'),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Run face recognition (models from `npm run models`; without them the room logs an error and stays idle).'),
     threshold: z
       .number()
       .min(0)
       .max(1)
       .default(0.44)
-      .describe('Known-face threshold: mean cosine similarity of a track\'s frames to a resident\'s template needed to recognise them. Calibrated with `sharpeyes eval faces`: on the dev set (46 enrolled, 1,527 strangers) FAR <= 0.1% needs 0.432; 0.44 lets no stranger through there (FRR 7.9% with one enrolment photo, <1% with three). Raise it for large galleries: the false-accept rate grows with the number of residents.'),
+      .describe(
+        "Known-face threshold: mean cosine similarity of a track's frames to a resident's template needed to recognise them. Calibrated with `sharpeyes eval faces`: on the dev set (46 enrolled, 1,527 strangers) FAR <= 0.1% needs 0.432; 0.44 lets no stranger through there (FRR 7.9% with one enrolment photo, <1% with three). Raise it for large galleries: the false-accept rate grows with the number of residents.",
+      ),
     unknownThreshold: z
       .number()
       .min(0)
@@ -33,7 +45,14 @@ export const facesSection = z
       .strictObject({
         threshold: z.number().min(0.05).max(1).default(0.7).describe('Minimum detector face probability.'),
         nmsIou: z.number().min(0.05).max(0.95).default(0.3).describe('Overlapping detections above this IoU are merged.'),
-        padRetry: z.number().min(0).max(1).default(0.125).describe('Photos (enrolment, identify): when no face is found, widen the image by this fraction on each side and detect again (tight crops).'),
+        padRetry: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.125)
+          .describe(
+            'Photos (enrolment, identify): when no face is found, widen the image by this fraction on each side and detect again (tight crops).',
+          ),
       })
       .prefault({})
       .describe('Face detector (RFB-320).'),
@@ -41,8 +60,16 @@ export const facesSection = z
       .strictObject({
         minFacePx: z.number().min(8).default(48).describe('Smallest face box height in pixels.'),
         minEyeDistancePx: z.number().min(4).default(20).describe('Smallest distance between the eye centres in pixels.'),
-        maxYaw: z.number().min(0).max(1).default(0.6).describe('Largest head turn (0 frontal .. 1 profile, from the nose position between the eyes).'),
-        pitchMin: z.number().default(0.2).describe('Smallest pitch ratio (nose-to-eyes / mouth-to-eyes distance); lower = head tilted back.'),
+        maxYaw: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.6)
+          .describe('Largest head turn (0 frontal .. 1 profile, from the nose position between the eyes).'),
+        pitchMin: z
+          .number()
+          .default(0.2)
+          .describe('Smallest pitch ratio (nose-to-eyes / mouth-to-eyes distance); lower = head tilted back.'),
         pitchMax: z.number().default(0.85).describe('Largest pitch ratio; higher = head bowed.'),
         minSharpness: z.number().min(0).default(40).describe('Smallest variance of the Laplacian of the aligned 112x112 face (blur gate).'),
       })
@@ -50,17 +77,33 @@ export const facesSection = z
       .describe('Quality gates: enrolment refuses photos that fail them; in the stream such frames do not count.'),
     liveness: z
       .strictObject({
-        enabled: z.boolean().default(false).describe('Run the liveness classifier and ignore frames below minScore. Off by default: the model\'s function is not verified (see models/README.md).'),
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Run the liveness classifier and ignore frames below minScore. Off by default: the model's function is not verified (see models/README.md).",
+          ),
         minScore: z.number().min(0).max(1).default(0.5).describe('Smallest "real face" probability.'),
       })
       .prefault({})
       .describe('Optional presentation-attack check.'),
     tracking: z
       .strictObject({
-        minIou: z.number().min(0.01).max(1).default(0.3).describe('A face continues a track when its box overlaps the track\'s last box by at least this IoU.'),
+        minIou: z
+          .number()
+          .min(0.01)
+          .max(1)
+          .default(0.3)
+          .describe("A face continues a track when its box overlaps the track's last box by at least this IoU."),
         maxGapMs: z.number().int().min(100).default(1500).describe('A track with no face for this long ends.'),
         minFrames: z.number().int().min(1).max(50).default(2).describe('Usable frames needed before a track is decided.'),
-        maxFrames: z.number().int().min(1).max(200).default(10).describe('A track still undecided after this many usable frames is reported unknown ("undecided").'),
+        maxFrames: z
+          .number()
+          .int()
+          .min(1)
+          .max(200)
+          .default(10)
+          .describe('A track still undecided after this many usable frames is reported unknown ("undecided").'),
       })
       .prefault({})
       .describe('Per-camera IoU tracking and multi-frame decisions.'),
@@ -68,11 +111,23 @@ export const facesSection = z
     enrolment: z
       .strictObject({
         maxPhotos: z.number().int().min(1).max(20).default(5).describe('Photos accepted per residents/add request.'),
-        maxPhotoBytes: z.number().int().min(10_000).max(20_000_000).default(2_000_000).describe('Largest photo (decoded from base64) accepted over MQTT.'),
+        maxPhotoBytes: z
+          .number()
+          .int()
+          .min(10_000)
+          .max(20_000_000)
+          .default(2_000_000)
+          .describe('Largest photo (decoded from base64) accepted over MQTT.'),
       })
       .prefault({})
       .describe('Enrolment limits.'),
-    pollMs: z.number().int().min(100).max(60_000).default(2000).describe('How often the daemon checks the residents version counter for changes made by the CLI.'),
+    pollMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(2000)
+      .describe('How often the daemon checks the residents version counter for changes made by the CLI.'),
     snapshotQuality: z.number().int().min(10).max(100).default(85).describe('JPEG quality of face crops attached to events.'),
   })
   .prefault({})

@@ -11,7 +11,11 @@ function showError(message) {
 }
 
 async function action(name, input = {}) {
-  const res = await fetch(`/api/actions/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(input) });
+  const res = await fetch(`/api/actions/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth },
+    body: JSON.stringify(input),
+  });
   const body = await res.json();
   if (body.status !== 'ok') throw new Error(body.error || `HTTP ${res.status}`);
   return body.data;
@@ -37,7 +41,13 @@ function addEvent(row, atTop = true) {
   tr.dataset.kind = row.kind;
   if (row.kind.startsWith('alarm.')) tr.className = 'alarm';
   if (row.kind === 'access.decision' && row.data && row.data.allow) tr.className = 'access-allow';
-  tr.append(cell(String(row.seq || '')), cell(new Date(row.ts).toLocaleTimeString()), cell(row.kind), cell(summarise(row.data), 'details'), cell(row.sent ? 'sent' : 'queued'));
+  tr.append(
+    cell(String(row.seq || '')),
+    cell(new Date(row.ts).toLocaleTimeString()),
+    cell(row.kind),
+    cell(summarise(row.data), 'details'),
+    cell(row.sent ? 'sent' : 'queued'),
+  );
   const body = $('#events tbody');
   if (atTop) body.prepend(tr);
   else body.append(tr);
@@ -65,10 +75,20 @@ async function loadDevices(actions) {
     if (actions.includes('gate/open') && /gate|barrier|turnstile/i.test(`${d.kind || ''} ${d.model || ''} ${d.role || ''}`)) {
       const b = document.createElement('button');
       b.textContent = 'Open';
-      b.addEventListener('click', () => action('gate/open', { gateId: d.id }).then(() => showError(''), (e) => showError(`open ${d.id}: ${e.message}`)));
+      b.addEventListener('click', () =>
+        action('gate/open', { gateId: d.id }).then(
+          () => showError(''),
+          (e) => showError(`open ${d.id}: ${e.message}`),
+        ),
+      );
       td.append(b);
     }
-    tr.append(cell(d.id), cell(d.model || d.profile || ''), cell(typeof d.state === 'object' ? JSON.stringify(d.state) : String(d.online === false ? 'offline' : d.state || 'online')), td);
+    tr.append(
+      cell(d.id),
+      cell(d.model || d.profile || ''),
+      cell(typeof d.state === 'object' ? JSON.stringify(d.state) : String(d.online === false ? 'offline' : d.state || 'online')),
+      td,
+    );
     body.append(tr);
   }
   $('#gates-section').hidden = list.length === 0;
@@ -89,7 +109,7 @@ async function loadCameras(actions) {
       a.textContent = 'live view';
       td.append(a);
     }
-    tr.append(cell(c.id), cell(c.online ? 'online' : 'offline'), cell(String(c.counters ? c.counters.framesIn : c.framesIn ?? '')), td);
+    tr.append(cell(c.id), cell(c.online ? 'online' : 'offline'), cell(String(c.counters ? c.counters.framesIn : (c.framesIn ?? ''))), td);
     body.append(tr);
   }
   $('#cameras-section').hidden = list.length === 0;

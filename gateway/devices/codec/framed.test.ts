@@ -22,7 +22,15 @@ describe('FramedCodec', () => {
     expect(f.length).toBe(8);
   });
   it('puts a 2-byte checksum in the byte order its layout field declares', () => {
-    const be = { ...turnstile, protocol: { ...turnstile.protocol, layout: (turnstile.protocol as { layout: { name: string; type: string }[] }).layout.map((f) => (f.name === 'crc' ? { ...f, type: 'u16be' } : f)) } } as typeof turnstile;
+    const be = {
+      ...turnstile,
+      protocol: {
+        ...turnstile.protocol,
+        layout: (turnstile.protocol as { layout: { name: string; type: string }[] }).layout.map((f) =>
+          f.name === 'crc' ? { ...f, type: 'u16be' } : f,
+        ),
+      },
+    } as typeof turnstile;
     const le = new FramedCodec(turnstile).encode('pass', { direction: 1 });
     const bef = new FramedCodec(be).encode('pass', { direction: 1 });
     expect([bef[5], bef[6]]).toEqual([le[6], le[5]]);
@@ -34,7 +42,11 @@ describe('FramedCodec', () => {
     expect(f).toEqual(hex('7E 01 B0 01 05 B7 0D'));
     const r = new FrameReader(codec).push(f, 0);
     expect(r.faults).toEqual([]);
-    expect(codec.identify(r.frames[0]!, 'from-device')).toEqual({ message: 'event', address: 1, values: { button: 1, tamper: 0, sirenOn: 1, strobeOn: 0 } });
+    expect(codec.identify(r.frames[0]!, 'from-device')).toEqual({
+      message: 'event',
+      address: 1,
+      values: { button: 1, tamper: 0, sirenOn: 1, strobeOn: 0 },
+    });
   });
   it('a to-device frame is not taken for a from-device message', () => {
     const codec = new FramedCodec(barrier);

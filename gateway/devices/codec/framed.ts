@@ -104,7 +104,8 @@ export class FramedCodec {
         csumAt = at;
         at += this.checksum.width;
       } else {
-        const v = f.role === 'length' ? frame.payload.length + p.lengthAdjust : f.role === 'address' ? address : (frame.fields[f.name] ?? 0);
+        const v =
+          f.role === 'length' ? frame.payload.length + p.lengthAdjust : f.role === 'address' ? address : (frame.fields[f.name] ?? 0);
         writeField(buf, at, f.type, v);
         at += SIZE[f.type];
       }
@@ -157,7 +158,8 @@ export class FramedCodec {
     if (p.trailer && !p.trailer.every((b, i) => buf[at + i] === b)) return 'trailer';
     const from = p.checksum.from === 'start' ? 0 : p.header.length;
     const want = this.checksum.compute(buf.subarray(from, csumAt));
-    const got = this.checksum.width === 1 ? buf.readUInt8(csumAt) : this.checksumBigEndian ? buf.readUInt16BE(csumAt) : buf.readUInt16LE(csumAt);
+    const got =
+      this.checksum.width === 1 ? buf.readUInt8(csumAt) : this.checksumBigEndian ? buf.readUInt16BE(csumAt) : buf.readUInt16LE(csumAt);
     if (want !== got) return 'checksum';
     return { frame: { fields, payload: Buffer.from(buf.subarray(payloadAt, payloadAt + payloadLen)) }, size: end };
   }

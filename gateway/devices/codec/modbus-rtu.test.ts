@@ -29,6 +29,9 @@ describe('modbus-rtu', () => {
     if (p.kind === 'ok') expect(encodeResponse(p.request, {})).toEqual(req);
   });
   it('groups addresses into read ranges', () => {
-    expect(readRanges([3, 0, 1, 2, 40])).toEqual([{ address: 0, count: 4 }, { address: 40, count: 1 }]);
+    expect(readRanges([3, 0, 1, 2, 40])).toEqual([
+      { address: 0, count: 4 },
+      { address: 40, count: 1 },
+    ]);
   });
 });

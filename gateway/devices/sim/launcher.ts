@@ -15,14 +15,24 @@ export interface SimulatorProcess {
 }
 
 /** Starts the generic simulator on the device side of a pty pair; resolves once it has the port open. */
-export function startSimulator(opts: { profileFile: string; port: string; address?: number; controlSocket?: string; timeoutMs?: number; ptyPairGatewaySide?: string }): Promise<SimulatorProcess> {
+export function startSimulator(opts: {
+  profileFile: string;
+  port: string;
+  address?: number;
+  controlSocket?: string;
+  timeoutMs?: number;
+  ptyPairGatewaySide?: string;
+}): Promise<SimulatorProcess> {
   // --exit-with-stdin: the simulator (and the socat it owns) goes away with this process, even after kill -9.
   const args = ['--import', 'tsx', SIMULATOR_SCRIPT, '--profile', opts.profileFile, '--port', opts.port, '--exit-with-stdin'];
   if (opts.ptyPairGatewaySide) args.push('--pty-pair', opts.ptyPairGatewaySide);
   if (opts.address !== undefined) args.push('--address', String(opts.address));
   if (opts.controlSocket) args.push('--control', opts.controlSocket);
   const [cmd, ...prefix] = [...dieWithParent('TERM'), process.execPath];
-  const child: ChildProcess = spawn(cmd as string, [...prefix, ...args], { stdio: ['pipe', 'pipe', 'pipe'], cwd: resolve(dirname(SIMULATOR_SCRIPT), '../..') });
+  const child: ChildProcess = spawn(cmd as string, [...prefix, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    cwd: resolve(dirname(SIMULATOR_SCRIPT), '../..'),
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-2000);

@@ -23,7 +23,14 @@ export interface PtyPair {
 
 export function startPtyPair(opts: { gatewaySide: string; deviceSide: string; timeoutMs?: number }): Promise<PtyPair> {
   return new Promise((resolve, reject) => {
-    const [cmd, ...args] = [...dieWithParent('TERM'), 'socat', '-d', '-d', `pty,raw,echo=0,link=${opts.gatewaySide}`, `pty,raw,echo=0,link=${opts.deviceSide}`];
+    const [cmd, ...args] = [
+      ...dieWithParent('TERM'),
+      'socat',
+      '-d',
+      '-d',
+      `pty,raw,echo=0,link=${opts.gatewaySide}`,
+      `pty,raw,echo=0,link=${opts.deviceSide}`,
+    ];
     const child: ChildProcess = spawn(cmd as string, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     const timer = setTimeout(() => {
@@ -50,10 +57,11 @@ export function startPtyPair(opts: { gatewaySide: string; deviceSide: string; ti
           gatewaySide: opts.gatewaySide,
           deviceSide: opts.deviceSide,
           pid: child.pid as number,
-          stop: () => stopChild(child).then(() => {
-            rmSync(opts.gatewaySide, { force: true });
-            rmSync(opts.deviceSide, { force: true });
-          }),
+          stop: () =>
+            stopChild(child).then(() => {
+              rmSync(opts.gatewaySide, { force: true });
+              rmSync(opts.deviceSide, { force: true });
+            }),
         });
       }
     });

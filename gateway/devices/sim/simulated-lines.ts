@@ -26,7 +26,12 @@ export class SimulatedLines {
     this.entries.set(opts.id, e);
     e.starting = (async () => {
       try {
-        e.sim = await startSimulator({ profileFile: opts.profileFile, port: e.deviceSide, address: opts.address, ptyPairGatewaySide: e.gatewaySide });
+        e.sim = await startSimulator({
+          profileFile: opts.profileFile,
+          port: e.deviceSide,
+          address: opts.address,
+          ptyPairGatewaySide: e.gatewaySide,
+        });
         if (this.stopped) await e.sim.stop();
         else this.ctx.log.info({ device: opts.id, pty: e.gatewaySide, simulatorPid: e.sim.pid }, 'simulated device running');
       } catch (err) {

@@ -37,7 +37,15 @@ export function recordingObserver(): { observer: DeviceObserver; rec: Recorded }
   };
 }
 
-export function serialDevice(opts: { id: string; profile: DeviceProfile; path: string; observer: DeviceObserver; log?: Logger; heartbeatMs?: number; unitId?: number }): Device {
+export function serialDevice(opts: {
+  id: string;
+  profile: DeviceProfile;
+  path: string;
+  observer: DeviceObserver;
+  log?: Logger;
+  heartbeatMs?: number;
+  unitId?: number;
+}): Device {
   const log = opts.log ?? quietLog();
   return new Device({
     id: opts.id,

@@ -23,7 +23,8 @@ describe('libgpiod v1 tool arguments (Debian gpiod 1.6)', () => {
     expect(gpiogetArgs('c', { offset: 2, activeLow: false, bias: 'disabled' })).toEqual(['--bias=disable', 'c', '2']);
   });
   it('knows from gpioinfo when gpiomon holds the input lines', () => {
-    const info = 'gpiochip0 - 8 lines:\n\tline   0:      unnamed  "gpiomon"   input  active-low [used]\n\tline   1:      unnamed  "gpioset"  output  active-high [used]\n\tline   2:      unnamed       unused   input  active-high\n';
+    const info =
+      'gpiochip0 - 8 lines:\n\tline   0:      unnamed  "gpiomon"   input  active-low [used]\n\tline   1:      unnamed  "gpioset"  output  active-high [used]\n\tline   2:      unnamed       unused   input  active-high\n';
     expect(linesHeldBy(info, [0])).toBe(true);
     expect(linesHeldBy(info, [0, 2])).toBe(false);
     expect(linesHeldBy(info, [1])).toBe(false);

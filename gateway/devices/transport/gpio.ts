@@ -69,7 +69,9 @@ export function readLine(chip: string, l: LineSpec): Promise<0 | 1> {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', (e) => reject(new Error(`gpioget: ${e.message} (apt-get install gpiod)`)));
-    child.on('exit', (code) => (code === 0 ? resolve(out.trim() === '1' ? 1 : 0) : reject(new Error(`gpioget exited ${code}: ${err.trim()}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out.trim() === '1' ? 1 : 0) : reject(new Error(`gpioget exited ${code}: ${err.trim()}`)),
+    );
   });
 }
 
@@ -84,7 +86,12 @@ export function driveLine(chip: string, l: LineSpec, value: 0 | 1): { child: Chi
 }
 
 /** Watches input lines; `onEdge` per event; `onExit` when gpiomon stops (chip gone, killed). */
-export function monitorLines(chip: string, lines: LineSpec[], onEdge: (e: { offset: number; value: 0 | 1; ts: number }) => void, onExit: (why: string) => void): ChildProcess {
+export function monitorLines(
+  chip: string,
+  lines: LineSpec[],
+  onEdge: (e: { offset: number; value: 0 | 1; ts: number }) => void,
+  onExit: (why: string) => void,
+): ChildProcess {
   // stdbuf: gpiomon writes through stdio, which a pipe would otherwise buffer.
   const child = spawn('stdbuf', ['-oL', 'gpiomon', ...gpiomonArgs(chip, lines)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';

@@ -111,7 +111,15 @@ export class SerialLink implements ByteLink {
   private connect(): void {
     if (this.stopped) return;
     const { path, line } = this.ctx;
-    const port = new SerialPort({ path, baudRate: line.baudRate, dataBits: line.dataBits, parity: line.parity, stopBits: line.stopBits, autoOpen: false, lock: false });
+    const port = new SerialPort({
+      path,
+      baudRate: line.baudRate,
+      dataBits: line.dataBits,
+      parity: line.parity,
+      stopBits: line.stopBits,
+      autoOpen: false,
+      lock: false,
+    });
     this.port = port;
     port.on('data', (chunk: Buffer) => {
       if (this.port === port) this.ctx.onData(chunk);

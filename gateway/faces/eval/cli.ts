@@ -40,7 +40,9 @@ export async function runFacesEval(argv: string[]): Promise<number> {
         `identities ${report.identities} (enrolled ${report.enrolled}, ${report.enrol_refused} enrolment photo(s) refused), probes ${report.probes}, strangers ${report.strangers}`,
         `rank-1 ${pct(report.rank1)} (${report.probe_no_face} probe(s) with no face found)`,
         `threshold for FAR <= ${pct(report.target_far)}: ${report.threshold} -> FAR ${pct(report.far)}, FRR ${pct(report.frr)}, misidentified ${report.misidentified}`,
-        report.at_config ? `configured faces.threshold ${report.config_threshold}: FAR ${pct(report.at_config.far)}, FRR ${pct(report.at_config.frr)}, misidentified ${report.at_config.misidentified}` : '',
+        report.at_config
+          ? `configured faces.threshold ${report.config_threshold}: FAR ${pct(report.at_config.far)}, FRR ${pct(report.at_config.frr)}, misidentified ${report.at_config.misidentified}`
+          : '',
         `_noface: ${report.noface_false_positives} detection(s) in ${report.noface_photos} photo(s)`,
         `${report.ms_per_photo} ms per photo`,
         ...report.refusals.map((r) => `  enrolment refused ${r.photo}: ${r.reason}`),
@@ -48,7 +50,9 @@ export async function runFacesEval(argv: string[]): Promise<number> {
       ];
       process.stdout.write(`${lines.filter(Boolean).join('\n')}\n`);
     }
-    process.stdout.write(`${JSON.stringify(values.json ? report : { rank1: report.rank1, far: report.far, frr: report.frr, threshold: report.threshold, noface_false_positives: report.noface_false_positives, identities: report.identities, probes: report.probes, strangers: report.strangers })}\n`);
+    process.stdout.write(
+      `${JSON.stringify(values.json ? report : { rank1: report.rank1, far: report.far, frr: report.frr, threshold: report.threshold, noface_false_positives: report.noface_false_positives, identities: report.identities, probes: report.probes, strangers: report.strangers })}\n`,
+    );
     return 0;
   } finally {
     await close();

@@ -99,7 +99,12 @@ export async function evaluateFaces(opts: FaceEvalOptions): Promise<FaceEvalRepo
       }
       const faces = await opts.pipeline.analyse(img, { padRetry: true, maxFaces: 1 });
       const face = faces[0];
-      probeQueue.push({ truth: ident.name, photo: `${ident.name}/${basename(photo)}`, embedding: face?.embedding, flagged: face ? face.quality.problems.length > 0 : false });
+      probeQueue.push({
+        truth: ident.name,
+        photo: `${ident.name}/${basename(photo)}`,
+        embedding: face?.embedding,
+        flagged: face ? face.quality.problems.length > 0 : false,
+      });
     }
     if (templates.length > 0) index.upsert(ident.name, meanTemplate(templates));
   }

@@ -95,7 +95,12 @@ describe('GalleryIndex', () => {
     expect(idx.remove('a')).toBe(false);
     expect(idx.has('a')).toBe(false);
     expect(idx.similarity('c', c)!).toBeGreaterThan(0.99);
-    expect(idx.search(a, 5).map((h) => h.id).sort()).toEqual(['b', 'c']);
+    expect(
+      idx
+        .search(a, 5)
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(['b', 'c']);
     idx.clear();
     expect(idx.search(a)).toEqual([]);
     expect(() => idx.search(new Float32Array(3))).toThrow(/expected 32/);

@@ -174,7 +174,14 @@ export class GalleryIndex {
     const hist = new Int32Array(pw * 32 + 1);
     if (pw === 8) {
       // The common case (512-d), unrolled: this loop is the whole cost of a large search.
-      const q0 = qc[0]!, q1 = qc[1]!, q2 = qc[2]!, q3 = qc[3]!, q4 = qc[4]!, q5 = qc[5]!, q6 = qc[6]!, q7 = qc[7]!;
+      const q0 = qc[0]!,
+        q1 = qc[1]!,
+        q2 = qc[2]!,
+        q3 = qc[3]!,
+        q4 = qc[4]!,
+        q5 = qc[5]!,
+        q6 = qc[6]!,
+        q7 = qc[7]!;
       for (let slot = 0, o = 0; slot < count; slot++, o += 8) {
         const d =
           popcount32(prefix[o]! ^ q0) +

@@ -55,11 +55,22 @@ export class ResidentStore {
     const now = new Date().toISOString();
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO residents(id, name, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at')
+        .prepare(
+          'INSERT INTO residents(id, name, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at',
+        )
         .run(id, input.name, now, now);
-      const ins = this.db.prepare('INSERT INTO face_templates(resident_id, model, embedding, quality, source, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+      const ins = this.db.prepare(
+        'INSERT INTO face_templates(resident_id, model, embedding, quality, source, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      );
       for (const t of input.templates) {
-        ins.run(id, this.model, Buffer.from(t.embedding.buffer, t.embedding.byteOffset, t.embedding.byteLength), JSON.stringify(t.quality), t.source, now);
+        ins.run(
+          id,
+          this.model,
+          Buffer.from(t.embedding.buffer, t.embedding.byteOffset, t.embedding.byteLength),
+          JSON.stringify(t.quality),
+          t.source,
+          now,
+        );
       }
       this.changed(id, now);
     });
@@ -117,7 +128,9 @@ export class ResidentStore {
   *allEmbeddings(): Generator<{ id: string; name: string; embeddings: Float32Array[] }> {
     let cur: { id: string; name: string; embeddings: Float32Array[] } | undefined;
     const rows = this.db
-      .prepare<{ id: string; name: string; embedding: Buffer }>('SELECT r.id, r.name, t.embedding FROM residents r JOIN face_templates t ON t.resident_id = r.id WHERE t.model = ? ORDER BY r.id, t.id')
+      .prepare<{ id: string; name: string; embedding: Buffer }>(
+        'SELECT r.id, r.name, t.embedding FROM residents r JOIN face_templates t ON t.resident_id = r.id WHERE t.model = ? ORDER BY r.id, t.id',
+      )
       .all(this.model);
     for (const r of rows) {
       if (cur && cur.id !== r.id) {
@@ -132,7 +145,11 @@ export class ResidentStore {
 
   /** Residents changed after `version` (deduplicated) and the current version. */
   changesSince(version: number): { version: number; residentIds: string[] } {
-    const rows = this.db.prepare<{ resident_id: string; version: number }>('SELECT resident_id, version FROM resident_changes WHERE version > ? ORDER BY version').all(version);
+    const rows = this.db
+      .prepare<{ resident_id: string; version: number }>(
+        'SELECT resident_id, version FROM resident_changes WHERE version > ? ORDER BY version',
+      )
+      .all(version);
     const ids = [...new Set(rows.map((r) => r.resident_id))];
     return { version: rows.length ? rows[rows.length - 1]!.version : Math.max(version, this.version()), residentIds: ids };
   }

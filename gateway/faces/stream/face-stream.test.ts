@@ -12,17 +12,32 @@ const STRANGER = unit(1);
 const box = { x1: 100, y1: 100, x2: 200, y2: 220 };
 
 function observation(embedding: Float32Array): FaceObservation {
-  return { box, score: 0.99, landmarks: [], points5: [], quality: { facePx: 120, eyeDistancePx: 40, yaw: 0, pitch: 0.5, sharpness: 100, problems: [] }, embedding };
+  return {
+    box,
+    score: 0.99,
+    landmarks: [],
+    points5: [],
+    quality: { facePx: 120, eyeDistancePx: 40, yaw: 0, pitch: 0.5, sharpness: 100, problems: [] },
+    embedding,
+  };
 }
 
 function stream(seen: Float32Array[]): FaceStream {
   let n = 0;
   const pipeline = { analyse: async () => [observation(seen[n++] as Float32Array)] } as unknown as FacePipeline;
-  const identities = { best: (e: Float32Array) => (e[0] === 1 ? { residentId: 'r-1', name: 'Resident', similarity: 0.8 } : { residentId: 'r-1', name: 'Resident', similarity: 0.05 }) };
+  const identities = {
+    best: (e: Float32Array) =>
+      e[0] === 1 ? { residentId: 'r-1', name: 'Resident', similarity: 0.8 } : { residentId: 'r-1', name: 'Resident', similarity: 0.05 },
+  };
   return new FaceStream({
     pipeline,
     identities,
-    options: { policy: { knownThreshold: 0.44, unknownThreshold: 0.3, minFrames: 2, maxFrames: 10 }, tracker: { minIou: 0.3, maxGapMs: 1500 }, minLiveness: 0.5, rois: new Map() },
+    options: {
+      policy: { knownThreshold: 0.44, unknownThreshold: 0.3, minFrames: 2, maxFrames: 10 },
+      tracker: { minIou: 0.3, maxGapMs: 1500 },
+      minLiveness: 0.5,
+      rois: new Map(),
+    },
   });
 }
 

@@ -73,7 +73,9 @@ export class FaceStream {
   /** Frames skipped because the inference queue had a newer one of the same camera. */
   stale = 0;
 
-  constructor(private readonly ctx: { pipeline: FacePipeline; identities: { best(e: Float32Array): Match | null }; options: FaceStreamOptions }) {}
+  constructor(
+    private readonly ctx: { pipeline: FacePipeline; identities: { best(e: Float32Array): Match | null }; options: FaceStreamOptions },
+  ) {}
 
   async process(frame: FaceFrame): Promise<TrackOutcome[]> {
     const img: RgbImage = { width: frame.width, height: frame.height, data: frame.data };
@@ -89,7 +91,10 @@ export class FaceStream {
       throw err;
     }
     const cam = this.camera(frame.cameraId);
-    const { trackIds, ended } = cam.tracker.update(faces.map((f) => f.box), frame.ts);
+    const { trackIds, ended } = cam.tracker.update(
+      faces.map((f) => f.box),
+      frame.ts,
+    );
     const out: TrackOutcome[] = this.finish(frame.cameraId, cam, ended, frame.ts);
     faces.forEach((face, i) => {
       let trackId = trackIds[i]!;

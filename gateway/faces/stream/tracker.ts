@@ -23,7 +23,10 @@ export class IouTracker {
   private readonly tracks = new Map<number, Track>();
   private nextId: number;
 
-  constructor(private readonly opts: TrackerOptions, firstId = 1) {
+  constructor(
+    private readonly opts: TrackerOptions,
+    firstId = 1,
+  ) {
     this.nextId = firstId;
   }
 

@@ -51,7 +51,8 @@ export function decideTrack(votes: readonly FrameVote[], policy: VotePolicy, end
     }
   }
   const leaderId = leader ? leader[0] : null;
-  if (best < policy.unknownThreshold) return { kind: 'unknown', reason: 'below-unknown-threshold', bestResidentId: leaderId, similarity: round3(best), frames: n };
+  if (best < policy.unknownThreshold)
+    return { kind: 'unknown', reason: 'below-unknown-threshold', bestResidentId: leaderId, similarity: round3(best), frames: n };
   if (ended || votes.filter((v) => v.usable).length >= policy.maxFrames) {
     return { kind: 'unknown', reason: 'undecided', bestResidentId: leaderId, similarity: round3(best), frames: n };
   }

@@ -16,14 +16,21 @@ export function plateSvg(plate: string, colour: SyntheticColour, scale = 1): str
   const step = (W - 40) / (n + 0.5);
   const xs = chars.map((_, i) => 20 + step * (i + 0.5) + (i >= 2 ? step * 0.5 : 0));
   const texts = chars
-    .map((c, i) => `<text x="${xs[i]?.toFixed(1)}" y="108" font-family="WenQuanYi Micro Hei" font-size="84" text-anchor="middle" fill="${FG[colour]}">${c}</text>`)
+    .map(
+      (c, i) =>
+        `<text x="${xs[i]?.toFixed(1)}" y="108" font-family="WenQuanYi Micro Hei" font-size="84" text-anchor="middle" fill="${FG[colour]}">${c}</text>`,
+    )
     .join('');
   const dot = `<circle cx="${(20 + step * 2.25).toFixed(1)}" cy="70" r="6" fill="${FG[colour]}"/>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W * scale}" height="${140 * scale}" viewBox="0 0 ${W} 140"><rect width="${W}" height="140" rx="12" fill="${FG[colour]}"/><rect x="5" y="5" width="${W - 10}" height="130" rx="10" fill="${BG[colour]}"/>${dot}${texts}</svg>`;
 }
 
 /** A grey W x H scene with the plate drawn at (x, y), `plateWidth` wide, rotated by `angleDeg`. */
-export function sceneSvg(plate: string, colour: SyntheticColour, opts: { width: number; height: number; x: number; y: number; plateWidth: number; angleDeg?: number }): string {
+export function sceneSvg(
+  plate: string,
+  colour: SyntheticColour,
+  opts: { width: number; height: number; x: number; y: number; plateWidth: number; angleDeg?: number },
+): string {
   const inner = plateSvg(plate, colour);
   const W = [...plate].length === 8 ? 480 : 440;
   const s = opts.plateWidth / W;
