@@ -26,7 +26,12 @@ export function createAccessRoom(ctx: GatewayContext): Room {
   let pruneTimer: NodeJS.Timeout | undefined;
 
   const handle = (rec: Recognition, snapshotId: string | null) => {
-    const decisions = decide(rec, points, { cooldownS: cfg.cooldownS, denied: watchlist.subjects, gatesInFault }, memory);
+    const decisions = decide(
+      rec,
+      points,
+      { cooldownS: cfg.cooldownS, denied: watchlist.subjects, deniedPlate: (p) => watchlist.deniesPlate(p), gatesInFault },
+      memory,
+    );
     for (const d of decisions) carryOut(d, snapshotId);
   };
 

@@ -6,7 +6,8 @@ export interface PlateRecognizedEvent {
   plate: string;
   colour: PlateColour;
   confidence: number;
-  vehicle: { ownerId: string; kind: 'resident' | 'visitor'; validUntil: string | null } | null;
+  /** The known vehicle the plate matched (its registered plate may differ by look-alike glyphs). */
+  vehicle: { plate: string; ownerId: string; kind: 'resident' | 'visitor'; validUntil: string | null } | null;
   snapshotId: string | null;
   /** ms since the epoch of the best frame. */
   ts: number;

@@ -3,11 +3,11 @@
  * 005), and the `vehicles/add|remove|list` actions the platform and the CLI call.
  */
 import { z } from 'zod';
-import type { Database } from '../store/database.js';
+import type { Database, Statement } from '../store/database.js';
 import type { Outbox } from '../store/outbox.js';
 import { ActionError, type ActionTable } from '../core/actions.js';
 import { isValidPlate, normalisePlate } from './grammar.js';
-import { matchPlate, type MatchOptions, type PlateMatch } from './match.js';
+import { PlateIndex, type MatchOptions, type PlateMatch } from './match.js';
 
 export interface KnownVehicle {
   plate: string;
@@ -45,6 +45,13 @@ export type AddVehicleInput = z.input<typeof addVehicleInput>;
 
 export const removeVehicleInput = z.strictObject({ plate: z.string().min(1) }).describe('Remove a known vehicle.');
 
+/**
+ * Writes to the vehicles table through any KnownVehicles on one connection (SQLite's
+ * data_version only counts other connections' commits).
+ */
+const localWrites = new WeakMap<Database, number>();
+const bumpLocal = (db: Database) => localWrites.set(db, (localWrites.get(db) ?? 0) + 1);
+
 const toVehicle = (r: Row): KnownVehicle => ({
   plate: r.plate,
   ownerId: r.owner_id,
@@ -58,10 +65,13 @@ const toVehicle = (r: Row): KnownVehicle => ({
 export class KnownVehicles {
   private readonly db: Database;
   private readonly outbox: Outbox | undefined;
+  private readonly dataVersion: Statement<{ data_version: number }>;
+  private index: { version: string; index: PlateIndex<KnownVehicle> } | undefined;
 
   constructor(ctx: { db: Database; outbox?: Outbox }) {
     this.db = ctx.db;
     this.outbox = ctx.outbox;
+    this.dataVersion = ctx.db.prepare('PRAGMA data_version');
   }
 
   /** Validates and stores a vehicle (replacing one with the same plate). */
@@ -93,6 +103,7 @@ export class KnownVehicles {
         )
         .run(row.plate, row.owner_id, row.kind, row.valid_from, row.valid_until, row.note, row.created_at);
       this.outbox?.append('vehicle.added', { plate, ownerId: row.owner_id, kind: row.kind, validFrom: from, validUntil: until });
+      bumpLocal(this.db);
     });
     return toVehicle(row);
   }
@@ -102,6 +113,7 @@ export class KnownVehicles {
     const removed = this.db.transaction(() => {
       const n = this.db.prepare('DELETE FROM vehicles WHERE plate = ?').run(plate).changes;
       if (n > 0) this.outbox?.append('vehicle.removed', { plate });
+      if (n > 0) bumpLocal(this.db);
       return n > 0;
     });
     return removed;
@@ -118,8 +130,20 @@ export class KnownVehicles {
     return this.list().filter((v) => (!v.validFrom || v.validFrom <= t) && (!v.validUntil || v.validUntil > t));
   }
 
+  /**
+   * The known vehicle valid at `now` that a read matches (match.ts: exact, or look-alike glyphs
+   * only by default). The look-alike index is rebuilt only when the table changed, here or in
+   * another process (the offline CLI), so a match is a map lookup however many vehicles there are.
+   */
   match(read: string, now = new Date(), opts: Partial<MatchOptions> = {}): PlateMatch<KnownVehicle> | undefined {
-    return matchPlate(read, this.active(now), opts);
+    const t = now.toISOString();
+    return this.currentIndex().match(read, opts, (v) => (!v.validFrom || v.validFrom <= t) && (!v.validUntil || v.validUntil > t));
+  }
+
+  private currentIndex(): PlateIndex<KnownVehicle> {
+    const version = `${this.dataVersion.get()?.data_version ?? 0}:${localWrites.get(this.db) ?? 0}`;
+    if (this.index?.version !== version) this.index = { version, index: new PlateIndex(this.list()) };
+    return this.index.index;
   }
 }
 

@@ -254,7 +254,9 @@ class PlatesRoomImpl implements PlatesRoom {
       plate: c.plate,
       colour: c.colour as PlateColour,
       confidence: data.confidence,
-      vehicle: match ? { ownerId: match.entry.ownerId, kind: match.entry.kind, validUntil: match.entry.validUntil } : null,
+      vehicle: match
+        ? { plate: match.entry.plate, ownerId: match.entry.ownerId, kind: match.entry.kind, validUntil: match.entry.validUntil }
+        : null,
       snapshotId,
       ts: at.getTime(),
     };

@@ -68,27 +68,31 @@ export const platesSection = z
       .describe('Combining reads of one vehicle across frames.'),
     match: z
       .strictObject({
+        lookalikes: z
+          .number()
+          .int()
+          .min(0)
+          .max(4)
+          .default(2)
+          .describe(
+            'Look-alike glyphs (0/O/D, 1/L, 8/B, 6/G, 5/S, 4/A) a read may differ by from a known plate and still match it, in the same province; 0: exact plates only. Never an inserted, missing or other character.',
+          ),
         maxDistance: z
           .number()
           .min(0)
           .max(3)
-          .default(1)
+          .default(0)
           .describe(
-            'Largest edit distance between a read and a known plate that still matches (a look-alike substitution costs lookalikeCost).',
+            'LESS SAFE, off by default: also match a known plate within this weighted edit distance (a look-alike substitution costs lookalikeCost, any other edit 1). At 1, 粤B12346 opens the barrier of 粤B12345.',
           ),
-        lookalikeCost: z
-          .number()
-          .min(0)
-          .max(1)
-          .default(0.5)
-          .describe('Cost of substituting look-alike characters (0/O/D, 1/I, 8/B, 2/Z, 5/S...).'),
+        lookalikeCost: z.number().min(0).max(1).default(0.5).describe('With maxDistance: the cost of a look-alike substitution.'),
         crossProvince: z
           .boolean()
           .default(false)
-          .describe('Allow a match whose province character differs (off: a 粤 plate never matches a 湘 one).'),
+          .describe('LESS SAFE: with maxDistance, allow the province character to differ (off: a 粤 plate never matches a 湘 one).'),
       })
       .prefault({})
-      .describe('Matching reads against known vehicles.'),
+      .describe('Matching reads against known vehicles (who may open a barrier).'),
     snapshots: z
       .boolean()
       .default(true)
