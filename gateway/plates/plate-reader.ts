@@ -13,6 +13,7 @@ import { cutCandidate, pickCandidates, twoRowFromBottom, type Candidate, type Ca
 import { boundsOf, type Point, type RotatedRect } from './geometry.js';
 import type { PlateColour } from './dataset.js';
 import { colourEvidence } from './colour.js';
+import { isDecisive, mergeResults, rankReads } from './ranking.js';
 
 /** Candidates read per recogniser batch after the plate-like ones (a frame may hold several cars). */
 const BATCH = 4;
@@ -186,9 +187,9 @@ export class PlateReader {
         if (found.some((r) => r.confidence >= o.confident && r.minCharProb >= o.confidentChar)) break;
       }
       results = mergeResults([...results, ...found]);
-      if (results.some((r) => r.confidence >= o.confident && r.minCharProb >= o.confidentChar)) break;
+      if (results.some((r) => isDecisive(r, o))) break;
     }
-    return results;
+    return rankReads(results, o, { x: ox, y: oy, width: base.width, height: base.height });
   }
 }
 
@@ -196,18 +197,4 @@ function toResult(r: PlateRead, quad: Point[], kind: PlateResult['kind'], crop: 
   const b = boundsOf(quad);
   const box = { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height) };
   return { plate: r.plate, colour: r.colour, confidence: r.confidence, minCharProb: r.minCharProb, box, quad, kind, crop };
-}
-
-function overlap(a: PlateResult['box'], b: PlateResult['box']): number {
-  const x = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
-  const y = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
-  return (x * y) / Math.max(1, Math.min(a.width * a.height, b.width * b.height));
-}
-
-/** Most confident first; a read overlapping a better one (same plate or not) is dropped. */
-export function mergeResults(results: readonly PlateResult[]): PlateResult[] {
-  const sorted = [...results].sort((a, b) => b.confidence - a.confidence);
-  const kept: PlateResult[] = [];
-  for (const r of sorted) if (!kept.some((k) => overlap(k.box, r.box) > 0.5 || k.plate === r.plate)) kept.push(r);
-  return kept;
 }

@@ -14,6 +14,7 @@ import { modelsPrepared } from '../inference/models.js';
 import type { PlatesConfig } from '../config/sections/plates.js';
 import { KnownVehicles, registerVehicleActions } from './known-vehicles.js';
 import { PlateReader, type PlateResult } from './plate-reader.js';
+import { readerOptions } from './reader-options.js';
 import { PlateTracker, type Consensus, type Track } from './consensus.js';
 import { PATCH_CHANGED, patchDifference, patchSignature } from './plate-patch.js';
 import { DET_FILE } from './detector.js';
@@ -93,10 +94,7 @@ class PlatesRoomImpl implements PlatesRoom {
       return;
     }
     this.worker = new InferenceWorker('plates', { maxQueue: 8 });
-    this.reader = new PlateReader({
-      worker: this.worker,
-      options: { longSide: this.cfg.longSide, fastLongSide: this.cfg.fastLongSide, minConfidence: this.cfg.minConfidence },
-    });
+    this.reader = new PlateReader({ worker: this.worker, options: readerOptions(this.cfg) });
     await this.reader.load();
     this.timer = setInterval(() => this.expire(Date.now()), 1000);
     this.timer.unref();
