@@ -140,6 +140,12 @@ export class KnownVehicles {
     return this.currentIndex().match(read, opts, (v) => (!v.validFrom || v.validFrom <= t) && (!v.validUntil || v.validUntil > t));
   }
 
+  /** Whether a plate is a known vehicle's at `now`, exactly or by look-alikes (edit-distance matches are not). */
+  knownMatch(plate: string, now: Date, opts: Partial<MatchOptions> = {}): 'exact' | 'lookalike' | undefined {
+    const kind = this.match(plate, now, opts)?.kind;
+    return kind === 'edit' ? undefined : kind;
+  }
+
   private currentIndex(): PlateIndex<KnownVehicle> {
     const version = `${this.dataVersion.get()?.data_version ?? 0}:${localWrites.get(this.db) ?? 0}`;
     if (this.index?.version !== version) this.index = { version, index: new PlateIndex(this.list()) };

@@ -13,6 +13,7 @@ import { cutCandidate, pickCandidates, twoRowFromBottom, type Candidate, type Ca
 import { boundsOf, type Point, type RotatedRect } from './geometry.js';
 import type { PlateColour } from './dataset.js';
 import { colourEvidence } from './colour.js';
+import type { ProvincePrior } from './ctc-decode.js';
 import { isDecisive, mergeResults, rankReads } from './ranking.js';
 
 /** Candidates read per recogniser batch after the plate-like ones (a frame may hold several cars). */
@@ -55,6 +56,8 @@ export interface ReaderOptions {
   /** Reads below this mean confidence are dropped. */
   minConfidence: number;
   candidates: Partial<CandidateOptions>;
+  /** The installer's local province, preferred by the decoder (plates.provincePrior); none by default. */
+  provincePrior?: ProvincePrior;
 }
 
 export const READER_DEFAULTS: ReaderOptions = {
@@ -77,7 +80,11 @@ export class PlateReader {
     this.options = { ...READER_DEFAULTS, ...ctx.options };
     this.recogniser = new PlateRecogniser({
       worker: ctx.worker,
-      options: { confident: this.options.confident, confidentChar: this.options.confidentChar },
+      options: {
+        confident: this.options.confident,
+        confidentChar: this.options.confidentChar,
+        ...(this.options.provincePrior ? { provincePrior: this.options.provincePrior } : {}),
+      },
     });
   }
 

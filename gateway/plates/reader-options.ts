@@ -11,5 +11,6 @@ export function readerOptions(cfg: PlatesConfig): Partial<ReaderOptions> {
     longSide: cfg.longSide,
     fastLongSide: cfg.fastLongSide,
     minConfidence: cfg.minConfidence,
+    ...(cfg.provincePrior ? { provincePrior: cfg.provincePrior } : {}),
   };
 }

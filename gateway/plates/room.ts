@@ -15,7 +15,7 @@ import type { PlatesConfig } from '../config/sections/plates.js';
 import { KnownVehicles, registerVehicleActions } from './known-vehicles.js';
 import { PlateReader, type PlateResult } from './plate-reader.js';
 import { readerOptions } from './reader-options.js';
-import { PlateTracker, type Consensus, type Track } from './consensus.js';
+import { consensusOptions, PlateTracker, type Consensus, type Track } from './consensus.js';
 import { PATCH_CHANGED, patchDifference, patchSignature } from './plate-patch.js';
 import { DET_FILE } from './detector.js';
 import { REC_FILE, REC_KEYS } from './recogniser.js';
@@ -81,7 +81,7 @@ class PlatesRoomImpl implements PlatesRoom {
     this.cfg = ctx.loaded.config.plates;
     this.log = componentLogger(ctx.log, 'plates');
     this.vehicles = new KnownVehicles({ db: ctx.db, outbox: ctx.outbox });
-    this.tracker = new PlateTracker(this.cfg.consensus);
+    this.tracker = new PlateTracker(consensusOptions(this.cfg.consensus));
     registerVehicleActions(ctx.actions, this.vehicles);
     // The cameras room announces its frames and snapshot store when it starts.
     ctx.bus.on('cameras.ready', (e) => this.consume(e.frames, e.snapshots));
@@ -152,10 +152,12 @@ class PlatesRoomImpl implements PlatesRoom {
       const r = this.cfg.roi[frame.cameraId];
       const roi = r ? { x: r[0] * frame.width, y: r[1] * frame.height, width: r[2] * frame.width, height: r[3] * frame.height } : undefined;
       const results = await reader.readScene(img, { dropKey: frame.cameraId, ...(roi ? { roi } : {}) });
+      const at = new Date(frame.ts);
       const reports = this.tracker.add(
         frame.cameraId,
-        results.map((x) => ({ plate: x.plate, colour: x.colour, confidence: x.confidence, box: x.box })),
+        results.map((x) => ({ plate: x.plate, colour: x.colour, confidence: x.confidence, minCharProb: x.minCharProb, box: x.box })),
         frame.ts,
+        (plate) => this.vehicles.knownMatch(plate, at, this.cfg.match),
       );
       // Keep a copy of the best frame of each track (the frame buffer is pooled).
       for (const res of results) {

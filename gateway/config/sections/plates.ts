@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROVINCES } from '../../plates/grammar.js';
 
 // Owned by the plates room (gateway/plates).
 
@@ -29,6 +30,23 @@ export const platesSection = z
       .default(640)
       .describe('Long side of a cheaper first pass; the full pass runs only when it read no confident plate. 0 disables it.'),
     minConfidence: z.number().min(0).max(1).default(0.75).describe('Reads with a lower mean character probability are ignored.'),
+    provincePrior: z
+      .strictObject({
+        province: z
+          .string()
+          .refine((p) => p.length === 1 && PROVINCES.includes(p), { message: `one of the 31 province characters ${PROVINCES}` })
+          .describe('The local province character, e.g. 粤.'),
+        weight: z
+          .number()
+          .min(1)
+          .max(100)
+          .default(10)
+          .describe('The local province is read unless another province is more than this many times as probable.'),
+      })
+      .optional()
+      .describe(
+        "The gate's local province, preferred when the recogniser hesitates over the province glyph (as barrier cameras offer). None by default: every figure in models/README.md is measured without it.",
+      ),
     consensus: z
       .strictObject({
         minReads: z
@@ -63,6 +81,24 @@ export const platesSection = z
           .describe(
             'How often a vehicle standing still is read again once its plate is settled. When the picture at its plate changes (it drives off, the next car moves up), it is read at once.',
           ),
+        early: z
+          .strictObject({
+            enabled: z
+              .boolean()
+              .default(true)
+              .describe(
+                'Report a known vehicle before minReads: on one very confident read of its exact plate, or on two decisive reads of its plate or a look-alike (never an edit-distance match). The barrier opens a frame earlier; the vehicle is still read up to minReads, and a different consensus is reported as a correction.',
+              ),
+            minConfidence: z
+              .number()
+              .min(0.5)
+              .max(1)
+              .default(0.97)
+              .describe('Mean character probability of a single read that reports a known vehicle at once.'),
+            minCharConfidence: z.number().min(0.5).max(1).default(0.9).describe('Probability of its least sure character.'),
+          })
+          .prefault({})
+          .describe('Early reports for known vehicles.'),
       })
       .prefault({})
       .describe('Combining reads of one vehicle across frames.'),
