@@ -90,6 +90,16 @@ describe.skipIf(!ready)('plate reading on synthetic plates (real models, wqy-mic
     expect(misread.length).toBeGreaterThan(0);
   });
 
+  it('reads a two-row yellow plate (province and letter small above the serial) in a scene', async () => {
+    const frame = await decodeImage(
+      Buffer.from(
+        sceneSvg('鲁Q1234学', 'yellow', { width: 1280, height: 720, x: 560, y: 380, plateWidth: 150, angleDeg: -4, twoRow: true }),
+      ),
+    );
+    const [first] = await reader.readScene(frame);
+    expect(first).toMatchObject({ plate: '鲁Q1234学', kind: 'two-row', colour: 'yellow' });
+  });
+
   it('reads nothing in an empty scene', async () => {
     const frame = await decodeImage(
       Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360"><rect width="100%" height="100%" fill="#777"/></svg>'),
