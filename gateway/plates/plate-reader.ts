@@ -117,7 +117,13 @@ export class PlateReader {
   /** Reads every plate in a scene frame, most confident first. `roi` limits the search. */
   async readScene(
     frame: RgbImage,
-    opts: { roi?: { x: number; y: number; width: number; height: number }; dropKey?: string; passes?: number[] } = {},
+    opts: {
+      roi?: { x: number; y: number; width: number; height: number };
+      dropKey?: string;
+      passes?: number[];
+      /** Called once with the first decisive read, while the rest of the frame is still being read. */
+      onDecisive?: (r: PlateResult) => void;
+    } = {},
   ): Promise<PlateResult[]> {
     const o = this.options;
     let base = frame;
@@ -135,6 +141,7 @@ export class PlateReader {
       ...(o.fallbackLongSide > o.longSide && o.longSide < long ? [o.fallbackLongSide] : []),
     ];
     let results: PlateResult[] = [];
+    let handed = false;
     for (const longSide of passes) {
       const side = opts.passes ? longSide : Math.min(longSide, Math.ceil(Math.max(base.width, base.height) / 32) * 32);
       const regions = await this.detector.detect(base, { longSide: side, ...(opts.dropKey ? { dropKey: opts.dropKey } : {}) });
@@ -143,12 +150,14 @@ export class PlateReader {
       const order = picked
         .map((c, i) => ({ c, crop: cutOut[i] as RgbImage, ...plateLikeness(cutOut[i] as RgbImage, c.score) }))
         .sort((a, b) => b.rank - a.rank);
-      // The plate-like candidates (plate aspect and colour; a frame may hold several cars) are read
-      // together first, the rest in batches of 4 only until a confident plate was read.
-      const first = Math.max(1, Math.min(BATCH, order.filter((x) => x.plateLike).length));
+      // The most plate-like candidate is read alone first (a decisive read of it is handed to
+      // `onDecisive` at once: the gate need not wait for the rest), then the other plate-like ones
+      // (plate aspect and colour; a frame may hold several cars), then the rest in batches of 4
+      // only until a confident plate was read.
+      const plateLike = Math.min(BATCH, order.filter((x) => x.plateLike).length);
       const found: PlateResult[] = [];
       for (let i = 0; i < order.length;) {
-        const size = i === 0 ? first : BATCH;
+        const size = i === 0 ? 1 : i < plateLike ? plateLike - i : BATCH;
         const batch = order.slice(i, i + size);
         i += size;
         const reads = await this.recogniser.read(batch.map((b) => b.crop));
@@ -191,7 +200,12 @@ export class PlateReader {
               );
           });
         }
-        if (found.some((r) => r.confidence >= o.confident && r.minCharProb >= o.confidentChar)) break;
+        const decisive = found.find((r) => isDecisive(r, o));
+        if (decisive && !handed) {
+          handed = true;
+          opts.onDecisive?.(decisive);
+        }
+        if (decisive && i >= plateLike) break;
       }
       results = mergeResults([...results, ...found]);
       if (results.some((r) => isDecisive(r, o))) break;

@@ -66,8 +66,10 @@ describe.skipIf(!ready)('plate reading on synthetic plates (real models, wqy-mic
     const frame = await decodeImage(
       Buffer.from(sceneSvg('浙A88731', 'blue', { width: 1280, height: 720, x: 700, y: 430, plateWidth: 220, angleDeg: 8 })),
     );
-    const results = await reader.readScene(frame);
+    const handed: string[] = [];
+    const results = await reader.readScene(frame, { onDecisive: (r) => handed.push(r.plate) });
     expect(results[0]?.plate).toBe('浙A88731');
+    expect(handed).toEqual(['浙A88731']); // handed over once, before the rest of the frame was read
     const box = results[0]!.box;
     expect(box.x).toBeGreaterThan(640);
     expect(box.x).toBeLessThan(720);
