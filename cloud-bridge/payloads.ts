@@ -41,6 +41,17 @@ export const requestSchema = z
   .strictObject({
     transaction: z.string().min(1).max(128).describe('Chosen by the requester; echoed in the response.'),
     input: z.unknown().optional().describe("The action's input, validated against that action's schema (default: {})."),
+    ts: z
+      .string()
+      .max(40)
+      .optional()
+      .describe('When the platform sent it (ISO 8601). Required for gate commands: older than cloud.requestMaxAgeS is refused (stale).'),
+    nonce: z
+      .string()
+      .min(8)
+      .max(128)
+      .optional()
+      .describe('Unique per request. Required for gate commands: a nonce used before is refused (replayed).'),
   })
   .describe('A command on <prefix>/<nodeId>/request/<action>.');
 export type Request = z.infer<typeof requestSchema>;
@@ -59,7 +70,7 @@ export const responseSchema = z
         .string()
         .min(1)
         .describe(
-          "Machine-readable reason: bad_request, too_large, unknown_action, invalid_input, internal, or the action's own code (default failed).",
+          'Machine-readable reason, one of the codes in the README (bad_request, invalid_input, not_found, stale, replayed, forbidden, ...).',
         ),
       error: z.string().min(1).describe('Readable reason, naming the faulty field when the input was wrong.'),
     }),

@@ -63,6 +63,7 @@ describe('dispatchRequest', () => {
   const calls: unknown[] = [];
   actions.register('gate/open', {
     description: 'open',
+    role: 'operator',
     input: z.strictObject({ gateId: z.string(), list: z.array(z.number()).optional() }),
     handle: (input, ctx) => {
       calls.push({ input, ctx });
@@ -72,7 +73,8 @@ describe('dispatchRequest', () => {
     },
   });
   const internal: string[] = [];
-  const ctx = { actions, maxRequestBytes: 100, origin: 'platform', onInternalError: (a: string) => internal.push(a) };
+  const actor = { channel: 'platform', name: 'platform', role: 'admin' } as const;
+  const ctx = { actions, maxRequestBytes: 100, actor, onInternalError: (a: string) => internal.push(a) };
   const run = async (action: string, text: string) => {
     const r = await dispatchRequest(ctx, action, Buffer.from(text));
     expect(responseSchema.safeParse(r).success).toBe(true);
@@ -81,7 +83,7 @@ describe('dispatchRequest', () => {
 
   it('answers ok with the handler result (null for undefined)', async () => {
     expect(await run('gate/open', '{"transaction":"a","input":{"gateId":"n"}}')).toEqual({ transaction: 'a', status: 'ok', data: null });
-    expect(calls).toEqual([{ input: { gateId: 'n' }, ctx: { origin: 'platform', transaction: 'a' } }]);
+    expect(calls).toEqual([{ input: { gateId: 'n' }, ctx: { actor, transaction: 'a' } }]);
   });
   it('names the path of a fault inside arrays', async () => {
     const r = await run('gate/open', '{"transaction":"b","input":{"gateId":"n","list":[1,"2"]}}');

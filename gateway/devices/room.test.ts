@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDevicesRoom, type DevicesRoom } from './room.js';
-import { testContext } from '../testing/context.js';
+import { DevicesRoom } from './room.js';
+import { act as runAction, startRoom, testContext } from '../testing/context.js';
 import { until } from './test/helpers.js';
-import { eventContracts } from '../contracts/index.js';
+import { eventSchema } from '../core/events.js';
 import { ActionError } from '../core/actions.js';
 import type { GatewayEvents } from '../core/events.js';
 
@@ -18,23 +18,26 @@ devices:
   - { id: board-1, profile: relay-board-4ch-modbus, simulate: true, egress: [gate-1] }
 `);
   let room: DevicesRoom;
+  let stopRoom: (() => Promise<void>) | undefined;
   const seen: { [K in keyof GatewayEvents]?: GatewayEvents[K][] } = {};
-  for (const k of ['device.online', 'gate.command', 'alarm.pressed', 'alarm.fire', 'gate.state', 'device.input'] as const) {
+  for (const k of ['device.online', 'gate.command', 'alarm.raised', 'alarm.fire', 'gate.state', 'device.input'] as const) {
     ctx.bus.on(k, (p) => {
       ((seen[k] ??= []) as unknown[]).push(p);
     });
   }
-  const act = (name: string, input: unknown) =>
-    ctx.actions.get(name)!.handle(ctx.actions.get(name)!.input.parse(input), { origin: 'test', transaction: 't' });
-  const outbox = () => ctx.outbox.takeBatch(10_000).map((r) => ({ kind: r.kind, data: r.data as Record<string, unknown> }));
+  const act = (name: string, input: unknown) => runAction(ctx, name, input);
+  const outbox = () => {
+    ctx.events.flush();
+    return ctx.outbox.takeBatch(10_000).map((r) => ({ kind: r.kind, data: r.data as Record<string, unknown> }));
+  };
 
   beforeAll(async () => {
-    room = createDevicesRoom(ctx);
-    await room.start();
+    room = new DevicesRoom(ctx);
+    stopRoom = await startRoom(ctx, room);
     await until(() => (seen['device.online']?.length ?? 0) >= 3, 'three devices online', 45_000);
   });
   afterAll(async () => {
-    await room?.stop();
+    await stopRoom?.();
     ctx.dispose();
   });
 
@@ -49,7 +52,7 @@ devices:
   it('gate/open opens the gate and records a never-dropped gate.command', async () => {
     const r = (await act('gate/open', { gateId: 'gate-1' })) as { ok: boolean; gateState: string };
     expect(r).toMatchObject({ ok: true, gateState: 'open' });
-    const ev = outbox().filter((e) => e.kind === 'gate.command' && e.data.origin === 'test');
+    const ev = outbox().filter((e) => e.kind === 'gate.command' && e.data.origin === 'cli');
     expect(ev.at(-1)?.data).toMatchObject({ deviceId: 'gate-1', command: 'open', ok: true });
     expect(
       ctx.db
@@ -63,12 +66,13 @@ devices:
     await expect(act('gate/command', { gateId: 'alarm-1', command: 'open' })).rejects.toBeInstanceOf(ActionError);
   });
 
-  it('an alarm button press raises alarm.pressed and a never-dropped alarm.raised', async () => {
+  it('an alarm button press raises the never-dropped alarm.raised, the same on the bus and in the outbox', async () => {
     await act('devices/simulate', { deviceId: 'alarm-1', control: 'press button' });
-    await until(() => (seen['alarm.pressed'] ?? []).length > 0, 'alarm.pressed');
+    await until(() => (seen['alarm.raised'] ?? []).length > 0, 'alarm.raised');
     await act('devices/simulate', { deviceId: 'alarm-1', control: 'release button' });
     const raised = outbox().find((e) => e.kind === 'alarm.raised');
     expect(raised?.data).toMatchObject({ deviceId: 'alarm-1', input: 'button', camera: 'cam-1', name: 'North post' });
+    expect(raised?.data).toEqual(seen['alarm.raised']?.[0]);
   });
 
   it('a fire-alarm input holds its egress gate open and refuses to close it until it clears', async () => {
@@ -97,14 +101,10 @@ devices:
     await expect(act('gate/command', { gateId: 'board-1', command: 'pulse', arg: 50 })).rejects.toThrow(/outside 100..10000 ms/);
   });
 
-  it('gate.request on the bus is answered by gate.command with the same requestId, also for an unknown gate', async () => {
-    ctx.bus.emit('gate.request', { deviceId: 'gate-1', command: 'open', origin: 'access', requestId: 'r-1' });
-    ctx.bus.emit('gate.request', { deviceId: 'nope', command: 'open', origin: 'access', requestId: 'r-2' });
+  it('run() answers with the requestId in gate.command, and refuses an unknown gate readably', async () => {
+    await room.run('gate-1', 'open', { origin: 'access', requestId: 'r-1' });
     await until(() => (seen['gate.command'] ?? []).some((c) => c.requestId === 'r-1' && c.ok), 'r-1 answered');
-    await until(
-      () => (seen['gate.command'] ?? []).some((c) => c.requestId === 'r-2' && !c.ok && /no device "nope"/.test(c.error ?? '')),
-      'r-2 refused',
-    );
+    await expect(room.run('nope', 'open', { origin: 'access', requestId: 'r-2' })).rejects.toThrow(/no device "nope"/);
   });
 
   it('devices/list shows every device with its state', async () => {
@@ -117,7 +117,7 @@ devices:
     const all = outbox();
     expect(all.length).toBeGreaterThan(5);
     for (const e of all) {
-      const schema = eventContracts[e.kind];
+      const schema = eventSchema(e.kind);
       expect(schema, e.kind).toBeDefined();
       expect(() => schema!.parse(e.data), `${e.kind} ${JSON.stringify(e.data)}`).not.toThrow();
     }

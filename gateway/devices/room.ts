@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayContext } from '../core/context.js';
+import type { ActionTable } from '../core/actions.js';
 import type { Room } from '../core/room.js';
+import { errMessage } from '../core/errors.js';
 import { componentLogger, type Logger } from '../core/logger.js';
 import { ConfigError } from '../config/errors.js';
 import type { DeviceConfig } from '../config/sections/devices.js';
@@ -16,7 +18,6 @@ import { CommandError } from './command-plan.js';
 import { SimulatedLines } from './sim/simulated-lines.js';
 import { registerDeviceActions } from './actions.js';
 import type { CommandResult } from './session.js';
-import './events.js';
 
 /**
  * The devices room: gates, turnstiles, alarm posts and IO boards from the config, each driven
@@ -24,7 +25,16 @@ import './events.js';
  * simulator, started here. Gate commands go through one door (`run`), which applies the
  * fail-safe policy and records every result.
  */
-export interface DevicesService {
+/** What other rooms may ask of gates and posts (access opens gates, alarms switch the strobe). */
+export interface GateControl {
+  run(
+    deviceId: string,
+    command: CommandName,
+    opts: { origin: string; arg?: number; requestId?: string },
+  ): Promise<CommandResult & { ms: number; refused?: string }>;
+}
+
+export interface DevicesService extends GateControl {
   list(): ReturnType<Device['snapshot']>[];
   device(id: string): Device | undefined;
   run(
@@ -42,26 +52,29 @@ export class DevicesRoom implements Room, DevicesService {
   private readonly devices = new Map<string, Device>();
   private readonly configs = new Map<string, DeviceConfig>();
   private readonly policy = new FailSafePolicy();
-  private readonly recorder: DeviceRecorder;
+  private recorder: DeviceRecorder | undefined;
   private readonly sims: SimulatedLines;
-  private offBus: (() => void) | undefined;
 
   constructor(ctx: GatewayContext) {
     this.ctx = ctx;
     this.log = componentLogger(ctx.log, 'devices');
     this.sims = new SimulatedLines({ runDir: join(ctx.dataDir, 'run', 'devices'), log: this.log });
-    this.recorder = new DeviceRecorder({
-      ctx,
-      configOf: (id) => this.configs.get(id),
-      onFire: (dev, input, active) => this.onFire(dev, input, active),
-      onGateOnline: (dev) => this.safety(this.policy.onGateOnline(dev.id)),
-    });
     for (const cfg of ctx.loaded.config.devices) this.configs.set(cfg.id, cfg);
-    registerDeviceActions(ctx.actions, this);
+  }
+
+  registerActions(actions: ActionTable): void {
+    registerDeviceActions(actions, this);
   }
 
   async start(): Promise<void> {
     mkdirSync(join(this.ctx.dataDir, 'run', 'devices'), { recursive: true });
+    const recorder = new DeviceRecorder({
+      ctx: this.ctx,
+      configOf: (id) => this.configs.get(id),
+      onFire: (dev, input, active) => this.onFire(dev, input, active),
+      onGateOnline: (dev) => this.safety(this.policy.onGateOnline(dev.id)),
+    });
+    this.recorder = recorder;
     for (const cfg of this.configs.values()) {
       let file: string;
       try {
@@ -80,27 +93,11 @@ export class DevicesRoom implements Room, DevicesService {
       if (profile.transport.type === 'gpio' && cfg.simulate)
         this.log.warn({ device: cfg.id }, 'gpio devices cannot be simulated here; using the real chip');
       const log = this.log.child({ device: cfg.id });
-      const device = new Device({ id: cfg.id, profile, log, observer: this.recorder, connect: (dev) => this.connect(dev, cfg, file, log) });
+      const device = new Device({ id: cfg.id, profile, log, observer: recorder, connect: (dev) => this.connect(dev, cfg, file, log) });
       this.devices.set(cfg.id, device);
-      this.recorder.registered(device);
+      recorder.registered(device);
     }
     for (const d of this.devices.values()) d.start();
-    this.offBus = this.ctx.bus.on('gate.request', (r) => {
-      this.run(r.deviceId, r.command, { origin: r.origin, arg: r.arg, requestId: r.requestId }).catch((err: unknown) => {
-        // Unknown gate or unsupported command: still answer, so the requester is not left waiting.
-        this.log.warn({ device: r.deviceId, command: r.command, origin: r.origin, err: String(err) }, 'gate request refused');
-        this.ctx.bus.emit('gate.command', {
-          deviceId: r.deviceId,
-          command: r.command,
-          origin: r.origin,
-          ok: false,
-          error: err instanceof Error ? err.message : String(err),
-          attempts: 0,
-          ms: 0,
-          ...(r.requestId ? { requestId: r.requestId } : {}),
-        });
-      });
-    });
   }
 
   private connect(dev: Device, cfg: DeviceConfig, profileFile: string, log: Logger): Endpoint {
@@ -115,7 +112,6 @@ export class DevicesRoom implements Room, DevicesService {
   }
 
   async stop(): Promise<void> {
-    this.offBus?.();
     // Fail safe on the way out: close gates that answer (unless a fire alarm holds them open).
     await Promise.all(
       [...this.devices.values()]
@@ -126,7 +122,7 @@ export class DevicesRoom implements Room, DevicesService {
       try {
         await d.stop();
       } catch (err) {
-        this.log.warn({ device: d.id, err: String(err) }, 'device stop failed');
+        this.log.warn({ device: d.id, err: errMessage(err) }, 'device stop failed');
       }
     }
     this.devices.clear();
@@ -157,12 +153,12 @@ export class DevicesRoom implements Room, DevicesService {
     opts: { origin: string; arg?: number; requestId?: string },
   ): Promise<CommandResult & { ms: number; refused?: string }> {
     const dev = this.devices.get(deviceId);
-    if (!dev) throw new CommandError(`no device "${deviceId}" (known: ${[...this.devices.keys()].join(', ') || 'none'})`, 'bad-argument');
+    if (!dev) throw new CommandError(`no device "${deviceId}" (known: ${[...this.devices.keys()].join(', ') || 'none'})`, 'not_found');
     const refused = this.policy.refuse(deviceId, command);
     let r: CommandResult & { ms: number; refused?: string };
     if (refused) r = { ok: false, attempts: 0, ms: 0, error: 'refused-by-policy', refused };
     else r = await dev.command(command, opts.arg);
-    this.recorder.command(dev, {
+    this.recorder?.command(dev, {
       command,
       origin: opts.origin,
       ok: r.ok,
@@ -196,8 +192,4 @@ export class DevicesRoom implements Room, DevicesService {
       this.log.error({ gate: s.gateId, command, err: String(err) }, 'fail-safe command failed'),
     );
   }
-}
-
-export function createDevicesRoom(ctx: GatewayContext): DevicesRoom {
-  return new DevicesRoom(ctx);
 }

@@ -40,10 +40,10 @@ describe('gateway on its embedded defaults', () => {
     expect(picture.data).toMatchObject({ cameraId: 'demo', snapshotId: expect.any(String) });
     expect(picture.seq).toBeGreaterThan(raised.seq);
     await gw.request('devices/simulate', { deviceId: 'alarm-1', control: 'release button' });
-    const ack = await gw.request('alarm/ack', { deviceId: 'alarm-1', by: 'guard-7' });
+    const ack = await gw.request('alarm/ack', { deviceId: 'alarm-1', note: 'guard-7 on the way' });
     expect(ack).toMatchObject({ status: 'ok', data: { acknowledged: true } });
-    await gw.waitForEvent('alarm.acknowledged', (d) => d.by === 'guard-7');
-    expect(await gw.request('alarm/ack', { deviceId: 'alarm-1', by: 'guard-7' })).toMatchObject({ status: 'error', code: 'not_found' });
+    await gw.waitForEvent('alarm.acknowledged', (d) => d.by === 'platform' && d.note === 'guard-7 on the way');
+    expect(await gw.request('alarm/ack', { deviceId: 'alarm-1' })).toMatchObject({ status: 'error', code: 'not_found' });
   });
 
   it('stops cleanly on SIGTERM and says offline', async () => {

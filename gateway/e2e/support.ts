@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,7 +60,10 @@ export class Gateway {
   ): Promise<{ status: string; data?: unknown; error?: string; code?: string }> {
     const transaction = `e2e-${++this.tx}`;
     const platform = this.platform as TestSubscriber;
-    await platform.publish(`sharpeyes/${this.nodeId}/request/${action}`, JSON.stringify({ transaction, input }));
+    await platform.publish(
+      `sharpeyes/${this.nodeId}/request/${action}`,
+      JSON.stringify({ transaction, input, ts: new Date().toISOString(), nonce: `${transaction}-${randomUUID()}` }),
+    );
     const deadline = Date.now() + ms;
     for (;;) {
       const r = platform.json(`/response/${action}`).find((x) => (x as { transaction?: string }).transaction === transaction);

@@ -1,20 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Database } from '../store/database.js';
-import { Outbox } from '../store/outbox.js';
+import type { Database } from '../store/database.js';
+import type { Outbox } from '../store/outbox.js';
 import { ActionTable } from '../core/actions.js';
-import { createLogger } from '../core/logger.js';
+import { TEST_ACTOR, testContext, type TestContext } from '../testing/context.js';
 import { KnownVehicles, registerVehicleActions } from './known-vehicles.js';
 
 describe('known vehicles (SQLite, migration 005)', () => {
+  let ctx: TestContext;
   let db: Database;
   let outbox: Outbox;
   let vehicles: KnownVehicles;
   beforeEach(() => {
-    db = new Database(':memory:');
-    outbox = new Outbox({ db, log: createLogger({ level: 'silent' }), quotaBytes: 1e7 });
-    vehicles = new KnownVehicles({ db, outbox });
+    ctx = testContext();
+    ({ db, outbox } = ctx);
+    vehicles = new KnownVehicles({ db, events: ctx.events });
   });
-  afterEach(() => db.close());
+  afterEach(() => ctx.dispose());
 
   it('adds residents and visitors, and matches only those valid now', () => {
     vehicles.add({ plate: '粤B·12345', ownerId: 'r-1' });
@@ -49,10 +50,7 @@ describe('known vehicles (SQLite, migration 005)', () => {
   it('serves vehicles/add, vehicles/remove and vehicles/list through the action table', async () => {
     const actions = new ActionTable();
     registerVehicleActions(actions, vehicles);
-    const call = async (name: string, input: unknown) => {
-      const a = actions.get(name)!;
-      return a.handle(a.input.parse(input), { origin: 'cli', transaction: 't' });
-    };
+    const call = (name: string, input: unknown) => actions.run(name, input, TEST_ACTOR);
     await call('vehicles/add', { plate: '皖AD11166', ownerId: 'r-9' });
     expect(await call('vehicles/list', {})).toMatchObject([{ plate: '皖AD11166', kind: 'resident' }]);
     expect(await call('vehicles/remove', { plate: '皖A·D11166' })).toEqual({ removed: '皖AD11166' });

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Database } from '../store/database.js';
-import type { Outbox } from '../store/outbox.js';
+import type { EventPublisher } from '../core/publisher.js';
 import { ActionError, type ActionTable } from '../core/actions.js';
 import { isValidPlate, normalisePlate } from './grammar.js';
 import { matchPlate, type MatchOptions, type PlateMatch } from './match.js';
@@ -57,11 +57,11 @@ const toVehicle = (r: Row): KnownVehicle => ({
 
 export class KnownVehicles {
   private readonly db: Database;
-  private readonly outbox: Outbox | undefined;
+  private readonly events: EventPublisher;
 
-  constructor(ctx: { db: Database; outbox?: Outbox }) {
+  constructor(ctx: { db: Database; events: EventPublisher }) {
     this.db = ctx.db;
-    this.outbox = ctx.outbox;
+    this.events = ctx.events;
   }
 
   /** Validates and stores a vehicle (replacing one with the same plate). */
@@ -71,12 +71,12 @@ export class KnownVehicles {
     if (!isValidPlate(plate))
       throw new ActionError(
         `"${v.plate}" is not a valid Chinese plate (province, letter, then 5 letters/digits, or 6 for new-energy plates)`,
-        'invalid-plate',
+        'invalid_input',
       );
-    if (v.kind === 'visitor' && !v.validUntil) throw new ActionError('a visitor vehicle needs validUntil', 'invalid');
+    if (v.kind === 'visitor' && !v.validUntil) throw new ActionError('a visitor vehicle needs validUntil', 'invalid_input');
     const from = v.validFrom ? new Date(v.validFrom).toISOString() : null;
     const until = v.validUntil ? new Date(v.validUntil).toISOString() : null;
-    if (from && until && from >= until) throw new ActionError('validFrom must be before validUntil', 'invalid');
+    if (from && until && from >= until) throw new ActionError('validFrom must be before validUntil', 'invalid_input');
     const row: Row = {
       plate,
       owner_id: v.ownerId,
@@ -86,25 +86,24 @@ export class KnownVehicles {
       note: v.note ?? null,
       created_at: now.toISOString(),
     };
-    this.db.transaction(() => {
+    this.events.commit('vehicle.added', { plate, ownerId: row.owner_id, kind: row.kind, validFrom: from, validUntil: until }, () =>
       this.db
         .prepare(
           'INSERT INTO vehicles(plate, owner_id, kind, valid_from, valid_until, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(plate) DO UPDATE SET owner_id = excluded.owner_id, kind = excluded.kind, valid_from = excluded.valid_from, valid_until = excluded.valid_until, note = excluded.note',
         )
-        .run(row.plate, row.owner_id, row.kind, row.valid_from, row.valid_until, row.note, row.created_at);
-      this.outbox?.append('vehicle.added', { plate, ownerId: row.owner_id, kind: row.kind, validFrom: from, validUntil: until });
-    });
+        .run(row.plate, row.owner_id, row.kind, row.valid_from, row.valid_until, row.note, row.created_at),
+    );
     return toVehicle(row);
   }
 
   remove(plateText: string): boolean {
     const plate = normalisePlate(plateText);
-    const removed = this.db.transaction(() => {
-      const n = this.db.prepare('DELETE FROM vehicles WHERE plate = ?').run(plate).changes;
-      if (n > 0) this.outbox?.append('vehicle.removed', { plate });
-      return n > 0;
-    });
-    return removed;
+    if (!this.db.prepare('SELECT 1 FROM vehicles WHERE plate = ?').get(plate)) return false;
+    return this.events.commit(
+      'vehicle.removed',
+      { plate },
+      () => this.db.prepare('DELETE FROM vehicles WHERE plate = ?').run(plate).changes > 0,
+    );
   }
 
   /** Read from SQLite each time (a few rows), so changes made by another process are seen. */
@@ -126,19 +125,22 @@ export class KnownVehicles {
 /** Registers `vehicles/add`, `vehicles/remove` and `vehicles/list`. */
 export function registerVehicleActions(actions: ActionTable, vehicles: KnownVehicles): void {
   actions.register('vehicles/add', {
+    role: 'operator',
     description: 'Add or replace a known vehicle (resident, or visitor with validUntil).',
     input: addVehicleInput,
     handle: (input) => vehicles.add(input),
   });
   actions.register('vehicles/remove', {
+    role: 'operator',
     description: 'Remove a known vehicle by plate.',
     input: removeVehicleInput,
     handle: (input) => {
-      if (!vehicles.remove(input.plate)) throw new ActionError(`no known vehicle with plate ${normalisePlate(input.plate)}`, 'not-found');
+      if (!vehicles.remove(input.plate)) throw new ActionError(`no known vehicle with plate ${normalisePlate(input.plate)}`, 'not_found');
       return { removed: normalisePlate(input.plate) };
     },
   });
   actions.register('vehicles/list', {
+    role: 'viewer',
     description: 'List the known vehicles.',
     input: z.strictObject({}).prefault({}),
     handle: () => vehicles.list(),

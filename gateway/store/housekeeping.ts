@@ -1,25 +1,25 @@
 import type { GatewayContext } from '../core/context.js';
-import type { Room } from '../core/room.js';
-import { componentLogger } from '../core/logger.js';
+import type { Room, Scope } from '../core/room.js';
+import { componentLogger, type Logger } from '../core/logger.js';
 
 /** Deletes sent outbox rows after `outbox.keepSentHours`, hourly and once at start. */
-export function createHousekeepingRoom(ctx: GatewayContext): Room {
-  const log = componentLogger(ctx.log, 'store');
-  const keepMs = ctx.loaded.config.outbox.keepSentHours * 3600_000;
-  let timer: NodeJS.Timeout | undefined;
-  const purge = () => {
-    const n = ctx.outbox.purgeSent(keepMs);
-    if (n > 0) log.info({ purged: n }, 'purged sent events');
-  };
-  return {
-    name: 'store',
-    async start() {
-      purge();
-      timer = setInterval(purge, 3600_000);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-    },
-  };
+export class HousekeepingRoom implements Room {
+  readonly name = 'store';
+  private readonly log: Logger;
+
+  constructor(private readonly ctx: GatewayContext) {
+    this.log = componentLogger(ctx.log, 'store');
+  }
+
+  async start(scope: Scope): Promise<void> {
+    this.purge();
+    scope.every(3600_000, () => this.purge());
+  }
+
+  async stop(): Promise<void> {}
+
+  private purge(): void {
+    const n = this.ctx.outbox.purgeSent(this.ctx.loaded.config.outbox.keepSentHours * 3600_000);
+    if (n > 0) this.log.info({ purged: n }, 'purged sent events');
+  }
 }

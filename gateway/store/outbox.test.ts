@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { priorityRank } from '../core/events.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,7 +83,7 @@ describe('Outbox', () => {
     let kept = 0;
     for (let i = 0; i < 300; i++) {
       const kind = i % 3 === 0 ? 'alarm.raised' : i % 3 === 1 ? 'camera.motion' : 'camera.online';
-      outbox.append(kind, { i, big });
+      outbox.append(kind, { i, big }, { priority: priorityRank(kind) });
       if (kind === 'alarm.raised') kept++;
     }
     const rows = outbox.takeBatch(10_000);
@@ -118,7 +119,8 @@ describe('Outbox', () => {
 
   it('keeps never-dropped events over the quota (and says so) rather than losing them', () => {
     const { db, outbox } = open(10_000);
-    for (let i = 0; i < 40; i++) outbox.append('access.denied', { i, pad: 'z'.repeat(500) });
+    for (let i = 0; i < 40; i++)
+      outbox.append('access.decision', { i, pad: 'z'.repeat(500) }, { priority: priorityRank('access.decision') });
     expect(outbox.takeBatch(100)).toHaveLength(40);
     expect(outbox.stats().unsentBytes).toBeGreaterThan(10_000);
     db.close();

@@ -1,6 +1,5 @@
 import { monotonicFactory } from 'ulid';
 import type { Database, Statement } from './database.js';
-import { priorityOf, type Priority } from './event-priority.js';
 import type { Logger } from '../core/logger.js';
 
 /** One event as stored; the cloud bridge wraps it in the published envelope. */
@@ -85,14 +84,18 @@ export class Outbox {
     this.unsentBytes = row?.b ?? 0;
   }
 
-  /** Records an event. Call inside the transaction that writes the fact it reports. */
-  append(kind: string, data: unknown, opts: { ts?: Date; priority?: Priority } = {}): { id: string; ts: string } {
+  /**
+   * Records an event. Call inside the transaction that writes the fact it reports. Rooms publish
+   * through EventPublisher (core/publisher.ts), which gives the id and the catalogue's priority
+   * (0 never dropped, 1 normal, 2 compacted first).
+   */
+  append(kind: string, data: unknown, opts: { ts?: Date; priority?: 0 | 1 | 2; id?: string } = {}): { id: string; ts: string } {
     if (!KIND_PATTERN.test(kind)) throw new Error(`invalid event kind ${JSON.stringify(kind)}`);
     const json = JSON.stringify(data ?? null);
     const ts = (opts.ts ?? new Date()).toISOString();
-    const id = this.ulid();
+    const id = opts.id ?? this.ulid();
     const bytes = json.length + kind.length + 64;
-    const priority = opts.priority ?? priorityOf(kind);
+    const priority = opts.priority ?? 1;
     const outer = this.db.inTransaction;
     const write = () => {
       this.insert.run(id, kind, ts, priority, json, bytes);
@@ -134,13 +137,9 @@ export class Outbox {
     });
   }
 
-  /** Runs `write` and records the event in one transaction. */
-  record<T>(kind: string, data: unknown, write?: () => T): T | undefined {
-    return this.db.transaction(() => {
-      const result = write?.();
-      this.append(kind, data);
-      return result;
-    });
+  /** Whether an event with this id is in the table (sent or not). */
+  has(id: string): boolean {
+    return this.exists.get(id) !== undefined;
   }
 
   /** Called when new rows are committed (the relay waits on it). */
@@ -256,7 +255,11 @@ export class Outbox {
     }
     if (dropped > 0) {
       this.compactedTotal += dropped;
-      this.append('outbox.compacted', { dropped, byKind, quotaBytes: this.quotaBytes, totalCompacted: this.compactedTotal });
+      this.append(
+        'outbox.compacted',
+        { dropped, byKind, quotaBytes: this.quotaBytes, totalCompacted: this.compactedTotal },
+        { priority: 0 },
+      );
       this.log.warn({ dropped, byKind }, 'outbox over its disk quota: low-priority events compacted');
     } else if (this.unsentBytes > this.quotaBytes) {
       this.log.warn(

@@ -43,6 +43,14 @@ export const cloudSection = z
       .default(4 * 1024 * 1024)
       .describe('Request payloads larger than this are refused with an error response.'),
     inflight: z.number().int().min(1).max(10_000).default(200).describe('Events published and awaiting PUBACK at once.'),
+    requestMaxAgeS: z
+      .number()
+      .min(5)
+      .max(3600)
+      .default(60)
+      .describe(
+        'Gate commands from the platform carry "ts" and "nonce": older than this (or dated this far in the future) they are refused as stale; a nonce seen before is refused as replayed.',
+      ),
   })
   .describe('Link to the city platform over MQTT 5.');
 
