@@ -24,9 +24,17 @@ export function registerDeviceActions(actions: ActionTable, devices: DevicesServ
     if (!r.ok)
       throw new ActionError(
         `${command} ${id} failed: ${r.refused ?? r.error ?? 'unknown'}${r.attempts ? ` after ${r.attempts} attempt(s)` : ''}`,
-        r.error === 'offline' ? 'offline' : 'failed',
+        r.refused ? 'refused' : r.error === 'offline' ? 'offline' : 'failed',
       );
-    return { gateId: id, command, ok: true, attempts: r.attempts, ms: Math.round(r.ms * 100) / 100, gateState: dev?.gateState };
+    return {
+      gateId: id,
+      command,
+      ok: true,
+      attempts: r.attempts,
+      ms: Math.round(r.ms * 100) / 100,
+      gateState: dev?.gateState,
+      ...(r.note ? { note: r.note } : {}),
+    };
   };
 
   actions.register('devices/list', {

@@ -52,6 +52,7 @@ export const deviceEvents = defineEvents({
         origin: z.string().describe('Who asked: platform, cli, console, access, fail-safe.'),
         ok: z.boolean(),
         error: z.string().optional().describe('timeout, refused, offline, write-failed, exception-N, or a refusal reason.'),
+        note: z.string().optional().describe('Why nothing was sent although ok (an open at a gate a fire alarm holds open).'),
         attempts: z.number().int().min(0),
         ms: z.number().min(0).describe('From the request to the acknowledgement (or the failure).'),
         gateState: z.string().optional().describe('Gate position after the command, when the profile reports one.'),
@@ -70,6 +71,19 @@ export const deviceEvents = defineEvents({
         ts,
       })
       .describe('The gate position as the device reports it.'),
+  },
+  'gate.mismatch': {
+    priority: 'never-dropped',
+    published: true,
+    schema: z
+      .strictObject({
+        deviceId,
+        expected: z.string().describe('The position the fail-safe requires (open while a fire alarm holds the gate).'),
+        actual: z.string().describe('The position the gate reported.'),
+        action: z.string().describe('What the gateway did about it (hold-open re-sent).'),
+        ts,
+      })
+      .describe('An egress gate reported a position other than open while a fire alarm held it open; the gateway corrected it.'),
   },
   'alarm.raised': {
     priority: 'never-dropped',

@@ -16,6 +16,8 @@ export interface RecorderContext {
   configOf(id: string): DeviceConfig | undefined;
   onFire(dev: Device, input: string, active: boolean): string[];
   onGateOnline(dev: Device): void;
+  /** A gate reported a new position (the fail-safe checks it against a hold-open). */
+  onGateState(dev: Device, state: GateState): void;
 }
 
 export class DeviceRecorder implements DeviceObserver {
@@ -96,12 +98,13 @@ export class DeviceRecorder implements DeviceObserver {
       // The position is in memory and on the bus; the row is only for `sharpeyes devices`.
     }
     this.rc.ctx.bus.emit('gate.state', { deviceId: dev.id, state, ts: new Date().toISOString() });
+    this.rc.onGateState(dev, state);
   }
 
   /** A gate command result: the never-dropped gate.command event with its audit row. */
   command(
     dev: Device,
-    r: { command: string; origin: string; ok: boolean; error?: string; attempts: number; ms: number; requestId?: string },
+    r: { command: string; origin: string; ok: boolean; error?: string; note?: string; attempts: number; ms: number; requestId?: string },
   ): void {
     const ts = new Date().toISOString();
     const ms = Math.round(r.ms * 100) / 100;
@@ -114,6 +117,7 @@ export class DeviceRecorder implements DeviceObserver {
         origin: r.origin,
         ok: r.ok,
         ...(r.error ? { error: r.error } : {}),
+        ...(r.note ? { note: r.note } : {}),
         attempts: r.attempts,
         ms,
         ...(gateState ? { gateState } : {}),
