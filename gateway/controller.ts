@@ -37,7 +37,7 @@ export class Controller {
       new PlatesRoom(ctx, { frames: cameras.frames, snapshots: cameras.snapshots }),
       cameras,
       new AccessRoom(ctx, { gates: devices }),
-      new AlarmsRoom(ctx, { gates: devices, cameras }),
+      new AlarmsRoom(ctx, { gates: devices, devices, cameras }),
       new ConsoleRoom(ctx),
     ];
     registerCoreActions(ctx);

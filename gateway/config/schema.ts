@@ -7,6 +7,7 @@ import { platesSection } from './sections/plates.js';
 import { devicesSection } from './sections/devices.js';
 import { consoleSection } from './sections/console.js';
 import { accessSection } from './sections/access.js';
+import { alarmsSection } from './sections/alarms.js';
 
 /**
  * The one schema of the gateway's YAML config: source of the TypeScript types, of the JSON
@@ -23,6 +24,7 @@ export const configSchema = z
     plates: platesSection,
     devices: devicesSection,
     access: accessSection,
+    alarms: alarmsSection.prefault({}),
     console: consoleSection.prefault({}),
   })
   .describe('Sharp Eyes gateway configuration.');

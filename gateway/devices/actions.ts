@@ -63,7 +63,8 @@ export function registerDeviceActions(actions: ActionTable, devices: DevicesServ
   });
   actions.register('devices/simulate', {
     role: 'admin',
-    description: 'Sends a control line to a simulated device: press INPUT, release INPUT, silent on|off, delay MS, garble on|off, state.',
+    description:
+      'Sends a control line to a simulated device: press INPUT (a momentary button springs back by itself), hold INPUT, release INPUT, set RESOURCE VALUE, silent on|off, delay MS, garble on|off, state.',
     input: z.strictObject({ deviceId: gateId, control: z.string().min(1).max(200) }),
     handle: async (input) => {
       try {

@@ -4,7 +4,7 @@ import { defineEvents } from '../core/event-spec.js';
 const deviceId = z.string().describe('Device id from the config.');
 const ts = z.string().describe('ISO 8601 time it happened on the box.');
 
-/** The devices room's events: device health, inputs, gate commands and the alarms they raise. */
+/** The devices room's events: device health, inputs, gate commands, and the tamper and fire contacts' states. */
 export const deviceEvents = defineEvents({
   'device.online': {
     priority: 'normal',
@@ -84,19 +84,6 @@ export const deviceEvents = defineEvents({
         ts,
       })
       .describe('An egress gate reported a position other than open while a fire alarm held it open; the gateway corrected it.'),
-  },
-  'alarm.raised': {
-    priority: 'never-dropped',
-    published: true,
-    schema: z
-      .strictObject({
-        deviceId,
-        input: z.string(),
-        name: z.string().optional().describe('Device name from the config.'),
-        camera: z.string().optional().describe('Linked camera id.'),
-        ts,
-      })
-      .describe('An alarm button was pressed (never dropped).'),
   },
   'alarm.tamper': {
     priority: 'never-dropped',

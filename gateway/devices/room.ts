@@ -13,7 +13,7 @@ import { gpioEndpoint } from './gpio-endpoint.js';
 import { FailSafePolicy, movesGate, type SafetyCommand } from './failsafe.js';
 import { DeviceRecorder } from './recorder.js';
 import { loadProfileFile, resolveProfileFile, ProfileError } from './profiles.js';
-import type { CommandName } from './profile-schema.js';
+import type { CommandName, DeviceProfile } from './profile-schema.js';
 import { CommandError } from './command-plan.js';
 import { SimulatedLines } from './sim/simulated-lines.js';
 import { registerDeviceActions } from './actions.js';
@@ -33,13 +33,28 @@ export interface GateControl {
 
 export type GateResult = CommandResult & { ms: number; refused?: string; note?: string };
 
+/** What other rooms may know of a configured device (the alarms room: which inputs are alarm buttons). */
+export interface DeviceInfo {
+  id: string;
+  name: string | undefined;
+  kind: DeviceProfile['kind'];
+  model: string;
+  camera: string | undefined;
+  /** The command that resets a latching input, by input name. */
+  resetOf: Record<string, CommandName | undefined>;
+}
+
+export interface DeviceDirectory {
+  info(deviceId: string): DeviceInfo | undefined;
+}
+
 export interface DevicesService extends GateControl {
   list(): ReturnType<Device['snapshot']>[];
   device(id: string): Device | undefined;
   simulatorControl(deviceId: string, line: string): Promise<string>;
 }
 
-export class DevicesRoom implements Room, DevicesService {
+export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
   readonly name = 'devices';
   private readonly ctx: GatewayContext;
   private readonly log: Logger;
@@ -161,6 +176,15 @@ export class DevicesRoom implements Room, DevicesService {
 
   device(id: string): Device | undefined {
     return this.devices.get(id);
+  }
+
+  info(deviceId: string): DeviceInfo | undefined {
+    const d = this.devices.get(deviceId);
+    const cfg = this.configs.get(deviceId);
+    if (!d || !cfg) return undefined;
+    const resetOf: Record<string, CommandName | undefined> = {};
+    for (const [name, i] of Object.entries(d.profile.inputs)) if (i.mode === 'latching') resetOf[name] = i.reset;
+    return { id: d.id, name: cfg.name, kind: d.profile.kind, model: d.profile.model, camera: cfg.camera, resetOf };
   }
 
   async run(deviceId: string, command: CommandName, opts: { origin: string; arg?: number; requestId?: string }): Promise<GateResult> {

@@ -30,20 +30,31 @@ describe('gateway on its embedded defaults', () => {
     );
   });
 
-  it('delivers an alarm press with a picture from the linked camera, and its acknowledgement', async () => {
+  it('delivers an alarm press with a picture from the linked camera, its acknowledgement, and a second press as a second alarm', async () => {
     await gw.waitForEvent('device.online', (d) => d.deviceId === 'alarm-1', 90_000);
     await gw.waitForEvent('camera.online', (d) => d.cameraId === 'demo', 90_000);
     const press = await gw.request('devices/simulate', { deviceId: 'alarm-1', control: 'press button' });
     expect(press.status).toBe('ok');
-    const raised = await gw.waitForEvent('alarm.raised', (d) => d.deviceId === 'alarm-1');
+    const raised = (await gw.waitForEvent('alarm.raised', (d) => d.deviceId === 'alarm-1')) as { seq: number; data: { alarmId: string } };
     const picture = await gw.waitForEvent('alarm.snapshot', (d) => d.deviceId === 'alarm-1');
-    expect(picture.data).toMatchObject({ cameraId: 'demo', snapshotId: expect.any(String) });
+    expect(picture.data).toMatchObject({ alarmId: raised.data.alarmId, cameraId: 'demo', snapshotId: expect.any(String) });
     expect(picture.seq).toBeGreaterThan(raised.seq);
-    await gw.request('devices/simulate', { deviceId: 'alarm-1', control: 'release button' });
     const ack = await gw.request('alarm/ack', { deviceId: 'alarm-1', note: 'guard-7 on the way' });
-    expect(ack).toMatchObject({ status: 'ok', data: { acknowledged: true } });
+    expect(ack).toMatchObject({ status: 'ok', data: { alarmId: raised.data.alarmId, state: 'acknowledged' } });
     await gw.waitForEvent('alarm.acknowledged', (d) => d.by === 'platform' && d.note === 'guard-7 on the way');
     expect(await gw.request('alarm/ack', { deviceId: 'alarm-1' })).toMatchObject({ status: 'error', code: 'not_found' });
+    // The README's flow, twice: the button sprang back, the next press is a new alarm.
+    await new Promise((r) => setTimeout(r, 1000));
+    await gw.request('devices/simulate', { deviceId: 'alarm-1', control: 'press button' });
+    const second = (await gw.waitForEvent('alarm.raised', (d) => d.deviceId === 'alarm-1' && d.alarmId !== raised.data.alarmId)) as {
+      data: { alarmId: string };
+    };
+    expect(await gw.request('alarm/ack', { deviceId: 'alarm-1' })).toMatchObject({ status: 'ok', data: { alarmId: second.data.alarmId } });
+    for (const alarmId of [raised.data.alarmId, second.data.alarmId])
+      expect(await gw.request('alarm/resolve', { alarmId, note: 'checked on site' })).toMatchObject({
+        status: 'ok',
+        data: { state: 'resolved' },
+      });
   });
 
   it('stops cleanly on SIGTERM and says offline', async () => {
