@@ -19,6 +19,7 @@ import { registerCoreActions } from './core/core-actions.js';
 import { VERSION } from './version.js';
 import { createPlatesRoom } from './plates/room.js';
 import { createFacesRoom } from './faces/room.js';
+import { createGb28181Room } from '../cloud-bridge/gb28181/room.js';
 
 /**
  * The composition root: the only place that wires concrete rooms together. Rooms start in the
@@ -66,6 +67,7 @@ export class Controller {
       createCamerasRoom(ctx),
       createAccessRoom(ctx),
       createAlarmsRoom(ctx),
+      createGb28181Room(ctx), // after cameras and devices: its catalog lists them; off unless gb28181.enabled
       createConsoleRoom(ctx),
     ];
   }

@@ -8,7 +8,13 @@ declare module '../core/events.js' {
      * The cameras room started. Recognition rooms subscribe to frames here (listen in your
      * room's factory: rooms are all built before any starts). Frames are NOT bus events.
      */
-    'cameras.ready': { frames: FrameSource; snapshots: Snapshots; cameraIds: string[] };
+    'cameras.ready': {
+      frames: FrameSource;
+      snapshots: Snapshots;
+      cameraIds: string[];
+      /** The URL of a camera's full stream (what live view reads), for rooms that relay video. */
+      streamUrl?(cameraId: string): Promise<string> | undefined;
+    };
     'camera.online': { cameraId: string; ts: number };
     'camera.offline': { cameraId: string; ts: number; reason: string; message: string };
     /** Motion/tamper reported by the camera itself (ONVIF), debounced. */

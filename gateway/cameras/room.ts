@@ -224,7 +224,7 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
           live = undefined;
         }
       }
-      ctx.bus.emit('cameras.ready', { frames: hub, snapshots, cameraIds: [...pipelines.keys()] });
+      ctx.bus.emit('cameras.ready', { frames: hub, snapshots, cameraIds: [...pipelines.keys()], streamUrl: (id) => liveUrls.get(id)?.() });
     },
     async stop() {
       if (sweepTimer) clearInterval(sweepTimer);

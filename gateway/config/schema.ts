@@ -7,6 +7,7 @@ import { platesSection } from './sections/plates.js';
 import { devicesSection } from './sections/devices.js';
 import { consoleSection } from './sections/console.js';
 import { accessSection } from './sections/access.js';
+import { gb28181Section } from './sections/gb28181.js';
 
 /**
  * The one schema of the gateway's YAML config: source of the TypeScript types, of the JSON
@@ -24,6 +25,7 @@ export const configSchema = z
     devices: devicesSection,
     access: accessSection,
     console: consoleSection.prefault({}),
+    gb28181: gb28181Section.prefault({}),
   })
   .describe('Sharp Eyes gateway configuration.');
 
