@@ -31,7 +31,7 @@ export function renewAfterMs(expiresS: number): number {
 }
 
 export class Registration {
-  private readonly callId: string;
+  private callId = '';
   private readonly fromTag = newTag();
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
@@ -42,11 +42,11 @@ export class Registration {
   attempts = 0;
   lastError: string | undefined;
 
-  constructor(private readonly o: RegistrationOptions) {
-    this.callId = newCallId(o.ua.local.address || 'box');
-  }
+  constructor(private readonly o: RegistrationOptions) {}
 
+  /** Starts registering; the user agent must be started (its address goes into the Call-ID). */
   start(): void {
+    this.callId ||= newCallId(this.o.ua.local.address);
     this.running = true;
     this.schedule(0);
   }
