@@ -40,7 +40,7 @@ export class LiveSession {
   private waitingKey = true;
   private okTimer: NodeJS.Timeout | undefined;
   private cseq = 1;
-  readonly stats = { frames: 0, packets: 0, bytes: 0, skipped: 0, startedAt: Date.now() };
+  readonly stats = { pictures: 0, firstPictureMs: -1, frames: 0, packets: 0, bytes: 0, skipped: 0, startedAt: Date.now() };
 
   constructor(
     private readonly invite: SipRequest,
@@ -78,8 +78,8 @@ export class LiveSession {
         contentType: 'application/sdp',
         body: Buffer.from(sdp),
       });
+    this.state = 'answered'; // before sending: the ACK may be handled before ok() resolves
     await ok();
-    this.state = 'answered';
     // RFC 3261 §13.3.1.4: the 2xx is retransmitted until the ACK; no ACK within 64*T1 ends the call.
     const started = Date.now();
     const again = (interval: number) => {
@@ -129,7 +129,14 @@ export class LiveSession {
     this.source?.stop();
     this.sink?.close();
     this.d.log.info(
-      { callId: this.callId, cameraId: this.d.cameraId, reason, ...this.stats, ms: Date.now() - this.stats.startedAt },
+      {
+        callId: this.callId,
+        cameraId: this.d.cameraId,
+        reason,
+        ffmpegPid: this.source?.pid,
+        ...this.stats,
+        ms: Date.now() - this.stats.startedAt,
+      },
       'GB/T 28181 live video ended',
     );
     this.d.onEnd(this, reason);
@@ -162,6 +169,7 @@ export class LiveSession {
   }
 
   private onUnit(au: AccessUnit): void {
+    if (this.stats.pictures++ === 0) this.stats.firstPictureMs = Date.now() - this.stats.startedAt;
     if (this.state !== 'streaming' || !this.sink) return;
     if (this.waitingKey && !au.keyframe) return;
     if (this.sink.backlog() > MAX_BACKLOG) {

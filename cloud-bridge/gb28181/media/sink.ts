@@ -24,8 +24,22 @@ const REFUSED_IN_A_ROW = 5;
 export async function udpSink(local: string, to: { address: string; port: number }, onGone: (why: string) => void): Promise<MediaSink> {
   const s: UdpSocket = createSocket('udp4');
   let refused = 0;
+  let windowStart = 0;
   let closed = false;
-  s.on('error', () => undefined); // send failures are counted in send()'s callback
+  // A connected UDP socket reports ICMP port unreachable as 'error' events (not in send's
+  // callback): REFUSED_IN_A_ROW of them within 2 s mean nobody listens any more.
+  s.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ECONNREFUSED' || closed) return;
+    const now = Date.now();
+    if (now - windowStart > 2000) {
+      windowStart = now;
+      refused = 0;
+    }
+    if (++refused >= REFUSED_IN_A_ROW) {
+      closed = true;
+      onGone(`the receiver at ${to.address}:${to.port} is gone (port unreachable)`);
+    }
+  });
   await new Promise<void>((resolve, reject) => {
     s.once('error', reject);
     s.bind(0, local === '0.0.0.0' ? undefined : local, () => {
@@ -45,13 +59,7 @@ export async function udpSink(local: string, to: { address: string; port: number
     open: async () => undefined,
     send(p) {
       if (closed) return;
-      s.send(p, (err) => {
-        if (!err) refused = 0;
-        else if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED' && ++refused >= REFUSED_IN_A_ROW && !closed) {
-          closed = true;
-          onGone(`the receiver at ${to.address}:${to.port} is gone (port unreachable)`);
-        }
-      });
+      s.send(p);
     },
     backlog: () => 0,
     close() {

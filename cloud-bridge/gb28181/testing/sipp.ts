@@ -51,7 +51,14 @@ export class Sipp {
 
   constructor(
     readonly scenario: string,
-    readonly opts: { transport: 'udp' | 'tcp'; set?: Record<string, string | number>; port?: number } = { transport: 'udp' },
+    readonly opts: {
+      transport: 'udp' | 'tcp';
+      set?: Record<string, string | number>;
+      port?: number;
+      /** Client mode: the device's address, and how many calls to place before exiting. */
+      remote?: string;
+      calls?: number;
+    } = { transport: 'udp' },
   ) {}
 
   async start(): Promise<void> {
@@ -78,10 +85,13 @@ export class Sipp {
       '1000',
     ];
     for (const [k, v] of Object.entries(this.opts.set ?? {})) args.push('-set', k, String(v));
+    if (this.opts.remote) args.unshift(this.opts.remote);
+    if (this.opts.calls) args.push('-m', String(this.opts.calls), '-timeout', '20s');
     const child = spawn('sipp', args, { cwd: this.dir, stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     child.stderr?.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000)));
     this.exited = new Promise((r) => child.once('exit', (code) => r(code)));
+    if (this.opts.remote) return; // a client runs its calls and exits: see exitCode()
     // Listening once the message log exists or a short while has passed.
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline && child.exitCode === null) {
@@ -120,6 +130,11 @@ export class Sipp {
         );
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /** SIPp's exit code once it exits by itself (client mode: 0 when every call passed). */
+  exitCode(): Promise<number | null> {
+    return this.exited ?? Promise.resolve(null);
   }
 
   errors(): string {
