@@ -52,7 +52,7 @@ interface Harness {
 }
 
 /** Media modes: UDP; TCP where the platform listens (device active); TCP where the device listens. */
-type Mode = { sip: 'udp' | 'tcp'; media: 'udp' | 'tcp-device-connects' | 'tcp-device-listens'; receiverLeaves?: boolean };
+type Mode = { sip: 'udp' | 'tcp'; media: 'udp' | 'tcp-device-connects' | 'tcp-device-listens'; qop: boolean };
 
 async function setUp(mode: Mode, camera: RtspServer): Promise<Harness> {
   const rx =
@@ -68,6 +68,7 @@ async function setUp(mode: Mode, camera: RtspServer): Promise<Harness> {
       user: DEVICE,
       password: PASSWORD,
       realm: REALM,
+      qop: mode.qop ? 'qop="auth", ' : '',
       device: DEVICE,
       server: SERVER,
       channel: NORTH_CAM,
@@ -135,11 +136,11 @@ describe.skipIf(SKIP)('GB/T 28181 device against SIPp as the platform', () => {
   });
 
   const modes: Mode[] = [
-    { sip: 'udp', media: 'udp' },
-    { sip: 'tcp', media: 'tcp-device-connects' },
-    { sip: 'udp', media: 'tcp-device-listens' },
+    { sip: 'udp', media: 'udp', qop: true },
+    { sip: 'tcp', media: 'tcp-device-connects', qop: false },
+    { sip: 'udp', media: 'tcp-device-listens', qop: true },
   ];
-  describe.each(modes)('SIP over $sip, media $media', (mode) => {
+  describe.each(modes)('SIP over $sip, media $media, Digest qop=auth $qop', (mode) => {
     let h: Harness;
     beforeAll(async () => {
       h = await setUp(mode, camera);
@@ -150,7 +151,10 @@ describe.skipIf(SKIP)('GB/T 28181 device against SIPp as the platform', () => {
       const msgs = await h.sipp.waitFor((m) => received(m, 'Keepalive').length >= 2, 'two keepalives');
       const regs = msgs.filter((m) => m.first === 'REGISTER');
       expect(regs[0]?.text).not.toMatch(/^Authorization:/m);
-      expect(regs.find((m) => /^Authorization:/m.test(m.text))?.text).toMatch(/^Authorization: Digest username="34020000001180000001", realm="3402000000".*qop=auth/m);
+      expect(regs.find((m) => /^Authorization:/m.test(m.text))?.text).toMatch(
+        /^Authorization: Digest username="34020000001180000001", realm="3402000000"/m,
+      );
+      expect(/qop=auth, nc=00000001, cnonce=/.test(regs.find((m) => /^Authorization:/m.test(m.text))?.text ?? '')).toBe(mode.qop);
       expect(msgs.filter((m) => m.direction === 'sent').map((m) => m.first)).toEqual(expect.arrayContaining(['401', '200']));
       expect(msgs.some((m) => m.direction === 'sent' && m.first === '403')).toBe(false);
       const ka = bodyOf(received(msgs, 'Keepalive')[0] as SippMessage);
@@ -263,7 +267,7 @@ describe.skipIf(SKIP)('GB/T 28181 device against SIPp as the platform', () => {
   describe('the receiver goes away', () => {
     let h: Harness;
     beforeAll(async () => {
-      h = await setUp({ sip: 'udp', media: 'udp' }, camera);
+      h = await setUp({ sip: 'udp', media: 'udp', qop: true }, camera);
     });
     afterAll(async () => tearDown(h));
 
