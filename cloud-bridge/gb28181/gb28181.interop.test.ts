@@ -129,7 +129,8 @@ async function tearDown(h: Harness | undefined): Promise<void> {
 describe.skipIf(SKIP)('GB/T 28181 device against SIPp as the platform', () => {
   let camera: RtspServer;
   beforeAll(async () => {
-    camera = await startRtspServer({ files: { '/cam': h264Clip(320, 180, 10, 120) } });
+    // Long enough for every describe below: the shared file media does not loop.
+    camera = await startRtspServer({ files: { '/cam': h264Clip(320, 180, 10, 900) } });
   });
   afterAll(async () => {
     await camera?.stop();
@@ -186,7 +187,7 @@ describe.skipIf(SKIP)('GB/T 28181 device against SIPp as the platform', () => {
       const msgs = await h.sipp.waitFor(
         (m) => m.some((x) => x.direction === 'received' && x.first === '200' && /^CSeq: 2 BYE/m.test(x.text)),
         'the BYE answered',
-        20_000,
+        30_000,
       );
       const ok = msgs.find((m) => m.direction === 'received' && m.first === '200' && /^CSeq: 1 INVITE/m.test(m.text)) as SippMessage;
       expect(bodyOf(ok)).toMatch(/^y=0100000001$/m);

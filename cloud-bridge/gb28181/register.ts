@@ -7,7 +7,8 @@ import type { Logger } from '../../gateway/core/logger.js';
 import { backoffDelay } from '../backoff.js';
 import { header } from './sip/message.js';
 import { newCallId, newTag } from './sip/build.js';
-import { authorization, parseChallenge, DigestError } from './sip/digest.js';
+import { randomBytes } from 'node:crypto';
+import { digestAuthorization, parseChallenges, pickDigest } from '../../gateway/cameras/onvif/http-digest.js';
 import { TransactionTimeout } from './sip/transactions.js';
 import type { UserAgent } from './sip/ua.js';
 import type { SipResponse } from './sip/message.js';
@@ -144,9 +145,24 @@ export class Registration {
     if (!challenge) return first;
     const password = this.o.password();
     if (password === undefined) throw new DigestError('the platform asks for a password and gb28181.passwordFile is not set');
-    const auth = authorization(parseChallenge(challenge), { username: this.o.username, password, method: 'REGISTER', uri: ua.serverUri });
+    const digest = pickDigest(parseChallenges(challenge));
+    if (!digest)
+      throw new DigestError(`cannot answer the challenge "${challenge.slice(0, 120)}" (Digest MD5 or SHA-256, qop auth or none)`);
+    const auth = digestAuthorization(digest, {
+      username: this.o.username,
+      password,
+      method: 'REGISTER',
+      uri: ua.serverUri,
+      cnonce: randomBytes(8).toString('hex'),
+      nc: 1,
+    });
     return send({ name: first.status === 401 ? 'Authorization' : 'Proxy-Authorization', value: auth });
   }
+}
+
+/** The platform's challenge cannot be answered (no password, an algorithm or qop not supported). */
+export class DigestError extends Error {
+  override name = 'DigestError';
 }
 
 function grantedExpires(res: SipResponse): number | undefined {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { header, headerValues, parseMessage, serialise, SIP_LIMITS, SipParseError, type SipRequest } from './message.js';
 import { StreamFramer } from './framing.js';
 import { parseNameAddr, parseUri, parseVia, tagOf } from './headers.js';
-import { authorization, parseChallenge, DigestError } from './digest.js';
 import { makeResponse } from './build.js';
 
 const crlf = (s: string) => Buffer.from(s.replace(/\n/g, '\r\n'));
@@ -140,48 +139,5 @@ describe('SIP header values', () => {
     expect(tagOf('sip:a@b;tag=q1')).toBe('q1');
     expect(() => parseVia('SIP/2.0/UDP host:70000')).toThrow(/bad port/);
     expect(() => parseUri('sip:a@b c')).toThrow(SipParseError);
-  });
-});
-
-describe('Digest', () => {
-  it('answers qop=auth as RFC 2617 §3.5 computes it', () => {
-    const ch = parseChallenge(
-      'Digest realm="testrealm@host.com", qop="auth,auth-int", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"',
-    );
-    const v = authorization(ch, {
-      username: 'Mufasa',
-      password: 'Circle Of Life',
-      method: 'GET',
-      uri: '/dir/index.html',
-      cnonce: '0a4f113b',
-      nc: 1,
-    });
-    expect(v).toContain('response="6629fae49393a05397450978507c4ef1"');
-    expect(v).toContain('qop=auth, nc=00000001, cnonce="0a4f113b"');
-    expect(v).toContain('opaque="5ccc069c403ebaf9f0171e9517f40e41"');
-  });
-
-  it('answers without qop (RFC 2069 form) and refuses what it cannot do', () => {
-    const v = authorization(parseChallenge('Digest realm="3402000000", nonce="abc"'), {
-      username: 'u',
-      password: 'p',
-      method: 'REGISTER',
-      uri: 'sip:s@h',
-    });
-    expect(v).not.toContain('qop=');
-    expect(v).not.toContain('cnonce');
-    expect(() =>
-      authorization(parseChallenge('Digest realm="r", nonce="n", algorithm=SHA-256'), {
-        username: 'u',
-        password: 'p',
-        method: 'R',
-        uri: 'u',
-      }),
-    ).toThrow(DigestError);
-    expect(() =>
-      authorization(parseChallenge('Digest realm="r", nonce="n", qop="auth-int"'), { username: 'u', password: 'p', method: 'R', uri: 'u' }),
-    ).toThrow(/only auth/);
-    expect(() => parseChallenge('Basic realm="x"')).toThrow(/not a Digest/);
-    expect(() => parseChallenge('Digest realm="x"')).toThrow(/without realm or nonce/);
   });
 });
