@@ -45,9 +45,8 @@ export class Registration {
 
   constructor(private readonly o: RegistrationOptions) {}
 
-  /** Starts registering; the user agent must be started (its address goes into the Call-ID). */
+  /** Starts registering (now, then renewing or retrying for as long as it runs). */
   start(): void {
-    this.callId ||= newCallId(this.o.ua.local.address);
     this.running = true;
     this.schedule(0);
   }
@@ -128,6 +127,8 @@ export class Registration {
   /** One REGISTER, answering one Digest challenge if the platform sends it. */
   private async exchange(expires: number): Promise<SipResponse> {
     const { ua } = this.o;
+    await ua.prepare(); // Via and Contact need our address on the route to the platform
+    this.callId ||= newCallId(ua.local.address);
     const send = (auth?: { name: string; value: string }) =>
       ua.send(
         ua.build({

@@ -21,6 +21,7 @@ export function createGb28181Room(ctx: GatewayContext): Gb28181Room {
   const cfg = ctx.loaded.config.gb28181;
   const log = componentLogger(ctx.log, 'gb28181');
   let device: GbDevice | undefined;
+  let failed: string | undefined;
   if (!cfg.enabled || !cfg.server || !cfg.deviceId)
     return { name: 'gb28181', device: () => undefined, start: async () => undefined, stop: async () => undefined };
   const server = cfg.server;
@@ -47,7 +48,7 @@ export function createGb28181Room(ctx: GatewayContext): Gb28181Room {
     device: () => device,
     summary: () => {
       const reg = device?.registration;
-      const state = reg?.registered ? 'registered' : `not registered${reg?.lastError ? `: ${reg.lastError}` : ' yet'}`;
+      const state = failed ?? (reg?.registered ? 'registered' : `not registered${reg?.lastError ? `: ${reg.lastError}` : ' yet'}`);
       return [
         `gb28181: device ${deviceId} -> ${server.id}@${server.host}:${server.port}/${server.transport} (${state}; ${directory.list().length} channels)`,
       ];
@@ -92,7 +93,16 @@ export function createGb28181Room(ctx: GatewayContext): Gb28181Room {
         onRegistered: (expiresS) => ctx.bus.emit('gb28181.registered', { server: where, deviceId, expiresS }),
         onUnregistered: (reason) => ctx.bus.emit('gb28181.unregistered', { server: where, deviceId, reason }),
       });
-      await device.start();
+      try {
+        await device.start();
+      } catch (err) {
+        // Like live view: a SIP port already taken costs this uplink, not the gateway.
+        failed = `cannot start: ${(err as Error).message}`;
+        log.error({ err: (err as Error).message, localPort: cfg.localPort }, 'GB/T 28181 device cannot start; the gateway runs without it');
+        await device.stop().catch(() => undefined);
+        device = undefined;
+        return;
+      }
       log.info({ local: device.ua.local, server: where, transport: server.transport }, 'GB/T 28181 device started');
     },
     async stop() {

@@ -31,6 +31,7 @@ export class SipTransport {
   private tcp: TcpSocket | undefined;
   private tcpConnecting: Promise<TcpSocket> | undefined;
   private serverAddress = '';
+  private localHost: string | undefined;
   private lastBadLog = 0;
   private badCount = 0;
   private stopped = false;
@@ -43,11 +44,15 @@ export class SipTransport {
     return this.o.transport === 'udp' ? 'UDP' : 'TCP';
   }
 
+  /**
+   * Binds the UDP socket (a port already taken is a start error). Reaching the platform (DNS,
+   * route, TCP connection) is tried here and again before every send: a platform that is down
+   * or unknown at boot never stops the gateway, the registration keeps trying.
+   */
   async start(localHost: string | undefined): Promise<void> {
-    this.serverAddress = (await lookup(this.o.server.host)).address;
-    const routeAddress = localHost ?? (await localAddressTowards(this.serverAddress, this.o.server.port));
+    this.localHost = localHost;
     if (this.o.transport === 'udp') {
-      const sock = createSocket(this.serverAddress.includes(':') ? 'udp6' : 'udp4');
+      const sock = createSocket(this.o.server.host.includes(':') ? 'udp6' : 'udp4');
       sock.on('message', (buf, rinfo) => this.onDatagram(buf, { address: rinfo.address, port: rinfo.port }));
       sock.on('error', (err) => this.o.log.warn({ err: err.message }, 'SIP UDP socket error'));
       await new Promise<void>((resolve, reject) => {
@@ -58,16 +63,33 @@ export class SipTransport {
         });
       });
       this.udp = sock;
-      this.local = { address: routeAddress, port: sock.address().port };
-    } else {
-      const s = await this.connectTcp();
-      this.local = { address: localHost ?? s.localAddress ?? routeAddress, port: s.localPort ?? 0 };
+      this.local = { address: localHost ?? '0.0.0.0', port: sock.address().port };
     }
+    await this.prepare().catch((err: Error) =>
+      this.o.log.warn({ err: err.message }, 'the platform cannot be reached yet; registration keeps trying'),
+    );
+  }
+
+  /** Resolves the platform (until that works), learns the box's address on the route, and over TCP connects. */
+  async prepare(): Promise<void> {
+    if (this.stopped) throw new Error('SIP transport stopped');
+    if (!this.serverAddress) {
+      let address: string;
+      try {
+        address = (await lookup(this.o.server.host)).address;
+      } catch (err) {
+        throw new Error(`cannot resolve ${this.o.server.host}: ${(err as Error).message}`);
+      }
+      const local = this.localHost ?? (await localAddressTowards(address, this.o.server.port));
+      this.serverAddress = address;
+      this.local = { ...this.local, address: local };
+    }
+    if (this.o.transport === 'tcp') await this.connectTcp();
   }
 
   /** Sends to the platform (the TCP connection is opened again if it dropped). */
   async send(buf: Buffer): Promise<void> {
-    if (this.stopped) throw new Error('SIP transport stopped');
+    await this.prepare();
     if (this.udp) {
       await new Promise<void>((resolve, reject) =>
         this.udp?.send(buf, this.o.server.port, this.serverAddress, (err) => (err ? reject(err) : resolve())),

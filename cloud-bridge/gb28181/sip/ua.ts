@@ -76,6 +76,11 @@ export class UserAgent {
     return this.transport.start(this.id.localHost);
   }
 
+  /** Makes sure the platform can be reached (resolved, TCP connected) and our address is known. */
+  prepare(): Promise<void> {
+    return this.transport.prepare();
+  }
+
   async stop(): Promise<void> {
     this.client.cancelAll('SIP user agent stopped');
     await this.transport.stop();
