@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { createSocket } from 'node:dgram';
 
 export const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), 'scenarios');
@@ -46,6 +46,7 @@ export class Sipp {
   private child: ChildProcess | undefined;
   readonly dir = mkdtempSync(join(tmpdir(), 'sipp-'));
   private exited: Promise<number | null> | undefined;
+  private twin: Socket | undefined;
   port = 0;
   stderr = '';
 
@@ -58,6 +59,8 @@ export class Sipp {
       /** Client mode: the device's address, and how many calls to place before exiting. */
       remote?: string;
       calls?: number;
+      /** Listen for 3PCC twin commands (scenarios with <recvCmd>) on this port of 127.0.0.1. */
+      twinPort?: number;
     } = { transport: 'udp' },
   ) {}
 
@@ -86,6 +89,7 @@ export class Sipp {
     ];
     for (const [k, v] of Object.entries(this.opts.set ?? {})) args.push('-set', k, String(v));
     if (this.opts.remote) args.unshift(this.opts.remote);
+    if (this.opts.twinPort) args.push('-3pcc', `127.0.0.1:${this.opts.twinPort}`);
     if (this.opts.calls) args.push('-m', String(this.opts.calls), '-timeout', '20s');
     const child = spawn('sipp', args, { cwd: this.dir, stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
@@ -132,6 +136,25 @@ export class Sipp {
     }
   }
 
+  /**
+   * Sends a 3PCC twin command to the call `callId`: a scenario waiting in <recvCmd> goes on. The
+   * twin connection stays open until stop(): SIPp exits when its twin goes away.
+   */
+  async command(callId: string): Promise<void> {
+    if (!this.twin) {
+      const sock = connect({ host: '127.0.0.1', port: this.opts.twinPort as number });
+      sock.on('error', () => undefined);
+      await new Promise<void>((res, rej) => {
+        sock.once('connect', () => res());
+        sock.once('error', rej);
+      });
+      this.twin = sock;
+    }
+    const twin = this.twin;
+    // SIPp ends a control message at ESC and looks the Call-ID header up after a line break.
+    await new Promise<void>((res) => twin.write(`go\r\nCall-ID: ${callId}\r\n\r\n\x1b`, () => res()));
+  }
+
   /** SIPp's exit code once it exits by itself (client mode: 0 when every call passed). */
   exitCode(): Promise<number | null> {
     return this.exited ?? Promise.resolve(null);
@@ -144,6 +167,8 @@ export class Sipp {
 
   async stop(): Promise<void> {
     const c = this.child;
+    if (c && c.exitCode === null && c.signalCode === null) c.kill('SIGTERM'); // before the twin closes
+    this.twin?.destroy();
     if (!c || c.exitCode !== null || c.signalCode !== null) return;
     c.kill('SIGTERM');
     const t = setTimeout(() => c.kill('SIGKILL'), 2000);
