@@ -40,8 +40,15 @@ function ffprobe(file: string): { codec?: string; width?: number; height?: numbe
   return { codec: s?.codec_name, width: s?.width, height: s?.height, frames: Number(s?.nb_read_frames ?? 0) };
 }
 
-const received = (msgs: SippMessage[], cmd: string) =>
-  msgs.filter((m) => m.direction === 'received' && m.first === 'MESSAGE' && xmlText(bodyOf(m), 'CmdType') === cmd);
+/** The MESSAGEs of one CmdType SIPp received, each once (a UDP retransmission has the same Call-ID). */
+const received = (msgs: SippMessage[], cmd: string) => {
+  const seen = new Set<string>();
+  return msgs.filter((m) => {
+    if (m.direction !== 'received' || m.first !== 'MESSAGE' || xmlText(bodyOf(m), 'CmdType') !== cmd || seen.has(m.callId)) return false;
+    seen.add(m.callId);
+    return true;
+  });
+};
 
 interface Harness {
   ctx: TestContext;
