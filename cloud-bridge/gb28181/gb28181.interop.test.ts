@@ -284,7 +284,7 @@ describe.skipIf(SKIP)('GB/T 28181 device against SIPp as the platform', () => {
     afterAll(async () => tearDown(h));
 
     it('ends the session with a BYE from the device and kills its ffmpeg', async () => {
-      await until(() => h.rx.packets > 5, 'video packets');
+      await until(() => h.rx.packets > 5, 'video packets', 90_000);
       await h.rx.close(); // the platform's media port is closed: ICMP port unreachable
       // SIPp's trace shows the device's BYE and SIPp's 200 to it (the scenario's devicebye branch).
       const msgs = await h.sipp.waitFor(
