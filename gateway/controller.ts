@@ -12,6 +12,7 @@ import { CamerasRoom } from './cameras/room.js';
 import { CloudBridgeRoom } from '../cloud-bridge/room.js';
 import { PlatesRoom } from './plates/room.js';
 import { FacesRoom } from './faces/room.js';
+import { Gb28181Room } from '../cloud-bridge/gb28181/room.js';
 
 /**
  * The composition root: the only place that builds concrete rooms and hands each the typed
@@ -38,6 +39,7 @@ export class Controller {
       cameras,
       new AccessRoom(ctx, { gates: devices }),
       new AlarmsRoom(ctx, { gates: devices, devices, cameras }),
+      new Gb28181Room(ctx, { cameras, devices }), // after cameras and devices: its catalog lists them; off unless gb28181.enabled
       new ConsoleRoom(ctx),
     ];
     registerCoreActions(ctx);

@@ -23,6 +23,14 @@ export interface CameraSnapshots {
   latestSnapshot(cameraId: string): Promise<SavedSnapshot>;
 }
 
+/** The cameras that run, and where to read a camera's full stream (for rooms that relay video). */
+export interface CameraStreams {
+  /** Ids of the cameras that run (known once the cameras room started). */
+  cameraIds(): string[];
+  /** The URL of a camera's full stream (what live view reads; credentials included), or undefined. */
+  streamUrl(cameraId: string): Promise<string> | undefined;
+}
+
 /** The demo camera run when no camera is configured (cameras.demo). */
 export const DEMO_CAMERA_ID = 'demo';
 
@@ -30,7 +38,7 @@ export const DEMO_CAMERA_ID = 'demo';
  * The cameras room: one ffmpeg per camera (kept alive by its watchdog), motion gating, the
  * frame hub recognition subscribes to, snapshots, ONVIF sources and events, and the live view.
  */
-export class CamerasRoom implements Room, CameraSnapshots {
+export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
   readonly name = 'cameras';
   /** Gated frames for recognition (see README.md); exists from construction, so rooms that start earlier can subscribe. */
   readonly frames: FrameSource;
@@ -57,6 +65,14 @@ export class CamerasRoom implements Room, CameraSnapshots {
       quality: this.cfg.snapshots.quality,
       log: this.log,
     });
+  }
+
+  cameraIds(): string[] {
+    return [...this.pipelines.keys()];
+  }
+
+  streamUrl(cameraId: string): Promise<string> | undefined {
+    return this.liveUrls.get(cameraId)?.();
   }
 
   counters(): CameraCounters[] {

@@ -8,6 +8,7 @@ import { devicesSection } from './sections/devices.js';
 import { consoleSection } from './sections/console.js';
 import { accessSection } from './sections/access.js';
 import { alarmsSection } from './sections/alarms.js';
+import { gb28181Section } from './sections/gb28181.js';
 
 /**
  * The one schema of the gateway's YAML config: source of the TypeScript types, of the JSON
@@ -26,6 +27,7 @@ export const configSchema = z
     access: accessSection,
     alarms: alarmsSection.prefault({}),
     console: consoleSection.prefault({}),
+    gb28181: gb28181Section.prefault({}),
   })
   .describe('Sharp Eyes gateway configuration.');
 
