@@ -1,4 +1,6 @@
 import type { LoadedConfig } from './config/load.js';
+import { ConfigError } from './config/errors.js';
+import { checkReferences } from './config/references.js';
 import { componentLogger, type Logger } from './core/logger.js';
 import { startRooms, stopRooms, type Room, type StartedRoom } from './core/room.js';
 import { createContext, type GatewayContext } from './core/context.js';
@@ -24,6 +26,13 @@ export class Controller {
   private started: StartedRoom[] = [];
 
   constructor(loaded: LoadedConfig, log: Logger) {
+    // Every check `sharpeyes config check` makes, before anything is opened.
+    const findings = checkReferences(loaded.config, { baseDir: loaded.baseDir });
+    if (findings.errors.length) throw new ConfigError(loaded.source, findings.errors);
+    const configLog = componentLogger(log, 'config');
+    for (const w of findings.warnings) configLog.warn({ source: loaded.source }, w);
+    for (const n of loaded.migrationNotes)
+      configLog.warn({ source: loaded.source }, `${n} (\`sharpeyes config migrate --write\` updates the file)`);
     this.ctx = createContext(loaded, log);
     const ctx = this.ctx;
     const cameras = new CamerasRoom(ctx);

@@ -6,7 +6,7 @@ import { componentLogger, type Logger } from '../core/logger.js';
 import { ActionError, type ActionTable } from '../core/actions.js';
 import { errMessage } from '../core/errors.js';
 import { readSecretFile, resolveConfigPath } from '../config/load.js';
-import type { CameraConfig, CamerasConfig } from '../config/sections/cameras.js';
+import { DEMO_CAMERA_ID, type CameraConfig, type CamerasConfig } from '../config/sections/cameras.js';
 import { withCredentials } from './ffmpeg/args.js';
 import { FrameHub, type FrameSource } from './frames/hub.js';
 import { CameraPipeline, type CameraCounters } from './ingest/camera-pipeline.js';
@@ -30,9 +30,6 @@ export interface CameraStreams {
   /** The URL of a camera's full stream (what live view reads; credentials included), or undefined. */
   streamUrl(cameraId: string): Promise<string> | undefined;
 }
-
-/** The demo camera run when no camera is configured (cameras.demo). */
-export const DEMO_CAMERA_ID = 'demo';
 
 /**
  * The cameras room: one ffmpeg per camera (kept alive by its watchdog), motion gating, the
@@ -60,7 +57,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
     this.frames = this.hub;
     this.snapshots = new SnapshotStore({
       dir: resolveConfigPath({ baseDir: ctx.dataDir }, this.cfg.snapshots.dir),
-      maxCount: this.cfg.snapshots.maxCount,
+      maxBytes: this.cfg.snapshots.maxMb * 1024 * 1024,
       maxAgeMs: this.cfg.snapshots.maxAgeHours * 3600_000,
       quality: this.cfg.snapshots.quality,
       log: this.log,

@@ -122,7 +122,14 @@ export const camerasSection = z
     snapshots: z
       .strictObject({
         dir: z.string().default('snapshots').describe('Folder of JPEG snapshots, relative to node.dataDir.'),
-        maxCount: z.number().int().min(1).default(5000).describe('Oldest snapshots are deleted beyond this many.'),
+        maxMb: z
+          .number()
+          .min(0.01)
+          .max(1_000_000)
+          .default(1024)
+          .describe(
+            'Disk the snapshots may take (MB); the oldest are deleted beyond it. Pictures of people are personal information: keep no more than needed.',
+          ),
         maxAgeHours: z.number().min(0.01).default(72).describe('Snapshots older than this are deleted.'),
         quality: z.number().int().min(10).max(100).default(80).describe('JPEG quality.'),
       })
@@ -152,3 +159,12 @@ export type CamerasConfig = z.output<typeof camerasSection>;
 export type CameraConfig = z.output<typeof cameraEntry>;
 export type MotionConfig = z.output<typeof motion>;
 export type Rect = z.output<typeof rect>;
+
+/** The camera the gateway runs when none is configured (cameras.demo). */
+export const DEMO_CAMERA_ID = 'demo';
+
+/** Ids of the cameras a config runs or names (the demo camera when the list is empty). */
+export function cameraIdsOf(cfg: CamerasConfig): string[] {
+  if (cfg.list.length === 0) return cfg.demo ? [DEMO_CAMERA_ID] : [];
+  return cfg.list.map((c) => c.id);
+}

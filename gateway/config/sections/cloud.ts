@@ -64,5 +64,6 @@ export const outboxSection = z
         'Disk quota of unsent events. Over it, low-priority events are compacted (counted in an outbox.compacted event); alarms and access decisions are never dropped.',
       ),
     keepSentHours: z.number().min(0).default(24).describe('Sent events are kept this long for inspection, then deleted.'),
+    keepSentMb: z.number().min(0).default(64).describe('Beyond this much, the oldest sent events are deleted sooner.'),
   })
   .describe('The store-and-forward queue of events for the platform.');

@@ -128,7 +128,6 @@ export const facesSection = z
       .max(60_000)
       .default(2000)
       .describe('How often the daemon checks the residents version counter for changes made by the CLI.'),
-    snapshotQuality: z.number().int().min(10).max(100).default(85).describe('JPEG quality of face crops attached to events.'),
   })
   .prefault({})
   .describe('Face recognition.');
