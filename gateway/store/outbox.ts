@@ -198,10 +198,40 @@ export class Outbox {
     });
   }
 
-  /** Deletes sent rows older than `olderThanMs`. Returns how many. */
-  purgeSent(olderThanMs: number): number {
+  /**
+   * Deletes sent rows older than `olderThanMs`, then the oldest sent rows beyond `maxBytes`, in
+   * small transactions. Returns how many. Unsent rows are never touched here (the quota and
+   * compaction govern them).
+   */
+  purgeSent(olderThanMs: number, maxBytes = Number.POSITIVE_INFINITY): number {
     const cutoff = new Date(Date.now() - olderThanMs).toISOString();
-    return this.db.prepare('DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?').run(cutoff).changes;
+    const batch = 2000;
+    let total = 0;
+    const byAge = this.db.prepare(
+      'DELETE FROM outbox WHERE rowid IN (SELECT rowid FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ? LIMIT ?)',
+    );
+    for (let n = batch; n === batch; total += n) n = byAge.run(cutoff, batch).changes;
+    if (Number.isFinite(maxBytes)) {
+      const sent = this.db.prepare<{ b: number | null }>('SELECT SUM(bytes) AS b FROM outbox WHERE sent_at IS NOT NULL').get()?.b ?? 0;
+      let over = sent - maxBytes;
+      const oldest = this.db.prepare<{ rowid: number; bytes: number }>(
+        'SELECT rowid, bytes FROM outbox WHERE sent_at IS NOT NULL ORDER BY rowid LIMIT ?',
+      );
+      const del = this.db.prepare('DELETE FROM outbox WHERE rowid = ?');
+      while (over > 0) {
+        const rows = oldest.all(batch);
+        if (rows.length === 0) break;
+        this.db.transaction(() => {
+          for (const r of rows) {
+            if (over <= 0) break;
+            del.run(r.rowid);
+            over -= r.bytes;
+            total++;
+          }
+        });
+      }
+    }
+    return total;
   }
 
   /** The newest events (sent or not), newest first, for the console and `sharpeyes events`. */
