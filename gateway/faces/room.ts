@@ -237,7 +237,7 @@ export class FacesRoom implements Room {
       if (d.kind === 'recognized')
         this.ctx.outbox.append(
           'face.recognized',
-          { ...common, residentId: d.residentId, name: d.name, similarity: d.similarity, threshold: this.cfg.threshold },
+          { ...common, residentId: d.residentId, name: d.name, similarity: d.similarity, threshold: d.threshold },
           { ts: new Date(o.ts) },
         );
       else

@@ -26,6 +26,7 @@ function stream(seen: Float32Array[]): FaceStream {
   let n = 0;
   const pipeline = { analyse: async () => [observation(seen[n++] as Float32Array)] } as unknown as FacePipeline;
   const identities = {
+    size: 1,
     best: (e: Float32Array) =>
       e[0] === 1 ? { residentId: 'r-1', name: 'Resident', similarity: 0.8 } : { residentId: 'r-1', name: 'Resident', similarity: 0.05 },
   };

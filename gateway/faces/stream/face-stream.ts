@@ -10,6 +10,8 @@ import type { FaceBox, Rect } from '../geometry.js';
 import { meanTemplate } from '../enrol.js';
 import type { Match } from '../identities.js';
 import type { FaceObservation, FacePipeline } from '../pipeline.js';
+import { knownThresholdFor, type GalleryScaling } from '../threshold-policy.js';
+import { frameWeight, fuse } from './fusion.js';
 import { IouTracker, type Track, type TrackerOptions } from './tracker.js';
 import { decideTrack, type FrameVote, type TrackDecision, type VotePolicy } from './votes.js';
 
@@ -35,7 +37,9 @@ export interface TrackOutcome {
 }
 
 export interface FaceStreamOptions {
+  /** knownThreshold is the threshold at the reference gallery size; it rises with `gallery`. */
   policy: VotePolicy;
+  gallery?: GalleryScaling;
   tracker: TrackerOptions;
   /** Frames whose liveness score is below this do not count (when the pipeline runs liveness). */
   minLiveness: number;
@@ -57,11 +61,20 @@ interface TrackState {
   decided: boolean;
   /** The usable embeddings before the decision (the track's face). */
   faces: Float32Array[];
+  /** Quality weight of each of `faces`. */
+  weights: number[];
   crop: RgbImage | null;
   cropScore: number;
 }
 
-const freshTrack = (): TrackState => ({ votes: [], decided: false, faces: [], crop: null, cropScore: -1 });
+const freshTrack = (): TrackState => ({ votes: [], decided: false, faces: [], weights: [], crop: null, cropScore: -1 });
+
+/** What the stream needs from the residents' index. */
+export interface StreamIdentities {
+  best(e: Float32Array): Match | null;
+  /** Residents enrolled (the threshold rises with it). */
+  readonly size: number;
+}
 
 interface CameraState {
   tracker: IouTracker;
@@ -74,7 +87,7 @@ export class FaceStream {
   stale = 0;
 
   constructor(
-    private readonly ctx: { pipeline: FacePipeline; identities: { best(e: Float32Array): Match | null }; options: FaceStreamOptions },
+    private readonly ctx: { pipeline: FacePipeline; identities: StreamIdentities; options: FaceStreamOptions },
   ) {}
 
   async process(frame: FaceFrame): Promise<TrackOutcome[]> {
@@ -112,14 +125,23 @@ export class FaceStream {
         cam.tracks.set(trackId, (st = freshTrack()));
       }
       const match = this.ctx.identities.best(face.embedding);
-      if (usable) st.faces.push(face.embedding);
-      st.votes.push({ residentId: match?.residentId ?? null, name: match?.name ?? null, similarity: match?.similarity ?? 0, usable });
+      if (usable) {
+        st.faces.push(face.embedding);
+        st.weights.push(frameWeight(face.quality));
+      }
+      st.votes.push({
+        residentId: match?.residentId ?? null,
+        name: match?.name ?? null,
+        similarity: match?.similarity ?? 0,
+        usable,
+        facePx: face.quality.facePx,
+      });
       const cropScore = (usable ? 1 : 0) + face.score * 0.1 + Math.min(1, face.quality.facePx / 400) * 0.1;
       if (cropScore > st.cropScore) {
         st.cropScore = cropScore;
         st.crop = cropFace(img, face.box);
       }
-      const decision = decideTrack(st.votes, this.ctx.options.policy, false);
+      const decision = decideTrack(st.votes, this.policy(), false, this.fusedMatch(st));
       if (decision) {
         st.decided = true;
         out.push({ cameraId: frame.cameraId, trackId, decision, box: face.box, firstTs: track.firstTs, ts: frame.ts, crop: st.crop });
@@ -141,10 +163,23 @@ export class FaceStream {
       const st = cam.tracks.get(t.id);
       cam.tracks.delete(t.id);
       if (!st || st.decided) continue;
-      const decision = decideTrack(st.votes, this.ctx.options.policy, true);
+      const decision = decideTrack(st.votes, this.policy(), true, this.fusedMatch(st));
       if (decision) out.push({ cameraId, trackId: t.id, decision, box: t.box, firstTs: t.firstTs, ts, crop: st.crop });
     }
     return out;
+  }
+
+  /** The vote policy with the known threshold for the current gallery size. */
+  private policy(): VotePolicy {
+    const p = this.ctx.options.policy;
+    const g = this.ctx.options.gallery;
+    return g ? { ...p, knownThreshold: knownThresholdFor(p.knownThreshold, this.ctx.identities.size, g) } : p;
+  }
+
+  /** The best resident for the track's fused face (two usable frames or more). */
+  private fusedMatch(st: TrackState): Match | null {
+    if (st.faces.length < 2) return null;
+    return this.ctx.identities.best(fuse(st.faces, st.weights));
   }
 
   private camera(id: string): CameraState {
