@@ -4,6 +4,7 @@ import { UsageError } from '../../cli/command.js';
 import { loadFacesConfig, openPipeline } from '../cli-support.js';
 import { thresholdFor } from '../settings.js';
 import { evaluateFaces, type FaceEvalReport } from './run.js';
+import { runStreamEval, STREAM_FLAGS } from './stream/cli.js';
 
 export const FACES_EVAL_USAGE =
   'sharpeyes eval faces DIR [--json] [--enrol N] [--far 0.001] [--gallery-sizes 50,500,1500|none] [--config FILE]\n';
@@ -12,7 +13,8 @@ function sizesOf(text: string | undefined): number[] {
   if (text === undefined) return [50, 500, 1500];
   if (text === 'none') return [];
   const sizes = text.split(',').map(Number);
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError('--gallery-sizes takes whole numbers separated by commas, or none');
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+    throw new UsageError('--gallery-sizes takes whole numbers separated by commas, or none');
   return sizes;
 }
 
@@ -25,10 +27,13 @@ export async function runFacesEval(argv: string[]): Promise<number> {
       far: { type: 'string' },
       'gallery-sizes': { type: 'string' },
       config: { type: 'string', short: 'c' },
+      stream: { type: 'boolean' },
+      ...STREAM_FLAGS,
     },
     true,
   );
   if (positionals.length !== 1) throw new UsageError('give one folder laid out as DIR/<identity>/*.jpg, DIR/_unknown, DIR/_noface');
+  if (values.stream) return runStreamEval(positionals[0]!, values);
   const enrol = values.enrol === undefined ? 1 : Number(values.enrol);
   const far = values.far === undefined ? 0.001 : Number(values.far);
   if (!Number.isInteger(enrol) || enrol < 1) throw new UsageError('--enrol must be a whole number >= 1');
@@ -83,7 +88,13 @@ function humanLines(r: FaceEvalReport): string[] {
 
 function summary(r: FaceEvalReport) {
   return {
-    at_config: { threshold: r.at_config.threshold, gallery: r.at_config.gallery, rank1: r.at_config.rank1, far: r.at_config.far, frr: r.at_config.frr },
+    at_config: {
+      threshold: r.at_config.threshold,
+      gallery: r.at_config.gallery,
+      rank1: r.at_config.rank1,
+      far: r.at_config.far,
+      frr: r.at_config.frr,
+    },
     gallery_sizes: r.gallery_sizes.map((g) => ({ gallery: g.gallery_built, threshold: g.threshold, far: g.far, frr: g.frr })),
     noface_false_positives: r.noface_false_positives,
     identities: r.identities,

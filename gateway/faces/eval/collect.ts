@@ -6,12 +6,17 @@
 import { basename } from 'node:path';
 import { decodeImage, ImageError, type RgbImage } from '../../imaging/image.js';
 import { enrolmentTemplate, judgeEnrolment, meanTemplate } from '../enrol.js';
+import type { FaceBox } from '../geometry.js';
 import type { FacePipeline } from '../pipeline.js';
 import type { FaceDataset } from './dataset.js';
+import { shuffled } from './gallery-size.js';
 
 export interface ProbeFace {
   /** identity/file, for messages */
   photo: string;
+  path: string;
+  /** The main face in the photo, or null. */
+  box: FaceBox | null;
   /** null when no face was found */
   embedding: Float32Array | null;
   /** The main face fails the stream's quality gates (it still counts). */
@@ -54,12 +59,36 @@ async function load(path: string): Promise<RgbImage | undefined> {
 export async function collectFaces(
   ds: FaceDataset,
   pipeline: FacePipeline,
-  opts: { enrolPhotos: number; strangerTemplates: boolean; progress?: (done: number, total: number) => void },
+  opts: {
+    enrolPhotos: number;
+    strangerTemplates: boolean;
+    /** Analyse only this many strangers (a fixed sample); default all. */
+    strangerLimit?: number;
+    /** Skip the `_noface` photos. */
+    skipNoface?: boolean;
+    progress?: (done: number, total: number) => void;
+  },
 ): Promise<Collected> {
-  const total = ds.identities.reduce((n, i) => n + i.photos.length, 0) + ds.strangers.length + ds.noface.length;
+  const strangerPhotos =
+    opts.strangerLimit === undefined || opts.strangerLimit >= ds.strangers.length
+      ? ds.strangers
+      : shuffled(ds.strangers.length)
+          .slice(0, opts.strangerLimit)
+          .sort((a, b) => a - b)
+          .map((i) => ds.strangers[i]!);
+  const nofacePhotos = opts.skipNoface ? [] : ds.noface;
+  const total = ds.identities.reduce((n, i) => n + i.photos.length, 0) + strangerPhotos.length + nofacePhotos.length;
   let done = 0;
   const tick = () => opts.progress?.(++done, total);
-  const out: Collected = { identities: [], strangers: [], refusals: [], nofacePhotos: ds.noface.length, nofaceDetections: 0, unreadable: 0, photos: 0 };
+  const out: Collected = {
+    identities: [],
+    strangers: [],
+    refusals: [],
+    nofacePhotos: nofacePhotos.length,
+    nofaceDetections: 0,
+    unreadable: 0,
+    photos: 0,
+  };
 
   for (const ident of ds.identities) {
     const templates: Float32Array[] = [];
@@ -86,7 +115,14 @@ export async function collectFaces(
         out.refusals.push({ photo: label, reason: check.reason });
       }
       const face = faces[0];
-      candidates.push({ photo: label, group: p.group, embedding: face?.embedding ?? null, flagged: face ? face.quality.problems.length > 0 : false });
+      candidates.push({
+        photo: label,
+        path: p.path,
+        box: face?.box ?? null,
+        group: p.group,
+        embedding: face?.embedding ?? null,
+        flagged: face ? face.quality.problems.length > 0 : false,
+      });
     }
     out.identities.push({
       name: ident.name,
@@ -96,7 +132,7 @@ export async function collectFaces(
     });
   }
 
-  for (const p of ds.strangers) {
+  for (const p of strangerPhotos) {
     const img = await load(p.path);
     tick();
     if (!img) {
@@ -108,13 +144,15 @@ export async function collectFaces(
     const check = judgeEnrolment(faces);
     out.strangers.push({
       photo: `_unknown/${basename(p.path)}`,
+      path: p.path,
+      box: face?.box ?? null,
       embedding: face?.embedding ?? null,
       flagged: face ? face.quality.problems.length > 0 : false,
       template: opts.strangerTemplates && check.ok ? await enrolmentTemplate(pipeline, img, check.face) : null,
     });
   }
 
-  for (const path of ds.noface) {
+  for (const path of nofacePhotos) {
     const img = await load(path);
     tick();
     if (!img) {

@@ -100,7 +100,10 @@ export async function evaluateFaces(opts: FaceEvalOptions): Promise<FaceEvalRepo
       genuine.push({ truth: ident.name, ...search(p.embedding), photo: p.photo });
     }
   }
-  const strangers: ProbeResult[] = c.strangers.map((s) => ({ truth: null, ...(s.embedding ? search(s.embedding) : { best: null, similarity: 0 }) }));
+  const strangers: ProbeResult[] = c.strangers.map((s) => ({
+    truth: null,
+    ...(s.embedding ? search(s.embedding) : { best: null, similarity: 0 }),
+  }));
   const strangerNoFace = c.strangers.filter((s) => !s.embedding).length;
 
   const threshold = opts.thresholdFor(gallery.length);

@@ -9,6 +9,7 @@ const DIM = 8;
 const unit = (i: number) => Float32Array.from({ length: DIM }, (_, k) => (k === i ? 1 : 0));
 const RESIDENT = unit(0);
 const STRANGER = unit(1);
+const GREY = unit(2); // somebody between the thresholds: never decided on their own
 const box = { x1: 100, y1: 100, x2: 200, y2: 220 };
 
 function observation(embedding: Float32Array): FaceObservation {
@@ -27,8 +28,7 @@ function stream(seen: Float32Array[]): FaceStream {
   const pipeline = { analyse: async () => [observation(seen[n++] as Float32Array)] } as unknown as FacePipeline;
   const identities = {
     size: 1,
-    best: (e: Float32Array) =>
-      e[0] === 1 ? { residentId: 'r-1', name: 'Resident', similarity: 0.8 } : { residentId: 'r-1', name: 'Resident', similarity: 0.05 },
+    best: (e: Float32Array) => ({ residentId: 'r-1', name: 'Resident', similarity: e[0] === 1 ? 0.8 : e[2] === 1 ? 0.36 : 0.05 }),
   };
   return new FaceStream({
     pipeline,
@@ -61,5 +61,15 @@ describe('FaceStream: one decision per person, also in a queue', () => {
     expect(out.map((o) => o.decision.kind)).toEqual(['recognized', 'unknown']);
     expect(out[1]!.trackId).not.toBe(out[0]!.trackId);
     expect(out[1]!.firstTs).toBe(600); // the stranger's track starts at their first frame
+  });
+
+  it('an undecided person followed by somebody else in the same place: both get a decision', async () => {
+    const out = await run(stream([GREY, GREY, GREY, STRANGER, STRANGER, STRANGER]), 6);
+    expect(out.map((o) => [o.decision.kind, o.firstTs])).toEqual([
+      ['unknown', 0],
+      ['unknown', 600],
+    ]);
+    expect(out[0]!.decision).toMatchObject({ reason: 'undecided' });
+    expect(out[1]!.decision).toMatchObject({ reason: 'below-unknown-threshold' });
   });
 });

@@ -48,8 +48,8 @@ export interface FaceStreamOptions {
 }
 
 /**
- * Below this cosine similarity to the face a track was decided on, a usable face on that track
- * is somebody else. On the dev set, different photos of one person score above 0.44 for 92% of
+ * Below this cosine similarity to the mean of a track's usable faces, a usable face on that
+ * track is somebody else (decided or not, the track is split). On the dev set, different photos of one person score above 0.44 for 92% of
  * probes (and frames of one passage are more alike than different photos), while none of 1,527
  * stranger photos reached 0.44 against the 46 residents. A wrong split only costs an extra face event: the access cooldown
  * keeps it from becoming a second decision.
@@ -86,9 +86,7 @@ export class FaceStream {
   /** Frames skipped because the inference queue had a newer one of the same camera. */
   stale = 0;
 
-  constructor(
-    private readonly ctx: { pipeline: FacePipeline; identities: StreamIdentities; options: FaceStreamOptions },
-  ) {}
+  constructor(private readonly ctx: { pipeline: FacePipeline; identities: StreamIdentities; options: FaceStreamOptions }) {}
 
   async process(frame: FaceFrame): Promise<TrackOutcome[]> {
     const img: RgbImage = { width: frame.width, height: frame.height, data: frame.data };
@@ -116,9 +114,22 @@ export class FaceStream {
       if (!st) cam.tracks.set(trackId, (st = freshTrack()));
       const live = face.liveness === undefined || face.liveness >= this.ctx.options.minLiveness;
       const usable = face.quality.problems.length === 0 && live;
-      if (st.decided) {
-        if (!usable || st.faces.length === 0 || similarityToTrack(face.embedding, st.faces) >= OTHER_PERSON_BELOW) return;
-        // Somebody else stands where the decided face was (a queue at the gate): a new track.
+      const otherPerson = usable && st.faces.length > 0 && similarityToTrack(face.embedding, st.faces) < OTHER_PERSON_BELOW;
+      if (st.decided && !otherPerson) return;
+      if (otherPerson) {
+        // Somebody else stands where the tracked face was (a queue at the gate): the track of the
+        // first person ends here (decided now if it was not yet), the second gets a new one.
+        const previous = st.decided ? null : decideTrack(st.votes, this.policy(), true, this.fusedMatch(st));
+        if (previous)
+          out.push({
+            cameraId: frame.cameraId,
+            trackId,
+            decision: previous,
+            box: track.box,
+            firstTs: track.firstTs,
+            ts: frame.ts,
+            crop: st.crop,
+          });
         cam.tracks.delete(trackId);
         track = cam.tracker.restart(trackId, frame.ts) as Track;
         trackId = track.id;

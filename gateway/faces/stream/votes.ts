@@ -58,7 +58,14 @@ export function decideTrack(
     const bigEnough = (last.facePx ?? 0) >= (policy.singleFrameMinFacePx ?? Infinity);
     const contradicted = usable.some((v) => v.residentId !== last.residentId && v.similarity >= t);
     if (bigEnough && !contradicted)
-      return { kind: 'recognized', residentId: last.residentId, name: last.name ?? last.residentId, similarity: round3(last.similarity), frames: n, threshold: t };
+      return {
+        kind: 'recognized',
+        residentId: last.residentId,
+        name: last.name ?? last.residentId,
+        similarity: round3(last.similarity),
+        frames: n,
+        threshold: t,
+      };
   }
   if (n < policy.minFrames) return null;
   const byId = new Map<string, { name: string; sum: number; count: number }>();
@@ -76,7 +83,14 @@ export function decideTrack(
   if (fused) {
     const e = byId.get(fused.residentId);
     if (e && e.count >= policy.minFrames && e.count * 3 >= n * 2 && fused.similarity >= t)
-      return { kind: 'recognized', residentId: fused.residentId, name: fused.name, similarity: round3(fused.similarity), frames: n, threshold: t };
+      return {
+        kind: 'recognized',
+        residentId: fused.residentId,
+        name: fused.name,
+        similarity: round3(fused.similarity),
+        frames: n,
+        threshold: t,
+      };
   } else if (leader) {
     const [id, e] = leader;
     const mean = e.sum / e.count;
