@@ -64,6 +64,8 @@ export class FacesRoom implements Room {
   private subscription: { close(): void } | undefined;
   private busy = false;
   private pending: FaceFrame | undefined;
+  /** The frame being handled (stop waits for it: its decision and snapshot are not cut off). */
+  private handling: Promise<void> | undefined;
   private running = false;
   readonly stats = { frames: 0, dropped: 0, recognized: 0, unknown: 0 };
 
@@ -130,6 +132,7 @@ export class FacesRoom implements Room {
     this.timers = [];
     this.subscription?.close();
     this.subscription = undefined;
+    await this.handling;
     await this.models?.close();
   }
 
@@ -144,7 +147,7 @@ export class FacesRoom implements Room {
       try {
         for await (const frame of sub) {
           if (!this.running) break;
-          await this.handle(frame);
+          await (this.handling = this.handle(frame));
         }
       } catch (err) {
         this.log.error({ err: String(err) }, 'frame subscription failed');
@@ -164,7 +167,7 @@ export class FacesRoom implements Room {
     try {
       let next: FaceFrame | undefined = frame;
       while (next) {
-        await this.handle(next);
+        await (this.handling = this.handle(next));
         next = this.pending;
         this.pending = undefined;
       }
