@@ -72,4 +72,29 @@ describe('FaceStream: one decision per person, also in a queue', () => {
     expect(out[0]!.decision).toMatchObject({ reason: 'undecided' });
     expect(out[1]!.decision).toMatchObject({ reason: 'below-unknown-threshold' });
   });
+
+  it('a face found a stranger is looked at again once the gallery changes (enrolled at the gate)', async () => {
+    const gallery = { size: 0, enrolled: false };
+    const s = new FaceStream({
+      pipeline: { analyse: async () => [observation(RESIDENT)] } as unknown as FacePipeline,
+      identities: {
+        get size() {
+          return gallery.size;
+        },
+        best: () => (gallery.enrolled ? { residentId: 'r-1', name: 'Resident', similarity: 0.8 } : null),
+      },
+      options: {
+        policy: { knownThreshold: 0.44, unknownThreshold: 0.3, minFrames: 2, maxFrames: 10 },
+        tracker: { minIou: 0.3, maxGapMs: 1500 },
+        minLiveness: 0.5,
+        rois: new Map(),
+      },
+    });
+    const out = await run(s, 3);
+    expect(out.map((o) => o.decision.kind)).toEqual(['unknown']);
+    Object.assign(gallery, { size: 1, enrolled: true });
+    const later: TrackOutcome[] = [];
+    for (let i = 3; i < 6; i++) later.push(...(await s.process(frame(i * 200))));
+    expect(later.map((o) => o.decision.kind)).toEqual(['recognized']);
+  });
 });

@@ -66,6 +66,8 @@ interface TrackState {
   weights: number[];
   crop: RgbImage | null;
   cropScore: number;
+  /** Gallery size when the track was decided a stranger (a change of the gallery reopens it). */
+  unknownAtGallery?: number;
 }
 
 const freshTrack = (): TrackState => ({ votes: [], decided: false, faces: [], weights: [], crop: null, cropScore: -1 });
@@ -116,6 +118,11 @@ export class FaceStream {
       const live = face.liveness === undefined || face.liveness >= this.ctx.options.minLiveness;
       const usable = face.quality.problems.length === 0 && live;
       const otherPerson = usable && st.faces.length > 0 && similarityToTrack(face.embedding, st.faces) < OTHER_PERSON_BELOW;
+      if (st.decided && !otherPerson && st.unknownAtGallery !== undefined && st.unknownAtGallery !== this.ctx.identities.size) {
+        // Residents were enrolled or removed since this face was found a stranger (somebody
+        // enrolled while standing at the gate): look again, against the gallery as it is now.
+        cam.tracks.set(trackId, (st = freshTrack()));
+      }
       if (st.decided && !otherPerson) return;
       if (otherPerson) {
         // Somebody else stands where the tracked face was (a queue at the gate): the track of the
@@ -156,6 +163,7 @@ export class FaceStream {
       const decision = decideTrack(st.votes, this.policy(), false, this.fusedMatch(st));
       if (decision) {
         st.decided = true;
+        if (decision.kind === 'unknown') st.unknownAtGallery = this.ctx.identities.size;
         out.push({ cameraId: frame.cameraId, trackId, decision, box: face.box, firstTs: track.firstTs, ts: frame.ts, crop: st.crop });
       }
     });
