@@ -19,6 +19,7 @@ import { registerCoreActions } from './core/core-actions.js';
 import { VERSION } from './version.js';
 import { createPlatesRoom } from './plates/room.js';
 import { createFacesRoom } from './faces/room.js';
+import { createDemoRoom } from './demo/room.js';
 
 /**
  * The composition root: the only place that wires concrete rooms together. Rooms start in the
@@ -57,12 +58,15 @@ export class Controller {
     const ctx = this.ctx;
     // Recognition rooms start (load their models) before the cameras, so the first frames find
     // them ready; they take the frame source from the cameras room's `cameras.ready` event.
+    const faces = createFacesRoom(ctx);
+    const plates = createPlatesRoom(ctx);
     return [
       createHousekeepingRoom(ctx),
       createCloudBridgeRoom(ctx), // early: drains last run's backlog while slow rooms start; stops last, so events recorded while they stop still go out, then the offline status
       createDevicesRoom(ctx),
-      createFacesRoom(ctx),
-      createPlatesRoom(ctx),
+      faces,
+      plates,
+      createDemoRoom(ctx, { faces, vehicles: plates.vehicles }), // enrols the demo resident before the demo cameras play
       createCamerasRoom(ctx),
       createAccessRoom(ctx),
       createAlarmsRoom(ctx),

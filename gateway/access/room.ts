@@ -4,6 +4,7 @@ import { componentLogger } from '../core/logger.js';
 import { decide, prunePassages, type AccessPoint, type Decision, type PassageMemory, type Recognition } from './policy.js';
 import { fromFace, fromPlate } from './recognitions.js';
 import { registerWatchlistActions, Watchlist } from './watchlist.js';
+import './events.js';
 
 /**
  * The access room: recognitions in (face.identified, plate.recognized), decisions out. Each
@@ -53,6 +54,7 @@ export function createAccessRoom(ctx: GatewayContext): Room {
       { gateId: d.gateId, allow: d.allow, reason: d.reason, label: d.label, decisionId: id },
       d.allow ? 'access granted' : 'access refused',
     );
+    ctx.bus.emit('access.decided', { ...d, decisionId: id, snapshotId });
     if (d.allow) ctx.bus.emit('gate.request', { deviceId: d.gateId, command: 'open', origin: 'access', requestId: id });
   };
 

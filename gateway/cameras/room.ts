@@ -12,7 +12,7 @@ import { CameraPipeline, type CameraCounters } from './ingest/camera-pipeline.js
 import { SnapshotStore, type SavedSnapshot, type Snapshots } from './snapshots/store.js';
 import { grabJpeg } from './ffmpeg/grab.js';
 import { StatusRecorder } from './status-recorder.js';
-import { startRtspServer, type RtspServer } from './demo/rtsp-server.js';
+import { startDemoCameras, type DemoCameras } from '../demo/cameras.js';
 import { OnvifSource } from './onvif/source.js';
 import { LiveView } from './live-view/server.js';
 import './events.js';
@@ -29,9 +29,6 @@ export interface CamerasRoom extends Room {
   /** A full-resolution snapshot of a camera (ONVIF snapshot URI, else a frame of the main stream). */
   captureMain(cameraId: string): Promise<SavedSnapshot>;
 }
-
-/** The demo camera run when no camera is configured (cameras.demo). */
-export const DEMO_CAMERA_ID = 'demo';
 
 /**
  * The cameras room: one ffmpeg per camera (kept alive by its watchdog), motion gating, the
@@ -53,7 +50,7 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
   const onvifSources = new Map<string, OnvifSource>();
   /** Where each camera's live view reads from (the analysis URL, or ONVIF's main profile). */
   const liveUrls = new Map<string, () => Promise<string>>();
-  let demo: RtspServer | undefined;
+  let demo: DemoCameras | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
   let live: LiveView | undefined;
 
@@ -160,20 +157,20 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
     liveViewRelays: () => live?.activeRelays ?? 0,
     captureMain,
     summary() {
-      const lines = [`cameras: ${[...pipelines.keys()].join(', ') || 'none'}${demo ? ` (demo camera: ${demo.url('/demo')})` : ''}`];
+      const lines = [`cameras: ${[...pipelines.keys()].join(', ') || 'none'}${demo ? ` (${demo.describe()})` : ''}`];
       if (live) lines.push(`live view: ws://${cfg.liveView.host}:${live.port}/live/<cameraId> (MPEG-1 for JSMpeg)`);
       return lines;
     },
     async start() {
       const list = cfg.list.filter((c) => c.enabled);
       if (list.length === 0 && cfg.demo && cfg.list.length === 0) {
-        demo = await startRtspServer({ patterns: { '/demo': `${cfg.analysis.width}x${cfg.analysis.height}@10` } });
-        const url = demo.url('/demo');
-        log.info({ url, pid: demo.pid }, 'no camera configured: demo camera (GStreamer test pattern) started');
-        addPipeline(DEMO_CAMERA_ID, () => url, {
-          motion: { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [], regions: [] },
-        });
-        liveUrls.set(DEMO_CAMERA_ID, async () => url);
+        demo = await startDemoCameras({ width: cfg.analysis.width, height: cfg.analysis.height, log });
+        for (const { id, url } of demo.cameras) {
+          addPipeline(id, () => url, {
+            motion: { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [], regions: [] },
+          });
+          liveUrls.set(id, async () => url);
+        }
       }
       for (const cam of list) {
         if (cam.rtsp) {
@@ -235,7 +232,7 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
       const results = await Promise.allSettled(steps);
       for (const r of results) if (r.status === 'rejected') log.error({ err: String(r.reason) }, 'camera failed to stop cleanly');
       hub.closeAll();
-      if (demo) await demo.stop();
+      if (demo) await demo.server.stop();
       demo = undefined;
       pipelines.clear();
       onvifSources.clear();

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { configJsonSchema, configSchema, type GatewayConfig } from './schema.js';
 import { ConfigError, formatIssues } from './errors.js';
+import { applyDemoProfile } from '../demo/profile.js';
 
 export interface LoadedConfig {
   config: GatewayConfig;
@@ -103,7 +104,8 @@ export function parseConfig(text: string | undefined, opts: { source: string; ba
     if (overridden.length) lines.push(`(environment overrides applied: ${overridden.join(', ')})`);
     throw new ConfigError(opts.source, lines);
   }
-  const config = result.data;
+  // Without cameras the demo runs: its settings fill what the document leaves to the defaults.
+  const config = applyDemoProfile(result.data, raw);
   const nodeId = config.node.id ?? sanitiseNodeId(hostname());
   return { config, nodeId, baseDir: opts.baseDir, source: opts.source };
 }

@@ -85,7 +85,7 @@ export const camerasSection = z
       .boolean()
       .default(true)
       .describe(
-        'When no camera is configured, run a demo camera: a local GStreamer RTSP server with a generated test pattern, so frames flow on a fresh machine.',
+        'When no camera is configured, run the demo: cameras demo-door and demo-lane on a local GStreamer RTSP server, playing the scenes `npm run demo-assets` assembled (a test pattern until then), faces searched on demo-door and plates read on demo-lane (unless faces.cameras / plates say otherwise), and the demo resident and car enrolled at the first start.',
       ),
     analysis: z
       .strictObject({
