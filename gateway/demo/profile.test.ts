@@ -8,7 +8,7 @@ describe('embedded defaults: the demo profile', () => {
     const c = load();
     expect(c.cameras.demo).toBe(true);
     expect(c.faces.cameras).toEqual([{ id: 'demo-door' }]);
-    expect(c.plates).toMatchObject({ enabled: true, cameras: ['demo-lane'] });
+    expect(c.plates).toMatchObject({ enabled: true, cameras: ['demo-lane'], roi: { 'demo-lane': [0.15, 0.5, 0.7, 0.5] } });
     expect(c.access.points).toEqual([
       { camera: 'demo-door', gate: 'door-1', via: 'face' },
       { camera: 'demo-lane', gate: 'gate-1', via: 'plate' },
@@ -33,6 +33,7 @@ describe('embedded defaults: the demo profile', () => {
       const c = load(yaml);
       expect(c.plates.enabled).toBe(false);
       expect(c.plates.cameras).toEqual([]);
+      expect(c.plates.roi).toEqual({});
       expect(c.faces.cameras).toEqual([]);
     }
   });

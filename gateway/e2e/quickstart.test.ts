@@ -56,8 +56,17 @@ describe('gateway on its embedded defaults', () => {
     // Two loops of the 16 s scenes after the cameras are up, with room for a loaded machine.
     const within = 150_000;
     const decision = (match: (d: Record<string, unknown>) => boolean) => gw.waitForEvent('access.decision', match, within);
-    const opened = async (d: Envelope) =>
-      gw.waitForEvent('gate.command', (c) => c.requestId === d.id && c.origin === 'access' && c.ok === true, 20_000);
+    // The gate's acknowledgement follows its decision as gate.command with origin "access".
+    const opened = (d: Envelope) =>
+      expect
+        .poll(
+          () =>
+            gw
+              .events('gate.command')
+              .find((c) => c.seq > d.seq && (c.data as { deviceId: string }).deviceId === (d.data as { gateId: string }).gateId)?.data,
+          { timeout: 20_000 },
+        )
+        .toMatchObject({ command: 'open', origin: 'access', ok: true });
 
     const face = await decision((d) => d.via === 'face' && d.gateId === 'door-1' && d.allow === true);
     expect(face.data).toMatchObject({ cameraId: 'demo-door', reason: 'resident', subjectId: DEMO_RESIDENT.id, label: DEMO_RESIDENT.name });
@@ -87,8 +96,20 @@ describe('gateway on its embedded defaults', () => {
     );
   });
 
+  /** Waits until the device answers (its device.online may have gone out before the platform subscribed). */
+  const online = (deviceId: string) =>
+    expect
+      .poll(
+        async () => ((await gw.request('devices/list')).data as Array<{ id: string; online: boolean }>).find((d) => d.id === deviceId),
+        {
+          timeout: 90_000,
+          interval: 500,
+        },
+      )
+      .toMatchObject({ online: true });
+
   it("opens the simulated barrier on the platform's request", async () => {
-    await gw.waitForEvent('device.online', (d) => d.deviceId === 'gate-1', 90_000);
+    await online('gate-1');
     const r = await gw.request('gate/open', { gateId: 'gate-1' });
     expect(r).toMatchObject({ status: 'ok', data: { gateId: 'gate-1', ok: true } });
     await gw.waitForEvent(
@@ -98,7 +119,7 @@ describe('gateway on its embedded defaults', () => {
   });
 
   it('delivers an alarm press with a picture from the linked camera, and its acknowledgement', async () => {
-    await gw.waitForEvent('device.online', (d) => d.deviceId === 'alarm-1', 90_000);
+    await online('alarm-1');
     await gw.waitForEvent('camera.online', (d) => d.cameraId === 'demo-door', 90_000);
     const press = await gw.request('devices/simulate', { deviceId: 'alarm-1', control: 'press button' });
     expect(press.status).toBe('ok');

@@ -20,11 +20,12 @@ export interface RenderInput {
   out: string;
 }
 
-export function x264Args(scene: SceneSpec, out: string): string[] {
+/** ffmpeg's arguments; the input is raw RGB frames on stdin unless `input` says otherwise. */
+export function x264Args(scene: SceneSpec, out: string, input?: string[]): string[] {
   const gop = String(scene.fps);
   return [
     ['-loglevel', 'error', '-y'],
-    ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${scene.width}x${scene.height}`, '-r', String(scene.fps), '-i', '-'],
+    input ?? ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${scene.width}x${scene.height}`, '-r', String(scene.fps), '-i', '-'],
     ['-c:v', 'libx264', '-preset', 'slow', '-crf', '20', '-pix_fmt', 'yuv420p', '-bf', '0', '-g', gop],
     ['-x264-params', `keyint=${gop}:min-keyint=${gop}:scenecut=0:aud=1`],
     ['-f', 'h264', out],
