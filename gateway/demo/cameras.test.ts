@@ -41,7 +41,7 @@ async function frameTimes(url: string, seconds: number): Promise<number[]> {
 
 /** A demo folder with 1 s scenes encoded the way `npm run demo-assets` encodes them. */
 function tinyDemo(dir: string): void {
-  mkdirSync(join(dir, 'scenes'));
+  mkdirSync(join(dir, 'scenes'), { recursive: true });
   mkdirSync(join(dir, 'photos'));
   for (const name of ['door', 'lane']) {
     const scene = { name, width: 160, height: 96, fps: 10, durationS: 1, actors: [] };
