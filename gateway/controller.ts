@@ -20,6 +20,7 @@ import { VERSION } from './version.js';
 import { createPlatesRoom } from './plates/room.js';
 import { createFacesRoom } from './faces/room.js';
 import { createDemoRoom } from './demo/room.js';
+import { applyDemoProfile } from './demo/profile.js';
 
 /**
  * The composition root: the only place that wires concrete rooms together. Rooms start in the
@@ -31,6 +32,8 @@ export class Controller {
   private started: Room[] = [];
 
   constructor(loaded: LoadedConfig, log: Logger) {
+    // Without cameras the daemon runs the demo: its settings fill what the config leaves to the defaults.
+    loaded = { ...loaded, config: applyDemoProfile(loaded.config, loaded.raw) };
     const dataDir = resolveConfigPath(loaded, loaded.config.node.dataDir);
     const db = new Database(resolve(dataDir, 'gateway.db'));
     const outbox = new Outbox({

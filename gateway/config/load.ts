@@ -4,7 +4,6 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { configJsonSchema, configSchema, type GatewayConfig } from './schema.js';
 import { ConfigError, formatIssues } from './errors.js';
-import { applyDemoProfile } from '../demo/profile.js';
 
 export interface LoadedConfig {
   config: GatewayConfig;
@@ -14,6 +13,8 @@ export interface LoadedConfig {
   baseDir: string;
   /** Where the config came from, for messages. */
   source: string;
+  /** The document as written (after environment overrides), to tell given settings from defaults. */
+  raw?: unknown;
 }
 
 export const ENV_PREFIX = 'SHARPEYES__';
@@ -104,10 +105,9 @@ export function parseConfig(text: string | undefined, opts: { source: string; ba
     if (overridden.length) lines.push(`(environment overrides applied: ${overridden.join(', ')})`);
     throw new ConfigError(opts.source, lines);
   }
-  // Without cameras the demo runs: its settings fill what the document leaves to the defaults.
-  const config = applyDemoProfile(result.data, raw);
+  const config = result.data;
   const nodeId = config.node.id ?? sanitiseNodeId(hostname());
-  return { config, nodeId, baseDir: opts.baseDir, source: opts.source };
+  return { config, nodeId, baseDir: opts.baseDir, source: opts.source, raw };
 }
 
 /** Loads the config file (or the embedded defaults when `file` is undefined). */

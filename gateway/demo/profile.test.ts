@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
+import { applyDemoProfile } from './profile.js';
 
-const load = (yaml?: string, env: NodeJS.ProcessEnv = {}) => parseConfig(yaml, { source: 'test', baseDir: '/tmp', env }).config;
+/** The config the daemon runs with (the controller applies the demo profile to what was loaded). */
+const load = (yaml?: string, env: NodeJS.ProcessEnv = {}) => {
+  const loaded = parseConfig(yaml, { source: 'test', baseDir: '/tmp', env });
+  return applyDemoProfile(loaded.config, loaded.raw);
+};
 
 describe('embedded defaults: the demo profile', () => {
   it('runs the demo without cameras: faces at demo-door, plates at demo-lane, both gates and the alarm post linked to a camera', () => {
@@ -26,6 +31,12 @@ describe('embedded defaults: the demo profile', () => {
     expect(c.plates.enabled).toBe(false);
     expect(c.faces.cameras).toEqual([]);
     expect(load(undefined, { SHARPEYES__PLATES__ENABLED: 'false' }).plates.enabled).toBe(false);
+  });
+
+  it('leaves the loaded config alone (rooms built from it in tests keep the schema defaults)', () => {
+    const c = parseConfig(undefined, { source: 'test', baseDir: '/tmp', env: {} }).config;
+    expect(c.plates.enabled).toBe(false);
+    expect(c.faces.cameras).toEqual([]);
   });
 
   it('is a real install as soon as the config lists cameras (or turns the demo off): no demo settings', () => {

@@ -4,7 +4,9 @@
  * (plates off, faces on every camera); only when the demo runs, and only for the settings the
  * config does not give, faces are searched on the door camera and plates read on the lane
  * camera, in the lower half of its picture where a car's plate is close enough to be read well
- * (like a real install's lane region; it also halves the detector's work). Pure.
+ * (like a real install's lane region; it also halves the detector's work). The controller
+ * applies it to the loaded config; the loader and rooms built in tests keep the schema's
+ * defaults. Pure.
  */
 import type { GatewayConfig } from '../config/schema.js';
 import { DEMO_DOOR_CAMERA, DEMO_LANE_CAMERA } from './cast.js';
