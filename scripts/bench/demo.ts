@@ -100,11 +100,16 @@ async function once(cpu: boolean) {
     unknownCar: /^plate .* → gate-1: unregistered car, refused/,
   };
   let buf = '';
+  /** Every decision line, counted: what went otherwise (a gate in fault, a refusal) shows here. */
+  const said: Record<string, number> = {};
   child.stdout.on('data', (d: Buffer) => {
     buf += d.toString();
     const lines = buf.split('\n');
     buf = lines.pop() ?? '';
-    for (const l of lines) for (const [k, re] of Object.entries(want)) if (!(k in seen) && re.test(l)) seen[k] = (Date.now() - t0) / 1000;
+    for (const l of lines) {
+      if (l.includes(' → ')) said[l] = (said[l] ?? 0) + 1;
+      for (const [k, re] of Object.entries(want)) if (!(k in seen) && re.test(l)) seen[k] = (Date.now() - t0) / 1000;
+    }
   });
   const deadline = t0 + 240_000;
   while (Object.keys(seen).length < Object.keys(want).length && Date.now() < deadline && child.exitCode === null)
@@ -127,7 +132,7 @@ async function once(cpu: boolean) {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   rmSync(dir, { recursive: true, force: true });
-  return { seen, usage, load: loadavg()[0]! };
+  return { seen, said, usage, load: loadavg()[0]! };
 }
 
 const median = (xs: number[]) => {
