@@ -1,7 +1,7 @@
 /**
  * Photos from Debian packages: `apt-get download` fetches the .deb (never installs it), only
  * the listed files are extracted, and each must have the sha256 recorded in demo/sources.json.
- * Idempotent: files already present with the right sha256 are kept.
+ * Idempotent: files already present with the right sha256 are kept; the .deb is removed after.
  */
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -104,6 +104,7 @@ export async function ensureDebianFiles(src: DebianSource, cacheDir: string, pho
       renameSync(join(tmp, f.from), join(photosDir, f.to));
       log(`  ${f.to} extracted from the Debian package ${src.debian} (${src.licence})`);
     }
+    rmSync(deb, { force: true }); // only these files were needed
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
