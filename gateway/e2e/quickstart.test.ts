@@ -103,7 +103,7 @@ describe('gateway on its embedded defaults', () => {
     console.info(
       `quickstart demo: first face decision ${(faceAt / 1000).toFixed(1)} s, first plate decision ${(plateAt / 1000).toFixed(1)} s after start`,
     );
-  });
+  }, 200_000);
 
   /** Waits until the device answers (its device.online may have gone out before the platform subscribed). */
   const online = (deviceId: string) =>
@@ -128,7 +128,7 @@ describe('gateway on its embedded defaults', () => {
       'gate.command',
       (d) => d.deviceId === 'gate-1' && d.command === 'open' && d.ok === true && d.origin === 'platform',
     );
-  });
+  }, 200_000);
 
   it('delivers an alarm press with a picture from the linked camera, and its acknowledgement', async () => {
     await online('alarm-1');
@@ -144,7 +144,7 @@ describe('gateway on its embedded defaults', () => {
     expect(ack).toMatchObject({ status: 'ok', data: { acknowledged: true } });
     await gw.waitForEvent('alarm.acknowledged', (d) => d.by === 'guard-7');
     expect(await gw.request('alarm/ack', { deviceId: 'alarm-1', by: 'guard-7' })).toMatchObject({ status: 'error', code: 'not_found' });
-  });
+  }, 200_000);
 
   it('stops cleanly on SIGTERM and says offline', async () => {
     const code = await gw.daemon.kill('SIGTERM');
