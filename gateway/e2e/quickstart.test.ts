@@ -114,7 +114,7 @@ describe('gateway on its embedded defaults', () => {
             (d) => d.id === deviceId,
           ),
         {
-          timeout: 90_000,
+          timeout: 150_000,
           interval: 500,
         },
       )
