@@ -20,6 +20,8 @@ export interface LoadedConfig {
   migrationNotes: string[];
   /** The document as upgraded, before defaults (what `config migrate --write` writes back). */
   migrated: RawConfig;
+  /** The document as written, upgraded and with environment overrides, to tell given settings from defaults. */
+  raw: RawConfig;
 }
 
 export const ENV_PREFIX = 'SHARPEYES__';
@@ -127,6 +129,7 @@ export function parseConfig(text: string | undefined, opts: { source: string; ba
     fileVersion: migrated.from,
     migrationNotes: migrated.notes,
     migrated: migrated.doc,
+    raw: doc,
   };
 }
 

@@ -85,7 +85,7 @@ export const camerasSection = z
       .boolean()
       .default(true)
       .describe(
-        'When no camera is configured, run a demo camera: a local GStreamer RTSP server with a generated test pattern, so frames flow on a fresh machine.',
+        'When no camera is configured, run the demo: cameras demo-door and demo-lane on a local GStreamer RTSP server, playing the scenes `npm run demo-assets` assembled (a test pattern until then), faces searched on demo-door and plates read on demo-lane (unless faces.cameras / plates say otherwise), and the demo resident and car enrolled at the first start.',
       ),
     analysis: z
       .strictObject({
@@ -160,11 +160,12 @@ export type CameraConfig = z.output<typeof cameraEntry>;
 export type MotionConfig = z.output<typeof motion>;
 export type Rect = z.output<typeof rect>;
 
-/** The camera the gateway runs when none is configured (cameras.demo). */
-export const DEMO_CAMERA_ID = 'demo';
+/** The cameras the gateway runs when none is configured (cameras.demo; gateway/demo). */
+export const DEMO_DOOR_CAMERA = 'demo-door';
+export const DEMO_LANE_CAMERA = 'demo-lane';
 
-/** Ids of the cameras a config runs or names (the demo camera when the list is empty). */
+/** Ids of the cameras a config runs or names (the demo cameras when the list is empty). */
 export function cameraIdsOf(cfg: CamerasConfig): string[] {
-  if (cfg.list.length === 0) return cfg.demo ? [DEMO_CAMERA_ID] : [];
+  if (cfg.list.length === 0) return cfg.demo ? [DEMO_DOOR_CAMERA, DEMO_LANE_CAMERA] : [];
   return cfg.list.map((c) => c.id);
 }
