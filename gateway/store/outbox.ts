@@ -199,10 +199,17 @@ export class Outbox {
     });
   }
 
-  /** Deletes sent rows older than `olderThanMs`. Returns how many. */
+  /**
+   * Deletes sent rows older than `olderThanMs` that every other sink (outbox-sink.ts) has passed.
+   * Returns how many.
+   */
   purgeSent(olderThanMs: number): number {
     const cutoff = new Date(Date.now() - olderThanMs).toISOString();
-    return this.db.prepare('DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?').run(cutoff).changes;
+    return this.db
+      .prepare(
+        'DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ? AND rowid <= (SELECT COALESCE(MIN(acked_rowid), 9e18) FROM outbox_sinks)',
+      )
+      .run(cutoff).changes;
   }
 
   /** The newest events (sent or not), newest first, for the console and `sharpeyes events`. */
