@@ -15,6 +15,7 @@ import { createAccessRoom } from './access/room.js';
 import { createAlarmsRoom } from './alarms/room.js';
 import { createCamerasRoom } from './cameras/room.js';
 import { createCloudBridgeRoom } from '../cloud-bridge/room.js';
+import { createGat1400Room } from '../cloud-bridge/gat1400/room.js';
 import { registerCoreActions } from './core/core-actions.js';
 import { VERSION } from './version.js';
 import { createPlatesRoom } from './plates/room.js';
@@ -60,6 +61,7 @@ export class Controller {
     return [
       createHousekeepingRoom(ctx),
       createCloudBridgeRoom(ctx), // early: drains last run's backlog while slow rooms start; stops last, so events recorded while they stop still go out, then the offline status
+      createGat1400Room(ctx), // GA/T 1400 uplink (off by default): its own outbox position, so it drains its backlog early too
       createDevicesRoom(ctx),
       createFacesRoom(ctx),
       createPlatesRoom(ctx),

@@ -7,6 +7,7 @@ import { platesSection } from './sections/plates.js';
 import { devicesSection } from './sections/devices.js';
 import { consoleSection } from './sections/console.js';
 import { accessSection } from './sections/access.js';
+import { gat1400Section } from './sections/gat1400.js';
 
 /**
  * The one schema of the gateway's YAML config: source of the TypeScript types, of the JSON
@@ -24,6 +25,7 @@ export const configSchema = z
     devices: devicesSection,
     access: accessSection,
     console: consoleSection.prefault({}),
+    gat1400: gat1400Section.prefault({}),
   })
   .describe('Sharp Eyes gateway configuration.');
 

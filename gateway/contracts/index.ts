@@ -5,6 +5,7 @@ import { cameraEventContracts } from './cameras.js';
 import { plateEventContracts } from './plates.js';
 import { accessEventContracts } from './access.js';
 import { faceEventContracts } from './faces.js';
+import { gat1400EventContracts } from './gat1400.js';
 
 /**
  * Every event kind the gateway publishes on `events/<kind>`, with the schema of its `data`.
@@ -20,4 +21,5 @@ export const eventContracts: Record<string, z.ZodType> = {
   ...plateEventContracts,
   ...accessEventContracts,
   ...faceEventContracts,
+  ...gat1400EventContracts,
 };
