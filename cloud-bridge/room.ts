@@ -12,11 +12,12 @@ import { EmbeddedBroker } from './embedded-broker.js';
 import { brokerOptions, defaultClientId } from './connect-options.js';
 import type { Status } from './payloads.js';
 import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
+import { DeviceAvailability } from './availability.js';
 import './events.js';
 
 /**
- * The cloud bridge: status (retained, last will `offline`), the outbox relay on events/<kind>,
- * and request/<action> → response/<action> through the ActionTable. Starting it never waits for
+ * The cloud bridge: status (retained, last will `offline`), device availability (retained), the
+ * outbox relay on events/<kind>, and request/<action> → response/<action> through the ActionTable. Starting it never waits for
  * the broker: the gateway works offline and the outbox catches up when the link comes back.
  */
 export function createCloudBridgeRoom(ctx: GatewayContext): Room {
@@ -43,6 +44,7 @@ export function createCloudBridgeRoom(ctx: GatewayContext): Room {
     inflight: cloud.inflight,
     onRefused: (reason) => link?.drop(reason),
   });
+  const availability = new DeviceAvailability({ bus: ctx.bus, topics, nodeId: ctx.nodeId, log });
   let link: BrokerLink | undefined;
   let url = cloud.url ?? '';
 
@@ -74,14 +76,17 @@ export function createCloudBridgeRoom(ctx: GatewayContext): Room {
         onUp: async (conn: MqttConnection) => {
           await serveRequests(conn, { actions: ctx.actions, topics, maxRequestBytes: cloud.maxRequestBytes, log });
           await conn.publish(topics.status, status('online'), { qos: 1, retain: true });
+          await availability.attach(conn);
           relay.attach(conn);
           ctx.bus.emit('cloud.link', { up: true, url });
         },
         onDown: () => {
+          availability.detach();
           relay.detach();
           ctx.bus.emit('cloud.link', { up: false, url });
         },
       });
+      availability.start();
       relay.start();
       link.start();
     },
@@ -90,6 +95,7 @@ export function createCloudBridgeRoom(ctx: GatewayContext): Room {
       await link?.stop(async (conn) => {
         await conn.publish(topics.status, status('offline'), { qos: 1, retain: true });
       });
+      availability.stop();
       if (embedded) {
         await embedded.stop();
         rmSync(join(ctx.dataDir, EMBEDDED_BROKER_FILE), { force: true });
