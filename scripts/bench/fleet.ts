@@ -1,0 +1,242 @@
+/**
+ * `npm run -s bench -- fleet`: a city's worth of gateways against one mosquitto, and the broker
+ * crashing under load.
+ *  - BENCH_NODES (500) real cloud bridges (SQLite Outbox + OutboxRelay + BrokerLink per node, the
+ *    daemon's default cloud settings) in BENCH_WORKERS (4) processes, BENCH_EVENTS (100,000) events
+ *    in all, appended at BENCH_RATE (4) events/s per node;
+ *  - BENCH_KILL_AT_S (15) s into the load the broker is killed (BENCH_SIGNAL, KILL by default) and
+ *    started again BENCH_DOWN_S (5) s later on the same port with its persistence;
+ *  - a platform subscriber (one persistent QoS 1 session on <prefix>/+/events/#) dedupes by id and
+ *    checks per-node seq for gaps.
+ * Figures: reconnect time per node (broker listening again → CONNACK), the broker's peak accepted
+ * connections per second (from its log), drain_s (broker back → the last event appended before it
+ * came back received), lost (by id and by seq gap), duplicates, CPU and load. Last line: JSON.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startMosquitto } from '../../cloud-bridge/test-support/mosquitto.ts';
+import { MqttConnection } from '../../cloud-bridge/mqtt-client.ts';
+import { percentile } from '../../gateway/core/percentile.ts';
+import type { WorkerArgs, WorkerMessage } from './fleet/node-worker.ts';
+
+const NODES = Number(process.env.BENCH_NODES ?? 500);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
+const RATE = Number(process.env.BENCH_RATE ?? 4);
+const KILL_AT_S = Number(process.env.BENCH_KILL_AT_S ?? 15);
+const DOWN_S = Number(process.env.BENCH_DOWN_S ?? 5);
+const SIGNAL = (process.env.BENCH_SIGNAL ?? 'KILL').toUpperCase();
+const PREFIX = 'fleet';
+const perNode = Math.ceil(EVENTS / NODES);
+
+const log = (s: string) => process.stderr.write(`[fleet] ${s}\n`);
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const loads: number[] = [];
+const loadSampler = setInterval(() => loads.push(loadavg()[0] ?? 0), 1000);
+
+const dir = mkdtempSync(join(tmpdir(), 'fleet-'));
+const broker = await startMosquitto({
+  logTypes: ['error', 'warning', 'notice', 'information'],
+  extraConfig: 'max_queued_messages 0\nmax_inflight_messages 0\nlog_timestamp_format %s',
+});
+const workers: ChildProcess[] = [];
+try {
+  // The platform: one persistent QoS 1 session, reconnecting on its own.
+  const seen = new Set<string>();
+  const seqs = new Map<string, Set<number>>();
+  let received = 0;
+  let brokerBackAt = Infinity;
+  let lastBacklogArrival = 0;
+  const onMessage = (payload: Buffer) => {
+    received++;
+    const env = JSON.parse(payload.toString()) as { id: string; nodeId: string; seq: number; data: { t: number } };
+    if (seen.has(env.id)) return;
+    seen.add(env.id);
+    let s = seqs.get(env.nodeId);
+    if (!s) seqs.set(env.nodeId, (s = new Set()));
+    s.add(env.seq);
+    if (env.data.t < brokerBackAt) lastBacklogArrival = Date.now();
+  };
+  let sub: MqttConnection | undefined;
+  let closing = false;
+  let subscriberSessions = 0;
+  const connectSubscriber = async () => {
+    while (!closing) {
+      try {
+        const conn = await MqttConnection.open({
+          url: broker.url,
+          clientId: 'fleet-platform',
+          clean: false,
+          sessionExpiryS: 3600,
+          protocolVersion: 5,
+        });
+        conn.onMessage((m) => onMessage(m.payload));
+        await conn.subscribe([`${PREFIX}/+/events/#`], 1);
+        subscriberSessions++;
+        conn.onClose((err) => {
+          if (closing || sub !== conn) return;
+          log(`platform subscriber lost its connection: ${err?.message ?? 'closed'}`);
+          void connectSubscriber();
+        });
+        sub = conn;
+        return;
+      } catch {
+        await sleep(200);
+      }
+    }
+  };
+  await connectSubscriber();
+
+  // The gateways.
+  const ups: { node: string; at: number }[] = [];
+  const downs: { node: string; at: number }[] = [];
+  const appended: Record<string, number> = {};
+  let unsent = 0;
+  let ready = 0;
+  let generated = 0;
+  let done = 0;
+  const workerDir = dirname(fileURLToPath(import.meta.url));
+  const ids = Array.from({ length: NODES }, (_, i) => `gw-${String(i + 1).padStart(4, '0')}`);
+  const cpu0 = process.cpuUsage();
+  const tStart = Date.now();
+  for (let w = 0; w < WORKERS; w++) {
+    const args: WorkerArgs = {
+      worker: w,
+      nodeIds: ids.filter((_, i) => i % WORKERS === w),
+      url: broker.url,
+      dir,
+      perNode,
+      ratePerNode: RATE,
+      prefix: PREFIX,
+    };
+    const child = fork(join(workerDir, 'fleet', 'node-worker.ts'), [JSON.stringify(args)], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.on('message', (m: WorkerMessage) => {
+      if (m.type === 'up') ups.push({ node: m.node, at: m.at });
+      else if (m.type === 'down') downs.push({ node: m.node, at: m.at });
+      else if (m.type === 'ready') ready++;
+      else if (m.type === 'generated') generated++;
+      else if (m.type === 'done') {
+        Object.assign(appended, m.appended);
+        unsent += m.unsent;
+        done++;
+      }
+    });
+    workers.push(child);
+  }
+  const until = async (cond: () => boolean, what: string, ms: number) => {
+    const deadline = Date.now() + ms;
+    while (!cond()) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+      await sleep(50);
+    }
+  };
+  await until(() => ready === WORKERS, `${NODES} nodes connected`, 180_000);
+  const connectS = (Date.now() - tStart) / 1000;
+  log(`${NODES} nodes connected in ${round(connectS)} s; appending ${perNode} events each at ${RATE}/s`);
+
+  const tLoad = Date.now();
+  for (const w of workers) w.send({ type: 'start' });
+  await sleep(KILL_AT_S * 1000);
+  const killedAt = Date.now();
+  if (SIGNAL === 'TERM') await broker.stop();
+  else await broker.kill();
+  log(`broker killed (SIG${SIGNAL}) at ${round((killedAt - tLoad) / 1000)} s of load; down for ${DOWN_S} s`);
+  await sleep(DOWN_S * 1000);
+  const logBefore = broker.log().length;
+  const restartAt = Date.now();
+  await broker.start();
+  brokerBackAt = Date.now(); // it accepts connections (start() polls every 50 ms)
+  log('broker back on the same port');
+
+  await until(() => new Set(ups.filter((u) => u.at >= restartAt).map((u) => u.node)).size === NODES, 'every node reconnected', 180_000);
+  const reconnect = new Map<string, number>();
+  for (const u of ups) if (u.at >= restartAt && !reconnect.has(u.node)) reconnect.set(u.node, Math.max(0, u.at - brokerBackAt) / 1000);
+  const reconnectS = [...reconnect.values()];
+  const noticed = new Map<string, number>();
+  for (const d of downs) if (d.at >= killedAt && !noticed.has(d.node)) noticed.set(d.node, (d.at - killedAt) / 1000);
+  const noticedS = [...noticed.values()];
+  log(`connection loss noticed by the nodes: p50 ${round(percentile(noticedS, 50), 2)} s, max ${round(Math.max(...noticedS), 2)} s`);
+  log(
+    `every node reconnected: p50 ${round(percentile(reconnectS, 50), 2)} s, p95 ${round(percentile(reconnectS, 95), 2)} s, max ${round(Math.max(...reconnectS), 2)} s`,
+  );
+
+  await until(() => generated === WORKERS, 'generation finished', 600_000);
+  const expected = NODES * perNode;
+  log(`${expected} events appended; waiting for the platform to have them`);
+  // Whatever is missing after this long is lost (or still stuck in an outbox: left_unsent).
+  const tWait = Date.now();
+  await until(() => seen.size >= expected || Date.now() - tWait > 180_000, 'every event at the platform', 240_000);
+  const allInS = (Date.now() - tLoad) / 1000;
+  for (const w of workers) w.send({ type: 'stop' });
+  await until(() => done === WORKERS, 'workers report', 60_000);
+  const appendedTotal = Object.values(appended).reduce((a, b) => a + b, 0);
+  if (appendedTotal !== expected) throw new Error(`workers appended ${appendedTotal} events, expected ${expected}`);
+
+  // Per-node seq check: every node must have delivered 1..appended without a gap.
+  let gaps = 0;
+  for (const id of ids) {
+    const s = seqs.get(id) ?? new Set<number>();
+    for (let q = 1; q <= (appended[id] ?? 0); q++) if (!s.has(q)) gaps++;
+  }
+  // Broker log: accepted connections per second (log timestamps are epoch seconds).
+  const perSecond = new Map<string, number>();
+  for (const line of broker.log().slice(logBefore).split('\n')) {
+    const m = /^(\d+): New client connected/.exec(line);
+    if (m) perSecond.set(m[1] as string, (perSecond.get(m[1] as string) ?? 0) + 1);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const result = {
+    nodes: NODES,
+    workers: WORKERS,
+    events: expected,
+    events_per_node: perNode,
+    rate_per_node: RATE,
+    kill_signal: SIGNAL,
+    down_s: DOWN_S,
+    lost: expected - seen.size,
+    lost_by_seq_gaps: gaps,
+    left_unsent: unsent,
+    duplicates: received - seen.size,
+    platform_sessions: subscriberSessions,
+    reconnect_p50_s: round(percentile(reconnectS, 50), 2),
+    reconnect_p95_s: round(percentile(reconnectS, 95), 2),
+    reconnect_max_s: round(Math.max(...reconnectS), 2),
+    loss_noticed_p50_s: round(percentile(noticedS, 50), 2),
+    broker_peak_connections_per_s: Math.max(0, ...perSecond.values()),
+    drain_s: round(Math.max(0, lastBacklogArrival - brokerBackAt) / 1000, 2),
+    load_s: round(allInS, 1),
+    initial_connect_s: round(connectS, 1),
+    platform_cpu_s: round((cpu.user + cpu.system) / 1e6, 1),
+    load_avg_1m_median: round(percentile(loads, 50), 1),
+    load_avg_1m_max: round(Math.max(...loads), 1),
+    cpus: cpus().length,
+  };
+  // What the nodes logged (warn and above), by message and reason, for the record.
+  const reasons = new Map<string, number>();
+  for (let w = 0; w < WORKERS; w++) {
+    for (const line of readFileSync(join(dir, `worker-${w}.log`), 'utf8').split('\n')) {
+      if (!line) continue;
+      const l = JSON.parse(line) as { msg?: string; err?: string; reason?: string };
+      const key = `${l.msg}: ${String(l.err ?? l.reason ?? '')
+        .replace(/\d+/g, 'N')
+        .slice(0, 90)}`;
+      reasons.set(key, (reasons.get(key) ?? 0) + 1);
+    }
+  }
+  for (const [k, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 8)) log(`node log x${n}: ${k}`);
+  closing = true;
+  await sub?.close();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} finally {
+  clearInterval(loadSampler);
+  for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+  await broker.dispose();
+  rmSync(dir, { recursive: true, force: true });
+}
