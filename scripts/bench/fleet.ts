@@ -7,7 +7,7 @@
  *  - BENCH_KILL_AT_S (15) s into the load the broker is killed (BENCH_SIGNAL, KILL by default) and
  *    started again BENCH_DOWN_S (5) s later on the same port with its persistence;
  *  - a platform subscriber (one persistent QoS 1 session on <prefix>/+/events/#) dedupes by id and
- *    checks per-node seq for gaps.
+ *    checks per-node seq for gaps; the broker limits its outgoing window to it (BENCH_BROKER_INFLIGHT, 100).
  * Figures: reconnect time per node (broker listening again → CONNACK), the broker's peak accepted
  * connections per second (from its log), drain_s (broker back → the last event appended before it
  * came back received), lost (by id and by seq gap), duplicates, CPU and load. Last line: JSON.
@@ -38,10 +38,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const loads: number[] = [];
 const loadSampler = setInterval(() => loads.push(loadavg()[0] ?? 0), 1000);
 
+/** CPU seconds used so far by a process (Linux /proc; utime + stime at 100 ticks/s). */
+function brokerCpu(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'fleet-'));
 const broker = await startMosquitto({
   logTypes: ['error', 'warning', 'notice', 'information'],
-  extraConfig: 'max_queued_messages 0\nmax_inflight_messages 0\nlog_timestamp_format %s',
+  extraConfig: `max_queued_messages 0\nmax_inflight_messages ${process.env.BENCH_BROKER_INFLIGHT ?? 100}\nlog_timestamp_format %s`,
 });
 const workers: ChildProcess[] = [];
 try {
@@ -96,6 +107,8 @@ try {
   const downs: { node: string; at: number }[] = [];
   const appended: Record<string, number> = {};
   let unsent = 0;
+  let workerCpuS = 0;
+  const loopDelays: number[] = [];
   let ready = 0;
   let generated = 0;
   let done = 0;
@@ -125,6 +138,8 @@ try {
       else if (m.type === 'done') {
         Object.assign(appended, m.appended);
         unsent += m.unsent;
+        workerCpuS += m.cpuS;
+        loopDelays.push(m.loopDelayP99Ms);
         done++;
       }
     });
@@ -144,6 +159,7 @@ try {
   const tLoad = Date.now();
   for (const w of workers) w.send({ type: 'start' });
   await sleep(KILL_AT_S * 1000);
+  let brokerCpuS = brokerCpu(broker.pid);
   const killedAt = Date.now();
   if (SIGNAL === 'TERM') await broker.stop();
   else await broker.kill();
@@ -191,6 +207,7 @@ try {
     const m = /^(\d+): New client connected/.exec(line);
     if (m) perSecond.set(m[1] as string, (perSecond.get(m[1] as string) ?? 0) + 1);
   }
+  brokerCpuS += brokerCpu(broker.pid);
   const cpu = process.cpuUsage(cpu0);
   const result = {
     nodes: NODES,
@@ -214,6 +231,10 @@ try {
     load_s: round(allInS, 1),
     initial_connect_s: round(connectS, 1),
     platform_cpu_s: round((cpu.user + cpu.system) / 1e6, 1),
+    nodes_cpu_s: round(workerCpuS, 1),
+    broker_cpu_s: round(brokerCpuS, 1),
+    nodes_cpu_ms_per_event: round((workerCpuS * 1000) / expected, 3),
+    node_process_loop_delay_p99_ms_max: round(Math.max(...loopDelays), 0),
     load_avg_1m_median: round(percentile(loads, 50), 1),
     load_avg_1m_max: round(Math.max(...loads), 1),
     cpus: cpus().length,

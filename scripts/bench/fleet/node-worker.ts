@@ -6,6 +6,7 @@
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Database } from '../../../gateway/store/database.ts';
 import { Outbox } from '../../../gateway/store/outbox.ts';
 import { createLogger } from '../../../gateway/core/logger.ts';
@@ -28,7 +29,7 @@ export type WorkerMessage =
   | { type: 'down'; node: string; at: number }
   | { type: 'ready' }
   | { type: 'generated' }
-  | { type: 'done'; appended: Record<string, number>; unsent: number };
+  | { type: 'done'; appended: Record<string, number>; unsent: number; cpuS: number; loopDelayP99Ms: number };
 
 const args = JSON.parse(process.argv[2] as string) as WorkerArgs;
 const send = (m: WorkerMessage) => process.send?.(m);
@@ -45,6 +46,9 @@ interface Node {
   appended: number;
   ever: boolean;
 }
+
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
 
 const nodes: Node[] = args.nodeIds.map((id) => {
   mkdirSync(join(args.dir, id), { recursive: true });
@@ -122,6 +126,7 @@ async function stop(): Promise<void> {
     appended[n.id] = n.appended;
     n.db.close();
   }
-  send({ type: 'done', appended, unsent });
+  const cpu = process.cpuUsage();
+  send({ type: 'done', appended, unsent, cpuS: (cpu.user + cpu.system) / 1e6, loopDelayP99Ms: loopDelay.percentile(99) / 1e6 });
   logFile.end(() => process.exit(0));
 }
