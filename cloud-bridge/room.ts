@@ -13,6 +13,7 @@ import { brokerOptions, defaultClientId } from './connect-options.js';
 import type { Status } from './payloads.js';
 import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
 import { DeviceAvailability } from './availability.js';
+import { registerReplayAction } from './replay.js';
 import './events.js';
 
 /**
@@ -46,6 +47,7 @@ export function createCloudBridgeRoom(ctx: GatewayContext): Room {
   });
   const availability = new DeviceAvailability({ bus: ctx.bus, topics, nodeId: ctx.nodeId, log });
   let link: BrokerLink | undefined;
+  registerReplayAction({ actions: ctx.actions, outbox: ctx.outbox, topics, nodeId: ctx.nodeId, connection: () => link?.connection });
   let url = cloud.url ?? '';
 
   return {

@@ -184,6 +184,16 @@ export class Outbox {
     });
   }
 
+  /**
+   * Rows already numbered with a seq in [fromSeq, toSeq], in seq order, sent or not, as far as
+   * they are still kept (`outbox.keepSentHours`): what a platform that found a gap asks again.
+   */
+  rawBySeq(fromSeq: number, toSeq: number): OutboxRawRow[] {
+    return this.db
+      .prepare<OutboxRawRow>('SELECT rowid, id, kind, ts, seq, data AS json FROM outbox WHERE seq BETWEEN ? AND ? ORDER BY seq')
+      .all(fromSeq, toSeq);
+  }
+
   /** Marks rows delivered (on PUBACK). Unknown or already-sent ids are ignored. */
   markSent(ids: readonly string[]): void {
     if (ids.length === 0) return;
