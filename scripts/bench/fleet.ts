@@ -6,7 +6,9 @@
  *    in all, appended at BENCH_RATE (4) events/s per node;
  *  - BENCH_KILL_AT_S (15) s into the load the broker is killed (BENCH_SIGNAL, KILL by default) and
  *    started again BENCH_DOWN_S (5) s later on the same port with its persistence;
- *  - a platform subscriber (one persistent QoS 1 session on <prefix>/+/events/#) dedupes by id and
+ *  - a platform subscriber (one persistent QoS 1 session on <prefix>/+/events/#) dedupes by id,
+ *    asks the nodes for any per-node seq gap again (request/events/replay: a broker killed after
+ *    acknowledging loses what it had not saved), and
  *    checks per-node seq for gaps; the broker limits its outgoing window to it (BENCH_BROKER_INFLIGHT, 100).
  * Figures: reconnect time per node (broker listening again → CONNACK), the broker's peak accepted
  * connections per second (from its log), drain_s (broker back → the last event appended before it
@@ -62,7 +64,12 @@ try {
   let received = 0;
   let brokerBackAt = Infinity;
   let lastBacklogArrival = 0;
-  const onMessage = (payload: Buffer) => {
+  const replayAnswers: { transaction: string; status: string; data?: { replayed: number } }[] = [];
+  const onMessage = (topic: string, payload: Buffer) => {
+    if (topic.includes('/response/')) {
+      replayAnswers.push(JSON.parse(payload.toString()) as (typeof replayAnswers)[number]);
+      return;
+    }
     received++;
     const env = JSON.parse(payload.toString()) as { id: string; nodeId: string; seq: number; data: { t: number } };
     if (seen.has(env.id)) return;
@@ -84,9 +91,10 @@ try {
           clean: false,
           sessionExpiryS: 3600,
           protocolVersion: 5,
+          keepaliveS: 120,
         });
-        conn.onMessage((m) => onMessage(m.payload));
-        await conn.subscribe([`${PREFIX}/+/events/#`], 1);
+        conn.onMessage((m) => onMessage(m.topic, m.payload));
+        await conn.subscribe([`${PREFIX}/+/events/#`, `${PREFIX}/+/response/events/replay`], 1);
         subscriberSessions++;
         conn.onClose((err) => {
           if (closing || sub !== conn) return;
@@ -186,10 +194,46 @@ try {
   await until(() => generated === WORKERS, 'generation finished', 600_000);
   const expected = NODES * perNode;
   log(`${expected} events appended; waiting for the platform to have them`);
-  // Whatever is missing after this long is lost (or still stuck in an outbox: left_unsent).
-  const tWait = Date.now();
-  await until(() => seen.size >= expected || Date.now() - tWait > 180_000, 'every event at the platform', 240_000);
+  // Wait until everything arrived, or nothing new came for 15 s (a gap the broker lost).
+  let lastCount = -1;
+  let stableSince = Date.now();
+  await until(
+    () => {
+      if (seen.size !== lastCount) [lastCount, stableSince] = [seen.size, Date.now()];
+      return seen.size >= expected || Date.now() - stableSince > 15_000;
+    },
+    'every event at the platform',
+    600_000,
+  );
   const allInS = (Date.now() - tLoad) / 1000;
+  // Gaps in a node's seq: events the broker acknowledged and lost (a crash before its autosave).
+  // The platform asks the node for them again (request/events/replay), as a real one would.
+  const gapsOf = () => {
+    const out: [string, number, number][] = [];
+    for (const id of ids) {
+      const s = seqs.get(id) ?? new Set<number>();
+      for (let q = 1; q <= perNode; q++) {
+        if (s.has(q)) continue;
+        const last = out.at(-1);
+        if (last && last[0] === id && last[2] === q - 1) last[2] = q;
+        else out.push([id, q, q]);
+      }
+    }
+    return out;
+  };
+  const lostBeforeReplay = expected - seen.size;
+  const gapRanges = gapsOf();
+  if (gapRanges.length > 0) {
+    log(`${lostBeforeReplay} events missing in ${gapRanges.length} seq gaps: asking the nodes again`);
+    for (const [node, fromSeq, toSeq] of gapRanges)
+      await sub?.publish(
+        `${PREFIX}/${node}/request/events/replay`,
+        JSON.stringify({ transaction: `gap-${node}-${fromSeq}`, input: { fromSeq, toSeq } }),
+        { qos: 1 },
+      );
+    await until(() => seen.size >= expected || replayAnswers.length >= gapRanges.length, 'replay answers', 60_000).catch(() => undefined);
+    await until(() => seen.size >= expected, 'the replayed events', 30_000).catch(() => undefined);
+  }
   for (const w of workers) w.send({ type: 'stop' });
   await until(() => done === WORKERS, 'workers report', 60_000);
   const appendedTotal = Object.values(appended).reduce((a, b) => a + b, 0);
@@ -218,6 +262,8 @@ try {
     kill_signal: SIGNAL,
     down_s: DOWN_S,
     lost: expected - seen.size,
+    lost_before_replay: lostBeforeReplay,
+    replay_requests: gapRanges.length,
     lost_by_seq_gaps: gaps,
     left_unsent: unsent,
     duplicates: received - seen.size,

@@ -14,6 +14,9 @@ import { cloudSection, outboxSection } from '../../../gateway/config/sections/cl
 import { BrokerLink } from '../../../cloud-bridge/link.ts';
 import { OutboxRelay } from '../../../cloud-bridge/relay.ts';
 import { topicsFor } from '../../../cloud-bridge/topics.ts';
+import { serveRequests } from '../../../cloud-bridge/request-server.ts';
+import { registerReplayAction } from '../../../cloud-bridge/replay.ts';
+import { ActionTable } from '../../../gateway/core/actions.ts';
 
 export interface WorkerArgs {
   worker: number;
@@ -58,6 +61,9 @@ const nodes: Node[] = args.nodeIds.map((id) => {
   const status = (state: string) =>
     JSON.stringify({ state, nodeId: id, version: 'bench', startedAt: new Date().toISOString(), ts: new Date().toISOString() });
   const node = { id, db, outbox, appended: 0, ever: false } as Node;
+  // The platform may ask for a seq gap again (a broker that crashed after acknowledging).
+  const actions = new ActionTable();
+  registerReplayAction({ actions, outbox, topics, nodeId: id, connection: () => node.link.connection });
   node.relay = new OutboxRelay({ outbox, nodeId: id, topics, log, inflight: cloud.inflight, onRefused: (r) => node.link.drop(r) });
   node.link = new BrokerLink({
     log,
@@ -72,6 +78,7 @@ const nodes: Node[] = args.nodeIds.map((id) => {
     }),
     onUp: async (conn) => {
       send({ type: 'up', node: id, at: Date.now() }); // CONNACK received
+      await serveRequests(conn, { actions, topics, maxRequestBytes: cloud.maxRequestBytes, log });
       await conn.publish(topics.status, status('online'), { qos: 1, retain: true });
       node.relay.attach(conn);
       if (!node.ever) {
