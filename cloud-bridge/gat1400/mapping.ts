@@ -105,20 +105,7 @@ export function planRecord(row: SinkRow, opts: MappingOptions): PlanResult {
       FaceAppearTime: viidTime(f.firstSeen, opts.offsetMinutes),
       ShotTime: time,
     };
-    return {
-      ok: true,
-      record: {
-        endpoint: 'faces',
-        rowid: row.rowid,
-        eventId: row.id,
-        kind: row.kind,
-        recordId,
-        deviceId: cam.deviceId,
-        shotTime: time,
-        object,
-        pictures,
-      },
-    };
+    return planned(row, 'faces', { recordId, deviceId: cam.deviceId, shotTime: time, object, pictures });
   }
   if (row.kind === 'plate.recognized') {
     const parsed = plateEventContracts['plate.recognized'].safeParse(data);
@@ -144,20 +131,7 @@ export function planRecord(row: SinkRow, opts: MappingOptions): PlanResult {
       PlateColor: PLATE_COLOUR[p.colour] ?? '99',
       PlateNo: p.plate,
     };
-    return {
-      ok: true,
-      record: {
-        endpoint: 'vehicles',
-        rowid: row.rowid,
-        eventId: row.id,
-        kind: row.kind,
-        recordId,
-        deviceId: cam.deviceId,
-        shotTime: time,
-        object,
-        pictures,
-      },
-    };
+    return planned(row, 'vehicles', { recordId, deviceId: cam.deviceId, shotTime: time, object, pictures });
   }
   return { ok: false, error: `event ${row.id}: kind ${row.kind} has no GA/T 1400 record` };
 }
@@ -190,6 +164,14 @@ export function batchBody(endpoint: Endpoint, objects: readonly Record<string, u
 }
 
 export const ENDPOINT_PATH: Record<Endpoint, string> = { faces: '/VIID/Faces', vehicles: '/VIID/MotorVehicles' };
+
+function planned(
+  row: SinkRow,
+  endpoint: Endpoint,
+  r: Pick<PlannedRecord, 'recordId' | 'deviceId' | 'shotTime' | 'object' | 'pictures'>,
+): PlanResult {
+  return { ok: true, record: { endpoint, rowid: row.rowid, eventId: row.id, kind: row.kind, ...r } };
+}
 
 function invalid(row: SinkRow, error: z.ZodError): PlanResult {
   const first = error.issues[0];

@@ -1,57 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { digestAuthorization, digestResponse, parseDigestChallenge } from './digest.js';
 import { defaultCameraDeviceId, imageId, objectId, parseUtcOffset, parseViidTime, pictureSerial, viidTime } from './ids.js';
 import { batchBody, plateClass, planRecord, withPictures, type MappingOptions, type PlannedRecord } from './mapping.js';
 import { classifyStatusCode, parseResponseStatus, parseResponseStatusList, parseSystemTime, statusesFor } from './responses.js';
-
-describe('digest', () => {
-  // RFC 2617 §3.5.
-  const rfc =
-    'Digest realm="testrealm@host.com", qop="auth,auth-int", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"';
-
-  it('answers the RFC 2617 example with its published response', () => {
-    const challenge = parseDigestChallenge(rfc);
-    expect(challenge).toEqual({
-      realm: 'testrealm@host.com',
-      nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093',
-      qop: 'auth',
-      opaque: '5ccc069c403ebaf9f0171e9517f40e41',
-      algorithm: 'MD5',
-      stale: false,
-    });
-    const o = {
-      challenge: challenge!,
-      username: 'Mufasa',
-      password: 'Circle Of Life',
-      method: 'GET',
-      uri: '/dir/index.html',
-      cnonce: '0a4f113b',
-      nc: 1,
-    };
-    expect(digestResponse(o)).toBe('6629fae49393a05397450978507c4ef1');
-    expect(digestAuthorization(o)).toBe(
-      'Digest username="Mufasa", realm="testrealm@host.com", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", uri="/dir/index.html", algorithm=MD5, response="6629fae49393a05397450978507c4ef1", qop=auth, nc=00000001, cnonce="0a4f113b", opaque="5ccc069c403ebaf9f0171e9517f40e41"',
-    );
-  });
-
-  it('reads unquoted values and other schemes, refuses what it cannot answer', () => {
-    expect(parseDigestChallenge(['Basic realm="x"', 'digest realm=viid,nonce=abc,algorithm=md5'])).toMatchObject({
-      realm: 'viid',
-      nonce: 'abc',
-      qop: undefined,
-    });
-    expect(parseDigestChallenge('Basic realm="x"')).toBeUndefined();
-    expect(parseDigestChallenge('Digest realm="x"')).toBeUndefined(); // no nonce
-    expect(parseDigestChallenge('Digest realm="x", nonce="n", qop="auth-int"')).toBeUndefined();
-    expect(parseDigestChallenge('Digest realm="x", nonce="n", algorithm=SHA-256')).toBeUndefined();
-    expect(parseDigestChallenge(undefined)).toBeUndefined();
-    // Without qop: the RFC 2069 form, no nc/cnonce.
-    const c = parseDigestChallenge('Digest realm="r", nonce="n"')!;
-    expect(
-      digestAuthorization({ challenge: c, username: 'u', password: 'p', method: 'POST', uri: '/VIID/System/Register', cnonce: 'c', nc: 1 }),
-    ).not.toMatch(/nc=|cnonce/);
-  });
-});
 
 describe('ids and times', () => {
   it('composes ImageID (41), FaceID and MotorVehicleID (48) as GA/T 1400 does', () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../gateway/core/logger.js';
 import { backoffDelay } from '../backoff.js';
-import { digestAuthorization, parseDigestChallenge } from './digest.js';
+import { digestAuthorization, parseChallenges, pickDigest } from '../../gateway/cameras/onvif/http-digest.js';
 import { TransportError, type HttpAnswer, type HttpClient } from './http.js';
 import { parseViidTime } from './ids.js';
 import { classifyStatusCode, parseResponseStatus, parseSystemTime } from './responses.js';
@@ -212,10 +212,10 @@ export class ViidSession {
     const text = JSON.stringify(body);
     const answer = await this.ctx.http.request('POST', path, this.headers(), text);
     if (answer.status !== 401) return answer;
-    const challenge = parseDigestChallenge(answer.headers['www-authenticate']);
+    const header = answer.headers['www-authenticate'];
+    const challenge = pickDigest(parseChallenges(Array.isArray(header) ? header.join(', ') : (header ?? '')));
     if (!challenge) return answer;
-    const authorization = digestAuthorization({
-      challenge,
+    const authorization = digestAuthorization(challenge, {
       username: this.ctx.username,
       password: this.ctx.password(),
       method: 'POST',
