@@ -40,6 +40,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const loads: number[] = [];
 const loadSampler = setInterval(() => loads.push(loadavg()[0] ?? 0), 1000);
 
+/** The kernel's count of connections dropped because a listen queue was full (whole machine). */
+function listenOverflows(): number {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    const i = lines.findIndex((l) => l.startsWith('TcpExt:'));
+    const names = (lines[i] ?? '').split(/\s+/);
+    const values = (lines[i + 1] ?? '').split(/\s+/);
+    return Number(values[names.indexOf('ListenOverflows')] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 /** CPU seconds used so far by a process (Linux /proc; utime + stime at 100 ticks/s). */
 function brokerCpu(pid: number | undefined): number {
   if (!pid) return 0;
@@ -174,12 +187,14 @@ try {
   log(`broker killed (SIG${SIGNAL}) at ${round((killedAt - tLoad) / 1000)} s of load; down for ${DOWN_S} s`);
   await sleep(DOWN_S * 1000);
   const logBefore = broker.log().length;
+  const overflows0 = listenOverflows();
   const restartAt = Date.now();
   await broker.start();
   brokerBackAt = Date.now(); // it accepts connections (start() polls every 50 ms)
   log('broker back on the same port');
 
   await until(() => new Set(ups.filter((u) => u.at >= restartAt).map((u) => u.node)).size === NODES, 'every node reconnected', 180_000);
+  const overflowsOnRestart = listenOverflows() - overflows0;
   const reconnect = new Map<string, number>();
   for (const u of ups) if (u.at >= restartAt && !reconnect.has(u.node)) reconnect.set(u.node, Math.max(0, u.at - brokerBackAt) / 1000);
   const reconnectS = [...reconnect.values()];
@@ -273,6 +288,9 @@ try {
     reconnect_max_s: round(Math.max(...reconnectS), 2),
     loss_noticed_p50_s: round(percentile(noticedS, 50), 2),
     broker_peak_connections_per_s: Math.max(0, ...perSecond.values()),
+    // mosquitto listens with a backlog of 100: connections beyond it are dropped and retried by
+    // the client's kernel after 1, 3, 7, 15 s (machine-wide counter, during the reconnects).
+    listen_queue_overflows: overflowsOnRestart,
     drain_s: round(Math.max(0, lastBacklogArrival - brokerBackAt) / 1000, 2),
     load_s: round(allInS, 1),
     initial_connect_s: round(connectS, 1),
