@@ -6,6 +6,7 @@
  *    in all, appended at BENCH_RATE (4) events/s per node;
  *  - BENCH_KILL_AT_S (15) s into the load the broker is killed (BENCH_SIGNAL, KILL by default) and
  *    started again BENCH_DOWN_S (5) s later on the same port with its persistence;
+ *    (BENCH_AUTOSAVE_S, 1: how often mosquitto saves what it holds);
  *  - a platform subscriber (one persistent QoS 1 session on <prefix>/+/events/#) dedupes by id,
  *    asks the nodes for any per-node seq gap again (request/events/replay: a broker killed after
  *    acknowledging loses what it had not saved), and
@@ -31,6 +32,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 4);
 const KILL_AT_S = Number(process.env.BENCH_KILL_AT_S ?? 15);
 const DOWN_S = Number(process.env.BENCH_DOWN_S ?? 5);
 const SIGNAL = (process.env.BENCH_SIGNAL ?? 'KILL').toUpperCase();
+/** mosquitto saves its in-memory database (queued messages included) every this many seconds. */
+const AUTOSAVE_S = Number(process.env.BENCH_AUTOSAVE_S ?? 1);
 const PREFIX = 'fleet';
 const perNode = Math.ceil(EVENTS / NODES);
 
@@ -67,7 +70,7 @@ function brokerCpu(pid: number | undefined): number {
 const dir = mkdtempSync(join(tmpdir(), 'fleet-'));
 const broker = await startMosquitto({
   logTypes: ['error', 'warning', 'notice', 'information'],
-  extraConfig: `max_queued_messages 0\nmax_inflight_messages ${process.env.BENCH_BROKER_INFLIGHT ?? 100}\nlog_timestamp_format %s`,
+  extraConfig: `max_queued_messages 0\nmax_inflight_messages ${process.env.BENCH_BROKER_INFLIGHT ?? 100}\nlog_timestamp_format %s\nautosave_interval ${AUTOSAVE_S}`,
 });
 const workers: ChildProcess[] = [];
 try {
@@ -267,6 +270,14 @@ try {
     if (m) perSecond.set(m[1] as string, (perSecond.get(m[1] as string) ?? 0) + 1);
   }
   brokerCpuS += brokerCpu(broker.pid);
+  const back = Math.floor(brokerBackAt / 1000);
+  log(
+    `broker accepted per second after its restart: ${[...perSecond]
+      .map(([t, n]) => [Number(t) - back, n])
+      .filter(([dt]) => (dt as number) >= -2)
+      .map(([dt, n]) => `+${dt}s:${n}`)
+      .join(' ')}`,
+  );
   const cpu = process.cpuUsage(cpu0);
   const result = {
     nodes: NODES,
@@ -275,6 +286,7 @@ try {
     events_per_node: perNode,
     rate_per_node: RATE,
     kill_signal: SIGNAL,
+    broker_autosave_s: AUTOSAVE_S,
     down_s: DOWN_S,
     lost: expected - seen.size,
     lost_before_replay: lostBeforeReplay,
