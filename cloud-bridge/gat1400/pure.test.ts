@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../gateway/config/load.js';
 import { defaultCameraDeviceId, imageId, objectId, parseUtcOffset, parseViidTime, pictureSerial, viidTime } from './ids.js';
 import { batchBody, plateClass, planRecord, withPictures, type MappingOptions, type PlannedRecord } from './mapping.js';
 import { classifyStatusCode, parseResponseStatus, parseResponseStatusList, parseSystemTime, statusesFor } from './responses.js';
@@ -240,5 +241,25 @@ describe('responses', () => {
       value: { localTime: '20261124153000', timeZone: undefined },
     });
     expect(parseSystemTime('{"SystemTimeObject":{"LocalTime":"2026-11-24"}}').ok).toBe(false);
+  });
+});
+
+describe('gat1400 config', () => {
+  const parse = (yaml: string) => () => parseConfig(yaml, { source: 'test', baseDir: '/tmp', env: {} });
+  it('is off by default and names what is missing when turned on', () => {
+    expect(parse('')().config.gat1400).toMatchObject({
+      enabled: false,
+      keepaliveS: 60,
+      batchSize: 10,
+      timeZone: '+08:00',
+      strangers: false,
+    });
+    expect(parse('gat1400: {enabled: true}')).toThrow(
+      /gat1400\.url: got nothing, required when gat1400\.enabled is true[\s\S]*gat1400\.deviceId: got nothing, required/,
+    );
+    expect(parse('gat1400: {enabled: true, url: ftp://x, deviceId: "123"}')).toThrow(/gat1400\.url[\s\S]*gat1400\.deviceId/);
+    expect(parse('gat1400: {cameras: [{id: a}, {id: a}], enabled: true, url: "http://p", deviceId: "31010400005030000001"}')).toThrow(
+      /camera a listed twice/,
+    );
   });
 });

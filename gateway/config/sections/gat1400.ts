@@ -57,11 +57,12 @@ export const gat1400Section = z
   })
   .superRefine((s, ctx) => {
     if (!s.enabled) return;
-    if (!s.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'required when gat1400.enabled is true' });
-    if (!s.deviceId) ctx.addIssue({ code: 'custom', path: ['deviceId'], message: 'required when gat1400.enabled is true' });
+    if (!s.url) ctx.addIssue({ code: 'custom', path: ['url'], input: s.url, message: 'required when gat1400.enabled is true' });
+    if (!s.deviceId)
+      ctx.addIssue({ code: 'custom', path: ['deviceId'], input: s.deviceId, message: 'required when gat1400.enabled is true' });
     const seen = new Set<string>();
     s.cameras.forEach((c, i) => {
-      if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['cameras', i, 'id'], message: `camera ${c.id} listed twice` });
+      if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['cameras', i, 'id'], input: c.id, message: `camera ${c.id} listed twice` });
       seen.add(c.id);
     });
   })
