@@ -16,6 +16,7 @@ import { PlatesRoom } from './plates/room.js';
 import { FacesRoom } from './faces/room.js';
 import { Gb28181Room } from '../cloud-bridge/gb28181/room.js';
 import { DemoRoom } from './demo/room.js';
+import { Gat1400Room } from '../cloud-bridge/gat1400/room.js';
 import { applyDemoProfile } from './demo/profile.js';
 
 /**
@@ -48,6 +49,7 @@ export class Controller {
     this.rooms = [
       new HousekeepingRoom(ctx),
       new CloudBridgeRoom(ctx), // early: drains last run's backlog while slow rooms start; stops last, so events recorded while they stop still go out, then the offline status
+      new Gat1400Room(ctx), // GA/T 1400 uplink (off by default): its own outbox position, so it drains its backlog early too
       devices,
       faces,
       plates,

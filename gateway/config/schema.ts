@@ -11,6 +11,7 @@ import { alarmsSection } from './sections/alarms.js';
 import { storeSection } from './sections/store.js';
 import { gb28181Section } from './sections/gb28181.js';
 import { CONFIG_VERSION } from './migrations/index.js';
+import { gat1400Section } from './sections/gat1400.js';
 
 /**
  * The one schema of the gateway's YAML config: source of the TypeScript types, of the JSON
@@ -38,6 +39,7 @@ export const configSchema = z
     alarms: alarmsSection.prefault({}),
     console: consoleSection.prefault({}),
     gb28181: gb28181Section.prefault({}),
+    gat1400: gat1400Section.prefault({}),
   })
   .describe('Sharp Eyes gateway configuration.');
 

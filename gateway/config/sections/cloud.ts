@@ -33,7 +33,12 @@ export const cloudSection = z
     passwordFile: z.string().optional().describe('File holding the broker password (never inline in the config).'),
     tls: tls.prefault({}),
     keepaliveS: z.number().int().min(5).max(3600).default(30).describe('MQTT keepalive in seconds.'),
-    reconnectMinMs: z.number().int().min(100).default(500).describe('First reconnect delay; doubles up to reconnectMaxMs.'),
+    reconnectMinMs: z
+      .number()
+      .int()
+      .min(100)
+      .default(500)
+      .describe('First reconnect delay; doubles up to reconnectMaxMs, each delay shortened by a random share of up to half (jitter).'),
     reconnectMaxMs: z.number().int().min(1000).default(30_000).describe('Longest reconnect delay.'),
     maxRequestBytes: z
       .number()
