@@ -1,19 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ActionError } from '../gateway/core/actions.js';
-import type { Room } from '../gateway/core/room.js';
 import { startMosquitto, type Mosquitto } from './test-support/mosquitto.js';
-import { testContext, until, type TestContext } from '../gateway/testing/context.js';
+import { testContext, until, type TestContext, startRoom } from '../gateway/testing/context.js';
 import { TestSubscriber, checkDelivery } from './test-support/subscriber.js';
 import { schemaValidator } from './test-support/validate.js';
-import { createCloudBridgeRoom } from './room.js';
+import { CloudBridgeRoom } from './room.js';
 import type { Response, Status } from './payloads.js';
 
 // The bridge in-process against a real mosquitto: status, events, requests and every refusal.
 describe('cloud bridge against mosquitto', () => {
   let broker: Mosquitto;
   let ctx: TestContext;
-  let room: Room;
+  let stopRoom: (() => Promise<void>) | undefined;
   let sub: TestSubscriber;
   const validate = schemaValidator();
   const base = 'city/test-node';
@@ -26,9 +25,10 @@ describe('cloud bridge against mosquitto', () => {
     );
     ctx.actions.register('gate/open', {
       description: 'test action',
+      role: 'operator',
       input: z.strictObject({ gateId: z.string(), seconds: z.number().int().min(1).max(60).default(5) }),
       handle: (input) => {
-        if (input.gateId === 'broken') throw new ActionError('gate broken does not answer', 'gate_timeout');
+        if (input.gateId === 'broken') throw new ActionError('gate broken does not answer', 'failed');
         openCalls++;
         return { opened: input.gateId, seconds: input.seconds };
       },
@@ -39,12 +39,11 @@ describe('cloud bridge against mosquitto', () => {
       qos: 1,
       retain: true,
     });
-    room = createCloudBridgeRoom(ctx);
-    await room.start();
+    stopRoom = await startRoom(ctx, new CloudBridgeRoom(ctx));
   });
 
   afterAll(async () => {
-    await room?.stop();
+    await stopRoom?.();
     await sub?.close();
     ctx?.dispose();
     await broker?.dispose();
@@ -145,7 +144,7 @@ describe('cloud bridge against mosquitto', () => {
     expect(noTx.status === 'error' && noTx.error).toMatch(/transaction/);
 
     const refused = await request('gate/open', JSON.stringify({ transaction: 'e-7', input: { gateId: 'broken' } }), 'e-7');
-    expect(refused).toEqual({ transaction: 'e-7', status: 'error', code: 'gate_timeout', error: 'gate broken does not answer' });
+    expect(refused).toEqual({ transaction: 'e-7', status: 'error', code: 'failed', error: 'gate broken does not answer' });
 
     expect(openCalls).toBe(1);
   });
@@ -158,11 +157,10 @@ describe('cloud bridge against mosquitto', () => {
   });
 
   it('publishes a retained offline status on a clean stop', async () => {
-    await room.stop();
+    await stopRoom?.();
     await until(() => sub.json('/status').some((s) => (s as Status).state === 'offline'), 'offline status');
     const offline = sub.json('/status').at(-1) as Status;
     validate('status.json', offline);
     expect(offline.state).toBe('offline');
-    room = { name: 'stopped', start: async () => {}, stop: async () => {} };
   });
 });

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Room } from '../gateway/core/room.js';
 import { startMosquitto, type Mosquitto } from './test-support/mosquitto.js';
-import { testContext, until, type TestContext } from '../gateway/testing/context.js';
+import { testContext, until, type TestContext, startRoom } from '../gateway/testing/context.js';
 import { TestSubscriber, checkDelivery } from './test-support/subscriber.js';
 import { schemaValidator } from './test-support/validate.js';
-import { createCloudBridgeRoom } from './room.js';
+import { CloudBridgeRoom } from './room.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -13,18 +12,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('broker outage', () => {
   let broker: Mosquitto;
   let ctx: TestContext;
-  let room: Room;
+  let stopRoom: (() => Promise<void>) | undefined;
   let sub: TestSubscriber;
 
   beforeAll(async () => {
     broker = await startMosquitto();
     sub = await TestSubscriber.connect({ url: broker.url }, ['city/test-node/events/#'], true);
     ctx = testContext(`cloud:\n  url: ${broker.url}\n  topicPrefix: city\n  reconnectMinMs: 200\n  reconnectMaxMs: 2000\n  inflight: 50\n`);
-    room = createCloudBridgeRoom(ctx);
-    await room.start();
+    stopRoom = await startRoom(ctx, new CloudBridgeRoom(ctx));
   });
   afterAll(async () => {
-    await room?.stop();
+    await stopRoom?.();
     await sub?.close();
     ctx?.dispose();
     await broker?.dispose();
@@ -68,9 +66,10 @@ describe('broker outage', () => {
       `node:\n  id: frozen-node\ncloud:\n  url: ${broker.url}\n  topicPrefix: frozen\n  keepaliveS: 5\n  reconnectMinMs: 200\n  reconnectMaxMs: 2000\n`,
     );
     const fsub = await TestSubscriber.connect({ url: broker.url }, ['frozen/frozen-node/events/#'], true);
-    const froom = createCloudBridgeRoom(frozen);
+    const froom = new CloudBridgeRoom(frozen);
+    let stopFrozen: (() => Promise<void>) | undefined;
     try {
-      await froom.start();
+      stopFrozen = await startRoom(frozen, froom);
       await frozen.waitForLog((l) => l.msg === 'connected to the broker');
       const record = (i: number) => frozen.db.transaction(() => frozen.outbox.append('alarm.raised', { i }));
       for (let i = 0; i < 50; i++) record(i);
@@ -89,7 +88,7 @@ describe('broker outage', () => {
       expect(check.outOfOrder).toEqual([]);
       expect(check.seqs).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     } finally {
-      await froom.stop();
+      await stopFrozen?.();
       await fsub.close();
       frozen.dispose();
     }
@@ -101,17 +100,38 @@ describe('broker outage', () => {
       `node:\n  id: quota-node\ncloud:\n  url: ${broker.url}\n  topicPrefix: quota\n  reconnectMinMs: 200\n  reconnectMaxMs: 1000\noutbox:\n  quotaMb: 1\n`,
     );
     const qsub = await TestSubscriber.connect({ url: broker.url }, ['quota/quota-node/events/#'], true);
-    const qroom = createCloudBridgeRoom(quota);
+    const qroom = new CloudBridgeRoom(quota);
+    let stopQuota: (() => Promise<void>) | undefined;
     try {
       await broker.stop();
-      await qroom.start();
+      stopQuota = await startRoom(quota, qroom);
       const pad = 'm'.repeat(4000);
       const kept: string[] = [];
+      const ts = new Date().toISOString();
       for (let i = 0; i < 600; i++) {
-        quota.db.transaction(() => {
-          quota.outbox.append('camera.motion', { cameraId: 'cam-1', i, pad });
-          if (i % 3 === 0) kept.push(quota.outbox.append(i % 2 ? 'alarm.raised' : 'access.granted', { i }).id);
-        });
+        quota.events.publish('camera.motion', { cameraId: 'cam-1', state: i % 2 === 0, source: 'onvif', topic: `${i}${pad}` });
+        if (i % 3 === 0)
+          kept.push(
+            i % 2
+              ? quota.events.publish('alarm.raised', {
+                  alarmId: `a-${i}`,
+                  deviceId: 'post-1',
+                  input: 'button',
+                  kind: 'panic',
+                  severity: 'normal',
+                  ts,
+                }).id
+              : quota.events.publish('gate.command', {
+                  deviceId: 'gate-1',
+                  command: 'open',
+                  origin: 'access',
+                  ok: true,
+                  attempts: 1,
+                  ms: 3,
+                  ts,
+                }).id,
+          );
+        quota.events.flush();
       }
       expect(quota.outbox.stats().compacted).toBeGreaterThan(0);
       await broker.start();
@@ -133,7 +153,7 @@ describe('broker outage', () => {
       expect(new Set(envs.filter((e) => e.kind === 'camera.motion').map((e) => e.id)).size + dropped).toBe(600);
       expect(motion).toBeGreaterThan(0);
     } finally {
-      await qroom.stop();
+      await stopQuota?.();
       await qsub.close();
       quota.dispose();
     }

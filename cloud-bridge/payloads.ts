@@ -37,10 +37,35 @@ export const statusSchema = z
   .describe('Retained on <prefix>/<nodeId>/status.');
 export type Status = z.infer<typeof statusSchema>;
 
+export const availabilitySchema = z
+  .strictObject({
+    deviceId: z.string().min(1).describe('Device id from the config (gate controller, alarm post).'),
+    state: z.enum(['online', 'offline']).describe('online while the device answers; offline after a silence, an unplug or a failed open.'),
+    nodeId: z.string().min(1),
+    model: z.string().describe('Device profile model.'),
+    reason: z.string().optional().describe('Why it went offline (disconnected, no answer to heartbeat, ...).'),
+    since: z.iso.datetime().describe('When it entered this state, as seen by the node.'),
+  })
+  .describe(
+    'Retained on <prefix>/<nodeId>/devices/<deviceId>/availability, republished after every reconnect. Valid while the node status is online; when it is offline, the last known state.',
+  );
+export type Availability = z.infer<typeof availabilitySchema>;
+
 export const requestSchema = z
   .strictObject({
     transaction: z.string().min(1).max(128).describe('Chosen by the requester; echoed in the response.'),
     input: z.unknown().optional().describe("The action's input, validated against that action's schema (default: {})."),
+    ts: z
+      .string()
+      .max(40)
+      .optional()
+      .describe('When the platform sent it (ISO 8601). Required for gate commands: older than cloud.requestMaxAgeS is refused (stale).'),
+    nonce: z
+      .string()
+      .min(8)
+      .max(128)
+      .optional()
+      .describe('Unique per request. Required for gate commands: a nonce used before is refused (replayed).'),
   })
   .describe('A command on <prefix>/<nodeId>/request/<action>.');
 export type Request = z.infer<typeof requestSchema>;
@@ -59,7 +84,7 @@ export const responseSchema = z
         .string()
         .min(1)
         .describe(
-          "Machine-readable reason: bad_request, too_large, unknown_action, invalid_input, internal, or the action's own code (default failed).",
+          'Machine-readable reason, one of the codes in the README (bad_request, invalid_input, not_found, stale, replayed, forbidden, ...).',
         ),
       error: z.string().min(1).describe('Readable reason, naming the faulty field when the input was wrong.'),
     }),

@@ -78,7 +78,8 @@ export class RequestClient {
       this.subscribed.add(responseTopic);
     }
     const transaction = randomUUID();
-    const payload = JSON.stringify({ transaction, input });
+    // ts and nonce: gate commands are refused without them (stale or replayed requests).
+    const payload = JSON.stringify({ transaction, input, ts: new Date().toISOString(), nonce: randomUUID() });
     // The daemon refuses larger requests without reading them (so without a transaction to echo).
     if (Buffer.byteLength(payload) > this.maxRequestBytes)
       throw new Error(

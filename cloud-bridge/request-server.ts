@@ -3,6 +3,10 @@ import type { Logger } from '../gateway/core/logger.js';
 import type { MqttConnection, IncomingMessage } from './mqtt-client.js';
 import type { Topics } from './topics.js';
 import { dispatchRequest } from './requests.js';
+import type { Actor } from '../gateway/core/actions.js';
+
+/** Requests over MQTT come from the platform (only its identity may publish request/ on the broker). */
+const PLATFORM: Actor = { channel: 'platform', name: 'platform', role: 'admin' };
 
 /**
  * Answers `request/<action>` on one connection through the ActionTable. Retained requests are
@@ -32,7 +36,7 @@ async function answer(
     {
       actions: ctx.actions,
       maxRequestBytes: ctx.maxRequestBytes,
-      origin: 'platform',
+      actor: PLATFORM,
       onInternalError: (a, err) =>
         ctx.log.error(
           { action: a, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) },

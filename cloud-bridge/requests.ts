@@ -1,17 +1,18 @@
-import { ActionError, type ActionTable } from '../gateway/core/actions.js';
+import { ActionError, type ActionTable, type Actor } from '../gateway/core/actions.js';
 import { formatIssues } from '../gateway/config/errors.js';
+import type { ErrorCode } from '../gateway/core/error-codes.js';
 import { requestSchema, type Response } from './payloads.js';
 
 export interface DispatchContext {
   actions: ActionTable;
   maxRequestBytes: number;
-  /** Who sent it, passed to the handler ('platform' for MQTT). */
-  origin: string;
+  /** Who sent it: derived by the channel (the platform over MQTT, a console session), never read from the request. */
+  actor: Actor;
   /** Called for failures that are the gateway's fault (a handler that threw a non-ActionError). */
   onInternalError?: (action: string, err: unknown) => void;
 }
 
-const error = (transaction: string | null, code: string, message: string): Response => ({
+const error = (transaction: string | null, code: ErrorCode, message: string): Response => ({
   transaction,
   status: 'error',
   code,
@@ -49,18 +50,9 @@ export async function dispatchRequest(ctx: DispatchContext, action: string, payl
       `request must be {"transaction": "...", "input": {...}}: ${formatIssues(req.error.issues).join('; ')}`,
     );
   }
-  const { transaction: tx, input } = req.data;
-  const handler = ctx.actions.get(action);
-  if (!handler) {
-    return error(tx, 'unknown_action', `unknown action "${action}"; this node answers: ${ctx.actions.names().join(', ')}`);
-  }
-  const parsed = handler.input.safeParse(input ?? {}, { reportInput: true });
-  if (!parsed.success) {
-    const lines = formatIssues(parsed.error.issues.map((i) => ({ ...i, path: ['input', ...i.path] })));
-    return error(tx, 'invalid_input', lines.join('; '));
-  }
+  const { transaction: tx, input, ts, nonce } = req.data;
   try {
-    const data = await handler.handle(parsed.data, { origin: ctx.origin, transaction: tx });
+    const data = await ctx.actions.run(action, input, { actor: ctx.actor, transaction: tx }, { stamp: { ts, nonce } });
     return { transaction: tx, status: 'ok', data: data === undefined ? null : data };
   } catch (err) {
     if (err instanceof ActionError) return error(tx, err.code, err.message);

@@ -1,10 +1,11 @@
 import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayContext } from '../gateway/core/context.js';
-import type { Room } from '../gateway/core/room.js';
-import { componentLogger } from '../gateway/core/logger.js';
+import type { Room, Scope } from '../gateway/core/room.js';
+import type { ActionTable } from '../gateway/core/actions.js';
+import { componentLogger, type Logger } from '../gateway/core/logger.js';
 import type { MqttConnection } from './mqtt-client.js';
-import { topicsFor } from './topics.js';
+import { topicsFor, type Topics } from './topics.js';
 import { BrokerLink } from './link.js';
 import { OutboxRelay } from './relay.js';
 import { serveRequests } from './request-server.js';
@@ -12,88 +13,112 @@ import { EmbeddedBroker } from './embedded-broker.js';
 import { brokerOptions, defaultClientId } from './connect-options.js';
 import type { Status } from './payloads.js';
 import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
-import './events.js';
+import { DeviceAvailability } from './availability.js';
+import { registerReplayAction } from './replay.js';
 
 /**
- * The cloud bridge: status (retained, last will `offline`), the outbox relay on events/<kind>,
- * and request/<action> → response/<action> through the ActionTable. Starting it never waits for
- * the broker: the gateway works offline and the outbox catches up when the link comes back.
+ * The cloud bridge: status (retained, last will `offline`), device availability (retained), the
+ * outbox relay on events/<kind>, and request/<action> → response/<action> through the
+ * ActionTable. Starting it never waits for the broker: the gateway works offline and the outbox
+ * catches up when the link comes back.
  */
-export function createCloudBridgeRoom(ctx: GatewayContext): Room {
-  const log = componentLogger(ctx.log, 'cloud-bridge');
-  const cloud = ctx.loaded.config.cloud;
-  const topics = topicsFor(cloud.topicPrefix, ctx.nodeId);
-  const embedded = cloud.url
-    ? undefined
-    : new EmbeddedBroker({ log: componentLogger(ctx.log, 'embedded-broker'), port: cloud.embeddedPort });
-  const status = (state: Status['state']): string =>
-    JSON.stringify({
+export class CloudBridgeRoom implements Room {
+  readonly name = 'cloud-bridge';
+  private readonly log: Logger;
+  private readonly topics: Topics;
+  private readonly relay: OutboxRelay;
+  private readonly availability: DeviceAvailability;
+  private embedded: EmbeddedBroker | undefined;
+  private link: BrokerLink | undefined;
+  private url = '';
+
+  constructor(private readonly ctx: GatewayContext) {
+    const cloud = ctx.loaded.config.cloud;
+    this.log = componentLogger(ctx.log, 'cloud-bridge');
+    this.topics = topicsFor(cloud.topicPrefix, ctx.nodeId);
+    this.relay = new OutboxRelay({
+      outbox: ctx.outbox,
+      nodeId: ctx.nodeId,
+      topics: this.topics,
+      log: this.log,
+      inflight: cloud.inflight,
+      onRefused: (reason) => this.link?.drop(reason),
+    });
+    this.availability = new DeviceAvailability({ topics: this.topics, nodeId: ctx.nodeId, log: this.log });
+  }
+
+  registerActions(actions: ActionTable): void {
+    registerReplayAction({
+      actions,
+      outbox: this.ctx.outbox,
+      topics: this.topics,
+      nodeId: this.ctx.nodeId,
+      connection: () => this.link?.connection,
+    });
+  }
+
+  private status(state: Status['state']): string {
+    const { ctx } = this;
+    return JSON.stringify({
       state,
       nodeId: ctx.nodeId,
       version: ctx.version,
       startedAt: ctx.startedAt,
       ts: new Date().toISOString(),
     } satisfies Status);
+  }
 
-  const relay = new OutboxRelay({
-    outbox: ctx.outbox,
-    nodeId: ctx.nodeId,
-    topics,
-    log,
-    inflight: cloud.inflight,
-    onRefused: (reason) => link?.drop(reason),
-  });
-  let link: BrokerLink | undefined;
-  let url = cloud.url ?? '';
+  async start(scope: Scope): Promise<void> {
+    const { ctx, topics, relay, log, availability } = this;
+    availability.follow(scope);
+    const cloud = ctx.loaded.config.cloud;
+    let embeddedPort: number | undefined;
+    if (!cloud.url) {
+      this.embedded = new EmbeddedBroker({ log: componentLogger(ctx.log, 'embedded-broker'), port: cloud.embeddedPort });
+      embeddedPort = await this.embedded.start();
+      mkdirSync(ctx.dataDir, { recursive: true });
+      writeFileSync(join(ctx.dataDir, EMBEDDED_BROKER_FILE), JSON.stringify({ port: embeddedPort, pid: process.pid }));
+      log.info({ port: embeddedPort }, 'no cloud.url: embedded broker listening on 127.0.0.1');
+    }
+    const where =
+      embeddedPort === undefined ? { clientId: defaultClientId(ctx.loaded) } : { clientId: defaultClientId(ctx.loaded), embeddedPort };
+    // Read once now so a missing password or certificate file stops the start with a clear
+    // error, then again at every attempt: a fixed password file or renewed certificate is
+    // picked up without a restart.
+    this.url = brokerOptions(ctx.loaded, where).url;
+    this.link = new BrokerLink({
+      log,
+      reconnectMinMs: cloud.reconnectMinMs,
+      reconnectMaxMs: cloud.reconnectMaxMs,
+      options: () => ({
+        ...brokerOptions(ctx.loaded, where),
+        will: { topic: topics.status, payload: this.status('offline'), retain: true, qos: 1 },
+      }),
+      onUp: async (conn: MqttConnection) => {
+        await serveRequests(conn, { actions: ctx.actions, topics, maxRequestBytes: cloud.maxRequestBytes, log });
+        await conn.publish(topics.status, this.status('online'), { qos: 1, retain: true });
+        await availability.attach(conn);
+        relay.attach(conn);
+        ctx.bus.emit('cloud.link', { up: true, url: this.url });
+      },
+      onDown: () => {
+        availability.detach();
+        relay.detach();
+        ctx.bus.emit('cloud.link', { up: false, url: this.url });
+      },
+    });
+    relay.start();
+    this.link.start();
+  }
 
-  return {
-    name: 'cloud-bridge',
-    async start() {
-      let embeddedPort: number | undefined;
-      if (embedded) {
-        embeddedPort = await embedded.start();
-        mkdirSync(ctx.dataDir, { recursive: true });
-        writeFileSync(join(ctx.dataDir, EMBEDDED_BROKER_FILE), JSON.stringify({ port: embeddedPort, pid: process.pid }));
-        log.info({ port: embeddedPort }, 'no cloud.url: embedded broker listening on 127.0.0.1');
-      }
-      const where =
-        embeddedPort === undefined ? { clientId: defaultClientId(ctx.loaded) } : { clientId: defaultClientId(ctx.loaded), embeddedPort };
-      // Read once now so a missing password or certificate file stops the start with a clear
-      // error, then again at every attempt: a fixed password file or renewed certificate is
-      // picked up without a restart.
-      const first = brokerOptions(ctx.loaded, where);
-      url = first.url;
-      link = new BrokerLink({
-        log,
-        reconnectMinMs: cloud.reconnectMinMs,
-        reconnectMaxMs: cloud.reconnectMaxMs,
-        options: () => ({
-          ...brokerOptions(ctx.loaded, where),
-          will: { topic: topics.status, payload: status('offline'), retain: true, qos: 1 },
-        }),
-        onUp: async (conn: MqttConnection) => {
-          await serveRequests(conn, { actions: ctx.actions, topics, maxRequestBytes: cloud.maxRequestBytes, log });
-          await conn.publish(topics.status, status('online'), { qos: 1, retain: true });
-          relay.attach(conn);
-          ctx.bus.emit('cloud.link', { up: true, url });
-        },
-        onDown: () => {
-          relay.detach();
-          ctx.bus.emit('cloud.link', { up: false, url });
-        },
-      });
-      relay.start();
-      link.start();
-    },
-    async stop() {
-      await relay.stop();
-      await link?.stop(async (conn) => {
-        await conn.publish(topics.status, status('offline'), { qos: 1, retain: true });
-      });
-      if (embedded) {
-        await embedded.stop();
-        rmSync(join(ctx.dataDir, EMBEDDED_BROKER_FILE), { force: true });
-      }
-    },
-  };
+  async stop(): Promise<void> {
+    await this.relay.stop();
+    await this.link?.stop(async (conn) => {
+      await conn.publish(this.topics.status, this.status('offline'), { qos: 1, retain: true });
+    });
+    if (this.embedded) {
+      await this.embedded.stop();
+      rmSync(join(this.ctx.dataDir, EMBEDDED_BROKER_FILE), { force: true });
+    }
+  }
 }

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { eventContracts } from '../gateway/contracts/index.js';
-import { envelopeSchema, requestSchema, responseSchema, statusSchema } from './payloads.js';
+import { publishedEvents } from '../gateway/core/events.js';
+import { availabilitySchema, envelopeSchema, requestSchema, responseSchema, statusSchema } from './payloads.js';
 
 /** Where the generated JSON Schemas are committed. */
 export const SCHEMAS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'schemas');
@@ -17,18 +17,17 @@ const toJson = (schema: z.ZodType, title: string): object => ({
 /**
  * Every payload's JSON Schema, by file name relative to cloud-bridge/schemas/: the envelope,
  * status, request, response, and events/<kind>.json for the `data` of each kind in
- * gateway/contracts. Pure: `npm run -s schemas` writes them, a test compares them.
+ * the event catalogue (gateway/core/events.ts). Pure: `npm run -s schemas` writes them, a test compares them.
  */
 export function buildSchemaFiles(): Record<string, string> {
   const files: Record<string, object> = {
     'envelope.json': toJson(envelopeSchema, 'Event envelope'),
     'status.json': toJson(statusSchema, 'Node status'),
+    'availability.json': toJson(availabilitySchema, 'Device availability'),
     'request.json': toJson(requestSchema, 'Request'),
     'response.json': toJson(responseSchema, 'Response'),
   };
-  for (const kind of Object.keys(eventContracts).sort()) {
-    files[`events/${kind}.json`] = toJson(eventContracts[kind] as z.ZodType, `Event data: ${kind}`);
-  }
+  for (const [kind, spec] of publishedEvents()) files[`events/${kind}.json`] = toJson(spec.schema, `Event data: ${kind}`);
   return Object.fromEntries(Object.entries(files).map(([name, schema]) => [name, `${JSON.stringify(schema, null, 2)}\n`]));
 }
 

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Room } from '../gateway/core/room.js';
 import { startMosquitto, type Mosquitto } from './test-support/mosquitto.js';
-import { testContext, until, type TestContext } from '../gateway/testing/context.js';
+import { testContext, until, type TestContext, startRoom } from '../gateway/testing/context.js';
 import { TestSubscriber } from './test-support/subscriber.js';
-import { createCloudBridgeRoom } from './room.js';
+import { CloudBridgeRoom } from './room.js';
 import type { Status } from './payloads.js';
 
 const ACL = `user gw-sec
@@ -28,27 +27,26 @@ const failures = (ctx: TestContext) => ctx.logs.filter((l) => l.msg === 'broker 
 
 describe('password + ACL (mosquitto)', () => {
   let broker: Mosquitto;
-  const rooms: Room[] = [];
+  const rooms: Array<() => Promise<void>> = [];
   const ctxs: TestContext[] = [];
   beforeAll(async () => {
     broker = await startMosquitto({ users: { 'gw-sec': 'right-password', 'gw-noevents': 'pw2', platform: 'platform-pw' }, acl: ACL });
   });
   afterAll(async () => {
-    for (const r of rooms) await r.stop();
+    for (const stop of rooms.splice(0)) await stop();
     for (const c of ctxs) c.dispose();
     await broker?.dispose();
   });
 
-  function bridge(node: string, password: string): { ctx: TestContext; room: Room; pwFile: string } {
+  function bridge(node: string, password: string): { ctx: TestContext; room: { start(): Promise<void> }; pwFile: string } {
     const ctx = testContext(
       `node:\n  id: ${node}\ncloud:\n  url: ${broker.url}\n  username: ${node}\n  passwordFile: pw\n  reconnectMinMs: 200\n  reconnectMaxMs: 1000\n`,
     );
     const pwFile = join(ctx.dataDir, 'pw');
     writeFileSync(pwFile, `${password}\n`);
     chmodSync(pwFile, 0o600);
-    const room = createCloudBridgeRoom(ctx);
+    const room = { start: async () => void rooms.push(await startRoom(ctx, new CloudBridgeRoom(ctx))) };
     ctxs.push(ctx);
-    rooms.push(room);
     return { ctx, room, pwFile };
   }
 
@@ -95,23 +93,22 @@ describe('password + ACL (mosquitto)', () => {
 describe('mutual TLS (mosquitto, use_identity_as_username)', () => {
   let broker: Mosquitto;
   const ctxs: TestContext[] = [];
-  const rooms: Room[] = [];
+  const rooms: Array<() => Promise<void>> = [];
   beforeAll(async () => {
     broker = await startMosquitto({ tls: 'mutual', clientNames: ['gw-tls', 'platform'] });
   });
   afterAll(async () => {
-    for (const r of rooms) await r.stop();
+    for (const stop of rooms.splice(0)) await stop();
     for (const c of ctxs) c.dispose();
     await broker?.dispose();
   });
 
-  function bridge(tls: { caFile: string; certFile: string; keyFile: string }): { ctx: TestContext; room: Room } {
+  function bridge(tls: { caFile: string; certFile: string; keyFile: string }): { ctx: TestContext; room: { start(): Promise<void> } } {
     const ctx = testContext(
       `node:\n  id: gw-tls\ncloud:\n  url: ${broker.url}\n  reconnectMinMs: 200\n  reconnectMaxMs: 1000\n  tls:\n    caFile: ${tls.caFile}\n    certFile: ${tls.certFile}\n    keyFile: ${tls.keyFile}\n`,
     );
-    const room = createCloudBridgeRoom(ctx);
+    const room = { start: async () => void rooms.push(await startRoom(ctx, new CloudBridgeRoom(ctx))) };
     ctxs.push(ctx);
-    rooms.push(room);
     return { ctx, room };
   }
 
@@ -128,8 +125,7 @@ describe('mutual TLS (mosquitto, use_identity_as_username)', () => {
     ctx.db.transaction(() => ctx.outbox.append('alarm.raised', { post: 'T1' }));
     await until(() => platform.envelopes().some((e) => e.kind === 'alarm.raised'), 'event over mutual TLS');
     await platform.close();
-    await room.stop();
-    rooms.pop();
+    await rooms.pop()?.();
   });
 
   it('a client certificate from an untrusted CA is refused with a clear log line and retried', async () => {

@@ -1,89 +1,85 @@
-import { resolve } from 'node:path';
 import type { LoadedConfig } from './config/load.js';
-import { resolveConfigPath } from './config/load.js';
-import { EventBus } from './core/bus.js';
-import { ActionTable } from './core/actions.js';
+import { ConfigError } from './config/errors.js';
+import { checkReferences } from './config/references.js';
 import { componentLogger, type Logger } from './core/logger.js';
-import { startRooms, stopRooms, type Room } from './core/room.js';
-import type { GatewayContext } from './core/context.js';
-import { Database } from './store/database.js';
-import { Outbox } from './store/outbox.js';
-import { createHousekeepingRoom } from './store/housekeeping.js';
-import { createDevicesRoom } from './devices/room.js';
-import { createConsoleRoom } from './console/room.js';
-import { createAccessRoom } from './access/room.js';
-import { createAlarmsRoom } from './alarms/room.js';
-import { createCamerasRoom } from './cameras/room.js';
-import { createCloudBridgeRoom } from '../cloud-bridge/room.js';
+import { startRooms, stopRooms, type Room, type StartedRoom } from './core/room.js';
+import { createContext, type GatewayContext } from './core/context.js';
 import { registerCoreActions } from './core/core-actions.js';
-import { VERSION } from './version.js';
-import { createPlatesRoom } from './plates/room.js';
-import { createFacesRoom } from './faces/room.js';
+import { HousekeepingRoom } from './store/housekeeping.js';
+import { DevicesRoom } from './devices/room.js';
+import { ConsoleRoom } from './console/room.js';
+import { AccessRoom } from './access/room.js';
+import { AlarmsRoom } from './alarms/room.js';
+import { CamerasRoom } from './cameras/room.js';
+import { CloudBridgeRoom } from '../cloud-bridge/room.js';
+import { PlatesRoom } from './plates/room.js';
+import { FacesRoom } from './faces/room.js';
+import { Gb28181Room } from '../cloud-bridge/gb28181/room.js';
+import { DemoRoom } from './demo/room.js';
+import { Gat1400Room } from '../cloud-bridge/gat1400/room.js';
+import { applyDemoProfile } from './demo/profile.js';
 
 /**
- * The composition root: the only place that wires concrete rooms together. Rooms start in the
- * order listed and stop in reverse.
+ * The composition root: the only place that builds concrete rooms and hands each the typed
+ * services of the others it uses. Rooms start in the order listed and stop in reverse.
  */
 export class Controller {
   readonly ctx: GatewayContext;
-  private rooms: Room[] = [];
-  private started: Room[] = [];
+  private readonly rooms: Room[];
+  private started: StartedRoom[] = [];
 
-  constructor(loaded: LoadedConfig, log: Logger) {
-    const dataDir = resolveConfigPath(loaded, loaded.config.node.dataDir);
-    const db = new Database(resolve(dataDir, 'gateway.db'));
-    const outbox = new Outbox({
-      db,
-      log: componentLogger(log, 'outbox'),
-      quotaBytes: Math.round(loaded.config.outbox.quotaMb * 1024 * 1024),
-    });
-    this.ctx = {
-      loaded,
-      nodeId: loaded.nodeId,
-      version: VERSION,
-      startedAt: new Date().toISOString(),
-      dataDir,
-      log,
-      bus: new EventBus({ log: componentLogger(log, 'bus') }),
-      actions: new ActionTable(),
-      db,
-      outbox,
-    };
-    registerCoreActions(this.ctx);
-    this.rooms = this.buildRooms();
-  }
-
-  private buildRooms(): Room[] {
+  constructor(given: LoadedConfig, log: Logger) {
+    // Without cameras the daemon runs the demo: its settings fill what the config leaves to the defaults.
+    const loaded: LoadedConfig = { ...given, config: applyDemoProfile(given.config, given.raw) };
+    // Every check `sharpeyes config check` makes, before anything is opened.
+    const findings = checkReferences(loaded.config, { baseDir: loaded.baseDir });
+    if (findings.errors.length) throw new ConfigError(loaded.source, findings.errors);
+    const configLog = componentLogger(log, 'config');
+    for (const w of findings.warnings) configLog.warn({ source: loaded.source }, w);
+    for (const n of loaded.migrationNotes)
+      configLog.warn({ source: loaded.source }, `${n} (\`sharpeyes config migrate --write\` updates the file)`);
+    this.ctx = createContext(loaded, log);
     const ctx = this.ctx;
+    const cameras = new CamerasRoom(ctx);
+    const devices = new DevicesRoom(ctx);
+    const faces = new FacesRoom(ctx, { frames: cameras.frames, snapshots: cameras.snapshots });
+    const plates = new PlatesRoom(ctx, { frames: cameras.frames, snapshots: cameras.snapshots });
     // Recognition rooms start (load their models) before the cameras, so the first frames find
-    // them ready; they take the frame source from the cameras room's `cameras.ready` event.
-    return [
-      createHousekeepingRoom(ctx),
-      createCloudBridgeRoom(ctx), // early: drains last run's backlog while slow rooms start; stops last, so events recorded while they stop still go out, then the offline status
-      createDevicesRoom(ctx),
-      createFacesRoom(ctx),
-      createPlatesRoom(ctx),
-      createCamerasRoom(ctx),
-      createAccessRoom(ctx),
-      createAlarmsRoom(ctx),
-      createConsoleRoom(ctx),
+    // them ready; they subscribe to the cameras room's frame hub, which exists from construction.
+    this.rooms = [
+      new HousekeepingRoom(ctx),
+      new CloudBridgeRoom(ctx), // early: drains last run's backlog while slow rooms start; stops last, so events recorded while they stop still go out, then the offline status
+      new Gat1400Room(ctx), // GA/T 1400 uplink (off by default): its own outbox position, so it drains its backlog early too
+      devices,
+      faces,
+      plates,
+      new DemoRoom(ctx, { faces, vehicles: plates.vehicles }), // enrols the demo resident before the demo cameras play
+      cameras,
+      new AccessRoom(ctx, { gates: devices }),
+      new AlarmsRoom(ctx, { gates: devices, devices, cameras }),
+      new Gb28181Room(ctx, { cameras, devices }), // after cameras and devices: its catalog lists them; off unless gb28181.enabled
+      new ConsoleRoom(ctx),
     ];
+    registerCoreActions(ctx);
+    for (const room of this.rooms) room.registerActions?.(ctx.actions);
   }
 
   async start(): Promise<void> {
-    this.started = await startRooms(this.rooms, componentLogger(this.ctx.log, 'controller'));
+    this.ctx.events.recoverJournal();
+    this.started = await startRooms(this.rooms, { bus: this.ctx.bus, log: componentLogger(this.ctx.log, 'controller') });
     this.ctx.bus.emit('gateway.started', { version: this.ctx.version, startedAt: this.ctx.startedAt });
   }
 
   /** What the started rooms offer (URLs, demo peers), for the start-up banner. */
   summary(): string[] {
-    return this.started.flatMap((r) => r.summary?.() ?? []);
+    return this.started.flatMap(({ room }) => room.summary?.() ?? []);
   }
 
   async stop(reason = 'stop requested'): Promise<void> {
     this.ctx.bus.emit('gateway.stopping', { reason });
     await stopRooms(this.started, componentLogger(this.ctx.log, 'controller'));
     this.started = [];
+    this.ctx.events.stop();
     this.ctx.db.close();
   }
 }

@@ -1,17 +1,18 @@
 /**
- * Turns the recognition rooms' bus events into the policy's Recognition. Pure mapping.
+ * Turns the recognition rooms' events into the policy's Recognition. Pure mapping.
  */
 import type { GatewayEvents } from '../core/events.js';
 import type { Recognition } from './policy.js';
 
-export function fromFace(e: GatewayEvents['face.identified']): Recognition {
+export function fromFace(e: GatewayEvents['face.recognized'] | GatewayEvents['face.unknown'], ts: Date): Recognition {
+  const resident = 'residentId' in e;
   return {
     via: 'face',
     cameraId: e.cameraId,
-    subject: e.residentId ? { kind: 'resident', id: e.residentId, name: e.name ?? e.residentId } : { kind: 'unknown' },
+    subject: resident ? { kind: 'resident', id: e.residentId, name: e.name } : { kind: 'unknown' },
     confidence: Math.max(0, Math.min(1, e.similarity)),
-    label: e.residentId ? (e.name ?? e.residentId) : `stranger#${e.trackId}`,
-    ts: new Date(e.ts),
+    label: resident ? e.name : `stranger#${e.trackId}`,
+    ts,
   };
 }
 
@@ -28,6 +29,6 @@ export function fromPlate(e: GatewayEvents['plate.recognized']): Recognition {
     confidence: Math.max(0, Math.min(1, e.confidence)),
     label: e.plate,
     plates: v ? [e.plate, v.plate] : [e.plate],
-    ts: new Date(e.ts),
+    ts: new Date(e.at),
   };
 }

@@ -1,23 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/load.js';
-import { EventBus } from '../core/bus.js';
-import { ActionTable } from '../core/actions.js';
-import { createLogger } from '../core/logger.js';
-import type { GatewayContext } from '../core/context.js';
-import type { Room } from '../core/room.js';
-import { Database } from '../store/database.js';
-import { Outbox } from '../store/outbox.js';
+import { act, startRoom, testContext, type TestContext } from '../testing/context.js';
+import type { GatewayEvents } from '../core/events.js';
+import type { GateControl } from '../devices/room.js';
 import { KnownVehicles } from '../plates/known-vehicles.js';
-import type { PlateRecognizedEvent } from '../plates/events.js';
-import '../plates/events.js';
-import { createAccessRoom } from './room.js';
+import { AccessRoom } from './room.js';
 
 /**
  * Who may open a barrier: the plates room's matcher and the access room together, on a real
- * database, as the daemon wires them (plate.recognized on the bus → access.decision).
+ * database, as the daemon wires them (plate.recognized published → access.decision). The gate is
+ * a recorder: what reaches a real gate is the devices room's business.
  */
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -25,56 +16,52 @@ afterEach(async () => {
   cleanup = undefined;
 });
 
-async function barrier(): Promise<{ ctx: GatewayContext; room: Room; vehicles: KnownVehicles }> {
-  const dir = mkdtempSync(join(tmpdir(), 'access-room-'));
-  const loaded = parseConfig('access:\n  cooldownS: 0\n  points: [{camera: lane-1, gate: barrier-1, via: plate}]\n', {
-    source: 'test',
-    baseDir: dir,
-  });
-  const log = createLogger({ level: 'silent' });
-  const db = new Database(join(dir, 'gateway.db'));
-  const ctx: GatewayContext = {
-    loaded,
-    nodeId: 't',
-    version: '0',
-    startedAt: '',
-    dataDir: dir,
-    log,
-    bus: new EventBus({ log }),
-    actions: new ActionTable(),
-    db,
-    outbox: new Outbox({ db, log, quotaBytes: 1e7 }),
+async function barrier(): Promise<{ ctx: TestContext; vehicles: KnownVehicles; opened: string[] }> {
+  const ctx = testContext('access:\n  cooldownS: 0\n  points: [{camera: lane-1, gate: barrier-1, via: plate}]\n');
+  const opened: string[] = [];
+  const gates: GateControl = {
+    run: (deviceId, command) => {
+      opened.push(`${deviceId}:${command}`);
+      return Promise.resolve({ ok: true, attempts: 1, ms: 0 });
+    },
   };
-  const room = createAccessRoom(ctx);
-  await room.start();
+  const stop = await startRoom(ctx, new AccessRoom(ctx, { gates }));
   cleanup = async () => {
-    await room.stop();
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
+    ctx.dispose();
   };
-  return { ctx, room, vehicles: new KnownVehicles({ db }) };
+  return { ctx, vehicles: new KnownVehicles({ db: ctx.db, events: ctx.events }), opened };
 }
 
-/** What the plates room emits for a read: the known vehicle it matched with the daemon's defaults. */
-function recognised(vehicles: KnownVehicles, plate: string, ts: number): PlateRecognizedEvent {
-  const m = vehicles.match(plate, new Date(ts), parseConfig('', { source: 'test', baseDir: '/' }).config.plates.match);
+/** What the plates room publishes for a read: the known vehicle it matched with the daemon's defaults. */
+function recognised(ctx: TestContext, vehicles: KnownVehicles, plate: string, ts: number): GatewayEvents['plate.recognized'] {
+  const m = vehicles.match(plate, new Date(ts), ctx.loaded.config.plates.match);
+  const at = new Date(ts).toISOString();
   return {
     cameraId: 'lane-1',
     plate,
     colour: 'blue',
     confidence: 0.97,
-    vehicle: m ? { plate: m.entry.plate, ownerId: m.entry.ownerId, kind: m.entry.kind, validUntil: m.entry.validUntil } : null,
+    reads: 2,
+    box: { x: 0, y: 0, width: 100, height: 30 },
+    known: m !== undefined,
+    vehicle: m
+      ? { plate: m.entry.plate, ownerId: m.entry.ownerId, kind: m.entry.kind, validUntil: m.entry.validUntil, distance: m.distance }
+      : null,
     snapshotId: null,
-    ts,
+    cropId: null,
+    at,
+    firstSeen: at,
   };
 }
 
-async function setWatchlist(ctx: GatewayContext, subjects: string[]): Promise<void> {
-  const a = ctx.actions.get('watchlist/set')!;
-  await a.handle(a.input.parse({ entries: subjects.map((subject) => ({ subject })) }), { origin: 'cli', transaction: 't' });
+function read(ctx: TestContext, vehicles: KnownVehicles, plates: string[]): void {
+  let t = Date.now();
+  for (const p of plates) ctx.events.publish('plate.recognized', recognised(ctx, vehicles, p, t++));
 }
 
-function decisions(ctx: GatewayContext): { allow: boolean; reason: string; label: string }[] {
+function decisions(ctx: TestContext): { allow: boolean; reason: string; label: string }[] {
+  ctx.events.flush();
   return ctx.outbox
     .takeBatch(100)
     .filter((r) => r.kind === 'access.decision')
@@ -83,38 +70,41 @@ function decisions(ctx: GatewayContext): { allow: boolean; reason: string; label
 
 describe('who may open a barrier', () => {
   it('a plate one digit off a resident’s is a stranger, not the resident', async () => {
-    const { ctx, vehicles } = await barrier();
+    const { ctx, vehicles, opened } = await barrier();
     vehicles.add({ plate: '粤B12345', ownerId: 'r-1' });
-    let t = Date.now();
-    for (const read of ['粤B12346', '粤B1234', '粤B123456', '粤B92345']) ctx.bus.emit('plate.recognized', recognised(vehicles, read, t++));
+    read(ctx, vehicles, ['粤B12346', '粤B1234', '粤B123456', '粤B92345']);
     expect(decisions(ctx).map((d) => [d.label, d.allow, d.reason])).toEqual([
       ['粤B12346', false, 'unknown'],
       ['粤B1234', false, 'unknown'],
       ['粤B123456', false, 'unknown'],
       ['粤B92345', false, 'unknown'],
     ]);
+    expect(opened).toEqual([]);
   });
 
   it('a resident read with look-alike glyphs still gets in', async () => {
-    const { ctx, vehicles } = await barrier();
+    const { ctx, vehicles, opened } = await barrier();
     vehicles.add({ plate: '粤B60845', ownerId: 'r-1' });
-    ctx.bus.emit('plate.recognized', recognised(vehicles, '粤BG0B45', Date.now()));
+    read(ctx, vehicles, ['粤BG0B45']);
     expect(decisions(ctx).map((d) => [d.allow, d.reason])).toEqual([[true, 'resident']]);
+    expect(opened).toEqual(['barrier-1:open']);
   });
 
   it('a watch-listed plate read one look-alike glyph off is refused', async () => {
-    const { ctx, vehicles } = await barrier();
-    await setWatchlist(ctx, ['粤B8O123', '湘A12345']);
+    const { ctx, vehicles, opened } = await barrier();
+    await act(ctx, 'watchlist/set', { entries: ['粤B8O123', '湘A12345'].map((subject) => ({ subject })) });
     vehicles.add({ plate: '粤B80123', ownerId: 'r-2' }); // a resident whose plate looks like the listed one
     vehicles.add({ plate: '湘A12345', ownerId: 'r-3' });
-    let t = Date.now();
-    ctx.bus.emit('plate.recognized', recognised(vehicles, '粤BB0123', t++)); // unknown read
-    ctx.bus.emit('plate.recognized', recognised(vehicles, '粤B80123', t++)); // matches the resident exactly
-    ctx.bus.emit('plate.recognized', recognised(vehicles, '湘A1234S', t++)); // matches the listed resident by a look-alike
+    read(ctx, vehicles, [
+      '粤BB0123', // unknown read
+      '粤B80123', // matches the resident exactly
+      '湘A1234S', // matches the listed resident by a look-alike
+    ]);
     expect(decisions(ctx).map((d) => [d.label, d.allow, d.reason])).toEqual([
       ['粤BB0123', false, 'denied'],
       ['粤B80123', false, 'denied'],
       ['湘A1234S', false, 'denied'],
     ]);
+    expect(opened).toEqual([]);
   });
 });

@@ -1,81 +1,116 @@
 import type { GatewayContext } from '../core/context.js';
-import type { Room } from '../core/room.js';
-import { componentLogger } from '../core/logger.js';
+import type { ActionTable } from '../core/actions.js';
+import type { EventMeta } from '../core/bus.js';
+import type { Room, Scope } from '../core/room.js';
+import { componentLogger, type Logger } from '../core/logger.js';
+import type { Statement } from '../store/database.js';
+import type { GateControl } from '../devices/room.js';
 import { decide, prunePassages, type AccessPoint, type Decision, type PassageMemory, type Recognition } from './policy.js';
 import { fromFace, fromPlate } from './recognitions.js';
 import { registerWatchlistActions, Watchlist } from './watchlist.js';
 
 /**
- * The access room: recognitions in (face.identified, plate.recognized), decisions out. Each
- * decision is stored with its never-dropped access.decision event in one transaction before the
- * gate is asked to open (gate.request on the bus; the devices room answers with gate.command).
- * Nothing here needs the network.
+ * The access room: recognitions in (face.recognized / face.unknown, plate.recognized),
+ * decisions out. Each decision is published as the never-dropped access.decision (with its
+ * audit row) and, when it allows, the gate is asked to open at once through the devices room;
+ * its result follows as gate.command with the decision's id as requestId. Nothing here needs the
+ * network.
  */
-export function createAccessRoom(ctx: GatewayContext): Room {
-  const cfg = ctx.loaded.config.access;
-  const log = componentLogger(ctx.log, 'access');
-  const points: AccessPoint[] = cfg.points.map((p) => ({ cameraId: p.camera, gateId: p.gate, via: p.via }));
-  const watchlist = new Watchlist(ctx.db);
-  registerWatchlistActions(ctx.actions, watchlist);
-  const memory: PassageMemory = new Map();
-  const gatesInFault = new Set<string>();
-  const insert = ctx.db.prepare(
-    'INSERT INTO access_decisions(id, ts, gate_id, camera_id, via, allow, reason, subject_kind, subject_id, label, confidence, snapshot_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const offs: Array<() => void> = [];
-  let pruneTimer: NodeJS.Timeout | undefined;
+export class AccessRoom implements Room {
+  readonly name = 'access';
+  private readonly log: Logger;
+  private readonly points: AccessPoint[];
+  private readonly memory: PassageMemory = new Map();
+  private readonly gatesInFault = new Set<string>();
+  private watchlist: Watchlist | undefined;
+  private insert: Statement | undefined;
 
-  const handle = (rec: Recognition, snapshotId: string | null) => {
+  constructor(
+    private readonly ctx: GatewayContext,
+    private readonly deps: { gates: GateControl },
+  ) {
+    this.log = componentLogger(ctx.log, 'access');
+    this.points = ctx.loaded.config.access.points.map((p) => ({ cameraId: p.camera, gateId: p.gate, via: p.via }));
+  }
+
+  registerActions(actions: ActionTable): void {
+    registerWatchlistActions(actions, () => this.list());
+  }
+
+  private list(): Watchlist {
+    this.watchlist ??= new Watchlist(this.ctx.db);
+    return this.watchlist;
+  }
+
+  summary(): string[] {
+    return [`access: ${this.points.map((p) => `${p.cameraId} -(${p.via})-> ${p.gateId}`).join(', ') || 'no access points configured'}`];
+  }
+
+  async start(scope: Scope): Promise<void> {
+    this.list();
+    this.insert = this.ctx.db.prepare(
+      'INSERT INTO access_decisions(id, ts, gate_id, camera_id, via, allow, reason, subject_kind, subject_id, label, confidence, snapshot_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    scope.on('face.recognized', (e, meta) => this.handle(fromFace(e, at(meta)), e.snapshotId));
+    scope.on('face.unknown', (e, meta) => this.handle(fromFace(e, at(meta)), e.snapshotId));
+    scope.on('plate.recognized', (e) => this.handle(fromPlate(e), e.snapshotId));
+    scope.on('device.offline', (e) => void this.gatesInFault.add(e.deviceId));
+    scope.on('device.online', (e) => void this.gatesInFault.delete(e.deviceId));
+    const cooldownS = this.ctx.loaded.config.access.cooldownS;
+    scope.every(60_000, () => prunePassages(this.memory, Date.now(), cooldownS));
+  }
+
+  async stop(): Promise<void> {}
+
+  private handle(rec: Recognition, snapshotId: string | null): void {
+    const cfg = this.ctx.loaded.config.access;
     const decisions = decide(
       rec,
-      points,
-      { cooldownS: cfg.cooldownS, denied: watchlist.subjects, deniedPlate: (p) => watchlist.deniesPlate(p), gatesInFault },
-      memory,
+      this.points,
+      {
+        cooldownS: cfg.cooldownS,
+        denied: this.list().subjects,
+        deniedPlate: (p) => this.list().deniesPlate(p),
+        gatesInFault: this.gatesInFault,
+      },
+      this.memory,
     );
-    for (const d of decisions) carryOut(d, snapshotId);
-  };
+    for (const d of decisions) this.carryOut(d, snapshotId);
+  }
 
-  const carryOut = (d: Decision, snapshotId: string | null) => {
-    const id = ctx.db.transaction(() => {
-      const ev = ctx.outbox.append('access.decision', { ...d, snapshotId });
-      insert.run(
-        ev.id,
-        d.ts,
-        d.gateId,
-        d.cameraId,
-        d.via,
-        d.allow ? 1 : 0,
-        d.reason,
-        d.subjectKind,
-        d.subjectId,
-        d.label,
-        d.confidence,
-        snapshotId,
-      );
-      return ev.id;
-    });
-    log.info(
+  private carryOut(d: Decision, snapshotId: string | null): void {
+    const insert = this.insert as Statement;
+    const { id } = this.ctx.events.publish(
+      'access.decision',
+      { ...d, snapshotId },
+      {
+        write: (eventId) =>
+          insert.run(
+            eventId,
+            d.ts,
+            d.gateId,
+            d.cameraId,
+            d.via,
+            d.allow ? 1 : 0,
+            d.reason,
+            d.subjectKind,
+            d.subjectId,
+            d.label,
+            d.confidence,
+            snapshotId,
+          ),
+      },
+    );
+    this.log.info(
       { gateId: d.gateId, allow: d.allow, reason: d.reason, label: d.label, decisionId: id },
       d.allow ? 'access granted' : 'access refused',
     );
-    if (d.allow) ctx.bus.emit('gate.request', { deviceId: d.gateId, command: 'open', origin: 'access', requestId: id });
-  };
-
-  offs.push(ctx.bus.on('face.identified', (e) => handle(fromFace(e), e.snapshotId)));
-  offs.push(ctx.bus.on('plate.recognized', (e) => handle(fromPlate(e), e.snapshotId)));
-  offs.push(ctx.bus.on('device.offline', (e) => void gatesInFault.add(e.deviceId)));
-  offs.push(ctx.bus.on('device.online', (e) => void gatesInFault.delete(e.deviceId)));
-
-  return {
-    name: 'access',
-    summary: () => [`access: ${points.map((p) => `${p.cameraId} -(${p.via})-> ${p.gateId}`).join(', ') || 'no access points configured'}`],
-    async start() {
-      pruneTimer = setInterval(() => prunePassages(memory, Date.now(), cfg.cooldownS), 60_000);
-      pruneTimer.unref();
-    },
-    async stop() {
-      if (pruneTimer) clearInterval(pruneTimer);
-      for (const off of offs.splice(0)) off();
-    },
-  };
+    if (!d.allow) return;
+    this.deps.gates.run(d.gateId, 'open', { origin: 'access', requestId: id }).catch((err: unknown) => {
+      // An unknown gate or unsupported command: config check refuses it, but never crash here.
+      this.log.error({ gateId: d.gateId, decisionId: id, err: String(err) }, 'gate could not be asked to open');
+    });
+  }
 }
+
+const at = (meta: EventMeta): Date => new Date(meta.ts);

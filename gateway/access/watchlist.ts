@@ -62,17 +62,19 @@ export class Watchlist {
   }
 }
 
-export function registerWatchlistActions(actions: ActionTable, watchlist: Watchlist): void {
+export function registerWatchlistActions(actions: ActionTable, watchlist: () => Watchlist): void {
   actions.register('watchlist/set', {
+    role: 'operator',
     description: 'Replaces the watchlist: resident/visitor ids or plates that are refused at every gate (the platform syncs it whole).',
     input: z.strictObject({
       entries: z.array(z.strictObject({ subject: z.string().min(1).max(64), reason: z.string().max(200).default('') })).max(100_000),
     }),
-    handle: ({ entries }) => ({ count: watchlist.replace(entries) }),
+    handle: ({ entries }) => ({ count: watchlist().replace(entries) }),
   });
   actions.register('watchlist/get', {
+    role: 'viewer',
     description: 'The current watchlist.',
     input: z.strictObject({}).prefault({}),
-    handle: () => ({ entries: watchlist.list() }),
+    handle: () => ({ entries: watchlist().list() }),
   });
 }

@@ -3,14 +3,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { execFileSync } from 'node:child_process';
-import { createCamerasRoom, type CamerasRoom } from './room.js';
+import { CamerasRoom } from './room.js';
 import { startRtspServer, type RtspServer } from './demo/rtsp-server.js';
 import { OnvifSimulator } from '../../scripts/onvif-sim/simulator.js';
 import { probeImage } from '../imaging/image.js';
-import { testContext, until } from '../testing/context.js';
+import { act, startRoom, testContext, until } from '../testing/context.js';
 import { h264Clip } from './testing/clips.js';
 import { freePort } from './testing/peers.js';
-import { eventContracts } from '../contracts/index.js';
+import { eventSchema } from '../core/events.js';
 import type { OutboxRow } from '../store/outbox.js';
 import type { Frame } from './frames/frame.js';
 
@@ -20,7 +20,7 @@ describe('cameras room', () => {
   let sim: OnvifSimulator;
   let ctx: ReturnType<typeof testContext>;
   let room: CamerasRoom;
-  let ready: { cameraIds: string[] } | undefined;
+  let stopRoom: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     rtsp = await startRtspServer({ files: { '/main': h264Clip(), '/sub': h264Clip() }, auth: 'admin:secret' });
@@ -39,7 +39,7 @@ describe('cameras room', () => {
         restartMinMs: 300,
         restartMaxMs: 1000,
         analysis: { width: 320, height: 180, fps: 5 },
-        snapshots: { maxCount: 3 },
+        snapshots: { maxMb: 0.02 },
         liveView: { port: 0, maxRelays: 1, idleStopS: 0.5, width: 320, height: 180 },
         list: [
           { id: 'plain', rtsp: rtsp.url('/main'), username: 'admin', passwordFile: 'rtsp.pw' },
@@ -51,13 +51,12 @@ describe('cameras room', () => {
     });
     writeFileSync(join(ctx.dataDir, 'rtsp.pw'), 'secret\n', { mode: 0o600 });
     writeFileSync(join(ctx.dataDir, 'onvif.pw'), 'secret\n', { mode: 0o600 });
-    ctx.bus.on('cameras.ready', (p) => void (ready = p));
-    room = createCamerasRoom(ctx);
-    await room.start();
+    room = new CamerasRoom(ctx);
+    stopRoom = await startRoom(ctx, room);
   });
 
   afterAll(async () => {
-    await room?.stop();
+    await stopRoom?.();
     await sim?.stop();
     await rtsp?.stop();
     ctx?.dispose();
@@ -66,7 +65,12 @@ describe('cameras room', () => {
   const events = (kind: string) => ctx.outbox.takeBatch(1000).filter((r: OutboxRow) => r.kind === kind);
 
   it('brings plain RTSP and ONVIF cameras online, records events in the outbox, and reports a broken one', async () => {
-    expect(ready?.cameraIds.sort()).toEqual(['broken', 'onvif', 'plain']);
+    expect(
+      room
+        .counters()
+        .map((c) => c.cameraId)
+        .sort(),
+    ).toEqual(['broken', 'onvif', 'plain']);
     await until(() => events('camera.online').length >= 2 && events('camera.offline').length >= 1, 'online and offline events', 45_000);
     const online = events('camera.online')
       .map((r) => (r.data as { cameraId: string }).cameraId)
@@ -75,7 +79,7 @@ describe('cameras room', () => {
     const offline = events('camera.offline').map((r) => r.data as { cameraId: string; reason: string });
     expect(offline).toEqual([expect.objectContaining({ cameraId: 'broken', reason: 'refused' })]);
     for (const r of [...events('camera.online'), ...events('camera.offline')])
-      expect(eventContracts[r.kind]?.safeParse(r.data).success).toBe(true);
+      expect(eventSchema(r.kind)?.safeParse(r.data).success).toBe(true);
     const rows = ctx.db
       .prepare<{ camera_id: string; state: string }>('SELECT camera_id, state FROM camera_status ORDER BY camera_id')
       .all();
@@ -93,7 +97,7 @@ describe('cameras room', () => {
     sim.emitTamper(false);
     await until(() => events('camera.motion').length >= 1 && events('camera.tamper').length >= 2, 'motion and tamper events', 20_000);
     for (const r of [...events('camera.motion'), ...events('camera.tamper')]) {
-      expect(eventContracts[r.kind]?.safeParse(r.data).success).toBe(true);
+      expect(eventSchema(r.kind)?.safeParse(r.data).success).toBe(true);
       expect((r.data as { cameraId: string }).cameraId).toBe('onvif');
     }
     expect(events('camera.tamper').map((r) => (r.data as { state: boolean }).state)).toEqual([true, false]);
@@ -104,7 +108,7 @@ describe('cameras room', () => {
     const f = (await sub.next()).value as Frame;
     expect([f.cameraId, f.width, f.height, f.format]).toEqual(['onvif', 320, 180, 'rgb24']);
     sub.close();
-    const list = (await ctx.actions.get('cameras/list')!.handle({}, { origin: 'cli', transaction: 't' })) as {
+    const list = (await act(ctx, 'cameras/list', {})) as {
       cameraId: string;
       framesIn: number;
       state: string;
@@ -113,38 +117,37 @@ describe('cameras room', () => {
     expect(list.find((c) => c.cameraId === 'plain')!.framesIn).toBeGreaterThan(0);
   });
 
-  it('saves snapshots (scene and crop) by id and keeps at most maxCount on disk', async () => {
-    const action = ctx.actions.get('cameras/snapshot')!;
+  it('saves snapshots (scene and crop) by id and keeps no more than maxMb on disk, deleting the oldest', async () => {
     const saved: { id: string; path: string }[] = [];
     for (let i = 0; i < 5; i++)
-      saved.push(
-        (await action.handle({ cameraId: 'plain', main: false }, { origin: 'cli', transaction: `s${i}` })) as { id: string; path: string },
-      );
+      saved.push((await act(ctx, 'cameras/snapshot', { cameraId: 'plain', main: false })) as { id: string; path: string });
     const last = saved.at(-1)!;
     expect(readFileSync(last.path).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
-    expect(saved.slice(0, 2).every((s) => !existsSync(s.path))).toBe(true);
-    expect(saved.slice(2).every((s) => existsSync(s.path))).toBe(true);
+    expect(room.snapshots.bytes).toBeLessThanOrEqual(0.02 * 1024 * 1024);
+    const kept = saved.map((s) => existsSync(s.path));
+    expect(kept[0]).toBe(false); // five 320x180 JPEGs do not fit in 20 KB: the oldest went
+    expect(kept.indexOf(true)).toBeGreaterThan(0);
+    expect(kept.slice(kept.indexOf(true)).every(Boolean)).toBe(true); // oldest first, the newest kept
     const sub = room.frames.subscribe({ cameras: ['plain'] });
     const f = (await sub.next()).value as Frame;
     const withCrop = await room.snapshots.save(f, { x: 10, y: 10, width: 50, height: 40 });
     sub.close();
     expect(readFileSync(withCrop.cropPath!).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect(room.snapshots.pathOf(withCrop.id, true)).toBe(withCrop.cropPath);
-    const get = ctx.actions.get('snapshots/get')!;
-    const got = (await get.handle({ id: withCrop.id, crop: true }, { origin: 'platform', transaction: 'g' })) as {
+    const got = (await act(ctx, 'snapshots/get', { id: withCrop.id, crop: true })) as {
       base64: string;
       contentType: string;
     };
     expect(got.contentType).toBe('image/jpeg');
     expect(Buffer.from(got.base64, 'base64')).toEqual(readFileSync(withCrop.cropPath!));
-    await expect(get.handle({ id: saved[0]!.id, crop: false }, { origin: 'platform', transaction: 'g2' })).rejects.toThrow(/no snapshot/); // deleted by retention
+    await expect(act(ctx, 'snapshots/get', { id: saved[0]!.id, crop: false })).rejects.toThrow(/no snapshot/); // deleted by retention
     // full resolution: the ONVIF camera's own snapshot URI, and one frame of the plain camera's main stream
-    const onvifMain = (await action.handle({ cameraId: 'onvif', main: true }, { origin: 'cli', transaction: 'm1' })) as { path: string };
+    const onvifMain = (await act(ctx, 'cameras/snapshot', { cameraId: 'onvif', main: true })) as { path: string };
     // The camera's own picture (the simulator's 1x1 JPEG behind HTTP Digest), not the fallback frame.
     expect(await probeImage(readFileSync(onvifMain.path))).toMatchObject({ width: 1, height: 1, format: 'jpeg' });
-    const plainMain = (await action.handle({ cameraId: 'plain', main: true }, { origin: 'cli', transaction: 'm2' })) as { path: string };
+    const plainMain = (await act(ctx, 'cameras/snapshot', { cameraId: 'plain', main: true })) as { path: string };
     expect(readFileSync(plainMain.path).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
-    await expect(action.handle({ cameraId: 'nope', main: false }, { origin: 'cli', transaction: 'x' })).rejects.toThrow(/no camera nope/);
+    await expect(act(ctx, 'cameras/snapshot', { cameraId: 'nope', main: false })).rejects.toThrow(/no camera nope/);
   });
 
   it('relays live view as MPEG-TS over a localhost websocket, caps relays and stops when the last viewer leaves', async () => {

@@ -1,120 +1,230 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { GatewayContext } from '../core/context.js';
-import type { Room } from '../core/room.js';
-import { componentLogger } from '../core/logger.js';
-import { ActionError } from '../core/actions.js';
+import type { Room, Scope } from '../core/room.js';
+import { componentLogger, type Logger } from '../core/logger.js';
+import { ActionError, type ActionTable } from '../core/actions.js';
+import { errMessage } from '../core/errors.js';
 import { readSecretFile, resolveConfigPath } from '../config/load.js';
-import type { CameraConfig } from '../config/sections/cameras.js';
+import type { CameraConfig, CamerasConfig } from '../config/sections/cameras.js';
 import { withCredentials } from './ffmpeg/args.js';
 import { FrameHub, type FrameSource } from './frames/hub.js';
 import { CameraPipeline, type CameraCounters } from './ingest/camera-pipeline.js';
-import { SnapshotStore, type SavedSnapshot, type Snapshots } from './snapshots/store.js';
+import { SnapshotStore, type SavedSnapshot } from './snapshots/store.js';
 import { grabJpeg } from './ffmpeg/grab.js';
 import { StatusRecorder } from './status-recorder.js';
-import { startRtspServer, type RtspServer } from './demo/rtsp-server.js';
+import { startDemoCameras, type DemoCameras } from '../demo/cameras.js';
 import { OnvifSource } from './onvif/source.js';
 import { LiveView } from './live-view/server.js';
-import './events.js';
 
-export interface CamerasRoom extends Room {
-  /** Gated frames for recognition (see README.md). */
-  readonly frames: FrameSource;
-  readonly snapshots: Snapshots;
-  counters(): CameraCounters[];
-  /** Port of the live view server once started (0 when disabled). */
-  liveViewPort(): number;
-  /** Live view relays (ffmpeg transcoders) running now. */
-  liveViewRelays(): number;
-  /** A full-resolution snapshot of a camera (ONVIF snapshot URI, else a frame of the main stream). */
-  captureMain(cameraId: string): Promise<SavedSnapshot>;
+/** What other rooms may ask of the cameras room: a picture of a camera now. */
+export interface CameraSnapshots {
+  /** Saves the newest analysed frame of a camera as a snapshot (fast). */
+  latestSnapshot(cameraId: string): Promise<SavedSnapshot>;
 }
 
-/** The demo camera run when no camera is configured (cameras.demo). */
-export const DEMO_CAMERA_ID = 'demo';
+/** The cameras that run, and where to read a camera's full stream (for rooms that relay video). */
+export interface CameraStreams {
+  /** Ids of the cameras that run (known once the cameras room started). */
+  cameraIds(): string[];
+  /** The URL of a camera's full stream (what live view reads; credentials included), or undefined. */
+  streamUrl(cameraId: string): Promise<string> | undefined;
+}
 
 /**
  * The cameras room: one ffmpeg per camera (kept alive by its watchdog), motion gating, the
  * frame hub recognition subscribes to, snapshots, ONVIF sources and events, and the live view.
  */
-export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
-  const cfg = ctx.loaded.config.cameras;
-  const log = componentLogger(ctx.log, 'cameras');
-  const hub = new FrameHub();
-  const status = new StatusRecorder(ctx);
-  const snapshots = new SnapshotStore({
-    dir: resolveConfigPath({ baseDir: ctx.dataDir }, cfg.snapshots.dir),
-    maxCount: cfg.snapshots.maxCount,
-    maxAgeMs: cfg.snapshots.maxAgeHours * 3600_000,
-    quality: cfg.snapshots.quality,
-    log,
-  });
-  const pipelines = new Map<string, CameraPipeline>();
-  const onvifSources = new Map<string, OnvifSource>();
+export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
+  readonly name = 'cameras';
+  /** Gated frames for recognition (see README.md); exists from construction, so rooms that start earlier can subscribe. */
+  readonly frames: FrameSource;
+  readonly snapshots: SnapshotStore;
+  private readonly hub = new FrameHub();
+  private readonly cfg: CamerasConfig;
+  private readonly log: Logger;
+  private readonly pipelines = new Map<string, CameraPipeline>();
+  private readonly onvifSources = new Map<string, OnvifSource>();
   /** Where each camera's live view reads from (the analysis URL, or ONVIF's main profile). */
-  const liveUrls = new Map<string, () => Promise<string>>();
-  let demo: RtspServer | undefined;
-  let sweepTimer: NodeJS.Timeout | undefined;
-  let live: LiveView | undefined;
+  private readonly liveUrls = new Map<string, () => Promise<string>>();
+  private status: StatusRecorder | undefined;
+  private demo: DemoCameras | undefined;
+  private live: LiveView | undefined;
 
-  const counters = () => [...pipelines.values()].map((p) => p.counters());
+  constructor(private readonly ctx: GatewayContext) {
+    this.cfg = ctx.loaded.config.cameras;
+    this.log = componentLogger(ctx.log, 'cameras');
+    this.frames = this.hub;
+    this.snapshots = new SnapshotStore({
+      dir: resolveConfigPath({ baseDir: ctx.dataDir }, this.cfg.snapshots.dir),
+      maxBytes: this.cfg.snapshots.maxMb * 1024 * 1024,
+      maxAgeMs: this.cfg.snapshots.maxAgeHours * 3600_000,
+      quality: this.cfg.snapshots.quality,
+      log: this.log,
+    });
+  }
 
-  ctx.actions.register('cameras/list', {
-    description: 'Cameras with their state and counters (frames in, analysed, passed, dropped, motion ratio, restarts).',
-    input: z.strictObject({}).prefault({}),
-    handle: () => counters(),
-  });
-  ctx.actions.register('cameras/snapshot', {
-    description:
-      'Saves a JPEG of a camera: its newest analysed frame (fast), or with main: true a full-resolution picture (the ONVIF snapshot URI, else one frame of the main stream); answers with the snapshot id and path.',
-    input: z.strictObject({ cameraId: z.string(), main: z.boolean().default(false) }),
-    handle: async ({ cameraId, main }) => {
-      const p = pipelines.get(cameraId);
-      if (!p) throw new ActionError(`no camera ${cameraId}`, 'not-found');
-      if (main) return captureMain(cameraId);
-      const frame = p.latestFrame();
-      if (!frame) throw new ActionError(`camera ${cameraId} has not delivered a frame yet`, 'unavailable');
-      return snapshots.save(frame);
-    },
-  });
+  cameraIds(): string[] {
+    return [...this.pipelines.keys()];
+  }
+
+  streamUrl(cameraId: string): Promise<string> | undefined {
+    return this.liveUrls.get(cameraId)?.();
+  }
+
+  counters(): CameraCounters[] {
+    return [...this.pipelines.values()].map((p) => p.counters());
+  }
+
+  /** Port of the live view server once started (0 when disabled). */
+  liveViewPort(): number {
+    return this.live?.port ?? 0;
+  }
+
+  /** Live view relays (ffmpeg transcoders) running now. */
+  liveViewRelays(): number {
+    return this.live?.activeRelays ?? 0;
+  }
+
+  async latestSnapshot(cameraId: string): Promise<SavedSnapshot> {
+    const p = this.pipelines.get(cameraId);
+    if (!p) throw new ActionError(`no camera ${cameraId}`, 'not_found');
+    const frame = p.latestFrame();
+    if (!frame) throw new ActionError(`camera ${cameraId} has not delivered a frame yet`, 'unavailable');
+    return this.snapshots.save(frame);
+  }
 
   /** A full-resolution snapshot: the camera's own JPEG (ONVIF), else one frame of its main stream. */
-  async function captureMain(cameraId: string): Promise<SavedSnapshot> {
-    const source = onvifSources.get(cameraId);
+  async captureMain(cameraId: string): Promise<SavedSnapshot> {
+    const source = this.onvifSources.get(cameraId);
     if (source) {
       try {
         const jpeg = await source.snapshot();
-        if (jpeg) return snapshots.saveJpeg(cameraId, Date.now(), jpeg);
+        if (jpeg) return this.snapshots.saveJpeg(cameraId, Date.now(), jpeg);
       } catch (err) {
-        log.warn(
-          { cameraId, err: (err as Error).message, reason: (err as { reason?: string }).reason },
+        this.log.warn(
+          { cameraId, err: errMessage(err), reason: (err as { reason?: string }).reason },
           'ONVIF snapshot failed; grabbing a frame of the main stream',
         );
       }
     }
-    const url = liveUrls.get(cameraId);
-    if (!url) throw new ActionError(`no camera ${cameraId}`, 'not-found');
+    const url = this.liveUrls.get(cameraId);
+    if (!url) throw new ActionError(`no camera ${cameraId}`, 'not_found');
     try {
-      return await snapshots.saveJpeg(cameraId, Date.now(), await grabJpeg(await url(), 10));
+      return await this.snapshots.saveJpeg(cameraId, Date.now(), await grabJpeg(await url(), 10));
     } catch (err) {
-      throw new ActionError(`camera ${cameraId}: ${(err as Error).message}`, 'unavailable');
+      throw new ActionError(`camera ${cameraId}: ${errMessage(err)}`, 'unavailable');
     }
   }
 
-  ctx.actions.register('snapshots/get', {
-    description: 'A stored snapshot (scene, or with crop: true the cropped face/plate) as base64 JPEG, by the id an event carries.',
-    input: z.strictObject({ id: z.string().min(1).max(128), crop: z.boolean().default(false) }),
-    handle: async ({ id, crop }) => {
-      const path = snapshots.pathOf(id, crop);
-      if (!path) throw new ActionError(`no snapshot ${id}${crop ? ' crop' : ''} (unknown id, or deleted by retention)`, 'not-found');
-      const jpeg = await readFile(path).catch(() => undefined);
-      if (!jpeg) throw new ActionError(`snapshot ${id} was deleted by retention`, 'not-found');
-      return { id, crop, contentType: 'image/jpeg', base64: jpeg.toString('base64') };
-    },
-  });
+  registerActions(actions: ActionTable): void {
+    actions.register('cameras/list', {
+      role: 'viewer',
+      description: 'Cameras with their state and counters (frames in, analysed, passed, dropped, motion ratio, restarts).',
+      input: z.strictObject({}).prefault({}),
+      handle: () => this.counters(),
+    });
+    actions.register('cameras/snapshot', {
+      role: 'operator',
+      description:
+        'Saves a JPEG of a camera: its newest analysed frame (fast), or with main: true a full-resolution picture (the ONVIF snapshot URI, else one frame of the main stream); answers with the snapshot id and path.',
+      input: z.strictObject({ cameraId: z.string(), main: z.boolean().default(false) }),
+      handle: ({ cameraId, main }) => (main ? this.captureMain(cameraId) : this.latestSnapshot(cameraId)),
+    });
+    actions.register('snapshots/get', {
+      role: 'viewer',
+      description: 'A stored snapshot (scene, or with crop: true the cropped face/plate) as base64 JPEG, by the id an event carries.',
+      input: z.strictObject({ id: z.string().min(1).max(128), crop: z.boolean().default(false) }),
+      handle: async ({ id, crop }) => {
+        const path = this.snapshots.pathOf(id, crop);
+        if (!path) throw new ActionError(`no snapshot ${id}${crop ? ' crop' : ''} (unknown id, or deleted by retention)`, 'not_found');
+        const jpeg = await readFile(path).catch(() => undefined);
+        if (!jpeg) throw new ActionError(`snapshot ${id} was deleted by retention`, 'not_found');
+        return { id, crop, contentType: 'image/jpeg', base64: jpeg.toString('base64') };
+      },
+    });
+  }
 
-  function addPipeline(cameraId: string, url: () => Promise<string> | string, cam: Pick<CameraConfig, 'motion'>): void {
-    pipelines.set(
+  summary(): string[] {
+    const lines = [`cameras: ${[...this.pipelines.keys()].join(', ') || 'none'}${this.demo ? ` (${this.demo.describe()})` : ''}`];
+    if (this.live) lines.push(`live view: ws://${this.cfg.liveView.host}:${this.live.port}/live/<cameraId> (MPEG-1 for JSMpeg)`);
+    return lines;
+  }
+
+  async start(scope: Scope): Promise<void> {
+    const { cfg, log } = this;
+    this.status = new StatusRecorder(this.ctx);
+    const list = cfg.list.filter((c) => c.enabled);
+    if (list.length === 0 && cfg.demo && cfg.list.length === 0) {
+      this.demo = await startDemoCameras({ width: cfg.analysis.width, height: cfg.analysis.height, log });
+      for (const { id, url } of this.demo.cameras) {
+        this.addPipeline(id, () => url, {
+          motion: { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [], regions: [] },
+        });
+        this.liveUrls.set(id, async () => url);
+      }
+    }
+    for (const cam of list) {
+      if (cam.rtsp) {
+        const url = this.plainRtsp(cam);
+        this.addPipeline(cam.id, url, cam);
+        this.liveUrls.set(cam.id, async () => url());
+      } else if (cam.onvif) {
+        const source = new OnvifSource({
+          cameraId: cam.id,
+          onvif: cam.onvif,
+          password: cam.onvif.passwordFile
+            ? readSecretFile(this.ctx.loaded, cam.onvif.passwordFile, `cameras.list[${cam.id}].onvif.passwordFile`)
+            : undefined,
+          analysisWidth: cfg.analysis.width,
+          clockSkewWarnS: cfg.clockSkewWarnS,
+          motionHoldS: cfg.motionHoldS,
+          log,
+          onEvent: (kind, data) => this.ctx.events.publish(kind, data),
+        });
+        this.onvifSources.set(cam.id, source);
+        this.addPipeline(cam.id, () => source.analysisUrl(), cam);
+        this.liveUrls.set(cam.id, () => source.mainUrl());
+      }
+    }
+    for (const p of this.pipelines.values()) p.start();
+    for (const s of this.onvifSources.values()) s.start();
+    scope.every(
+      600_000,
+      async () => void (await this.snapshots.sweep().catch((err: unknown) => log.warn({ err: errMessage(err) }, 'snapshot sweep failed'))),
+    );
+    if (cfg.liveView.enabled) {
+      const live = new LiveView({ ...cfg.liveView, log, urlOf: (id) => this.liveUrls.get(id) });
+      try {
+        await live.start();
+        this.live = live;
+      } catch (err) {
+        log.error(
+          { err: errMessage(err), host: cfg.liveView.host, port: cfg.liveView.port },
+          'live view cannot listen; continuing without it',
+        );
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    const steps: Promise<unknown>[] = [];
+    if (this.live) steps.push(this.live.stop());
+    for (const s of this.onvifSources.values()) steps.push(s.stop());
+    for (const p of this.pipelines.values()) steps.push(p.stop());
+    const results = await Promise.allSettled(steps);
+    for (const r of results) if (r.status === 'rejected') this.log.error({ err: String(r.reason) }, 'camera failed to stop cleanly');
+    this.hub.closeAll();
+    if (this.demo) await this.demo.server.stop();
+    this.demo = undefined;
+    this.live = undefined;
+    this.pipelines.clear();
+    this.onvifSources.clear();
+  }
+
+  private addPipeline(cameraId: string, url: () => Promise<string> | string, cam: Pick<CameraConfig, 'motion'>): void {
+    const { cfg, log } = this;
+    this.pipelines.set(
       cameraId,
       new CameraPipeline({
         cameraId,
@@ -125,120 +235,27 @@ export function createCamerasRoom(ctx: GatewayContext): CamerasRoom {
         connectTimeoutS: cfg.connectTimeoutS,
         restartMinMs: cfg.restartMinMs,
         restartMaxMs: cfg.restartMaxMs,
-        hub,
+        hub: this.hub,
         log,
         onState: (id, state, failure) => {
-          try {
-            if (state === 'online') status.online(id);
-            else status.offline(id, failure ?? { reason: 'exited', message: 'stopped' });
-          } catch (err) {
-            log.error({ cameraId: id, err: (err as Error).message }, 'cannot record camera state');
-          }
+          if (state === 'online') this.status?.online(id);
+          else this.status?.offline(id, failure ?? { reason: 'exited', message: 'stopped' });
           if (state === 'online') log.info({ cameraId: id }, 'camera online');
           else {
             log.warn({ cameraId: id, reason: failure?.reason, message: failure?.message }, 'camera offline');
             // An ONVIF camera that dropped may come back rebooted: ask it again for its URIs.
-            onvifSources.get(id)?.invalidate();
+            this.onvifSources.get(id)?.invalidate();
           }
         },
       }),
     );
   }
 
-  function plainRtsp(cam: CameraConfig): () => string {
-    const password = cam.passwordFile ? readSecretFile(ctx.loaded, cam.passwordFile, `cameras.list[${cam.id}].passwordFile`) : undefined;
+  private plainRtsp(cam: CameraConfig): () => string {
+    const password = cam.passwordFile
+      ? readSecretFile(this.ctx.loaded, cam.passwordFile, `cameras.list[${cam.id}].passwordFile`)
+      : undefined;
     const url = withCredentials(cam.rtsp as string, cam.username, password);
     return () => url;
   }
-
-  return {
-    name: 'cameras',
-    frames: hub,
-    snapshots,
-    counters,
-    liveViewPort: () => live?.port ?? 0,
-    liveViewRelays: () => live?.activeRelays ?? 0,
-    captureMain,
-    summary() {
-      const lines = [`cameras: ${[...pipelines.keys()].join(', ') || 'none'}${demo ? ` (demo camera: ${demo.url('/demo')})` : ''}`];
-      if (live) lines.push(`live view: ws://${cfg.liveView.host}:${live.port}/live/<cameraId> (MPEG-1 for JSMpeg)`);
-      return lines;
-    },
-    async start() {
-      const list = cfg.list.filter((c) => c.enabled);
-      if (list.length === 0 && cfg.demo && cfg.list.length === 0) {
-        demo = await startRtspServer({ patterns: { '/demo': `${cfg.analysis.width}x${cfg.analysis.height}@10` } });
-        const url = demo.url('/demo');
-        log.info({ url, pid: demo.pid }, 'no camera configured: demo camera (GStreamer test pattern) started');
-        addPipeline(DEMO_CAMERA_ID, () => url, {
-          motion: { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [], regions: [] },
-        });
-        liveUrls.set(DEMO_CAMERA_ID, async () => url);
-      }
-      for (const cam of list) {
-        if (cam.rtsp) {
-          const url = plainRtsp(cam);
-          addPipeline(cam.id, url, cam);
-          liveUrls.set(cam.id, async () => url());
-        } else if (cam.onvif) {
-          const source = new OnvifSource({
-            cameraId: cam.id,
-            onvif: cam.onvif,
-            password: cam.onvif.passwordFile
-              ? readSecretFile(ctx.loaded, cam.onvif.passwordFile, `cameras.list[${cam.id}].onvif.passwordFile`)
-              : undefined,
-            analysisWidth: cfg.analysis.width,
-            clockSkewWarnS: cfg.clockSkewWarnS,
-            motionHoldS: cfg.motionHoldS,
-            log,
-            onEvent: (kind, data) => {
-              try {
-                status.cameraEvent(kind, data);
-              } catch (err) {
-                log.error({ cameraId: cam.id, err: (err as Error).message }, 'cannot record camera event');
-              }
-              if (kind === 'camera.motion' || kind === 'camera.tamper') ctx.bus.emit(kind, data as { cameraId: string; state: boolean });
-            },
-          });
-          onvifSources.set(cam.id, source);
-          addPipeline(cam.id, () => source.analysisUrl(), cam);
-          liveUrls.set(cam.id, () => source.mainUrl());
-        }
-      }
-      for (const p of pipelines.values()) p.start();
-      for (const s of onvifSources.values()) s.start();
-      sweepTimer = setInterval(
-        () => void snapshots.sweep().catch((err: Error) => log.warn({ err: err.message }, 'snapshot sweep failed')),
-        600_000,
-      );
-      sweepTimer.unref();
-      if (cfg.liveView.enabled) {
-        live = new LiveView({ ...cfg.liveView, log, urlOf: (id) => liveUrls.get(id) });
-        try {
-          await live.start();
-        } catch (err) {
-          log.error(
-            { err: (err as Error).message, host: cfg.liveView.host, port: cfg.liveView.port },
-            'live view cannot listen; continuing without it',
-          );
-          live = undefined;
-        }
-      }
-      ctx.bus.emit('cameras.ready', { frames: hub, snapshots, cameraIds: [...pipelines.keys()] });
-    },
-    async stop() {
-      if (sweepTimer) clearInterval(sweepTimer);
-      const steps: Promise<unknown>[] = [];
-      if (live) steps.push(live.stop());
-      for (const s of onvifSources.values()) steps.push(s.stop());
-      for (const p of pipelines.values()) steps.push(p.stop());
-      const results = await Promise.allSettled(steps);
-      for (const r of results) if (r.status === 'rejected') log.error({ err: String(r.reason) }, 'camera failed to stop cleanly');
-      hub.closeAll();
-      if (demo) await demo.stop();
-      demo = undefined;
-      pipelines.clear();
-      onvifSources.clear();
-    },
-  };
 }

@@ -20,11 +20,13 @@ function setup(token?: string) {
   const opened: string[] = [];
   actions.register('devices/list', {
     description: 'list',
+    role: 'viewer',
     input: z.strictObject({}).prefault({}),
     handle: () => [{ id: 'gate-1', model: 'barrier', kind: 'gate', state: 'closed' }],
   });
   actions.register('gate/open', {
     description: 'open',
+    role: 'operator',
     input: z.strictObject({ gateId: z.string() }),
     handle: ({ gateId }) => {
       if (gateId !== 'gate-1') throw new ActionError(`no gate ${gateId}`, 'not_found');

@@ -127,7 +127,7 @@ export class ConsoleServer {
         {
           actions: this.ctx.actions,
           maxRequestBytes: this.ctx.maxBodyBytes + 256,
-          origin: 'console',
+          actor: { channel: 'console', name: 'console', role: 'admin' },
           onInternalError: (a, err) => this.ctx.log.error({ action: a, err: String(err) }, 'console action failed'),
         },
         action,

@@ -1,19 +1,40 @@
 import type { z } from 'zod';
+import { formatIssues } from '../config/errors.js';
+import type { ErrorCode } from './error-codes.js';
+import type { ReplayGuard } from './replay-guard.js';
 
 /**
- * Commands the platform (or the local CLI) can ask of this box, by name: `ping`, `config/get`,
- * `gate/open`, `residents/add`... Each room registers its own; the cloud bridge dispatches
- * `request/<action>` through this table (a lookup, not a switch) after validating the input.
+ * Requests this box answers, by name (`ping`, `gate/open`, `residents/add`...), from the
+ * platform (MQTT request/<action>), the console and the CLI. Each room registers its own in
+ * `registerActions`; every channel runs them through `ActionTable.run`, one path that checks the
+ * requester's role, validates the input, refuses stale or replayed gate commands and writes the
+ * audit log for every change, so no channel can skip a check.
  */
+
+/** Console roles, least to most: a viewer sees, an operator also runs gates, alarms and residents, an admin everything. */
+export type Role = 'viewer' | 'operator' | 'admin';
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+/** Who asks. The gateway derives it (session, broker connection, local CLI); a requester cannot set it. */
+export interface Actor {
+  channel: 'platform' | 'console' | 'cli' | 'system';
+  /** User name (console), the platform's claimed operator, or the local user (CLI). */
+  name: string;
+  role: Role;
+}
+
 export interface ActionContext {
-  /** Who asked: 'platform' (MQTT request) or 'cli'. */
-  origin: string;
+  actor: Actor;
   transaction: string;
 }
 
 export interface Action<I = unknown> {
   description: string;
   input: z.ZodType<I>;
+  /** The least role that may run it. `viewer` actions only read; every other one is audited. */
+  role: Role;
+  /** Opens or drives a gate: over MQTT it must carry a fresh timestamp and an unused nonce. */
+  replayGuard?: boolean;
   handle(input: I, ctx: ActionContext): unknown | Promise<unknown>;
 }
 
@@ -21,15 +42,34 @@ export interface Action<I = unknown> {
 export class ActionError extends Error {
   constructor(
     message: string,
-    readonly code = 'failed',
+    readonly code: ErrorCode = 'failed',
   ) {
     super(message);
     this.name = 'ActionError';
   }
 }
 
+/** One change, as the audit log keeps it. */
+export interface AuditEntry {
+  action: string;
+  actor: Actor;
+  transaction: string;
+  /** The input with photos, passwords and long strings left out. */
+  input: unknown;
+  ok: boolean;
+  error?: string;
+  code?: string;
+}
+
+export interface RunOptions {
+  /** Over MQTT: when the platform sent it and its nonce (request envelope `ts`, `nonce`). */
+  stamp?: { ts?: string; nonce?: string };
+}
+
 export class ActionTable {
   private readonly actions = new Map<string, Action<never>>();
+
+  constructor(private readonly opts: { replayGuard?: ReplayGuard; onAudit?: (entry: AuditEntry) => void } = {}) {}
 
   register<I>(name: string, action: Action<I>): void {
     if (!/^[a-z][a-z0-9-]*(\/[a-z][a-z0-9-]*)*$/.test(name)) throw new Error(`invalid action name ${name}`);
@@ -41,23 +81,60 @@ export class ActionTable {
     return this.actions.get(name) as Action<unknown> | undefined;
   }
 
-  /**
-   * Runs an action from inside the gateway (one room using another's service), with the same
-   * input validation as a platform request. Throws ActionError when it is absent or refuses.
-   */
-  async call(name: string, input: unknown, ctx: ActionContext): Promise<unknown> {
-    const action = this.get(name);
-    if (!action) throw new ActionError(`action ${name} is not available on this box`, 'unknown_action');
-    const parsed = action.input.safeParse(input);
-    if (!parsed.success)
-      throw new ActionError(
-        `invalid input for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-        'invalid_input',
-      );
-    return action.handle(parsed.data, ctx);
-  }
-
   names(): string[] {
     return [...this.actions.keys()].sort();
   }
+
+  /**
+   * Runs an action for a requester: role, input, replay guard, then the handler; every
+   * non-viewer action is audited (also when refused by its handler). Throws ActionError with a
+   * wire error code; anything else thrown is the gateway's fault (`internal`).
+   */
+  async run(name: string, input: unknown, ctx: ActionContext, opts: RunOptions = {}): Promise<unknown> {
+    const action = this.get(name);
+    if (!action) throw new ActionError(`unknown action "${name}"; this node answers: ${this.names().join(', ')}`, 'unknown_action');
+    if (RANK[ctx.actor.role] < RANK[action.role])
+      throw new ActionError(`${name} needs the ${action.role} role; ${ctx.actor.name} is ${ctx.actor.role}`, 'forbidden');
+    const parsed = action.input.safeParse(input ?? {}, { reportInput: true });
+    if (!parsed.success) {
+      throw new ActionError(
+        formatIssues(parsed.error.issues.map((i) => ({ ...i, path: ['input', ...i.path] }))).join('; '),
+        'invalid_input',
+      );
+    }
+    const audited = action.role !== 'viewer';
+    try {
+      if (action.replayGuard && ctx.actor.channel === 'platform') this.opts.replayGuard?.check(opts.stamp ?? {});
+      const result = await action.handle(parsed.data, ctx);
+      if (audited) this.audit(name, ctx, parsed.data, { ok: true });
+      return result;
+    } catch (err) {
+      if (audited)
+        this.audit(name, ctx, parsed.data, {
+          ok: false,
+          error: err instanceof Error ? err.message : String(err),
+          ...(err instanceof ActionError ? { code: err.code } : {}),
+        });
+      throw err;
+    }
+  }
+
+  private audit(action: string, ctx: ActionContext, input: unknown, r: { ok: boolean; error?: string; code?: string }): void {
+    this.opts.onAudit?.({ action, actor: ctx.actor, transaction: ctx.transaction, input: auditable(input), ...r });
+  }
+}
+
+const SECRET_KEYS = /^(photos?|password|passwordFile|token|secret|base64|data)$/i;
+
+/** What of an input goes into the audit log: no photos, secrets or long text (personal data stays out). */
+export function auditable(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.length > 200 ? `${value.slice(0, 200)}…` : value;
+  if (Array.isArray(value)) return depth > 3 ? `[${value.length} items]` : value.slice(0, 20).map((v) => auditable(v, depth + 1));
+  if (value && typeof value === 'object') {
+    if (depth > 3) return '{…}';
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.test(k) ? '(left out)' : auditable(v, depth + 1);
+    return out;
+  }
+  return value;
 }

@@ -1,11 +1,22 @@
-import type { GatewayEvents, EventName } from './events.js';
+import type { EventName, GatewayEvents, InternalEventName } from './events.js';
 import type { Logger } from './logger.js';
+import { errInfo } from './errors.js';
 
-type Listener<K extends EventName> = (payload: GatewayEvents[K]) => void | Promise<void>;
+/** What a listener learns besides the payload: the event's id (published events) and time. */
+export interface EventMeta {
+  /** The outbox id (ULID) of a published event, the platform's dedupe key; absent for bus-only events. */
+  id?: string;
+  /** ISO 8601 time of the event (the envelope's `ts` for a published one). */
+  ts: string;
+}
+
+type Listener<K extends EventName> = (payload: GatewayEvents[K], meta: EventMeta) => void | Promise<void>;
 
 /**
- * In-process typed event bus. Listeners are isolated: one that throws (or rejects) is logged
- * with the event name and does not stop the others or the emitter.
+ * In-process typed event bus, typed by the event catalogue (core/events.ts). Listeners are
+ * isolated: one that throws (or rejects) is logged with the event name and does not stop the
+ * others or the emitter. Published events reach it through `EventPublisher.publish` (which also
+ * records them for the platform); `emit` takes only bus-only events.
  */
 export class EventBus {
   private readonly listeners = new Map<EventName, Set<Listener<never>>>();
@@ -23,19 +34,25 @@ export class EventBus {
   }
 
   once<K extends EventName>(name: K, listener: Listener<K>): () => void {
-    const off = this.on(name, (payload) => {
+    const off = this.on(name, (payload, meta) => {
       off();
-      return listener(payload);
+      return listener(payload, meta);
     });
     return off;
   }
 
-  emit<K extends EventName>(name: K, payload: GatewayEvents[K]): void {
+  /** A bus-only event (published events go through EventPublisher.publish). */
+  emit<K extends InternalEventName>(name: K, payload: GatewayEvents[K]): void {
+    this.deliver(name, payload, { ts: new Date().toISOString() });
+  }
+
+  /** Calls every listener of `name`; for EventPublisher. */
+  deliver<K extends EventName>(name: K, payload: GatewayEvents[K], meta: EventMeta): void {
     const set = this.listeners.get(name);
     if (!set) return;
     for (const listener of [...set]) {
       try {
-        const result = (listener as Listener<K>)(payload);
+        const result = (listener as Listener<K>)(payload, meta);
         if (result && typeof (result as Promise<void>).catch === 'function') {
           (result as Promise<void>).catch((err: unknown) => this.report(name, err));
         }
@@ -66,9 +83,6 @@ export class EventBus {
   }
 
   private report(name: string, err: unknown): void {
-    this.log.error(
-      { event: name, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) },
-      'bus listener failed',
-    );
+    this.log.error({ event: name, err: errInfo(err) }, 'bus listener failed');
   }
 }

@@ -1,9 +1,16 @@
+import { resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
-import type { Logger } from './logger.js';
-import type { EventBus } from './bus.js';
-import type { ActionTable } from './actions.js';
-import type { Database } from '../store/database.js';
-import type { Outbox } from '../store/outbox.js';
+import { resolveConfigPath } from '../config/load.js';
+import { componentLogger, type Logger } from './logger.js';
+import { EventBus } from './bus.js';
+import { ActionTable } from './actions.js';
+import { ReplayGuard } from './replay-guard.js';
+import { AuditLog } from '../audit/log.js';
+import { EventPublisher } from './publisher.js';
+import { Database } from '../store/database.js';
+import { Outbox } from '../store/outbox.js';
+import { Journal } from '../store/journal.js';
+import { VERSION } from '../version.js';
 
 /** What every room is built from: one context object, not positional arguments. */
 export interface GatewayContext {
@@ -15,7 +22,46 @@ export interface GatewayContext {
   dataDir: string;
   log: Logger;
   bus: EventBus;
+  /** Publishes events: the bus at once, the outbox for the platform (core/publisher.ts). */
+  events: EventPublisher;
   actions: ActionTable;
   db: Database;
   outbox: Outbox;
+}
+
+/** Builds the context of a daemon (or a test) from a loaded config: database, outbox, bus. */
+export function createContext(loaded: LoadedConfig, log: Logger, opts: { dataDir?: string; version?: string } = {}): GatewayContext {
+  const dataDir = opts.dataDir ?? resolveConfigPath(loaded, loaded.config.node.dataDir);
+  const db = new Database(resolve(dataDir, 'gateway.db'));
+  const outbox = new Outbox({
+    db,
+    log: componentLogger(log, 'outbox'),
+    quotaBytes: Math.round(loaded.config.outbox.quotaMb * 1024 * 1024),
+  });
+  const bus = new EventBus({ log: componentLogger(log, 'bus') });
+  const events = new EventPublisher({
+    bus,
+    outbox,
+    db,
+    log: componentLogger(log, 'events'),
+    journal: new Journal(resolve(dataDir, 'events.journal')),
+  });
+  const audit = new AuditLog({ db, events });
+  const actions = new ActionTable({
+    replayGuard: new ReplayGuard(loaded.config.cloud.requestMaxAgeS),
+    onAudit: (entry) => audit.record(entry),
+  });
+  return {
+    loaded,
+    nodeId: loaded.nodeId,
+    version: opts.version ?? VERSION,
+    startedAt: new Date().toISOString(),
+    dataDir,
+    log,
+    bus,
+    events,
+    actions,
+    db,
+    outbox,
+  };
 }

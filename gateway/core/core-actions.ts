@@ -5,6 +5,7 @@ import type { GatewayContext } from './context.js';
 /** Actions every box answers, whatever rooms it runs. */
 export function registerCoreActions(ctx: GatewayContext): void {
   ctx.actions.register('ping', {
+    role: 'viewer',
     description: 'Liveness check; answers with the node id, version, uptime and outbox backlog.',
     input: z.strictObject({}).prefault({}),
     handle: () => ({
@@ -16,6 +17,7 @@ export function registerCoreActions(ctx: GatewayContext): void {
     }),
   });
   ctx.actions.register('config/get', {
+    role: 'admin',
     description: 'The running configuration, with secrets redacted.',
     input: z.strictObject({}).prefault({}),
     handle: () => ({ nodeId: ctx.nodeId, source: ctx.loaded.source, config: redactConfig(ctx.loaded.config) }),

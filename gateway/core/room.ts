@@ -1,50 +1,110 @@
+import type { ActionTable } from './actions.js';
+import type { EventBus, EventMeta } from './bus.js';
+import type { EventName, GatewayEvents } from './events.js';
+import type { Logger } from './logger.js';
+import { errInfo, errMessage } from './errors.js';
+
 /**
- * A room is one concern of the daemon (store, cloud bridge, cameras, devices, ...). The
- * composition root starts rooms in order and stops them in reverse; each stop runs in its own
- * try/catch so one failing room does not leave the others running.
+ * A room is one concern of the daemon (store, cloud bridge, cameras, devices, ...), and every
+ * room has this one shape:
+ *
+ * - `constructor(ctx, deps)` only sets fields. `deps` are the typed services of other rooms it
+ *   uses (the controller, the composition root, hands them over), never their internals.
+ * - `registerActions(actions)` adds the requests it answers (MQTT, console, CLI); the controller
+ *   calls it for every room before any starts, so no request finds an action missing.
+ * - `start(scope)` subscribes to the bus and starts timers through `scope`, then does its work;
+ *   `stop()` ends its work, after which the scope drops every subscription and timer.
+ *
+ * Rooms start in the controller's order and stop in reverse, each stop in its own try/catch.
  */
 export interface Room {
   readonly name: string;
-  start(): Promise<void>;
+  registerActions?(actions: ActionTable): void;
+  start(scope: Scope): Promise<void>;
   stop(): Promise<void>;
   /** Lines for the start-up banner once started (URLs, what runs), e.g. "console: http://...". */
   summary?(): string[];
 }
 
-import type { Logger } from './logger.js';
+/** What a room subscribes to and schedules while it runs; closed after its stop. */
+export class Scope {
+  private readonly disposers: Array<() => void | Promise<void>> = [];
+  private closed = false;
 
-export async function startRooms(rooms: Room[], log: Logger): Promise<Room[]> {
-  const started: Room[] = [];
+  constructor(
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+  ) {}
+
+  /** Listens to a bus event until the room stops. */
+  on<K extends EventName>(name: K, listener: (payload: GatewayEvents[K], meta: EventMeta) => void | Promise<void>): void {
+    this.add(this.bus.on(name, listener));
+  }
+
+  /** Runs `fn` every `ms` until the room stops; a throw is logged, the timer goes on. */
+  every(ms: number, fn: () => void | Promise<void>): void {
+    const timer = setInterval(() => {
+      try {
+        const r = fn();
+        if (r instanceof Promise) r.catch((err: unknown) => this.log.error({ err: errInfo(err) }, 'room timer failed'));
+      } catch (err) {
+        this.log.error({ err: errInfo(err) }, 'room timer failed');
+      }
+    }, ms);
+    timer.unref();
+    this.add(() => clearInterval(timer));
+  }
+
+  /** Anything to undo when the room has stopped (closed in reverse order). */
+  add(dispose: () => void | Promise<void>): void {
+    if (this.closed) throw new Error('scope already closed');
+    this.disposers.push(dispose);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const d of this.disposers.splice(0).reverse()) {
+      try {
+        await d();
+      } catch (err) {
+        this.log.error({ err: errInfo(err) }, 'room scope cleanup failed');
+      }
+    }
+  }
+}
+
+export interface StartedRoom {
+  room: Room;
+  scope: Scope;
+}
+
+export async function startRooms(rooms: Room[], ctx: { bus: EventBus; log: Logger }): Promise<StartedRoom[]> {
+  const started: StartedRoom[] = [];
   for (const room of rooms) {
     const t0 = performance.now();
+    const scope = new Scope(ctx.bus, ctx.log.child({ room: room.name }));
     try {
-      await room.start();
+      await room.start(scope);
     } catch (err) {
-      log.error({ room: room.name, err: errInfo(err) }, 'room failed to start; stopping the rooms already started');
-      await stopRooms(started, log);
-      throw new Error(`room ${room.name} failed to start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      ctx.log.error({ room: room.name, err: errInfo(err) }, 'room failed to start; stopping the rooms already started');
+      await scope.close();
+      await stopRooms(started, ctx.log);
+      throw new Error(`room ${room.name} failed to start: ${errMessage(err)}`, { cause: err });
     }
-    started.push(room);
-    log.info({ room: room.name, ms: Math.round(performance.now() - t0) }, 'room started');
+    started.push({ room, scope });
+    ctx.log.info({ room: room.name, ms: Math.round(performance.now() - t0) }, 'room started');
   }
   return started;
 }
 
-export async function stopRooms(rooms: Room[], log: Logger): Promise<void> {
-  for (const room of [...rooms].reverse()) {
+export async function stopRooms(rooms: StartedRoom[], log: Logger): Promise<void> {
+  for (const { room, scope } of [...rooms].reverse()) {
     try {
       await room.stop();
       log.info({ room: room.name }, 'room stopped');
     } catch (err) {
       log.error({ room: room.name, err: errInfo(err) }, 'room failed to stop cleanly');
     }
+    await scope.close();
   }
-}
-
-export function errInfo(err: unknown): { message: string; code?: string } {
-  if (err instanceof Error) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code ? { message: err.message, code } : { message: err.message };
-  }
-  return { message: String(err) };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ActionError, type ActionTable } from '../core/actions.js';
+import { errMessage } from '../core/errors.js';
 import { CommandError } from './command-plan.js';
 import { COMMAND_NAMES } from './profile-schema.js';
 import type { DevicesService } from './room.js';
@@ -23,32 +24,47 @@ export function registerDeviceActions(actions: ActionTable, devices: DevicesServ
     if (!r.ok)
       throw new ActionError(
         `${command} ${id} failed: ${r.refused ?? r.error ?? 'unknown'}${r.attempts ? ` after ${r.attempts} attempt(s)` : ''}`,
-        r.error === 'offline' ? 'offline' : 'failed',
+        r.refused ? 'refused' : r.error === 'offline' ? 'offline' : 'failed',
       );
-    return { gateId: id, command, ok: true, attempts: r.attempts, ms: Math.round(r.ms * 100) / 100, gateState: dev?.gateState };
+    return {
+      gateId: id,
+      command,
+      ok: true,
+      attempts: r.attempts,
+      ms: Math.round(r.ms * 100) / 100,
+      gateState: dev?.gateState,
+      ...(r.note ? { note: r.note } : {}),
+    };
   };
 
   actions.register('devices/list', {
+    role: 'viewer',
     description: 'Every configured device with its state: online, gate position, inputs, wire-fault counters.',
     input: z.strictObject({}).prefault({}),
     handle: () => ({ devices: devices.list() }),
   });
   actions.register('gate/open', {
+    role: 'operator',
+    replayGuard: true,
     description: 'Opens a gate (its profile\'s "open" command) and answers once the controller acknowledged it.',
-    input: z.strictObject({ gateId, origin: z.string().max(64).optional().describe('Who asks, recorded with the result.') }),
-    handle: (input, actx) => run(input.gateId, 'open', input.origin ?? actx.origin),
+    input: z.strictObject({ gateId }),
+    handle: (input, actx) => run(input.gateId, 'open', actx.actor.channel),
   });
   actions.register('gate/command', {
+    role: 'operator',
+    replayGuard: true,
     description: 'Runs any command of a device profile: close, hold-open, release, pulse (with arg, e.g. ms), siren-on...',
     input: z.strictObject({
       gateId,
       command: z.enum(COMMAND_NAMES),
       arg: z.number().optional().describe("The command's parameter (pulse width in ms...)."),
     }),
-    handle: (input, actx) => run(input.gateId, input.command, actx.origin, input.arg),
+    handle: (input, actx) => run(input.gateId, input.command, actx.actor.channel, input.arg),
   });
   actions.register('devices/simulate', {
-    description: 'Sends a control line to a simulated device: press INPUT, release INPUT, silent on|off, delay MS, garble on|off, state.',
+    role: 'admin',
+    description:
+      'Sends a control line to a simulated device: press INPUT (a momentary button springs back by itself), hold INPUT, release INPUT, set RESOURCE VALUE, silent on|off, delay MS, garble on|off, state.',
     input: z.strictObject({ deviceId: gateId, control: z.string().min(1).max(200) }),
     handle: async (input) => {
       try {
@@ -57,7 +73,7 @@ export function registerDeviceActions(actions: ActionTable, devices: DevicesServ
         return { deviceId: input.deviceId, reply };
       } catch (err) {
         if (err instanceof ActionError) throw err;
-        throw new ActionError((err as Error).message);
+        throw new ActionError(errMessage(err));
       }
     },
   });

@@ -27,7 +27,7 @@ export interface CommandPlan {
 export class CommandError extends Error {
   constructor(
     message: string,
-    readonly code: 'unsupported' | 'bad-argument',
+    readonly code: 'unsupported' | 'invalid_input' | 'not_found',
   ) {
     super(message);
   }
@@ -46,20 +46,20 @@ export function planCommand(profile: DeviceProfile, name: CommandName, arg?: num
     if (!Number.isFinite(param) || param < c.param.min || param > c.param.max) {
       throw new CommandError(
         `${name}: ${c.param.name} ${arg} is outside ${c.param.min}..${c.param.max}${c.param.units ? ` ${c.param.units}` : ''}`,
-        'bad-argument',
+        'invalid_input',
       );
     }
-  } else if (arg !== undefined) throw new CommandError(`${name} takes no argument`, 'bad-argument');
+  } else if (arg !== undefined) throw new CommandError(`${name} takes no argument`, 'invalid_input');
   const sub = (v: RawValue): RawValue => (v === '$param' ? (param as number) : v);
   const rawOf = (values: Record<string, RawValue>) => {
     const out: Record<string, number> = {};
     for (const [k, v] of Object.entries(values)) {
       const r = profile.resources[k];
-      if (!r) throw new CommandError(`${name}: unknown resource ${k}`, 'bad-argument');
+      if (!r) throw new CommandError(`${name}: unknown resource ${k}`, 'invalid_input');
       try {
         out[k] = valueToRaw(r, sub(v), k);
       } catch (err) {
-        if (err instanceof ResourceRangeError) throw new CommandError(`${name}: ${err.message}`, 'bad-argument');
+        if (err instanceof ResourceRangeError) throw new CommandError(`${name}: ${err.message}`, 'invalid_input');
         throw err;
       }
     }

@@ -1,35 +1,108 @@
-import type { InputKind } from './profile-schema.js';
+import { z } from 'zod';
+import { defineEvents } from '../core/event-spec.js';
 
-/**
- * In-process events of the devices room, for the access and alarm logic built on top.
- * `gate.request` goes the other way: any room may ask for a gate command through the bus and
- * watch `gate.command` (same requestId) for the result.
- */
-declare module '../core/events.js' {
-  interface GatewayEvents {
-    'device.online': { deviceId: string; model: string; kind: string };
-    'device.offline': { deviceId: string; model: string; reason: string };
-    /** A debounced input change. `ts` is epoch ms. */
-    'device.input': { deviceId: string; input: string; kind: InputKind; active: boolean; ts: number };
-    /** The gate position as the device reports it (open, closed, opening, fault, unknown...). */
-    'gate.state': { deviceId: string; state: string; ts: number };
-    'gate.request': { deviceId: string; command: GateCommand; arg?: number; origin: string; requestId?: string };
-    'gate.command': {
-      deviceId: string;
-      command: string;
-      origin: string;
-      ok: boolean;
-      error?: string;
-      attempts: number;
-      ms: number;
-      requestId?: string;
-    };
-    /** An alarm button was pressed (the debounced press, not the release). */
-    'alarm.pressed': { deviceId: string; input: string; ts: number };
-    'alarm.tamper': { deviceId: string; input: string; active: boolean; ts: number };
-    'alarm.fire': { deviceId: string; input: string; active: boolean; egress: string[]; ts: number };
-  }
-}
+const deviceId = z.string().describe('Device id from the config.');
+const ts = z.string().describe('ISO 8601 time it happened on the box.');
 
-export type GateCommand = 'open' | 'close' | 'hold-open' | 'release' | 'pulse';
-export const GATE_COMMANDS: readonly GateCommand[] = ['open', 'close', 'hold-open', 'release', 'pulse'];
+/** The devices room's events: device health, inputs, gate commands, and the tamper and fire contacts' states. */
+export const deviceEvents = defineEvents({
+  'device.online': {
+    priority: 'normal',
+    published: true,
+    schema: z
+      .strictObject({
+        deviceId,
+        model: z.string().describe('Profile model.'),
+        kind: z.string().describe('barrier, turnstile, pedestrian-gate, alarm-post or io-board.'),
+        simulated: z.boolean(),
+      })
+      .describe('A gate controller or alarm post answers again (first valid frame after start, unplug or silence).'),
+  },
+  'device.offline': {
+    priority: 'normal',
+    published: true,
+    schema: z
+      .strictObject({
+        deviceId,
+        model: z.string(),
+        reason: z.string().describe('disconnected, closed, write failed: ..., no answer to heartbeat, ...'),
+      })
+      .describe('A device stopped answering or its serial line went away; the gateway keeps reconnecting with backoff.'),
+  },
+  'device.input': {
+    priority: 'compactable',
+    published: true,
+    schema: z
+      .strictObject({
+        deviceId,
+        input: z.string().describe('Input name from the profile.'),
+        kind: z.string().describe('button, door-contact, vehicle-loop, tamper, fire-alarm or presence.'),
+        active: z.boolean(),
+        ts,
+      })
+      .describe('A debounced input change (low priority; alarms have their own never-dropped events).'),
+  },
+  'gate.command': {
+    priority: 'never-dropped',
+    published: true,
+    schema: z
+      .strictObject({
+        deviceId,
+        command: z.string().describe('open, close, hold-open, release, pulse, ...'),
+        origin: z.string().describe('Who asked: platform, cli, console, access, fail-safe.'),
+        ok: z.boolean(),
+        error: z.string().optional().describe('timeout, refused, offline, write-failed, exception-N, or a refusal reason.'),
+        note: z.string().optional().describe('Why nothing was sent although ok (an open at a gate a fire alarm holds open).'),
+        attempts: z.number().int().min(0),
+        ms: z.number().min(0).describe('From the request to the acknowledgement (or the failure).'),
+        gateState: z.string().optional().describe('Gate position after the command, when the profile reports one.'),
+        requestId: z.string().optional().describe('Id of what asked for it: the access.decision event id for origin "access".'),
+        ts,
+      })
+      .describe('The result of a gate command (never dropped).'),
+  },
+  'gate.state': {
+    priority: 'normal',
+    published: false,
+    schema: z
+      .strictObject({
+        deviceId,
+        state: z.string().describe('open, closed, opening, closing, fault, unknown...'),
+        ts,
+      })
+      .describe('The gate position as the device reports it.'),
+  },
+  'gate.mismatch': {
+    priority: 'never-dropped',
+    published: true,
+    schema: z
+      .strictObject({
+        deviceId,
+        expected: z.string().describe('The position the fail-safe requires (open while a fire alarm holds the gate).'),
+        actual: z.string().describe('The position the gate reported.'),
+        action: z.string().describe('What the gateway did about it (hold-open re-sent).'),
+        ts,
+      })
+      .describe('An egress gate reported a position other than open while a fire alarm held it open; the gateway corrected it.'),
+  },
+  'alarm.tamper': {
+    priority: 'never-dropped',
+    published: true,
+    schema: z
+      .strictObject({ deviceId, input: z.string(), active: z.boolean(), ts })
+      .describe('A device housing was opened (active) or closed again.'),
+  },
+  'alarm.fire': {
+    priority: 'never-dropped',
+    published: true,
+    schema: z
+      .strictObject({
+        deviceId,
+        input: z.string(),
+        active: z.boolean(),
+        egress: z.array(z.string()).describe('Gates held open while it is active.'),
+        ts,
+      })
+      .describe('A fire-alarm contact changed; egress gates are held open while it is active.'),
+  },
+});

@@ -22,7 +22,7 @@ describe('CLI formatting', () => {
     expect(lines[2]).toMatch(/^alarm-1\s+alarm-post-sos200\s+offline \(disconnected\)\s+-\s+-\s+0\s+-$/);
   });
   it('maps gate verbs to actions', () => {
-    expect(gateRequest(['open', 'north'])).toEqual({ action: 'gate/open', input: { gateId: 'north', origin: 'cli' } });
+    expect(gateRequest(['open', 'north'])).toEqual({ action: 'gate/open', input: { gateId: 'north' } });
     expect(gateRequest(['pulse', 'north', '1500'])).toEqual({
       action: 'gate/command',
       input: { gateId: 'north', command: 'pulse', arg: 1500 },

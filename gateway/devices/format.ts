@@ -36,7 +36,7 @@ export function gateRequest(positionals: string[]): { action: string; input: Rec
   if (!verb || !verbs.includes(verb)) throw new Error(`expected one of ${verbs.join(', ')}, got ${verb ?? 'nothing'}`);
   if (!gateId) throw new Error('expected a gate id (see sharpeyes devices)');
   if (extra.length || (arg !== undefined && verb !== 'pulse')) throw new Error(`too many arguments for ${verb}`);
-  if (verb === 'open') return { action: 'gate/open', input: { gateId, origin: 'cli' } };
+  if (verb === 'open') return { action: 'gate/open', input: { gateId } };
   const input: Record<string, unknown> = { gateId, command: verb };
   if (arg !== undefined) {
     const n = Number(arg);

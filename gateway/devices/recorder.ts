@@ -3,18 +3,21 @@ import type { Statement } from '../store/database.js';
 import type { Device, DeviceObserver, GateState } from './device.js';
 import type { InputKind } from './profile-schema.js';
 import type { DeviceConfig } from '../config/sections/devices.js';
-import './events.js';
 
 /**
- * Turns what devices report into facts: a SQLite row and its outbox event in one transaction
- * (device.online/offline, device.input, gate.command, alarm.*), then the bus event for the
- * logic built on top. Fire-alarm changes are handed to `onFire` (the fail-safe policy).
+ * Turns what devices report into events (device.online/offline, device.input, gate.command,
+ * alarm.fire, alarm.tamper), each with its audit row. The physical reactions come first and
+ * never wait on the store: a fire-alarm change goes to the fail-safe policy (`onFire`) before
+ * anything is published, and listeners (the alarms room's strobe and picture) hear device.input
+ * before it is recorded (core/publisher.ts).
  */
 export interface RecorderContext {
   ctx: GatewayContext;
   configOf(id: string): DeviceConfig | undefined;
   onFire(dev: Device, input: string, active: boolean): string[];
   onGateOnline(dev: Device): void;
+  /** A gate reported a new position (the fail-safe checks it against a hold-open). */
+  onGateState(dev: Device, state: GateState): void;
 }
 
 export class DeviceRecorder implements DeviceObserver {
@@ -47,96 +50,71 @@ export class DeviceRecorder implements DeviceObserver {
   }
 
   online(dev: Device): void {
-    const { ctx } = this.rc;
-    ctx.db.transaction(() => {
-      this.saveState(dev);
-      ctx.outbox.append('device.online', {
-        deviceId: dev.id,
-        model: dev.profile.model,
-        kind: dev.profile.kind,
-        simulated: this.rc.configOf(dev.id)?.simulate ?? false,
-      });
-    });
-    ctx.bus.emit('device.online', { deviceId: dev.id, model: dev.profile.model, kind: dev.profile.kind });
     if (dev.profile.gate) this.rc.onGateOnline(dev);
+    this.rc.ctx.events.publish(
+      'device.online',
+      { deviceId: dev.id, model: dev.profile.model, kind: dev.profile.kind, simulated: this.rc.configOf(dev.id)?.simulate ?? false },
+      { write: () => this.saveState(dev) },
+    );
   }
 
   offline(dev: Device, reason: string): void {
-    const { ctx } = this.rc;
-    ctx.db.transaction(() => {
-      this.saveState(dev, reason);
-      ctx.outbox.append('device.offline', { deviceId: dev.id, model: dev.profile.model, reason });
-    });
-    ctx.bus.emit('device.offline', { deviceId: dev.id, model: dev.profile.model, reason });
+    this.rc.ctx.events.publish(
+      'device.offline',
+      { deviceId: dev.id, model: dev.profile.model, reason },
+      { write: () => this.saveState(dev, reason) },
+    );
   }
 
   input(dev: Device, e: { input: string; kind: InputKind; active: boolean; ts: number }): void {
-    const { ctx } = this.rc;
+    const { events } = this.rc.ctx;
     const ts = new Date(e.ts).toISOString();
-    const cfg = this.rc.configOf(dev.id);
-    ctx.db.transaction(() => {
-      this.insertInput.run(ts, dev.id, e.input, e.kind, e.active ? 1 : 0);
-      ctx.outbox.append('device.input', { deviceId: dev.id, input: e.input, kind: e.kind, active: e.active, ts });
-      if (e.kind === 'button' && e.active && dev.profile.kind === 'alarm-post') {
-        ctx.outbox.append('alarm.raised', {
-          deviceId: dev.id,
-          input: e.input,
-          ...(cfg?.name ? { name: cfg.name } : {}),
-          ...(cfg?.camera ? { camera: cfg.camera } : {}),
-          ts,
-        });
-      }
-      if (e.kind === 'tamper') ctx.outbox.append('alarm.tamper', { deviceId: dev.id, input: e.input, active: e.active, ts });
-      if (e.kind === 'fire-alarm')
-        ctx.outbox.append('alarm.fire', { deviceId: dev.id, input: e.input, active: e.active, egress: cfg?.egress ?? [], ts });
-    });
-    ctx.bus.emit('device.input', { deviceId: dev.id, input: e.input, kind: e.kind, active: e.active, ts: e.ts });
-    if (e.kind === 'button' && e.active && dev.profile.kind === 'alarm-post')
-      ctx.bus.emit('alarm.pressed', { deviceId: dev.id, input: e.input, ts: e.ts });
-    if (e.kind === 'tamper') ctx.bus.emit('alarm.tamper', { deviceId: dev.id, input: e.input, active: e.active, ts: e.ts });
-    if (e.kind === 'fire-alarm') {
-      const egress = this.rc.onFire(dev, e.input, e.active);
-      ctx.bus.emit('alarm.fire', { deviceId: dev.id, input: e.input, active: e.active, egress, ts: e.ts });
-    }
+    // Act first: egress gates are held open before anything is published or stored.
+    const egress = e.kind === 'fire-alarm' ? this.rc.onFire(dev, e.input, e.active) : [];
+    // Published in a tick, recorded at its end: listeners (alarms) never wait on the store.
+    events.publish(
+      'device.input',
+      { deviceId: dev.id, input: e.input, kind: e.kind, active: e.active, ts },
+      { write: () => this.insertInput.run(ts, dev.id, e.input, e.kind, e.active ? 1 : 0) },
+    );
+    if (e.kind === 'fire-alarm') events.publish('alarm.fire', { deviceId: dev.id, input: e.input, active: e.active, egress, ts });
+    if (e.kind === 'tamper') events.publish('alarm.tamper', { deviceId: dev.id, input: e.input, active: e.active, ts });
   }
 
   gateState(dev: Device, state: GateState): void {
-    this.saveState(dev);
-    this.rc.ctx.bus.emit('gate.state', { deviceId: dev.id, state, ts: Date.now() });
+    try {
+      this.saveState(dev);
+    } catch {
+      // The position is in memory and on the bus; the row is only for `sharpeyes devices`.
+    }
+    this.rc.ctx.bus.emit('gate.state', { deviceId: dev.id, state, ts: new Date().toISOString() });
+    this.rc.onGateState(dev, state);
   }
 
-  /** A gate command result: row + never-dropped gate.command event, then the bus event. */
+  /** A gate command result: the never-dropped gate.command event with its audit row. */
   command(
     dev: Device,
-    r: { command: string; origin: string; ok: boolean; error?: string; attempts: number; ms: number; requestId?: string },
+    r: { command: string; origin: string; ok: boolean; error?: string; note?: string; attempts: number; ms: number; requestId?: string },
   ): void {
-    const { ctx } = this.rc;
     const ts = new Date().toISOString();
     const ms = Math.round(r.ms * 100) / 100;
-    ctx.db.transaction(() => {
-      this.insertCommand.run(ts, dev.id, r.command, r.origin, r.ok ? 1 : 0, r.error ?? null, r.attempts, ms);
-      const gateState = dev.gateState;
-      ctx.outbox.append('gate.command', {
+    const gateState = dev.gateState;
+    this.rc.ctx.events.publish(
+      'gate.command',
+      {
         deviceId: dev.id,
         command: r.command,
         origin: r.origin,
         ok: r.ok,
         ...(r.error ? { error: r.error } : {}),
+        ...(r.note ? { note: r.note } : {}),
         attempts: r.attempts,
         ms,
         ...(gateState ? { gateState } : {}),
+        ...(r.requestId ? { requestId: r.requestId } : {}),
         ts,
-      });
-    });
-    ctx.bus.emit('gate.command', {
-      deviceId: dev.id,
-      command: r.command,
-      origin: r.origin,
-      ok: r.ok,
-      ...(r.error ? { error: r.error } : {}),
-      attempts: r.attempts,
-      ms,
-      ...(r.requestId ? { requestId: r.requestId } : {}),
-    });
+      },
+      { write: () => this.insertCommand.run(ts, dev.id, r.command, r.origin, r.ok ? 1 : 0, r.error ?? null, r.attempts, ms) },
+    );
   }
 }

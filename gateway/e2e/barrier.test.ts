@@ -92,7 +92,7 @@ describe.skipIf(!ready)('a known car at the barrier', () => {
     const crop = await gw.request('snapshots/get', { id: cropId, crop: true });
     for (const r of [scene, crop])
       expect(Buffer.from((r.data as { base64: string }).base64, 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
-    expect(await gw.request('snapshots/get', { id: '../../etc/passwd' })).toMatchObject({ status: 'error', code: 'not-found' });
+    expect(await gw.request('snapshots/get', { id: '../../etc/passwd' })).toMatchObject({ status: 'error', code: 'not_found' });
     await gw.waitForEvent('gate.command', (d) => d.deviceId === 'barrier-1' && d.origin === 'access' && d.ok === true, 30_000);
     // One passage, one decision: the car standing in the lane does not open the gate again and again.
     await new Promise((r) => setTimeout(r, 3000));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ export class Gateway {
   constructor(
     readonly nodeId: string,
     extraYaml = '',
+    /** Added to the daemon's environment (SHARPEYES__... overrides, LANG). */
+    private readonly env: NodeJS.ProcessEnv = {},
   ) {
     this.daemon = new Daemon(
       this.dir,
@@ -26,7 +29,7 @@ export class Gateway {
   }
 
   async start(): Promise<void> {
-    this.daemon.start();
+    this.daemon.start(this.env);
     await this.daemon.waitForLog((l) => l.msg === 'gateway running', 120_000);
     const { port } = JSON.parse(readFileSync(join(this.dir, 'embedded-broker.json'), 'utf8')) as { port: number };
     this.platform = await TestSubscriber.connect({ url: `mqtt://127.0.0.1:${port}`, protocolVersion: 4 }, [`sharpeyes/${this.nodeId}/#`]);
@@ -59,7 +62,10 @@ export class Gateway {
   ): Promise<{ status: string; data?: unknown; error?: string; code?: string }> {
     const transaction = `e2e-${++this.tx}`;
     const platform = this.platform as TestSubscriber;
-    await platform.publish(`sharpeyes/${this.nodeId}/request/${action}`, JSON.stringify({ transaction, input }));
+    await platform.publish(
+      `sharpeyes/${this.nodeId}/request/${action}`,
+      JSON.stringify({ transaction, input, ts: new Date().toISOString(), nonce: `${transaction}-${randomUUID()}` }),
+    );
     const deadline = Date.now() + ms;
     for (;;) {
       const r = platform.json(`/response/${action}`).find((x) => (x as { transaction?: string }).transaction === transaction);

@@ -20,6 +20,7 @@ export interface ResidentServices {
 export function registerResidentActions(actions: ActionTable, cfg: FacesConfig, services: () => ResidentServices): void {
   const maxB64 = Math.ceil(cfg.enrolment.maxPhotoBytes / 3) * 4;
   actions.register('residents/add', {
+    role: 'operator',
     description: `Enrol a resident from 1-${cfg.enrolment.maxPhotos} photos (base64 JPEG/PNG, each at most ${cfg.enrolment.maxPhotoBytes} bytes); adds templates to an existing id. Each photo must show one clear face.`,
     input: z.strictObject({
       id: z.string().regex(RESIDENT_ID).optional().describe('Resident id (generated when absent).'),
@@ -50,27 +51,30 @@ export function registerResidentActions(actions: ActionTable, cfg: FacesConfig, 
         s.identities.refresh();
         return { resident };
       } catch (err) {
-        if (err instanceof EnrolmentRefused) throw new ActionError(err.message, 'photo-refused');
+        if (err instanceof EnrolmentRefused) throw new ActionError(err.message, 'photo_refused');
         throw err;
       }
     },
   });
   actions.register('residents/remove', {
+    role: 'operator',
     description: 'Erase a resident and every face template, for good.',
     input: z.strictObject({ id: z.string().regex(RESIDENT_ID) }),
     handle(input) {
       const s = services();
-      if (!s.store.remove(input.id)) throw new ActionError(`no resident ${input.id}`, 'not-found');
+      if (!s.store.remove(input.id)) throw new ActionError(`no resident ${input.id}`, 'not_found');
       s.identities.refresh();
       return { removed: input.id };
     },
   });
   actions.register('residents/list', {
+    role: 'viewer',
     description: 'Enrolled residents with their template counts.',
     input: z.strictObject({}).prefault({}),
     handle: () => ({ residents: services().store.list() }),
   });
   actions.register('residents/changed', {
+    role: 'operator',
     description: 'Reload the residents changed in the database since the last reload (the daemon also polls).',
     input: z.strictObject({}).prefault({}),
     handle() {

@@ -1,52 +1,26 @@
 /**
  * The faces room: residents' index (SQLite + incremental reload), the `residents/*` actions,
- * and recognition over camera frames, recording `face.recognized` / `face.unknown` in the
- * outbox (with a crop snapshot) and emitting `face.identified` on the bus for access policy.
+ * and recognition over camera frames, publishing `face.recognized` / `face.unknown` (with a
+ * crop snapshot), which the access room acts on.
  *
- * Frames come from the cameras room (its `cameras.ready` bus event carries the frame source and
- * the snapshot store), from a source given at construction or with `attach`, or are pushed with
- * `onFrame`. Face crops go to the cameras room's snapshot store when it runs, else to
- * <dataDir>/snapshots.
+ * Frames come from the cameras room's frame hub (handed over by the controller) or are pushed
+ * with `onFrame`. Face crops go to the cameras room's snapshot store (one store, one
+ * retention policy).
  */
-import { join } from 'node:path';
 import type { GatewayContext } from '../core/context.js';
 import { componentLogger, RateLimitedLog, type Logger } from '../core/logger.js';
-import type { Room } from '../core/room.js';
+import type { ActionTable } from '../core/actions.js';
+import type { Room, Scope } from '../core/room.js';
 import type { FacesConfig } from '../config/sections/faces.js';
 import { registerResidentActions } from './actions.js';
 import { Identities } from './identities.js';
 import { FaceModels, faceModelsPrepared } from './models.js';
 import { FacePipeline } from './pipeline.js';
 import { streamOptions, pipelineOptions } from './settings.js';
-import { FaceSnapshots } from './snapshots.js';
 import { ResidentStore } from './store/resident-store.js';
 import { FaceStream, type FaceFrame, type TrackOutcome } from './stream/face-stream.js';
-
-declare module '../core/events.js' {
-  interface GatewayEvents {
-    /** A tracked face was decided: a resident (residentId set) or a stranger (null). */
-    'face.identified': {
-      cameraId: string;
-      trackId: number;
-      residentId: string | null;
-      name: string | null;
-      similarity: number;
-      snapshotId: string | null;
-      /** ms since the epoch of the deciding frame */
-      ts: number;
-    };
-  }
-}
-
-/** What the room needs from a frame source (the cameras room's FrameSource fits). */
-export interface FaceFrameSource {
-  subscribe(opts?: { cameras?: string[] }): AsyncIterableIterator<FaceFrame> & { close(): void };
-}
-
-/** The cameras room's snapshot store (retention by count and age), when it runs. */
-interface SharedSnapshots {
-  save(frame: { cameraId: string; width: number; height: number; data: Buffer; ts: number; seq: number }): Promise<{ id: string }>;
-}
+import type { FrameSource } from '../cameras/frames/hub.js';
+import type { Snapshots } from '../cameras/snapshots/store.js';
 
 export class FacesRoom implements Room {
   readonly name = 'faces';
@@ -58,35 +32,31 @@ export class FacesRoom implements Room {
   private models: FaceModels | undefined;
   private pipelineReady: Promise<FacePipeline> | undefined;
   private stream: FaceStream | undefined;
-  private readonly snapshots: FaceSnapshots;
-  private sharedSnapshots: SharedSnapshots | undefined;
-  private timers: NodeJS.Timeout[] = [];
+  private readonly snapshots: Snapshots;
   private subscription: { close(): void } | undefined;
+  private readonly source: FrameSource | undefined;
   private busy = false;
   private pending: FaceFrame | undefined;
+  /** The frame being handled (stop waits for it: its decision and snapshot are not cut off). */
+  private handling: Promise<void> | undefined;
   private running = false;
   readonly stats = { frames: 0, dropped: 0, recognized: 0, unknown: 0 };
 
   constructor(
     private readonly ctx: GatewayContext,
-    private source?: FaceFrameSource,
+    deps: { frames?: FrameSource; snapshots: Snapshots },
   ) {
     this.cfg = ctx.loaded.config.faces;
     this.log = componentLogger(ctx.log, 'faces');
     this.warnings = new RateLimitedLog(this.log);
     this.store = new ResidentStore({ db: ctx.db });
     this.identities = new Identities({ store: this.store });
-    this.snapshots = new FaceSnapshots({ dir: join(ctx.dataDir, 'snapshots'), quality: this.cfg.snapshotQuality });
-    registerResidentActions(ctx.actions, this.cfg, () => ({
-      store: this.store,
-      identities: this.identities,
-      pipeline: () => this.pipeline(),
-    }));
-    // The cameras room announces its frames and snapshot store when it starts (before this room).
-    ctx.bus.on('cameras.ready', (e) => {
-      this.sharedSnapshots = e.snapshots;
-      this.attach(e.frames);
-    });
+    this.source = deps.frames;
+    this.snapshots = deps.snapshots;
+  }
+
+  registerActions(actions: ActionTable): void {
+    registerResidentActions(actions, this.cfg, () => ({ store: this.store, identities: this.identities, pipeline: () => this.pipeline() }));
   }
 
   /** The loaded pipeline (models load in the background after start). */
@@ -96,9 +66,9 @@ export class FacesRoom implements Room {
     return this.pipelineReady;
   }
 
-  async start(): Promise<void> {
+  async start(scope: Scope): Promise<void> {
     const n = this.identities.loadAll();
-    this.timers.push(setInterval(() => this.refresh(), this.cfg.pollMs));
+    scope.every(this.cfg.pollMs, () => this.refresh());
     if (!this.cfg.enabled) {
       this.log.info({ residents: n }, 'face recognition disabled');
       return;
@@ -119,23 +89,20 @@ export class FacesRoom implements Room {
       () => this.log.info({ residents: n }, 'face models loaded'),
       (err: unknown) => this.log.error({ err: String(err) }, 'face models failed to load; face recognition stays idle'),
     );
-    this.timers.push(setInterval(() => void this.flush(), 500));
-    for (const t of this.timers) t.unref();
-    if (this.source) this.attach(this.source);
+    scope.every(500, () => this.flush());
+    if (this.source) this.consume(this.source);
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
     this.subscription?.close();
     this.subscription = undefined;
+    await this.handling;
     await this.models?.close();
   }
 
-  /** Consume frames from a source until stop. */
-  attach(source: FaceFrameSource): void {
-    this.source = source;
+  /** Consumes the frame source until stop. */
+  private consume(source: FrameSource): void {
     if (!this.running || this.subscription) return;
     const cameras = this.cfg.cameras.map((c) => c.id);
     const sub = source.subscribe(cameras.length ? { cameras } : {});
@@ -144,7 +111,7 @@ export class FacesRoom implements Room {
       try {
         for await (const frame of sub) {
           if (!this.running) break;
-          await this.handle(frame);
+          await (this.handling = this.handle(frame));
         }
       } catch (err) {
         this.log.error({ err: String(err) }, 'frame subscription failed');
@@ -164,7 +131,7 @@ export class FacesRoom implements Room {
     try {
       let next: FaceFrame | undefined = frame;
       while (next) {
-        await this.handle(next);
+        await (this.handling = this.handle(next));
         next = this.pending;
         this.pending = undefined;
       }
@@ -207,18 +174,16 @@ export class FacesRoom implements Room {
     if (o.crop && o.crop.width > 0 && o.crop.height > 0) {
       try {
         const crop = o.crop;
-        snapshotId = this.sharedSnapshots
-          ? (
-              await this.sharedSnapshots.save({
-                cameraId: o.cameraId,
-                width: crop.width,
-                height: crop.height,
-                data: Buffer.from(crop.data.buffer, crop.data.byteOffset, crop.data.byteLength),
-                ts: o.ts,
-                seq: o.trackId,
-              })
-            ).id
-          : await this.snapshots.save(crop);
+        snapshotId = (
+          await this.snapshots.save({
+            cameraId: o.cameraId,
+            width: crop.width,
+            height: crop.height,
+            data: Buffer.from(crop.data.buffer, crop.data.byteOffset, crop.data.byteLength),
+            ts: o.ts,
+            seq: o.trackId,
+          })
+        ).id;
       } catch (err) {
         this.warnings.warn({ err: String(err) }, 'face snapshot not saved');
       }
@@ -233,20 +198,19 @@ export class FacesRoom implements Room {
       firstSeen: new Date(o.firstTs).toISOString(),
     };
     const d = o.decision;
-    this.ctx.db.transaction(() => {
-      if (d.kind === 'recognized')
-        this.ctx.outbox.append(
-          'face.recognized',
-          { ...common, residentId: d.residentId, name: d.name, similarity: d.similarity, threshold: this.cfg.threshold },
-          { ts: new Date(o.ts) },
-        );
-      else
-        this.ctx.outbox.append(
-          'face.unknown',
-          { ...common, reason: d.reason, similarity: d.similarity, bestResidentId: d.bestResidentId },
-          { ts: new Date(o.ts) },
-        );
-    });
+    const ts = new Date(o.ts);
+    if (d.kind === 'recognized')
+      this.ctx.events.publish(
+        'face.recognized',
+        { ...common, residentId: d.residentId, name: d.name, similarity: d.similarity, threshold: d.threshold },
+        { ts },
+      );
+    else
+      this.ctx.events.publish(
+        'face.unknown',
+        { ...common, reason: d.reason, similarity: d.similarity, bestResidentId: d.bestResidentId },
+        { ts },
+      );
     if (d.kind === 'recognized') this.stats.recognized++;
     else this.stats.unknown++;
     this.log.info(
@@ -259,18 +223,5 @@ export class FacesRoom implements Room {
       },
       'face decided',
     );
-    this.ctx.bus.emit('face.identified', {
-      cameraId: o.cameraId,
-      trackId: o.trackId,
-      residentId: d.kind === 'recognized' ? d.residentId : null,
-      name: d.kind === 'recognized' ? d.name : null,
-      similarity: d.similarity,
-      snapshotId,
-      ts: o.ts,
-    });
   }
-}
-
-export function createFacesRoom(ctx: GatewayContext, source?: FaceFrameSource): FacesRoom {
-  return new FacesRoom(ctx, source);
 }

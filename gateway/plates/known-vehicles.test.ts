@@ -2,22 +2,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Database } from '../store/database.js';
-import { Outbox } from '../store/outbox.js';
+import type { Database } from '../store/database.js';
+import type { Outbox } from '../store/outbox.js';
 import { ActionTable } from '../core/actions.js';
-import { createLogger } from '../core/logger.js';
+import { TEST_ACTOR, testContext, type TestContext } from '../testing/context.js';
 import { KnownVehicles, registerVehicleActions } from './known-vehicles.js';
 
 describe('known vehicles (SQLite, migration 005)', () => {
+  let ctx: TestContext;
   let db: Database;
   let outbox: Outbox;
   let vehicles: KnownVehicles;
   beforeEach(() => {
-    db = new Database(':memory:');
-    outbox = new Outbox({ db, log: createLogger({ level: 'silent' }), quotaBytes: 1e7 });
-    vehicles = new KnownVehicles({ db, outbox });
+    ctx = testContext();
+    ({ db, outbox } = ctx);
+    vehicles = new KnownVehicles({ db, events: ctx.events });
   });
-  afterEach(() => db.close());
+  afterEach(() => ctx.dispose());
 
   it('adds residents and visitors, and matches only those valid now', () => {
     vehicles.add({ plate: '粤B·12345', ownerId: 'r-1' });
@@ -47,22 +48,21 @@ describe('known vehicles (SQLite, migration 005)', () => {
     expect(vehicles.match('粤B1234S')?.entry.plate).toBe('粤B12345');
     // The offline CLI writes through its own connection while the daemon runs.
     const dir = mkdtempSync(join(tmpdir(), 'vehicles-'));
-    const file = join(dir, 'g.db');
-    const a = new Database(file);
-    const b = new Database(file);
+    const a = testContext('', { dir });
+    const b = testContext('', { dir });
     try {
-      const daemon = new KnownVehicles({ db: a });
+      const daemon = new KnownVehicles({ db: a.db, events: a.events });
       expect(daemon.match('湘A0D888')).toBeUndefined();
-      new KnownVehicles({ db: b }).add({ plate: '湘A0D888', ownerId: 'r-2' });
+      new KnownVehicles({ db: b.db, events: b.events }).add({ plate: '湘A0D888', ownerId: 'r-2' });
       expect(daemon.match('湘A0DB88')?.entry.ownerId).toBe('r-2');
-      new KnownVehicles({ db: b }).remove('湘A0D888');
+      new KnownVehicles({ db: b.db, events: b.events }).remove('湘A0D888');
       expect(daemon.match('湘A0D888')).toBeUndefined();
       // ...and through another KnownVehicles on the same connection.
-      new KnownVehicles({ db: a }).add({ plate: '皖AD11166', ownerId: 'r-3' });
+      new KnownVehicles({ db: a.db, events: a.events }).add({ plate: '皖AD11166', ownerId: 'r-3' });
       expect(daemon.match('皖AD11166')?.entry.ownerId).toBe('r-3');
     } finally {
-      a.close();
-      b.close();
+      a.dispose();
+      b.dispose();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -78,10 +78,7 @@ describe('known vehicles (SQLite, migration 005)', () => {
   it('serves vehicles/add, vehicles/remove and vehicles/list through the action table', async () => {
     const actions = new ActionTable();
     registerVehicleActions(actions, vehicles);
-    const call = async (name: string, input: unknown) => {
-      const a = actions.get(name)!;
-      return a.handle(a.input.parse(input), { origin: 'cli', transaction: 't' });
-    };
+    const call = (name: string, input: unknown) => actions.run(name, input, TEST_ACTOR);
     await call('vehicles/add', { plate: '皖AD11166', ownerId: 'r-9' });
     expect(await call('vehicles/list', {})).toMatchObject([{ plate: '皖AD11166', kind: 'resident' }]);
     expect(await call('vehicles/remove', { plate: '皖A·D11166' })).toEqual({ removed: '皖AD11166' });

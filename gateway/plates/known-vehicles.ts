@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Database, Statement } from '../store/database.js';
-import type { Outbox } from '../store/outbox.js';
+import type { EventPublisher } from '../core/publisher.js';
 import { ActionError, type ActionTable } from '../core/actions.js';
 import { isValidPlate, normalisePlate } from './grammar.js';
 import { PlateIndex, type MatchOptions, type PlateMatch } from './match.js';
@@ -64,13 +64,13 @@ const toVehicle = (r: Row): KnownVehicle => ({
 
 export class KnownVehicles {
   private readonly db: Database;
-  private readonly outbox: Outbox | undefined;
+  private readonly events: EventPublisher;
   private readonly dataVersion: Statement<{ data_version: number }>;
   private index: { version: string; index: PlateIndex<KnownVehicle> } | undefined;
 
-  constructor(ctx: { db: Database; outbox?: Outbox }) {
+  constructor(ctx: { db: Database; events: EventPublisher }) {
     this.db = ctx.db;
-    this.outbox = ctx.outbox;
+    this.events = ctx.events;
     this.dataVersion = ctx.db.prepare('PRAGMA data_version');
   }
 
@@ -81,12 +81,12 @@ export class KnownVehicles {
     if (!isValidPlate(plate))
       throw new ActionError(
         `"${v.plate}" is not a valid Chinese plate (province, letter, then 5 letters/digits, or 6 for new-energy plates)`,
-        'invalid-plate',
+        'invalid_input',
       );
-    if (v.kind === 'visitor' && !v.validUntil) throw new ActionError('a visitor vehicle needs validUntil', 'invalid');
+    if (v.kind === 'visitor' && !v.validUntil) throw new ActionError('a visitor vehicle needs validUntil', 'invalid_input');
     const from = v.validFrom ? new Date(v.validFrom).toISOString() : null;
     const until = v.validUntil ? new Date(v.validUntil).toISOString() : null;
-    if (from && until && from >= until) throw new ActionError('validFrom must be before validUntil', 'invalid');
+    if (from && until && from >= until) throw new ActionError('validFrom must be before validUntil', 'invalid_input');
     const row: Row = {
       plate,
       owner_id: v.ownerId,
@@ -96,27 +96,25 @@ export class KnownVehicles {
       note: v.note ?? null,
       created_at: now.toISOString(),
     };
-    this.db.transaction(() => {
+    // bumped inside the transaction: listeners of the event already match against the new table
+    this.events.commit('vehicle.added', { plate, ownerId: row.owner_id, kind: row.kind, validFrom: from, validUntil: until }, () => {
+      bumpLocal(this.db);
       this.db
         .prepare(
           'INSERT INTO vehicles(plate, owner_id, kind, valid_from, valid_until, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(plate) DO UPDATE SET owner_id = excluded.owner_id, kind = excluded.kind, valid_from = excluded.valid_from, valid_until = excluded.valid_until, note = excluded.note',
         )
         .run(row.plate, row.owner_id, row.kind, row.valid_from, row.valid_until, row.note, row.created_at);
-      this.outbox?.append('vehicle.added', { plate, ownerId: row.owner_id, kind: row.kind, validFrom: from, validUntil: until });
-      bumpLocal(this.db);
     });
     return toVehicle(row);
   }
 
   remove(plateText: string): boolean {
     const plate = normalisePlate(plateText);
-    const removed = this.db.transaction(() => {
-      const n = this.db.prepare('DELETE FROM vehicles WHERE plate = ?').run(plate).changes;
-      if (n > 0) this.outbox?.append('vehicle.removed', { plate });
-      if (n > 0) bumpLocal(this.db);
-      return n > 0;
+    if (!this.db.prepare('SELECT 1 FROM vehicles WHERE plate = ?').get(plate)) return false;
+    return this.events.commit('vehicle.removed', { plate }, () => {
+      bumpLocal(this.db);
+      return this.db.prepare('DELETE FROM vehicles WHERE plate = ?').run(plate).changes > 0;
     });
-    return removed;
   }
 
   /** Read from SQLite each time (a few rows), so changes made by another process are seen. */
@@ -156,19 +154,22 @@ export class KnownVehicles {
 /** Registers `vehicles/add`, `vehicles/remove` and `vehicles/list`. */
 export function registerVehicleActions(actions: ActionTable, vehicles: KnownVehicles): void {
   actions.register('vehicles/add', {
+    role: 'operator',
     description: 'Add or replace a known vehicle (resident, or visitor with validUntil).',
     input: addVehicleInput,
     handle: (input) => vehicles.add(input),
   });
   actions.register('vehicles/remove', {
+    role: 'operator',
     description: 'Remove a known vehicle by plate.',
     input: removeVehicleInput,
     handle: (input) => {
-      if (!vehicles.remove(input.plate)) throw new ActionError(`no known vehicle with plate ${normalisePlate(input.plate)}`, 'not-found');
+      if (!vehicles.remove(input.plate)) throw new ActionError(`no known vehicle with plate ${normalisePlate(input.plate)}`, 'not_found');
       return { removed: normalisePlate(input.plate) };
     },
   });
   actions.register('vehicles/list', {
+    role: 'viewer',
     description: 'List the known vehicles.',
     input: z.strictObject({}).prefault({}),
     handle: () => vehicles.list(),

@@ -1,21 +1,16 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/load.js';
-import { EventBus } from '../core/bus.js';
-import { ActionTable } from '../core/actions.js';
-import { createLogger } from '../core/logger.js';
-import type { GatewayContext } from '../core/context.js';
-import { Database } from '../store/database.js';
-import { Outbox } from '../store/outbox.js';
+import type { GatewayEvents } from '../core/events.js';
+import { act, startRoom, testContext, type TestContext } from '../testing/context.js';
+import type { FrameSource } from '../cameras/frames/hub.js';
+import type { Frame } from '../cameras/frames/frame.js';
 import { decodeImage } from '../imaging/image.js';
 import { modelsPrepared } from '../inference/models.js';
 import { SnapshotStore } from '../cameras/snapshots/store.js';
-import { createPlatesRoom, type PlateFrame, type PlateFrameSource, type PlatesRoom } from './room.js';
+import { PlatesRoom } from './room.js';
 import { DET_FILE } from './detector.js';
 import { REC_FILE, REC_KEYS } from './recogniser.js';
-import type { PlateRecognizedEvent } from './events.js';
 
 const SCENE = resolve('../shared/datasets/plates/full/easypr__京A88731.jpg');
 const NEXT_SCENE = resolve('../shared/datasets/plates/full/easypr__川AEK882.jpg');
@@ -28,59 +23,58 @@ afterAll(async () => {
 });
 
 /** A fresh room on its own data folder and database, started, with the cameras room's snapshot store. */
-async function makeRoom(): Promise<{ ctx: GatewayContext; room: PlatesRoom; snapshots: SnapshotStore }> {
-  const dir = mkdtempSync(join(tmpdir(), 'plates-room-'));
-  const loaded = parseConfig('plates:\n  enabled: true\n  consensus:\n    minReads: 2\n    trackTimeoutMs: 600000\n', {
-    source: 'test',
-    baseDir: dir,
+async function makeRoom(
+  frames?: FrameSource,
+): Promise<{ ctx: TestContext; room: PlatesRoom; snapshots: SnapshotStore; stop(): Promise<void> }> {
+  const ctx = testContext('plates:\n  enabled: true\n  consensus:\n    minReads: 2\n    trackTimeoutMs: 600000\n');
+  const snapshots = new SnapshotStore({
+    dir: join(ctx.dataDir, 'snapshots'),
+    maxBytes: 100_000_000,
+    maxAgeMs: 3_600_000,
+    quality: 80,
+    log: ctx.log,
   });
-  const log = createLogger({ level: 'silent' });
-  const db = new Database(join(dir, 'gateway.db'));
-  const ctx: GatewayContext = {
-    loaded,
-    nodeId: 't',
-    version: '0',
-    startedAt: '',
-    dataDir: dir,
-    log,
-    bus: new EventBus({ log }),
-    actions: new ActionTable(),
-    db,
-    outbox: new Outbox({ db, log, quotaBytes: 1e7 }),
+  const room = new PlatesRoom(ctx, { snapshots, ...(frames ? { frames } : {}) });
+  const stopRoom = await startRoom(ctx, room);
+  const stop = async () => {
+    await stopRoom();
+    ctx.dispose();
   };
-  const room = createPlatesRoom(ctx);
-  await room.start();
-  const snapshots = new SnapshotStore({ dir: join(dir, 'snapshots'), maxCount: 100, maxAgeMs: 3_600_000, quality: 80, log });
-  cleanups.push(async () => {
-    await room.stop();
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { ctx, room, snapshots };
+  cleanups.push(stop);
+  return { ctx, room, snapshots, stop };
 }
 
 /** A source that yields the given frames, then waits until the room stops. */
-function sourceOf(frames: PlateFrame[], onClose: () => void = () => undefined): PlateFrameSource {
+function sourceOf(frames: Frame[], onClose: () => void = () => undefined): FrameSource {
   return {
     subscribe: (opts) => {
       async function* gen() {
         for (const f of frames) yield f;
         await new Promise<void>((r) => (opts?.signal?.aborted ? r() : opts?.signal?.addEventListener('abort', () => r())));
       }
-      return Object.assign(gen(), { close: onClose });
+      return Object.assign(gen(), { close: onClose, dropped: 0 });
     },
   };
 }
 
+const frameOf = (img: { width: number; height: number; data: Uint8Array }, cameraId: string, ts: number, seq = 1): Frame => ({
+  cameraId,
+  ts,
+  seq,
+  width: img.width,
+  height: img.height,
+  format: 'rgb24',
+  data: Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength),
+  motionRoi: null,
+  regions: [],
+});
+
 describe.skipIf(!ready)('plates room (real models, real scene)', () => {
   it('settles a plate over two frames, records outbox + bus event + snapshot with crop; a known car is reported on its first sure read', async () => {
     const { ctx, room, snapshots } = await makeRoom();
-    room.consume(sourceOf([]), snapshots);
-    await ctx.actions
-      .get('vehicles/add')!
-      .handle({ plate: '川AEK882', ownerId: 'resident-7', kind: 'resident' }, { origin: 'cli', transaction: 't' });
+    await act(ctx, 'vehicles/add', { plate: '川AEK882', ownerId: 'resident-7', kind: 'resident' });
     const img = await decodeImage(SCENE);
-    const events: PlateRecognizedEvent[] = [];
+    const events: GatewayEvents['plate.recognized'][] = [];
     ctx.bus.on('plate.recognized', (e) => void events.push(e));
     const frame = (ts: number) => ({ cameraId: 'gate-1', ts, width: img.width, height: img.height, data: img.data });
     // Frame times are wall-clock ms, like the cameras room's (tracks expire on the wall clock).
@@ -89,9 +83,17 @@ describe.skipIf(!ready)('plates room (real models, real scene)', () => {
     expect(events).toHaveLength(0); // one read of an unknown car is not a consensus yet
     await room.onFrame(frame(t0 + 200));
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ cameraId: 'gate-1', plate: '京A88731', colour: 'blue', vehicle: null, ts: t0 });
+    expect(events[0]).toMatchObject({
+      cameraId: 'gate-1',
+      plate: '京A88731',
+      colour: 'blue',
+      vehicle: null,
+      at: new Date(t0).toISOString(),
+    });
+    ctx.events.flush();
     const rows = ctx.outbox.takeBatch(10).filter((r) => r.kind === 'plate.recognized');
     expect(rows).toHaveLength(1);
+    expect(rows[0]!.data).toEqual(events[0]); // the same on the bus and on the wire
     expect(rows[0]!.data).toMatchObject({
       plate: '京A88731',
       known: false,
@@ -114,6 +116,7 @@ describe.skipIf(!ready)('plates room (real models, real scene)', () => {
     await room.onFrame(nextFrame(t0 + 800));
     expect(events.map((e) => e.plate)).toEqual(['京A88731', '川AEK882']);
     expect(events[1]).toMatchObject({ vehicle: { plate: '川AEK882', ownerId: 'resident-7', kind: 'resident', validUntil: null } });
+    ctx.events.flush();
     expect(
       ctx.outbox
         .takeBatch(10)
@@ -126,15 +129,13 @@ describe.skipIf(!ready)('plates room (real models, real scene)', () => {
   });
 
   it('consumes a frame source until stopped', async () => {
-    const { ctx, room } = await makeRoom();
     const img = await decodeImage(SCENE);
     let closed = false;
-    const frames = [0, 1].map(() => ({ cameraId: 'gate-2', ts: Date.now(), width: img.width, height: img.height, data: img.data }));
-    room.consume(sourceOf(frames, () => void (closed = true)));
+    const frames = [1, 2].map((seq) => frameOf(img, 'gate-2', Date.now(), seq));
+    const { ctx, stop } = await makeRoom(sourceOf(frames, () => void (closed = true)));
     const e = await ctx.bus.waitFor('plate.recognized', (x) => x.cameraId === 'gate-2', 60_000);
     expect(e.plate).toBe('京A88731');
-    expect(e.snapshotId).toBeNull(); // no snapshot store given
-    await room.stop();
+    await stop();
     expect(closed).toBe(true);
   });
 });

@@ -1,11 +1,12 @@
 /**
  * The plates room: reads plates in camera frames, settles one plate per tracked vehicle,
- * matches known vehicles, and records `plate.recognized` (outbox + bus). It also owns the
- * `vehicles/*` actions. Frames arrive through `onFrame` (wired to the cameras room by the
- * controller); while a frame of a camera is being read, newer frames of that camera are dropped.
+ * matches known vehicles, and publishes `plate.recognized`. It also owns the `vehicles/*`
+ * actions. While a frame of a camera is being read, newer frames of that camera are dropped.
  */
 import type { GatewayContext } from '../core/context.js';
-import type { Room } from '../core/room.js';
+import type { ActionTable } from '../core/actions.js';
+import type { Room, Scope } from '../core/room.js';
+import { errMessage } from '../core/errors.js';
 import { componentLogger, type Logger } from '../core/logger.js';
 import type { RgbImage } from '../imaging/image.js';
 import type { Snapshots } from '../cameras/snapshots/store.js';
@@ -20,8 +21,7 @@ import { PATCH_CHANGED, patchDifference, patchSignature } from './plate-patch.js
 import { DET_FILE } from './detector.js';
 import { REC_FILE, REC_KEYS } from './recogniser.js';
 import type { PlateColour } from './dataset.js';
-import type { PlateRecognizedEvent } from './events.js';
-import './events.js';
+import type { FrameSource } from '../cameras/frames/hub.js';
 
 /** What the room needs of a camera frame (the cameras room's Frame fits). */
 export interface PlateFrame {
@@ -34,32 +34,17 @@ export interface PlateFrame {
   motionRoi?: { x: number; y: number; width: number; height: number } | null;
 }
 
-/** A source of gated frames (the cameras room's FrameSource fits). */
-export interface PlateFrameSource {
-  subscribe(opts?: { cameras?: string[]; signal?: AbortSignal }): AsyncIterable<PlateFrame> & { close(): void };
-}
-
-export interface PlatesRoom extends Room {
-  onFrame(frame: PlateFrame): Promise<void>;
-  /**
-   * Reads frames from `source` until the room stops, and keeps pictures in the cameras room's
-   * snapshot store (one store, one retention policy). Wired on the cameras room's ready event.
-   */
-  consume(source: PlateFrameSource, snapshots?: Snapshots): void;
-  readonly vehicles: KnownVehicles;
-}
-
 interface Best {
   result: PlateResult;
   frame: RgbImage;
   ts: number;
 }
 
-export function createPlatesRoom(ctx: GatewayContext): PlatesRoom {
-  return new PlatesRoomImpl(ctx);
-}
-
-class PlatesRoomImpl implements PlatesRoom {
+/**
+ * Frames come from the cameras room's hub (handed over by the controller) or are pushed with
+ * `onFrame`; pictures go to the cameras room's snapshot store (one store, one retention policy).
+ */
+export class PlatesRoom implements Room {
   readonly name = 'plates';
   readonly vehicles: KnownVehicles;
   private readonly cfg: PlatesConfig;
@@ -71,23 +56,28 @@ class PlatesRoomImpl implements PlatesRoom {
   private readonly best = new Map<number, Best>();
   /** Per track, the signature of the picture at its plate when it was last read. */
   private readonly patches = new Map<number, Float32Array>();
-  private timer: NodeJS.Timeout | undefined;
   private readonly stopping = new AbortController();
   private consuming: Promise<void> | undefined;
-  private pictures: Snapshots | undefined;
-  private source: PlateFrameSource | undefined;
+  private readonly pictures: Snapshots | undefined;
+  private readonly source: FrameSource | undefined;
 
-  constructor(private readonly ctx: GatewayContext) {
+  constructor(
+    private readonly ctx: GatewayContext,
+    deps: { frames?: FrameSource; snapshots?: Snapshots } = {},
+  ) {
     this.cfg = ctx.loaded.config.plates;
     this.log = componentLogger(ctx.log, 'plates');
-    this.vehicles = new KnownVehicles({ db: ctx.db, outbox: ctx.outbox });
+    this.vehicles = new KnownVehicles({ db: ctx.db, events: ctx.events });
     this.tracker = new PlateTracker(consensusOptions(this.cfg.consensus));
-    registerVehicleActions(ctx.actions, this.vehicles);
-    // The cameras room announces its frames and snapshot store when it starts.
-    ctx.bus.on('cameras.ready', (e) => this.consume(e.frames, e.snapshots));
+    this.source = deps.frames;
+    this.pictures = deps.snapshots;
   }
 
-  async start(): Promise<void> {
+  registerActions(actions: ActionTable): void {
+    registerVehicleActions(actions, this.vehicles);
+  }
+
+  async start(scope: Scope): Promise<void> {
     if (!this.cfg.enabled) return;
     if (!modelsPrepared([DET_FILE, REC_FILE, REC_KEYS])) {
       this.log.error({ models: [DET_FILE, REC_FILE] }, 'plate models missing: run `npm run models`; plate recognition is off');
@@ -96,16 +86,11 @@ class PlatesRoomImpl implements PlatesRoom {
     this.worker = new InferenceWorker('plates', { maxQueue: 8 });
     this.reader = new PlateReader({ worker: this.worker, options: readerOptions(this.cfg) });
     await this.reader.load();
-    this.timer = setInterval(() => this.expire(Date.now()), 1000);
-    this.timer.unref();
-    // Frames offered before the models were loaded are consumed now.
-    if (this.source) this.consume(this.source, this.pictures);
+    scope.every(1000, () => this.expire(Date.now()));
+    if (this.source) this.consume(this.source);
   }
 
-  consume(source: PlateFrameSource, snapshots?: Snapshots): void {
-    this.source = source;
-    this.pictures = snapshots;
-    if (!this.reader || this.consuming) return;
+  private consume(source: FrameSource): void {
     const sub = source.subscribe({ ...(this.cfg.cameras.length ? { cameras: this.cfg.cameras } : {}), signal: this.stopping.signal });
     this.consuming = (async () => {
       try {
@@ -114,7 +99,7 @@ class PlatesRoomImpl implements PlatesRoom {
           await this.onFrame(frame);
         }
       } catch (err) {
-        this.log.error({ err: (err as Error).message }, 'frame subscription failed');
+        this.log.error({ err: errMessage(err) }, 'frame subscription failed');
       } finally {
         sub.close();
       }
@@ -124,8 +109,6 @@ class PlatesRoomImpl implements PlatesRoom {
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.consuming;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
     this.expire(Number.POSITIVE_INFINITY);
     await this.worker?.close();
     this.worker = undefined;
@@ -161,7 +144,7 @@ class PlatesRoomImpl implements PlatesRoom {
         onDecisive: (d) => {
           early.push(d);
           earlyTaken = this.take(frame, img, [d]).catch((err: unknown) =>
-            this.log.error({ cameraId: frame.cameraId, err: (err as Error).message }, 'publishing a plate failed'),
+            this.log.error({ cameraId: frame.cameraId, err: errMessage(err) }, 'publishing a plate failed'),
           );
         },
       });
@@ -264,26 +247,13 @@ class PlatesRoomImpl implements PlatesRoom {
       at: at.toISOString(),
       firstSeen: new Date(track.firstSeen).toISOString(),
     };
-    this.ctx.db.transaction(() => {
-      const { id, ts } = this.ctx.outbox.append('plate.recognized', data, { ts: at });
-      this.ctx.db
-        .prepare(
-          'INSERT INTO plate_reads(id, ts, camera_id, plate, colour, confidence, matched, snapshot_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(id, ts, cameraId, c.plate, c.colour, data.confidence, match?.entry.plate ?? null, snapshotId);
+    const insert = this.ctx.db.prepare(
+      'INSERT INTO plate_reads(id, ts, camera_id, plate, colour, confidence, matched, snapshot_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.ctx.events.publish('plate.recognized', data, {
+      ts: at,
+      write: (id) => insert.run(id, at.toISOString(), cameraId, c.plate, c.colour, data.confidence, match?.entry.plate ?? null, snapshotId),
     });
-    const event: PlateRecognizedEvent = {
-      cameraId,
-      plate: c.plate,
-      colour: c.colour as PlateColour,
-      confidence: data.confidence,
-      vehicle: match
-        ? { plate: match.entry.plate, ownerId: match.entry.ownerId, kind: match.entry.kind, validUntil: match.entry.validUntil }
-        : null,
-      snapshotId,
-      ts: at.getTime(),
-    };
     this.log.info({ cameraId, plate: c.plate, known: !!match, reads: c.reads }, 'plate recognised');
-    this.ctx.bus.emit('plate.recognized', event);
   }
 }

@@ -1,6 +1,5 @@
 import { monotonicFactory } from 'ulid';
 import type { Database, Statement } from './database.js';
-import { priorityOf, type Priority } from './event-priority.js';
 import type { Logger } from '../core/logger.js';
 
 /** One event as stored; the cloud bridge wraps it in the published envelope. */
@@ -85,14 +84,18 @@ export class Outbox {
     this.unsentBytes = row?.b ?? 0;
   }
 
-  /** Records an event. Call inside the transaction that writes the fact it reports. */
-  append(kind: string, data: unknown, opts: { ts?: Date; priority?: Priority } = {}): { id: string; ts: string } {
+  /**
+   * Records an event. Call inside the transaction that writes the fact it reports. Rooms publish
+   * through EventPublisher (core/publisher.ts), which gives the id and the catalogue's priority
+   * (0 never dropped, 1 normal, 2 compacted first).
+   */
+  append(kind: string, data: unknown, opts: { ts?: Date; priority?: 0 | 1 | 2; id?: string } = {}): { id: string; ts: string } {
     if (!KIND_PATTERN.test(kind)) throw new Error(`invalid event kind ${JSON.stringify(kind)}`);
     const json = JSON.stringify(data ?? null);
     const ts = (opts.ts ?? new Date()).toISOString();
-    const id = this.ulid();
+    const id = opts.id ?? this.ulid();
     const bytes = json.length + kind.length + 64;
-    const priority = opts.priority ?? priorityOf(kind);
+    const priority = opts.priority ?? 1;
     const outer = this.db.inTransaction;
     const write = () => {
       this.insert.run(id, kind, ts, priority, json, bytes);
@@ -134,13 +137,9 @@ export class Outbox {
     });
   }
 
-  /** Runs `write` and records the event in one transaction. */
-  record<T>(kind: string, data: unknown, write?: () => T): T | undefined {
-    return this.db.transaction(() => {
-      const result = write?.();
-      this.append(kind, data);
-      return result;
-    });
+  /** Whether an event with this id is in the table (sent or not). */
+  has(id: string): boolean {
+    return this.exists.get(id) !== undefined;
   }
 
   /** Called when new rows are committed (the relay waits on it). */
@@ -184,6 +183,16 @@ export class Outbox {
     });
   }
 
+  /**
+   * Rows already numbered with a seq in [fromSeq, toSeq], in seq order, sent or not, as far as
+   * they are still kept (`outbox.keepSentHours`): what a platform that found a gap asks again.
+   */
+  rawBySeq(fromSeq: number, toSeq: number): OutboxRawRow[] {
+    return this.db
+      .prepare<OutboxRawRow>('SELECT rowid, id, kind, ts, seq, data AS json FROM outbox WHERE seq BETWEEN ? AND ? ORDER BY seq')
+      .all(fromSeq, toSeq);
+  }
+
   /** Marks rows delivered (on PUBACK). Unknown or already-sent ids are ignored. */
   markSent(ids: readonly string[]): void {
     if (ids.length === 0) return;
@@ -199,10 +208,42 @@ export class Outbox {
     });
   }
 
-  /** Deletes sent rows older than `olderThanMs`. Returns how many. */
-  purgeSent(olderThanMs: number): number {
+  /**
+   * Deletes sent rows older than `olderThanMs`, then the oldest sent rows beyond `maxBytes`, in
+   * small transactions. Returns how many. Unsent rows are never touched here (the quota and
+   * compaction govern them), nor rows another sink (outbox-sink.ts: a GA/T 1400 platform that is
+   * away) has not passed yet.
+   */
+  purgeSent(olderThanMs: number, maxBytes = Number.POSITIVE_INFINITY): number {
     const cutoff = new Date(Date.now() - olderThanMs).toISOString();
-    return this.db.prepare('DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?').run(cutoff).changes;
+    const floor = this.db.prepare<{ r: number }>('SELECT COALESCE(MIN(acked_rowid), 9e18) AS r FROM outbox_sinks').get()?.r ?? 9e18;
+    const batch = 2000;
+    let total = 0;
+    const byAge = this.db.prepare(
+      'DELETE FROM outbox WHERE rowid IN (SELECT rowid FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ? AND rowid <= ? LIMIT ?)',
+    );
+    for (let n = batch; n === batch; total += n) n = byAge.run(cutoff, floor, batch).changes;
+    if (Number.isFinite(maxBytes)) {
+      const sent = this.db.prepare<{ b: number | null }>('SELECT SUM(bytes) AS b FROM outbox WHERE sent_at IS NOT NULL').get()?.b ?? 0;
+      let over = sent - maxBytes;
+      const oldest = this.db.prepare<{ rowid: number; bytes: number }>(
+        'SELECT rowid, bytes FROM outbox WHERE sent_at IS NOT NULL AND rowid <= ? ORDER BY rowid LIMIT ?',
+      );
+      const del = this.db.prepare('DELETE FROM outbox WHERE rowid = ?');
+      while (over > 0) {
+        const rows = oldest.all(floor, batch);
+        if (rows.length === 0) break;
+        this.db.transaction(() => {
+          for (const r of rows) {
+            if (over <= 0) break;
+            del.run(r.rowid);
+            over -= r.bytes;
+            total++;
+          }
+        });
+      }
+    }
+    return total;
   }
 
   /** The newest events (sent or not), newest first, for the console and `sharpeyes events`. */
@@ -256,7 +297,11 @@ export class Outbox {
     }
     if (dropped > 0) {
       this.compactedTotal += dropped;
-      this.append('outbox.compacted', { dropped, byKind, quotaBytes: this.quotaBytes, totalCompacted: this.compactedTotal });
+      this.append(
+        'outbox.compacted',
+        { dropped, byKind, quotaBytes: this.quotaBytes, totalCompacted: this.compactedTotal },
+        { priority: 0 },
+      );
       this.log.warn({ dropped, byKind }, 'outbox over its disk quota: low-priority events compacted');
     } else if (this.unsentBytes > this.quotaBytes) {
       this.log.warn(

@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { parseConfig } from '../config/load.js';
-import type { GatewayContext } from '../core/context.js';
+import { createContext, type GatewayContext } from '../core/context.js';
 import { createLogger } from '../core/logger.js';
-import { EventBus } from '../core/bus.js';
-import { ActionTable } from '../core/actions.js';
 import { registerCoreActions } from '../core/core-actions.js';
-import { Database } from '../store/database.js';
-import { Outbox } from '../store/outbox.js';
+import { Scope, type Room } from '../core/room.js';
+import type { ActionContext } from '../core/actions.js';
 
 export interface TestContext extends GatewayContext {
   /** Every log line written so far, parsed. */
@@ -50,19 +48,9 @@ export function testContext(config: string | Record<string, unknown> = '', opts:
       },
     },
   });
-  const db = new Database(join(dir, 'gateway.db'));
-  const outbox = new Outbox({ db, log, quotaBytes: Math.round(loaded.config.outbox.quotaMb * 1024 * 1024) });
+  const base = createContext(loaded, log, { dataDir: dir, version: '0.0.0-test' });
   const ctx: TestContext = {
-    loaded,
-    nodeId: loaded.nodeId,
-    version: '0.0.0-test',
-    startedAt: new Date().toISOString(),
-    dataDir: dir,
-    log,
-    bus: new EventBus({ log }),
-    actions: new ActionTable(),
-    db,
-    outbox,
+    ...base,
     logs,
     waitForLog(match, ms = 30_000) {
       const found = logs.find(match);
@@ -84,7 +72,8 @@ export function testContext(config: string | Record<string, unknown> = '', opts:
       });
     },
     dispose() {
-      db.close();
+      base.events.stop();
+      base.db.close();
       if (!opts.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -99,4 +88,29 @@ export async function until(cond: () => boolean | Promise<boolean>, what: string
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, every));
   }
+}
+
+/**
+ * Starts one room as the controller would (its actions registered, a scope of its own) and
+ * returns the function that stops it and closes its scope.
+ */
+export async function startRoom(ctx: GatewayContext, room: Room, opts: { registerActions?: boolean } = {}): Promise<() => Promise<void>> {
+  if (opts.registerActions !== false) room.registerActions?.(ctx.actions);
+  const scope = new Scope(ctx.bus, ctx.log);
+  await room.start(scope);
+  let stopped = false;
+  return async () => {
+    if (stopped) return;
+    stopped = true;
+    await room.stop();
+    await scope.close();
+  };
+}
+
+/** A local administrator running actions in tests (the CLI's actor). */
+export const TEST_ACTOR: ActionContext = { actor: { channel: 'cli', name: 'test', role: 'admin' }, transaction: 't' };
+
+/** Runs an action the way every channel does (role, input, audit), as a local administrator. */
+export function act(ctx: GatewayContext, name: string, input: unknown): Promise<unknown> {
+  return ctx.actions.run(name, input, TEST_ACTOR);
 }

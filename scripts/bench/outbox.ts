@@ -10,9 +10,9 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { startMosquitto } from '../../cloud-bridge/test-support/mosquitto.ts';
-import { testContext, until } from '../../gateway/testing/context.ts';
+import { startRoom, testContext, until } from '../../gateway/testing/context.ts';
 import { TestSubscriber } from '../../cloud-bridge/test-support/subscriber.ts';
-import { createCloudBridgeRoom } from '../../cloud-bridge/room.ts';
+import { CloudBridgeRoom } from '../../cloud-bridge/room.ts';
 import { percentile } from '../../gateway/core/percentile.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
@@ -45,7 +45,6 @@ try {
   const latencies: number[] = [];
   const sub = await TestSubscriber.connect({ url: broker.url }, ['sharpeyes/bench/events/#']);
   const counted = sub.messages;
-  const room = createCloudBridgeRoom(ctx);
   const c1 = process.cpuUsage();
   const tDrain = performance.now();
   const progress: number[] = [];
@@ -63,7 +62,7 @@ try {
     }
     return seen.size;
   };
-  await room.start();
+  const stopRoom = await startRoom(ctx, new CloudBridgeRoom(ctx));
   await until(() => tally() >= backlog, 'backlog at the subscriber', 600_000, 20);
   const drainS = (performance.now() - tDrain) / 1000;
   const drainCpu = process.cpuUsage(c1);
@@ -78,7 +77,7 @@ try {
     if (i % 10 === 9) await new Promise((r) => setTimeout(r, 20));
   }
   await until(() => tally() >= backlog + LIVE, 'live events', 60_000, 20);
-  await room.stop();
+  await stopRoom();
   await sub.close();
 
   const lost = backlog + LIVE - seen.size;

@@ -15,10 +15,13 @@
  * Reads can only be valid plates (the decoder reads under the plate grammar), so variants that
  * are not are not probes. Last line: one JSON object.
  */
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseConfig } from '../../gateway/config/load.js';
 import { percentile } from '../../gateway/core/percentile.js';
-import { Database } from '../../gateway/store/database.js';
+import { createContext } from '../../gateway/core/context.js';
+import { createLogger } from '../../gateway/core/logger.js';
 import { KnownVehicles } from '../../gateway/plates/known-vehicles.js';
 import { AUTHORITY, DIGITS, isValidPlate, PLATE_ALPHABET, PROVINCES, SERIAL_LETTERS, SUFFIXES } from '../../gateway/plates/grammar.js';
 import { isLookalike, LOOKALIKE_GROUPS, lookalikeKey } from '../../gateway/plates/lookalike.js';
@@ -68,8 +71,11 @@ function randomPlate(): { plate: string; kind: Kind } {
 }
 
 // The registered vehicles, through the daemon's own store.
-const db = new Database(':memory:');
-const vehicles = new KnownVehicles({ db });
+const loaded = parseConfig('', { source: 'bench', baseDir: process.cwd(), env: process.env });
+const dataDir = mkdtempSync(join(tmpdir(), 'bench-plate-match-'));
+const ctx = createContext(loaded, createLogger({ level: 'silent' }), { dataDir });
+const db = ctx.db;
+const vehicles = new KnownVehicles({ db, events: ctx.events });
 const mix: Record<string, number> = {};
 const registered = new Set<string>();
 while (registered.size < N) {
@@ -83,7 +89,7 @@ db.transaction(() => {
 });
 const keys = new Set([...registered].map(lookalikeKey));
 const provinces = new Set([...registered].map((p) => [...p][0] as string));
-const cfg = parseConfig('', { source: 'bench', baseDir: process.cwd(), env: process.env }).config.plates.match;
+const cfg = loaded.config.plates.match;
 log(`bench plate-match: ${registered.size} vehicles registered (${JSON.stringify(mix)}); match config ${JSON.stringify(cfg)}`);
 
 // Probes: every valid one-character variant that is not a look-alike, then random plates.
@@ -170,7 +176,9 @@ for (const { read, plate } of lookalikeReads) {
   else if (m) otherVehicle++;
   else unmatched++;
 }
+ctx.events.stop();
 db.close();
+rmSync(dataDir, { recursive: true, force: true });
 const ms = Array.from(times);
 const r4 = (v: number) => Math.round(v * 10_000) / 10_000;
 const out = {

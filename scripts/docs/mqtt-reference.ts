@@ -1,29 +1,28 @@
 /**
- * Renders the MQTT API tables (event kinds, request actions) from the code: the event contract
- * map and the action table the rooms fill when the controller is built (nothing is started).
+ * Renders the MQTT API tables (event kinds, request actions) from the code: the event
+ * catalogue and the action table the rooms fill when the controller is built (nothing is started).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventContracts } from '../../gateway/contracts/index.js';
-import { priorityOf } from '../../gateway/store/event-priority.js';
+import { publishedEvents } from '../../gateway/core/events.js';
+import { ERROR_CODES } from '../../gateway/core/error-codes.js';
+import type { Priority } from '../../gateway/core/event-spec.js';
 import { parseConfig } from '../../gateway/config/load.js';
 import { createLogger } from '../../gateway/core/logger.js';
 import { Controller } from '../../gateway/controller.js';
 
-const PRIORITY = ['never dropped', 'normal', 'low (compacted first)'];
+const PRIORITY: Record<Priority, string> = { 'never-dropped': 'never dropped', normal: 'normal', compactable: 'low (compacted first)' };
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 export function renderEventTable(): string {
-  const rows = Object.entries(eventContracts)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(
-      ([kind, schema]) =>
-        `| \`events/${kind}\` | ${PRIORITY[priorityOf(kind)]} | ${cell(schema.description ?? '')} | [schema](cloud-bridge/schemas/events/${kind}.json) |`,
-    );
+  const rows = publishedEvents().map(
+    ([kind, spec]) =>
+      `| \`events/${kind}\` | ${PRIORITY[spec.priority]} | ${cell(spec.schema.description ?? '')} | [schema](cloud-bridge/schemas/events/${kind}.json) |`,
+  );
   return ['| topic (under `<prefix>/<nodeId>/`) | when the uplink is down | meaning | data |', '|---|---|---|---|', ...rows].join('\n');
 }
 
@@ -39,4 +38,9 @@ export function renderActionTable(): string {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export function renderErrorCodes(): string {
+  const rows = Object.entries(ERROR_CODES).map(([code, meaning]) => `| \`${code}\` | ${cell(meaning)} |`);
+  return ['| code | meaning |', '|---|---|', ...rows].join('\n');
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../../core/logger.js';
+import type { GatewayEvents } from '../../core/events.js';
 import { withCredentials } from '../ffmpeg/args.js';
 import type { FailureReason } from '../ffmpeg/errors.js';
 import { parseOnvifAddress } from './address.js';
@@ -6,6 +7,9 @@ import { connectOnvif, OnvifError, type OnvifCamera } from './client.js';
 import { clockSkewS, signalFromMessage, SignalDebouncer } from './events.js';
 import { pickProfiles } from './profiles.js';
 import { fetchSnapshot } from './snapshot-fetch.js';
+
+/** The events an ONVIF camera reports itself. */
+export type OnvifEventName = 'camera.motion' | 'camera.tamper' | 'camera.clock-skew';
 
 export interface OnvifSourceContext {
   cameraId: string;
@@ -15,7 +19,7 @@ export interface OnvifSourceContext {
   clockSkewWarnS: number;
   motionHoldS: number;
   log: Logger;
-  onEvent(kind: 'camera.motion' | 'camera.tamper' | 'camera.clock-skew', data: Record<string, unknown>): void;
+  onEvent<K extends OnvifEventName>(kind: K, data: GatewayEvents[K]): void;
 }
 
 interface Resolved {

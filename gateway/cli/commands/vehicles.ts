@@ -1,11 +1,10 @@
-import { resolve } from 'node:path';
 import { UsageError, type Command } from '../command.js';
 import { parse } from '../args.js';
-import { loadConfig, resolveConfigPath } from '../../config/load.js';
-import { ActionTable } from '../../core/actions.js';
+import { loadConfig } from '../../config/load.js';
 import { createLogger } from '../../core/logger.js';
-import { Database } from '../../store/database.js';
-import { Outbox } from '../../store/outbox.js';
+import { createContext } from '../../core/context.js';
+import { ActionError } from '../../core/actions.js';
+import { cliActor } from '../actor.js';
 import { KnownVehicles, registerVehicleActions } from '../../plates/known-vehicles.js';
 import { RequestClient } from '../../../cloud-bridge/request-client.js';
 
@@ -25,19 +24,15 @@ async function callAction(action: string, input: unknown, opts: { config?: strin
       await client.close();
     }
   }
-  const db = new Database(resolve(resolveConfigPath(loaded, loaded.config.node.dataDir), 'gateway.db'));
+  const ctx = createContext(loaded, createLogger({ level: 'silent' }));
   try {
-    const log = createLogger({ level: 'silent' });
-    const outbox = new Outbox({ db, log, quotaBytes: Math.round(loaded.config.outbox.quotaMb * 1024 * 1024) });
-    const actions = new ActionTable();
-    registerVehicleActions(actions, new KnownVehicles({ db, outbox }));
-    const a = actions.get(action);
-    if (!a) throw new Error(`no action ${action}`);
-    const parsed = a.input.safeParse(input);
-    if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
-    return await a.handle(parsed.data, { origin: 'cli', transaction: 'offline' });
+    registerVehicleActions(ctx.actions, new KnownVehicles({ db: ctx.db, events: ctx.events }));
+    return await ctx.actions.run(action, input, { actor: cliActor(), transaction: 'offline' });
+  } catch (err) {
+    if (err instanceof ActionError && err.code === 'invalid_input') throw new UsageError(err.message);
+    throw err;
   } finally {
-    db.close();
+    ctx.db.close();
   }
 }
 

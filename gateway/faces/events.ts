@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { defineEvents } from '../core/event-spec.js';
+
+const box = z
+  .strictObject({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() })
+  .describe('Face box in frame pixels (top left x1,y1; bottom right x2,y2).');
+
+const common = {
+  cameraId: z.string().describe('Camera id from the config.'),
+  trackId: z.number().int().describe('Per-camera track number (one person passing in front of the camera).'),
+  frames: z.number().int().min(1).describe('Usable frames the decision is based on.'),
+  snapshotId: z.string().nullable().describe('Id of the JPEG face crop (snapshots folder), or null if it could not be saved.'),
+  box,
+  firstSeen: z.string().describe('ISO 8601 time the track started.'),
+};
+
+/** The faces room's events: one decision per tracked face (the access room acts on both). */
+export const faceEvents = defineEvents({
+  'face.recognized': {
+    priority: 'normal',
+    published: true,
+    schema: z
+      .strictObject({
+        ...common,
+        residentId: z.string().describe('Resident id.'),
+        name: z.string().describe('Resident name.'),
+        similarity: z.number().min(-1).max(1).describe('Mean cosine similarity over the frames that named this resident.'),
+        threshold: z.number().describe('Known-face threshold in force.'),
+      })
+      .describe('A tracked face was recognised as an enrolled resident.'),
+  },
+  'face.unknown': {
+    priority: 'normal',
+    published: true,
+    schema: z
+      .strictObject({
+        ...common,
+        reason: z
+          .enum(['below-unknown-threshold', 'undecided'])
+          .describe('below-unknown-threshold: like nobody enrolled; undecided: the track ended between the two thresholds.'),
+        similarity: z.number().min(-1).max(1).describe('Best similarity to any resident over the frames.'),
+        bestResidentId: z.string().nullable().describe('Closest resident (for audit; NOT an identification).'),
+      })
+      .describe('A tracked face matched no resident.'),
+  },
+});
