@@ -42,7 +42,7 @@ describe('sharpeyes vehicles --offline (CLI on a real database)', () => {
       (await sharpeyes(['vehicles', 'add', '湘A12345', '--owner', 'h-1', '--visitor', '--until', '2099-01-01T00:00:00Z', ...c])).code,
     ).toBe(0);
     const bad = await sharpeyes(['vehicles', 'add', '湘A12345', '--owner', 'h-1', '--visitor', ...c]);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2); // invalid input is a usage error (exit codes: gateway/cli/command.ts)
     expect(bad.stderr).toMatch(/visitor vehicle needs validUntil/);
     const notPlate = await sharpeyes(['vehicles', 'add', 'HELLO', '--owner', 'x', ...c]);
     expect(notPlate.stderr).toMatch(/not a valid Chinese plate/);
