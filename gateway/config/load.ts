@@ -96,6 +96,9 @@ export function parseConfig(text: string | undefined, opts: { source: string; ba
           `YAML syntax${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${err.message.split('\n')[0]}`,
         ]);
       }
+      // The yaml package refuses alias bombs and aliases to unknown anchors with a bare
+      // ReferenceError: the file is at fault, so it is a config error like any other.
+      if (err instanceof ReferenceError) throw new ConfigError(opts.source, [`YAML aliases: ${err.message}`]);
       throw err;
     }
   }
