@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { z } from 'zod';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { ConsoleServer } from './server.js';
@@ -83,6 +84,21 @@ describe('console HTTP API', () => {
     });
     expect(res.status).toBe(403);
     expect(env.opened).toEqual(['gate-1']);
+  });
+
+  it('answers 400 to a request target that is no URL path, and goes on serving (found by bench faults)', async () => {
+    const raw = (target: string) =>
+      new Promise<string>((resolve, reject) => {
+        const s = connect(Number(new URL(env.server.url).port), '127.0.0.1');
+        let got = '';
+        s.on('data', (c: Buffer) => (got += c.toString()));
+        s.on('end', () => resolve(got.split('\r\n')[0] ?? ''));
+        s.on('error', reject);
+        s.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      });
+    expect(await raw('//[')).toBe('HTTP/1.1 400 Bad Request');
+    expect(await raw('http://[::1')).toBe('HTTP/1.1 400 Bad Request');
+    expect((await fetch(new URL('api/status', env.server.url))).status).toBe(200);
   });
 });
 
