@@ -36,13 +36,14 @@ function floodStep(rig: Rig, p: Pick): void {
       rig.fire('devices/simulate', { deviceId: 'post-1', control: 'press button' });
       break;
     case 3:
-      rig.fire('devices/simulate', { deviceId: 'board-1', control: `${p.one(['hold', 'release'])} ${p.one(['in1', 'in2', 'in3'])}` });
+      rig.fire('devices/simulate', {
+        deviceId: 'board-1',
+        control: `${p.one(['hold', 'release'])} ${p.one(['exitButton', 'doorContact', 'tamper'])}`,
+      });
       break;
     case 4:
-      rig.fire('devices/simulate', {
-        deviceId: p.one(['board-1', 'turn-1']),
-        control: `${p.one(['hold', 'release'])} ${p.one(['in4', 'fireInput'])}`,
-      });
+      if (p.chance(0.5)) rig.fire('devices/simulate', { deviceId: 'board-1', control: `${p.one(['hold', 'release'])} fireAlarm` });
+      else rig.fire('devices/simulate', { deviceId: 'turn-1', control: `${p.one(['hold', 'release'])} fireInput` });
       break;
     case 5:
     case 6:

@@ -42,6 +42,8 @@ export interface Rig {
   platform: MqttConnection;
   /** Sends a request; resolves with the response (or undefined after `ms`). */
   request(action: string, input: unknown, opts?: { gate?: boolean; ms?: number }): Promise<Record<string, unknown> | undefined>;
+  /** Sends raw payload bytes as a request; resolves with the response (or undefined after `ms`). */
+  requestRaw(action: string, payload: Buffer, ms?: number): Promise<Record<string, unknown> | undefined>;
   /** Publishes a request without waiting for its answer. */
   fire(action: string, input: unknown, opts?: { gate?: boolean }): void;
   /** Crash lines the daemon logged (uncaught exceptions, unhandled rejections). */
@@ -91,18 +93,22 @@ export async function startRig(opts: { console?: boolean; dataDir?: string; extr
     sub,
     platform,
     request(action, input, o = {}) {
-      const { transaction, text } = body(input, o.gate);
+      const { text } = body(input, o.gate);
+      return rig.requestRaw(action, Buffer.from(text), o.ms);
+    },
+    requestRaw(action, payload, ms = 15_000) {
+      const key = randomUUID();
       return new Promise((resolve) => {
         const t = setTimeout(() => {
-          waiting.delete(transaction);
+          waiting.delete(key);
           resolve(undefined);
-        }, o.ms ?? 15_000);
-        waiting.set(transaction, (r) => {
+        }, ms);
+        waiting.set(key, (r) => {
           clearTimeout(t);
           resolve(r);
         });
         platform
-          .publish(`sharpeyes/${NODE}/request/${action}`, text, { qos: 1, correlationData: Buffer.from(transaction) })
+          .publish(`sharpeyes/${NODE}/request/${action}`, payload, { qos: 1, correlationData: Buffer.from(key) })
           .catch(() => undefined);
       });
     },
