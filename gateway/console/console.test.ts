@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { z } from 'zod';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { ConsoleServer } from './server.js';
@@ -11,7 +12,9 @@ import { Database } from '../store/database.js';
 import { Outbox } from '../store/outbox.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const log = createLogger({ level: 'silent' });
+/** What the console logged at error level (a failure of its own): none in these tests. */
+const errors: string[] = [];
+const log = createLogger({ level: 'error', destination: { write: (s: string) => void errors.push(s) } });
 
 function setup(token?: string) {
   const db = new Database(join(mkdtempSync(join(tmpdir(), 'se-console-')), 'gateway.db'));
@@ -83,6 +86,34 @@ describe('console HTTP API', () => {
     });
     expect(res.status).toBe(403);
     expect(env.opened).toEqual(['gate-1']);
+  });
+
+  it('answers 400 to a request target that is no URL path, and goes on serving (found by bench faults)', async () => {
+    const raw = (target: string) =>
+      new Promise<string>((resolve, reject) => {
+        const s = connect(Number(new URL(env.server.url).port), '127.0.0.1');
+        let got = '';
+        s.on('data', (c: Buffer) => (got += c.toString()));
+        s.on('end', () => resolve(got.split('\r\n')[0] ?? ''));
+        s.on('error', reject);
+        s.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      });
+    // A body cut off by the client: no error line (the console logs its own failures only).
+    await new Promise<void>((resolve) => {
+      const s = connect(Number(new URL(env.server.url).port), '127.0.0.1');
+      s.write(
+        'POST /api/actions/devices/list HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":',
+      );
+      setTimeout(() => {
+        s.destroy();
+        resolve();
+      }, 100);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(errors).toEqual([]);
+    expect(await raw('//[')).toBe('HTTP/1.1 400 Bad Request');
+    expect(await raw('http://[::1')).toBe('HTTP/1.1 400 Bad Request');
+    expect((await fetch(new URL('api/status', env.server.url))).status).toBe(200);
   });
 });
 

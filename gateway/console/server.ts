@@ -78,6 +78,8 @@ export class ConsoleServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A request target that is no URL path ("//[", "http://[::1") is the client's error, not ours.
+    if (!URL.canParse(req.url ?? '/', 'http://console')) throw new HttpError(400, 'the request target is not a URL path');
     const url = new URL(req.url ?? '/', 'http://console');
     const page = STATIC[url.pathname];
     if (req.method === 'GET' && page) {
