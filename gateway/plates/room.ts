@@ -21,6 +21,8 @@ import { DET_FILE } from './detector.js';
 import { REC_FILE, REC_KEYS } from './recogniser.js';
 import type { PlateColour } from './dataset.js';
 import type { FrameSource } from '../cameras/frames/hub.js';
+import { cameraRegions } from '../cameras/regions.js';
+import { rectToPixels } from '../config/sections/rect.js';
 
 /** What the room needs of a camera frame (the cameras room's Frame fits). */
 export interface PlateFrame {
@@ -134,8 +136,8 @@ export class PlatesRoom implements Room {
     }
     this.busy.add(frame.cameraId);
     try {
-      const r = this.cfg.roi[frame.cameraId];
-      const roi = r ? { x: r[0] * frame.width, y: r[1] * frame.height, width: r[2] * frame.width, height: r[3] * frame.height } : undefined;
+      const r = cameraRegions(this.ctx.loaded.config, frame.cameraId).plates;
+      const roi = r ? rectToPixels(r, frame.width, frame.height) : undefined;
       const results = await reader.readScene(img, { dropKey: frame.cameraId, ...(roi ? { roi } : {}) });
       const reports = this.tracker.add(
         frame.cameraId,
