@@ -1,5 +1,5 @@
 import type { Logger } from '../gateway/core/logger.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay } from '../gateway/core/backoff.js';
 import { MqttConnection, type ConnectOptions } from './mqtt-client.js';
 
 export interface LinkContext {

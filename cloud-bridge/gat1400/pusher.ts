@@ -1,6 +1,6 @@
 import type { Logger } from '../../gateway/core/logger.js';
 import type { OutboxSink, SinkRow } from '../../gateway/store/outbox-sink.js';
-import { backoffDelay } from '../backoff.js';
+import { backoffDelay } from '../../gateway/core/backoff.js';
 import { TransportError, type HttpAnswer, type HttpClient } from './http.js';
 import {
   batchBody,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../gateway/core/logger.js';
-import { backoffDelay } from '../backoff.js';
+import { backoffDelay } from '../../gateway/core/backoff.js';
 import { digestAuthorization, parseChallenges, pickDigest } from '../../gateway/cameras/onvif/http-digest.js';
 import { TransportError, type HttpAnswer, type HttpClient } from './http.js';
 import { parseViidTime } from './ids.js';

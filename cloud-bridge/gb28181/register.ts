@@ -4,7 +4,7 @@
  * with exponential backoff and jitter, and `Expires: 0` on stop.
  */
 import type { Logger } from '../../gateway/core/logger.js';
-import { backoffDelay } from '../backoff.js';
+import { backoffDelay } from '../../gateway/core/backoff.js';
 import { header } from './sip/message.js';
 import { newCallId, newTag } from './sip/build.js';
 import { randomBytes } from 'node:crypto';

@@ -6,7 +6,7 @@ import type { Device, Endpoint } from './device.js';
 import type { CommandResult, ProtocolSession } from './session.js';
 import type { ByteLink } from './transport/serial.js';
 import { chipInfo, driveLine, linesHeldBy, monitorLines, readLine, type LineSpec } from './transport/gpio.js';
-import { nextBackoff } from './transport/serial.js';
+import { Backoff, NO_JITTER } from '../core/backoff.js';
 
 /**
  * A GPIO device (button and relay lines on a chip): the "link" is the gpiomon process watching
@@ -28,7 +28,7 @@ export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger }): 
   let mon: ChildProcess | undefined;
   let up = false;
   let stopped = true;
-  let backoff: number | undefined;
+  const backoff = new Backoff(500, 10_000, NO_JITTER);
   let retry: NodeJS.Timeout | undefined;
 
   const setLine = async (resource: string, raw: number) => {
@@ -89,7 +89,7 @@ export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger }): 
             await new Promise((r) => setTimeout(r, 100));
           }
           if (stopped || (lines.length && !mon)) return;
-          backoff = undefined;
+          backoff.reset();
           up = true;
           dev.linkUp();
           dev.rawValues(initial);
@@ -100,8 +100,7 @@ export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger }): 
       };
       const schedule = () => {
         if (retry || stopped) return;
-        backoff = nextBackoff(backoff, 500, 10_000);
-        retry = setTimeout(() => void connect(), backoff);
+        retry = setTimeout(() => void connect(), backoff.next());
       };
       void connect();
     },

@@ -4,7 +4,7 @@ import { classifyFailure, type Failure } from '../ffmpeg/errors.js';
 import { FrameAssembler } from '../ffmpeg/frame-assembler.js';
 import { runFfmpeg, type FfmpegRun } from '../ffmpeg/process.js';
 import { FramePool } from '../frames/pool.js';
-import { restartDelayMs } from './backoff.js';
+import { backoffDelay, NO_JITTER } from '../../core/backoff.js';
 
 export type IngestState = 'starting' | 'online' | 'offline' | 'stopped';
 
@@ -192,7 +192,7 @@ export class CameraIngest {
     this.online = false;
     this.stats.state = 'offline';
     if (wasOnline) this.ctx.onState('offline', failure);
-    const delay = restartDelayMs(this.attempt++, this.ctx.restartMinMs, this.ctx.restartMaxMs);
+    const delay = backoffDelay(this.attempt++, this.ctx.restartMinMs, this.ctx.restartMaxMs, NO_JITTER);
     this.stats.restarts++;
     this.ctx.log.debug({ cameraId: this.ctx.cameraId, reason: failure.reason, delayMs: delay }, 'ffmpeg ended; restarting');
     this.restartTimer = setTimeout(() => void this.spawn(), delay);
