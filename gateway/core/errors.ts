@@ -8,11 +8,15 @@ export function errMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Node's error code of anything thrown ('ENOENT', 'ECONNREFUSED' ...), when it has one. */
+export function errCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** A log field for anything thrown: its message, and Node's error code when it has one. */
 export function errInfo(err: unknown): { message: string; code?: string } {
-  if (err instanceof Error) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return typeof code === 'string' ? { message: err.message, code } : { message: err.message };
-  }
-  return { message: String(err) };
+  const code = errCode(err);
+  return code === undefined ? { message: errMessage(err) } : { message: errMessage(err), code };
 }

@@ -7,6 +7,7 @@ import type { CommandResult, ProtocolSession } from './session.js';
 import type { ByteLink } from './transport/serial.js';
 import { chipInfo, driveLine, linesHeldBy, monitorLines, readLine, type LineSpec } from './transport/gpio.js';
 import { Backoff, NO_JITTER } from '../core/backoff.js';
+import { errMessage } from '../core/errors.js';
 
 /**
  * A GPIO device (button and relay lines on a chip): the "link" is the gpiomon process watching
@@ -94,7 +95,7 @@ export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger }): 
           dev.linkUp();
           dev.rawValues(initial);
         } catch (err) {
-          opts.log.debug({ chip: opts.chip, err: (err as Error).message }, 'gpio not available');
+          opts.log.debug({ chip: opts.chip, err: errMessage(err) }, 'gpio not available');
           schedule();
         }
       };
@@ -127,7 +128,7 @@ export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger }): 
         try {
           await setLine(w.resource, w.raw);
         } catch (err) {
-          return { ok: false, attempts, error: `gpio: ${(err as Error).message}` };
+          return { ok: false, attempts, error: `gpio: ${errMessage(err)}` };
         }
         if (w.holdMs !== undefined) {
           const t = setTimeout(() => {

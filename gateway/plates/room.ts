@@ -155,8 +155,7 @@ export class PlatesRoom implements Room {
       }
       for (const { track, consensus } of reports) await this.publish(track, consensus);
     } catch (err) {
-      if (!(err instanceof StaleFrameError))
-        this.log.error({ cameraId: frame.cameraId, err: (err as Error).message }, 'plate reading failed');
+      if (!(err instanceof StaleFrameError)) this.log.error({ cameraId: frame.cameraId, err: errMessage(err) }, 'plate reading failed');
     } finally {
       this.busy.delete(frame.cameraId);
     }
@@ -168,9 +167,7 @@ export class PlatesRoom implements Room {
 
   private expire(now: number): void {
     for (const { track, consensus } of this.tracker.expire(now)) {
-      void this.publish(track, consensus).catch((err: unknown) =>
-        this.log.error({ err: (err as Error).message }, 'publishing a plate failed'),
-      );
+      void this.publish(track, consensus).catch((err: unknown) => this.log.error({ err: errMessage(err) }, 'publishing a plate failed'));
     }
     for (const id of [...this.best.keys()]) if (!this.tracker.has(id)) this.best.delete(id);
     for (const id of [...this.patches.keys()]) if (!this.tracker.has(id)) this.patches.delete(id);
@@ -199,7 +196,7 @@ export class PlatesRoom implements Room {
         snapshotId = saved.id;
         cropId = saved.cropPath ? saved.id : null;
       } catch (err) {
-        this.log.warn({ cameraId, err: (err as Error).message }, 'plate snapshot not saved');
+        this.log.warn({ cameraId, err: errMessage(err) }, 'plate snapshot not saved');
       }
     }
     const at = new Date(best?.ts ?? c.best.ts);

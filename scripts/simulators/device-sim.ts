@@ -21,6 +21,7 @@ import { resolveProfile } from '../../gateway/devices/profiles.js';
 import { SerialLink } from '../../gateway/devices/transport/serial.js';
 import { SimDevice } from './sim-device.js';
 import { startPtyPair, type PtyPair } from '../../gateway/devices/sim/pty-pair.js';
+import { errMessage } from '../../gateway/core/errors.js';
 
 const { values } = parseArgs({
   options: {
@@ -75,7 +76,7 @@ const answer = (line: string): string => {
   try {
     return sim.control(line);
   } catch (err) {
-    return `error ${(err as Error).message}`;
+    return `error ${errMessage(err)}`;
   }
 };
 

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { decodeImage, ImageError, probeImage, type RgbImage } from '../../imaging/image.js';
 import { InferenceWorker } from '../../inference/inference-worker.js';
 import { PlateReader } from '../../plates/plate-reader.js';
+import { errCode, errMessage } from '../../core/errors.js';
 
 /** Longest side accepted (a 20,000 px panorama is not a camera frame). */
 const MAX_SIDE = 16384;
@@ -14,7 +15,7 @@ async function load(file: string): Promise<RgbImage> {
   try {
     bytes = await readFile(file);
   } catch (err) {
-    throw new ImageError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message, file);
+    throw new ImageError(errCode(err) === 'ENOENT' ? 'file not found' : errMessage(err), file);
   }
   if (bytes.length === 0) throw new ImageError('empty file (0 bytes)', file);
   const { width, height } = await probeImage(bytes).catch((err: unknown) => {
@@ -66,7 +67,7 @@ const command: Command = {
           }
         } catch (err) {
           failed++;
-          const msg = err instanceof ImageError ? err.message : `${file}: ${(err as Error).message}`;
+          const msg = err instanceof ImageError ? err.message : `${file}: ${errMessage(err)}`;
           process.stderr.write(`sharpeyes plate: ${msg}\n`);
         }
       }
