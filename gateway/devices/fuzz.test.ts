@@ -8,7 +8,7 @@ import { SerialLink } from './transport/serial.js';
 import { SimDevice } from '../../scripts/simulators/sim-device.js';
 import { ModbusSession } from './modbus-session.js';
 import { parseResponse } from './codec/modbus-rtu.js';
-import { recordingObserver, serialDevice, tempDir, until } from './test/helpers.js';
+import { recordingObserver, serialDevice, tempDir, until } from './testing/helpers.js';
 import type { Device } from './device.js';
 
 /** Seeded PRNG (mulberry32) so a failure can be replayed. */
