@@ -8,11 +8,14 @@ export function errMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Node's error code of anything thrown ('ENOENT', 'ECONNREFUSED' ...), when it has one. */
+/**
+ * The code of anything thrown, when it has one: Node's ('ENOENT', 'ECONNREFUSED' ...), or a
+ * protocol's numeric reason code as text (MQTT's 135 reads '135').
+ */
 export function errCode(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
+  return typeof code === 'string' ? code : typeof code === 'number' ? String(code) : undefined;
 }
 
 /** A log field for anything thrown: its message, and Node's error code when it has one. */
