@@ -18,7 +18,7 @@ import { PlateReader, type PlateResult } from './plate-reader.js';
 import { PlateTracker, type Consensus, type Track } from './consensus.js';
 import { PATCH_CHANGED, patchDifference, patchSignature } from './plate-patch.js';
 import { DET_FILE } from './detector.js';
-import { REC_FILE, REC_KEYS } from './recogniser.js';
+import { REC_FILE, REC_KEYS } from './recognizer.js';
 import type { PlateColour } from './dataset.js';
 import type { FrameSource } from '../cameras/frames/hub.js';
 import { cameraRegions } from '../cameras/regions.js';
