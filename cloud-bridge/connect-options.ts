@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readSecretFile, resolveConfigPath, type LoadedConfig } from '../gateway/config/load.js';
 import { ConfigError } from '../gateway/config/errors.js';
 import type { ConnectOptions } from './mqtt-client.js';
+import { errMessage } from '../gateway/core/errors.js';
 
 /**
  * Connect options from the `cloud` section: the configured broker, or the embedded one on
@@ -29,7 +30,7 @@ export function brokerOptions(loaded: LoadedConfig, opts: { clientId: string; em
       try {
         return readFileSync(path);
       } catch (err) {
-        throw new ConfigError(loaded.source, [`cloud.tls.${what}: cannot read ${path}: ${(err as Error).message}`]);
+        throw new ConfigError(loaded.source, [`cloud.tls.${what}: cannot read ${path}: ${errMessage(err)}`]);
       }
     };
     if (Boolean(certFile) !== Boolean(keyFile))

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { Database } from '../gateway/store/database.js';
 import { Outbox } from '../gateway/store/outbox.js';
 import { createLogger } from '../gateway/core/logger.js';
-import { freePort, startMosquitto, type Mosquitto } from './test-support/mosquitto.js';
-import { Daemon, SHARPEYES, quietRoomsYaml } from './test-support/daemon.js';
-import { TestSubscriber, checkDelivery } from './test-support/subscriber.js';
+import { freePort, startMosquitto, type Mosquitto } from './testing/mosquitto.js';
+import { Daemon, SHARPEYES, quietRoomsYaml } from './testing/daemon.js';
+import { TestSubscriber, checkDelivery } from './testing/subscriber.js';
 import { until } from '../gateway/testing/context.js';
-import { schemaValidator } from './test-support/validate.js';
+import { schemaValidator } from './testing/validate.js';
 import type { Status } from './payloads.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

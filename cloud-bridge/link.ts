@@ -1,6 +1,7 @@
 import type { Logger } from '../gateway/core/logger.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay } from '../gateway/core/backoff.js';
 import { MqttConnection, type ConnectOptions } from './mqtt-client.js';
+import { errMessage } from '../gateway/core/errors.js';
 
 export interface LinkContext {
   log: Logger;
@@ -67,7 +68,7 @@ export class BrokerLink {
       opts = this.ctx.options();
       conn = await MqttConnection.open(opts);
     } catch (err) {
-      this.retry((err as Error).message);
+      this.retry(errMessage(err));
       return;
     }
     if (this.stopped) {
@@ -87,7 +88,7 @@ export class BrokerLink {
     try {
       await this.ctx.onUp(conn);
     } catch (err) {
-      this.ctx.log.error({ url: opts.url, err: (err as Error).message }, 'broker connection set-up failed');
+      this.ctx.log.error({ url: opts.url, err: errMessage(err) }, 'broker connection set-up failed');
       conn.destroy();
       return;
     }

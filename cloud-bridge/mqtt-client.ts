@@ -1,4 +1,5 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { errCode } from '../gateway/core/errors.js';
 
 /**
  * The only file that imports `mqtt`. One `MqttConnection` is one connection: it resolves when the
@@ -205,7 +206,7 @@ const BROKER_CERT_CODES =
 
 /** A connect failure as one line an operator can act on. */
 export function describeConnectError(url: string, err: Error): Error {
-  const code = (err as NodeJS.ErrnoException).code ?? '';
+  const code = errCode(err) ?? '';
   // OpenSSL messages carry a long prefix and the source file; keep the reason ("tlsv1 alert unknown ca").
   const ssl = /SSL routines:[^:]*:([^:]+):/.exec(err.message)?.[1];
   let message = ssl ?? err.message;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type Mosquitto } from './test-support/mosquitto.js';
+import { startMosquitto, type Mosquitto } from './testing/mosquitto.js';
 import { testContext, until, type TestContext, startRoom } from '../gateway/testing/context.js';
-import { TestSubscriber, checkDelivery } from './test-support/subscriber.js';
-import { schemaValidator } from './test-support/validate.js';
+import { TestSubscriber, checkDelivery } from './testing/subscriber.js';
+import { schemaValidator } from './testing/validate.js';
 import { CloudBridgeRoom } from './room.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

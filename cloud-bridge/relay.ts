@@ -3,6 +3,7 @@ import type { Outbox, OutboxRawRow } from '../gateway/store/outbox.js';
 import { PublishRefusedError, type MqttConnection } from './mqtt-client.js';
 import type { Topics } from './topics.js';
 import { encodeEnvelope } from './envelope.js';
+import { errMessage } from '../gateway/core/errors.js';
 
 export interface RelayContext {
   outbox: Outbox;
@@ -109,7 +110,7 @@ export class OutboxRelay {
         for (const row of rows) this.publish(conn, row);
       }
     } catch (err) {
-      this.ctx.log.error({ err: (err as Error).message }, 'reading the outbox failed; retrying on the next poll');
+      this.ctx.log.error({ err: errMessage(err) }, 'reading the outbox failed; retrying on the next poll');
     } finally {
       this.pumping = false;
     }
@@ -156,7 +157,7 @@ export class OutboxRelay {
       this.ctx.outbox.markSent(ids);
     } catch (err) {
       // Not marked: they will be published again (duplicates by id are allowed, loss is not).
-      this.ctx.log.error({ err: (err as Error).message, count: ids.length }, 'marking events sent failed');
+      this.ctx.log.error({ err: errMessage(err), count: ids.length }, 'marking events sent failed');
     }
   }
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRoom, testContext, until, type TestContext } from '../gateway/testing/context.js';
-import { startMosquitto, type Mosquitto } from './test-support/mosquitto.js';
-import { TestSubscriber } from './test-support/subscriber.js';
-import { schemaValidator } from './test-support/validate.js';
+import { startMosquitto, type Mosquitto } from './testing/mosquitto.js';
+import { TestSubscriber } from './testing/subscriber.js';
+import { schemaValidator } from './testing/validate.js';
 import { CloudBridgeRoom } from './room.js';
 import type { Envelope, Response } from './payloads.js';
 

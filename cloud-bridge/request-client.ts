@@ -7,6 +7,7 @@ import { brokerOptions } from './connect-options.js';
 import { topicsFor, type Topics } from './topics.js';
 import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
 import type { Response } from './payloads.js';
+import { errMessage } from '../gateway/core/errors.js';
 
 /**
  * Connect options for a CLI client of a running daemon: the daemon's broker (configured, or the
@@ -59,7 +60,7 @@ export class RequestClient {
     try {
       conn = await MqttConnection.open(options);
     } catch (err) {
-      throw new Error(`${(err as Error).message}; is the gateway running (sharpeyes start)?`, { cause: err });
+      throw new Error(`${errMessage(err)}; is the gateway running (sharpeyes start)?`, { cause: err });
     }
     return new RequestClient(
       conn,

@@ -4,6 +4,7 @@ import type { MqttConnection, IncomingMessage } from './mqtt-client.js';
 import type { Topics } from './topics.js';
 import { dispatchRequest } from './requests.js';
 import type { Actor } from '../gateway/core/actions.js';
+import { errMessage } from '../gateway/core/errors.js';
 
 /** Requests over MQTT come from the platform (only its identity may publish request/ on the broker). */
 const PLATFORM: Actor = { channel: 'platform', name: 'platform', role: 'admin' };
@@ -56,6 +57,6 @@ async function answer(
       msg.correlationData ? { qos: 1, correlationData: msg.correlationData } : { qos: 1 },
     );
   } catch (err) {
-    ctx.log.warn({ action, err: (err as Error).message }, 'could not publish the response (connection lost?)');
+    ctx.log.warn({ action, err: errMessage(err) }, 'could not publish the response (connection lost?)');
   }
 }

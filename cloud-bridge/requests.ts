@@ -2,6 +2,7 @@ import { ActionError, type ActionTable, type Actor } from '../gateway/core/actio
 import { formatIssues } from '../gateway/config/errors.js';
 import type { ErrorCode } from '../gateway/core/error-codes.js';
 import { requestSchema, type Response } from './payloads.js';
+import { errMessage } from '../gateway/core/errors.js';
 
 export interface DispatchContext {
   actions: ActionTable;
@@ -36,7 +37,7 @@ export async function dispatchRequest(ctx: DispatchContext, action: string, payl
   try {
     raw = JSON.parse(payload.toString('utf8'));
   } catch (err) {
-    return error(null, 'bad_request', `request is not JSON: ${(err as Error).message}`);
+    return error(null, 'bad_request', `request is not JSON: ${errMessage(err)}`);
   }
   const transaction =
     typeof raw === 'object' && raw !== null && typeof (raw as { transaction?: unknown }).transaction === 'string'
@@ -57,6 +58,6 @@ export async function dispatchRequest(ctx: DispatchContext, action: string, payl
   } catch (err) {
     if (err instanceof ActionError) return error(tx, err.code, err.message);
     ctx.onInternalError?.(action, err);
-    return error(tx, 'internal', `action ${action} failed inside the gateway: ${err instanceof Error ? err.message : String(err)}`);
+    return error(tx, 'internal', `action ${action} failed inside the gateway: ${errMessage(err)}`);
   }
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMosquitto, type Mosquitto } from './test-support/mosquitto.js';
+import { startMosquitto, type Mosquitto } from './testing/mosquitto.js';
 import { testContext, until, type TestContext, startRoom } from '../gateway/testing/context.js';
-import { TestSubscriber } from './test-support/subscriber.js';
+import { TestSubscriber } from './testing/subscriber.js';
 import { CloudBridgeRoom } from './room.js';
 import type { Status } from './payloads.js';
 

@@ -6,7 +6,7 @@ import { startRoom, testContext, until, type TestContext } from '../../gateway/t
 import { encodeJpeg } from '../../gateway/imaging/image.js';
 import { snapshotId } from '../../gateway/cameras/snapshots/retention.js';
 import { createLogger } from '../../gateway/core/logger.js';
-import { ViidServer } from '../test-support/viid-server.js';
+import { ViidServer } from '../testing/viid-server.js';
 import { Gat1400Room } from './room.js';
 import { HttpClient } from './http.js';
 import { ViidSession } from './session.js';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseSnapshotId } from '../../gateway/cameras/snapshots/retention.js';
 import { probeImage } from '../../gateway/imaging/image.js';
 import type { Picture, PictureRef } from './mapping.js';
+import { errCode, errMessage } from '../../gateway/core/errors.js';
 
 /** Pictures larger than this are not attached (a JPEG of a 4K frame is well under). */
 const MAX_PICTURE_BYTES = 4 * 1024 * 1024;
@@ -29,7 +30,7 @@ export async function loadPictures(dir: string, refs: readonly PictureRef[]): Pr
       if (format !== 'jpeg') throw new Error(`a ${format}, not a JPEG`);
       pictures.push({ ref, data: jpeg.toString('base64'), width, height });
     } catch (err) {
-      missing.push(`${ref.snapshotId}${ref.crop ? ' (crop)' : ''}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      missing.push(`${ref.snapshotId}${ref.crop ? ' (crop)' : ''}: ${errCode(err) ?? errMessage(err)}`);
     }
   }
   return { pictures, missing };

@@ -1,6 +1,6 @@
 import type { Logger } from '../../gateway/core/logger.js';
 import type { OutboxSink, SinkRow } from '../../gateway/store/outbox-sink.js';
-import { backoffDelay } from '../backoff.js';
+import { backoffDelay } from '../../gateway/core/backoff.js';
 import { TransportError, type HttpAnswer, type HttpClient } from './http.js';
 import {
   batchBody,
@@ -14,6 +14,7 @@ import {
 } from './mapping.js';
 import { classifyStatusCode, parseResponseStatusList, statusesFor, type ItemStatus } from './responses.js';
 import type { ViidSession } from './session.js';
+import { errMessage } from '../../gateway/core/errors.js';
 
 /** A record the platform refused as malformed, or an event that could not be mapped. */
 export interface Rejection {
@@ -98,7 +99,7 @@ export class ViidPusher {
       try {
         next = await this.step();
       } catch (err) {
-        this.ctx.log.error({ err: (err as Error).message }, 'GA/T 1400 push failed unexpectedly; retrying');
+        this.ctx.log.error({ err: errMessage(err) }, 'GA/T 1400 push failed unexpectedly; retrying');
         next = 'retry';
       }
       if (next === 'idle') await this.sleep(this.ctx.pollMs ?? 1000);

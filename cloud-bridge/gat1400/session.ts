@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../gateway/core/logger.js';
-import { backoffDelay } from '../backoff.js';
+import { backoffDelay } from '../../gateway/core/backoff.js';
 import { digestAuthorization, parseChallenges, pickDigest } from '../../gateway/cameras/onvif/http-digest.js';
 import { TransportError, type HttpAnswer, type HttpClient } from './http.js';
 import { parseViidTime } from './ids.js';
 import { classifyStatusCode, parseResponseStatus, parseSystemTime } from './responses.js';
+import { errMessage } from '../../gateway/core/errors.js';
 
 export type SessionState = 'stopped' | 'registering' | 'registered' | 'waiting';
 
@@ -97,7 +98,7 @@ export class ViidSession {
       const answer = await this.postWithDigest('/VIID/System/UnRegister', { UnRegisterObject: { DeviceID: this.ctx.deviceId } });
       this.ctx.log.info({ status: answer.status }, 'unregistered from the GA/T 1400 platform');
     } catch (err) {
-      this.ctx.log.warn({ err: (err as Error).message }, 'GA/T 1400 unregister failed');
+      this.ctx.log.warn({ err: errMessage(err) }, 'GA/T 1400 unregister failed');
     }
   }
 
@@ -121,7 +122,7 @@ export class ViidSession {
     try {
       outcome = this.readRegister(await this.postWithDigest('/VIID/System/Register', { RegisterObject: { DeviceID: this.ctx.deviceId } }));
     } catch (err) {
-      outcome = { ok: false, error: (err as Error).message };
+      outcome = { ok: false, error: errMessage(err) };
     }
     if (gen !== this.generation) return;
     if (!outcome.ok) {
@@ -181,7 +182,7 @@ export class ViidSession {
     } catch (err) {
       if (gen !== this.generation) return;
       this.keepaliveMisses++;
-      this.ctx.log.warn({ err: (err as Error).message, misses: this.keepaliveMisses }, 'GA/T 1400 keepalive failed');
+      this.ctx.log.warn({ err: errMessage(err), misses: this.keepaliveMisses }, 'GA/T 1400 keepalive failed');
       if (this.keepaliveMisses >= MAX_KEEPALIVE_MISSES) lostBecause = `${this.keepaliveMisses} keepalives in a row without an answer`;
     }
     if (lostBecause) return this.lost(lostBecause);

@@ -10,6 +10,7 @@ import type { UserAgent } from './sip/ua.js';
 import { parseOffer, type MediaOffer } from './sdp.js';
 import { LiveSession } from './session.js';
 import type { ChannelState } from './manscdp/messages.js';
+import { errMessage } from '../../gateway/core/errors.js';
 
 export interface CallDeps {
   ua: UserAgent;
@@ -70,7 +71,7 @@ export class CallHandler {
     try {
       offer = parseOffer(req.body.toString('utf8'));
     } catch (err) {
-      return refuse(488, 'Not Acceptable Here', (err as Error).message);
+      return refuse(488, 'Not Acceptable Here', errMessage(err));
     }
     if (!/^play$/i.test(offer.sessionName))
       return refuse(488, 'Not Acceptable Here', `s=${offer.sessionName}: only live video (Play) is served`);
@@ -95,8 +96,8 @@ export class CallHandler {
       await s.accept();
     } catch (err) {
       this.sessions.delete(s.callId);
-      await s.end((err as Error).message, false);
-      return refuse(500, 'Server Internal Error', `cannot prepare the media: ${(err as Error).message}`);
+      await s.end(errMessage(err), false);
+      return refuse(500, 'Server Internal Error', `cannot prepare the media: ${errMessage(err)}`);
     }
   }
 }

@@ -13,6 +13,7 @@ import { QueryHandler } from './queries.js';
 import { CallHandler } from './calls.js';
 import type { Charset } from './manscdp/charset.js';
 import { alarmBody, keepaliveBody, MANSCDP_TYPE, type ChannelState, type DeviceFacts } from './manscdp/messages.js';
+import { errMessage } from '../../gateway/core/errors.js';
 
 export interface DeviceOptions {
   identity: UaIdentity;
@@ -121,7 +122,7 @@ export class GbDevice {
       this.alarmsSent++;
       this.o.log.info({ channelId: a.channelId, status: res.status }, 'GB/T 28181 alarm sent');
     } catch (err) {
-      this.o.log.warn({ channelId: a.channelId, err: (err as Error).message }, 'GB/T 28181 alarm unanswered');
+      this.o.log.warn({ channelId: a.channelId, err: errMessage(err) }, 'GB/T 28181 alarm unanswered');
     }
   }
 

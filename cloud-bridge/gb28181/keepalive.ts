@@ -4,6 +4,7 @@
  * its restart), mean the registration is gone: `onLost` registers again.
  */
 import type { Logger } from '../../gateway/core/logger.js';
+import { errMessage } from '../../gateway/core/errors.js';
 
 export interface KeepaliveOptions {
   intervalMs: number;
@@ -50,7 +51,7 @@ export class Keepalive {
       this.o.onLost(`keepalive refused (${status})`);
     } catch (err) {
       this.missed++;
-      this.o.log.warn({ missed: this.missed, of: this.o.misses, err: (err as Error).message }, 'keepalive unanswered');
+      this.o.log.warn({ missed: this.missed, of: this.o.misses, err: errMessage(err) }, 'keepalive unanswered');
       if (this.missed >= this.o.misses && this.timer) {
         this.stop();
         this.o.onLost(`${this.missed} keepalives unanswered`);

@@ -19,6 +19,7 @@ import {
   type DeviceFacts,
   type Incoming,
 } from './manscdp/messages.js';
+import { errMessage } from '../../gateway/core/errors.js';
 
 /**
  * Catalog body budget: over UDP the whole MESSAGE stays under 1300 bytes (RFC 3261 §18.1.1's
@@ -47,7 +48,7 @@ export class QueryHandler {
     try {
       msg = parseManscdp(decodeBody(req.body, type, this.d.charset));
     } catch (err) {
-      log.warn({ err: (err as Error).message }, 'MANSCDP body refused');
+      log.warn({ err: errMessage(err) }, 'MANSCDP body refused');
       return ua.reply(req, from, 400, { reason: 'Bad MANSCDP body' });
     }
     const dev = this.d.device();
@@ -70,7 +71,7 @@ export class QueryHandler {
         if (res.status >= 300)
           log.warn({ cmdType: msg.cmdType, part: i + 1, of: bodies.length, status: res.status }, 'the platform refused a query answer');
       } catch (err) {
-        log.warn({ cmdType: msg.cmdType, part: i + 1, of: bodies.length, err: (err as Error).message }, 'query answer unanswered');
+        log.warn({ cmdType: msg.cmdType, part: i + 1, of: bodies.length, err: errMessage(err) }, 'query answer unanswered');
       }
     }
     log.info({ cmdType: msg.cmdType, sn: msg.sn, messages: bodies.length }, 'MANSCDP query answered');

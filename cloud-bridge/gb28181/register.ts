@@ -4,7 +4,7 @@
  * with exponential backoff and jitter, and `Expires: 0` on stop.
  */
 import type { Logger } from '../../gateway/core/logger.js';
-import { backoffDelay } from '../backoff.js';
+import { backoffDelay } from '../../gateway/core/backoff.js';
 import { header } from './sip/message.js';
 import { newCallId, newTag } from './sip/build.js';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +12,7 @@ import { digestAuthorization, parseChallenges, pickDigest } from '../../gateway/
 import { TransactionTimeout } from './sip/transactions.js';
 import type { UserAgent } from './sip/ua.js';
 import type { SipResponse } from './sip/message.js';
+import { errMessage } from '../../gateway/core/errors.js';
 
 export interface RegistrationOptions {
   ua: UserAgent;
@@ -71,7 +72,7 @@ export class Registration {
       const res = await this.exchange(0);
       this.o.log.info({ status: res.status }, 'unregistered from the GB/T 28181 platform (Expires: 0)');
     } catch (err) {
-      this.o.log.warn({ err: (err as Error).message }, 'could not unregister from the GB/T 28181 platform');
+      this.o.log.warn({ err: errMessage(err) }, 'could not unregister from the GB/T 28181 platform');
     }
     this.o.onUnregistered('stopped');
   }
@@ -111,7 +112,7 @@ export class Registration {
           ? `no answer from ${this.o.ua.serverUri}: ${err.message}`
           : err instanceof DigestError
             ? `cannot answer the platform's challenge: ${err.message}`
-            : (err as Error).message;
+            : errMessage(err);
     }
     if (!this.running) return;
     if (this.registered) {

@@ -16,6 +16,7 @@ import { RtpPacketiser } from './media/rtp.js';
 import type { AccessUnit } from './media/ts-demux.js';
 import { startLiveSource, type LiveSource } from './media/source.js';
 import { tcpActiveSink, tcpPassiveSink, udpSink, type MediaSink } from './media/sink.js';
+import { errMessage } from '../../gateway/core/errors.js';
 
 /** Over this many bytes queued on a TCP stream, pictures are skipped until the next keyframe. */
 const MAX_BACKLOG = 4 * 1024 * 1024;
@@ -101,7 +102,7 @@ export class LiveSession {
     try {
       await this.sink?.open();
     } catch (err) {
-      return this.end((err as Error).message, true);
+      return this.end(errMessage(err), true);
     }
     this.d.log.info(
       {
@@ -144,7 +145,7 @@ export class LiveSession {
       try {
         await this.d.ua.send(this.bye());
       } catch (err) {
-        this.d.log.warn({ callId: this.callId, err: (err as Error).message }, 'BYE to the platform unanswered');
+        this.d.log.warn({ callId: this.callId, err: errMessage(err) }, 'BYE to the platform unanswered');
       }
     }
   }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevicesRoom } from '../devices/room.js';
 import { AlarmsRoom } from './room.js';
 import { act, startRoom, testContext, type TestContext } from '../testing/context.js';
-import { until } from '../devices/test/helpers.js';
+import { until } from '../devices/testing/helpers.js';
 import type { GatewayEvents } from '../core/events.js';
 import type { CameraSnapshots } from '../cameras/room.js';
 

@@ -4,6 +4,7 @@ import { probeStreams, runFfmpeg, type ProbedStream } from './ffmpeg/process.js'
 import { parseOnvifAddress, formatOnvifAddress } from './onvif/address.js';
 import { connectOnvif, OnvifError, type DeviceInfo } from './onvif/client.js';
 import { pickProfiles, type OnvifProfile } from './onvif/profiles.js';
+import { errMessage } from '../core/errors.js';
 
 export interface StreamProbe {
   url: string;
@@ -33,7 +34,7 @@ export async function probeRtsp(url: string, timeoutS = 10): Promise<StreamProbe
   try {
     streams = (await probeStreams(url, timeoutS)).streams;
   } catch (err) {
-    const f = classifyFailure(String((err as Error).message).split('\n'));
+    const f = classifyFailure(errMessage(err).split('\n'));
     return { url: shown, ok: false, streams, frameBytes: 0, reason: f.reason, message: f.message };
   }
   const video = streams.find((s) => s.type === 'video');
@@ -75,7 +76,7 @@ export async function probeTarget(
   try {
     address = parseOnvifAddress(target);
   } catch (err) {
-    return { target, kind: 'onvif', ok: false, reason: 'not-rtsp', message: (err as Error).message };
+    return { target, kind: 'onvif', ok: false, reason: 'not-rtsp', message: errMessage(err) };
   }
   const shown = formatOnvifAddress(address);
   let cam;

@@ -16,6 +16,7 @@ import { StatusRecorder } from './status-recorder.js';
 import { startDemoCameras, type DemoCameras } from '../demo/cameras.js';
 import { OnvifSource } from './onvif/source.js';
 import { LiveView } from './live-view/server.js';
+import { cameraRegions } from './regions.js';
 
 /** What other rooms may ask of the cameras room: a picture of a camera now. */
 export interface CameraSnapshots {
@@ -159,7 +160,8 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
       this.demo = await startDemoCameras({ width: cfg.analysis.width, height: cfg.analysis.height, log });
       for (const { id, url } of this.demo.cameras) {
         this.addPipeline(id, () => url, {
-          motion: { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [], regions: [] },
+          motion: { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [] },
+          regions: cameraRegions({ cameras: cfg }, id),
         });
         this.liveUrls.set(id, async () => url);
       }
@@ -222,7 +224,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
     this.onvifSources.clear();
   }
 
-  private addPipeline(cameraId: string, url: () => Promise<string> | string, cam: Pick<CameraConfig, 'motion'>): void {
+  private addPipeline(cameraId: string, url: () => Promise<string> | string, cam: Pick<CameraConfig, 'motion' | 'regions'>): void {
     const { cfg, log } = this;
     this.pipelines.set(
       cameraId,
@@ -230,7 +232,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
         cameraId,
         url,
         analysis: cfg.analysis,
-        motion: cam.motion,
+        motion: { ...cam.motion, regions: cam.regions.motion },
         stallTimeoutS: cfg.stallTimeoutS,
         connectTimeoutS: cfg.connectTimeoutS,
         restartMinMs: cfg.restartMinMs,

@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { EXIT, UsageError } from './command.js';
 import { ConfigError } from '../config/errors.js';
+import { errMessage } from '../core/errors.js';
 
 /**
  * `sharpeyes <command>`: a lookup table of subcommands, each in ./commands/<name>.ts and loaded
@@ -60,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`sharpeyes ${name}: ${err.message}\nusage: ${command.usage}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`sharpeyes ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`sharpeyes ${name}: ${errMessage(err)}\n`);
     return EXIT.failed;
   }
 }

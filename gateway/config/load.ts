@@ -5,6 +5,7 @@ import { parse as parseYaml, parseDocument, YAMLParseError } from 'yaml';
 import { configJsonSchema, configSchema, type GatewayConfig } from './schema.js';
 import { ConfigError, formatIssues } from './errors.js';
 import { migrateConfig, type RawConfig } from './migrations/index.js';
+import { errMessage } from '../core/errors.js';
 
 export interface LoadedConfig {
   config: GatewayConfig;
@@ -125,7 +126,7 @@ export function parseConfig(text: string | undefined, opts: { source: string; ba
   try {
     migrated = migrateConfig(raw as RawConfig);
   } catch (err) {
-    throw new ConfigError(opts.source, [(err as Error).message]);
+    throw new ConfigError(opts.source, [errMessage(err)]);
   }
   const doc = structuredClone(migrated.doc);
   const overridden = applyEnvOverrides(doc, opts.env ?? process.env);
@@ -157,7 +158,7 @@ export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = pr
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(path, [`cannot read the config file: ${(err as Error).message}`]);
+    throw new ConfigError(path, [`cannot read the config file: ${errMessage(err)}`]);
   }
   return parseConfig(text, { source: path, baseDir: dirname(path), env });
 }
@@ -182,7 +183,7 @@ export function readSecretFile(loaded: Pick<LoadedConfig, 'baseDir'>, p: string,
   try {
     mode = statSync(path).mode;
   } catch (err) {
-    throw new ConfigError(path, [`${what}: cannot read secret file: ${(err as Error).message}`]);
+    throw new ConfigError(path, [`${what}: cannot read secret file: ${errMessage(err)}`]);
   }
   if (mode & 0o004)
     throw new ConfigError(path, [

@@ -32,6 +32,60 @@ describe('config versions', () => {
     expect(loaded.migrated).toMatchObject({ version: CONFIG_VERSION, cameras: { snapshots: { maxMb: 200, quality: 70 } } });
   });
 
+  it('a version 2 file gets its regions of interest moved under the cameras, one note per key', () => {
+    const V2 = `version: 2
+cameras:
+  list:
+    - id: gate-cam
+      rtsp: rtsp://10.0.0.5/main
+      motion:
+        pixelThreshold: 30
+        regions: [{ name: lane-1, gate: gate-1, rect: [0, 0.5, 0.5, 0.5] }]
+    - { id: door-cam, rtsp: "rtsp://10.0.0.6/main" }
+faces:
+  cameras: [{ id: door-cam, roi: [0.25, 0, 0.5, 1] }, { id: gate-cam }, { id: gone-cam, roi: [0, 0, 1, 1] }]
+plates:
+  roi: { gate-cam: [0.1, 0.4, 0.8, 0.6], demo-lane: [0, 0, 1, 1] }
+`;
+    const loaded = parseConfig(V2, opts);
+    expect(loaded.fileVersion).toBe(2);
+    expect(loaded.migrationNotes).toEqual([
+      'version 2 -> 3: cameras.list[0].motion.regions moved to cameras.list[0].regions.motion',
+      'version 2 -> 3: faces.cameras[0].roi moved to cameras.list[1].regions.faces',
+      'version 2 -> 3: faces.cameras[2].roi dropped: camera "gone-cam" is not in cameras.list',
+      'version 2 -> 3: faces.cameras is now a list of camera ids',
+      'version 2 -> 3: plates.roi.gate-cam moved to cameras.list[0].regions.plates',
+      'version 2 -> 3: plates.roi.demo-lane dropped: camera "demo-lane" is not in cameras.list',
+    ]);
+    const [gate, door] = loaded.config.cameras.list;
+    expect(gate!.motion.pixelThreshold).toBe(30);
+    expect(gate!.regions).toEqual({ motion: [{ name: 'lane-1', gate: 'gate-1', rect: [0, 0.5, 0.5, 0.5] }], plates: [0.1, 0.4, 0.8, 0.6] });
+    expect(door!.regions).toEqual({ motion: [], faces: [0.25, 0, 0.5, 1] });
+    expect(loaded.config.faces.cameras).toEqual(['door-cam', 'gate-cam', 'gone-cam']);
+    expect(loaded.migrated).not.toHaveProperty('plates.roi');
+  });
+
+  it('a version 1 file with regions goes through every step', () => {
+    const V1_REGIONS = `cameras:
+  snapshots: { maxCount: 2000 }
+  list:
+    - { id: c1, rtsp: "rtsp://10.0.0.7/x", motion: { regions: [{ name: all, rect: [0, 0, 1, 1] }] } }
+faces:
+  cameras: [{ id: c1, roi: [0, 0, 0.5, 0.5] }]
+plates:
+  roi: { c1: [0.5, 0.5, 0.5, 0.5] }
+`;
+    const loaded = parseConfig(V1_REGIONS, opts);
+    expect(loaded.fileVersion).toBe(1);
+    expect(loaded.migrationNotes.filter((n) => n.startsWith('version 2 -> 3'))).toHaveLength(4);
+    expect(loaded.config.cameras.list[0]!.regions).toEqual({
+      motion: [{ name: 'all', rect: [0, 0, 1, 1] }],
+      faces: [0, 0, 0.5, 0.5],
+      plates: [0.5, 0.5, 0.5, 0.5],
+    });
+    expect(loaded.config.cameras.snapshots.maxMb).toBe(200);
+  });
+
   it('a current file loads as written; the old keys in it are errors', () => {
     const loaded = parseConfig(`version: ${CONFIG_VERSION}\ncameras:\n  snapshots:\n    maxMb: 50\n`, opts);
     expect(loaded.migrationNotes).toEqual([]);
@@ -76,7 +130,7 @@ access:
     - { camera: north, gate: gate-9, via: face }
     - { camera: north, gate: post-1, via: face }
 faces:
-  cameras: [{ id: east }]
+  cameras: [east]
 plates:
   cameras: [north, nowhere]
 `;
@@ -91,7 +145,7 @@ plates:
       'access.points[0].camera: unknown camera "west" (known: north)',
       'access.points[1].gate: unknown device "gate-9" (known: gate-1, post-1, mystery)',
       'access.points[2].gate: device "post-1" (alarm-post-sos200, alarm-post) has no "open" command to open',
-      'faces.cameras[0].id: unknown camera "east" (known: north)',
+      'faces.cameras[0]: unknown camera "east" (known: north)',
       'plates.cameras[1]: unknown camera "nowhere" (known: north)',
     ]);
   });

@@ -63,9 +63,8 @@ export function checkReferences(config: GatewayConfig, opts: { baseDir: string }
         errors.push(`devices[${i}].egress[${j}]: "${g}" (${profile.kind}) is not a gate to hold open`);
     }),
   );
-  config.faces.cameras.forEach((c, i) => camera(`faces.cameras[${i}].id`, c.id));
+  config.faces.cameras.forEach((c, i) => camera(`faces.cameras[${i}]`, c));
   config.plates.cameras.forEach((c, i) => camera(`plates.cameras[${i}]`, c));
-  for (const id of Object.keys(config.plates.roi)) camera(`plates.roi.${id}`, id);
   for (const id of Object.keys(config.gb28181.channelIds))
     if (!cameras.has(id) && !devices.has(id))
       errors.push(`gb28181.channelIds.${id}: no camera or device "${id}" (cameras: ${known(cameras)}; devices: ${known(devices)})`);

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { formatIssues } from '../config/errors.js';
 import type { ErrorCode } from './error-codes.js';
 import type { ReplayGuard } from './replay-guard.js';
+import { errMessage } from './errors.js';
 
 /**
  * Requests this box answers, by name (`ping`, `gate/open`, `residents/add`...), from the
@@ -112,7 +113,7 @@ export class ActionTable {
       if (audited)
         this.audit(name, ctx, parsed.data, {
           ok: false,
-          error: err instanceof Error ? err.message : String(err),
+          error: errMessage(err),
           ...(err instanceof ActionError ? { code: err.code } : {}),
         });
       throw err;

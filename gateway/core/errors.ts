@@ -8,11 +8,18 @@ export function errMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * The code of anything thrown, when it has one: Node's ('ENOENT', 'ECONNREFUSED' ...), or a
+ * protocol's numeric reason code as text (MQTT's 135 reads '135').
+ */
+export function errCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : typeof code === 'number' ? String(code) : undefined;
+}
+
 /** A log field for anything thrown: its message, and Node's error code when it has one. */
 export function errInfo(err: unknown): { message: string; code?: string } {
-  if (err instanceof Error) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return typeof code === 'string' ? { message: err.message, code } : { message: err.message };
-  }
-  return { message: String(err) };
+  const code = errCode(err);
+  return code === undefined ? { message: errMessage(err) } : { message: errMessage(err), code };
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errMessage } from '../core/errors.js';
 
 /** .cache/demo/ at the project root (assembled at set-up, never committed); SHARPEYES_DEMO_DIR overrides it (tests). */
 export function demoDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -54,7 +55,7 @@ export function checkDemoAssets(dir = demoDir()): DemoAssetsCheck {
   try {
     m = JSON.parse(readFileSync(path, 'utf8')) as DemoManifest;
   } catch (err) {
-    return { ok: false, reason: `${path} is not JSON: ${(err as Error).message}` };
+    return { ok: false, reason: `${path} is not JSON: ${errMessage(err)}` };
   }
   if (m.version !== MANIFEST_VERSION || !m.scenes?.door || !m.scenes?.lane || !Array.isArray(m.resident?.photos))
     return { ok: false, reason: `${path} is from another version of the demo` };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
+import { cameraRegions } from '../cameras/regions.js';
 import { applyDemoProfile } from './profile.js';
 
 /** The config the daemon runs with (the controller applies the demo profile to what was loaded). */
@@ -12,8 +13,10 @@ describe('embedded defaults: the demo profile', () => {
   it('runs the demo without cameras: faces at demo-door, plates at demo-lane, both gates and the alarm post linked to a camera', () => {
     const c = load();
     expect(c.cameras.demo).toBe(true);
-    expect(c.faces.cameras).toEqual([{ id: 'demo-door' }]);
-    expect(c.plates).toMatchObject({ enabled: true, cameras: ['demo-lane'], roi: { 'demo-lane': [0.15, 0.5, 0.7, 0.5] } });
+    expect(c.faces.cameras).toEqual(['demo-door']);
+    expect(c.plates).toMatchObject({ enabled: true, cameras: ['demo-lane'] });
+    expect(cameraRegions(c, 'demo-lane')).toEqual({ motion: [], plates: [0.15, 0.5, 0.7, 0.5] });
+    expect(cameraRegions(c, 'demo-door')).toEqual({ motion: [] });
     expect(c.access.points).toEqual([
       { camera: 'demo-door', gate: 'door-1', via: 'face' },
       { camera: 'demo-lane', gate: 'gate-1', via: 'plate' },
@@ -44,7 +47,7 @@ describe('embedded defaults: the demo profile', () => {
       const c = load(yaml);
       expect(c.plates.enabled).toBe(false);
       expect(c.plates.cameras).toEqual([]);
-      expect(c.plates.roi).toEqual({});
+      expect(cameraRegions(c, 'demo-lane')).toEqual({ motion: [] });
       expect(c.faces.cameras).toEqual([]);
     }
   });

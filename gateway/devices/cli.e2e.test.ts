@@ -3,8 +3,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir, until } from './test/helpers.js';
-import { quietRoomsYaml, SHARPEYES } from '../../cloud-bridge/test-support/daemon.js';
+import { tempDir, until } from './testing/helpers.js';
+import { quietRoomsYaml, SHARPEYES } from '../../cloud-bridge/testing/daemon.js';
 
 /**
  * The real daemon with a simulated gate and alarm post, driven by `sharpeyes devices` and

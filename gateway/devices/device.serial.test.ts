@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProfileFile, PROFILES_DIR } from './profiles.js';
 import { startPtyPair, type PtyPair } from './sim/pty-pair.js';
 import { startSimulator, type SimulatorProcess } from './sim/launcher.js';
-import { recordingObserver, serialDevice, tempDir, until } from './test/helpers.js';
+import { recordingObserver, serialDevice, tempDir, until } from './testing/helpers.js';
 import type { Device } from './device.js';
 
 /** The framed-serial driver against the project's simulator on a real socat pty pair. */

@@ -5,10 +5,10 @@ import { FramedCodec } from './codec/framed.js';
 import { loadProfileFile, PROFILES_DIR } from './profiles.js';
 import { startPtyPair, type PtyPair } from './sim/pty-pair.js';
 import { SerialLink } from './transport/serial.js';
-import { SimDevice } from '../../scripts/simulators/sim-device.js';
+import { SimDevice } from './sim/sim-device.js';
 import { ModbusSession } from './modbus-session.js';
 import { parseResponse } from './codec/modbus-rtu.js';
-import { recordingObserver, serialDevice, tempDir, until } from './test/helpers.js';
+import { recordingObserver, serialDevice, tempDir, until } from './testing/helpers.js';
 import type { Device } from './device.js';
 
 /** Seeded PRNG (mulberry32) so a failure can be replayed. */

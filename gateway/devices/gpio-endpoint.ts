@@ -6,7 +6,8 @@ import type { Device, Endpoint } from './device.js';
 import type { CommandResult, ProtocolSession } from './session.js';
 import type { ByteLink } from './transport/serial.js';
 import { chipInfo, driveLine, linesHeldBy, monitorLines, readLine, type LineSpec } from './transport/gpio.js';
-import { nextBackoff } from './transport/serial.js';
+import { Backoff, NO_JITTER } from '../core/backoff.js';
+import { errMessage } from '../core/errors.js';
 
 /**
  * A GPIO device (button and relay lines on a chip): the "link" is the gpiomon process watching
@@ -28,7 +29,7 @@ export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger }): 
   let mon: ChildProcess | undefined;
   let up = false;
   let stopped = true;
-  let backoff: number | undefined;
+  const backoff = new Backoff(500, 10_000, NO_JITTER);
   let retry: NodeJS.Timeout | undefined;
 
   const setLine = async (resource: string, raw: number) => {
@@ -89,19 +90,18 @@ export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger }): 
             await new Promise((r) => setTimeout(r, 100));
           }
           if (stopped || (lines.length && !mon)) return;
-          backoff = undefined;
+          backoff.reset();
           up = true;
           dev.linkUp();
           dev.rawValues(initial);
         } catch (err) {
-          opts.log.debug({ chip: opts.chip, err: (err as Error).message }, 'gpio not available');
+          opts.log.debug({ chip: opts.chip, err: errMessage(err) }, 'gpio not available');
           schedule();
         }
       };
       const schedule = () => {
         if (retry || stopped) return;
-        backoff = nextBackoff(backoff, 500, 10_000);
-        retry = setTimeout(() => void connect(), backoff);
+        retry = setTimeout(() => void connect(), backoff.next());
       };
       void connect();
     },
@@ -128,7 +128,7 @@ export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger }): 
         try {
           await setLine(w.resource, w.raw);
         } catch (err) {
-          return { ok: false, attempts, error: `gpio: ${(err as Error).message}` };
+          return { ok: false, attempts, error: `gpio: ${errMessage(err)}` };
         }
         if (w.holdMs !== undefined) {
           const t = setTimeout(() => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Device } from './device.js';
 import { gpioEndpoint } from './gpio-endpoint.js';
 import { loadProfileFile, PROFILES_DIR } from './profiles.js';
-import { quietLog, recordingObserver, until } from './test/helpers.js';
+import { quietLog, recordingObserver, until } from './testing/helpers.js';
 
 /**
  * The GPIO profile and driver on a real GPIO character device: a gpio-sim chip inside the qemu

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProfileFile, PROFILES_DIR } from './profiles.js';
 import { startPtyPair, stopChild, type PtyPair } from './sim/pty-pair.js';
 import { startSimulator, type SimulatorProcess } from './sim/launcher.js';
-import { recordingObserver, serialDevice, tempDir, until } from './test/helpers.js';
+import { recordingObserver, serialDevice, tempDir, until } from './testing/helpers.js';
 import type { Device } from './device.js';
 
 /**
@@ -42,7 +42,7 @@ describe.skipIf(!haveTools)('gateway Modbus master against the pymodbus slave', 
 
   beforeAll(async () => {
     pty = await startPtyPair({ gatewaySide: join(dir, 'gw'), deviceSide: join(dir, 'dev') });
-    slave = spawn(PY, [join(import.meta.dirname, 'test/pymodbus_slave.py'), pty.deviceSide, '1']);
+    slave = spawn(PY, [join(import.meta.dirname, 'testing/pymodbus_slave.py'), pty.deviceSide, '1']);
     next = lines(slave);
     expect(await next()).toBe('ready');
   });

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listProfileFiles, loadProfileFile, PROFILES_DIR } from './profiles.js';
 import { startPtyPair, type PtyPair } from './sim/pty-pair.js';
 import { SerialLink } from './transport/serial.js';
-import { SimDevice } from '../../scripts/simulators/sim-device.js';
-import { quietLog, recordingObserver, serialDevice, tempDir, until } from './test/helpers.js';
+import { SimDevice } from './sim/sim-device.js';
+import { quietLog, recordingObserver, serialDevice, tempDir, until } from './testing/helpers.js';
 import type { Device } from './device.js';
 import type { CommandName } from './profile-schema.js';
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { profileSchema, type DeviceProfile } from './profile-schema.js';
 import { formatIssues } from '../config/errors.js';
+import { errMessage } from '../core/errors.js';
 
 /** The project's own profiles (device-profiles/ at the project root). */
 export const PROFILES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../device-profiles');
@@ -16,7 +17,7 @@ export function parseProfile(text: string, source: string): DeviceProfile {
   try {
     raw = parseYaml(text, { uniqueKeys: true });
   } catch (err) {
-    throw new ProfileError(`${source}: YAML syntax: ${(err as Error).message.split('\n')[0]}`);
+    throw new ProfileError(`${source}: YAML syntax: ${errMessage(err).split('\n')[0]}`);
   }
   const r = profileSchema.safeParse(raw, { reportInput: true });
   if (!r.success)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevicesRoom } from './room.js';
 import { act as runAction, startRoom, testContext } from '../testing/context.js';
-import { until } from './test/helpers.js';
+import { until } from './testing/helpers.js';
 import { eventSchema } from '../core/events.js';
 import { ActionError } from '../core/actions.js';
 import type { GatewayEvents } from '../core/events.js';

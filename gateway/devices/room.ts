@@ -92,7 +92,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
       try {
         file = resolveProfileFile(cfg.profile, { baseDir: this.ctx.loaded.baseDir });
       } catch (err) {
-        throw new ConfigError(this.ctx.loaded.source, [`devices: ${cfg.id}: ${(err as Error).message}`]);
+        throw new ConfigError(this.ctx.loaded.source, [`devices: ${cfg.id}: ${errMessage(err)}`]);
       }
       let profile;
       try {

@@ -4,6 +4,7 @@ import { checkDemoAssets } from '../demo/assets.js';
 import { assembleDemoAssets } from '../../scripts/demo-assets/assemble.js';
 import { modelsPrepared } from '../inference/models.js';
 import { DEMO_RESIDENT, DEMO_RESIDENT_PLATE, DEMO_UNKNOWN_PLATE } from '../demo/cast.js';
+import { errMessage } from '../core/errors.js';
 
 const FACE_MODELS = ['face-detect-rfb320.onnx', 'face-landmarks68.onnx', 'face-embed512.onnx'];
 const PLATE_MODELS = ['text-detect-ppocrv4.onnx', 'text-recognise-ppocrv4.onnx', 'text-recognise-ppocrv4.keys.txt'];
@@ -16,7 +17,7 @@ async function demoAssetsOrReason(): Promise<string | null> {
     await assembleDemoAssets({ log: () => undefined });
     return null;
   } catch (err) {
-    return `the demo assets cannot be assembled on this machine: ${(err as Error).message}`;
+    return `the demo assets cannot be assembled on this machine: ${errMessage(err)}`;
   }
 }
 

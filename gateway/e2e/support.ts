@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Daemon } from '../../cloud-bridge/test-support/daemon.js';
-import { TestSubscriber } from '../../cloud-bridge/test-support/subscriber.js';
+import { Daemon } from '../../cloud-bridge/testing/daemon.js';
+import { TestSubscriber } from '../../cloud-bridge/testing/subscriber.js';
 import type { Envelope } from '../../cloud-bridge/payloads.js';
 
 /**

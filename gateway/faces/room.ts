@@ -21,6 +21,9 @@ import { ResidentStore } from './store/resident-store.js';
 import { FaceStream, type FaceFrame, type TrackOutcome } from './stream/face-stream.js';
 import type { FrameSource } from '../cameras/frames/hub.js';
 import type { Snapshots } from '../cameras/snapshots/store.js';
+import { cameraRegions } from '../cameras/regions.js';
+import { cameraIdsOf } from '../config/sections/cameras.js';
+import type { Rect } from '../config/sections/rect.js';
 
 export class FacesRoom implements Room {
   readonly name = 'faces';
@@ -83,7 +86,7 @@ export class FacesRoom implements Room {
     const models = new FaceModels({ liveness: this.cfg.liveness.enabled });
     this.models = models;
     const pipeline = new FacePipeline({ models, options: pipelineOptions(this.cfg) });
-    this.stream = new FaceStream({ pipeline, identities: this.identities, options: streamOptions(this.cfg) });
+    this.stream = new FaceStream({ pipeline, identities: this.identities, options: streamOptions(this.cfg, this.faceRegions()) });
     this.pipelineReady = models.load().then(() => pipeline);
     this.pipelineReady.then(
       () => this.log.info({ residents: n }, 'face models loaded'),
@@ -104,7 +107,7 @@ export class FacesRoom implements Room {
   /** Consumes the frame source until stop. */
   private consume(source: FrameSource): void {
     if (!this.running || this.subscription) return;
-    const cameras = this.cfg.cameras.map((c) => c.id);
+    const cameras = this.cfg.cameras;
     const sub = source.subscribe(cameras.length ? { cameras } : {});
     this.subscription = sub;
     void (async () => {
@@ -143,7 +146,7 @@ export class FacesRoom implements Room {
   private async handle(frame: FaceFrame): Promise<void> {
     if (!this.stream) return;
     const cams = this.cfg.cameras;
-    if (cams.length && !cams.some((c) => c.id === frame.cameraId)) return;
+    if (cams.length && !cams.includes(frame.cameraId)) return;
     try {
       await this.pipelineReady;
       this.stats.frames++;
@@ -152,6 +155,17 @@ export class FacesRoom implements Room {
     } catch (err) {
       this.warnings.warn({ cameraId: frame.cameraId, err: String(err) }, 'face recognition failed on a frame');
     }
+  }
+
+  /** Per camera, where faces are searched (cameras.list[].regions.faces). */
+  private faceRegions(): Map<string, Rect> {
+    const config = this.ctx.loaded.config;
+    const rois = new Map<string, Rect>();
+    for (const id of cameraIdsOf(config.cameras)) {
+      const r = cameraRegions(config, id).faces;
+      if (r) rois.set(id, r);
+    }
+    return rois;
   }
 
   private async flush(): Promise<void> {

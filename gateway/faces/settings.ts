@@ -1,5 +1,6 @@
 /** From the `faces` config section to the options of the pipeline and the stream. Pure. */
 import type { FacesConfig } from '../config/sections/faces.js';
+import type { Rect } from '../config/sections/rect.js';
 import type { PipelineOptions } from './pipeline.js';
 import type { FaceStreamOptions } from './stream/face-stream.js';
 import { knownThresholdFor, type GalleryScaling } from './threshold-policy.js';
@@ -20,7 +21,8 @@ export function pipelineOptions(cfg: FacesConfig): PipelineOptions {
   };
 }
 
-export function streamOptions(cfg: FacesConfig): FaceStreamOptions {
+/** `rois`: per camera id, where faces are searched (cameras.list[].regions.faces; absent = whole frame). */
+export function streamOptions(cfg: FacesConfig, rois: ReadonlyMap<string, Rect> = new Map()): FaceStreamOptions {
   return {
     policy: {
       knownThreshold: cfg.threshold,
@@ -33,7 +35,7 @@ export function streamOptions(cfg: FacesConfig): FaceStreamOptions {
     gallery: galleryScaling(cfg),
     tracker: { minIou: cfg.tracking.minIou, maxGapMs: cfg.tracking.maxGapMs },
     minLiveness: cfg.liveness.minScore,
-    rois: new Map(cfg.cameras.filter((c) => c.roi).map((c) => [c.id, c.roi!] as const)),
+    rois,
   };
 }
 

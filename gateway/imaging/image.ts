@@ -3,6 +3,7 @@
  * works on RgbImage (packed 8-bit RGB, row-major), the same layout ffmpeg's rgb24 frames have.
  */
 import sharp from 'sharp';
+import { errMessage } from '../core/errors.js';
 
 export interface RgbImage {
   width: number;
@@ -56,12 +57,12 @@ export async function decodeImage(input: string | Uint8Array, opts: DecodeOption
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   } catch (err) {
     if (err instanceof ImageError) throw err;
-    throw new ImageError(explain(err as Error, maxPixels), source);
+    throw new ImageError(explain(err, maxPixels), source);
   }
 }
 
-function explain(err: Error, maxPixels: number): string {
-  const m = err.message;
+function explain(err: unknown, maxPixels: number): string {
+  const m = errMessage(err);
   if (/pixel limit/i.test(m)) return `image too large (more than ${maxPixels} pixels)`;
   if (/unsupported image format/i.test(m)) return 'not an image (unsupported or unknown format)';
   if (/premature end|truncated|end of file|VipsJpeg/i.test(m)) return `truncated or corrupt image (${m.split('\n')[0]})`;
@@ -113,7 +114,7 @@ export async function probeImage(input: string | Uint8Array): Promise<{ width: n
     if (!m.width || !m.height || !m.format) throw new Error('no dimensions');
     return { width: m.width, height: m.height, format: m.format };
   } catch (err) {
-    throw new ImageError(explain(err as Error, Infinity), typeof input === 'string' ? input : undefined);
+    throw new ImageError(explain(err, Infinity), typeof input === 'string' ? input : undefined);
   }
 }
 

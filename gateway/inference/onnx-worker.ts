@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import type { ModelInfo, Reply, Request, TensorOut, ValueInfo } from './protocol.js';
+import { errMessage } from '../core/errors.js';
 
 if (!parentPort) throw new Error('onnx-worker must run in a worker thread');
 const port = parentPort;
@@ -63,7 +64,6 @@ async function handle(msg: Request): Promise<{ reply: Reply; transfer: ArrayBuff
 port.on('message', (msg: Request) => {
   handle(msg).then(
     ({ reply, transfer }) => port.postMessage(reply, transfer),
-    (err: unknown) =>
-      port.postMessage({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) } satisfies Reply),
+    (err: unknown) => port.postMessage({ type: 'error', id: msg.id, message: errMessage(err) } satisfies Reply),
   );
 });

@@ -7,7 +7,7 @@
  */
 import type { RgbImage } from '../imaging/image.js';
 import { boundsOf, rectCorners, warpQuad, type Point, type RotatedRect } from './geometry.js';
-import { REC_HEIGHT, REC_WIDTH } from './recogniser.js';
+import { REC_HEIGHT, REC_WIDTH } from './recognizer.js';
 
 export interface RegionLike {
   raw: RotatedRect;

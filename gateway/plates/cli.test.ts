@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelsPrepared } from '../inference/models.js';
 import { DET_FILE } from './detector.js';
-import { REC_FILE, REC_KEYS } from './recogniser.js';
+import { REC_FILE, REC_KEYS } from './recognizer.js';
 import { readerOptions } from './reader-options.js';
 import { parseConfig } from '../config/load.js';
 

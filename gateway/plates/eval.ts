@@ -10,6 +10,7 @@ import { decodeImage } from '../imaging/image.js';
 import { loadPlateDataset, type LabelledImage } from './dataset.js';
 import { plateDistance } from './match.js';
 import type { PlateReader, PlateResult } from './plate-reader.js';
+import { errMessage } from '../core/errors.js';
 
 export interface ImageOutcome {
   image: LabelledImage;
@@ -64,7 +65,7 @@ export async function evaluatePlates(
         reads = r ? [r] : [];
       } else reads = await reader.readScene(img);
     } catch (err) {
-      error = (err as Error).message;
+      error = errMessage(err);
     }
     const ms = performance.now() - t0;
     const plates = reads.map((r) => r.plate);

@@ -8,7 +8,7 @@ import type { RgbImage } from '../imaging/image.js';
 import { cropRgb } from '../imaging/image.js';
 import type { InferenceWorker } from '../inference/inference-worker.js';
 import { PlateDetector } from './detector.js';
-import { PlateRecogniser, type PlateRead } from './recogniser.js';
+import { PlateRecogniser, type PlateRead } from './recognizer.js';
 import { cutCandidate, pickCandidates, twoRowFromBottom, type Candidate, type CandidateOptions } from './candidates.js';
 import { boundsOf, type Point, type RotatedRect } from './geometry.js';
 import type { PlateColour } from './dataset.js';

@@ -10,7 +10,7 @@ import { modelsPrepared } from '../inference/models.js';
 import { SnapshotStore } from '../cameras/snapshots/store.js';
 import { PlatesRoom } from './room.js';
 import { DET_FILE } from './detector.js';
-import { REC_FILE, REC_KEYS } from './recogniser.js';
+import { REC_FILE, REC_KEYS } from './recognizer.js';
 
 const SCENE = resolve('../shared/datasets/plates/full/easypr__京A88731.jpg');
 const NEXT_SCENE = resolve('../shared/datasets/plates/full/easypr__川AEK882.jpg');

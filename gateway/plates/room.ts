@@ -19,9 +19,11 @@ import { readerOptions } from './reader-options.js';
 import { consensusOptions, iou, PlateTracker, type Consensus, type Track } from './consensus.js';
 import { PATCH_CHANGED, patchDifference, patchSignature } from './plate-patch.js';
 import { DET_FILE } from './detector.js';
-import { REC_FILE, REC_KEYS } from './recogniser.js';
+import { REC_FILE, REC_KEYS } from './recognizer.js';
 import type { PlateColour } from './dataset.js';
 import type { FrameSource } from '../cameras/frames/hub.js';
+import { cameraRegions } from '../cameras/regions.js';
+import { rectToPixels } from '../config/sections/rect.js';
 
 /** What the room needs of a camera frame (the cameras room's Frame fits). */
 export interface PlateFrame {
@@ -132,8 +134,8 @@ export class PlatesRoom implements Room {
     }
     this.busy.add(frame.cameraId);
     try {
-      const r = this.cfg.roi[frame.cameraId];
-      const roi = r ? { x: r[0] * frame.width, y: r[1] * frame.height, width: r[2] * frame.width, height: r[3] * frame.height } : undefined;
+      const r = cameraRegions(this.ctx.loaded.config, frame.cameraId).plates;
+      const roi = r ? rectToPixels(r, frame.width, frame.height) : undefined;
       // A decisive read is settled at once, while the rest of the frame is read (a known car's
       // barrier need not wait for the other candidates).
       const early: PlateResult[] = [];
@@ -155,8 +157,7 @@ export class PlatesRoom implements Room {
         results.filter((x) => !early.some((d) => iou(d.box, x.box) > 0.5)),
       );
     } catch (err) {
-      if (!(err instanceof StaleFrameError))
-        this.log.error({ cameraId: frame.cameraId, err: (err as Error).message }, 'plate reading failed');
+      if (!(err instanceof StaleFrameError)) this.log.error({ cameraId: frame.cameraId, err: errMessage(err) }, 'plate reading failed');
     } finally {
       this.busy.delete(frame.cameraId);
     }
@@ -189,9 +190,7 @@ export class PlatesRoom implements Room {
 
   private expire(now: number): void {
     for (const { track, consensus } of this.tracker.expire(now)) {
-      void this.publish(track, consensus).catch((err: unknown) =>
-        this.log.error({ err: (err as Error).message }, 'publishing a plate failed'),
-      );
+      void this.publish(track, consensus).catch((err: unknown) => this.log.error({ err: errMessage(err) }, 'publishing a plate failed'));
     }
     for (const id of [...this.best.keys()]) if (!this.tracker.has(id)) this.best.delete(id);
     for (const id of [...this.patches.keys()]) if (!this.tracker.has(id)) this.patches.delete(id);
@@ -220,7 +219,7 @@ export class PlatesRoom implements Room {
         snapshotId = saved.id;
         cropId = saved.cropPath ? saved.id : null;
       } catch (err) {
-        this.log.warn({ cameraId, err: (err as Error).message }, 'plate snapshot not saved');
+        this.log.warn({ cameraId, err: errMessage(err) }, 'plate snapshot not saved');
       }
     }
     const at = new Date(best?.ts ?? c.best.ts);

@@ -20,7 +20,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startMosquitto } from '../../cloud-bridge/test-support/mosquitto.ts';
+import { startMosquitto } from '../../cloud-bridge/testing/mosquitto.ts';
 import { MqttConnection } from '../../cloud-bridge/mqtt-client.ts';
 import { percentile } from '../../gateway/core/percentile.ts';
 import type { WorkerArgs, WorkerMessage } from './fleet/node-worker.ts';

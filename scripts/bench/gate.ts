@@ -17,8 +17,8 @@ import { Device, type DeviceObserver } from '../../gateway/devices/device.ts';
 import { serialEndpoint } from '../../gateway/devices/endpoint.ts';
 import { DeviceRecorder } from '../../gateway/devices/recorder.ts';
 import { testContext } from '../../gateway/testing/context.ts';
-import { tempDir, until } from '../../gateway/devices/test/helpers.ts';
-import { SimDevice } from '../simulators/sim-device.ts';
+import { tempDir, until } from '../../gateway/devices/testing/helpers.ts';
+import { SimDevice } from '../../gateway/devices/sim/sim-device.ts';
 import { startSimulator } from '../../gateway/devices/sim/launcher.ts';
 import { percentile } from '../../gateway/core/percentile.ts';
 

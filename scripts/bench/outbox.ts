@@ -9,9 +9,9 @@
  * meaningful when other work shares the machine (load_avg_1m is printed for that reason).
  */
 import { cpus, loadavg } from 'node:os';
-import { startMosquitto } from '../../cloud-bridge/test-support/mosquitto.ts';
+import { startMosquitto } from '../../cloud-bridge/testing/mosquitto.ts';
 import { startRoom, testContext, until } from '../../gateway/testing/context.ts';
-import { TestSubscriber } from '../../cloud-bridge/test-support/subscriber.ts';
+import { TestSubscriber } from '../../cloud-bridge/testing/subscriber.ts';
 import { CloudBridgeRoom } from '../../cloud-bridge/room.ts';
 import { percentile } from '../../gateway/core/percentile.ts';
 

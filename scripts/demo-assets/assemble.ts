@@ -18,6 +18,7 @@ import { castSprites, RESIDENT_ENROLMENT, SPRITES_VERSION, writeEnrolmentPhotos 
 import { doorBackgroundSvg, doorForegroundSvg, laneBackgroundSvg } from './drawings.js';
 import { flatten } from './compose.js';
 import { renderScene } from './render.js';
+import { errMessage } from '../../gateway/core/errors.js';
 
 /** Bump when the drawings or the rendering change in a way the recipe below cannot see. */
 const RENDER_VERSION = 1;
@@ -94,7 +95,7 @@ export async function assembleDemoAssets(opts: { dir?: string; force?: boolean; 
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   assembleDemoAssets({ force: process.argv.includes('--force') }).catch((err: unknown) => {
-    process.stderr.write(`demo-assets: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`demo-assets: ${errMessage(err)}\n`);
     process.exit(1);
   });
 }

@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { InferenceWorker, type ModelInfo } from '../../gateway/inference/inference-worker.js';
+import { errMessage } from '../../gateway/core/errors.js';
 
 const run = promisify(execFile);
 const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
@@ -114,7 +115,7 @@ export async function prepareModels(opts: { dir?: string; log?: (line: string) =
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   prepareModels().catch((err: unknown) => {
-    process.stderr.write(`models: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`models: ${errMessage(err)}\n`);
     process.exit(1);
   });
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as R from './responses.js';
 import { serveSnapshot } from './snapshot.js';
 import { parseUsernameToken, soapAction, verifyUsernameToken } from './wsse.js';
+import { errMessage } from '../../gateway/core/errors.js';
 
 /**
  * A small ONVIF device (Profile S subset) for tests and demos: device, media and events
@@ -165,7 +166,7 @@ export class OnvifSimulator {
       try {
         this.answer(req, res, action, body);
       } catch (err) {
-        this.send(res, 500, R.fault('s:Receiver', 'ter:Action', (err as Error).message));
+        this.send(res, 500, R.fault('s:Receiver', 'ter:Action', errMessage(err)));
       }
     });
   }

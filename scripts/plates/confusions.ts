@@ -22,7 +22,7 @@ import {
   REC_WIDTH,
   recogniserTensor,
   toRecogniserSize,
-} from '../../gateway/plates/recogniser.js';
+} from '../../gateway/plates/recognizer.js';
 
 const dir = resolve(process.argv[2] ?? '../shared/datasets/plates');
 const images = loadPlateDataset(dir);

@@ -10,6 +10,7 @@ import { lookup } from 'node:dns/promises';
 import type { Logger } from '../../../gateway/core/logger.js';
 import { parseMessage, SipParseError, type SipMessage } from './message.js';
 import { StreamFramer } from './framing.js';
+import { errMessage } from '../../../gateway/core/errors.js';
 
 export interface Peer {
   address: string;
@@ -78,7 +79,7 @@ export class SipTransport {
       try {
         address = (await lookup(this.o.server.host)).address;
       } catch (err) {
-        throw new Error(`cannot resolve ${this.o.server.host}: ${(err as Error).message}`);
+        throw new Error(`cannot resolve ${this.o.server.host}: ${errMessage(err)}`);
       }
       const local = this.localHost ?? (await localAddressTowards(address, this.o.server.port));
       this.serverAddress = address;
@@ -149,7 +150,7 @@ export class SipTransport {
         try {
           raw = framer.push(chunk);
         } catch (err) {
-          this.o.log.warn({ err: (err as Error).message }, 'SIP TCP stream broke framing; closing the connection');
+          this.o.log.warn({ err: errMessage(err) }, 'SIP TCP stream broke framing; closing the connection');
           s.destroy();
           return;
         }

@@ -8,6 +8,7 @@ import { header, serialise, type SipHeader, type SipMessage, type SipRequest, ty
 import { makeRequest, makeResponse, newCallId, newTag } from './build.js';
 import { ClientTransactions, ServerTransactions } from './transactions.js';
 import { SipTransport, type Peer } from './transport.js';
+import { errMessage } from '../../../gateway/core/errors.js';
 
 export interface UaIdentity {
   deviceId: string;
@@ -142,7 +143,7 @@ export class UserAgent {
     try {
       this.onRequest(m, from);
     } catch (err) {
-      this.log.error({ err: (err as Error).message, method: m.method }, 'SIP request handler failed');
+      this.log.error({ err: errMessage(err), method: m.method }, 'SIP request handler failed');
       void this.reply(m, from, 500);
     }
   }

@@ -4,8 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 
-/** scripts/rtsp-test-server.py, found from this file's place in the project. */
-export const RTSP_TEST_SERVER = resolve(dirname(fileURLToPath(import.meta.url)), '../../../scripts/rtsp-test-server.py');
+/** rtsp-test-server.py (beside this file), found from this file's place in the project. */
+export const RTSP_TEST_SERVER = resolve(dirname(fileURLToPath(import.meta.url)), './rtsp-test-server.py');
 /** Debian's python has python3-gi (GStreamer); the python3 first on PATH may not. */
 export const SYSTEM_PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 

@@ -4,7 +4,8 @@ import { classifyFailure, type Failure } from '../ffmpeg/errors.js';
 import { FrameAssembler } from '../ffmpeg/frame-assembler.js';
 import { runFfmpeg, type FfmpegRun } from '../ffmpeg/process.js';
 import { FramePool } from '../frames/pool.js';
-import { restartDelayMs } from './backoff.js';
+import { backoffDelay, NO_JITTER } from '../../core/backoff.js';
+import { errMessage } from '../../core/errors.js';
 
 export type IngestState = 'starting' | 'online' | 'offline' | 'stopped';
 
@@ -97,7 +98,7 @@ export class CameraIngest {
     } catch (err) {
       // A source may throw an error carrying its own Failure (e.g. ONVIF: unauthorised).
       const failure = (err as { failure?: Failure }).failure;
-      this.ended(failure ?? { reason: 'unreachable', message: `cannot resolve the stream URL: ${(err as Error).message}` });
+      this.ended(failure ?? { reason: 'unreachable', message: `cannot resolve the stream URL: ${errMessage(err)}` });
       return;
     }
     if (this.stopped) return;
@@ -162,7 +163,7 @@ export class CameraIngest {
     try {
       this.ctx.onFrame(buf, this.pool, ts);
     } catch (err) {
-      this.ctx.log.error({ cameraId: this.ctx.cameraId, err: (err as Error).message }, 'frame handler failed');
+      this.ctx.log.error({ cameraId: this.ctx.cameraId, err: errMessage(err) }, 'frame handler failed');
     } finally {
       this.pool.release(buf);
     }
@@ -192,7 +193,7 @@ export class CameraIngest {
     this.online = false;
     this.stats.state = 'offline';
     if (wasOnline) this.ctx.onState('offline', failure);
-    const delay = restartDelayMs(this.attempt++, this.ctx.restartMinMs, this.ctx.restartMaxMs);
+    const delay = backoffDelay(this.attempt++, this.ctx.restartMinMs, this.ctx.restartMaxMs, NO_JITTER);
     this.stats.restarts++;
     this.ctx.log.debug({ cameraId: this.ctx.cameraId, reason: failure.reason, delayMs: delay }, 'ffmpeg ended; restarting');
     this.restartTimer = setTimeout(() => void this.spawn(), delay);

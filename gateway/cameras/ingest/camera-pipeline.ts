@@ -1,10 +1,9 @@
 import type { Logger } from '../../core/logger.js';
-import type { MotionConfig } from '../../config/sections/cameras.js';
 import type { Failure } from '../ffmpeg/errors.js';
 import type { Frame } from '../frames/frame.js';
 import type { FrameHub } from '../frames/hub.js';
 import type { FramePool } from '../frames/pool.js';
-import { MotionDetector } from '../motion/detector.js';
+import { MotionDetector, type MotionSettings } from '../motion/detector.js';
 import { CameraIngest, type IngestStats } from './camera-ingest.js';
 
 export interface CameraCounters extends IngestStats {
@@ -23,7 +22,7 @@ export interface CameraPipelineContext {
   cameraId: string;
   url: () => Promise<string> | string;
   analysis: { width: number; height: number; fps: number; threads: number };
-  motion: MotionConfig;
+  motion: MotionSettings;
   stallTimeoutS: number;
   connectTimeoutS: number;
   restartMinMs: number;

@@ -8,7 +8,7 @@ import { freePort, garbageServer, httpServer } from '../testing/peers.js';
 import { until } from '../../testing/context.js';
 import { h264Clip, mjpegClip, mjpegLaunch } from '../testing/clips.js';
 
-// Real peers: GStreamer's RTSP server (scripts/rtsp-test-server.py), real ffmpeg.
+// Real peers: GStreamer's RTSP server (gateway/cameras/demo/rtsp-test-server.py), real ffmpeg.
 const log = createLogger({ level: 'silent' });
 const motion = { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [], regions: [] };
 

@@ -11,7 +11,7 @@ describe('mpeg1FfmpegOptions', () => {
   });
 });
 
-describe('scripts/ffmpeg-rtsp-tcp.sh', () => {
+describe('gateway/cameras/live-view/ffmpeg-rtsp-tcp.sh', () => {
   it('puts the RTSP input options before -i for rtsp:// URLs only', () => {
     // `sh -x` traces the exec line without running ffmpeg against a camera: PATH holds no ffmpeg.
     const trace = (url: string) => {

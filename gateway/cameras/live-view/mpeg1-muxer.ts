@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
  * `ffmpegPath -i URL -f mpegts -codec:v mpeg1video [ffmpegOptions...] -` and emits 'mpeg1data'
  * with each stdout chunk. Its limits, worked around here and in the relay:
  * - ffmpegOptions go after -i: RTSP input options (TCP, I/O timeout) come from the wrapper script
- *   passed as ffmpegPath (scripts/ffmpeg-rtsp-tcp.sh);
+ *   passed as ffmpegPath (gateway/cameras/live-view/ffmpeg-rtsp-tcp.sh);
  * - it only reacts to exit code 1 and never restarts: `exited` resolves on any exit and the relay
  *   decides whether to start another;
  * - it has no stop: `kill()` ends its ffmpeg child;
@@ -23,7 +23,7 @@ type RawMuxerCtor = new (options: { url: string; ffmpegPath: string; ffmpegOptio
 const Mpeg1Muxer = createRequire(import.meta.url)('node-rtsp-stream/mpeg1muxer.js') as RawMuxerCtor;
 
 /** ffmpeg with `-rtsp_transport tcp -timeout 5 s -loglevel error` before node-rtsp-stream's `-i`. */
-export const FFMPEG_RTSP_TCP = resolve(dirname(fileURLToPath(import.meta.url)), '../../../scripts/ffmpeg-rtsp-tcp.sh');
+export const FFMPEG_RTSP_TCP = resolve(dirname(fileURLToPath(import.meta.url)), './ffmpeg-rtsp-tcp.sh');
 
 export interface Mpeg1Options {
   width: number;
@@ -68,7 +68,7 @@ export interface Mpeg1Relay {
 export interface StartMpeg1Options extends Mpeg1Options {
   url: string;
   onData(chunk: Buffer): void;
-  /** Defaults to scripts/ffmpeg-rtsp-tcp.sh. */
+  /** Defaults to ./ffmpeg-rtsp-tcp.sh. */
   ffmpegPath?: string;
 }
 

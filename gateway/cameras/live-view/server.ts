@@ -4,6 +4,7 @@ import { WebSocketServer, WebSocket } from 'ws';
 import type { Logger } from '../../core/logger.js';
 import { startMpeg1Muxer, type Mpeg1Relay } from './mpeg1-muxer.js';
 import { liveRoute } from './route.js';
+import { errMessage } from '../../core/errors.js';
 
 export interface LiveViewContext {
   host: string;
@@ -121,7 +122,7 @@ export class LiveView {
     try {
       u = await url();
     } catch (err) {
-      this.ctx.log.warn({ cameraId: relay.cameraId, err: (err as Error).message }, 'live view: camera unavailable');
+      this.ctx.log.warn({ cameraId: relay.cameraId, err: errMessage(err) }, 'live view: camera unavailable');
       for (const c of relay.clients) c.close(1011, 'camera unavailable');
       await this.stopRelay(relay);
       return;

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MotionDetector } from './detector.js';
-import type { MotionConfig } from '../../config/sections/cameras.js';
+import { MotionDetector, type MotionSettings } from './detector.js';
 
 const W = 320;
 const H = 180;
-const base: MotionConfig = { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [], regions: [] };
+const base: MotionSettings = { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [], regions: [] };
 
 function frame(square?: { x: number; y: number; size: number }): Buffer {
   const buf = Buffer.alloc(W * H * 3, 40);

@@ -1,5 +1,8 @@
-import type { MotionConfig, Rect } from '../../config/sections/cameras.js';
+import type { MotionConfig, MotionRegion, Rect } from '../../config/sections/cameras.js';
 import type { PixelRect } from '../frames/frame.js';
+
+/** A camera's motion settings with its motion regions (cameras.list[].motion and .regions.motion). */
+export type MotionSettings = MotionConfig & { regions: readonly MotionRegion[] };
 
 export interface MotionResult {
   /** Some region of interest (or the whole frame when none is configured) has motion. */
@@ -40,7 +43,7 @@ export class MotionDetector {
   private primed = false;
 
   constructor(
-    private readonly cfg: MotionConfig,
+    private readonly cfg: MotionSettings,
     readonly width: number,
     readonly height: number,
   ) {

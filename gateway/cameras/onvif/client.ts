@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { createConnection, type Socket, type NetConnectOpts } from 'node:net';
 import type { OnvifAddress } from './address.js';
 import { profileFromRaw, type OnvifProfile } from './profiles.js';
+import { errCode, errMessage } from '../../core/errors.js';
 
 /**
  * The one file that uses the `onvif` package (0.8.3, untyped): a small typed surface over it.
@@ -76,11 +77,10 @@ class ReplyLimitAgent extends Agent {
 
 function classify(err: unknown): OnvifError {
   if (err instanceof OnvifError) return err;
-  const e = err as NodeJS.ErrnoException;
-  const msg = e?.message ?? String(err);
+  const msg = errMessage(err);
   if (/NotAuthorized|not authori[sz]ed|401|Digest authentication failed/i.test(msg))
     return new OnvifError(`the camera refused the credentials (${msg.slice(0, 120)})`, 'unauthorised');
-  if (e?.code === 'ECONNREFUSED') return new OnvifError('connection refused: nothing listens on that port', 'refused');
+  if (errCode(err) === 'ECONNREFUSED') return new OnvifError('connection refused: nothing listens on that port', 'refused');
   if (/timeout|ETIMEDOUT/i.test(msg)) return new OnvifError('the camera did not answer in time', 'timeout');
   if (/larger than/.test(msg)) return new OnvifError(msg, 'bad-reply');
   return new OnvifError(`malformed ONVIF reply: ${msg.split('\n')[0]?.slice(0, 160)}`, 'bad-reply');

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OnvifSimulator, type SimOptions } from '../../../scripts/onvif-sim/simulator.js';
 import { fetchSnapshot, SnapshotError } from './snapshot-fetch.js';
+import { errMessage } from '../../core/errors.js';
 
 // Real peer: the project's ONVIF simulator serving /snapshot.jpg behind HTTP Digest (as most
 // cameras do), Basic, or nothing; it checks Digest answers with its own MD5 code.
@@ -20,7 +21,7 @@ afterAll(async () => {
 const failure = (p: Promise<unknown>) =>
   p.then(
     () => 'no error',
-    (e: unknown) => (e instanceof SnapshotError ? e.reason : `other: ${(e as Error).message}`),
+    (e: unknown) => (e instanceof SnapshotError ? e.reason : `other: ${errMessage(e)}`),
   );
 const isJpeg = (b: Buffer) => b[0] === 0xff && b[1] === 0xd8;
 

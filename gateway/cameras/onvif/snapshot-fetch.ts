@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { digestAuthorization, parseChallenges, pickDigest } from './http-digest.js';
+import { errMessage } from '../../core/errors.js';
 
 export type SnapshotFailure = 'bad-uri' | 'unauthorised' | 'http' | 'too-large' | 'not-jpeg' | 'timeout' | 'network';
 
@@ -73,10 +74,10 @@ export async function fetchSnapshot(uri: string, opts: SnapshotOptions = {}): Pr
     return jpeg;
   } catch (err) {
     if (err instanceof SnapshotError) throw err;
-    const e = err as Error;
-    if (e.name === 'TimeoutError' || e.name === 'AbortError')
+    if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
       throw new SnapshotError(`snapshot URI did not answer within ${timeoutMs} ms`, 'timeout');
-    throw new SnapshotError(`snapshot URI failed: ${(e.cause as Error | undefined)?.message ?? e.message}`, 'network');
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+    throw new SnapshotError(`snapshot URI failed: ${errMessage(cause)}`, 'network');
   }
 }
 

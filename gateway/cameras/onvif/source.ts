@@ -7,6 +7,7 @@ import { connectOnvif, OnvifError, type OnvifCamera } from './client.js';
 import { clockSkewS, signalFromMessage, SignalDebouncer } from './events.js';
 import { pickProfiles } from './profiles.js';
 import { fetchSnapshot } from './snapshot-fetch.js';
+import { errMessage } from '../../core/errors.js';
 
 /** The events an ONVIF camera reports itself. */
 export type OnvifEventName = 'camera.motion' | 'camera.tamper' | 'camera.clock-skew';
@@ -107,7 +108,7 @@ export class OnvifSource {
     try {
       address = parseOnvifAddress(this.ctx.onvif.address);
     } catch (err) {
-      throw new SourceError((err as Error).message, { reason: 'onvif', message: (err as Error).message });
+      throw new SourceError(errMessage(err), { reason: 'onvif', message: errMessage(err) });
     }
     let cam: OnvifCamera;
     try {

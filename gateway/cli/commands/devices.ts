@@ -7,6 +7,7 @@ import { loadConfig, resolveConfigPath, type LoadedConfig } from '../../config/l
 import { formatDeviceTable, type ListedDevice } from '../../devices/format.js';
 import { Database } from '../../store/database.js';
 import { RequestClient } from '../../../cloud-bridge/request-client.js';
+import { errMessage } from '../../core/errors.js';
 
 /** The last state the daemon recorded, when it does not answer (read from its SQLite file). */
 function recordedState(loaded: LoadedConfig): { file: string; devices: ListedDevice[] } | undefined {
@@ -57,7 +58,7 @@ const command: Command = {
     } catch (err) {
       const last = sub ? undefined : recordedState(loaded);
       if (!last) throw err;
-      process.stderr.write(`sharpeyes devices: ${(err as Error).message}\nlast recorded state from ${last.file}:\n`);
+      process.stderr.write(`sharpeyes devices: ${errMessage(err)}\nlast recorded state from ${last.file}:\n`);
       process.stdout.write(values.json ? `${JSON.stringify(last.devices, null, 2)}\n` : `${formatDeviceTable(last.devices)}\n`);
       return 1;
     }

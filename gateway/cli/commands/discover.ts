@@ -4,6 +4,7 @@ import { readSecretFile } from '../../config/load.js';
 import { discoverOnvif, connectOnvif, type DiscoveredDevice, type DeviceInfo } from '../../cameras/onvif/client.js';
 import { parseOnvifAddress } from '../../cameras/onvif/address.js';
 import type { OnvifProfile } from '../../cameras/onvif/profiles.js';
+import { errMessage } from '../../core/errors.js';
 
 interface Row extends DiscoveredDevice {
   address: string;
@@ -55,7 +56,7 @@ const command: Command = {
           cam.close();
         }
       } catch (err) {
-        row.error = `${(err as Error).message}${values.user ? '' : ' — give --user and --password-file to read profiles'}`;
+        row.error = `${errMessage(err)}${values.user ? '' : ' — give --user and --password-file to read profiles'}`;
       }
       rows.push(row);
     }

@@ -4,6 +4,7 @@ import { UsageError } from '../command.js';
 import { loadConfig } from '../../config/load.js';
 import { gateRequest } from '../../devices/format.js';
 import { RequestClient } from '../../../cloud-bridge/request-client.js';
+import { errMessage } from '../../core/errors.js';
 
 const command: Command = {
   summary: 'Open (or close, hold open, release, pulse) a gate of the running gateway, through the same MQTT request the platform sends.',
@@ -18,7 +19,7 @@ const command: Command = {
     try {
       req = gateRequest(positionals);
     } catch (err) {
-      throw new UsageError((err as Error).message);
+      throw new UsageError(errMessage(err));
     }
     const timeoutS = values.timeout === undefined ? 10 : Number(values.timeout);
     if (!(timeoutS > 0)) throw new UsageError(`--timeout: got ${values.timeout}, expected seconds > 0`);

@@ -5,6 +5,7 @@ import { decodeImage } from '../../imaging/image.js';
 import { loadFacesConfig, openPipeline, openResidentStore } from '../../faces/cli-support.js';
 import { Identities } from '../../faces/identities.js';
 import { thresholdFor } from '../../faces/settings.js';
+import { errMessage } from '../../core/errors.js';
 
 /** One JSON line per face found: box, detection score, identity (or null) and similarity. */
 const command: Command = {
@@ -27,7 +28,7 @@ const command: Command = {
         try {
           img = await decodeImage(path, { lenient: true });
         } catch (err) {
-          process.stderr.write(`${(err as Error).message}\n`);
+          process.stderr.write(`${errMessage(err)}\n`);
           failed++;
           continue;
         }

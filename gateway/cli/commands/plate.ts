@@ -6,6 +6,7 @@ import { InferenceWorker } from '../../inference/inference-worker.js';
 import { PlateReader } from '../../plates/plate-reader.js';
 import { readerOptions } from '../../plates/reader-options.js';
 import { loadConfig } from '../../config/load.js';
+import { errCode, errMessage } from '../../core/errors.js';
 
 /** Longest side accepted (a 20,000 px panorama is not a camera frame). */
 const MAX_SIDE = 16384;
@@ -16,7 +17,7 @@ async function load(file: string): Promise<RgbImage> {
   try {
     bytes = await readFile(file);
   } catch (err) {
-    throw new ImageError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message, file);
+    throw new ImageError(errCode(err) === 'ENOENT' ? 'file not found' : errMessage(err), file);
   }
   if (bytes.length === 0) throw new ImageError('empty file (0 bytes)', file);
   const { width, height } = await probeImage(bytes).catch((err: unknown) => {
@@ -73,7 +74,7 @@ const command: Command = {
           }
         } catch (err) {
           failed++;
-          const msg = err instanceof ImageError ? err.message : `${file}: ${(err as Error).message}`;
+          const msg = err instanceof ImageError ? err.message : `${file}: ${errMessage(err)}`;
           process.stderr.write(`sharpeyes plate: ${msg}\n`);
         }
       }

@@ -3,6 +3,7 @@ import { parse } from '../args.js';
 import { UsageError } from '../command.js';
 import { loadConfig } from '../../config/load.js';
 import { RequestClient } from '../../../cloud-bridge/request-client.js';
+import { errMessage } from '../../core/errors.js';
 
 const command: Command = {
   summary: 'Send a request to the running gateway over MQTT, as the platform would, and print the response (exit 1 if it is an error).',
@@ -20,7 +21,7 @@ const command: Command = {
       try {
         input = JSON.parse(json);
       } catch (err) {
-        throw new UsageError(`JSON-INPUT is not JSON: ${(err as Error).message}`);
+        throw new UsageError(`JSON-INPUT is not JSON: ${errMessage(err)}`);
       }
     }
     const timeoutS = values.timeout === undefined ? 10 : Number(values.timeout);

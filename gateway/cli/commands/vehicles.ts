@@ -7,6 +7,7 @@ import { ActionError } from '../../core/actions.js';
 import { cliActor } from '../actor.js';
 import { KnownVehicles, registerVehicleActions } from '../../plates/known-vehicles.js';
 import { RequestClient } from '../../../cloud-bridge/request-client.js';
+import { errMessage } from '../../core/errors.js';
 
 /**
  * Runs one `vehicles/*` action: through the running daemon over MQTT (as the platform does), or
@@ -16,7 +17,7 @@ async function callAction(action: string, input: unknown, opts: { config?: strin
   const loaded = loadConfig(opts.config ?? process.env.SHARPEYES_CONFIG);
   if (!opts.offline) {
     const client = await RequestClient.connect(loaded).catch((err: unknown) => {
-      throw new Error(`${(err as Error).message} (or use --offline to edit the stopped gateway's database directly)`);
+      throw new Error(`${errMessage(err)} (or use --offline to edit the stopped gateway's database directly)`);
     });
     try {
       return await client.call(action, input);

@@ -8,12 +8,13 @@
  * plain object and notes out), add it to STEPS, and test it with a file of every older version.
  */
 import { toV2 } from './v2.js';
+import { toV3 } from './v3.js';
 
 import type { MigrationStep, RawConfig } from './doc.js';
 
 export type { MigrationStep, RawConfig } from './doc.js';
 
-const STEPS: readonly MigrationStep[] = [toV2];
+const STEPS: readonly MigrationStep[] = [toV2, toV3];
 
 /** The format this version of the gateway writes and reads without migrating. */
 export const CONFIG_VERSION = STEPS.reduce((v, s) => Math.max(v, s.to), 1);

@@ -1,11 +1,7 @@
 import { z } from 'zod';
+import { rect } from './rect.js';
 
 // Owned by the cameras room (gateway/cameras). See gateway/cameras/README.md.
-
-/** A rectangle in normalised frame coordinates (0..1), so it survives a change of analysis size. */
-const rect = z
-  .tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().gt(0).max(1), z.number().gt(0).max(1)])
-  .describe('[x, y, width, height] as fractions of the frame (0..1), origin top left.');
 
 const region = z
   .strictObject({
@@ -45,9 +41,24 @@ const motion = z
       .max(32)
       .default([])
       .describe('Rectangles ignored by the detector (clock overlays, trees, a road outside the gate).'),
-    regions: z.array(region).max(16).default([]).describe('Regions of interest, one per gate lane; none means the whole frame.'),
   })
   .describe('Cheap motion gate on a small greyscale copy of each analysed frame.');
+
+const regions = z
+  .strictObject({
+    motion: z
+      .array(region)
+      .max(16)
+      .default([])
+      .describe('Where the motion gate looks, one region per gate lane; none means the whole frame.'),
+    faces: rect
+      .optional()
+      .describe(
+        'The gate lane where faces are searched; sampled at full resolution, so faces too small in the whole 1080p frame are found. Default: the whole frame.',
+      ),
+    plates: rect.optional().describe('The part of the frame where plates are searched (the gate lane). Default: the whole frame.'),
+  })
+  .describe('Regions of interest of this camera, for every room that analyses its frames.');
 
 const onvif = z
   .strictObject({
@@ -75,6 +86,7 @@ export const cameraEntry = z
     passwordFile: z.string().optional().describe('File holding the RTSP password (never inline in the config).'),
     onvif: onvif.optional(),
     motion: motion.prefault({}),
+    regions: regions.prefault({}),
   })
   .refine((c) => Boolean(c.rtsp) !== Boolean(c.onvif), { message: 'give exactly one of rtsp (a URL) or onvif (an address)' })
   .describe('One camera.');
@@ -158,7 +170,9 @@ export const camerasSection = z
 export type CamerasConfig = z.output<typeof camerasSection>;
 export type CameraConfig = z.output<typeof cameraEntry>;
 export type MotionConfig = z.output<typeof motion>;
-export type Rect = z.output<typeof rect>;
+export type CameraRegions = z.output<typeof regions>;
+export type MotionRegion = z.output<typeof region>;
+export type { Rect } from './rect.js';
 
 /** The cameras the gateway runs when none is configured (cameras.demo; gateway/demo). */
 export const DEMO_DOOR_CAMERA = 'demo-door';

@@ -3,24 +3,6 @@ import { z } from 'zod';
 // Owned by the faces room (gateway/faces). Thresholds are calibrated with
 // `sharpeyes eval faces ../shared/datasets/faces` (see models/README.md, "Faces").
 
-const rect = z
-  .tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().gt(0).max(1), z.number().gt(0).max(1)])
-  .describe('[x, y, width, height] as fractions of the frame (0..1), origin top left.');
-
-const faceCamera = z
-  .strictObject({
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/)
-      .describe('Camera id (as in cameras.list).'),
-    roi: rect
-      .optional()
-      .describe(
-        'The gate lane where faces are searched; sampled at full resolution, so faces too small in the whole 1080p frame are found. Default: the whole frame.',
-      ),
-  })
-  .describe('A camera whose frames go through face recognition.');
-
 export const facesSection = z
   .strictObject({
     enabled: z
@@ -134,7 +116,11 @@ export const facesSection = z
       })
       .prefault({})
       .describe('Per-camera IoU tracking and multi-frame decisions.'),
-    cameras: z.array(faceCamera).max(64).default([]).describe('Cameras analysed for faces; empty = every camera, whole frame.'),
+    cameras: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/))
+      .max(64)
+      .default([])
+      .describe('Camera ids whose frames are searched for faces (in cameras.list[].regions.faces); empty means every camera.'),
     enrolment: z
       .strictObject({
         maxPhotos: z.number().int().min(1).max(20).default(5).describe('Photos accepted per residents/add request.'),

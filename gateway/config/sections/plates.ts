@@ -3,21 +3,16 @@ import { PROVINCES } from '../../plates/grammar.js';
 
 // Owned by the plates room (gateway/plates).
 
-const roi = z
-  .tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().gt(0).max(1), z.number().gt(0).max(1)])
-  .describe('[x, y, width, height] as fractions of the frame (0..1), origin top left.');
-
 export const platesSection = z
   .strictObject({
     enabled: z
       .boolean()
       .default(false)
       .describe('Run licence plate recognition on camera frames (the demo turns it on for camera demo-lane unless set here).'),
-    cameras: z.array(z.string()).default([]).describe('Camera ids whose frames are searched for plates; empty means every camera.'),
-    roi: z
-      .record(z.string(), roi)
-      .default({})
-      .describe('Per camera id, the part of the frame where plates are searched (the gate lane); absent means the whole frame.'),
+    cameras: z
+      .array(z.string())
+      .default([])
+      .describe('Camera ids whose frames are searched for plates (in cameras.list[].regions.plates); empty means every camera.'),
     longSide: z
       .number()
       .int()

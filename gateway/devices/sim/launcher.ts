@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { dieWithParent, stopChild } from './pty-pair.js';
 
-/** scripts/simulators/device-sim.ts, run through tsx like the `sharpeyes` command. */
-export const SIMULATOR_SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../scripts/simulators/device-sim.ts');
+/** device-sim.ts (beside this file), run through tsx like the `sharpeyes` command. */
+export const SIMULATOR_SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), './device-sim.ts');
 
 export interface SimulatorProcess {
   pid: number;
@@ -31,7 +31,7 @@ export function startSimulator(opts: {
   const [cmd, ...prefix] = [...dieWithParent('TERM'), process.execPath];
   const child: ChildProcess = spawn(cmd as string, [...prefix, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
-    cwd: resolve(dirname(SIMULATOR_SCRIPT), '../..'),
+    cwd: resolve(dirname(SIMULATOR_SCRIPT), '../../..'), // the project root
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../../core/logger.js';
 import { startSimulator, type SimulatorProcess } from './launcher.js';
+import { errMessage } from '../../core/errors.js';
 
 /**
  * The simulator processes of devices marked `simulate: true`, each owning its socat pty pair
@@ -35,7 +36,7 @@ export class SimulatedLines {
         if (this.stopped) await e.sim.stop();
         else this.ctx.log.info({ device: opts.id, pty: e.gatewaySide, simulatorPid: e.sim.pid }, 'simulated device running');
       } catch (err) {
-        this.ctx.log.error({ device: opts.id, err: (err as Error).message }, 'cannot start the simulated device');
+        this.ctx.log.error({ device: opts.id, err: errMessage(err) }, 'cannot start the simulated device');
       }
     })();
     return { gatewaySide: e.gatewaySide, deviceSide: e.deviceSide };

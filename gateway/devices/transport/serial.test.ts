@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { startPtyPair, type PtyPair } from '../sim/pty-pair.js';
 import { SerialLink } from './serial.js';
-import { quietLog, tempDir, until } from '../test/helpers.js';
+import { quietLog, tempDir, until } from '../testing/helpers.js';
 
 /**
  * The serial line under unplugs and peers that stop reading: every write settles (resolves or

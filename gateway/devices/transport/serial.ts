@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import type { Logger } from '../../core/logger.js';
+import { Backoff, NO_JITTER } from '../../core/backoff.js';
 
 /**
  * The only file that imports `serialport`. A serial line that keeps itself open: it reconnects
@@ -57,15 +58,10 @@ function resolvePath(p: string): string | undefined {
   }
 }
 
-/** Next reconnect delay: doubles from min to max. Pure. */
-export function nextBackoff(previousMs: number | undefined, minMs: number, maxMs: number): number {
-  return previousMs === undefined ? minMs : Math.min(maxMs, previousMs * 2);
-}
-
 export class SerialLink implements ByteLink {
   private port: SerialPort | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private backoff: number | undefined;
+  private backoff: Backoff | undefined;
   private stopped = true;
   private up = false;
   private watch: NodeJS.Timeout | undefined;
@@ -167,7 +163,7 @@ export class SerialLink implements ByteLink {
         this.schedule();
         return;
       }
-      this.backoff = undefined;
+      this.backoff?.reset();
       this.up = true;
       this.watchPath(port);
       this.ctx.log.info({ path }, 'serial port open');
@@ -206,11 +202,11 @@ export class SerialLink implements ByteLink {
 
   private schedule(): void {
     if (this.stopped || this.timer) return;
-    this.backoff = nextBackoff(this.backoff, this.ctx.minBackoffMs ?? 200, this.ctx.maxBackoffMs ?? 10_000);
+    this.backoff ??= new Backoff(this.ctx.minBackoffMs ?? 200, this.ctx.maxBackoffMs ?? 10_000, NO_JITTER);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.connect();
-    }, this.backoff);
+    }, this.backoff.next());
     this.timer.unref?.();
   }
 }

@@ -10,7 +10,7 @@ import type { DeviceProfile } from '../../../gateway/devices/profile-schema.ts';
 import { startRoom, testContext, TEST_ACTOR } from '../../../gateway/testing/context.ts';
 import { createLogger } from '../../../gateway/core/logger.ts';
 import { percentile } from '../../../gateway/core/percentile.ts';
-import { SimDevice } from '../../simulators/sim-device.ts';
+import { SimDevice } from '../../../gateway/devices/sim/sim-device.ts';
 import { caseRng, log, Pick, sleep, waitFor } from './common.ts';
 
 /**

@@ -1,8 +1,8 @@
-import { FramedCodec } from '../../gateway/devices/codec/framed.js';
-import { FrameReader } from '../../gateway/devices/codec/frame-reader.js';
-import { encodeResponse, parseRequest } from '../../gateway/devices/codec/modbus-rtu.js';
-import type { DeviceProfile } from '../../gateway/devices/profile-schema.js';
-import { valueToRaw } from '../../gateway/devices/resources.js';
+import { FramedCodec } from '../codec/framed.js';
+import { FrameReader } from '../codec/frame-reader.js';
+import { encodeResponse, parseRequest } from '../codec/modbus-rtu.js';
+import type { DeviceProfile } from '../profile-schema.js';
+import { valueToRaw } from '../resources.js';
 
 /**
  * The device side of a profile: one generic simulator for every serial profile. It answers the

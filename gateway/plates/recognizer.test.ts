@@ -4,7 +4,7 @@ import { InferenceWorker } from '../inference/inference-worker.js';
 import { modelsPrepared } from '../inference/models.js';
 import { PlateReader } from './plate-reader.js';
 import { DET_FILE } from './detector.js';
-import { PlateRecogniser, readFit, REC_FILE, REC_KEYS, recogniserTensor, toRecogniserSize } from './recogniser.js';
+import { PlateRecogniser, readFit, REC_FILE, REC_KEYS, recogniserTensor, toRecogniserSize } from './recognizer.js';
 import { resizeBilinear } from './geometry.js';
 import { plateSvg, sceneSvg } from './testing/synthetic-plate.js';
 

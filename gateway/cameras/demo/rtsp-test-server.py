@@ -3,7 +3,7 @@
 
 GStreamer's RTSP server (run with Debian's /usr/bin/python3, which has python3-gi):
 
-  /usr/bin/python3 scripts/rtsp-test-server.py --port 0 \
+  /usr/bin/python3 gateway/cameras/demo/rtsp-test-server.py --port 0 \
       --pattern /live=640x360@10 --file /clip=clip.mp4 --launch '/raw=( videotestsrc ... )' \
       --loop /door=demo/scenes/door.h264@10
 

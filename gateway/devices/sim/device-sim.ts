@@ -1,7 +1,7 @@
 /**
  * Generic device simulator: plays the device side of a serial profile on one end of a pty pair.
  *
- *   node --import tsx scripts/simulators/device-sim.ts --profile barrier-bg300-framed --port /tmp/gate-dev [--control /tmp/gate.sock] [--address 1]
+ *   node --import tsx gateway/devices/sim/device-sim.ts --profile barrier-bg300-framed --port /tmp/gate-dev [--control /tmp/gate.sock] [--address 1]
  *        [--pty-pair /tmp/gate-gw] [--exit-with-stdin]
  *
  * --pty-pair makes the simulator start the socat pty pair itself (gateway side at that path,
@@ -16,11 +16,12 @@ import { createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createLogger } from '../../gateway/core/logger.js';
-import { resolveProfile } from '../../gateway/devices/profiles.js';
-import { SerialLink } from '../../gateway/devices/transport/serial.js';
+import { createLogger } from '../../core/logger.js';
+import { resolveProfile } from '../profiles.js';
+import { SerialLink } from '../transport/serial.js';
 import { SimDevice } from './sim-device.js';
-import { startPtyPair, type PtyPair } from '../../gateway/devices/sim/pty-pair.js';
+import { startPtyPair, type PtyPair } from './pty-pair.js';
+import { errMessage } from '../../core/errors.js';
 
 const { values } = parseArgs({
   options: {
@@ -75,7 +76,7 @@ const answer = (line: string): string => {
   try {
     return sim.control(line);
   } catch (err) {
-    return `error ${(err as Error).message}`;
+    return `error ${errMessage(err)}`;
   }
 };
 

@@ -4,8 +4,8 @@ import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SIMULATOR_SCRIPT } from '../../gateway/devices/sim/launcher.js';
-import { tempDir, until } from '../../gateway/devices/test/helpers.js';
+import { SIMULATOR_SCRIPT } from './launcher.js';
+import { tempDir, until } from '../testing/helpers.js';
 
 /** The simulator as a process: its own pty pair, the unix-socket control channel, and no orphans. */
 describe('device-sim process', () => {
