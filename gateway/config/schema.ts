@@ -9,6 +9,7 @@ import { consoleSection } from './sections/console.js';
 import { accessSection } from './sections/access.js';
 import { alarmsSection } from './sections/alarms.js';
 import { gb28181Section } from './sections/gb28181.js';
+import { syncSection } from './sections/sync.js';
 
 /**
  * The one schema of the gateway's YAML config: source of the TypeScript types, of the JSON
@@ -28,6 +29,7 @@ export const configSchema = z
     alarms: alarmsSection.prefault({}),
     console: consoleSection.prefault({}),
     gb28181: gb28181Section.prefault({}),
+    sync: syncSection.prefault({}),
   })
   .describe('Sharp Eyes gateway configuration.');
 

@@ -8,6 +8,8 @@ import type { EventPublisher } from '../core/publisher.js';
 import { ActionError, type ActionTable } from '../core/actions.js';
 import { isValidPlate, normalisePlate } from './grammar.js';
 import { matchPlate, type MatchOptions, type PlateMatch } from './match.js';
+import { SyncVersions } from '../sync/version-store.js';
+import { registerVehicleSyncActions } from './vehicle-sync.js';
 
 export interface KnownVehicle {
   plate: string;
@@ -58,10 +60,13 @@ const toVehicle = (r: Row): KnownVehicle => ({
 export class KnownVehicles {
   private readonly db: Database;
   private readonly events: EventPublisher;
+  /** The platform versions of synchronised vehicles (vehicles/upsert, vehicles/delete). */
+  readonly versions: SyncVersions;
 
   constructor(ctx: { db: Database; events: EventPublisher }) {
     this.db = ctx.db;
     this.events = ctx.events;
+    this.versions = new SyncVersions(ctx.db, ctx.events);
   }
 
   /** Validates and stores a vehicle (replacing one with the same plate). */
@@ -99,11 +104,16 @@ export class KnownVehicles {
   remove(plateText: string): boolean {
     const plate = normalisePlate(plateText);
     if (!this.db.prepare('SELECT 1 FROM vehicles WHERE plate = ?').get(plate)) return false;
-    return this.events.commit(
-      'vehicle.removed',
-      { plate },
-      () => this.db.prepare('DELETE FROM vehicles WHERE plate = ?').run(plate).changes > 0,
-    );
+    return this.events.commit('vehicle.removed', { plate }, () => {
+      // A synchronised vehicle removed by hand is held as deleted: a replay of its upsert does not bring it back.
+      this.versions.markDeleted('vehicle', plate);
+      return this.db.prepare('DELETE FROM vehicles WHERE plate = ?').run(plate).changes > 0;
+    });
+  }
+
+  get(plateText: string): KnownVehicle | undefined {
+    const row = this.db.prepare<Row>('SELECT * FROM vehicles WHERE plate = ?').get(normalisePlate(plateText));
+    return row && toVehicle(row);
   }
 
   /** Read from SQLite each time (a few rows), so changes made by another process are seen. */
@@ -145,4 +155,5 @@ export function registerVehicleActions(actions: ActionTable, vehicles: KnownVehi
     input: z.strictObject({}).prefault({}),
     handle: () => vehicles.list(),
   });
+  registerVehicleSyncActions(actions, vehicles);
 }
