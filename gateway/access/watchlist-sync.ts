@@ -10,15 +10,15 @@ import type { ActionTable } from '../core/actions.js';
 import { versionField } from '../sync/versions.js';
 import type { Watchlist } from './watchlist.js';
 
-const outcomeDoc =
-  'Answers {outcome: "applied" | "duplicate" (this version was already applied: nothing changed) | "stale" (the box holds a newer version, or this version deleted it: nothing changed), version and deleted (what the box holds now)}';
+/** Where the answer is explained (README, "Sync from the platform"). */
+const outcomeDoc = 'Answers outcome "applied", "duplicate" or "stale" with the version held (README: Sync from the platform)';
 
 const subject = z.string().min(1).max(64).describe('A resident or visitor id, or a plate.');
 
 export function registerWatchlistSyncActions(actions: ActionTable, watchlist: () => Watchlist): void {
   actions.register('watchlist/upsert', {
     role: 'operator',
-    description: `Platform sync: put one subject (resident/visitor id or plate) on the watchlist, or change its reason, unless the box already holds this or a newer version of it. ${outcomeDoc}, and the entry as stored.`,
+    description: `Versioned sync: put one subject (resident/visitor id or plate) on the watchlist, or change its reason. ${outcomeDoc}, and the entry.`,
     input: z.strictObject({ subject, reason: z.string().max(200).default(''), version: versionField }),
     handle({ subject: key, reason, version }) {
       const list = watchlist();
@@ -30,7 +30,7 @@ export function registerWatchlistSyncActions(actions: ActionTable, watchlist: ()
   });
   actions.register('watchlist/delete', {
     role: 'operator',
-    description: `Platform sync: take one subject off the watchlist unless the box already holds this or a newer version of it; the version is kept (sync.tombstoneDays) so a late older upsert cannot put it back. ${outcomeDoc}, and existed.`,
+    description: `Versioned sync: take one subject off the watchlist; a late older upsert cannot put it back. ${outcomeDoc}, and existed.`,
     input: z.strictObject({ subject, version: versionField }),
     handle({ subject: key, version }) {
       const list = watchlist();

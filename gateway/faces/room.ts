@@ -21,6 +21,7 @@ import { ResidentStore } from './store/resident-store.js';
 import { FaceStream, type FaceFrame, type TrackOutcome } from './stream/face-stream.js';
 import type { FrameSource } from '../cameras/frames/hub.js';
 import type { Snapshots } from '../cameras/snapshots/store.js';
+import { RETENTION_SWEEP_MS, VisitorRetention } from './visitors/retention.js';
 
 export class FacesRoom implements Room {
   readonly name = 'faces';
@@ -65,8 +66,16 @@ export class FacesRoom implements Room {
   }
 
   async start(scope: Scope): Promise<void> {
+    const retention = new VisitorRetention({
+      events: this.ctx.events,
+      store: this.store,
+      log: this.log,
+      retentionHours: this.cfg.visitors.retentionHours,
+    });
+    retention.sweep();
     const n = this.identities.loadAll();
     scope.every(this.cfg.pollMs, () => this.refresh());
+    scope.every(RETENTION_SWEEP_MS, () => void (retention.sweep() && this.refresh()));
     if (!this.cfg.enabled) {
       this.log.info({ residents: n }, 'face recognition disabled');
       return;
@@ -199,7 +208,14 @@ export class FacesRoom implements Room {
     if (d.kind === 'recognized')
       this.ctx.events.publish(
         'face.recognized',
-        { ...common, residentId: d.residentId, name: d.name, similarity: d.similarity, threshold: this.cfg.threshold },
+        {
+          ...common,
+          residentId: d.residentId,
+          name: d.name,
+          similarity: d.similarity,
+          threshold: this.cfg.threshold,
+          ...this.identities.pass(d.residentId),
+        },
         { ts },
       );
     else

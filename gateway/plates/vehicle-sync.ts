@@ -12,8 +12,8 @@ import { isValidPlate, normalisePlate } from './grammar.js';
 import { addVehicleInput, type KnownVehicles } from './known-vehicles.js';
 import { ActionError } from '../core/actions.js';
 
-const outcomeDoc =
-  'Answers {outcome: "applied" | "duplicate" (this version was already applied: nothing changed) | "stale" (the box holds a newer version, or this version deleted it: nothing changed), version and deleted (what the box holds now)}';
+/** Where the answer is explained (README, "Sync from the platform"). */
+const outcomeDoc = 'Answers outcome "applied", "duplicate" or "stale" with the version held (README: Sync from the platform)';
 
 function plateKey(text: string): string {
   const plate = normalisePlate(text);
@@ -24,7 +24,7 @@ function plateKey(text: string): string {
 export function registerVehicleSyncActions(actions: ActionTable, vehicles: KnownVehicles): void {
   actions.register('vehicles/upsert', {
     role: 'operator',
-    description: `Platform sync: add or replace a known vehicle (resident, or visitor with validUntil) unless the box already holds this or a newer version of that plate. ${outcomeDoc}, and the vehicle as stored.`,
+    description: `Versioned sync: add or replace a known vehicle (resident, or visitor with validUntil). ${outcomeDoc}, and the vehicle.`,
     input: addVehicleInput.extend({ version: versionField }),
     handle(input) {
       const { version, ...vehicle } = input;
@@ -36,7 +36,7 @@ export function registerVehicleSyncActions(actions: ActionTable, vehicles: Known
   });
   actions.register('vehicles/delete', {
     role: 'operator',
-    description: `Platform sync: remove a known vehicle unless the box already holds this or a newer version of that plate; the version is kept (sync.tombstoneDays) so a late older upsert cannot bring it back. ${outcomeDoc}, and existed.`,
+    description: `Versioned sync: remove a known vehicle; a late older upsert cannot bring it back. ${outcomeDoc}, and existed.`,
     input: z.strictObject({ plate: z.string().min(1).describe('Plate, with or without the separator dot.'), version: versionField }),
     handle({ plate: text, version }) {
       const plate = plateKey(text);
