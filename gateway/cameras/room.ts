@@ -13,7 +13,7 @@ import { CameraPipeline, type CameraCounters } from './ingest/camera-pipeline.js
 import { SnapshotStore, type SavedSnapshot } from './snapshots/store.js';
 import { grabJpeg } from './ffmpeg/grab.js';
 import { StatusRecorder } from './status-recorder.js';
-import { startRtspServer, type RtspServer } from './demo/rtsp-server.js';
+import { startDemoCameras, type DemoCameras } from '../demo/cameras.js';
 import { OnvifSource } from './onvif/source.js';
 import { LiveView } from './live-view/server.js';
 
@@ -30,9 +30,6 @@ export interface CameraStreams {
   /** The URL of a camera's full stream (what live view reads; credentials included), or undefined. */
   streamUrl(cameraId: string): Promise<string> | undefined;
 }
-
-/** The demo camera run when no camera is configured (cameras.demo). */
-export const DEMO_CAMERA_ID = 'demo';
 
 /**
  * The cameras room: one ffmpeg per camera (kept alive by its watchdog), motion gating, the
@@ -51,7 +48,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
   /** Where each camera's live view reads from (the analysis URL, or ONVIF's main profile). */
   private readonly liveUrls = new Map<string, () => Promise<string>>();
   private status: StatusRecorder | undefined;
-  private demo: RtspServer | undefined;
+  private demo: DemoCameras | undefined;
   private live: LiveView | undefined;
 
   constructor(private readonly ctx: GatewayContext) {
@@ -60,7 +57,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
     this.frames = this.hub;
     this.snapshots = new SnapshotStore({
       dir: resolveConfigPath({ baseDir: ctx.dataDir }, this.cfg.snapshots.dir),
-      maxCount: this.cfg.snapshots.maxCount,
+      maxBytes: this.cfg.snapshots.maxMb * 1024 * 1024,
       maxAgeMs: this.cfg.snapshots.maxAgeHours * 3600_000,
       quality: this.cfg.snapshots.quality,
       log: this.log,
@@ -149,9 +146,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
   }
 
   summary(): string[] {
-    const lines = [
-      `cameras: ${[...this.pipelines.keys()].join(', ') || 'none'}${this.demo ? ` (demo camera: ${this.demo.url('/demo')})` : ''}`,
-    ];
+    const lines = [`cameras: ${[...this.pipelines.keys()].join(', ') || 'none'}${this.demo ? ` (${this.demo.describe()})` : ''}`];
     if (this.live) lines.push(`live view: ws://${this.cfg.liveView.host}:${this.live.port}/live/<cameraId> (MPEG-1 for JSMpeg)`);
     return lines;
   }
@@ -161,13 +156,13 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
     this.status = new StatusRecorder(this.ctx);
     const list = cfg.list.filter((c) => c.enabled);
     if (list.length === 0 && cfg.demo && cfg.list.length === 0) {
-      this.demo = await startRtspServer({ patterns: { '/demo': `${cfg.analysis.width}x${cfg.analysis.height}@10` } });
-      const url = this.demo.url('/demo');
-      log.info({ url, pid: this.demo.pid }, 'no camera configured: demo camera (GStreamer test pattern) started');
-      this.addPipeline(DEMO_CAMERA_ID, () => url, {
-        motion: { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [], regions: [] },
-      });
-      this.liveUrls.set(DEMO_CAMERA_ID, async () => url);
+      this.demo = await startDemoCameras({ width: cfg.analysis.width, height: cfg.analysis.height, log });
+      for (const { id, url } of this.demo.cameras) {
+        this.addPipeline(id, () => url, {
+          motion: { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [], regions: [] },
+        });
+        this.liveUrls.set(id, async () => url);
+      }
     }
     for (const cam of list) {
       if (cam.rtsp) {
@@ -220,7 +215,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
     const results = await Promise.allSettled(steps);
     for (const r of results) if (r.status === 'rejected') this.log.error({ err: String(r.reason) }, 'camera failed to stop cleanly');
     this.hub.closeAll();
-    if (this.demo) await this.demo.stop();
+    if (this.demo) await this.demo.server.stop();
     this.demo = undefined;
     this.live = undefined;
     this.pipelines.clear();

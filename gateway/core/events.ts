@@ -10,6 +10,7 @@ import { alarmEvents } from '../alarms/events.js';
 import { cloudEvents } from '../../cloud-bridge/events.js';
 import { auditEvents } from '../audit/events.js';
 import { gb28181Events } from '../../cloud-bridge/gb28181/events.js';
+import { gat1400Events } from '../../cloud-bridge/gat1400/events.js';
 
 /** The daemon's own lifecycle events (bus only). */
 const lifecycleEvents = defineEvents({
@@ -45,6 +46,7 @@ export const catalogue = {
   ...cloudEvents,
   ...auditEvents,
   ...gb28181Events,
+  ...gat1400Events,
 } satisfies Record<string, EventSpec>;
 
 export type Catalogue = typeof catalogue;

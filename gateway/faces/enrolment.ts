@@ -3,7 +3,7 @@
  * must show exactly one clear face; if one is refused nothing is stored and each refusal says why.
  */
 import { decodeImage, ImageError } from '../imaging/image.js';
-import { checkEnrolmentPhoto } from './enrol.js';
+import { checkEnrolmentPhoto, enrolmentTemplate } from './enrol.js';
 import type { FacePipeline } from './pipeline.js';
 import type { NewTemplate, Resident, ResidentStore } from './store/resident-store.js';
 import type { Pass } from './visitors/pass.js';
@@ -58,7 +58,7 @@ export async function enrolmentTemplates(pipeline: FacePipeline, photos: EnrolPh
     }
     const q = check.face.quality;
     templates.push({
-      embedding: check.face.embedding,
+      embedding: await enrolmentTemplate(pipeline, img, check.face),
       source: photo.source,
       quality: {
         facePx: Math.round(q.facePx),

@@ -38,6 +38,8 @@ export class FacesRoom implements Room {
   private readonly source: FrameSource | undefined;
   private busy = false;
   private pending: FaceFrame | undefined;
+  /** The frame being handled (stop waits for it: its decision and snapshot are not cut off). */
+  private handling: Promise<void> | undefined;
   private running = false;
   readonly stats = { frames: 0, dropped: 0, recognized: 0, unknown: 0 };
 
@@ -104,6 +106,7 @@ export class FacesRoom implements Room {
     this.running = false;
     this.subscription?.close();
     this.subscription = undefined;
+    await this.handling;
     await this.models?.close();
   }
 
@@ -117,7 +120,7 @@ export class FacesRoom implements Room {
       try {
         for await (const frame of sub) {
           if (!this.running) break;
-          await this.handle(frame);
+          await (this.handling = this.handle(frame));
         }
       } catch (err) {
         this.log.error({ err: String(err) }, 'frame subscription failed');
@@ -137,7 +140,7 @@ export class FacesRoom implements Room {
     try {
       let next: FaceFrame | undefined = frame;
       while (next) {
-        await this.handle(next);
+        await (this.handling = this.handle(next));
         next = this.pending;
         this.pending = undefined;
       }
@@ -213,7 +216,7 @@ export class FacesRoom implements Room {
           residentId: d.residentId,
           name: d.name,
           similarity: d.similarity,
-          threshold: this.cfg.threshold,
+          threshold: d.threshold,
           ...this.identities.pass(d.residentId),
         },
         { ts },

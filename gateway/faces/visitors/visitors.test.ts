@@ -50,7 +50,7 @@ describe.skipIf(!ready)('visitors with a pass, by face (real models, real photos
     });
     const snapshots = new SnapshotStore({
       dir: join(ctx.dataDir, 'snapshots'),
-      maxCount: 100,
+      maxBytes: 100_000_000,
       maxAgeMs: 3600_000,
       quality: 80,
       log: ctx.log,
