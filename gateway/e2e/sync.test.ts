@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quietRoomsYaml } from '../../cloud-bridge/test-support/daemon.js';
 import { Gateway } from './support.js';
@@ -66,5 +70,28 @@ describe('sync from the platform over MQTT', { timeout: 120_000 }, () => {
     expect(r).toMatchObject({ status: 'error', code: 'unavailable', error: expect.stringMatching(/disabled/) });
     const again = await gw.request('residents/upsert', { id: 'r-1', name: '李雷', version: 1 });
     expect(again).toMatchObject({ status: 'error', code: 'invalid_input', error: expect.stringMatching(/no face on this box/) });
+  });
+
+  it('sharpeyes residents import goes through the daemon: a row it refuses is reported, and an import it cannot take stops saying why', async () => {
+    const csv = join(gw.dir, 'residents.csv');
+    writeFileSync(join(gw.dir, 'lilei.jpg'), 'photo bytes');
+    writeFileSync(csv, '编号,姓名,照片\nr-2,韩梅梅,\nr-3,李雷,lilei.jpg\nr-4,王芳,lilei.jpg\n');
+    const r = await promisify(execFile)(
+      process.execPath,
+      [resolve('scripts/sharpeyes.mjs'), 'residents', 'import', csv, '-c', gw.daemon.configFile],
+      {
+        env: { ...process.env, LANG: 'zh_CN.UTF-8', LC_ALL: '' },
+        timeout: 60_000,
+      },
+    ).then(
+      (ok) => ({ code: 0, ...ok }),
+      (err: { code: number; stdout: string; stderr: string }) => err,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('共 3 行：写入 0，已是最新 0，版本较旧 0，拒绝 2');
+    expect(r.stdout).toContain('第 2 行 r-2: 拒绝：内容不合格：r-2 has no face on this box');
+    expect(r.stdout).toMatch(/第 3 行 r-3: 拒绝：人脸识别不可用：.*disabled/);
+    expect(r.stderr).toMatch(/导入已停止，网关无法接收任何一行：.*disabled/);
+    await gw.waitForEvent('audit.action', (d) => d.action === 'residents/upsert' && JSON.stringify(d).includes('r-3'));
   });
 });
