@@ -50,6 +50,9 @@ beforeAll(() => {
       '  - id: post-1',
       '    profile: alarm-post-lp10-latching',
       '    port: /dev/ttyUSB-doctor-test',
+      '  - id: relay-1',
+      '    profile: gpio-button-relay',
+      '    chip: gpiochip-doctor-test',
       '',
     ].join('\n'),
   );
@@ -68,7 +71,7 @@ describe('sharpeyes doctor', { timeout: 180_000 }, () => {
     expect(r.code).toBe(0);
   });
 
-  it('fails with a clear line and its fix for a corrupted model, a missing serial port and an unreadable CA, in English with LANG=en', async () => {
+  it('fails with a clear line and its fix for a corrupted model, a missing serial port or GPIO chip and an unreadable CA, in English with LANG=en', async () => {
     const models = join(dir, 'models-corrupt');
     writeModels(models, Buffer.alloc(4096, 7));
     writeFileSync(join(models, 'face-embed512.onnx'), Buffer.alloc(4096, 8)); // same size, other bytes
@@ -86,12 +89,15 @@ describe('sharpeyes doctor', { timeout: 180_000 }, () => {
     const port = at(/^✘ \[devices\] device post-1: serial port \/dev\/ttyUSB-doctor-test does not exist$/);
     expect(port).toBeGreaterThanOrEqual(0);
     expect(lines[port + 1]).toMatch(/^ {4}fix: check the cable .* ls \/dev\/serial\/by-id\//);
+    expect(r.stdout).toContain(
+      '✘ [devices] device relay-1: GPIO chip /dev/gpiochip-doctor-test does not exist\n    fix: see the chips of this box with ls /dev/gpiochip* and set devices[].chip',
+    );
     expect(r.stdout).toContain(`✘ [broker] certificate ${join(dir, 'certs/platform-ca.pem')} (cloud.tls.caFile) cannot be read: ENOENT`);
-    expect(lines.at(-2)).toMatch(/^3 problem\(s\), \d+ warning\(s\)$/);
+    expect(lines.at(-2)).toMatch(/^4 problem\(s\), \d+ warning\(s\)$/);
 
     const json = await doctor(['-c', join(dir, 'bad.yaml'), '--models', models, '--json'], 'zh_CN.UTF-8');
     expect(json.code).toBe(1);
     const findings = (JSON.parse(json.stdout) as { findings: Array<{ check: string; status: string }> }).findings;
-    expect(findings.filter((f) => f.status === 'fail').map((f) => f.check)).toEqual(['models', 'devices', 'broker']);
+    expect(findings.filter((f) => f.status === 'fail').map((f) => f.check)).toEqual(['models', 'devices', 'devices', 'broker']);
   });
 });

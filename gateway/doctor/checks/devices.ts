@@ -7,6 +7,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import type { LoadedConfig } from '../../config/load.js';
 import { resolveProfile } from '../../devices/profiles.js';
+import type { Text } from '../../cli/lang.js';
 import { ok, problem, type Finding } from '../finding.js';
 
 function access(path: string): 'ok' | 'missing' | 'denied' {
@@ -26,6 +27,56 @@ function onPath(bin: string): boolean {
   } catch {
     return false;
   }
+}
+
+interface FileKind {
+  name: Text;
+  missingFix: Text;
+  deniedFix: Text;
+}
+
+const GPIO: FileKind = {
+  name: { zh: 'GPIO 芯片', en: 'GPIO chip' },
+  missingFix: {
+    zh: '用 ls /dev/gpiochip* 查看本机的芯片，改 devices[].chip',
+    en: 'see the chips of this box with ls /dev/gpiochip* and set devices[].chip',
+  },
+  deniedFix: {
+    zh: '把运行网关的用户加入 gpio 组：sudo usermod -aG gpio $USER（或 udev 规则），重新登录',
+    en: "add the gateway's user to the gpio group: sudo usermod -aG gpio $USER (or a udev rule), then log in again",
+  },
+};
+
+const SERIAL: FileKind = {
+  name: { zh: '串口', en: 'serial port' },
+  missingFix: {
+    zh: '检查线缆和 USB 转串口；用 ls /dev/serial/by-id/ 找到稳定的名字填入 devices[].port',
+    en: 'check the cable and USB adapter; find a stable name with ls /dev/serial/by-id/ and set devices[].port',
+  },
+  deniedFix: {
+    zh: '把运行网关的用户加入 dialout 组：sudo usermod -aG dialout $USER，重新登录',
+    en: "add the gateway's user to the dialout group: sudo usermod -aG dialout $USER, then log in again",
+  },
+};
+
+/** A device file (serial port, GPIO chip) present and readable and writable, or what to do. */
+function deviceFile(id: string, path: string, kind: FileKind): Finding {
+  const a = access(path);
+  if (a === 'ok')
+    return ok('devices', `设备 ${id}：${kind.name.zh} ${path} 可读写`, `device ${id}: ${kind.name.en} ${path} readable and writable`);
+  if (a === 'missing')
+    return problem(
+      'devices',
+      'fail',
+      { zh: `设备 ${id}：${kind.name.zh} ${path} 不存在`, en: `device ${id}: ${kind.name.en} ${path} does not exist` },
+      kind.missingFix,
+    );
+  return problem(
+    'devices',
+    'fail',
+    { zh: `设备 ${id}：无权读写${kind.name.zh} ${path}`, en: `device ${id}: no permission to read and write ${kind.name.en} ${path}` },
+    kind.deniedFix,
+  );
 }
 
 export function checkDevices(loaded: LoadedConfig): Finding[] {
@@ -49,28 +100,7 @@ export function checkDevices(loaded: LoadedConfig): Finding[] {
       continue;
     }
     if (transport.type === 'gpio') {
-      const chip = `/dev/${d.chip ?? transport.chip}`;
-      const a = access(chip);
-      if (a === 'ok') out.push(ok('devices', `设备 ${d.id}：GPIO ${chip} 可读写`, `device ${d.id}: GPIO ${chip} readable and writable`));
-      else
-        out.push(
-          problem(
-            'devices',
-            'fail',
-            a === 'missing'
-              ? { zh: `设备 ${d.id}：GPIO 芯片 ${chip} 不存在`, en: `device ${d.id}: GPIO chip ${chip} does not exist` }
-              : { zh: `设备 ${d.id}：无权读写 GPIO 芯片 ${chip}`, en: `device ${d.id}: no permission to read and write GPIO chip ${chip}` },
-            a === 'missing'
-              ? {
-                  zh: '用 ls /dev/gpiochip* 查看本机的芯片，改 devices[].chip',
-                  en: 'see the chips of this box with ls /dev/gpiochip* and set devices[].chip',
-                }
-              : {
-                  zh: `把运行网关的用户加入 gpio 组：sudo usermod -aG gpio $USER（或 udev 规则），重新登录`,
-                  en: `add the gateway's user to the gpio group: sudo usermod -aG gpio $USER (or a udev rule), then log in again`,
-                },
-          ),
-        );
+      out.push(deviceFile(d.id, `/dev/${d.chip ?? transport.chip}`, GPIO));
       continue;
     }
     if (d.simulate) {
@@ -87,28 +117,7 @@ export function checkDevices(loaded: LoadedConfig): Finding[] {
       continue;
     }
     if (!d.port) continue; // config check reports it
-    const a = access(d.port);
-    if (a === 'ok')
-      out.push(ok('devices', `设备 ${d.id}：串口 ${d.port} 可读写`, `device ${d.id}: serial port ${d.port} readable and writable`));
-    else
-      out.push(
-        problem(
-          'devices',
-          'fail',
-          a === 'missing'
-            ? { zh: `设备 ${d.id}：串口 ${d.port} 不存在`, en: `device ${d.id}: serial port ${d.port} does not exist` }
-            : { zh: `设备 ${d.id}：无权读写串口 ${d.port}`, en: `device ${d.id}: no permission to read and write serial port ${d.port}` },
-          a === 'missing'
-            ? {
-                zh: '检查线缆和 USB 转串口；用 ls /dev/serial/by-id/ 找到稳定的名字填入 devices[].port',
-                en: 'check the cable and USB adapter; find a stable name with ls /dev/serial/by-id/ and set devices[].port',
-              }
-            : {
-                zh: '把运行网关的用户加入 dialout 组：sudo usermod -aG dialout $USER，重新登录',
-                en: "add the gateway's user to the dialout group: sudo usermod -aG dialout $USER, then log in again",
-              },
-        ),
-      );
+    out.push(deviceFile(d.id, d.port, SERIAL));
   }
   if (loaded.config.devices.length === 0) out.push(ok('devices', '未配置设备', 'no devices configured'));
   return out;
