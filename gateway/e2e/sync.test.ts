@@ -88,7 +88,7 @@ describe('sync from the platform over MQTT', { timeout: 120_000 }, () => {
       (err: { code: number; stdout: string; stderr: string }) => err,
     );
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('共 3 行：写入 0，已是最新 0，版本较旧 0，拒绝 2');
+    expect(r.stdout).toContain('共 3 行：写入 0，已是最新 0，版本较旧 0，拒绝 2，未处理 1\n');
     expect(r.stdout).toContain('第 2 行 r-2: 拒绝：内容不合格：r-2 has no face on this box');
     expect(r.stdout).toMatch(/第 3 行 r-3: 拒绝：人脸识别不可用：.*disabled/);
     expect(r.stderr).toMatch(/导入已停止，网关无法接收任何一行：.*disabled/);

@@ -26,12 +26,14 @@ export const faceEvents = defineEvents({
         name: z.string().describe('Resident name.'),
         similarity: z.number().min(-1).max(1).describe('Mean cosine similarity over the frames that named this resident.'),
         threshold: z.number().describe('Known-face threshold in force.'),
+        // Defaults: events recorded before visitors existed (still in an outbox after an upgrade) read as residents'.
         kind: z
           .enum(['resident', 'visitor'])
+          .default('resident')
           .describe('A resident, or a visitor enrolled with a pass (the access decision checks its window).'),
-        hostId: z.string().nullable().describe('Visitors: the resident they visit; null for residents.'),
-        validFrom: z.string().nullable().describe('Visitors: ISO 8601 start of the pass (null: valid from enrolment).'),
-        validUntil: z.string().nullable().describe('Visitors: ISO 8601 end of the pass; null for residents.'),
+        hostId: z.string().nullable().default(null).describe('Visitors: the resident they visit; null for residents.'),
+        validFrom: z.string().nullable().default(null).describe('Visitors: ISO 8601 start of the pass (null: valid from enrolment).'),
+        validUntil: z.string().nullable().default(null).describe('Visitors: ISO 8601 end of the pass; null for residents.'),
       })
       .describe('A tracked face was recognised as an enrolled resident or visitor.'),
   },

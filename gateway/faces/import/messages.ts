@@ -87,14 +87,16 @@ export function rowLabel(o: RowOutcome, lang: Lang): string {
 
 export function reportText(r: ImportReport, lang: Lang): string {
   const lines: string[] = [];
+  // Rows after an interruption or an import the box could not take.
+  const left = r.rows - r.applied - r.unchanged - r.stale - r.refused;
   if (lang === 'zh') {
     lines.push(
-      `共 ${r.rows} 行：写入 ${r.applied}，已是最新 ${r.unchanged}，版本较旧 ${r.stale}，拒绝 ${r.refused}${r.interrupted ? '（已中断，再次运行可继续）' : ''}`,
+      `共 ${r.rows} 行：写入 ${r.applied}，已是最新 ${r.unchanged}，版本较旧 ${r.stale}，拒绝 ${r.refused}${left ? `，未处理 ${left}` : ''}${r.interrupted ? '（已中断，再次运行可继续）' : ''}`,
     );
     if (r.notApplied.length) lines.push('未写入的行：');
   } else {
     lines.push(
-      `${r.rows} rows: ${r.applied} applied, ${r.unchanged} already there, ${r.stale} stale, ${r.refused} refused${r.interrupted ? ' (interrupted: run it again to go on)' : ''}`,
+      `${r.rows} rows: ${r.applied} applied, ${r.unchanged} already there, ${r.stale} stale, ${r.refused} refused${left ? `, ${left} not tried` : ''}${r.interrupted ? ' (interrupted: run it again to go on)' : ''}`,
     );
     if (r.notApplied.length) lines.push('rows not applied:');
   }
