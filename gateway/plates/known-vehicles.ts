@@ -3,11 +3,11 @@
  * 005), and the `vehicles/add|remove|list` actions the platform and the CLI call.
  */
 import { z } from 'zod';
-import type { Database } from '../store/database.js';
+import type { Database, Statement } from '../store/database.js';
 import type { EventPublisher } from '../core/publisher.js';
 import { ActionError, type ActionTable } from '../core/actions.js';
 import { isValidPlate, normalisePlate } from './grammar.js';
-import { matchPlate, type MatchOptions, type PlateMatch } from './match.js';
+import { PlateIndex, type MatchOptions, type PlateMatch } from './match.js';
 import { SyncVersions } from '../sync/version-store.js';
 import { registerVehicleSyncActions } from './vehicle-sync.js';
 
@@ -47,6 +47,13 @@ export type AddVehicleInput = z.input<typeof addVehicleInput>;
 
 export const removeVehicleInput = z.strictObject({ plate: z.string().min(1) }).describe('Remove a known vehicle.');
 
+/**
+ * Writes to the vehicles table through any KnownVehicles on one connection (SQLite's
+ * data_version only counts other connections' commits).
+ */
+const localWrites = new WeakMap<Database, number>();
+const bumpLocal = (db: Database) => localWrites.set(db, (localWrites.get(db) ?? 0) + 1);
+
 const toVehicle = (r: Row): KnownVehicle => ({
   plate: r.plate,
   ownerId: r.owner_id,
@@ -60,12 +67,15 @@ const toVehicle = (r: Row): KnownVehicle => ({
 export class KnownVehicles {
   private readonly db: Database;
   private readonly events: EventPublisher;
+  private readonly dataVersion: Statement<{ data_version: number }>;
+  private index: { version: string; index: PlateIndex<KnownVehicle> } | undefined;
   /** The platform versions of synchronised vehicles (vehicles/upsert, vehicles/delete). */
   readonly versions: SyncVersions;
 
   constructor(ctx: { db: Database; events: EventPublisher }) {
     this.db = ctx.db;
     this.events = ctx.events;
+    this.dataVersion = ctx.db.prepare('PRAGMA data_version');
     this.versions = new SyncVersions(ctx.db, ctx.events);
   }
 
@@ -91,13 +101,15 @@ export class KnownVehicles {
       note: v.note ?? null,
       created_at: now.toISOString(),
     };
-    this.events.commit('vehicle.added', { plate, ownerId: row.owner_id, kind: row.kind, validFrom: from, validUntil: until }, () =>
+    // bumped inside the transaction: listeners of the event already match against the new table
+    this.events.commit('vehicle.added', { plate, ownerId: row.owner_id, kind: row.kind, validFrom: from, validUntil: until }, () => {
+      bumpLocal(this.db);
       this.db
         .prepare(
           'INSERT INTO vehicles(plate, owner_id, kind, valid_from, valid_until, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(plate) DO UPDATE SET owner_id = excluded.owner_id, kind = excluded.kind, valid_from = excluded.valid_from, valid_until = excluded.valid_until, note = excluded.note',
         )
-        .run(row.plate, row.owner_id, row.kind, row.valid_from, row.valid_until, row.note, row.created_at),
-    );
+        .run(row.plate, row.owner_id, row.kind, row.valid_from, row.valid_until, row.note, row.created_at);
+    });
     return toVehicle(row);
   }
 
@@ -107,6 +119,7 @@ export class KnownVehicles {
     return this.events.commit('vehicle.removed', { plate }, () => {
       // A synchronised vehicle removed by hand is held as deleted: a replay of its upsert does not bring it back.
       this.versions.markDeleted('vehicle', plate);
+      bumpLocal(this.db);
       return this.db.prepare('DELETE FROM vehicles WHERE plate = ?').run(plate).changes > 0;
     });
   }
@@ -127,8 +140,26 @@ export class KnownVehicles {
     return this.list().filter((v) => (!v.validFrom || v.validFrom <= t) && (!v.validUntil || v.validUntil > t));
   }
 
+  /**
+   * The known vehicle valid at `now` that a read matches (match.ts: exact, or look-alike glyphs
+   * only by default). The look-alike index is rebuilt only when the table changed, here or in
+   * another process (the offline CLI), so a match is a map lookup however many vehicles there are.
+   */
   match(read: string, now = new Date(), opts: Partial<MatchOptions> = {}): PlateMatch<KnownVehicle> | undefined {
-    return matchPlate(read, this.active(now), opts);
+    const t = now.toISOString();
+    return this.currentIndex().match(read, opts, (v) => (!v.validFrom || v.validFrom <= t) && (!v.validUntil || v.validUntil > t));
+  }
+
+  /** Whether a plate is a known vehicle's at `now`, exactly or by look-alikes (edit-distance matches are not). */
+  knownMatch(plate: string, now: Date, opts: Partial<MatchOptions> = {}): 'exact' | 'lookalike' | undefined {
+    const kind = this.match(plate, now, opts)?.kind;
+    return kind === 'edit' ? undefined : kind;
+  }
+
+  private currentIndex(): PlateIndex<KnownVehicle> {
+    const version = `${this.dataVersion.get()?.data_version ?? 0}:${localWrites.get(this.db) ?? 0}`;
+    if (this.index?.version !== version) this.index = { version, index: new PlateIndex(this.list()) };
+    return this.index.index;
   }
 }
 
