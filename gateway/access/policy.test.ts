@@ -75,6 +75,22 @@ describe('access policy', () => {
     });
   });
 
+  it('decides a visitor recognised by face on the same window as a visitor vehicle, ending at validUntil', () => {
+    const visitor = {
+      kind: 'visitor' as const,
+      id: 'v-7',
+      name: 'Zhang Wei',
+      validFrom: '2026-11-24T07:00:00.000Z',
+      validUntil: '2026-11-24T09:00:00.000Z',
+    };
+    const at = (iso: string) => decide(face(visitor, new Date(iso)), points, opts, new Map())[0];
+    expect(at('2026-11-24T06:59:59.999Z')).toMatchObject({ allow: false, reason: 'visitor-not-yet-valid', subjectKind: 'visitor' });
+    expect(at('2026-11-24T07:00:00Z')).toMatchObject({ allow: true, reason: 'visitor-valid', subjectId: 'v-7', gateId: 'ped-1' });
+    expect(at('2026-11-24T08:59:59.999Z')).toMatchObject({ allow: true, reason: 'visitor-valid' });
+    expect(at('2026-11-24T09:00:00Z')).toMatchObject({ allow: false, reason: 'visitor-expired' });
+    expect(decide(face({ ...visitor, id: 'r-banned' }), points, opts, new Map())[0]).toMatchObject({ allow: false, reason: 'denied' });
+  });
+
   it('decides once per passage: repeats within the cooldown give no decision', () => {
     const memory: PassageMemory = new Map();
     const r = { kind: 'resident' as const, id: 'r1', name: 'Li Lei' };

@@ -73,9 +73,10 @@ function reasonFor(rec: Recognition, opts: PolicyOptions): { allow: boolean; rea
   if (rec.plates?.some((p) => opts.denied.has(p) || opts.deniedPlate?.(p))) return { allow: false, reason: 'denied' };
   if (s.kind === 'resident') return { allow: true, reason: 'resident' };
   if (s.kind === 'visitor') {
+    // The pass is the half-open window [validFrom, validUntil): at validUntil it has ended.
     const t = rec.ts.getTime();
     if (s.validFrom && t < Date.parse(s.validFrom)) return { allow: false, reason: 'visitor-not-yet-valid' };
-    if (s.validUntil && t > Date.parse(s.validUntil)) return { allow: false, reason: 'visitor-expired' };
+    if (s.validUntil && t >= Date.parse(s.validUntil)) return { allow: false, reason: 'visitor-expired' };
     return { allow: true, reason: 'visitor-valid' };
   }
   return { allow: false, reason: 'unknown' };

@@ -9,7 +9,11 @@ export function fromFace(e: GatewayEvents['face.recognized'] | GatewayEvents['fa
   return {
     via: 'face',
     cameraId: e.cameraId,
-    subject: resident ? { kind: 'resident', id: e.residentId, name: e.name } : { kind: 'unknown' },
+    subject: !resident
+      ? { kind: 'unknown' }
+      : e.kind === 'visitor'
+        ? { kind: 'visitor', id: e.residentId, name: e.name, validFrom: e.validFrom, validUntil: e.validUntil }
+        : { kind: 'resident', id: e.residentId, name: e.name },
     confidence: Math.max(0, Math.min(1, e.similarity)),
     label: resident ? e.name : `stranger#${e.trackId}`,
     ts,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Database, Statement } from '../store/database.js';
 import type { ActionTable } from '../core/actions.js';
+import { SyncVersions } from '../sync/version-store.js';
+import { registerWatchlistSyncActions } from './watchlist-sync.js';
 import { normalisePlate, PROVINCES } from '../plates/grammar.js';
 import { lookalikeKey } from '../plates/lookalike.js';
 
@@ -13,7 +15,8 @@ function plateKeyOf(subject: string): string | undefined {
 
 /**
  * The platform's watchlist (deny list): resident/visitor ids or plates that must not be let in.
- * Kept in SQLite so it survives restarts and works offline; synced whole by `watchlist/set`.
+ * Kept in SQLite so it survives restarts and works offline; synced whole by `watchlist/set`, or
+ * entry by entry with versions by `watchlist/upsert` and `watchlist/delete` (watchlist-sync.ts).
  */
 export class Watchlist {
   private cache = new Set<string>();
@@ -21,8 +24,12 @@ export class Watchlist {
   private plateKeys = new Set<string>();
   private readonly all: Statement<{ subject: string; reason: string; added_at: string }>;
 
+  /** The platform versions of entries synchronised one by one. */
+  readonly versions: SyncVersions;
+
   constructor(private readonly db: Database) {
     this.all = db.prepare('SELECT subject, reason, added_at FROM access_watchlist ORDER BY subject');
+    this.versions = new SyncVersions(db);
     this.reload();
   }
 
@@ -51,12 +58,38 @@ export class Watchlist {
       this.db.prepare('DELETE FROM access_watchlist').run();
       const ins = this.db.prepare('INSERT OR REPLACE INTO access_watchlist(subject, reason, added_at) VALUES (?, ?, ?)');
       for (const e of entries) ins.run(e.subject, e.reason, now);
+      // Entries synchronised one by one and left out of the whole list are held as deleted.
+      this.versions.markMissingDeleted('watchlist', new Set(entries.map((e) => e.subject)));
     });
     this.reload();
     return this.cache.size;
   }
 
-  private reload(): void {
+  get(subject: string): { subject: string; reason: string; addedAt: string } | undefined {
+    const r = this.db
+      .prepare<{ subject: string; reason: string; added_at: string }>(
+        'SELECT subject, reason, added_at FROM access_watchlist WHERE subject = ?',
+      )
+      .get(subject);
+    return r && { subject: r.subject, reason: r.reason, addedAt: r.added_at };
+  }
+
+  /** Adds or replaces one entry (call inside the versioned transaction; `reload` after it committed). */
+  put(subject: string, reason: string): void {
+    this.db
+      .prepare(
+        'INSERT INTO access_watchlist(subject, reason, added_at) VALUES (?, ?, ?) ON CONFLICT(subject) DO UPDATE SET reason = excluded.reason',
+      )
+      .run(subject, reason, new Date().toISOString());
+  }
+
+  /** Removes one entry; returns whether there was one (call inside the versioned transaction). */
+  delete(subject: string): boolean {
+    return this.db.prepare('DELETE FROM access_watchlist WHERE subject = ?').run(subject).changes > 0;
+  }
+
+  /** Re-reads the list the gate decisions use. */
+  reload(): void {
     this.cache = new Set(this.all.all().map((r) => r.subject));
     this.plateKeys = new Set([...this.cache].flatMap((s) => plateKeyOf(s) ?? []));
   }
@@ -77,4 +110,5 @@ export function registerWatchlistActions(actions: ActionTable, watchlist: () => 
     input: z.strictObject({}).prefault({}),
     handle: () => ({ entries: watchlist().list() }),
   });
+  registerWatchlistSyncActions(actions, watchlist);
 }

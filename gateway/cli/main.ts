@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./commands/eval.js')).default,
   residents: async () => (await import('./commands/residents.js')).default,
   identify: async () => (await import('./commands/identify.js')).default,
+  doctor: async () => (await import('./commands/doctor.js')).default,
 };
 
 function help(): string {

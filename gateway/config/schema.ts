@@ -12,6 +12,7 @@ import { storeSection } from './sections/store.js';
 import { gb28181Section } from './sections/gb28181.js';
 import { CONFIG_VERSION } from './migrations/index.js';
 import { gat1400Section } from './sections/gat1400.js';
+import { syncSection } from './sections/sync.js';
 
 /**
  * The one schema of the gateway's YAML config: source of the TypeScript types, of the JSON
@@ -40,6 +41,7 @@ export const configSchema = z
     console: consoleSection.prefault({}),
     gb28181: gb28181Section.prefault({}),
     gat1400: gat1400Section.prefault({}),
+    sync: syncSection.prefault({}),
   })
   .describe('Sharp Eyes gateway configuration.');
 

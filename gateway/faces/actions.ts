@@ -1,58 +1,51 @@
 /**
- * `residents/*` requests (platform over MQTT, or local): add with base64 JPEG photos, remove,
- * list, and `residents/changed` to reload the index now (after the CLI wrote the database).
+ * `residents/*` requests (platform over MQTT, or local): add with base64 JPEG photos (a resident,
+ * or a visitor with a pass), remove, list, and `residents/changed` to reload the index now
+ * (after the CLI wrote the database). The platform's versioned sync (`residents/upsert`,
+ * `residents/delete`) is in sync-actions.ts.
  */
 import { z } from 'zod';
 import { ActionError, type ActionTable } from '../core/actions.js';
 import type { FacesConfig } from '../config/sections/faces.js';
-import { enrolResident, EnrolmentRefused } from './enrolment.js';
-import type { Identities } from './identities.js';
-import type { FacePipeline } from './pipeline.js';
-import { RESIDENT_ID, type ResidentStore } from './store/resident-store.js';
+import { enrolResident } from './enrolment.js';
+import { RESIDENT_ID } from './store/resident-store.js';
+import { passInput } from './visitors/pass.js';
+import { registerResidentSyncActions } from './sync-actions.js';
+import { photosField, readyPipeline, refusedPhotos, requestedPass, type ResidentServices } from './action-support.js';
 
-export interface ResidentServices {
-  store: ResidentStore;
-  identities: Identities;
-  /** Resolves when the models are loaded; rejects with a readable reason if they cannot be. */
-  pipeline(): Promise<FacePipeline>;
-}
+export type { ResidentServices } from './action-support.js';
 
 export function registerResidentActions(actions: ActionTable, cfg: FacesConfig, services: () => ResidentServices): void {
-  const maxB64 = Math.ceil(cfg.enrolment.maxPhotoBytes / 3) * 4;
   actions.register('residents/add', {
     role: 'operator',
-    description: `Enrol a resident from 1-${cfg.enrolment.maxPhotos} photos (base64 JPEG/PNG, each at most ${cfg.enrolment.maxPhotoBytes} bytes); adds templates to an existing id. Each photo must show one clear face.`,
+    description: `Enrol a resident, or a visitor with a pass (kind "visitor", validUntil, hostId), from 1-${cfg.enrolment.maxPhotos} photos (base64 JPEG/PNG, each at most ${cfg.enrolment.maxPhotoBytes} bytes); adds templates to an existing id. Each photo must show one clear face.`,
     input: z.strictObject({
       id: z.string().regex(RESIDENT_ID).optional().describe('Resident id (generated when absent).'),
       name: z.string().min(1).max(100).describe('Name shown in events.'),
-      photos: z
-        .array(
-          z
-            .string()
-            .max(maxB64, `a photo larger than ${cfg.enrolment.maxPhotoBytes} bytes`)
-            .regex(/^[A-Za-z0-9+/=\s]+$/, 'base64'),
-        )
-        .min(1)
-        .max(cfg.enrolment.maxPhotos)
-        .describe('Photos, base64.'),
+      photos: photosField(cfg).describe('Photos, base64.'),
+      ...passInput,
     }),
     async handle(input) {
       const s = services();
-      const pipeline = await s.pipeline();
+      const { id, name, photos, ...fields } = input;
+      // Without kind or window an existing person keeps who they are (adding photos); a new one is a resident.
+      const given = Object.values(fields).some((v) => v !== undefined);
+      const pass = given ? requestedPass(fields, id === undefined || !s.store.get(id)) : undefined;
+      const pipeline = await readyPipeline(s);
       try {
         const resident = await enrolResident(
           { pipeline, store: s.store },
           {
-            ...(input.id === undefined ? {} : { id: input.id }),
-            name: input.name,
-            photos: input.photos.map((b64, i) => ({ input: Buffer.from(b64, 'base64'), source: `photo ${i + 1}` })),
+            ...(id === undefined ? {} : { id }),
+            ...(pass === undefined ? {} : { pass }),
+            name,
+            photos: photos.map((b64, i) => ({ input: Buffer.from(b64, 'base64'), source: `photo ${i + 1}` })),
           },
         );
         s.identities.refresh();
         return { resident };
       } catch (err) {
-        if (err instanceof EnrolmentRefused) throw new ActionError(err.message, 'photo_refused');
-        throw err;
+        throw refusedPhotos(err);
       }
     },
   });
@@ -69,7 +62,8 @@ export function registerResidentActions(actions: ActionTable, cfg: FacesConfig, 
   });
   actions.register('residents/list', {
     role: 'viewer',
-    description: 'Enrolled residents with their template counts.',
+    description:
+      'Enrolled residents and visitors: id, name, kind, validFrom, validUntil, hostId (visitors), template count, and the platform version (null when enrolled locally).',
     input: z.strictObject({}).prefault({}),
     handle: () => ({ residents: services().store.list() }),
   });
@@ -83,4 +77,5 @@ export function registerResidentActions(actions: ActionTable, cfg: FacesConfig, 
       return { reloaded: reloaded.length, residents: s.identities.size };
     },
   });
+  registerResidentSyncActions(actions, cfg, services);
 }

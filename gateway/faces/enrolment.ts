@@ -5,7 +5,8 @@
 import { decodeImage, ImageError } from '../imaging/image.js';
 import { checkEnrolmentPhoto, enrolmentTemplate } from './enrol.js';
 import type { FacePipeline } from './pipeline.js';
-import type { Resident, ResidentStore } from './store/resident-store.js';
+import type { NewTemplate, Resident, ResidentStore } from './store/resident-store.js';
+import type { Pass } from './visitors/pass.js';
 
 export interface EnrolPhoto {
   /** File path or encoded image bytes. */
@@ -23,12 +24,23 @@ export class EnrolmentRefused extends Error {
 
 export async function enrolResident(
   ctx: { pipeline: FacePipeline; store: ResidentStore },
-  input: { id?: string; name: string; photos: EnrolPhoto[] },
+  input: { id?: string; name: string; photos: EnrolPhoto[]; pass?: Pass },
 ): Promise<Resident> {
-  if (input.photos.length === 0) throw new EnrolmentRefused([{ source: '(none)', reason: 'at least one photo is needed' }]);
+  const templates = await enrolmentTemplates(ctx.pipeline, input.photos);
+  return ctx.store.add({
+    ...(input.id === undefined ? {} : { id: input.id }),
+    ...(input.pass === undefined ? {} : { pass: input.pass }),
+    name: input.name,
+    templates,
+  });
+}
+
+/** The templates of enrolment photos, every one checked; throws EnrolmentRefused naming each refused photo. */
+export async function enrolmentTemplates(pipeline: FacePipeline, photos: EnrolPhoto[]): Promise<NewTemplate[]> {
+  if (photos.length === 0) throw new EnrolmentRefused([{ source: '(none)', reason: 'at least one photo is needed' }]);
   const refusals: Array<{ source: string; reason: string }> = [];
-  const templates: Array<{ embedding: Float32Array; quality: object; source: string }> = [];
-  for (const photo of input.photos) {
+  const templates: NewTemplate[] = [];
+  for (const photo of photos) {
     let img;
     try {
       img = await decodeImage(photo.input, { source: photo.source, maxPixels: 40_000_000 });
@@ -39,14 +51,14 @@ export async function enrolResident(
       }
       throw err;
     }
-    const check = await checkEnrolmentPhoto(ctx.pipeline, img);
+    const check = await checkEnrolmentPhoto(pipeline, img);
     if (!check.ok) {
       refusals.push({ source: photo.source, reason: check.reason });
       continue;
     }
     const q = check.face.quality;
     templates.push({
-      embedding: await enrolmentTemplate(ctx.pipeline, img, check.face),
+      embedding: await enrolmentTemplate(pipeline, img, check.face),
       source: photo.source,
       quality: {
         facePx: Math.round(q.facePx),
@@ -59,7 +71,7 @@ export async function enrolResident(
     });
   }
   if (refusals.length > 0) throw new EnrolmentRefused(refusals);
-  return ctx.store.add({ ...(input.id === undefined ? {} : { id: input.id }), name: input.name, templates });
+  return templates;
 }
 
 function round2(x: number): number {

@@ -26,8 +26,16 @@ export const faceEvents = defineEvents({
         name: z.string().describe('Resident name.'),
         similarity: z.number().min(-1).max(1).describe('Mean cosine similarity over the frames that named this resident.'),
         threshold: z.number().describe('Known-face threshold in force.'),
+        // Defaults: events recorded before visitors existed (still in an outbox after an upgrade) read as residents'.
+        kind: z
+          .enum(['resident', 'visitor'])
+          .default('resident')
+          .describe('A resident, or a visitor enrolled with a pass (the access decision checks its window).'),
+        hostId: z.string().nullable().default(null).describe('Visitors: the resident they visit; null for residents.'),
+        validFrom: z.string().nullable().default(null).describe('Visitors: ISO 8601 start of the pass (null: valid from enrolment).'),
+        validUntil: z.string().nullable().default(null).describe('Visitors: ISO 8601 end of the pass; null for residents.'),
       })
-      .describe('A tracked face was recognised as an enrolled resident.'),
+      .describe('A tracked face was recognised as an enrolled resident or visitor.'),
   },
   'face.unknown': {
     priority: 'normal',
@@ -42,5 +50,20 @@ export const faceEvents = defineEvents({
         bestResidentId: z.string().nullable().describe('Closest resident (for audit; NOT an identification).'),
       })
       .describe('A tracked face matched no resident.'),
+  },
+  'visitor.erased': {
+    priority: 'normal',
+    published: true,
+    schema: z
+      .strictObject({
+        residentId: z.string().describe('The visitor id (as enrolled with residents/add or residents/upsert).'),
+        hostId: z.string().nullable().describe('The resident they visited.'),
+        validUntil: z.string().describe('ISO 8601 end of the pass.'),
+        templates: z.number().int().min(0).describe('Face templates erased.'),
+        retentionHours: z.number().describe('faces.visitors.retentionHours in force.'),
+      })
+      .describe(
+        "A visitor's pass ended faces.visitors.retentionHours ago: their face templates and record were erased from the box for good (no name is sent).",
+      ),
   },
 });

@@ -6,6 +6,12 @@ import { meanTemplate } from './enrol.js';
 import { GalleryIndex } from './index/gallery-index.js';
 import { EMBEDDING_DIM } from './models.js';
 import type { ResidentStore } from './store/resident-store.js';
+import type { Pass } from './visitors/pass.js';
+
+/** Passes of people removed lately, kept so a track decided on them just before is judged on what they were. */
+const DEPARTED_KEPT = 1000;
+/** What a face of nobody this index ever held is judged as: a pass that ended (the gate stays shut). */
+const NO_PASS: Pass = { kind: 'visitor', validFrom: null, validUntil: new Date(0).toISOString(), hostId: null };
 
 export interface Match {
   residentId: string;
@@ -16,6 +22,9 @@ export interface Match {
 export class Identities {
   readonly index = new GalleryIndex({ dim: EMBEDDING_DIM });
   private readonly names = new Map<string, string>();
+  /** Who each enrolled person is (resident, or visitor with a pass): the access policy decides on it. */
+  private readonly passes = new Map<string, Pass>();
+  private readonly departed = new Map<string, Pass>();
   private readonly store: ResidentStore;
   private version = -1;
 
@@ -31,10 +40,12 @@ export class Identities {
   loadAll(): number {
     this.index.clear();
     this.names.clear();
+    this.passes.clear();
     const version = this.store.version();
     for (const r of this.store.allEmbeddings()) {
       this.index.upsert(r.id, meanTemplate(r.embeddings));
       this.names.set(r.id, r.name);
+      this.passes.set(r.id, r.pass);
     }
     this.version = version;
     return this.index.size;
@@ -54,13 +65,31 @@ export class Identities {
       if (!r || embeddings.length === 0) {
         this.index.remove(id);
         this.names.delete(id);
+        const gone = this.passes.get(id);
+        if (gone) this.depart(id, gone);
+        this.passes.delete(id);
       } else {
         this.index.upsert(id, meanTemplate(embeddings));
         this.names.set(id, r.name);
+        this.passes.set(id, { kind: r.kind, validFrom: r.validFrom, validUntil: r.validUntil, hostId: r.hostId });
       }
     }
     this.version = version;
     return residentIds;
+  }
+
+  /**
+   * Resident or visitor, with the pass as of the last refresh. A person removed since a track
+   * matched them keeps the pass they had (an erased visitor stays expired, never a resident).
+   */
+  pass(id: string): Pass {
+    return this.passes.get(id) ?? this.departed.get(id) ?? NO_PASS;
+  }
+
+  private depart(id: string, pass: Pass): void {
+    this.departed.delete(id);
+    this.departed.set(id, pass);
+    if (this.departed.size > DEPARTED_KEPT) this.departed.delete(this.departed.keys().next().value as string);
   }
 
   /** Best resident for an embedding (whatever the similarity), or null with nobody enrolled. */

@@ -24,6 +24,7 @@ import type { Snapshots } from '../cameras/snapshots/store.js';
 import { cameraRegions } from '../cameras/regions.js';
 import { cameraIdsOf } from '../config/sections/cameras.js';
 import type { Rect } from '../config/sections/rect.js';
+import { RETENTION_SWEEP_MS, VisitorRetention } from './visitors/retention.js';
 
 export class FacesRoom implements Room {
   readonly name = 'faces';
@@ -70,8 +71,16 @@ export class FacesRoom implements Room {
   }
 
   async start(scope: Scope): Promise<void> {
+    const retention = new VisitorRetention({
+      events: this.ctx.events,
+      store: this.store,
+      log: this.log,
+      retentionHours: this.cfg.visitors.retentionHours,
+    });
+    retention.sweep();
     const n = this.identities.loadAll();
     scope.every(this.cfg.pollMs, () => this.refresh());
+    scope.every(RETENTION_SWEEP_MS, () => void (retention.sweep() && this.refresh()));
     if (!this.cfg.enabled) {
       this.log.info({ residents: n }, 'face recognition disabled');
       return;
@@ -216,7 +225,14 @@ export class FacesRoom implements Room {
     if (d.kind === 'recognized')
       this.ctx.events.publish(
         'face.recognized',
-        { ...common, residentId: d.residentId, name: d.name, similarity: d.similarity, threshold: d.threshold },
+        {
+          ...common,
+          residentId: d.residentId,
+          name: d.name,
+          similarity: d.similarity,
+          threshold: d.threshold,
+          ...this.identities.pass(d.residentId),
+        },
         { ts },
       );
     else

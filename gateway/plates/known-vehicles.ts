@@ -8,6 +8,8 @@ import type { EventPublisher } from '../core/publisher.js';
 import { ActionError, type ActionTable } from '../core/actions.js';
 import { isValidPlate, normalisePlate } from './grammar.js';
 import { PlateIndex, type MatchOptions, type PlateMatch } from './match.js';
+import { SyncVersions } from '../sync/version-store.js';
+import { registerVehicleSyncActions } from './vehicle-sync.js';
 
 export interface KnownVehicle {
   plate: string;
@@ -67,11 +69,14 @@ export class KnownVehicles {
   private readonly events: EventPublisher;
   private readonly dataVersion: Statement<{ data_version: number }>;
   private index: { version: string; index: PlateIndex<KnownVehicle> } | undefined;
+  /** The platform versions of synchronised vehicles (vehicles/upsert, vehicles/delete). */
+  readonly versions: SyncVersions;
 
   constructor(ctx: { db: Database; events: EventPublisher }) {
     this.db = ctx.db;
     this.events = ctx.events;
     this.dataVersion = ctx.db.prepare('PRAGMA data_version');
+    this.versions = new SyncVersions(ctx.db, ctx.events);
   }
 
   /** Validates and stores a vehicle (replacing one with the same plate). */
@@ -112,9 +117,16 @@ export class KnownVehicles {
     const plate = normalisePlate(plateText);
     if (!this.db.prepare('SELECT 1 FROM vehicles WHERE plate = ?').get(plate)) return false;
     return this.events.commit('vehicle.removed', { plate }, () => {
+      // A synchronised vehicle removed by hand is held as deleted: a replay of its upsert does not bring it back.
+      this.versions.markDeleted('vehicle', plate);
       bumpLocal(this.db);
       return this.db.prepare('DELETE FROM vehicles WHERE plate = ?').run(plate).changes > 0;
     });
+  }
+
+  get(plateText: string): KnownVehicle | undefined {
+    const row = this.db.prepare<Row>('SELECT * FROM vehicles WHERE plate = ?').get(normalisePlate(plateText));
+    return row && toVehicle(row);
   }
 
   /** Read from SQLite each time (a few rows), so changes made by another process are seen. */
@@ -174,4 +186,5 @@ export function registerVehicleActions(actions: ActionTable, vehicles: KnownVehi
     input: z.strictObject({}).prefault({}),
     handle: () => vehicles.list(),
   });
+  registerVehicleSyncActions(actions, vehicles);
 }

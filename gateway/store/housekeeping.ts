@@ -1,6 +1,7 @@
 import type { GatewayContext } from '../core/context.js';
 import type { Room, Scope } from '../core/room.js';
 import { componentLogger, type Logger } from '../core/logger.js';
+import { SyncVersions } from '../sync/version-store.js';
 import { errMessage } from '../core/errors.js';
 import { rowsOverBudget, TABLES } from './retention.js';
 
@@ -11,7 +12,7 @@ const HOUR_MS = 3600_000;
 /**
  * Keeps the store bounded, at start and hourly: every growing table by age and by size
  * (store.retention), sent outbox rows by age and size (outbox.keepSentHours, keepSentMb), and
- * resolved alarms by age (alarms.keepResolvedDays). Deletes run in small transactions, so the
+ * resolved alarms by age (alarms.keepResolvedDays), and sync tombstones after sync.tombstoneDays. Deletes run in small transactions, so the
  * rooms writing events are never held up for long.
  */
 export class HousekeepingRoom implements Room {
@@ -57,6 +58,7 @@ export class HousekeepingRoom implements Room {
       count('outbox (sent)', this.ctx.outbox.purgeSent(out.keepSentHours * HOUR_MS, out.keepSentMb * 1024 * 1024));
       const resolvedBefore = new Date(now - config.alarms.keepResolvedDays * 86_400_000).toISOString();
       count('alarms (resolved)', this.deleteWhere('alarms', "state = 'resolved' AND resolved_at < ?", [resolvedBefore]));
+      count('sync tombstones', new SyncVersions(this.ctx.db).purgeTombstones(config.sync.tombstoneDays * 86_400_000, new Date(now)));
     } catch (err) {
       this.log.error({ err: errMessage(err) }, 'retention failed; trying again next hour');
     }

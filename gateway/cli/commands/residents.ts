@@ -4,11 +4,13 @@ import { UsageError } from '../command.js';
 import { parse } from '../args.js';
 import { loadFacesConfig, openPipeline, openResidentStore } from '../../faces/cli-support.js';
 import { enrolResident, EnrolmentRefused } from '../../faces/enrolment.js';
+import { IMPORT_USAGE, residentsImport } from './residents-import.js';
 
 const USAGE = [
   'sharpeyes residents add --name NAME [--id ID] --photo A.jpg [--photo B.jpg ...] [--config FILE]',
   '       sharpeyes residents remove ID [--config FILE]',
   '       sharpeyes residents list [--json] [--config FILE]',
+  `       ${IMPORT_USAGE}`,
 ].join('\n');
 
 /**
@@ -16,10 +18,12 @@ const USAGE = [
  * faces.pollMs (or at once after a `residents/changed` request).
  */
 const command: Command = {
-  summary: 'Enrol residents from photos (one clear face each), erase them for good, or list them.',
+  summary:
+    'Enrol residents from photos (one clear face each), import them from a CSV with a photo folder, erase them for good, or list them.',
   usage: USAGE,
   async run(argv) {
     const [sub, ...rest] = argv;
+    if (sub === 'import') return residentsImport(rest);
     if (sub === 'add') {
       const { values } = parse(rest, {
         name: { type: 'string' },
@@ -82,7 +86,7 @@ const command: Command = {
         db.close();
       }
     }
-    throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'say add, remove or list');
+    throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'say add, import, remove or list');
   },
 };
 export default command;

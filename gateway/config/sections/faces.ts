@@ -141,6 +141,19 @@ export const facesSection = z
       .max(60_000)
       .default(2000)
       .describe('How often the daemon checks the residents version counter for changes made by the CLI.'),
+    visitors: z
+      .strictObject({
+        retentionHours: z
+          .number()
+          .min(0)
+          .max(24 * 90)
+          .default(24)
+          .describe(
+            'A visitor enrolled by face is erased (face templates and record, with a visitor.erased event) this long after the pass ended. Until then the gate refuses them as visitor-expired (the guard sees why) and the host can extend the pass without new photos; 0 erases at once. Faces are sensitive personal information: keep it short.',
+          ),
+      })
+      .prefault({})
+      .describe('Visitors enrolled by face with a validity window (residents/add with kind "visitor").'),
   })
   .prefault({})
   .describe('Face recognition.');

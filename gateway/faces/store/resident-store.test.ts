@@ -65,4 +65,32 @@ describe('ResidentStore + Identities', () => {
     cliDb.close();
     daemonDb.close();
   });
+
+  it("keeps a visitor's pass, replaces templates on upsert, and an erased person's pass stays known to a track decided on them", () => {
+    const db = new Database(':memory:');
+    const store = new ResidentStore({ db });
+    const ids = new Identities({ store });
+    const pass = { kind: 'visitor' as const, validFrom: null, validUntil: '2026-11-24T10:00:00.000Z', hostId: 'r-9' };
+    store.add({ id: 'v1', name: 'Guest', templates: [tpl(1)], pass });
+    store.add({ id: 'v1', name: 'Guest', templates: [tpl(2)] }); // more photos: the pass is kept
+    expect(store.get('v1')).toMatchObject({ kind: 'visitor', validUntil: pass.validUntil, hostId: 'r-9', templates: 2, version: null });
+    expect(ids.loadAll()).toBe(1);
+    expect(ids.pass('v1')).toEqual(pass);
+    const r = store.upsert({ id: 'v1', name: 'Guest', pass: { ...pass, validUntil: '2026-11-25T10:00:00.000Z' }, templates: [tpl(3)] });
+    expect(r).toMatchObject({ templates: 1, validUntil: '2026-11-25T10:00:00.000Z' });
+    expect(store.embeddings('v1')).toEqual([vec(3)]);
+    expect(() => store.upsert({ id: 'nobody', name: 'x', pass })).toThrow(/no face on this box/);
+    expect(store.visitorsEndedBefore('2026-11-25T10:00:00.000Z')).toEqual([]);
+    expect(store.visitorsEndedBefore('2026-11-25T10:00:00.001Z')).toEqual([
+      { id: 'v1', hostId: 'r-9', validUntil: '2026-11-25T10:00:00.000Z', templates: 1 },
+    ]);
+    ids.refresh();
+    expect(store.remove('v1')).toBe(true);
+    ids.refresh();
+    expect(ids.size).toBe(0);
+    // A track that matched v1 just before is judged on the pass v1 had, not as a resident.
+    expect(ids.pass('v1').kind).toBe('visitor');
+    expect(ids.pass('never-enrolled')).toMatchObject({ kind: 'visitor', validUntil: new Date(0).toISOString() });
+    db.close();
+  });
 });

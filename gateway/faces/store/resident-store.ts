@@ -1,5 +1,6 @@
 /**
- * Residents and their face templates in SQLite (migration 004). Every change bumps the
+ * Residents (and visitors with a pass, migration 020) and their face templates in SQLite
+ * (migration 004). Every change bumps the
  * `faces_version` counter in `meta` and records which resident changed, so a daemon sharing the
  * file with the CLI reloads just those residents. Removal deletes the rows with SQLite's
  * secure_delete on (freed pages are zeroed) and checkpoints the WAL, so templates are gone for good.
@@ -7,16 +8,34 @@
 import { ulid } from 'ulid';
 import type { Database, Statement } from '../../store/database.js';
 import { EMBEDDING_MODEL } from '../models.js';
+import { SyncVersions } from '../../sync/version-store.js';
+import type { Pass } from '../visitors/pass.js';
 
 export const RESIDENT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
-export interface Resident {
+export interface Resident extends Pass {
   id: string;
   name: string;
   templates: number;
   createdAt: string;
   updatedAt: string;
+  /** The platform's version of this record (residents/upsert), null when enrolled locally. */
+  version: number | null;
 }
+
+/** A visitor whose pass ended, as the retention sweep sees it (no name: it is not needed). */
+export interface EndedVisitor {
+  id: string;
+  hostId: string | null;
+  validUntil: string;
+  templates: number;
+}
+
+const SELECT_RESIDENT = `SELECT r.id, r.name, r.kind, r.valid_from AS validFrom, r.valid_until AS validUntil, r.host_id AS hostId,
+        r.created_at AS createdAt, r.updated_at AS updatedAt,
+        (SELECT COUNT(*) FROM face_templates t WHERE t.resident_id = r.id AND t.model = ?) AS templates,
+        (SELECT s.version FROM sync_versions s WHERE s.entity = 'resident' AND s.key = r.id AND s.deleted_at IS NULL) AS version
+   FROM residents r`;
 
 export interface NewTemplate {
   embedding: Float32Array;
@@ -31,9 +50,12 @@ export class ResidentStore {
   private readonly bump: Statement;
   private readonly insertChange: Statement<{ version: number }>;
   private readonly pruneChanges: Statement;
+  /** The platform versions of synchronised records (residents/upsert, residents/delete). */
+  readonly versions: SyncVersions;
 
   constructor(ctx: { db: Database; model?: string }) {
     this.db = ctx.db;
+    this.versions = new SyncVersions(ctx.db);
     this.model = ctx.model ?? EMBEDDING_MODEL;
     this.db.exec('PRAGMA secure_delete = ON');
     this.getVersion = this.db.prepare("SELECT value FROM meta WHERE key = 'faces_version'");
@@ -47,73 +69,129 @@ export class ResidentStore {
     return Number(this.getVersion.get()?.value ?? 0);
   }
 
-  /** Creates the resident (or renames an existing one) and adds templates, in one transaction. */
-  add(input: { id?: string; name: string; templates: NewTemplate[] }): Resident {
+  /**
+   * Creates the resident (or renames an existing one) and adds templates, in one transaction.
+   * `pass` sets who they are (resident, or visitor with a window); absent, an existing person
+   * keeps theirs and a new one is a resident.
+   */
+  add(input: { id?: string; name: string; templates: NewTemplate[]; pass?: Pass }): Resident {
     const id = input.id ?? ulid();
-    if (!RESIDENT_ID.test(id)) throw new Error(`invalid resident id ${JSON.stringify(id)}: letters, digits, "_", "-" or ".", at most 64`);
+    checkId(id);
     if (input.templates.length === 0) throw new Error('no templates to add');
     const now = new Date().toISOString();
     this.db.transaction(() => {
+      const p = input.pass;
       this.db
         .prepare(
-          'INSERT INTO residents(id, name, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at',
+          `INSERT INTO residents(id, name, kind, valid_from, valid_until, host_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at${
+             p
+               ? ', kind = excluded.kind, valid_from = excluded.valid_from, valid_until = excluded.valid_until, host_id = excluded.host_id'
+               : ''
+           }`,
         )
-        .run(id, input.name, now, now);
-      const ins = this.db.prepare(
-        'INSERT INTO face_templates(resident_id, model, embedding, quality, source, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      );
-      for (const t of input.templates) {
-        ins.run(
-          id,
-          this.model,
-          Buffer.from(t.embedding.buffer, t.embedding.byteOffset, t.embedding.byteLength),
-          JSON.stringify(t.quality),
-          t.source,
-          now,
-        );
-      }
+        .run(id, input.name, p?.kind ?? 'resident', p?.validFrom ?? null, p?.validUntil ?? null, p?.hostId ?? null, now, now);
+      this.insertTemplates(id, input.templates, now);
       this.changed(id, now);
     });
     return this.get(id)!;
   }
 
-  /** Erases a resident and every template. Returns false if there was no such resident. */
-  remove(id: string): boolean {
+  /**
+   * Makes the person exactly this (residents/upsert): name and pass, and, when `templates` are
+   * given, these templates instead of the old ones. Without templates the person must already
+   * have some. Call inside the versioned transaction (sync/version-store.ts).
+   */
+  upsert(input: { id: string; name: string; pass: Pass; templates?: NewTemplate[] }): Resident {
+    checkId(input.id);
     const now = new Date().toISOString();
-    const removed = this.db.transaction(() => {
-      this.db.prepare('DELETE FROM face_templates WHERE resident_id = ?').run(id);
-      const n = this.db.prepare('DELETE FROM residents WHERE id = ?').run(id).changes;
-      if (n > 0) this.changed(id, now);
-      return n > 0;
-    });
-    if (removed) {
-      try {
-        this.db.checkpoint(); // old pages leave the WAL too
-      } catch {
-        // a reader holds the WAL; SQLite checkpoints it later
+    return this.db.transaction(() => {
+      if (!input.templates?.length && !this.get(input.id)?.templates) throw new Error(`${input.id} has no face on this box: send photos`);
+      const p = input.pass;
+      this.db
+        .prepare(
+          `INSERT INTO residents(id, name, kind, valid_from, valid_until, host_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, valid_from = excluded.valid_from,
+             valid_until = excluded.valid_until, host_id = excluded.host_id, updated_at = excluded.updated_at`,
+        )
+        .run(input.id, input.name, p.kind, p.validFrom, p.validUntil, p.hostId, now, now);
+      if (input.templates?.length) {
+        this.db.prepare('DELETE FROM face_templates WHERE resident_id = ?').run(input.id);
+        this.insertTemplates(input.id, input.templates, now);
       }
+      this.changed(input.id, now);
+      return this.get(input.id)!;
+    });
+  }
+
+  private insertTemplates(id: string, templates: NewTemplate[], now: string): void {
+    const ins = this.db.prepare(
+      'INSERT INTO face_templates(resident_id, model, embedding, quality, source, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    for (const t of templates) {
+      ins.run(
+        id,
+        this.model,
+        Buffer.from(t.embedding.buffer, t.embedding.byteOffset, t.embedding.byteLength),
+        JSON.stringify(t.quality),
+        t.source,
+        now,
+      );
     }
+  }
+
+  /**
+   * Erases a resident and every template. Returns false if there was no such resident. A record
+   * the platform synchronised is held as deleted at its version, so a replay of its upsert does
+   * not bring it back.
+   */
+  remove(id: string): boolean {
+    const removed = this.db.transaction(() => this.erase(id));
+    if (removed) this.checkpoint();
     return removed;
   }
 
-  get(id: string): Resident | undefined {
+  /**
+   * Deletes the rows of a person (templates first) inside the caller's transaction, and holds a
+   * synchronised record as deleted; call `checkpoint()` once it committed. Returns whether there
+   * was such a person.
+   */
+  erase(id: string): boolean {
+    const now = new Date();
+    this.db.prepare('DELETE FROM face_templates WHERE resident_id = ?').run(id);
+    const n = this.db.prepare('DELETE FROM residents WHERE id = ?').run(id).changes;
+    if (n === 0) return false;
+    this.changed(id, now.toISOString());
+    this.versions.markDeleted('resident', id, now);
+    return true;
+  }
+
+  /** Moves erased pages out of the WAL too (secure_delete zeroed them in the database file). */
+  checkpoint(): void {
+    try {
+      this.db.checkpoint();
+    } catch {
+      // a reader holds the WAL; SQLite checkpoints it later
+    }
+  }
+
+  /** Visitors whose pass ended before `before` (ISO 8601), oldest first. */
+  visitorsEndedBefore(before: string, limit = 500): EndedVisitor[] {
     return this.db
-      .prepare<Resident>(
-        `SELECT r.id, r.name, r.created_at AS createdAt, r.updated_at AS updatedAt,
-                (SELECT COUNT(*) FROM face_templates t WHERE t.resident_id = r.id AND t.model = ?) AS templates
-           FROM residents r WHERE r.id = ?`,
+      .prepare<EndedVisitor>(
+        `SELECT r.id, r.host_id AS hostId, r.valid_until AS validUntil,
+                (SELECT COUNT(*) FROM face_templates t WHERE t.resident_id = r.id) AS templates
+           FROM residents r WHERE r.kind = 'visitor' AND r.valid_until < ? ORDER BY r.valid_until LIMIT ?`,
       )
-      .get(this.model, id);
+      .all(before, limit);
+  }
+
+  get(id: string): Resident | undefined {
+    return this.db.prepare<Resident>(`${SELECT_RESIDENT} WHERE r.id = ?`).get(this.model, id);
   }
 
   list(): Resident[] {
-    return this.db
-      .prepare<Resident>(
-        `SELECT r.id, r.name, r.created_at AS createdAt, r.updated_at AS updatedAt,
-                (SELECT COUNT(*) FROM face_templates t WHERE t.resident_id = r.id AND t.model = ?) AS templates
-           FROM residents r ORDER BY r.name, r.id`,
-      )
-      .all(this.model);
+    return this.db.prepare<Resident>(`${SELECT_RESIDENT} ORDER BY r.name, r.id`).all(this.model);
   }
 
   /** Templates (embeddings) of one resident for the current model. */
@@ -124,12 +202,21 @@ export class ResidentStore {
       .map((r) => toFloat32(r.embedding));
   }
 
-  /** Every resident with templates, streamed (for the daemon's initial index load). */
-  *allEmbeddings(): Generator<{ id: string; name: string; embeddings: Float32Array[] }> {
-    let cur: { id: string; name: string; embeddings: Float32Array[] } | undefined;
+  /** Every person with templates, streamed (for the daemon's initial index load). */
+  *allEmbeddings(): Generator<{ id: string; name: string; pass: Pass; embeddings: Float32Array[] }> {
+    type Row = {
+      id: string;
+      name: string;
+      kind: Pass['kind'];
+      valid_from: string | null;
+      valid_until: string | null;
+      host_id: string | null;
+      embedding: Buffer;
+    };
+    let cur: { id: string; name: string; pass: Pass; embeddings: Float32Array[] } | undefined;
     const rows = this.db
-      .prepare<{ id: string; name: string; embedding: Buffer }>(
-        'SELECT r.id, r.name, t.embedding FROM residents r JOIN face_templates t ON t.resident_id = r.id WHERE t.model = ? ORDER BY r.id, t.id',
+      .prepare<Row>(
+        'SELECT r.id, r.name, r.kind, r.valid_from, r.valid_until, r.host_id, t.embedding FROM residents r JOIN face_templates t ON t.resident_id = r.id WHERE t.model = ? ORDER BY r.id, t.id',
       )
       .all(this.model);
     for (const r of rows) {
@@ -137,7 +224,12 @@ export class ResidentStore {
         yield cur;
         cur = undefined;
       }
-      cur ??= { id: r.id, name: r.name, embeddings: [] };
+      cur ??= {
+        id: r.id,
+        name: r.name,
+        pass: { kind: r.kind, validFrom: r.valid_from, validUntil: r.valid_until, hostId: r.host_id },
+        embeddings: [],
+      };
       cur.embeddings.push(toFloat32(r.embedding));
     }
     if (cur) yield cur;
@@ -160,6 +252,10 @@ export class ResidentStore {
     this.pruneChanges.run(id, v);
     this.bump.run(String(v));
   }
+}
+
+function checkId(id: string): void {
+  if (!RESIDENT_ID.test(id)) throw new Error(`invalid resident id ${JSON.stringify(id)}: letters, digits, "_", "-" or ".", at most 64`);
 }
 
 function toFloat32(b: Buffer): Float32Array {

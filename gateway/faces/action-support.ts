@@ -1,0 +1,58 @@
+/**
+ * What the `residents/*` actions share (actions.ts: add, remove, list; sync-actions.ts: the
+ * platform's versioned upsert and delete): the services they run on, the photos field, the pass
+ * checks and the pipeline, each failing with the wire error code a requester can act on.
+ */
+import { z } from 'zod';
+import { ActionError } from '../core/actions.js';
+import type { FacesConfig } from '../config/sections/faces.js';
+import type { Identities } from './identities.js';
+import type { FacePipeline } from './pipeline.js';
+import type { ResidentStore } from './store/resident-store.js';
+import { EnrolmentRefused } from './enrolment.js';
+import { PassError, passOf, type Pass, type PassFields } from './visitors/pass.js';
+
+export interface ResidentServices {
+  store: ResidentStore;
+  identities: Identities;
+  /** Resolves when the models are loaded; rejects with a readable reason if they cannot be. */
+  pipeline(): Promise<FacePipeline>;
+}
+
+/** The photos field of residents/add and residents/upsert. */
+export function photosField(cfg: FacesConfig) {
+  const maxB64 = Math.ceil(cfg.enrolment.maxPhotoBytes / 3) * 4;
+  return z
+    .array(
+      z
+        .string()
+        .max(maxB64, `a photo larger than ${cfg.enrolment.maxPhotoBytes} bytes`)
+        .regex(/^[A-Za-z0-9+/=\s]+$/, 'base64'),
+    )
+    .min(1)
+    .max(cfg.enrolment.maxPhotos);
+}
+
+/** The pass the request's fields describe, refused as invalid_input when they do not add up. */
+export function requestedPass(f: PassFields, isNew: boolean): Pass {
+  try {
+    return passOf(f, { isNew });
+  } catch (err) {
+    if (err instanceof PassError) throw new ActionError(err.message, 'invalid_input');
+    throw err;
+  }
+}
+
+/** The face pipeline, or `unavailable` with the reason (models missing, recognition disabled). */
+export async function readyPipeline(s: ResidentServices): Promise<FacePipeline> {
+  try {
+    return await s.pipeline();
+  } catch (err) {
+    throw new ActionError(err instanceof Error ? err.message : String(err), 'unavailable');
+  }
+}
+
+/** EnrolmentRefused becomes photo_refused (the message names each photo and why). */
+export function refusedPhotos(err: unknown): unknown {
+  return err instanceof EnrolmentRefused ? new ActionError(err.message, 'photo_refused') : err;
+}
