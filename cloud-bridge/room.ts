@@ -14,6 +14,7 @@ import { ensureBrokerCredentials, type Identity } from './broker-credentials.js'
 import { brokerOptions, defaultClientId } from './connect-options.js';
 import type { Status } from './payloads.js';
 import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
+import { redactText } from '../gateway/core/redact.js';
 import { DeviceAvailability } from './availability.js';
 import { registerReplayAction } from './replay.js';
 
@@ -92,7 +93,7 @@ export class CloudBridgeRoom implements Room {
     // Read once now so a missing password or certificate file stops the start with a clear
     // error, then again at every attempt: a fixed password file or renewed certificate is
     // picked up without a restart.
-    this.url = brokerOptions(ctx.loaded, where).url;
+    this.url = redactText(brokerOptions(ctx.loaded, where).url); // for the cloud.link event and logs
     this.link = new BrokerLink({
       log,
       reconnectMinMs: cloud.reconnectMinMs,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { formatIssues } from '../config/errors.js';
 import type { ErrorCode } from './error-codes.js';
+import { redactValue } from './redact.js';
 import type { ReplayGuard } from './replay-guard.js';
 
 /**
@@ -105,7 +106,8 @@ export class ActionTable {
     const audited = action.role !== 'viewer';
     try {
       if (action.replayGuard && ctx.actor.channel === 'platform') this.opts.replayGuard?.check(opts.stamp ?? {});
-      const result = await action.handle(parsed.data, ctx);
+      // Redacted: a status, config or camera listing never hands out a password.
+      const result = redactValue(await action.handle(parsed.data, ctx));
       if (audited) this.audit(name, ctx, parsed.data, { ok: true });
       return result;
     } catch (err) {
