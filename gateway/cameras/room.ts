@@ -135,6 +135,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
     });
     actions.register('cameras/snapshot', {
       role: 'operator',
+      rate: { perMinute: 60, burst: 10 }, // main: true starts ffmpeg (shared per camera)
       description:
         'Saves a JPEG of a camera: its newest analysed frame (fast), or with main: true a full-resolution picture (the ONVIF snapshot URI, else one frame of the main stream); answers with the snapshot id and path.',
       input: z.strictObject({ cameraId: z.string(), main: z.boolean().default(false) }),
