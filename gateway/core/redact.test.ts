@@ -12,13 +12,15 @@ describe('redact', () => {
   it('masks a registered secret wherever it appears, as is, percent-encoded or JSON-escaped', () => {
     registerSecret('pa"ss w/rd');
     expect(redactText('password pa"ss w/rd, pa%22ss%20w%2Frd, {"p":"pa\\"ss w/rd"}')).toBe('password ***, ***, {"p":"***"}');
-    registerSecret('ab'); // too short to match on its own
-    expect(redactText('about')).toBe('about');
+    registerSecret('admin'); // too short to match on its own: it would mask user names
+    expect(redactText('by admin, rtsp://admin:admin@cam/s')).toBe('by admin, rtsp://admin:***@cam/s');
   });
 
   it('redacts strings deep in a value; byKey masks secret-looking keys (config)', () => {
     const v = { cam: { rtsp: 'rtsp://u:x1y2@h/s', passwordFile: '/etc/pw', n: 3 }, list: ['mqtt://a:b@c'] };
     expect(redactValue(v)).toEqual({ cam: { rtsp: 'rtsp://u:***@h/s', passwordFile: '/etc/pw', n: 3 }, list: ['mqtt://a:***@c'] });
     expect(redactValue(v, { byKey: true }).cam.passwordFile).toBe('***');
+    registerSecret('QUJDRA==xyz');
+    expect(redactValue({ base64: 'zzQUJDRA==xyzzz', note: 'QUJDRA==xyz' })).toEqual({ base64: 'zzQUJDRA==xyzzz', note: '***' });
   });
 });

@@ -18,8 +18,14 @@ const SECRET_KEY = /pass(word)?(file)?$|secret|token|credential|key(file)?$/i;
 const secrets = new Set<string>();
 let pattern: RegExp | undefined;
 
-/** Secrets shorter than this are not matched on their own (they would mask ordinary words). */
-const MIN_SECRET_LENGTH = 4;
+/**
+ * Secrets shorter than this are not matched on their own: a camera password such as `admin` or
+ * `12345` would otherwise mask user names and ids in events. In URLs they are masked whatever
+ * their length.
+ */
+const MIN_SECRET_LENGTH = 8;
+/** Binary payloads (base64 JPEGs): a secret's letters can occur in them by chance; never rewritten. */
+const BINARY_KEY = /^(base64|jpeg|photos?)$/i;
 
 export function registerSecret(secret: string | undefined): void {
   if (!secret || secret.length < MIN_SECRET_LENGTH) return;
@@ -56,7 +62,10 @@ export function redactValue<T>(value: T, opts: { byKey?: boolean } = {}): T {
     const proto = Object.getPrototypeOf(v) as unknown;
     if (proto !== Object.prototype && proto !== null) return v;
     return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [k, opts.byKey && SECRET_KEY.test(k) && typeof x === 'string' ? MASK : walk(x, depth + 1)]),
+      Object.entries(v).map(([k, x]) => [
+        k,
+        opts.byKey && SECRET_KEY.test(k) && typeof x === 'string' ? MASK : BINARY_KEY.test(k) ? x : walk(x, depth + 1),
+      ]),
     );
   };
   return walk(value, 0) as T;
