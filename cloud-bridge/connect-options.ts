@@ -3,21 +3,31 @@ import { readSecretFile, resolveConfigPath, type LoadedConfig } from '../gateway
 import { ConfigError } from '../gateway/config/errors.js';
 import type { ConnectOptions } from './mqtt-client.js';
 import { errMessage } from '../gateway/core/errors.js';
+import type { Identity } from './broker-credentials.js';
 
 /**
  * Connect options from the `cloud` section: the configured broker, or the embedded one on
- * 127.0.0.1:<port> (MQTT 3.1.1, aedes). Reads the password and PEM files once; a missing file is
+ * 127.0.0.1:<port> (MQTT 3.1.1, aedes) as `identity`
+ * (broker-credentials.ts). Reads the password and PEM files once; a missing file is
  * a ConfigError naming the setting.
  */
-export function brokerOptions(loaded: LoadedConfig, opts: { clientId: string; embeddedPort?: number }): ConnectOptions {
+export function brokerOptions(
+  loaded: LoadedConfig,
+  opts: { clientId: string; embeddedPort?: number; identity?: Identity | undefined },
+): ConnectOptions {
   const cloud = loaded.config.cloud;
   if (!cloud.url) {
-    return {
+    const out: ConnectOptions = {
       url: `mqtt://127.0.0.1:${opts.embeddedPort ?? cloud.embeddedPort}`,
       clientId: opts.clientId,
       protocolVersion: 4,
       keepaliveS: cloud.keepaliveS,
     };
+    if (opts.identity) {
+      out.username = opts.identity.username;
+      out.password = opts.identity.password;
+    }
+    return out;
   }
   const out: ConnectOptions = { url: cloud.url, clientId: opts.clientId, protocolVersion: 5, keepaliveS: cloud.keepaliveS };
   if (cloud.username !== undefined) out.username = cloud.username;

@@ -12,6 +12,7 @@ import { TestSubscriber, checkDelivery } from './testing/subscriber.js';
 import { until } from '../gateway/testing/context.js';
 import { schemaValidator } from './testing/validate.js';
 import type { Status } from './payloads.js';
+import { readBrokerCredentials } from './broker-credentials.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -154,7 +155,8 @@ describe('embedded broker (no cloud.url)', () => {
     });
 
   it('a client on 127.0.0.1:<embeddedPort> sees the status online and the events', async () => {
-    const sub = await TestSubscriber.connect({ url: `mqtt://127.0.0.1:${port}`, protocolVersion: 4 }, ['sharpeyes/gw-emb/#']);
+    const { platform } = readBrokerCredentials(join(dir, 'var'), 'gw-emb');
+    const sub = await TestSubscriber.connect({ url: `mqtt://127.0.0.1:${port}`, protocolVersion: 4, ...platform }, ['sharpeyes/gw-emb/#']);
     try {
       await until(() => sub.json('/status').some((s) => (s as Status).state === 'online'), 'retained online status');
       const { db, outbox } = openOutbox(join(dir, 'var'));

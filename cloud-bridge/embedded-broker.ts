@@ -1,22 +1,69 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { Aedes } from 'aedes';
+import { join } from 'node:path';
+import { Aedes, type AuthenticateError } from 'aedes';
 import type { Logger } from '../gateway/core/logger.js';
+import { parseAcl, type AclRules } from './broker-acl.js';
+import type { BrokerCredentials } from './broker-credentials.js';
+
+/** The ACL template shipped for external brokers; the embedded broker enforces the same file. */
+export const ACL_TEMPLATE = join(import.meta.dirname, 'city', 'acl.mosquitto');
+
+/** The template's rules with its `sharpeyes` prefix replaced by the configured one. */
+export function embeddedAcl(topicPrefix: string): AclRules {
+  const prefix = topicPrefix.replace(/\/+$/, '');
+  return parseAcl(readFileSync(ACL_TEMPLATE, 'utf8'), (t) => t.replace(/^(\$share\/[^/]+\/)?sharpeyes\//, `$1${prefix}/`));
+}
+
+const digest = (s: string | Buffer) => createHash('sha256').update(s).digest();
 
 /**
  * The broker started when no `cloud.url` is configured, so `sharpeyes start` works out of the box
  * and `sharpeyes events --follow` can watch the stream. aedes speaks MQTT 3.1.1 only (clients
  * must connect with protocolVersion 4) and keeps retained messages in memory; it listens on
  * 127.0.0.1 only.
+ *
+ * Only the two identities of <dataDir>/broker-credentials.json may connect (anonymous clients
+ * are refused), and they may publish and read only as cloud-bridge/city/acl.mosquitto
+ * allows: the gateway writes status, events and responses, the platform (and the CLI) writes
+ * requests. Every refusal is logged at warn with the client and topic.
  */
 export class EmbeddedBroker {
   private broker: Aedes | undefined;
   private server: Server | undefined;
   port = 0;
 
-  constructor(private readonly ctx: { log: Logger; port: number }) {}
+  constructor(private readonly ctx: { log: Logger; port: number; credentials: BrokerCredentials; acl: AclRules }) {}
 
   async start(): Promise<number> {
-    const broker = await Aedes.createBroker();
+    const { log, credentials, acl } = this.ctx;
+    const users = new Map([credentials.gateway, credentials.platform].map((i) => [i.username, digest(i.password)]));
+    const names = new WeakMap<object, string>();
+    const who = (client: { id: string } | null) => ({ username: client ? names.get(client) : undefined, clientId: client?.id ?? '' });
+    const broker = await Aedes.createBroker({
+      authenticate: (client, username, password, done) => {
+        const want = username === undefined ? undefined : users.get(username);
+        if (want && password && timingSafeEqual(want, digest(password))) {
+          names.set(client, username as string);
+          done(null, true);
+          return;
+        }
+        log.warn({ client: client.id, username: username ?? null }, 'embedded broker refused a login (bad user name or password)');
+        const err = new Error('bad user name or password') as AuthenticateError;
+        err.returnCode = 4;
+        done(err, false);
+      },
+      authorizePublish: (client, packet, done) => {
+        // client null: the broker's own $SYS messages.
+        if (client === null || acl.mayPublish(who(client), packet.topic)) return done(null);
+        log.warn({ client: client.id, username: who(client).username, topic: packet.topic }, 'embedded broker refused a publish (ACL)');
+        done(new Error(`not authorized to publish ${packet.topic}`));
+      },
+      // As mosquitto 2.0: any subscription is granted, each message is delivered only to a
+      // client the ACL lets read its topic (retained messages included).
+      authorizeForward: (client, packet) => (acl.mayRead(who(client), packet.topic) ? packet : null),
+    });
     const server = createServer(broker.handle);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -6,25 +6,29 @@ import { MqttConnection, type ConnectOptions, type IncomingMessage } from './mqt
 import { brokerOptions } from './connect-options.js';
 import { topicsFor, type Topics } from './topics.js';
 import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
+import { readBrokerCredentials } from './broker-credentials.js';
 import type { Response } from './payloads.js';
 import { errMessage } from '../gateway/core/errors.js';
 
 /**
  * Connect options for a CLI client of a running daemon: the daemon's broker (configured, or the
- * embedded one, whose actual port the daemon writes to <dataDir>/embedded-broker.json) with
- * the same credentials and a client id of its own, so it never takes over the daemon's session.
+ * embedded one, whose actual port the daemon writes to <dataDir>/embedded-broker.json, as the
+ * platform identity of <dataDir>/broker-credentials.json) with the same credentials and a client id of its own, so it never takes over the daemon's session.
  */
 export function cliBrokerOptions(loaded: LoadedConfig, purpose: string): ConnectOptions {
   const clientId = `sharpeyes-${purpose}-${randomUUID().slice(0, 8)}`;
   if (loaded.config.cloud.url) return { ...brokerOptions(loaded, { clientId }), connectTimeoutMs: 5000 };
   let port = loaded.config.cloud.embeddedPort;
+  const dataDir = resolveConfigPath(loaded, loaded.config.node.dataDir);
   try {
-    const file = join(resolveConfigPath(loaded, loaded.config.node.dataDir), EMBEDDED_BROKER_FILE);
-    port = (JSON.parse(readFileSync(file, 'utf8')) as { port: number }).port;
+    port = (JSON.parse(readFileSync(join(dataDir, EMBEDDED_BROKER_FILE), 'utf8')) as { port: number }).port;
   } catch {
     // No runtime file: the daemon is not running, or runs with a fixed port; use the config's.
   }
-  return { ...brokerOptions(loaded, { clientId, embeddedPort: port }), connectTimeoutMs: 5000 };
+  // The platform identity: it may send requests and read events; a missing or unreadable
+  // credentials file is an error naming the file and what to do.
+  const identity = readBrokerCredentials(dataDir, loaded.nodeId).platform;
+  return { ...brokerOptions(loaded, { clientId, embeddedPort: port, identity }), connectTimeoutMs: 5000 };
 }
 
 export class RequestTimeoutError extends Error {}

@@ -9,10 +9,12 @@ import { topicsFor, type Topics } from './topics.js';
 import { BrokerLink } from './link.js';
 import { OutboxRelay } from './relay.js';
 import { serveRequests } from './request-server.js';
-import { EmbeddedBroker } from './embedded-broker.js';
+import { EmbeddedBroker, embeddedAcl } from './embedded-broker.js';
+import { ensureBrokerCredentials, type Identity } from './broker-credentials.js';
 import { brokerOptions, defaultClientId } from './connect-options.js';
 import type { Status } from './payloads.js';
 import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
+import { redactText } from '../gateway/core/redact.js';
 import { DeviceAvailability } from './availability.js';
 import { registerReplayAction } from './replay.js';
 
@@ -73,19 +75,25 @@ export class CloudBridgeRoom implements Room {
     availability.follow(scope);
     const cloud = ctx.loaded.config.cloud;
     let embeddedPort: number | undefined;
+    let identity: Identity | undefined;
     if (!cloud.url) {
-      this.embedded = new EmbeddedBroker({ log: componentLogger(ctx.log, 'embedded-broker'), port: cloud.embeddedPort });
+      const brokerLog = componentLogger(ctx.log, 'embedded-broker');
+      const credentials = ensureBrokerCredentials(ctx.dataDir, ctx.nodeId, (msg) => brokerLog.warn(msg));
+      identity = credentials.gateway;
+      this.embedded = new EmbeddedBroker({ log: brokerLog, port: cloud.embeddedPort, credentials, acl: embeddedAcl(cloud.topicPrefix) });
       embeddedPort = await this.embedded.start();
       mkdirSync(ctx.dataDir, { recursive: true });
       writeFileSync(join(ctx.dataDir, EMBEDDED_BROKER_FILE), JSON.stringify({ port: embeddedPort, pid: process.pid }));
       log.info({ port: embeddedPort }, 'no cloud.url: embedded broker listening on 127.0.0.1');
     }
     const where =
-      embeddedPort === undefined ? { clientId: defaultClientId(ctx.loaded) } : { clientId: defaultClientId(ctx.loaded), embeddedPort };
+      embeddedPort === undefined
+        ? { clientId: defaultClientId(ctx.loaded) }
+        : { clientId: defaultClientId(ctx.loaded), embeddedPort, identity };
     // Read once now so a missing password or certificate file stops the start with a clear
     // error, then again at every attempt: a fixed password file or renewed certificate is
     // picked up without a restart.
-    this.url = brokerOptions(ctx.loaded, where).url;
+    this.url = redactText(brokerOptions(ctx.loaded, where).url); // for the cloud.link event and logs
     this.link = new BrokerLink({
       log,
       reconnectMinMs: cloud.reconnectMinMs,

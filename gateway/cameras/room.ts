@@ -8,6 +8,7 @@ import { errMessage } from '../core/errors.js';
 import { readSecretFile, resolveConfigPath } from '../config/load.js';
 import type { CameraConfig, CamerasConfig } from '../config/sections/cameras.js';
 import { withCredentials } from './ffmpeg/args.js';
+import { SingleFlight } from './snapshots/single-flight.js';
 import { FrameHub, type FrameSource } from './frames/hub.js';
 import { CameraPipeline, type CameraCounters } from './ingest/camera-pipeline.js';
 import { SnapshotStore, type SavedSnapshot } from './snapshots/store.js';
@@ -48,6 +49,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
   private readonly onvifSources = new Map<string, OnvifSource>();
   /** Where each camera's live view reads from (the analysis URL, or ONVIF's main profile). */
   private readonly liveUrls = new Map<string, () => Promise<string>>();
+  private readonly mainSnapshots = new SingleFlight<string, SavedSnapshot>();
   private status: StatusRecorder | undefined;
   private demo: DemoCameras | undefined;
   private live: LiveView | undefined;
@@ -95,8 +97,15 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
     return this.snapshots.save(frame);
   }
 
-  /** A full-resolution snapshot: the camera's own JPEG (ONVIF), else one frame of its main stream. */
-  async captureMain(cameraId: string): Promise<SavedSnapshot> {
+  /**
+   * A full-resolution snapshot: the camera's own JPEG (ONVIF), else one frame of its main stream.
+   * Requests for the same camera while one is under way share it (one ffmpeg per camera).
+   */
+  captureMain(cameraId: string): Promise<SavedSnapshot> {
+    return this.mainSnapshots.run(cameraId, () => this.captureMainOnce(cameraId));
+  }
+
+  private async captureMainOnce(cameraId: string): Promise<SavedSnapshot> {
     const source = this.onvifSources.get(cameraId);
     if (source) {
       try {
@@ -127,6 +136,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
     });
     actions.register('cameras/snapshot', {
       role: 'operator',
+      rate: { perMinute: 60, burst: 10 }, // main: true starts ffmpeg (shared per camera)
       description:
         'Saves a JPEG of a camera: its newest analysed frame (fast), or with main: true a full-resolution picture (the ONVIF snapshot URI, else one frame of the main stream); answers with the snapshot id and path.',
       input: z.strictObject({ cameraId: z.string(), main: z.boolean().default(false) }),

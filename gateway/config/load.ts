@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml, parseDocument, YAMLParseError } from 'yaml';
 import { configJsonSchema, configSchema, type GatewayConfig } from './schema.js';
 import { ConfigError, formatIssues } from './errors.js';
+import { redactValue, registerSecret } from '../core/redact.js';
 import { migrateConfig, type RawConfig } from './migrations/index.js';
 import { errMessage } from '../core/errors.js';
 
@@ -189,20 +190,12 @@ export function readSecretFile(loaded: Pick<LoadedConfig, 'baseDir'>, p: string,
     throw new ConfigError(path, [
       `${what}: secret file is readable by every user (mode ${(mode & 0o777).toString(8)}); chmod 600 or 640 it`,
     ]);
-  return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  const secret = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  registerSecret(secret);
+  return secret;
 }
 
 /** A copy of the config with anything secret-looking replaced, for `config/get` and logs. */
 export function redactConfig(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactConfig);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [
-        k,
-        /pass|secret|token|key(file)?$|credential/i.test(k) && typeof v === 'string' ? '***' : redactConfig(v),
-      ]),
-    );
-  }
-  if (typeof value === 'string') return value.replace(/(\w+:\/\/)([^:@/\s]+):([^@/\s]+)@/, '$1$2:***@');
-  return value;
+  return redactValue(value, { byKey: true });
 }

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import { formatIssues } from '../config/errors.js';
 import type { ErrorCode } from './error-codes.js';
+import { redactValue } from './redact.js';
 import type { ReplayGuard } from './replay-guard.js';
 import { errMessage } from './errors.js';
+import type { ActionLimits, Rate } from './action-limits.js';
 
 /**
  * Requests this box answers, by name (`ping`, `gate/open`, `residents/add`...), from the
@@ -36,6 +38,8 @@ export interface Action<I = unknown> {
   role: Role;
   /** Opens or drives a gate: over MQTT it must carry a fresh timestamp and an unused nonce. */
   replayGuard?: boolean;
+  /** A tighter rate than the default (cloud.requestsPerMinute), for costly actions. */
+  rate?: Rate;
   handle(input: I, ctx: ActionContext): unknown | Promise<unknown>;
 }
 
@@ -70,7 +74,7 @@ export interface RunOptions {
 export class ActionTable {
   private readonly actions = new Map<string, Action<never>>();
 
-  constructor(private readonly opts: { replayGuard?: ReplayGuard; onAudit?: (entry: AuditEntry) => void } = {}) {}
+  constructor(private readonly opts: { replayGuard?: ReplayGuard; onAudit?: (entry: AuditEntry) => void; limits?: ActionLimits } = {}) {}
 
   register<I>(name: string, action: Action<I>): void {
     if (!/^[a-z][a-z0-9-]*(\/[a-z][a-z0-9-]*)*$/.test(name)) throw new Error(`invalid action name ${name}`);
@@ -104,9 +108,12 @@ export class ActionTable {
       );
     }
     const audited = action.role !== 'viewer';
+    let release: (() => void) | undefined;
     try {
       if (action.replayGuard && ctx.actor.channel === 'platform') this.opts.replayGuard?.check(opts.stamp ?? {});
-      const result = await action.handle(parsed.data, ctx);
+      if (ctx.actor.channel !== 'system') release = this.opts.limits?.acquire(name, action.rate);
+      // Redacted: a status, config or camera listing never hands out a password.
+      const result = redactValue(await action.handle(parsed.data, ctx));
       if (audited) this.audit(name, ctx, parsed.data, { ok: true });
       return result;
     } catch (err) {
@@ -117,6 +124,8 @@ export class ActionTable {
           ...(err instanceof ActionError ? { code: err.code } : {}),
         });
       throw err;
+    } finally {
+      release?.();
     }
   }
 

@@ -10,6 +10,7 @@ import { EventPublisher } from './publisher.js';
 import { Database } from '../store/database.js';
 import { Outbox } from '../store/outbox.js';
 import { Journal } from '../store/journal.js';
+import { ActionLimits } from './action-limits.js';
 import { VERSION } from '../version.js';
 
 /** What every room is built from: one context object, not positional arguments. */
@@ -50,6 +51,10 @@ export function createContext(loaded: LoadedConfig, log: Logger, opts: { dataDir
   const actions = new ActionTable({
     replayGuard: new ReplayGuard(loaded.config.cloud.requestMaxAgeS),
     onAudit: (entry) => audit.record(entry),
+    limits: new ActionLimits({
+      maxConcurrent: loaded.config.cloud.maxConcurrentRequests,
+      defaultRate: { perMinute: loaded.config.cloud.requestsPerMinute },
+    }),
   });
   return {
     loaded,

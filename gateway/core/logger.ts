@@ -1,4 +1,5 @@
 import { pino, type Logger as PinoLogger, type DestinationStream } from 'pino';
+import { redactText } from './redact.js';
 
 export type Logger = PinoLogger;
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -16,6 +17,9 @@ export function createLogger(opts: { level?: LogLevel; destination?: Destination
       base: {},
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // Every line, whatever wrote it (an ffmpeg error carrying a camera URL, an err stack):
+      // URL passwords and registered secrets become *** (redact.ts).
+      hooks: { streamWrite: redactText },
     },
     opts.destination ?? pino.destination({ fd: 2, sync: false }),
   );

@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 import { errMessage } from './errors.js';
 import type { Database } from '../store/database.js';
 import type { Outbox } from '../store/outbox.js';
+import { redactValue } from './redact.js';
 import type { Journal, JournalRecord } from '../store/journal.js';
 
 export interface PublishOptions {
@@ -48,7 +49,8 @@ export class EventPublisher {
 
   constructor(private readonly ctx: { bus: EventBus; outbox: Outbox; db: Database; log: Logger; journal?: Journal }) {}
 
-  publish<K extends PublishedEventName>(kind: K, data: GatewayEvents[K], opts: PublishOptions = {}): { id: string; ts: string } {
+  publish<K extends PublishedEventName>(kind: K, raw: GatewayEvents[K], opts: PublishOptions = {}): { id: string; ts: string } {
+    const data = redactValue(raw); // a reason quoting a camera URL carries no password
     const id = this.ulid();
     const ts = (opts.ts ?? new Date()).toISOString();
     this.queue.push({ id, kind, ts, data, ...(opts.write ? { write: opts.write } : {}) });
@@ -60,7 +62,8 @@ export class EventPublisher {
     return { id, ts };
   }
 
-  commit<K extends PublishedEventName, T>(kind: K, data: GatewayEvents[K], write: (id: string) => T, opts: { ts?: Date } = {}): T {
+  commit<K extends PublishedEventName, T>(kind: K, raw: GatewayEvents[K], write: (id: string) => T, opts: { ts?: Date } = {}): T {
+    const data = redactValue(raw);
     this.flush(); // what was published before is recorded before
     const id = this.ulid();
     const ts = (opts.ts ?? new Date()).toISOString();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Daemon } from '../../cloud-bridge/testing/daemon.js';
 import { TestSubscriber } from '../../cloud-bridge/testing/subscriber.js';
 import type { Envelope } from '../../cloud-bridge/payloads.js';
+import { readBrokerCredentials } from '../../cloud-bridge/broker-credentials.js';
 
 /**
  * A whole gateway as a user runs it (`sharpeyes start`), with a platform-side MQTT client on its
@@ -32,7 +33,10 @@ export class Gateway {
     this.daemon.start(this.env);
     await this.daemon.waitForLog((l) => l.msg === 'gateway running', 120_000);
     const { port } = JSON.parse(readFileSync(join(this.dir, 'embedded-broker.json'), 'utf8')) as { port: number };
-    this.platform = await TestSubscriber.connect({ url: `mqtt://127.0.0.1:${port}`, protocolVersion: 4 }, [`sharpeyes/${this.nodeId}/#`]);
+    const { platform } = readBrokerCredentials(this.dir, this.nodeId);
+    this.platform = await TestSubscriber.connect({ url: `mqtt://127.0.0.1:${port}`, protocolVersion: 4, ...platform }, [
+      `sharpeyes/${this.nodeId}/#`,
+    ]);
   }
 
   events(kind?: string): Envelope[] {

@@ -18,6 +18,7 @@ export type { ResidentServices } from './action-support.js';
 export function registerResidentActions(actions: ActionTable, cfg: FacesConfig, services: () => ResidentServices): void {
   actions.register('residents/add', {
     role: 'operator',
+    rate: { perMinute: 30, burst: 10 }, // each photo is decoded and run through two models
     description: `Enrol a resident, or a visitor with a pass (kind "visitor", validUntil, hostId), from 1-${cfg.enrolment.maxPhotos} photos (base64 JPEG/PNG, each at most ${cfg.enrolment.maxPhotoBytes} bytes); adds templates to an existing id. Each photo must show one clear face.`,
     input: z.strictObject({
       id: z.string().regex(RESIDENT_ID).optional().describe('Resident id (generated when absent).'),

@@ -2,6 +2,8 @@
  * ffmpeg command lines, as pure functions of configuration: config in, argv out. The process
  * wrapper (./process.ts) only runs what these return.
  */
+import { redactText, registerSecret } from '../../core/redact.js';
+
 export interface FfmpegSpec {
   inputOptions: string[];
   input: string;
@@ -80,17 +82,24 @@ export function argvOf(spec: FfmpegSpec): string[] {
 
 /** Puts user and password into an RTSP URL (percent-encoded), unless it already has a user. */
 export function withCredentials(url: string, username: string | undefined, password: string | undefined): string {
-  if (!username) return url;
-  const u = new URL(url);
-  if (u.username) return url;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url; // not a URL (a file or device path): nothing to add, nothing secret in it
+  }
+  // A password written into the URL itself is as secret as one from a file.
+  if (u.password) registerSecret(decodeURIComponent(u.password));
+  if (!username || u.username) return url;
   u.username = encodeURIComponent(username);
+  registerSecret(password);
   if (password !== undefined) u.password = encodeURIComponent(password);
   return u.toString();
 }
 
 /** The URL with its password replaced, for logs and events. */
 export function redactUrl(url: string): string {
-  return url.replace(/^(\w+:\/\/)([^:@/\s]+):([^@/\s]+)@/, '$1$2:***@');
+  return redactText(url);
 }
 
 /** Codecs the gateway accepts from a camera. */

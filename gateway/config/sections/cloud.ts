@@ -56,6 +56,20 @@ export const cloudSection = z
       .describe(
         'Gate commands from the platform carry "ts" and "nonce": older than this (or dated this far in the future) they are refused as stale; a nonce seen before is refused as replayed.',
       ),
+    maxConcurrentRequests: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(16)
+      .describe('Requests (platform, CLI, console) running at once; more are refused with "busy".'),
+    requestsPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(600)
+      .describe('Default rate of each action (burst as large); costly actions declare a lower one. Over it, "busy".'),
   })
   .describe('Link to the city platform over MQTT 5.');
 
