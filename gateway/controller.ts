@@ -38,7 +38,7 @@ export class Controller {
       cameras,
       new AccessRoom(ctx, { gates: devices }),
       new AlarmsRoom(ctx, { gates: devices, cameras }),
-      new ConsoleRoom(ctx),
+      new ConsoleRoom(ctx, { cameras }),
     ];
     registerCoreActions(ctx);
     for (const room of this.rooms) room.registerActions?.(ctx.actions);

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./commands/eval.js')).default,
   residents: async () => (await import('./commands/residents.js')).default,
   identify: async () => (await import('./commands/identify.js')).default,
+  users: async () => (await import('./commands/users.js')).default,
 };
 
 function help(): string {

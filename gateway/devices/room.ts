@@ -140,6 +140,7 @@ export class DevicesRoom implements Room, DevicesService {
       ...d.snapshot(),
       name: this.configs.get(d.id)?.name,
       simulated: this.configs.get(d.id)?.simulate ?? false,
+      heldOpenByFire: this.policy.isHeldOpen(d.id),
     }));
   }
 

@@ -30,14 +30,15 @@ const PAGE = `<!doctype html><html><body><canvas id="c" width="320" height="180"
   });
 </script></body></html>`;
 
-/** Serves the test page and JSMpeg on loopback. */
-async function pageServer(): Promise<{ server: Server; port: number }> {
+/** Serves the test page and JSMpeg on loopback, and hands /live/<id> upgrades to the live view (the console does this behind its login). */
+async function pageServer(live: LiveView): Promise<{ server: Server; port: number }> {
   const js = readFileSync(JSMPEG);
   const server = createServer((req, res) => {
     if (req.url?.startsWith('/jsmpeg.js')) res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
     else if (req.url?.startsWith('/?') || req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
     else res.writeHead(404).end();
   });
+  server.on('upgrade', (req, socket, head) => void live.accept(/^\/live\/(.+)$/.exec(req.url ?? '')?.[1] ?? '', req, socket, head));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return { server, port: (server.address() as AddressInfo).port };
 }
@@ -72,17 +73,17 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
   beforeAll(async () => {
     rtsp = await startRtspServer({ patterns: { '/cam': '320x180@10' } });
     live = new LiveView({
-      host: '127.0.0.1',
-      port: 0,
       maxRelays: 2,
+      maxViewersPerCamera: 2,
+      maxViewers: 4,
       width: 320,
       height: 180,
       idleStopS: 0.5,
       log: createLogger({ level: 'silent' }),
       urlOf: (id) => (id === 'cam' ? async () => rtsp.url('/cam') : undefined),
     });
-    await live.start();
-    web = await pageServer();
+    live.start();
+    web = await pageServer(live);
     profile = mkdtempSync(join(tmpdir(), 'sharpeyes-chromium-'));
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -110,7 +111,7 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`http://127.0.0.1:${web.port}/?ws=${encodeURIComponent(`ws://127.0.0.1:${live.port}/live/cam`)}`);
+    await page.goto(`http://127.0.0.1:${web.port}/?ws=${encodeURIComponent(`ws://127.0.0.1:${web.port}/live/cam`)}`);
     await page.waitForFunction('window.decoded > 20', undefined, { timeout: 60_000, polling: 200 });
     expect(live.activeRelays).toBe(1);
     // The test pattern is a white ball on black: some painted pixels are bright.
@@ -122,7 +123,7 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
   }, 120_000);
 
   it('restarts the relay when its ffmpeg dies while a viewer remains (node-rtsp-stream never does)', async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${live.port}/live/cam`);
+    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/live/cam`);
     let bytes = 0;
     ws.on('message', (d: Buffer) => void (bytes += d.length));
     await until(() => bytes > 0 && live.relayPid('cam') !== undefined, 'live data', 30_000);
