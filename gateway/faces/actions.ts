@@ -9,6 +9,7 @@ import { enrolResident, EnrolmentRefused } from './enrolment.js';
 import type { Identities } from './identities.js';
 import type { FacePipeline } from './pipeline.js';
 import { RESIDENT_ID, type ResidentStore } from './store/resident-store.js';
+import { checkPhoto } from './photo-check.js';
 
 export interface ResidentServices {
   store: ResidentStore;
@@ -54,6 +55,26 @@ export function registerResidentActions(actions: ActionTable, cfg: FacesConfig, 
         if (err instanceof EnrolmentRefused) throw new ActionError(err.message, 'photo_refused');
         throw err;
       }
+    },
+  });
+  actions.register('residents/check', {
+    role: 'operator',
+    description:
+      'Checks one enrolment photo as residents/add would, storing nothing: the verdict, the reasons for a refusal, and the aligned face crop (base64 JPEG).',
+    input: z.strictObject({
+      photo: z
+        .string()
+        .max(maxB64, `a photo larger than ${cfg.enrolment.maxPhotoBytes} bytes`)
+        .regex(/^[A-Za-z0-9+/=\s]+$/, 'base64')
+        .describe('The photo, base64 JPEG/PNG.'),
+    }),
+    handle: async (input) => {
+      const pipeline = await services()
+        .pipeline()
+        .catch((err: unknown) => {
+          throw new ActionError(err instanceof Error ? err.message : String(err), 'unavailable');
+        });
+      return checkPhoto(pipeline, Buffer.from(input.photo, 'base64'));
     },
   });
   actions.register('residents/remove', {

@@ -3,7 +3,7 @@
  * must show exactly one clear face; if one is refused nothing is stored and each refusal says why.
  */
 import { decodeImage, ImageError } from '../imaging/image.js';
-import { checkEnrolmentPhoto } from './enrol.js';
+import { checkEnrolmentPhoto, MAX_PHOTO_PIXELS } from './enrol.js';
 import type { FacePipeline } from './pipeline.js';
 import type { Resident, ResidentStore } from './store/resident-store.js';
 
@@ -31,7 +31,7 @@ export async function enrolResident(
   for (const photo of input.photos) {
     let img;
     try {
-      img = await decodeImage(photo.input, { source: photo.source, maxPixels: 40_000_000 });
+      img = await decodeImage(photo.input, { source: photo.source, maxPixels: MAX_PHOTO_PIXELS });
     } catch (err) {
       if (err instanceof ImageError) {
         refusals.push({ source: photo.source, reason: err.message.replace(`${photo.source}: `, '') });
