@@ -36,6 +36,8 @@ export interface ConsoleServerContext {
   users: UserStore;
   cameras?: CameraViews;
   health(): Health;
+  /** The MQTT uplink: up or down since when (null before the first attempt). */
+  uplink(): { up: boolean | null; since: string | null };
   metrics?: ConsoleMetrics;
   /** Bearer token /metrics requires; without it only loopback clients may read /metrics. */
   metricsToken?: string;

@@ -24,6 +24,7 @@ export class ConsoleRoom implements Room {
   private metrics: ConsoleMetrics | undefined;
   private started = false;
   private storeProbe = { at: 0, ok: true };
+  private uplink: { up: boolean | null; since: string | null } = { up: null, since: null };
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -66,6 +67,7 @@ export class ConsoleRoom implements Room {
     scope.on('gateway.started', () => void (this.started = true));
     scope.on('gateway.stopping', () => void (this.started = false));
     scope.on('access.decision', (d) => metrics.decision(d));
+    scope.on('cloud.link', (d) => void (this.uplink = { up: d.up, since: new Date().toISOString() }));
     scope.on('alarm.acknowledged', (d) => {
       const a = d as { pressedAt?: string; raisedAt?: string; acknowledgedAt?: string };
       metrics.acknowledged(a.raisedAt ?? a.pressedAt, a.acknowledgedAt);
@@ -88,6 +90,7 @@ export class ConsoleRoom implements Room {
       users,
       ...(this.deps.cameras ? { cameras: this.deps.cameras } : {}),
       health: () => this.health(),
+      uplink: () => this.uplink,
       metrics,
       ...(cfg.metricsTokenFile ? { metricsToken: readSecretFile(ctx.loaded, cfg.metricsTokenFile, 'console.metricsTokenFile') } : {}),
     });

@@ -10,14 +10,16 @@ describe('gateway on its embedded defaults', () => {
   beforeAll(() => gw.start(), 180_000);
   afterAll(() => gw.stop());
 
-  it('says it is online, and the console answers', async () => {
+  it('says it is online, and the console answers: healthy, and nothing without a login', async () => {
     await expect
       .poll(() => gw.platform?.json('/status').at(-1), { timeout: 30_000 })
       .toMatchObject({ state: 'online', nodeId: 'quickstart' });
     const consoleLine = await gw.daemon.waitForLog((l) => l.msg === 'console listening');
-    const status = (await (await fetch(new URL('api/status', consoleLine.url as string))).json()) as { nodeId: string; actions: string[] };
-    expect(status).toMatchObject({ nodeId: 'quickstart' });
-    expect(status.actions).toEqual(expect.arrayContaining(['gate/open', 'alarm/ack', 'cameras/list', 'residents/add', 'vehicles/add']));
+    const health = await fetch(new URL('healthz', consoleLine.url as string));
+    expect([health.status, await health.json()]).toEqual([200, { status: 'ok', started: true, store: 'ok', version: expect.any(String) }]);
+    const session = (await (await fetch(new URL('api/session', consoleLine.url as string))).json()) as { setupNeeded: boolean };
+    expect(session).toMatchObject({ authenticated: false, setupNeeded: true }); // no default password: sharpeyes users add
+    expect((await fetch(new URL('api/status', consoleLine.url as string))).status).toBe(401);
   });
 
   it("opens the simulated barrier on the platform's request", async () => {

@@ -51,7 +51,14 @@ export async function apiRoutes(
   };
   if (req.method === 'GET') {
     if (path === '/api/status') {
-      sendJson(res, 200, { nodeId: ctx.nodeId, version: ctx.version, startedAt: ctx.startedAt, outbox: ctx.outbox.stats() });
+      sendJson(res, 200, {
+        nodeId: ctx.nodeId,
+        version: ctx.version,
+        startedAt: ctx.startedAt,
+        outbox: ctx.outbox.stats(),
+        uplink: ctx.uplink(),
+        user: { name: auth.user.name, role: auth.user.role },
+      });
       return true;
     }
     if (path === '/api/actions') {

@@ -38,7 +38,7 @@ export async function sessionRoutes(
     sendJson(
       res,
       200,
-      { authenticated: false, setupNeeded: !ctx.users.hasAdmin(), loginToken },
+      { authenticated: false, setupNeeded: !ctx.users.hasAdmin(), loginCsrf: loginToken },
       {
         'set-cookie': cookie(LOGIN_COOKIE, loginToken, { maxAgeS: 3600, secure }),
       },
