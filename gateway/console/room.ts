@@ -22,6 +22,7 @@ export class ConsoleRoom implements Room {
   private readonly log: Logger;
   private server: ConsoleServer | undefined;
   private metrics: ConsoleMetrics | undefined;
+  private users: UserStore | undefined;
   private started = false;
   private storeProbe = { at: 0, ok: true };
   private uplink: { up: boolean | null; since: string | null } = { up: null, since: null };
@@ -38,7 +39,9 @@ export class ConsoleRoom implements Room {
   }
 
   summary(): string[] {
-    return this.server ? [`console:  ${this.server.url}`] : [];
+    if (!this.server) return [];
+    const noAdmin = this.users && !this.users.hasAdmin();
+    return [`console:  ${this.server.url}`, ...(noAdmin ? ['          no account yet: sharpeyes users add NAME --role admin'] : [])];
   }
 
   async start(scope: Scope): Promise<void> {
@@ -50,6 +53,7 @@ export class ConsoleRoom implements Room {
         'console.tokenFile is no longer used: the console has accounts. Create the first admin with `sharpeyes users add NAME --role admin` and remove console.tokenFile',
       );
     const users = new UserStore(ctx.db);
+    this.users = users;
     if (!users.hasAdmin())
       this.log.warn(
         'the console has no admin account yet: create one with `sharpeyes users add NAME --role admin` (the console says so until then)',

@@ -141,6 +141,8 @@ export const camerasSection = z
         port: z
           .number()
           .int()
+          .min(0)
+          .max(65535)
           .optional()
           .describe('No longer used: live view is served by the console (behind its login), not on a port of its own.'),
         maxRelays: z.number().int().min(1).max(16).default(2).describe('Cameras relayed at once (each relay is an ffmpeg transcoder).'),

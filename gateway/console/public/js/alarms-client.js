@@ -11,7 +11,13 @@ let legacy = false;
 
 /** Alarms in the new shape (open ones; with all, recently resolved too). */
 export async function listAlarms(all = false) {
-  const data = await action('alarm/list', all && !legacy ? { all: true } : {});
+  let data;
+  try {
+    data = await action('alarm/list', all && !legacy ? { all: true } : {});
+  } catch (err) {
+    if (!all || err.code !== 'invalid_input') throw err;
+    data = await action('alarm/list', {}); // a gateway without {all} (the older contract)
+  }
   if (Array.isArray(data.alarms)) {
     legacy = false;
     return data.alarms;

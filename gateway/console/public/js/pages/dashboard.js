@@ -27,9 +27,17 @@ export async function render(view) {
   const recent = h('tbody');
   view.append(
     alarms,
-    h('section', { class: 'card' }, h('h2', {}, t('dash.cameras')), cameras),
-    h('section', { class: 'card' }, h('h2', {}, t('dash.gates')), gates),
-    h('section', { class: 'card' }, h('h2', {}, t('dash.uplink')), uplink),
+    h(
+      'div',
+      { class: 'dash' },
+      h('section', { class: 'card cameras' }, h('h2', {}, t('dash.cameras')), cameras),
+      h(
+        'div',
+        {},
+        h('section', { class: 'card' }, h('h2', {}, t('dash.gates')), gates),
+        h('section', { class: 'card' }, h('h2', {}, t('dash.uplink')), uplink),
+      ),
+    ),
     h('section', { class: 'card' }, h('h2', {}, t('dash.recent')), h('table', { id: 'recent' }, recent)),
   );
   const rates = new Map();
