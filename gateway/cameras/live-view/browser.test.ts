@@ -76,6 +76,7 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
       maxRelays: 2,
       maxViewersPerCamera: 2,
       maxViewers: 4,
+      pingS: 0.5,
       width: 320,
       height: 180,
       idleStopS: 0.5,
@@ -151,4 +152,33 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
     await until(() => !alive(second), 'restarted ffmpeg killed', 10_000);
     expect(alive(first)).toBe(false);
   }, 120_000);
+
+  it('caps the viewers of a camera, and drops a viewer that stopped answering pings', async () => {
+    const url = `ws://127.0.0.1:${web.port}/live/cam`;
+    const open = () =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(url);
+        ws.once('open', () => resolve(ws));
+        ws.once('error', reject);
+      });
+    const refused = () =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(url);
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('error', () => undefined);
+      });
+    const a = await open();
+    const b = await open();
+    expect(live.viewers).toBe(2);
+    expect(await refused()).toBe(503); // maxViewersPerCamera: 2
+    // b's machine is gone (nothing read, no pong): dropped within two ping periods, its slot freed.
+    (b as unknown as { _socket: { pause(): void } })._socket.pause();
+    await until(() => live.viewers === 1, 'the dead viewer dropped', 10_000);
+    const c = await open();
+    expect(live.viewers).toBe(2);
+    a.close();
+    c.close();
+    b.terminate();
+    await until(() => live.activeRelays === 0, 'relay stopped', 15_000);
+  }, 60_000);
 });
