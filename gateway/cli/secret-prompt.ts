@@ -8,10 +8,11 @@ export function readSecret(
   output: NodeJS.WriteStream = process.stderr,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    output.write(prompt);
     let value = '';
     const wasRaw = input.isRaw;
+    // Echo off before the prompt shows: what is typed right after it must not appear.
     input.setRawMode?.(true);
+    output.write(prompt);
     input.resume();
     input.setEncoding('utf8');
     const done = (err?: Error) => {

@@ -156,6 +156,14 @@ describe.skipIf(!ready)('the console in a browser, against the real daemon', () 
     expect(await raw(base, 'POST', '/api/actions/gate/open', evil, '{"gateId":"gate-1"}')).toBe(403);
     expect(await raw(base, 'GET', '/', { host: 'evil.test:8080' })).toBe(403);
     expect(await wsStatus(live, { host: 'evil.test:8080' })).toBe(403);
+    // Live view has no port of its own any more (it was ws://127.0.0.1:8091/live/<id>, open to any
+    // page): the daemon listens on the console's port and the embedded broker's, nothing else.
+    const { port: broker } = JSON.parse(readFileSync(join(gw.dir, 'embedded-broker.json'), 'utf8')) as { port: number };
+    const listening = execFileSync('ss', ['-Hltnp'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(`pid=${gw.daemon.pid},`))
+      .map((l) => Number(/:(\d+)\s/.exec(l)?.[1]));
+    expect(listening.sort()).toEqual([Number(new URL(base).port), broker].sort());
     // The login page itself, in Chinese by default.
     await page.goto(base);
     await page.waitForSelector('#login');

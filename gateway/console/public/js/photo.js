@@ -1,5 +1,7 @@
 // A photo chosen in the browser, scaled down to at most 1600 px on its long side and sent as base64 JPEG
 // (a phone's 48 MP photo becomes a few hundred kB; the gateway refuses more than 24 MP anyway).
+import { t } from './i18n.js';
+
 const LONG_SIDE = 1600;
 
 export function photoToBase64(file) {
@@ -17,7 +19,7 @@ export function photoToBase64(file) {
     };
     img.onerror = () => {
       URL.revokeObjectURL(url);
-      reject(new Error('not an image'));
+      reject(new Error(t('residents.notImage')));
     };
     img.src = url;
   });
