@@ -43,18 +43,14 @@ export function parseFilter(params: URLSearchParams): EventFilter {
   };
   const before = Number(params.get('before'));
   const f: EventFilter = { limit: Math.min(500, Math.max(1, Number(params.get('limit') ?? 100) || 100)) };
-  const kind = text('kind');
-  if (kind) f.kind = kind;
-  const gate = text('gate');
-  if (gate) f.gate = gate;
-  const person = text('person');
-  if (person) f.person = person;
-  const plate = text('plate');
-  if (plate) f.plate = plate;
-  const from = time('from');
-  if (from) f.from = from;
-  const to = time('to');
-  if (to) f.to = to;
+  for (const k of ['kind', 'gate', 'person', 'plate'] as const) {
+    const v = text(k);
+    if (v) f[k] = v;
+  }
+  for (const k of ['from', 'to'] as const) {
+    const v = time(k);
+    if (v) f[k] = v;
+  }
   if (Number.isInteger(before) && before > 0) f.before = before;
   return f;
 }

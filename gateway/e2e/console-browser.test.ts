@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../testing/chromium.js';
 import WebSocket from 'ws';
 import { Gateway } from './support.js';
 import { SHARPEYES } from '../../cloud-bridge/test-support/daemon.js';
@@ -13,7 +14,6 @@ import { startRtspServer, type RtspServer } from '../cameras/demo/rtsp-server.js
 import { faceModelsPrepared } from '../faces/models.js';
 
 const run = promisify(execFile);
-const CHROMIUM = '/usr/bin/chromium';
 const FACES = resolve('../shared/datasets/faces');
 const ENROL = join(FACES, 'obama/fr_obama.jpg');
 const AT_THE_DOOR = join(FACES, 'obama/fr_obama1.jpg');
@@ -115,19 +115,9 @@ describe.skipIf(!ready)('the console in a browser, against the real daemon', () 
     expect(await cli('users', 'add', 'admin', '--role', 'admin', '--password-file', pw)).toMatch(/added admin/);
     writeFileSync(pw, 'Only looking 42\n', { mode: 0o600 });
     await cli('users', 'add', 'guest', '--role', 'viewer', '--password-file', pw);
-    browser = await chromium.launchPersistentContext(join(gw.dir, 'chromium'), {
-      executablePath: CHROMIUM,
-      headless: true,
+    browser = await launchChromium(join(gw.dir, 'chromium'), {
       viewport: { width: 1280, height: 860 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
+      args: ['--autoplay-policy=no-user-gesture-required'], // the alarm tone without a click first
     });
     page = await browser.newPage();
   }, 400_000);

@@ -1,19 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium } from '../../testing/chromium.js';
 import WebSocket from 'ws';
 import { createLogger } from '../../core/logger.js';
 import { startRtspServer, type RtspServer } from '../demo/rtsp-server.js';
 import { until } from '../../testing/context.js';
 import { LiveView } from './server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`live view browser test skipped: ${CHROMIUM} is absent (scripts/install-system-deps.sh installs chromium)`);
 
 // The modern JSMpeg (MPEG-TS demuxer, MPEG-1 decoder), bundled by @cycjimmy/jsmpeg-player.
@@ -86,18 +85,7 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
     live.start();
     web = await pageServer(live);
     profile = mkdtempSync(join(tmpdir(), 'sharpeyes-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium(profile);
   }, 90_000);
 
   afterAll(async () => {
