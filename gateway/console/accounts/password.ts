@@ -4,8 +4,9 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } 
  * Console passwords: scrypt (memory-hard, salted), stored as
  * `$scrypt$ln=15,r=8,p=3$<salt b64>$<hash b64>` so the parameters can be raised later (a login
  * with older parameters is rehashed). N=2^15, r=8, p=3 is one of OWASP's recommended scrypt
- * settings (32 MiB per hash): about 0.15-0.3 s on an edge box core, and logins are hashed one at
- * a time (see login.ts), so a login flood cannot take the box's memory or cores.
+ * settings (32 MiB per hash): median 0.5 s (0.47-0.66 s, 9 hashes) on this shared 2-core box at
+ * load 10; logins are hashed one at a time (auth.ts), so a login flood cannot take the box's
+ * memory or cores.
  */
 export interface ScryptParams {
   /** log2 of N, the CPU/memory cost. */

@@ -26,6 +26,12 @@ export function summary(e) {
       });
     case 'alarm.raised':
       return t('event.alarm', { device: d.name || d.deviceId });
+    case 'alarm.snapshot':
+      return d.snapshotId
+        ? t('event.alarmPicture', { device: d.deviceId, camera: d.cameraId })
+        : t('event.alarmNoPicture', { device: d.deviceId, error: d.error || '' });
+    case 'device.input':
+      return t(d.active ? 'event.inputOn' : 'event.inputOff', { device: d.deviceId, input: d.input });
     case 'alarm.acknowledged':
       return t('event.alarmAck', { device: d.deviceId, by: d.by || d.acknowledgedBy || '' });
     case 'audit.action':
