@@ -16,7 +16,7 @@ export interface LinkContext {
 
 /**
  * Keeps one connection to the broker: connects, and after a refusal or a loss waits
- * reconnectMinMs, doubling up to reconnectMaxMs, then tries again, forever, until stop().
+ * reconnectMinMs, doubling up to reconnectMaxMs (with jitter, backoff.ts), then tries again, forever, until stop().
  * A refused login or a bad certificate is a log line and a retry, never a crash.
  */
 export class BrokerLink {

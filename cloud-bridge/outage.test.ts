@@ -113,7 +113,14 @@ describe('broker outage', () => {
         if (i % 3 === 0)
           kept.push(
             i % 2
-              ? quota.events.publish('alarm.raised', { deviceId: 'post-1', input: 'button', ts }).id
+              ? quota.events.publish('alarm.raised', {
+                  alarmId: `a-${i}`,
+                  deviceId: 'post-1',
+                  input: 'button',
+                  kind: 'panic',
+                  severity: 'normal',
+                  ts,
+                }).id
               : quota.events.publish('gate.command', {
                   deviceId: 'gate-1',
                   command: 'open',

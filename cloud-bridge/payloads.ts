@@ -37,6 +37,20 @@ export const statusSchema = z
   .describe('Retained on <prefix>/<nodeId>/status.');
 export type Status = z.infer<typeof statusSchema>;
 
+export const availabilitySchema = z
+  .strictObject({
+    deviceId: z.string().min(1).describe('Device id from the config (gate controller, alarm post).'),
+    state: z.enum(['online', 'offline']).describe('online while the device answers; offline after a silence, an unplug or a failed open.'),
+    nodeId: z.string().min(1),
+    model: z.string().describe('Device profile model.'),
+    reason: z.string().optional().describe('Why it went offline (disconnected, no answer to heartbeat, ...).'),
+    since: z.iso.datetime().describe('When it entered this state, as seen by the node.'),
+  })
+  .describe(
+    'Retained on <prefix>/<nodeId>/devices/<deviceId>/availability, republished after every reconnect. Valid while the node status is online; when it is offline, the last known state.',
+  );
+export type Availability = z.infer<typeof availabilitySchema>;
+
 export const requestSchema = z
   .strictObject({
     transaction: z.string().min(1).max(128).describe('Chosen by the requester; echoed in the response.'),

@@ -25,12 +25,21 @@ describe('topics', () => {
 });
 
 describe('backoff', () => {
-  it('doubles from min to max, jitter only shortens', () => {
+  it('doubles from min to max, jitter takes off up to half, the first retry included', () => {
     const none = () => 0;
     expect([0, 1, 2, 3, 10].map((n) => backoffDelay(n, 500, 30_000, none))).toEqual([500, 1000, 2000, 4000, 30_000]);
-    expect(backoffDelay(3, 500, 30_000, () => 1)).toBe(3200);
-    expect(backoffDelay(0, 500, 30_000, () => 1)).toBe(500);
+    expect(backoffDelay(3, 500, 30_000, () => 1)).toBe(2000);
+    expect(backoffDelay(0, 500, 30_000, () => 1)).toBe(250);
     expect(backoffDelay(1000, 500, 30_000, none)).toBe(30_000);
+  });
+
+  it('spreads 500 nodes that lost the broker together over the whole window', () => {
+    const first = Array.from({ length: 500 }, () => backoffDelay(0, 500, 30_000));
+    expect(Math.min(...first)).toBeGreaterThanOrEqual(250);
+    expect(Math.max(...first)).toBeLessThanOrEqual(500);
+    // Uniform: each 50 ms slice of [250, 500] gets about a fifth of them, none gets them all.
+    const slices = [0, 1, 2, 3, 4].map((k) => first.filter((d) => d >= 250 + 50 * k && d < 300 + 50 * k).length);
+    for (const n of slices) expect(n).toBeLessThan(200);
   });
 });
 

@@ -1,7 +1,8 @@
 import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayContext } from '../gateway/core/context.js';
-import type { Room } from '../gateway/core/room.js';
+import type { Room, Scope } from '../gateway/core/room.js';
+import type { ActionTable } from '../gateway/core/actions.js';
 import { componentLogger, type Logger } from '../gateway/core/logger.js';
 import type { MqttConnection } from './mqtt-client.js';
 import { topicsFor, type Topics } from './topics.js';
@@ -12,17 +13,21 @@ import { EmbeddedBroker } from './embedded-broker.js';
 import { brokerOptions, defaultClientId } from './connect-options.js';
 import type { Status } from './payloads.js';
 import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
+import { DeviceAvailability } from './availability.js';
+import { registerReplayAction } from './replay.js';
 
 /**
- * The cloud bridge: status (retained, last will `offline`), the outbox relay on events/<kind>,
- * and request/<action> → response/<action> through the ActionTable. Starting it never waits for
- * the broker: the gateway works offline and the outbox catches up when the link comes back.
+ * The cloud bridge: status (retained, last will `offline`), device availability (retained), the
+ * outbox relay on events/<kind>, and request/<action> → response/<action> through the
+ * ActionTable. Starting it never waits for the broker: the gateway works offline and the outbox
+ * catches up when the link comes back.
  */
 export class CloudBridgeRoom implements Room {
   readonly name = 'cloud-bridge';
   private readonly log: Logger;
   private readonly topics: Topics;
   private readonly relay: OutboxRelay;
+  private readonly availability: DeviceAvailability;
   private embedded: EmbeddedBroker | undefined;
   private link: BrokerLink | undefined;
   private url = '';
@@ -39,6 +44,17 @@ export class CloudBridgeRoom implements Room {
       inflight: cloud.inflight,
       onRefused: (reason) => this.link?.drop(reason),
     });
+    this.availability = new DeviceAvailability({ topics: this.topics, nodeId: ctx.nodeId, log: this.log });
+  }
+
+  registerActions(actions: ActionTable): void {
+    registerReplayAction({
+      actions,
+      outbox: this.ctx.outbox,
+      topics: this.topics,
+      nodeId: this.ctx.nodeId,
+      connection: () => this.link?.connection,
+    });
   }
 
   private status(state: Status['state']): string {
@@ -52,8 +68,9 @@ export class CloudBridgeRoom implements Room {
     } satisfies Status);
   }
 
-  async start(): Promise<void> {
-    const { ctx, topics, relay, log } = this;
+  async start(scope: Scope): Promise<void> {
+    const { ctx, topics, relay, log, availability } = this;
+    availability.follow(scope);
     const cloud = ctx.loaded.config.cloud;
     let embeddedPort: number | undefined;
     if (!cloud.url) {
@@ -80,10 +97,12 @@ export class CloudBridgeRoom implements Room {
       onUp: async (conn: MqttConnection) => {
         await serveRequests(conn, { actions: ctx.actions, topics, maxRequestBytes: cloud.maxRequestBytes, log });
         await conn.publish(topics.status, this.status('online'), { qos: 1, retain: true });
+        await availability.attach(conn);
         relay.attach(conn);
         ctx.bus.emit('cloud.link', { up: true, url: this.url });
       },
       onDown: () => {
+        availability.detach();
         relay.detach();
         ctx.bus.emit('cloud.link', { up: false, url: this.url });
       },

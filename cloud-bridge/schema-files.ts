@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { publishedEvents } from '../gateway/core/events.js';
-import { envelopeSchema, requestSchema, responseSchema, statusSchema } from './payloads.js';
+import { availabilitySchema, envelopeSchema, requestSchema, responseSchema, statusSchema } from './payloads.js';
 
 /** Where the generated JSON Schemas are committed. */
 export const SCHEMAS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'schemas');
@@ -23,6 +23,7 @@ export function buildSchemaFiles(): Record<string, string> {
   const files: Record<string, object> = {
     'envelope.json': toJson(envelopeSchema, 'Event envelope'),
     'status.json': toJson(statusSchema, 'Node status'),
+    'availability.json': toJson(availabilitySchema, 'Device availability'),
     'request.json': toJson(requestSchema, 'Request'),
     'response.json': toJson(responseSchema, 'Response'),
   };

@@ -3,6 +3,7 @@
  * knows how topics are spelled.
  *
  *   status               retained `online` / `offline` (the last will)
+ *   devices/<id>/availability  retained `online` / `offline` of each device
  *   events/<kind>        QoS 1 event envelopes from the outbox
  *   request/<action>     platform → node commands (action names may contain `/`)
  *   response/<action>    node → platform answers, echoing the request's transaction
@@ -10,6 +11,7 @@
 export interface Topics {
   readonly base: string;
   readonly status: string;
+  deviceAvailability(deviceId: string): string;
   event(kind: string): string;
   readonly eventsWildcard: string;
   request(action: string): string;
@@ -32,6 +34,7 @@ export function topicsFor(prefix: string, nodeId: string): Topics {
   return {
     base,
     status: `${base}/status`,
+    deviceAvailability: (deviceId) => `${base}/devices/${deviceId}/availability`,
     event: (kind) => `${base}/events/${kind}`,
     eventsWildcard: `${base}/events/#`,
     request: (action) => `${base}/request/${action}`,

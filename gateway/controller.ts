@@ -1,4 +1,6 @@
 import type { LoadedConfig } from './config/load.js';
+import { ConfigError } from './config/errors.js';
+import { checkReferences } from './config/references.js';
 import { componentLogger, type Logger } from './core/logger.js';
 import { startRooms, stopRooms, type Room, type StartedRoom } from './core/room.js';
 import { createContext, type GatewayContext } from './core/context.js';
@@ -12,6 +14,10 @@ import { CamerasRoom } from './cameras/room.js';
 import { CloudBridgeRoom } from '../cloud-bridge/room.js';
 import { PlatesRoom } from './plates/room.js';
 import { FacesRoom } from './faces/room.js';
+import { Gb28181Room } from '../cloud-bridge/gb28181/room.js';
+import { DemoRoom } from './demo/room.js';
+import { Gat1400Room } from '../cloud-bridge/gat1400/room.js';
+import { applyDemoProfile } from './demo/profile.js';
 
 /**
  * The composition root: the only place that builds concrete rooms and hands each the typed
@@ -22,22 +28,36 @@ export class Controller {
   private readonly rooms: Room[];
   private started: StartedRoom[] = [];
 
-  constructor(loaded: LoadedConfig, log: Logger) {
+  constructor(given: LoadedConfig, log: Logger) {
+    // Without cameras the daemon runs the demo: its settings fill what the config leaves to the defaults.
+    const loaded: LoadedConfig = { ...given, config: applyDemoProfile(given.config, given.raw) };
+    // Every check `sharpeyes config check` makes, before anything is opened.
+    const findings = checkReferences(loaded.config, { baseDir: loaded.baseDir });
+    if (findings.errors.length) throw new ConfigError(loaded.source, findings.errors);
+    const configLog = componentLogger(log, 'config');
+    for (const w of findings.warnings) configLog.warn({ source: loaded.source }, w);
+    for (const n of loaded.migrationNotes)
+      configLog.warn({ source: loaded.source }, `${n} (\`sharpeyes config migrate --write\` updates the file)`);
     this.ctx = createContext(loaded, log);
     const ctx = this.ctx;
     const cameras = new CamerasRoom(ctx);
     const devices = new DevicesRoom(ctx);
+    const faces = new FacesRoom(ctx, { frames: cameras.frames, snapshots: cameras.snapshots });
+    const plates = new PlatesRoom(ctx, { frames: cameras.frames, snapshots: cameras.snapshots });
     // Recognition rooms start (load their models) before the cameras, so the first frames find
     // them ready; they subscribe to the cameras room's frame hub, which exists from construction.
     this.rooms = [
       new HousekeepingRoom(ctx),
       new CloudBridgeRoom(ctx), // early: drains last run's backlog while slow rooms start; stops last, so events recorded while they stop still go out, then the offline status
+      new Gat1400Room(ctx), // GA/T 1400 uplink (off by default): its own outbox position, so it drains its backlog early too
       devices,
-      new FacesRoom(ctx, { frames: cameras.frames, snapshots: cameras.snapshots }),
-      new PlatesRoom(ctx, { frames: cameras.frames, snapshots: cameras.snapshots }),
+      faces,
+      plates,
+      new DemoRoom(ctx, { faces, vehicles: plates.vehicles }), // enrols the demo resident before the demo cameras play
       cameras,
       new AccessRoom(ctx, { gates: devices }),
-      new AlarmsRoom(ctx, { gates: devices, cameras }),
+      new AlarmsRoom(ctx, { gates: devices, devices, cameras }),
+      new Gb28181Room(ctx, { cameras, devices }), // after cameras and devices: its catalog lists them; off unless gb28181.enabled
       new ConsoleRoom(ctx, { cameras }),
     ];
     registerCoreActions(ctx);

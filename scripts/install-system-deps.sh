@@ -6,7 +6,8 @@
 #   pairs of the simulated devices), udev (serialport lists ports through udevadm), gpiod;
 # - real peers of the tests: GStreamer's RTSP server (with Debian's python3), mosquitto-clients,
 #   pymodbus and mbpoll (Modbus), onvif-tools, openssl (TLS certificates), iproute2 (network
-#   namespaces), systemd (systemd-analyze), fonts for synthetic plates, Chromium for the console;
+#   namespaces), systemd (systemd-analyze), fonts for synthetic plates, Chromium for the console,
+#   SIPp (sip-tester) as the GB/T 28181 platform of the interop tests;
 # - the base tools the scripts call (ps, setpriv, stdbuf, xz), named so a minimal system gets them.
 # The GPIO VM's own packages are installed by scripts/gpio-vm/run.sh.
 set -euo pipefail
@@ -17,7 +18,7 @@ pkgs=(
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
   python3-pymodbus python3-serial-asyncio mbpoll onvif-tools
-  fonts-wqy-microhei chromium systemd
+  fonts-wqy-microhei chromium systemd sip-tester
   procps util-linux coreutils xz-utils ca-certificates
 )
 bash lib/apt-ensure.sh "${pkgs[@]}"

@@ -4,11 +4,14 @@
 GStreamer's RTSP server (run with Debian's /usr/bin/python3, which has python3-gi):
 
   /usr/bin/python3 scripts/rtsp-test-server.py --port 0 \
-      --pattern /live=640x360@10 --file /clip=clip.mp4 --launch '/raw=( videotestsrc ... )'
+      --pattern /live=640x360@10 --file /clip=clip.mp4 --launch '/raw=( videotestsrc ... )' \
+      --loop /door=demo/scenes/door.h264@10
 
 Each mount is shared between clients (set_shared). Prints one JSON line on stdout when it
 listens: {"port": N, "mounts": [...]}. Files are served pre-encoded (no re-encoding: cheap),
 H.264 or H.265 in MP4 or Matroska. --pattern serves a live, moving test pattern encoded with x264.
+--loop serves a raw H.264 stream (Annex B, an access unit delimiter before each frame, no
+B-frames, starting with an IDR frame) forever at FPS, pre-encoded: the demo scenes.
 """
 import argparse
 import json
@@ -49,6 +52,56 @@ def pattern_launch(spec):
     )
 
 
+LOOP_LAUNCH = (
+    '( appsrc name=loop is-live=true format=time '
+    'caps="video/x-h264,stream-format=byte-stream,alignment=au" ! h264parse ! '
+    "rtph264pay name=pay0 pt=96 config-interval=1 )"
+)
+
+
+def access_units(path):
+    """Cuts a raw H.264 stream into frames at its access unit delimiters (00 00 00 01 09)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    aud = b"\x00\x00\x00\x01\x09"
+    starts = []
+    i = data.find(aud)
+    while i >= 0:
+        starts.append(i)
+        i = data.find(aud, i + len(aud))
+    if not starts or starts[0] != 0:
+        raise SystemExit(f"rtsp-test-server: {path} does not start with an access unit delimiter (encode with x264 aud=1)")
+    return [data[a:b] for a, b in zip(starts, starts[1:] + [len(data)])]
+
+
+def loop_factory(spec):
+    """A shared media playing the frames of a raw H.264 file in a loop, timestamped at FPS."""
+    path, _, fps = spec.rpartition("@")
+    if not path or not fps.isdigit() or int(fps) <= 0:
+        raise SystemExit(f"rtsp-test-server: --loop wants /MOUNT=PATH@FPS, got {spec!r}")
+    path = os.path.abspath(path)
+    if not os.path.exists(path):
+        raise SystemExit(f"rtsp-test-server: no such file {path}")
+    frames = access_units(path)
+    duration = Gst.SECOND // int(fps)
+
+    def configure(_factory, media):
+        src = media.get_element().get_by_name_recurse_up("loop")
+        state = {"n": 0}
+
+        def need_data(appsrc, _length):
+            n = state["n"]
+            buf = Gst.Buffer.new_wrapped(frames[n % len(frames)])
+            buf.pts = buf.dts = n * duration
+            buf.duration = duration
+            state["n"] = n + 1
+            appsrc.emit("push-buffer", buf)
+
+        src.connect("need-data", need_data)
+
+    return LOOP_LAUNCH, configure
+
+
 def die_with_parent():
     """Linux: get SIGTERM when the process that started us dies (no orphaned test cameras)."""
     try:
@@ -67,6 +120,7 @@ def main():
     ap.add_argument("--file", action="append", default=[], metavar="/MOUNT=PATH")
     ap.add_argument("--pattern", action="append", default=[], metavar="/MOUNT=WxH@FPS")
     ap.add_argument("--launch", action="append", default=[], metavar="/MOUNT=PIPELINE")
+    ap.add_argument("--loop", action="append", default=[], metavar="/MOUNT=PATH.h264@FPS")
     ap.add_argument("--auth", metavar="USER:PASSWORD", help="require RTSP basic authentication")
     args = ap.parse_args()
 
@@ -85,11 +139,13 @@ def main():
         auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
         server.set_auth(auth)
 
-    def add(mount, launch):
+    def add(mount, launch, configure=None):
         if not mount.startswith("/"):
             raise SystemExit(f"rtsp-test-server: mount {mount!r} must start with /")
         factory = GstRtspServer.RTSPMediaFactory()
         factory.set_launch(launch)
+        if configure:
+            factory.connect("media-configure", configure)
         factory.set_shared(True)
         if args.auth:
             factory.add_role_from_structure(
@@ -107,6 +163,9 @@ def main():
     for item in args.launch:
         m, _, p = item.partition("=")
         add(m, p)
+    for item in args.loop:
+        m, _, p = item.partition("=")
+        add(m, *loop_factory(p))
     if not names:
         add("/test", pattern_launch("640x360@10"))
 

@@ -40,6 +40,8 @@ export const SHARPEYES = join(ROOT, 'scripts/sharpeyes.mjs');
 export class Daemon {
   private child: ChildProcess | undefined;
   readonly logs: Record<string, unknown>[] = [];
+  /** What the daemon printed on stdout (the start-up banner, the demo's decision lines). */
+  stdout = '';
   private partial = '';
   readonly configFile: string;
 
@@ -59,14 +61,18 @@ export class Daemon {
     return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
   }
 
-  start(): void {
+  /** Starts the daemon; `env` adds to (or overrides) this process's environment. */
+  start(env: NodeJS.ProcessEnv = {}): void {
     if (this.running) throw new Error('daemon already running');
     const child = spawn(process.execPath, [SHARPEYES, 'start', '--config', this.configFile], {
       cwd: this.dir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NOTIFY_SOCKET: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NOTIFY_SOCKET: '', ...env },
     });
     this.child = child;
+    child.stdout?.on('data', (d: Buffer) => {
+      this.stdout = (this.stdout + d.toString()).slice(-100_000);
+    });
     child.stderr?.on('data', (d: Buffer) => {
       const text = this.partial + d.toString();
       const lines = text.split('\n');

@@ -25,6 +25,8 @@ export interface MosquittoOptions {
   clientNames?: string[];
   /** Extra lines for mosquitto.conf. */
   extraConfig?: string;
+  /** mosquitto log_type values (default all; benchmarks keep debug lines out of a busy broker). */
+  logTypes?: string[];
 }
 
 export interface TestCerts {
@@ -69,9 +71,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether a TCP connection is accepted within a second (a SYN lost in a full backlog is retried). */
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ port, host: '127.0.0.1' });
+    s.setTimeout(1000, () => {
+      s.destroy();
+      resolve(false);
+    });
     s.once('connect', () => {
       s.destroy();
       resolve(true);
@@ -128,7 +135,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   const lines = [
     'user root',
     'log_dest stderr',
-    'log_type all',
+    ...(opts.logTypes ?? ['all']).map((t) => `log_type ${t}`),
     'persistence true',
     `persistence_location ${dir}/`,
     'autosave_interval 1',

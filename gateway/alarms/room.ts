@@ -1,73 +1,231 @@
 import { z } from 'zod';
+import { monotonicFactory } from 'ulid';
 import type { GatewayContext } from '../core/context.js';
 import type { Room, Scope } from '../core/room.js';
-import { ActionError, type ActionTable } from '../core/actions.js';
+import { ActionError, type ActionContext, type ActionTable } from '../core/actions.js';
 import { componentLogger, type Logger } from '../core/logger.js';
 import { errMessage } from '../core/errors.js';
-import type { GateControl } from '../devices/room.js';
+import type { GatewayEvents } from '../core/events.js';
+import type { DeviceDirectory, GateControl } from '../devices/room.js';
+import type { CommandName } from '../devices/profile-schema.js';
 import type { CameraSnapshots } from '../cameras/room.js';
+import { AlarmStore } from './store.js';
+import { alarmKindOf, dueForEscalation, onTrigger, refuseTransition, severityOf, type Alarm } from './lifecycle.js';
 
 /**
- * Alarm follow-up. The devices room publishes the never-dropped alarm.raised the instant a
- * post's button is pressed; this room then (1) lights the post's strobe so the caller sees the
- * press was received, (2) takes a picture from the post's linked camera and publishes
- * alarm.snapshot, and (3) lets a responder acknowledge the alarm (alarm/ack), which silences
- * the post.
+ * Alarms and their life cycle. An alarm button press (or a tamper or fire contact) raises an
+ * alarm at once: alarm.raised (never dropped), the post's strobe on so the caller sees the press
+ * was received, and a picture from the linked camera (alarm.snapshot). Responders acknowledge it
+ * (the post goes quiet, a latching button is reset) and resolve it, from the console, the
+ * platform or the CLI, all through the same actions; an alarm nobody acknowledges in time
+ * escalates (alarm.escalated, siren and strobe on). Open alarms are kept in SQLite and survive a
+ * restart.
  */
 export class AlarmsRoom implements Room {
   readonly name = 'alarms';
   private readonly log: Logger;
-  private readonly cameraOf: Map<string, string>;
-  /** deviceId -> pressedAt of the unacknowledged alarm. */
-  private readonly open = new Map<string, string>();
+  private readonly ulid = monotonicFactory();
+  private store: AlarmStore | undefined;
+  /** Alarms not resolved yet, by id. */
+  private readonly open = new Map<string, Alarm>();
 
   constructor(
     private readonly ctx: GatewayContext,
-    private readonly deps: { gates: GateControl; cameras: CameraSnapshots },
+    private readonly deps: { gates: GateControl; devices: DeviceDirectory; cameras: CameraSnapshots },
   ) {
     this.log = componentLogger(ctx.log, 'alarms');
-    this.cameraOf = new Map(ctx.loaded.config.devices.filter((d) => d.camera).map((d) => [d.id, d.camera as string]));
   }
 
   async start(scope: Scope): Promise<void> {
-    scope.on('alarm.raised', async (e) => {
-      this.open.set(e.deviceId, e.ts);
-      await Promise.all([this.picture(e.deviceId, e.ts), this.output(e.deviceId, 'light-on')]);
-    });
+    this.store = new AlarmStore(this.ctx.db);
+    for (const a of this.store.open()) this.open.set(a.alarmId, a);
+    if (this.open.size) this.log.warn({ open: this.open.size }, 'alarms still open from before the restart');
+    scope.on('device.input', (e) => this.onInput(e));
+    scope.every(1000, () => this.escalate(Date.now()));
   }
 
   async stop(): Promise<void> {}
 
   registerActions(actions: ActionTable): void {
+    const target = {
+      alarmId: z.string().min(1).max(64).optional().describe('The alarm (from alarm.raised or alarm/list).'),
+      deviceId: z.string().min(1).max(64).optional().describe('Or the post: its oldest open alarm.'),
+      note: z.string().max(500).optional(),
+    };
     actions.register('alarm/ack', {
       role: 'operator',
-      description: "A responder acknowledges the alarm of a post: recorded as alarm.acknowledged, the post's strobe and siren go off.",
-      input: z.strictObject({
-        deviceId: z.string().min(1),
-        note: z.string().max(500).optional(),
-      }),
-      handle: async ({ deviceId, note }, actx) => {
-        const by = actx.actor.name;
-        const pressedAt = this.open.get(deviceId);
-        if (!pressedAt) throw new ActionError(`no open alarm on ${deviceId}`, 'not_found');
-        this.ctx.events.commit(
-          'alarm.acknowledged',
-          { deviceId, by, ...(note ? { note } : {}), pressedAt, origin: actx.actor.channel },
-          () => this.open.delete(deviceId),
-        );
-        await Promise.all([this.output(deviceId, 'light-off'), this.output(deviceId, 'siren-off')]);
-        return { deviceId, acknowledged: true, pressedAt };
-      },
+      description:
+        "A responder acknowledges an alarm: recorded as alarm.acknowledged with who asked, the post's strobe and siren go off, a latching button is reset.",
+      input: z.strictObject(target),
+      handle: (input, actx) => this.acknowledge(this.find(input, 'raised'), input.note, actx),
+    });
+    actions.register('alarm/resolve', {
+      role: 'operator',
+      description:
+        'Closes an alarm that was dealt with (acknowledging it too if nobody had): recorded as alarm.resolved with who and a note.',
+      input: z.strictObject(target),
+      handle: (input, actx) => this.resolve(this.find(input), input.note, actx),
     });
     actions.register('alarm/list', {
       role: 'viewer',
-      description: 'Alarm posts pressed and not yet acknowledged.',
-      input: z.strictObject({}).prefault({}),
-      handle: () => ({ open: [...this.open].map(([deviceId, pressedAt]) => ({ deviceId, pressedAt })) }),
+      description: 'Open alarms (raised or acknowledged), oldest first; with all: true also those resolved in the last 24 hours.',
+      input: z.strictObject({ all: z.boolean().default(false) }).prefault({}),
+      handle: ({ all }) => ({
+        alarms: [
+          ...[...this.open.values()].map((a) => this.view(a)),
+          ...(all ? (this.store?.resolvedSince(new Date(Date.now() - 86_400_000).toISOString()) ?? []).map((a) => this.view(a)) : []),
+        ],
+      }),
     });
   }
 
-  private async output(deviceId: string, command: 'light-on' | 'light-off' | 'siren-off'): Promise<void> {
+  private view(a: Alarm): Alarm & { deviceName?: string } {
+    const name = this.deps.devices.info(a.deviceId)?.name;
+    return name ? { ...a, deviceName: name } : a;
+  }
+
+  /** The alarm named, or the oldest open one of a post (the oldest still raised, for an acknowledgement). */
+  private find(input: { alarmId?: string | undefined; deviceId?: string | undefined }, state?: 'raised'): Alarm {
+    if (input.alarmId) {
+      const a = this.open.get(input.alarmId);
+      if (!a) throw new ActionError(`no open alarm ${input.alarmId}`, 'not_found');
+      return a;
+    }
+    if (!input.deviceId) throw new ActionError('give alarmId (or deviceId for the oldest open alarm of a post)', 'invalid_input');
+    const a = [...this.open.values()].find((x) => x.deviceId === input.deviceId && (!state || x.state === state));
+    if (!a)
+      throw new ActionError(
+        `no ${state === 'raised' ? 'alarm waiting for acknowledgement' : 'open alarm'} on ${input.deviceId}`,
+        'not_found',
+      );
+    return a;
+  }
+
+  /** An input changed: a new alarm, or one more press of the alarm still waiting. */
+  private onInput(e: GatewayEvents['device.input']): void {
+    if (!e.active) return;
+    const info = this.deps.devices.info(e.deviceId);
+    const kind = info ? alarmKindOf(info.kind, e.kind) : undefined;
+    if (!info || !kind) return;
+    const decided = onTrigger(this.open.values(), { deviceId: e.deviceId, input: e.input, kind });
+    if (!decided.raise) {
+      const a = decided.repeatOf;
+      a.presses++;
+      this.log.info({ alarmId: a.alarmId, deviceId: a.deviceId, presses: a.presses }, 'pressed again while the alarm waits: same alarm');
+      this.save(a);
+      return;
+    }
+    const alarm: Alarm = {
+      alarmId: this.ulid(),
+      deviceId: e.deviceId,
+      input: e.input,
+      kind,
+      severity: severityOf(kind),
+      state: 'raised',
+      raisedAt: e.ts,
+      presses: 1,
+      ...(info.camera ? { cameraId: info.camera } : {}),
+    };
+    this.open.set(alarm.alarmId, alarm);
+    // Act first: the caller sees the strobe whatever the store does.
+    if (kind === 'panic') void this.output(alarm.deviceId, 'light-on');
+    this.ctx.events.publish(
+      'alarm.raised',
+      {
+        alarmId: alarm.alarmId,
+        deviceId: alarm.deviceId,
+        input: alarm.input,
+        kind,
+        severity: alarm.severity,
+        ...(info.name ? { name: info.name } : {}),
+        ...(info.camera ? { camera: info.camera } : {}),
+        ts: alarm.raisedAt,
+      },
+      { write: () => this.store?.save(alarm) },
+    );
+    this.log.warn({ alarmId: alarm.alarmId, deviceId: alarm.deviceId, kind }, 'alarm raised');
+    if (info.camera) void this.picture(alarm, info.camera);
+  }
+
+  private async acknowledge(a: Alarm, note: string | undefined, actx: ActionContext): Promise<Alarm> {
+    const refused = refuseTransition(a, 'acknowledged');
+    if (refused) throw new ActionError(refused, 'failed');
+    const next: Alarm = {
+      ...a,
+      state: 'acknowledged',
+      acknowledgedAt: new Date().toISOString(),
+      acknowledgedBy: actx.actor.name,
+      ...(note ? { note } : {}),
+    };
+    this.ctx.events.commit(
+      'alarm.acknowledged',
+      {
+        alarmId: a.alarmId,
+        deviceId: a.deviceId,
+        kind: a.kind,
+        by: actx.actor.name,
+        ...(note ? { note } : {}),
+        pressedAt: a.raisedAt,
+        origin: actx.actor.channel,
+      },
+      () => this.store?.save(next),
+    );
+    this.open.set(a.alarmId, next);
+    await this.quiet(next);
+    return next;
+  }
+
+  private async resolve(a: Alarm, note: string | undefined, actx: ActionContext): Promise<Alarm> {
+    const refused = refuseTransition(a, 'resolved');
+    if (refused) throw new ActionError(refused, 'failed');
+    const now = new Date().toISOString();
+    const next: Alarm = { ...a, state: 'resolved', resolvedAt: now, resolvedBy: actx.actor.name, ...(note ? { note } : {}) };
+    this.ctx.events.commit(
+      'alarm.resolved',
+      {
+        alarmId: a.alarmId,
+        deviceId: a.deviceId,
+        kind: a.kind,
+        by: actx.actor.name,
+        ...(note ? { note } : {}),
+        raisedAt: a.raisedAt,
+        acknowledgedAt: a.acknowledgedAt ?? null,
+        origin: actx.actor.channel,
+      },
+      () => this.store?.save(next),
+    );
+    this.open.delete(a.alarmId);
+    if (a.state === 'raised') await this.quiet(next);
+    return next;
+  }
+
+  /** Nobody answered in time: severity high, siren and strobe on, published again. */
+  private escalate(now: number): void {
+    const afterS = this.ctx.loaded.config.alarms.escalateAfterS;
+    for (const a of this.open.values()) {
+      if (!dueForEscalation(a, now, afterS)) continue;
+      a.severity = 'high';
+      a.escalatedAt = new Date(now).toISOString();
+      this.log.error({ alarmId: a.alarmId, deviceId: a.deviceId, afterS }, 'alarm not acknowledged in time: escalated');
+      void this.output(a.deviceId, 'siren-on');
+      void this.output(a.deviceId, 'light-on');
+      this.ctx.events.publish(
+        'alarm.escalated',
+        { alarmId: a.alarmId, deviceId: a.deviceId, kind: a.kind, severity: 'high', raisedAt: a.raisedAt, afterS },
+        { write: () => this.store?.save(a) },
+      );
+    }
+  }
+
+  /** The post goes quiet; a latching button is released. */
+  private async quiet(a: Alarm): Promise<void> {
+    const outputs: CommandName[] = ['light-off', 'siren-off'];
+    const reset = this.deps.devices.info(a.deviceId)?.resetOf[a.input];
+    if (reset) outputs.push(reset);
+    await Promise.all(outputs.map((c) => this.output(a.deviceId, c)));
+  }
+
+  private async output(deviceId: string, command: CommandName): Promise<void> {
     try {
       const r = await this.deps.gates.run(deviceId, command, { origin: 'alarms' });
       if (!r.ok) this.log.warn({ deviceId, command, error: r.refused ?? r.error }, 'alarm post output not switched');
@@ -76,9 +234,7 @@ export class AlarmsRoom implements Room {
     }
   }
 
-  private async picture(deviceId: string, pressedAt: string): Promise<void> {
-    const cameraId = this.cameraOf.get(deviceId);
-    if (!cameraId) return;
+  private async picture(a: Alarm, cameraId: string): Promise<void> {
     let snapshotId: string | null = null;
     let error: string | undefined;
     try {
@@ -86,8 +242,22 @@ export class AlarmsRoom implements Room {
     } catch (err) {
       error = errMessage(err);
     }
-    const ms = Math.max(0, Date.now() - Date.parse(pressedAt));
-    this.ctx.events.publish('alarm.snapshot', { deviceId, cameraId, snapshotId, ...(error ? { error } : {}), pressedAt, ms });
-    if (error) this.log.warn({ deviceId, cameraId, error }, 'no picture for the alarm');
+    const ms = Math.max(0, Date.now() - Date.parse(a.raisedAt));
+    const current = this.open.get(a.alarmId);
+    if (current && snapshotId) current.snapshotId = snapshotId;
+    this.ctx.events.publish(
+      'alarm.snapshot',
+      { alarmId: a.alarmId, deviceId: a.deviceId, cameraId, snapshotId, ...(error ? { error } : {}), pressedAt: a.raisedAt, ms },
+      { write: () => current && this.store?.save(current) },
+    );
+    if (error) this.log.warn({ deviceId: a.deviceId, cameraId, error }, 'no picture for the alarm');
+  }
+
+  private save(a: Alarm): void {
+    try {
+      this.store?.save(a);
+    } catch (err) {
+      this.log.error({ alarmId: a.alarmId, err: errMessage(err) }, 'alarm row not saved');
+    }
   }
 }

@@ -41,7 +41,7 @@ describe('cameras room', () => {
         restartMinMs: 300,
         restartMaxMs: 1000,
         analysis: { width: 320, height: 180, fps: 5 },
-        snapshots: { maxCount: 3 },
+        snapshots: { maxMb: 0.02 },
         liveView: { maxRelays: 1, idleStopS: 0.5, width: 320, height: 180 },
         list: [
           { id: 'plain', rtsp: rtsp.url('/main'), username: 'admin', passwordFile: 'rtsp.pw' },
@@ -119,14 +119,17 @@ describe('cameras room', () => {
     expect(list.find((c) => c.cameraId === 'plain')!.framesIn).toBeGreaterThan(0);
   });
 
-  it('saves snapshots (scene and crop) by id and keeps at most maxCount on disk', async () => {
+  it('saves snapshots (scene and crop) by id and keeps no more than maxMb on disk, deleting the oldest', async () => {
     const saved: { id: string; path: string }[] = [];
     for (let i = 0; i < 5; i++)
       saved.push((await act(ctx, 'cameras/snapshot', { cameraId: 'plain', main: false })) as { id: string; path: string });
     const last = saved.at(-1)!;
     expect(readFileSync(last.path).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
-    expect(saved.slice(0, 2).every((s) => !existsSync(s.path))).toBe(true);
-    expect(saved.slice(2).every((s) => existsSync(s.path))).toBe(true);
+    expect(room.snapshots.bytes).toBeLessThanOrEqual(0.02 * 1024 * 1024);
+    const kept = saved.map((s) => existsSync(s.path));
+    expect(kept[0]).toBe(false); // five 320x180 JPEGs do not fit in 20 KB: the oldest went
+    expect(kept.indexOf(true)).toBeGreaterThan(0);
+    expect(kept.slice(kept.indexOf(true)).every(Boolean)).toBe(true); // oldest first, the newest kept
     const sub = room.frames.subscribe({ cameras: ['plain'] });
     const f = (await sub.next()).value as Frame;
     const withCrop = await room.snapshots.save(f, { x: 10, y: 10, width: 50, height: 40 });

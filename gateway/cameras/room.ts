@@ -13,7 +13,7 @@ import { CameraPipeline, type CameraCounters } from './ingest/camera-pipeline.js
 import { SnapshotStore, type SavedSnapshot } from './snapshots/store.js';
 import { grabJpeg } from './ffmpeg/grab.js';
 import { StatusRecorder } from './status-recorder.js';
-import { startRtspServer, type RtspServer } from './demo/rtsp-server.js';
+import { startDemoCameras, type DemoCameras } from '../demo/cameras.js';
 import { OnvifSource } from './onvif/source.js';
 import { LiveView } from './live-view/server.js';
 import { encodeJpeg } from '../imaging/image.js';
@@ -32,14 +32,19 @@ export interface CameraViews {
   liveView(): LiveView | undefined;
 }
 
-/** The demo camera run when no camera is configured (cameras.demo). */
-export const DEMO_CAMERA_ID = 'demo';
+/** The cameras that run, and where to read a camera's full stream (for rooms that relay video). */
+export interface CameraStreams {
+  /** Ids of the cameras that run (known once the cameras room started). */
+  cameraIds(): string[];
+  /** The URL of a camera's full stream (what live view reads; credentials included), or undefined. */
+  streamUrl(cameraId: string): Promise<string> | undefined;
+}
 
 /**
  * The cameras room: one ffmpeg per camera (kept alive by its watchdog), motion gating, the
  * frame hub recognition subscribes to, snapshots, ONVIF sources and events, and the live view.
  */
-export class CamerasRoom implements Room, CameraSnapshots, CameraViews {
+export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, CameraViews {
   readonly name = 'cameras';
   /** Gated frames for recognition (see README.md); exists from construction, so rooms that start earlier can subscribe. */
   readonly frames: FrameSource;
@@ -52,7 +57,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraViews {
   /** Where each camera's live view reads from (the analysis URL, or ONVIF's main profile). */
   private readonly liveUrls = new Map<string, () => Promise<string>>();
   private status: StatusRecorder | undefined;
-  private demo: RtspServer | undefined;
+  private demo: DemoCameras | undefined;
   private live: LiveView | undefined;
 
   constructor(private readonly ctx: GatewayContext) {
@@ -61,11 +66,19 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraViews {
     this.frames = this.hub;
     this.snapshots = new SnapshotStore({
       dir: resolveConfigPath({ baseDir: ctx.dataDir }, this.cfg.snapshots.dir),
-      maxCount: this.cfg.snapshots.maxCount,
+      maxBytes: this.cfg.snapshots.maxMb * 1024 * 1024,
       maxAgeMs: this.cfg.snapshots.maxAgeHours * 3600_000,
       quality: this.cfg.snapshots.quality,
       log: this.log,
     });
+  }
+
+  cameraIds(): string[] {
+    return [...this.pipelines.keys()];
+  }
+
+  streamUrl(cameraId: string): Promise<string> | undefined {
+    return this.liveUrls.get(cameraId)?.();
   }
 
   counters(): CameraCounters[] {
@@ -149,9 +162,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraViews {
   }
 
   summary(): string[] {
-    const lines = [
-      `cameras: ${[...this.pipelines.keys()].join(', ') || 'none'}${this.demo ? ` (demo camera: ${this.demo.url('/demo')})` : ''}`,
-    ];
+    const lines = [`cameras: ${[...this.pipelines.keys()].join(', ') || 'none'}${this.demo ? ` (${this.demo.describe()})` : ''}`];
     if (this.live) lines.push('live view: in the console (MPEG-1 for JSMpeg, behind its login)');
     return lines;
   }
@@ -161,13 +172,13 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraViews {
     this.status = new StatusRecorder(this.ctx);
     const list = cfg.list.filter((c) => c.enabled);
     if (list.length === 0 && cfg.demo && cfg.list.length === 0) {
-      this.demo = await startRtspServer({ patterns: { '/demo': `${cfg.analysis.width}x${cfg.analysis.height}@10` } });
-      const url = this.demo.url('/demo');
-      log.info({ url, pid: this.demo.pid }, 'no camera configured: demo camera (GStreamer test pattern) started');
-      this.addPipeline(DEMO_CAMERA_ID, () => url, {
-        motion: { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [], regions: [] },
-      });
-      this.liveUrls.set(DEMO_CAMERA_ID, async () => url);
+      this.demo = await startDemoCameras({ width: cfg.analysis.width, height: cfg.analysis.height, log });
+      for (const { id, url } of this.demo.cameras) {
+        this.addPipeline(id, () => url, {
+          motion: { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [], regions: [] },
+        });
+        this.liveUrls.set(id, async () => url);
+      }
     }
     for (const cam of list) {
       if (cam.rtsp) {
@@ -214,7 +225,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraViews {
     const results = await Promise.allSettled(steps);
     for (const r of results) if (r.status === 'rejected') this.log.error({ err: String(r.reason) }, 'camera failed to stop cleanly');
     this.hub.closeAll();
-    if (this.demo) await this.demo.stop();
+    if (this.demo) await this.demo.server.stop();
     this.demo = undefined;
     this.live = undefined;
     this.pipelines.clear();

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { configJsonSchema, configSchema, type GatewayConfig } from './schema.js';
 import { ConfigError, formatIssues } from './errors.js';
+import { migrateConfig, type RawConfig } from './migrations/index.js';
 
 export interface LoadedConfig {
   config: GatewayConfig;
@@ -13,6 +14,14 @@ export interface LoadedConfig {
   baseDir: string;
   /** Where the config came from, for messages. */
   source: string;
+  /** The format version the file was written in (older files are upgraded at load). */
+  fileVersion: number;
+  /** What the upgrade from an older version changed, one line each (empty for a current file). */
+  migrationNotes: string[];
+  /** The document as upgraded, before defaults (what `config migrate --write` writes back). */
+  migrated: RawConfig;
+  /** The document as written, upgraded and with environment overrides, to tell given settings from defaults. */
+  raw: RawConfig;
 }
 
 export const ENV_PREFIX = 'SHARPEYES__';
@@ -96,8 +105,15 @@ export function parseConfig(text: string | undefined, opts: { source: string; ba
       `(top level): got ${JSON.stringify(raw)}, expected a mapping of sections (node, cloud, cameras, ...)`,
     ]);
   }
-  const overridden = applyEnvOverrides(raw as Record<string, unknown>, opts.env ?? process.env);
-  const result = configSchema.safeParse(raw, { reportInput: true });
+  let migrated: ReturnType<typeof migrateConfig>;
+  try {
+    migrated = migrateConfig(raw as RawConfig);
+  } catch (err) {
+    throw new ConfigError(opts.source, [(err as Error).message]);
+  }
+  const doc = structuredClone(migrated.doc);
+  const overridden = applyEnvOverrides(doc, opts.env ?? process.env);
+  const result = configSchema.safeParse(doc, { reportInput: true });
   if (!result.success) {
     const lines = formatIssues(result.error.issues);
     if (overridden.length) lines.push(`(environment overrides applied: ${overridden.join(', ')})`);
@@ -105,7 +121,16 @@ export function parseConfig(text: string | undefined, opts: { source: string; ba
   }
   const config = result.data;
   const nodeId = config.node.id ?? sanitiseNodeId(hostname());
-  return { config, nodeId, baseDir: opts.baseDir, source: opts.source };
+  return {
+    config,
+    nodeId,
+    baseDir: opts.baseDir,
+    source: opts.source,
+    fileVersion: migrated.from,
+    migrationNotes: migrated.notes,
+    migrated: migrated.doc,
+    raw: doc,
+  };
 }
 
 /** Loads the config file (or the embedded defaults when `file` is undefined). */

@@ -7,6 +7,11 @@ import { platesSection } from './sections/plates.js';
 import { devicesSection } from './sections/devices.js';
 import { consoleSection } from './sections/console.js';
 import { accessSection } from './sections/access.js';
+import { alarmsSection } from './sections/alarms.js';
+import { storeSection } from './sections/store.js';
+import { gb28181Section } from './sections/gb28181.js';
+import { CONFIG_VERSION } from './migrations/index.js';
+import { gat1400Section } from './sections/gat1400.js';
 
 /**
  * The one schema of the gateway's YAML config: source of the TypeScript types, of the JSON
@@ -15,15 +20,26 @@ import { accessSection } from './sections/access.js';
  */
 export const configSchema = z
   .strictObject({
+    version: z
+      .number()
+      .int()
+      .describe(
+        `Format version of this file (currently ${CONFIG_VERSION}); older files are upgraded at load, \`sharpeyes config migrate --write\` rewrites them.`,
+      )
+      .optional(),
     node: nodeSection.prefault({}),
     cloud: cloudSection.prefault({}),
     outbox: outboxSection.prefault({}),
+    store: storeSection.prefault({}),
     cameras: camerasSection,
     faces: facesSection,
     plates: platesSection,
     devices: devicesSection,
     access: accessSection,
+    alarms: alarmsSection.prefault({}),
     console: consoleSection.prefault({}),
+    gb28181: gb28181Section.prefault({}),
+    gat1400: gat1400Section.prefault({}),
   })
   .describe('Sharp Eyes gateway configuration.');
 

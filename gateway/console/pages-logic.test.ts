@@ -8,7 +8,7 @@ import { passState } from './public/js/pages/visitors.js';
 describe('what the pages show', () => {
   it('a gate: not answering, held open by a fire alarm, fault, open, closed', () => {
     expect(gateState({ online: false, gate: 'open' })).toBe('offline');
-    expect(gateState({ online: true, heldOpenByFire: true, gate: 'open' })).toBe('heldOpen');
+    expect(gateState({ online: true, heldOpen: true, gate: 'open' })).toBe('heldOpen');
     expect(gateState({ online: true, gate: 'fault' })).toBe('fault');
     expect(gateState({ online: true, gate: 'opening' })).toBe('open');
     expect(gateState({ online: true, gate: 'closed' })).toBe('closed');

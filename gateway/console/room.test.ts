@@ -78,7 +78,9 @@ describe('console room: /healthz and /metrics', () => {
       ts: new Date().toISOString(),
     } as never);
     ctx.events.publish('alarm.acknowledged', {
+      alarmId: '01JDEMOALARM0000000000000',
       deviceId: 'alarm-1',
+      kind: 'panic',
       by: 'li',
       pressedAt: new Date(Date.now() - 42_000).toISOString(),
       origin: 'console',

@@ -72,10 +72,7 @@ export class ConsoleRoom implements Room {
     scope.on('gateway.stopping', () => void (this.started = false));
     scope.on('access.decision', (d) => metrics.decision(d));
     scope.on('cloud.link', (d) => void (this.uplink = { up: d.up, since: new Date().toISOString() }));
-    scope.on('alarm.acknowledged', (d) => {
-      const a = d as { pressedAt?: string; raisedAt?: string; acknowledgedAt?: string };
-      metrics.acknowledged(a.raisedAt ?? a.pressedAt, a.acknowledgedAt);
-    });
+    scope.on('alarm.acknowledged', (d, meta) => metrics.acknowledged(d.pressedAt, meta.ts));
     this.server = new ConsoleServer({
       log: this.log,
       actions: ctx.actions,

@@ -9,6 +9,8 @@ import { accessEvents } from '../access/events.js';
 import { alarmEvents } from '../alarms/events.js';
 import { cloudEvents } from '../../cloud-bridge/events.js';
 import { auditEvents } from '../audit/events.js';
+import { gb28181Events } from '../../cloud-bridge/gb28181/events.js';
+import { gat1400Events } from '../../cloud-bridge/gat1400/events.js';
 
 /** The daemon's own lifecycle events (bus only). */
 const lifecycleEvents = defineEvents({
@@ -43,6 +45,8 @@ export const catalogue = {
   ...alarmEvents,
   ...cloudEvents,
   ...auditEvents,
+  ...gb28181Events,
+  ...gat1400Events,
 } satisfies Record<string, EventSpec>;
 
 export type Catalogue = typeof catalogue;

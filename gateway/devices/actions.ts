@@ -24,9 +24,17 @@ export function registerDeviceActions(actions: ActionTable, devices: DevicesServ
     if (!r.ok)
       throw new ActionError(
         `${command} ${id} failed: ${r.refused ?? r.error ?? 'unknown'}${r.attempts ? ` after ${r.attempts} attempt(s)` : ''}`,
-        r.error === 'offline' ? 'offline' : 'failed',
+        r.refused ? 'refused' : r.error === 'offline' ? 'offline' : 'failed',
       );
-    return { gateId: id, command, ok: true, attempts: r.attempts, ms: Math.round(r.ms * 100) / 100, gateState: dev?.gateState };
+    return {
+      gateId: id,
+      command,
+      ok: true,
+      attempts: r.attempts,
+      ms: Math.round(r.ms * 100) / 100,
+      gateState: dev?.gateState,
+      ...(r.note ? { note: r.note } : {}),
+    };
   };
 
   actions.register('devices/list', {
@@ -55,7 +63,8 @@ export function registerDeviceActions(actions: ActionTable, devices: DevicesServ
   });
   actions.register('devices/simulate', {
     role: 'admin',
-    description: 'Sends a control line to a simulated device: press INPUT, release INPUT, silent on|off, delay MS, garble on|off, state.',
+    description:
+      'Sends a control line to a simulated device: press INPUT (a momentary button springs back by itself), hold INPUT, release INPUT, set RESOURCE VALUE, silent on|off, delay MS, garble on|off, state.',
     input: z.strictObject({ deviceId: gateId, control: z.string().min(1).max(200) }),
     handle: async (input) => {
       try {

@@ -61,7 +61,7 @@ describe('sharpeyes devices / gate against the running daemon', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/no device "nope"/);
 
-    const press = await cli(config, 'devices', 'simulate', 'alarm-1', 'press', 'button');
+    const press = await cli(config, 'devices', 'simulate', 'alarm-1', 'hold', 'button');
     expect(press).toMatchObject({ code: 0, out: 'ok\n' });
     const json = JSON.parse((await cli(config, 'devices', '--json')).out) as { id: string; inputs: Record<string, boolean> }[];
     expect(json.find((d) => d.id === 'alarm-1')?.inputs.button).toBe(true);

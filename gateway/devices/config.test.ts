@@ -4,9 +4,10 @@ import { ConfigError } from '../config/errors.js';
 import { resolveProfile } from './profiles.js';
 
 describe('devices config section', () => {
-  it('the embedded defaults run a simulated barrier gate and alarm post whose profiles exist', () => {
+  it("the embedded defaults run the demo's simulated turnstile, barrier gate and alarm post, whose profiles exist", () => {
     const { config } = parseConfig(undefined, { source: 'embedded defaults', baseDir: '/', env: {} });
     expect(config.devices.map((d) => [d.id, d.profile, d.simulate])).toEqual([
+      ['door-1', 'turnstile-ts100-framed', true],
       ['gate-1', 'barrier-bg300-framed', true],
       ['alarm-1', 'alarm-post-sos200', true],
     ]);

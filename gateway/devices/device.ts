@@ -4,7 +4,7 @@ import { planCommand } from './command-plan.js';
 import { Debouncer } from './debounce.js';
 import type { CommandName, DeviceProfile, InputKind } from './profile-schema.js';
 import { normalise, outOfRange, rawToValue, sameValue, type Value } from './resources.js';
-import type { CommandResult, ProtocolSession } from './session.js';
+import type { CommandResult, ExecuteOptions, ProtocolSession } from './session.js';
 import type { ByteLink } from './transport/serial.js';
 
 /**
@@ -50,6 +50,8 @@ export interface DeviceContext {
   connect(dev: Device): Endpoint;
   /** Overrides the profile heartbeat interval (tests). */
   heartbeatMs?: number;
+  /** False while the fail-safe holds this gate open: a pulse started before must not close it. */
+  releaseAllowed?: () => boolean;
 }
 
 export class Device {
@@ -104,8 +106,14 @@ export class Device {
     await ep?.link.stop();
   }
 
+  /** Whether a timed write may switch `resource` back now (see SessionHooks.mayRelease). */
+  releaseAllowed(resource: string): boolean {
+    if (this.profile.gate && this.profile.gate.resource !== resource) return true;
+    return this.ctx.releaseAllowed?.() ?? true;
+  }
+
   /** Runs a profile command (validated and mapped by the shared layer). */
-  async command(name: CommandName, arg?: number): Promise<CommandResult & { ms: number }> {
+  async command(name: CommandName, arg?: number, opts: ExecuteOptions = {}): Promise<CommandResult & { ms: number }> {
     const t0 = performance.now();
     const plan = planCommand(this.profile, name, arg);
     const ep = this.endpoint;
@@ -114,7 +122,7 @@ export class Device {
       return { ok: false, attempts: 0, error: 'offline', ms: 0 };
     }
     this.sent++;
-    const r = await ep.session.execute(plan);
+    const r = await ep.session.execute(plan, opts);
     if (r.ok) for (const [res, v] of Object.entries(plan.effects)) this.setValue(res, v);
     else this.failed++;
     return { ...r, ms: performance.now() - t0 };

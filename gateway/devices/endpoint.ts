@@ -29,7 +29,12 @@ export function serialEndpoint(
     onUp: () => dev.linkUp(),
     onDown: (reason) => dev.linkDown(reason),
   });
-  const hooks: SessionHooks = { onValues: (raw) => dev.rawValues(raw), onFault: (k, d) => dev.fault(k, d), onAlive: () => dev.alive() };
+  const hooks: SessionHooks = {
+    onValues: (raw) => dev.rawValues(raw),
+    onFault: (k, d) => dev.fault(k, d),
+    onAlive: () => dev.alive(),
+    mayRelease: (resource) => dev.releaseAllowed(resource),
+  };
   const write = (b: Buffer) => link.write(b);
   if (p.protocol.type === 'framed')
     session = new FramedSession({ profile: p, address: opts.unitId ?? p.protocol.defaultAddress, write, hooks });

@@ -4,7 +4,7 @@ import { defineEvents } from '../core/event-spec.js';
 const deviceId = z.string().describe('Device id from the config.');
 const ts = z.string().describe('ISO 8601 time it happened on the box.');
 
-/** The devices room's events: device health, inputs, gate commands and the alarms they raise. */
+/** The devices room's events: device health, inputs, gate commands, and the tamper and fire contacts' states. */
 export const deviceEvents = defineEvents({
   'device.online': {
     priority: 'normal',
@@ -52,6 +52,7 @@ export const deviceEvents = defineEvents({
         origin: z.string().describe('Who asked: platform, cli, console, access, fail-safe.'),
         ok: z.boolean(),
         error: z.string().optional().describe('timeout, refused, offline, write-failed, exception-N, or a refusal reason.'),
+        note: z.string().optional().describe('Why nothing was sent although ok (an open at a gate a fire alarm holds open).'),
         attempts: z.number().int().min(0),
         ms: z.number().min(0).describe('From the request to the acknowledgement (or the failure).'),
         gateState: z.string().optional().describe('Gate position after the command, when the profile reports one.'),
@@ -71,18 +72,18 @@ export const deviceEvents = defineEvents({
       })
       .describe('The gate position as the device reports it.'),
   },
-  'alarm.raised': {
+  'gate.mismatch': {
     priority: 'never-dropped',
     published: true,
     schema: z
       .strictObject({
         deviceId,
-        input: z.string(),
-        name: z.string().optional().describe('Device name from the config.'),
-        camera: z.string().optional().describe('Linked camera id.'),
+        expected: z.string().describe('The position the fail-safe requires (open while a fire alarm holds the gate).'),
+        actual: z.string().describe('The position the gate reported.'),
+        action: z.string().describe('What the gateway did about it (hold-open re-sent).'),
         ts,
       })
-      .describe('An alarm button was pressed (never dropped).'),
+      .describe('An egress gate reported a position other than open while a fire alarm held it open; the gateway corrected it.'),
   },
   'alarm.tamper': {
     priority: 'never-dropped',

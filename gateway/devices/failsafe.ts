@@ -1,15 +1,25 @@
-import type { CommandName } from './profile-schema.js';
+import type { CommandName, DeviceProfile } from './profile-schema.js';
 
 /**
  * Fail-safe policy, pure: gates stay closed after a fault (a gate that comes back online is sent
- * `close`), and a fire-alarm input holds open the egress gates it names until it clears. While a
- * fire alarm holds a gate open, commands that would close it are refused.
+ * `close`), and a fire-alarm input holds open the egress gates it names until every fire input
+ * that holds them clears. Hold-open wins over everything while it lasts:
+ * - no command may leave the gate closed: `close`/`release` are refused, `open`/`pulse` (which
+ *   would let the controller or a timer close it again) are answered without being sent;
+ * - a gate that reconnects, or reports a position other than open, is sent `hold-open` again;
+ * - the room re-asserts `hold-open` periodically and retries it until it is acknowledged.
  */
 export interface SafetyCommand {
   gateId: string;
   command: CommandName;
   reason: string;
 }
+
+/** What to do with a requested command now. */
+export type Verdict = { send: true } | { send: false; ok: true; note: string } | { send: false; ok: false; refused: string };
+
+/** Commands that move a gate, whatever the profile: while it is held open, only hold-open goes through. */
+const MOVES_GATE = new Set<string>(['open', 'close', 'release', 'pulse']);
 
 export class FailSafePolicy {
   /** gateId -> fire-alarm sources ("device/input") currently holding it open. */
@@ -19,10 +29,15 @@ export class FailSafePolicy {
     return (this.holding.get(gateId)?.size ?? 0) > 0;
   }
 
+  /** Gates held open now (the room re-asserts hold-open on them). */
+  heldGates(): string[] {
+    return [...this.holding].filter(([, s]) => s.size > 0).map(([g]) => g);
+  }
+
   /** What to send a gate that (re)connects. */
   onGateOnline(gateId: string): SafetyCommand {
     return this.isHeldOpen(gateId)
-      ? { gateId, command: 'hold-open', reason: 'fire alarm active' }
+      ? { gateId, command: 'hold-open', reason: 'fire alarm active: hold-open re-asserted after the gate reconnected' }
       : { gateId, command: 'close', reason: 'fail-safe: closed after (re)connect' };
   }
 
@@ -42,9 +57,29 @@ export class FailSafePolicy {
     return out;
   }
 
-  /** A refusal reason for a requested command, or undefined when allowed. */
-  refuse(gateId: string, command: CommandName): string | undefined {
-    if (this.isHeldOpen(gateId) && (command === 'close' || command === 'release')) return `gate ${gateId} is held open by a fire alarm`;
-    return undefined;
+  /**
+   * A gate reported its position: while held open, anything but open (or opening) is a
+   * mismatch to correct with hold-open (and to report).
+   */
+  onGateState(gateId: string, state: string): SafetyCommand | undefined {
+    if (!this.isHeldOpen(gateId) || state === 'open' || state === 'opening') return undefined;
+    return { gateId, command: 'hold-open', reason: `position "${state}" while held open by a fire alarm` };
   }
+
+  /** Whether a requested command is sent, answered without sending, or refused. */
+  verdict(gateId: string, command: CommandName, movesGate = MOVES_GATE.has(command)): Verdict {
+    if (!this.isHeldOpen(gateId) || command === 'hold-open' || !movesGate) return { send: true };
+    if (command === 'open' || command === 'pulse')
+      return { send: false, ok: true, note: `gate ${gateId} is held open by a fire alarm: already open, nothing sent` };
+    return { send: false, ok: false, refused: `gate ${gateId} is held open by a fire alarm` };
+  }
+}
+
+/** Whether a profile command moves its gate: a move by name, or it writes or sets the gate's resource. */
+export function movesGate(profile: DeviceProfile, command: CommandName): boolean {
+  if (MOVES_GATE.has(command)) return true;
+  const gate = profile.gate?.resource;
+  const c = profile.commands[command];
+  if (!gate || !c) return false;
+  return gate in c.effects || (c.writes ?? []).some((w) => w.resource === gate);
 }

@@ -2,7 +2,7 @@ import type { CommandPlan } from './command-plan.js';
 import { FramedCodec } from './codec/framed.js';
 import { FrameReader } from './codec/frame-reader.js';
 import type { DeviceProfile } from './profile-schema.js';
-import { ReplySlot, SerialQueue, type CommandResult, type ProtocolSession, type SessionHooks } from './session.js';
+import { ReplySlot, SerialQueue, type CommandResult, type ExecuteOptions, type ProtocolSession, type SessionHooks } from './session.js';
 
 /** Master side of a framed serial protocol: one command in flight, acks matched by message. */
 export class FramedSession implements ProtocolSession {
@@ -22,8 +22,8 @@ export class FramedSession implements ProtocolSession {
     this.reader = new FrameReader(this.codec);
   }
 
-  execute(plan: CommandPlan): Promise<CommandResult> {
-    return this.queue.run(() => this.run(plan));
+  execute(plan: CommandPlan, opts: ExecuteOptions = {}): Promise<CommandResult> {
+    return this.queue.run(() => this.run(plan), opts);
   }
 
   async heartbeat(): Promise<boolean> {

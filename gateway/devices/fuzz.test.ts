@@ -132,7 +132,12 @@ describe('fuzz: Modbus response parser and master session (10,000 random respons
       write: async () => {
         for (let i = 0; i < 5; i++) session.onBytes(Buffer.from(Array.from({ length: 1 + int(20) }, () => int(256))));
       },
-      hooks: { onValues: () => undefined, onAlive: () => undefined, onFault: (k) => void (faults[k] = (faults[k] ?? 0) + 1) },
+      hooks: {
+        onValues: () => undefined,
+        onAlive: () => undefined,
+        mayRelease: () => true,
+        onFault: (k) => void (faults[k] = (faults[k] ?? 0) + 1),
+      },
     });
     for (let i = 0; i < 60; i++) await session.heartbeat();
     session.stop();

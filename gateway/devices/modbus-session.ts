@@ -9,7 +9,7 @@ import {
   type ModbusTable,
 } from './codec/modbus-rtu.js';
 import type { DeviceProfile } from './profile-schema.js';
-import { ReplySlot, SerialQueue, type CommandResult, type ProtocolSession, type SessionHooks } from './session.js';
+import { ReplySlot, SerialQueue, type CommandResult, type ExecuteOptions, type ProtocolSession, type SessionHooks } from './session.js';
 
 /** Modbus RTU master: resource writes as fn 5/6, polls of every table as the heartbeat. */
 export class ModbusSession implements ProtocolSession {
@@ -32,9 +32,18 @@ export class ModbusSession implements ProtocolSession {
     for (const [table, names] of byTable) for (const range of readRanges([...names.keys()])) this.polls.push({ table, ...range, names });
   }
 
-  /** One request/response exchange with retries. */
-  transact(req: ModbusRequest, timeoutMs = this.ctx.timeoutMs, retries = 1): Promise<ModbusResponse | string> {
+  /**
+   * One request/response exchange with retries. `guard`, checked when its turn comes, can still
+   * call it off ('skipped'): a pulse's release once the fail-safe holds the gate open.
+   */
+  transact(
+    req: ModbusRequest,
+    timeoutMs = this.ctx.timeoutMs,
+    retries = 1,
+    opts: { urgent?: boolean; guard?: () => boolean } = {},
+  ): Promise<ModbusResponse | string> {
     return this.queue.run(async () => {
+      if (opts.guard && !opts.guard()) return 'skipped';
       const bytes = encodeRequest(req);
       for (let i = 0; i <= retries; i++) {
         this.buf = Buffer.alloc(0); // a late answer to an earlier request must not be taken for this one
@@ -52,7 +61,7 @@ export class ModbusSession implements ProtocolSession {
         return r;
       }
       return 'timeout';
-    });
+    }, opts);
   }
 
   async heartbeat(): Promise<boolean> {
@@ -77,7 +86,7 @@ export class ModbusSession implements ProtocolSession {
     return ok;
   }
 
-  async execute(plan: CommandPlan): Promise<CommandResult> {
+  async execute(plan: CommandPlan, opts: ExecuteOptions = {}): Promise<CommandResult> {
     let attempts = 0;
     const written: Record<string, number> = {};
     for (const w of plan.writes ?? []) {
@@ -85,7 +94,12 @@ export class ModbusSession implements ProtocolSession {
       if (!r?.modbus) return { ok: false, attempts, error: `no modbus address for ${w.resource}` };
       const fn = r.modbus.table === 'coil' ? 5 : 6;
       attempts++;
-      const res = await this.transact({ unit: this.ctx.unitId, fn, address: r.modbus.address, count: w.raw }, plan.timeoutMs, plan.retries);
+      const res = await this.transact(
+        { unit: this.ctx.unitId, fn, address: r.modbus.address, count: w.raw },
+        plan.timeoutMs,
+        plan.retries,
+        opts,
+      );
       if (typeof res === 'string') return { ok: false, attempts, error: res };
       written[w.resource] = w.raw;
       if (w.holdMs !== undefined) this.scheduleRelease(fn, r.modbus.address, w.resource, w.releaseRaw ?? 0, w.holdMs, plan);
@@ -97,7 +111,9 @@ export class ModbusSession implements ProtocolSession {
   private scheduleRelease(fn: number, address: number, resource: string, raw: number, holdMs: number, plan: CommandPlan): void {
     const t = setTimeout(() => {
       this.pulseTimers.delete(t);
-      void this.transact({ unit: this.ctx.unitId, fn, address, count: raw }, plan.timeoutMs, plan.retries + 2).then((r) => {
+      const guard = () => this.ctx.hooks.mayRelease(resource);
+      void this.transact({ unit: this.ctx.unitId, fn, address, count: raw }, plan.timeoutMs, plan.retries + 2, { guard }).then((r) => {
+        if (r === 'skipped') return;
         if (typeof r === 'string') this.ctx.hooks.onFault('pulse-release-failed', { resource, error: r });
         else this.ctx.hooks.onValues({ [resource]: raw });
       });

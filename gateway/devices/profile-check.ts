@@ -146,6 +146,8 @@ export function checkProfileReferences(p: DeviceProfile): ProfileProblem[] {
       label(['inputs', inName, 'active'], i.resource, i.active, false);
       if (r.gpio && r.gpio.direction !== 'input') add(['inputs', inName], 'gpio inputs need an input line');
     }
+    if (i.mode === 'latching' && !i.reset) add(['inputs', inName, 'reset'], 'a latching input needs the command that resets it');
+    if (i.reset && !p.commands[i.reset]) add(['inputs', inName, 'reset'], `no command "${i.reset}" in this profile`);
   }
   if (p.gate) {
     label(['gate', 'open'], p.gate.resource, p.gate.open, false);

@@ -178,6 +178,13 @@ const input = z.strictObject({
     .min(0)
     .max(10_000)
     .describe('Changes within this window after an emitted change are held back until it ends.'),
+  mode: z
+    .enum(['momentary', 'latching'])
+    .default('momentary')
+    .describe(
+      'Buttons: momentary springs back when let go; latching stays pressed until the `reset` command (sent when the alarm is acknowledged).',
+    ),
+  reset: z.enum(COMMAND_NAMES).optional().describe('Latching inputs: the command that resets the input.'),
 });
 
 const profileBase = z.strictObject({

@@ -59,7 +59,7 @@ describe.each(serialProfiles.map((p) => [p.model, p] as const))('%s: driver and 
 
   it('reports every input press and release', async () => {
     for (const input of Object.keys(profile.inputs)) {
-      sim.setInput(input, true);
+      sim.setInput(input, true, { hold: true });
       await until(() => rec.inputs.some((i) => i.input === input && i.active), `${input} active`);
     }
     for (const input of Object.keys(profile.inputs)) {

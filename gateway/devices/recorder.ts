@@ -6,16 +6,18 @@ import type { DeviceConfig } from '../config/sections/devices.js';
 
 /**
  * Turns what devices report into events (device.online/offline, device.input, gate.command,
- * alarm.*), each with its audit row. The physical reactions come first and never wait on the
- * store: a fire-alarm change goes to the fail-safe policy (`onFire`) before anything is
- * published, and the alarm's own listeners (strobe, picture) hear alarm.raised before it is
- * recorded (core/publisher.ts).
+ * alarm.fire, alarm.tamper), each with its audit row. The physical reactions come first and
+ * never wait on the store: a fire-alarm change goes to the fail-safe policy (`onFire`) before
+ * anything is published, and listeners (the alarms room's strobe and picture) hear device.input
+ * before it is recorded (core/publisher.ts).
  */
 export interface RecorderContext {
   ctx: GatewayContext;
   configOf(id: string): DeviceConfig | undefined;
   onFire(dev: Device, input: string, active: boolean): string[];
   onGateOnline(dev: Device): void;
+  /** A gate reported a new position (the fail-safe checks it against a hold-open). */
+  onGateState(dev: Device, state: GateState): void;
 }
 
 export class DeviceRecorder implements DeviceObserver {
@@ -67,24 +69,14 @@ export class DeviceRecorder implements DeviceObserver {
   input(dev: Device, e: { input: string; kind: InputKind; active: boolean; ts: number }): void {
     const { events } = this.rc.ctx;
     const ts = new Date(e.ts).toISOString();
-    const cfg = this.rc.configOf(dev.id);
     // Act first: egress gates are held open before anything is published or stored.
     const egress = e.kind === 'fire-alarm' ? this.rc.onFire(dev, e.input, e.active) : [];
-    // Published in a tick, recorded at its end: the alarm's listeners never wait on the store.
+    // Published in a tick, recorded at its end: listeners (alarms) never wait on the store.
     events.publish(
       'device.input',
       { deviceId: dev.id, input: e.input, kind: e.kind, active: e.active, ts },
       { write: () => this.insertInput.run(ts, dev.id, e.input, e.kind, e.active ? 1 : 0) },
     );
-    if (e.kind === 'button' && e.active && dev.profile.kind === 'alarm-post') {
-      events.publish('alarm.raised', {
-        deviceId: dev.id,
-        input: e.input,
-        ...(cfg?.name ? { name: cfg.name } : {}),
-        ...(cfg?.camera ? { camera: cfg.camera } : {}),
-        ts,
-      });
-    }
     if (e.kind === 'fire-alarm') events.publish('alarm.fire', { deviceId: dev.id, input: e.input, active: e.active, egress, ts });
     if (e.kind === 'tamper') events.publish('alarm.tamper', { deviceId: dev.id, input: e.input, active: e.active, ts });
   }
@@ -96,12 +88,13 @@ export class DeviceRecorder implements DeviceObserver {
       // The position is in memory and on the bus; the row is only for `sharpeyes devices`.
     }
     this.rc.ctx.bus.emit('gate.state', { deviceId: dev.id, state, ts: new Date().toISOString() });
+    this.rc.onGateState(dev, state);
   }
 
   /** A gate command result: the never-dropped gate.command event with its audit row. */
   command(
     dev: Device,
-    r: { command: string; origin: string; ok: boolean; error?: string; attempts: number; ms: number; requestId?: string },
+    r: { command: string; origin: string; ok: boolean; error?: string; note?: string; attempts: number; ms: number; requestId?: string },
   ): void {
     const ts = new Date().toISOString();
     const ms = Math.round(r.ms * 100) / 100;
@@ -114,6 +107,7 @@ export class DeviceRecorder implements DeviceObserver {
         origin: r.origin,
         ok: r.ok,
         ...(r.error ? { error: r.error } : {}),
+        ...(r.note ? { note: r.note } : {}),
         attempts: r.attempts,
         ms,
         ...(gateState ? { gateState } : {}),

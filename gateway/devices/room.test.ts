@@ -15,12 +15,12 @@ describe('devices room with simulated devices', () => {
 devices:
   - { id: gate-1, profile: barrier-bg300-framed, simulate: true }
   - { id: alarm-1, profile: alarm-post-sos200, simulate: true, camera: cam-1, name: North post }
-  - { id: board-1, profile: relay-board-4ch-modbus, simulate: true, egress: [gate-1] }
+  - { id: board-1, profile: relay-board-4ch-modbus, simulate: true, egress: [gate-1, board-1] }
 `);
   let room: DevicesRoom;
   let stopRoom: (() => Promise<void>) | undefined;
   const seen: { [K in keyof GatewayEvents]?: GatewayEvents[K][] } = {};
-  for (const k of ['device.online', 'gate.command', 'alarm.raised', 'alarm.fire', 'gate.state', 'device.input'] as const) {
+  for (const k of ['device.online', 'gate.command', 'gate.mismatch', 'alarm.fire', 'gate.state', 'device.input'] as const) {
     ctx.bus.on(k, (p) => {
       ((seen[k] ??= []) as unknown[]).push(p);
     });
@@ -66,13 +66,18 @@ devices:
     await expect(act('gate/command', { gateId: 'alarm-1', command: 'open' })).rejects.toBeInstanceOf(ActionError);
   });
 
-  it('an alarm button press raises the never-dropped alarm.raised, the same on the bus and in the outbox', async () => {
+  it('a momentary button press is one debounced press and its release, the same on the bus and in the outbox', async () => {
+    const before = (seen['device.input'] ?? []).filter((i) => i.deviceId === 'alarm-1').length;
     await act('devices/simulate', { deviceId: 'alarm-1', control: 'press button' });
-    await until(() => (seen['alarm.raised'] ?? []).length > 0, 'alarm.raised');
-    await act('devices/simulate', { deviceId: 'alarm-1', control: 'release button' });
-    const raised = outbox().find((e) => e.kind === 'alarm.raised');
-    expect(raised?.data).toMatchObject({ deviceId: 'alarm-1', input: 'button', camera: 'cam-1', name: 'North post' });
-    expect(raised?.data).toEqual(seen['alarm.raised']?.[0]);
+    // The simulated finger lets go by itself (a momentary button springs back).
+    await until(() => (seen['device.input'] ?? []).filter((i) => i.deviceId === 'alarm-1').length >= before + 2, 'press and release');
+    const mine = (seen['device.input'] ?? []).filter((i) => i.deviceId === 'alarm-1').slice(before);
+    expect(mine.map((i) => [i.input, i.active])).toEqual([
+      ['button', true],
+      ['button', false],
+    ]);
+    const rows = outbox().filter((e) => e.kind === 'device.input' && e.data.deviceId === 'alarm-1');
+    expect(rows.slice(-2).map((r) => r.data)).toEqual(mine);
   });
 
   it('a fire-alarm input holds its egress gate open and refuses to close it until it clears', async () => {
@@ -81,7 +86,7 @@ devices:
       () => (seen['gate.command'] ?? []).some((c) => c.deviceId === 'gate-1' && c.command === 'hold-open' && c.ok),
       'egress hold-open',
     );
-    expect(seen['alarm.fire']?.[0]).toMatchObject({ deviceId: 'board-1', active: true, egress: ['gate-1'] });
+    expect(seen['alarm.fire']?.[0]).toMatchObject({ deviceId: 'board-1', active: true, egress: ['gate-1', 'board-1'] });
     await expect(act('gate/command', { gateId: 'gate-1', command: 'close' })).rejects.toThrow(/held open by a fire alarm/);
     await act('devices/simulate', { deviceId: 'board-1', control: 'release fireAlarm' });
     await until(
@@ -92,6 +97,35 @@ devices:
         ),
       'close after clear',
     );
+  });
+
+  it('hold-open wins over everything: a pulse in progress, an open, and a relay that switched off by itself', async () => {
+    const relay = async () =>
+      (
+        JSON.parse(((await act('devices/simulate', { deviceId: 'board-1', control: 'state' })) as { reply: string }).reply) as {
+          state: Record<string, number>;
+        }
+      ).state.relay1;
+    // A pulse started before the fire alarm: its release timer must not switch the strike off.
+    await act('gate/command', { gateId: 'board-1', command: 'pulse', arg: 800 });
+    expect(await relay()).toBe(1);
+    await act('devices/simulate', { deviceId: 'board-1', control: 'press fireAlarm' });
+    await until(() => room.device('board-1') !== undefined && (seen['alarm.fire'] ?? []).some((f) => f.active), 'fire alarm seen');
+    await new Promise((r) => setTimeout(r, 1500)); // well past the pulse's 800 ms
+    expect(await relay()).toBe(1);
+    // An open at a held gate (a resident at the door, the open button) is answered, not sent:
+    // it would start the controller's auto-close.
+    const sentBefore = room.device('gate-1')!.snapshot().commands.sent;
+    expect(await act('gate/open', { gateId: 'gate-1' })).toMatchObject({ ok: true });
+    expect(room.device('gate-1')!.snapshot().commands.sent).toBe(sentBefore);
+    await expect(act('gate/command', { gateId: 'board-1', command: 'release' })).rejects.toMatchObject({ code: 'refused' });
+    // The relay switched off behind the gateway's back: the poll sees it, the gateway reports the
+    // mismatch and opens it again.
+    await act('devices/simulate', { deviceId: 'board-1', control: 'set relay1 false' });
+    await until(() => (seen['gate.mismatch'] ?? []).some((m) => m.deviceId === 'board-1' && m.actual === 'closed'), 'mismatch reported');
+    await until(async () => (await relay()) === 1, 'relay on again', 10_000);
+    await act('devices/simulate', { deviceId: 'board-1', control: 'release fireAlarm' });
+    await until(async () => (await relay()) === 0, 'strike closed once the fire alarm cleared', 10_000);
   });
 
   it('relay board pulse: the coil goes on and comes back off by itself', async () => {

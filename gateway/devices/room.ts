@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayContext } from '../core/context.js';
 import type { ActionTable } from '../core/actions.js';
-import type { Room } from '../core/room.js';
+import type { Room, Scope } from '../core/room.js';
 import { errMessage } from '../core/errors.js';
 import { componentLogger, type Logger } from '../core/logger.js';
 import { ConfigError } from '../config/errors.js';
@@ -10,10 +10,10 @@ import type { DeviceConfig } from '../config/sections/devices.js';
 import { Device, type Endpoint } from './device.js';
 import { serialEndpoint } from './endpoint.js';
 import { gpioEndpoint } from './gpio-endpoint.js';
-import { FailSafePolicy, type SafetyCommand } from './failsafe.js';
+import { FailSafePolicy, movesGate, type SafetyCommand } from './failsafe.js';
 import { DeviceRecorder } from './recorder.js';
 import { loadProfileFile, resolveProfileFile, ProfileError } from './profiles.js';
-import type { CommandName } from './profile-schema.js';
+import type { CommandName, DeviceProfile } from './profile-schema.js';
 import { CommandError } from './command-plan.js';
 import { SimulatedLines } from './sim/simulated-lines.js';
 import { registerDeviceActions } from './actions.js';
@@ -25,33 +25,44 @@ import type { CommandResult } from './session.js';
  * simulator, started here. Gate commands go through one door (`run`), which applies the
  * fail-safe policy and records every result.
  */
+
 /** What other rooms may ask of gates and posts (access opens gates, alarms switch the strobe). */
 export interface GateControl {
-  run(
-    deviceId: string,
-    command: CommandName,
-    opts: { origin: string; arg?: number; requestId?: string },
-  ): Promise<CommandResult & { ms: number; refused?: string }>;
+  run(deviceId: string, command: CommandName, opts: { origin: string; arg?: number; requestId?: string }): Promise<GateResult>;
+}
+
+export type GateResult = CommandResult & { ms: number; refused?: string; note?: string };
+
+/** What other rooms may know of a configured device (the alarms room: which inputs are alarm buttons). */
+export interface DeviceInfo {
+  id: string;
+  name: string | undefined;
+  kind: DeviceProfile['kind'];
+  model: string;
+  camera: string | undefined;
+  /** The command that resets a latching input, by input name. */
+  resetOf: Record<string, CommandName | undefined>;
+}
+
+export interface DeviceDirectory {
+  info(deviceId: string): DeviceInfo | undefined;
 }
 
 export interface DevicesService extends GateControl {
   list(): ReturnType<Device['snapshot']>[];
   device(id: string): Device | undefined;
-  run(
-    deviceId: string,
-    command: CommandName,
-    opts: { origin: string; arg?: number; requestId?: string },
-  ): Promise<CommandResult & { ms: number; refused?: string }>;
   simulatorControl(deviceId: string, line: string): Promise<string>;
 }
 
-export class DevicesRoom implements Room, DevicesService {
+export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
   readonly name = 'devices';
   private readonly ctx: GatewayContext;
   private readonly log: Logger;
   private readonly devices = new Map<string, Device>();
   private readonly configs = new Map<string, DeviceConfig>();
   private readonly policy = new FailSafePolicy();
+  /** Pending hold-open retries, by gate. */
+  private readonly retries = new Map<string, NodeJS.Timeout>();
   private recorder: DeviceRecorder | undefined;
   private readonly sims: SimulatedLines;
 
@@ -66,13 +77,14 @@ export class DevicesRoom implements Room, DevicesService {
     registerDeviceActions(actions, this);
   }
 
-  async start(): Promise<void> {
+  async start(scope: Scope): Promise<void> {
     mkdirSync(join(this.ctx.dataDir, 'run', 'devices'), { recursive: true });
     const recorder = new DeviceRecorder({
       ctx: this.ctx,
       configOf: (id) => this.configs.get(id),
       onFire: (dev, input, active) => this.onFire(dev, input, active),
       onGateOnline: (dev) => this.safety(this.policy.onGateOnline(dev.id)),
+      onGateState: (dev, state) => this.onGateState(dev, state),
     });
     this.recorder = recorder;
     for (const cfg of this.configs.values()) {
@@ -93,11 +105,29 @@ export class DevicesRoom implements Room, DevicesService {
       if (profile.transport.type === 'gpio' && cfg.simulate)
         this.log.warn({ device: cfg.id }, 'gpio devices cannot be simulated here; using the real chip');
       const log = this.log.child({ device: cfg.id });
-      const device = new Device({ id: cfg.id, profile, log, observer: recorder, connect: (dev) => this.connect(dev, cfg, file, log) });
+      const device = new Device({
+        id: cfg.id,
+        profile,
+        log,
+        observer: recorder,
+        connect: (dev) => this.connect(dev, cfg, file, log),
+        releaseAllowed: () => !this.policy.isHeldOpen(cfg.id),
+      });
       this.devices.set(cfg.id, device);
       recorder.registered(device);
     }
     for (const d of this.devices.values()) d.start();
+    // Hold-open is re-asserted while a fire alarm lasts: a controller that closed by itself
+    // (its own timer, a power dip) without reporting it is opened again within this period.
+    scope.every(REASSERT_MS, () => {
+      for (const gateId of this.policy.heldGates())
+        if (this.devices.get(gateId)?.online)
+          this.safety({ gateId, command: 'hold-open', reason: 'fire alarm active: periodic re-assert' });
+    });
+    scope.add(() => {
+      for (const t of this.retries.values()) clearTimeout(t);
+      this.retries.clear();
+    });
   }
 
   private connect(dev: Device, cfg: DeviceConfig, profileFile: string, log: Logger): Endpoint {
@@ -140,7 +170,7 @@ export class DevicesRoom implements Room, DevicesService {
       ...d.snapshot(),
       name: this.configs.get(d.id)?.name,
       simulated: this.configs.get(d.id)?.simulate ?? false,
-      heldOpenByFire: this.policy.isHeldOpen(d.id),
+      heldOpen: this.policy.isHeldOpen(d.id),
     }));
   }
 
@@ -148,27 +178,34 @@ export class DevicesRoom implements Room, DevicesService {
     return this.devices.get(id);
   }
 
-  async run(
-    deviceId: string,
-    command: CommandName,
-    opts: { origin: string; arg?: number; requestId?: string },
-  ): Promise<CommandResult & { ms: number; refused?: string }> {
+  info(deviceId: string): DeviceInfo | undefined {
+    const d = this.devices.get(deviceId);
+    const cfg = this.configs.get(deviceId);
+    if (!d || !cfg) return undefined;
+    const resetOf: Record<string, CommandName | undefined> = {};
+    for (const [name, i] of Object.entries(d.profile.inputs)) if (i.mode === 'latching') resetOf[name] = i.reset;
+    return { id: d.id, name: cfg.name, kind: d.profile.kind, model: d.profile.model, camera: cfg.camera, resetOf };
+  }
+
+  async run(deviceId: string, command: CommandName, opts: { origin: string; arg?: number; requestId?: string }): Promise<GateResult> {
     const dev = this.devices.get(deviceId);
     if (!dev) throw new CommandError(`no device "${deviceId}" (known: ${[...this.devices.keys()].join(', ') || 'none'})`, 'not_found');
-    const refused = this.policy.refuse(deviceId, command);
-    let r: CommandResult & { ms: number; refused?: string };
-    if (refused) r = { ok: false, attempts: 0, ms: 0, error: 'refused-by-policy', refused };
-    else r = await dev.command(command, opts.arg);
+    const verdict = this.policy.verdict(deviceId, command, movesGate(dev.profile, command));
+    let r: GateResult;
+    if (verdict.send) r = await dev.command(command, opts.arg, { urgent: opts.origin === 'fail-safe' });
+    else if (verdict.ok) r = { ok: true, attempts: 0, ms: 0, note: verdict.note };
+    else r = { ok: false, attempts: 0, ms: 0, error: 'refused-by-policy', refused: verdict.refused };
     this.recorder?.command(dev, {
       command,
       origin: opts.origin,
       ok: r.ok,
       error: r.error,
+      note: r.note,
       attempts: r.attempts,
       ms: r.ms,
       requestId: opts.requestId,
     });
-    if (!r.ok) this.log.warn({ device: deviceId, command, origin: opts.origin, error: r.error, refused }, 'gate command failed');
+    if (!r.ok) this.log.warn({ device: deviceId, command, origin: opts.origin, error: r.error, refused: r.refused }, 'gate command failed');
     return r;
   }
 
@@ -185,12 +222,48 @@ export class DevicesRoom implements Room, DevicesService {
     return egress;
   }
 
-  /** Runs a fail-safe command; a gate without hold-open is opened instead. Never throws. */
-  private safety(s: SafetyCommand): void {
+  /** A gate reported its position: while it is held open, anything else is corrected and reported. */
+  private onGateState(dev: Device, state: string): void {
+    const fix = this.policy.onGateState(dev.id, state);
+    if (!fix) return;
+    this.log.error({ gate: dev.id, state }, 'egress gate not open while a fire alarm holds it: hold-open re-sent');
+    this.ctx.events.publish('gate.mismatch', {
+      deviceId: dev.id,
+      expected: 'open',
+      actual: state,
+      action: 'hold-open',
+      ts: new Date().toISOString(),
+    });
+    this.safety(fix);
+  }
+
+  /**
+   * Runs a fail-safe command ahead of anything waiting on the device's line; a gate without
+   * hold-open is opened instead. A hold-open that fails is retried with backoff for as long as
+   * the fire alarm lasts. Never throws.
+   */
+  private safety(s: SafetyCommand, attempt = 0): void {
     const dev = this.devices.get(s.gateId);
     const command = s.command === 'hold-open' && dev && !dev.profile.commands['hold-open'] ? 'open' : s.command;
-    this.run(s.gateId, command, { origin: 'fail-safe' }).catch((err: unknown) =>
-      this.log.error({ gate: s.gateId, command, err: String(err) }, 'fail-safe command failed'),
-    );
+    const holding = s.command === 'hold-open';
+    this.run(s.gateId, command, { origin: 'fail-safe' })
+      .then((r) => {
+        if (r.ok || !holding || !this.policy.isHeldOpen(s.gateId) || this.retries.has(s.gateId)) return;
+        const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** attempt);
+        this.log.error({ gate: s.gateId, error: r.error, attempt: attempt + 1, retryInMs: delay }, 'hold-open not acknowledged; retrying');
+        this.retries.set(
+          s.gateId,
+          setTimeout(() => {
+            this.retries.delete(s.gateId);
+            if (this.policy.isHeldOpen(s.gateId)) this.safety(s, attempt + 1);
+          }, delay),
+        );
+      })
+      .catch((err: unknown) => this.log.error({ gate: s.gateId, command, err: errMessage(err) }, 'fail-safe command failed'));
   }
 }
+
+/** Hold-open re-assert period while a fire alarm lasts, and the retry backoff of a failed one. */
+const REASSERT_MS = 5000;
+const RETRY_MIN_MS = 200;
+const RETRY_MAX_MS = 2000;

@@ -57,4 +57,17 @@ describe('SerialQueue', () => {
     await c;
     expect(order).toEqual(['a', 'b', 'c']);
   });
+
+  it('an urgent job (a fail-safe command) goes ahead of every job still waiting, never interrupts the running one', async () => {
+    const q = new SerialQueue();
+    const order: string[] = [];
+    let release!: () => void;
+    const running = q.run(() => new Promise<void>((r) => (release = r)).then(() => void order.push('running')));
+    const waiting = [1, 2, 3].map((n) => q.run(async () => void order.push(`normal-${n}`)));
+    const urgent = q.run(async () => void order.push('urgent'), { urgent: true });
+    expect(q.waiting).toBe(4);
+    release();
+    await Promise.all([running, ...waiting, urgent]);
+    expect(order).toEqual(['running', 'urgent', 'normal-1', 'normal-2', 'normal-3']);
+  });
 });

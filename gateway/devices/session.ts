@@ -13,6 +13,16 @@ export interface SessionHooks {
   onFault(kind: string, detail?: Record<string, unknown>): void;
   /** Valid traffic from the device. */
   onAlive(): void;
+  /**
+   * Whether the end of a timed write (a pulse's release) may still switch `resource` back: false
+   * while the fail-safe holds the gate open, so no timer started before a fire alarm closes it.
+   */
+  mayRelease(resource: string): boolean;
+}
+
+export interface ExecuteOptions {
+  /** Fail-safe commands (hold-open, close after a fault) go ahead of everything waiting. */
+  urgent?: boolean;
 }
 
 export interface CommandResult {
@@ -24,7 +34,7 @@ export interface CommandResult {
 }
 
 export interface ProtocolSession {
-  execute(plan: CommandPlan): Promise<CommandResult>;
+  execute(plan: CommandPlan, opts?: ExecuteOptions): Promise<CommandResult>;
   /** One heartbeat exchange (status query or poll); true when the device answered. */
   heartbeat(): Promise<boolean>;
   onBytes(chunk: Buffer): void;
@@ -33,13 +43,44 @@ export interface ProtocolSession {
   stop(): void;
 }
 
-/** A FIFO that runs async jobs one at a time (half-duplex buses: one request in flight). */
+/**
+ * Runs async jobs one at a time (half-duplex buses: one request in flight), in order, except
+ * that urgent jobs (fail-safe commands) go ahead of every job still waiting.
+ */
 export class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(job: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(job, job);
-    this.tail = next.catch(() => undefined);
-    return next;
+  private readonly urgent: Array<() => void> = [];
+  private readonly normal: Array<() => void> = [];
+  private busy = false;
+
+  run<T>(job: () => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const start = () => {
+        let p: Promise<T>;
+        try {
+          p = job();
+        } catch (err) {
+          p = Promise.reject(err);
+        }
+        p.then(resolve, reject).finally(() => {
+          this.busy = false;
+          this.next();
+        });
+      };
+      (opts.urgent ? this.urgent : this.normal).push(start);
+      if (!this.busy) this.next();
+    });
+  }
+
+  /** Jobs waiting (not counting the one running). */
+  get waiting(): number {
+    return this.urgent.length + this.normal.length;
+  }
+
+  private next(): void {
+    const start = this.urgent.shift() ?? this.normal.shift();
+    if (!start) return;
+    this.busy = true;
+    start();
   }
 }
 

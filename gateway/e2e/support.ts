@@ -19,6 +19,8 @@ export class Gateway {
   constructor(
     readonly nodeId: string,
     extraYaml = '',
+    /** Added to the daemon's environment (SHARPEYES__... overrides, LANG). */
+    private readonly env: NodeJS.ProcessEnv = {},
   ) {
     this.daemon = new Daemon(
       this.dir,
@@ -27,7 +29,7 @@ export class Gateway {
   }
 
   async start(): Promise<void> {
-    this.daemon.start();
+    this.daemon.start(this.env);
     await this.daemon.waitForLog((l) => l.msg === 'gateway running', 120_000);
     const { port } = JSON.parse(readFileSync(join(this.dir, 'embedded-broker.json'), 'utf8')) as { port: number };
     this.platform = await TestSubscriber.connect({ url: `mqtt://127.0.0.1:${port}`, protocolVersion: 4 }, [`sharpeyes/${this.nodeId}/#`]);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,27 +67,47 @@ describe.skipIf(!ready)('sharpeyes residents / identify / eval faces (real photo
     expect(lines(after.stdout)[0]).toMatchObject({ identity: null, similarity: null });
   });
 
-  it('eval faces works on any folder of the layout and ends with one JSON line', async () => {
+  it('eval faces works on any folder of the layout, splits by split_group, and ends with one JSON line', async () => {
     const dir = join(dataDir, 'layout');
     const pick = (from: string, n: number) => readdirSync(join(FACES, from)).sort().slice(0, n);
     const link = (from: string, names: string[], to = from) => {
       mkdirSync(join(dir, to), { recursive: true });
       for (const f of names) symlinkSync(join(FACES, from, f), join(dir, to, f));
     };
-    link('obama', pick('obama', 3));
+    link('obama', ['fr_obama.jpg', 'fr_obama_small.jpg', 'fr_obama1.jpg']);
     link('biden', pick('biden', 2));
     link('leonard', pick('leonard', 3));
     link('_unknown', pick('_unknown', 12));
     link('_noface', pick('_noface', 3));
-    const r = await cli('eval', 'faces', dir, '--json');
+    // fr_obama_small is a crop of the enrolment photo: the same split group, never a probe.
+    writeFileSync(
+      join(dir, 'MANIFEST.tsv'),
+      'path\tlabel\tsplit_group\nobama/fr_obama.jpg\tobama\tportrait\nobama/fr_obama_small.jpg\tobama\tportrait\nobama/fr_obama1.jpg\tobama\tother\n',
+    );
+    const r = await cli('eval', 'faces', dir, '--json', '--gallery-sizes', '3,10');
     expect(r.code).toBe(0);
     const report = lines(r.stdout).at(-1)!;
-    expect(report).toMatchObject({ identities: 3, probes: 5, strangers: 12, rank1: 1, noface_false_positives: 0 });
-    for (const key of ['far', 'frr', 'threshold']) expect(typeof report[key]).toBe('number');
-    expect(report.threshold_source).toBe('calibrated');
-    // Without strangers nothing can be calibrated: figures at the configured threshold.
+    expect(report).toMatchObject({ identities: 3, probes: 4, strangers: 12, noface_false_positives: 0 });
+    // The headline is the configured policy (0.44 for a gallery this small), not a fitted threshold.
+    expect(report.at_config).toMatchObject({ threshold: 0.44, gallery: 3, rank1: 1, far: 0 });
+    expect((report.fitted as { threshold: number }).threshold).toEqual(expect.any(Number));
+    const sizes = report.gallery_sizes as Array<{ gallery: number; gallery_built: number; far: number; stranger_probes: number }>;
+    expect(sizes.map((g) => g.gallery)).toEqual([3, 10]);
+    expect(sizes[1]!.gallery_built).toBe(10);
+    expect(sizes[1]!.stranger_probes).toBe(12); // every stranger probed once, against a gallery without them
+    // Without strangers: still the configured policy.
     rmSync(join(dir, '_unknown'), { recursive: true });
-    const r2 = await cli('eval', 'faces', dir, '--json');
-    expect(lines(r2.stdout).at(-1)).toMatchObject({ strangers: 0, threshold: 0.44, threshold_source: 'config', rank1: 1 });
+    const r2 = await cli('eval', 'faces', dir, '--json', '--gallery-sizes', 'none');
+    expect(lines(r2.stdout).at(-1)).toMatchObject({ strangers: 0, fitted: null, at_config: { threshold: 0.44, rank1: 1 } });
+  });
+
+  it('eval faces --stream walks the photos up to a camera and reports the gate figures', async () => {
+    const dir = join(dataDir, 'layout');
+    const r = await cli('eval', 'faces', dir, '--stream', '--json', '--residents', '3', '--queues', '1');
+    expect(r.code).toBe(0);
+    const { stream } = lines(r.stdout).at(-1) as { stream: Record<string, unknown> };
+    expect(stream).toMatchObject({ resident_passages: 5, stranger_passages: 0, queues: 1, wrong_person: 0, queue_missed: 0, far: 0 });
+    expect(stream.frr as number).toBeLessThanOrEqual(0.2);
+    expect(stream.decision_ms_p95 as number).toBeLessThan(1500);
   });
 });

@@ -3,7 +3,7 @@
  * must show exactly one clear face; if one is refused nothing is stored and each refusal says why.
  */
 import { decodeImage, ImageError } from '../imaging/image.js';
-import { checkEnrolmentPhoto, MAX_PHOTO_PIXELS } from './enrol.js';
+import { checkEnrolmentPhoto, enrolmentTemplate, MAX_PHOTO_PIXELS } from './enrol.js';
 import type { FacePipeline } from './pipeline.js';
 import type { Resident, ResidentStore } from './store/resident-store.js';
 
@@ -46,7 +46,7 @@ export async function enrolResident(
     }
     const q = check.face.quality;
     templates.push({
-      embedding: check.face.embedding,
+      embedding: await enrolmentTemplate(ctx.pipeline, img, check.face),
       source: photo.source,
       quality: {
         facePx: Math.round(q.facePx),

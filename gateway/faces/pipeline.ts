@@ -6,6 +6,7 @@
  */
 import type { RgbImage } from '../imaging/image.js';
 import { alignmentMap, fivePointsFrom68 } from './align.js';
+import { applyViewToTensor, composeAffine, type AlignedView } from './augment.js';
 import { chooseMainFace, decodeDetections, landmarkCrop, type Detection } from './detection.js';
 import { rectMap, type FaceBox, type Point, type Rect } from './geometry.js';
 import { DETECT_H, DETECT_W, type FaceModels } from './models.js';
@@ -158,6 +159,18 @@ export class FacePipeline {
     }
     const out: FaceObservation[] = [];
     for (const d of ordered.slice(0, opts.maxFaces ?? ordered.length)) out.push(await this.describe(img, d));
+    return out;
+  }
+
+  /** Embeddings of views of an aligned face (enrolment augmentation, see augment.ts). */
+  async embedViews(img: RgbImage, points5: readonly Point[], views: readonly AlignedView[]): Promise<Float32Array[]> {
+    const map = alignmentMap(points5);
+    const out: Float32Array[] = [];
+    for (const v of views) {
+      const t = warpToTensor(img, composeAffine(map, v.jitter), 112, 112, { layout: 'nchw', ...NORM, fill: 0 });
+      applyViewToTensor(t, v, 112, 112, NORM.mean, NORM.std);
+      out.push(await this.models.embed(t));
+    }
     return out;
   }
 

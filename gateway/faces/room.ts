@@ -37,6 +37,8 @@ export class FacesRoom implements Room {
   private readonly source: FrameSource | undefined;
   private busy = false;
   private pending: FaceFrame | undefined;
+  /** The frame being handled (stop waits for it: its decision and snapshot are not cut off). */
+  private handling: Promise<void> | undefined;
   private running = false;
   readonly stats = { frames: 0, dropped: 0, recognized: 0, unknown: 0 };
 
@@ -95,6 +97,7 @@ export class FacesRoom implements Room {
     this.running = false;
     this.subscription?.close();
     this.subscription = undefined;
+    await this.handling;
     await this.models?.close();
   }
 
@@ -108,7 +111,7 @@ export class FacesRoom implements Room {
       try {
         for await (const frame of sub) {
           if (!this.running) break;
-          await this.handle(frame);
+          await (this.handling = this.handle(frame));
         }
       } catch (err) {
         this.log.error({ err: String(err) }, 'frame subscription failed');
@@ -128,7 +131,7 @@ export class FacesRoom implements Room {
     try {
       let next: FaceFrame | undefined = frame;
       while (next) {
-        await this.handle(next);
+        await (this.handling = this.handle(next));
         next = this.pending;
         this.pending = undefined;
       }
@@ -199,7 +202,7 @@ export class FacesRoom implements Room {
     if (d.kind === 'recognized')
       this.ctx.events.publish(
         'face.recognized',
-        { ...common, residentId: d.residentId, name: d.name, similarity: d.similarity, threshold: this.cfg.threshold },
+        { ...common, residentId: d.residentId, name: d.name, similarity: d.similarity, threshold: d.threshold },
         { ts },
       );
     else

@@ -116,3 +116,26 @@ export async function probeImage(input: string | Uint8Array): Promise<{ width: n
     throw new ImageError(explain(err as Error, Infinity), typeof input === 'string' ? input : undefined);
   }
 }
+
+/** Packed 8-bit RGBA (straight alpha): drawings and cut-outs composed onto RgbImage frames. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  /** width * height * 4 bytes. */
+  data: Uint8Array;
+}
+
+/** Decodes an image or rasterises an SVG (file path or bytes) to RGBA, keeping its transparency. */
+export async function decodeRgba(input: string | Uint8Array): Promise<RgbaImage> {
+  const { data, info } = await sharp(input).rotate().ensureAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+/** Resizes RGBA to exactly width x height (bilinear, stretching). */
+export async function resizeRgba(img: RgbaImage, width: number, height: number): Promise<RgbaImage> {
+  const { data, info } = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 4 } })
+    .resize(width, height, { fit: 'fill', kernel: 'linear' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}

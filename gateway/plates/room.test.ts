@@ -29,7 +29,7 @@ async function makeRoom(
   const ctx = testContext('plates:\n  enabled: true\n  consensus:\n    minReads: 2\n    trackTimeoutMs: 600000\n');
   const snapshots = new SnapshotStore({
     dir: join(ctx.dataDir, 'snapshots'),
-    maxCount: 100,
+    maxBytes: 100_000_000,
     maxAgeMs: 3_600_000,
     quality: 80,
     log: ctx.log,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database } from './database.js';
 import { Outbox } from './outbox.js';
+import { OutboxSink } from './outbox-sink.js';
 import { createLogger } from '../core/logger.js';
 
 const log = createLogger({ level: 'silent' });
@@ -145,5 +146,95 @@ describe('Outbox', () => {
     await Promise.resolve();
     expect(woke).toBe(1);
     db.close();
+  });
+
+  describe('a second sink with its own position', () => {
+    const kinds = ['face.recognized', 'plate.recognized'];
+
+    it('starts at the end of the outbox and takes only its kinds, in order', () => {
+      const { db, outbox } = open();
+      outbox.append('face.recognized', { before: true });
+      const sink = OutboxSink.open(db, 'viid', kinds);
+      expect(sink.take(10).rows).toEqual([]);
+      outbox.append('camera.online', { i: 0 });
+      outbox.append('face.recognized', { i: 1 });
+      outbox.append('camera.motion', { i: 2 });
+      outbox.append('plate.recognized', { i: 3 });
+      outbox.append('camera.online', { i: 4 });
+      const all = sink.take(10);
+      expect(all.rows.map((r) => [r.kind, (JSON.parse(r.json) as { i: number }).i])).toEqual([
+        ['face.recognized', 1],
+        ['plate.recognized', 3],
+      ]);
+      // Fewer than asked: everything up to the end was read, the last camera.online included.
+      expect(all.scannedTo).toBe(outbox.recent(1)[0]!.rowid);
+      const one = sink.take(1);
+      expect(one.rows).toHaveLength(1);
+      expect(one.scannedTo).toBe(one.rows[0]!.rowid);
+      // Reading does not move the position; acknowledging does, never backwards.
+      sink.ack(one.scannedTo);
+      expect(sink.take(10).rows.map((r) => r.kind)).toEqual(['plate.recognized']);
+      sink.ack(1);
+      expect(sink.position).toBe(one.scannedTo);
+      expect(sink.backlog()).toBe(1);
+      sink.ack(all.scannedTo);
+      expect(sink.take(10)).toEqual({ rows: [], scannedTo: all.scannedTo });
+      db.close();
+    });
+
+    it('keeps its position across a reopen, independent of the MQTT relay', () => {
+      const a = open();
+      const sink = OutboxSink.open(a.db, 'viid', kinds);
+      for (let i = 0; i < 4; i++) a.outbox.append('face.recognized', { i });
+      const rows = a.outbox.takeBatch(10);
+      a.outbox.markSent(rows.map((r) => r.id)); // MQTT has delivered all four
+      sink.ack(rows[1]!.rowid); // the sink only two
+      a.db.close();
+      const b = open(1024 * 1024, a.dir);
+      const again = OutboxSink.open(b.db, 'viid', kinds);
+      expect(again.take(10).rows.map((r) => r.id)).toEqual(rows.slice(2).map((r) => r.id));
+      expect(b.outbox.stats().unsent).toBe(0);
+      b.db.close();
+    });
+
+    it('sent rows are purged only once every sink has passed them; a dropped sink holds nothing back', () => {
+      const { db, outbox } = open();
+      const sink = OutboxSink.open(db, 'viid', kinds);
+      for (let i = 0; i < 5; i++) outbox.append(i % 2 ? 'camera.online' : 'face.recognized', { i });
+      const rows = outbox.takeBatch(10);
+      outbox.markSent(rows.map((r) => r.id));
+      sink.ack(rows[1]!.rowid);
+      expect(outbox.purgeSent(-1)).toBe(2);
+      expect(sink.take(10).rows.map((r) => r.rowid)).toEqual([rows[2]!.rowid, rows[4]!.rowid]);
+      // Unsent rows stay whatever the sinks say.
+      outbox.append('camera.online', { i: 5 });
+      sink.ack(Number.MAX_SAFE_INTEGER);
+      expect(outbox.purgeSent(-1)).toBe(3);
+      expect(outbox.stats().unsent).toBe(1);
+      // A sink far behind holds sent rows back until it is dropped.
+      const late = OutboxSink.open(db, 'late', kinds);
+      outbox.append('face.recognized', { i: 6 });
+      outbox.markSent(outbox.takeBatch(10).map((r) => r.id));
+      // (the camera.online row before it was passed: the late sink started after it)
+      expect(outbox.purgeSent(-1)).toBe(1);
+      expect(late.take(10).rows).toHaveLength(1);
+      expect(OutboxSink.drop(db, 'late')).toBe(true);
+      expect(OutboxSink.drop(db, 'late')).toBe(false);
+      expect(outbox.purgeSent(-1)).toBe(1);
+      db.close();
+    });
+
+    it('over the quota, compaction may remove rows the sink has not taken yet (counted in outbox.compacted)', () => {
+      const { db, outbox } = open(30_000);
+      const sink = OutboxSink.open(db, 'viid', kinds);
+      const pad = 'p'.repeat(900);
+      for (let i = 0; i < 60; i++) outbox.append('face.recognized', { i, pad });
+      const left = sink.take(1000).rows.length;
+      expect(left).toBeLessThan(60);
+      const compacted = outbox.takeBatch(1000).filter((r) => r.kind === 'outbox.compacted');
+      const dropped = compacted.reduce((n, r) => n + ((r.data as { byKind: Record<string, number> }).byKind['face.recognized'] ?? 0), 0);
+      expect(left + dropped).toBe(60);
+      db.close();
+    });
   });
 });

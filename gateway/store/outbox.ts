@@ -183,6 +183,16 @@ export class Outbox {
     });
   }
 
+  /**
+   * Rows already numbered with a seq in [fromSeq, toSeq], in seq order, sent or not, as far as
+   * they are still kept (`outbox.keepSentHours`): what a platform that found a gap asks again.
+   */
+  rawBySeq(fromSeq: number, toSeq: number): OutboxRawRow[] {
+    return this.db
+      .prepare<OutboxRawRow>('SELECT rowid, id, kind, ts, seq, data AS json FROM outbox WHERE seq BETWEEN ? AND ? ORDER BY seq')
+      .all(fromSeq, toSeq);
+  }
+
   /** Marks rows delivered (on PUBACK). Unknown or already-sent ids are ignored. */
   markSent(ids: readonly string[]): void {
     if (ids.length === 0) return;
@@ -198,10 +208,42 @@ export class Outbox {
     });
   }
 
-  /** Deletes sent rows older than `olderThanMs`. Returns how many. */
-  purgeSent(olderThanMs: number): number {
+  /**
+   * Deletes sent rows older than `olderThanMs`, then the oldest sent rows beyond `maxBytes`, in
+   * small transactions. Returns how many. Unsent rows are never touched here (the quota and
+   * compaction govern them), nor rows another sink (outbox-sink.ts: a GA/T 1400 platform that is
+   * away) has not passed yet.
+   */
+  purgeSent(olderThanMs: number, maxBytes = Number.POSITIVE_INFINITY): number {
     const cutoff = new Date(Date.now() - olderThanMs).toISOString();
-    return this.db.prepare('DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?').run(cutoff).changes;
+    const floor = this.db.prepare<{ r: number }>('SELECT COALESCE(MIN(acked_rowid), 9e18) AS r FROM outbox_sinks').get()?.r ?? 9e18;
+    const batch = 2000;
+    let total = 0;
+    const byAge = this.db.prepare(
+      'DELETE FROM outbox WHERE rowid IN (SELECT rowid FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ? AND rowid <= ? LIMIT ?)',
+    );
+    for (let n = batch; n === batch; total += n) n = byAge.run(cutoff, floor, batch).changes;
+    if (Number.isFinite(maxBytes)) {
+      const sent = this.db.prepare<{ b: number | null }>('SELECT SUM(bytes) AS b FROM outbox WHERE sent_at IS NOT NULL').get()?.b ?? 0;
+      let over = sent - maxBytes;
+      const oldest = this.db.prepare<{ rowid: number; bytes: number }>(
+        'SELECT rowid, bytes FROM outbox WHERE sent_at IS NOT NULL AND rowid <= ? ORDER BY rowid LIMIT ?',
+      );
+      const del = this.db.prepare('DELETE FROM outbox WHERE rowid = ?');
+      while (over > 0) {
+        const rows = oldest.all(floor, batch);
+        if (rows.length === 0) break;
+        this.db.transaction(() => {
+          for (const r of rows) {
+            if (over <= 0) break;
+            del.run(r.rowid);
+            over -= r.bytes;
+            total++;
+          }
+        });
+      }
+    }
+    return total;
   }
 
   /** The newest events (sent or not), newest first, for the console and `sharpeyes events`. */

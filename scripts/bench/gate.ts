@@ -53,7 +53,13 @@ const sim = new SimDevice({
 deviceSide.start();
 await until(() => up, 'simulator side open');
 
-const recorder = new DeviceRecorder({ ctx, configOf: () => undefined, onFire: () => [], onGateOnline: () => undefined });
+const recorder = new DeviceRecorder({
+  ctx,
+  configOf: () => undefined,
+  onFire: () => [],
+  onGateOnline: () => undefined,
+  onGateState: () => undefined,
+});
 // The recorder as the room uses it, with the moment the driver reported the input noted, to
 // split input_to_event into decoding and recording (SQLite row + outbox event, then the bus).
 let decodedAt = 0;

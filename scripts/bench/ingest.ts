@@ -1,9 +1,14 @@
 // npm run -s bench -- ingest [--max N] [--window S]
 // How many 1280x720 H.264 25 fps RTSP cameras this box ingests while every camera still delivers
 // >= 5 analysed frames/s (640x360 rgb24, motion gate disabled so every frame counts, one
-// subscriber per camera consuming frames). Streams are pre-encoded files served by GStreamer's
-// RTSP server (cheap for the server). Last line: one JSON object.
-import { readFileSync } from 'node:fs';
+// subscriber per camera consuming frames). The stream is encoded as a camera encodes: high
+// profile, 3 Mbit/s (capped), GOP of 2 s with B-frames, from a real scene (the dataset's
+// intel_one-by-one-person-detection clip, scaled to 720p; a moving test pattern at the same
+// settings when ../shared/datasets is absent). Streams are pre-encoded files served by
+// GStreamer's RTSP server (cheap for the server). Last line: one JSON object.
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -11,7 +16,6 @@ import { createLogger } from '../../gateway/core/logger.js';
 import { startRtspServer } from '../../gateway/cameras/demo/rtsp-server.js';
 import { FrameHub } from '../../gateway/cameras/frames/hub.js';
 import { CameraPipeline } from '../../gateway/cameras/ingest/camera-pipeline.js';
-import { h264Clip } from '../../gateway/cameras/testing/clips.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(3),
@@ -191,7 +195,33 @@ async function resumeTrial(clip: string): Promise<number> {
   return ms;
 }
 
-const clip = h264Clip(1280, 720, 25, 90);
+/** A 90 s 1280x720 25 fps clip encoded like a camera (cached in the temp folder). */
+function cameraLikeClip(): { path: string; source: string } {
+  const scene = resolve('../shared/datasets/video/intel_one-by-one-person-detection.mp4');
+  const real = existsSync(scene);
+  if (!real) process.stderr.write(`${scene} is absent: using a moving test pattern encoded like a camera\n`);
+  const dir = join(tmpdir(), 'sharpeyes-test-clips');
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `camera-like-720p25-3M-${real ? 'scene' : 'pattern'}.mp4`);
+  const input = real
+    ? ['-stream_loop', '-1', '-i', scene, '-vf', 'scale=1280:720:flags=bicubic,fps=25']
+    : ['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25'];
+  if (!existsSync(out)) {
+    const tmp = `${out}.${process.pid}.tmp.mp4`;
+    execFileSync('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-y', ...input, '-t', '90', '-an'],
+      ...['-c:v', 'libx264', '-profile:v', 'high', '-preset', 'fast', '-b:v', '3M', '-maxrate', '3M', '-bufsize', '6M'],
+      ...['-g', '50', '-bf', '2', '-pix_fmt', 'yuv420p', tmp],
+    ]);
+    renameSync(tmp, out);
+  }
+  return {
+    path: out,
+    source: `1280x720 H.264 high profile 25 fps, 3 Mbit/s (capped), GOP 50 with 2 B-frames, ${real ? 'a real scene (intel_one-by-one-person-detection scaled to 720p)' : 'a moving test pattern'}; pre-encoded, GStreamer RTSP over TCP`,
+  };
+}
+
+const { path: clip, source } = cameraLikeClip();
 const load0 = loadavg()[0];
 const results: Step[] = [];
 for (const n of steps) {
@@ -213,7 +243,7 @@ console.log(
     rss_mb: ref?.rss_mb,
     min_fps_at_sustained: ref?.min_fps,
     rtsp_server_cpu_percent: ref?.server_cpu_percent,
-    source: '1280x720 H.264 25 fps, GOP 25, pre-encoded, GStreamer RTSP over TCP',
+    source,
     analysis: '640x360 rgb24 at 5 fps, ffmpeg -threads 1, fps then scale filter',
     resume_after_return_ms_median: resume[2],
     resume_after_return_ms_max: resume[4],

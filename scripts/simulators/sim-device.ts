@@ -18,6 +18,9 @@ export interface SimContext {
   onRequest?(name: string, at: number): void;
 }
 
+/** How long a simulated finger stays on a momentary button. */
+export const MOMENTARY_PRESS_MS = 300;
+
 export class SimDevice {
   readonly profile: DeviceProfile;
   readonly state: Record<string, number> = {};
@@ -31,6 +34,8 @@ export class SimDevice {
   private readonly reader: FrameReader | undefined;
   private mbuf: Buffer = Buffer.alloc(0);
   private readonly address: number;
+  /** Momentary buttons waiting to spring back. */
+  private readonly springs = new Map<string, NodeJS.Timeout>();
 
   constructor(ctx: SimContext) {
     this.ctx = ctx;
@@ -52,8 +57,12 @@ export class SimDevice {
     this.state[resource] = valueToRaw(r, value, resource);
   }
 
-  /** Presses/releases an input: sets its resource and, for framed devices, sends an event frame. */
-  setInput(input: string, active: boolean): void {
+  /**
+   * Presses/releases an input: sets its resource and, for framed devices, sends an event frame.
+   * A momentary button springs back by itself after MOMENTARY_PRESS_MS unless `hold` is set (a
+   * finger kept on it); a latching one stays pressed until the profile's reset command.
+   */
+  setInput(input: string, active: boolean, opts: { hold?: boolean } = {}): void {
     const spec = this.profile.inputs[input];
     if (!spec) throw new Error(`unknown input ${input} (known: ${Object.keys(this.profile.inputs).join(', ')})`);
     const r = this.profile.resources[spec.resource];
@@ -63,6 +72,17 @@ export class SimDevice {
     if (this.codec) {
       const msg = this.eventMessageFor(spec.resource);
       if (msg) this.send(this.codec.encode(msg, this.state, this.address));
+    }
+    const timer = this.springs.get(input);
+    if (timer) clearTimeout(timer);
+    this.springs.delete(input);
+    if (active && spec.kind === 'button' && spec.mode === 'momentary' && !opts.hold) {
+      const t = setTimeout(() => {
+        this.springs.delete(input);
+        this.setInput(input, false);
+      }, MOMENTARY_PRESS_MS);
+      t.unref?.();
+      this.springs.set(input, t);
     }
   }
 
@@ -168,7 +188,8 @@ export class SimDevice {
   }
 
   /**
-   * A control command line: press INPUT | release INPUT | set RESOURCE VALUE | silent on|off |
+   * A control command line: press INPUT (a momentary button springs back by itself) |
+   * hold INPUT (kept pressed until release) | release INPUT | set RESOURCE VALUE | silent on|off |
    * delay MS | garble on|off | state. Returns the reply line.
    */
   control(line: string): string {
@@ -180,6 +201,9 @@ export class SimDevice {
     switch (cmd) {
       case 'press':
         this.setInput(a ?? '', true);
+        return 'ok';
+      case 'hold':
+        this.setInput(a ?? '', true, { hold: true });
         return 'ok';
       case 'release':
         this.setInput(a ?? '', false);
@@ -208,7 +232,7 @@ export class SimDevice {
           faults: this.faults,
         });
       default:
-        throw new Error(`unknown control command "${cmd}" (press, release, set, silent, delay, garble, state)`);
+        throw new Error(`unknown control command "${cmd}" (press, hold, release, set, silent, delay, garble, state)`);
     }
   }
 }

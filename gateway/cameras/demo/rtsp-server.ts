@@ -15,6 +15,8 @@ export interface RtspServerOptions {
   files?: Record<string, string>;
   /** mount → "WxH@fps" live moving test pattern. */
   patterns?: Record<string, string>;
+  /** mount → raw H.264 file (access unit delimiters, no B-frames) played in a loop at `fps`. */
+  loops?: Record<string, { file: string; fps: number }>;
   /** mount → GStreamer launch line "( ... name=pay0 )". */
   launches?: Record<string, string>;
   /** "user:password": require RTSP authentication. */
@@ -42,6 +44,7 @@ export function startRtspServer(opts: RtspServerOptions): Promise<RtspServer> {
   for (const [m, f] of Object.entries(opts.files ?? {})) args.push('--file', `${m}=${f}`);
   for (const [m, p] of Object.entries(opts.patterns ?? {})) args.push('--pattern', `${m}=${p}`);
   for (const [m, l] of Object.entries(opts.launches ?? {})) args.push('--launch', `${m}=${l}`);
+  for (const [m, l] of Object.entries(opts.loops ?? {})) args.push('--loop', `${m}=${l.file}@${l.fps}`);
   if (opts.auth) args.push('--auth', opts.auth);
   const child = spawn(SYSTEM_PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

@@ -3,18 +3,22 @@ export interface SnapshotEntry {
   id: string;
   /** ms since the epoch. */
   ts: number;
+  /** Bytes on disk (scene and crop). */
+  bytes: number;
 }
 
+/** The oldest snapshots to delete so that none is older than maxAgeMs and all fit in maxBytes. */
 export function expiredSnapshots<T extends SnapshotEntry>(
   entriesOldestFirst: readonly T[],
-  policy: { maxCount: number; maxAgeMs: number; now: number },
+  policy: { maxBytes: number; maxAgeMs: number; now: number },
 ): T[] {
+  let total = 0;
+  for (const e of entriesOldestFirst) total += e.bytes;
   const out: T[] = [];
-  const overCount = Math.max(0, entriesOldestFirst.length - policy.maxCount);
-  for (let i = 0; i < entriesOldestFirst.length; i++) {
-    const e = entriesOldestFirst[i] as T;
-    if (i < overCount || policy.now - e.ts > policy.maxAgeMs) out.push(e);
-    else break; // oldest first: the rest are younger and within the count
+  for (const e of entriesOldestFirst) {
+    if (total <= policy.maxBytes && policy.now - e.ts <= policy.maxAgeMs) break; // oldest first: the rest are younger
+    out.push(e);
+    total -= e.bytes;
   }
   return out;
 }

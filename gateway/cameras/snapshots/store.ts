@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { rm, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -28,32 +28,50 @@ interface Entry extends SnapshotEntry {
 }
 
 /**
- * JPEG snapshots on disk with a retention limit by count and age, enforced after every save
+ * JPEG snapshots on disk with a retention limit by bytes and age, enforced after every save
  * and by `sweep()` (the room calls it periodically). Files are written to a temporary name and
- * renamed, so a reader never sees half a JPEG.
+ * renamed, so a reader never sees half a JPEG; temporary files left by a crash are removed when
+ * the store opens.
  */
 export class SnapshotStore implements Snapshots {
   private entries: Entry[] = [];
   private readonly byId = new Map<string, Entry>();
 
-  constructor(private readonly ctx: { dir: string; maxCount: number; maxAgeMs: number; quality: number; log: Logger }) {
+  constructor(private readonly ctx: { dir: string; maxBytes: number; maxAgeMs: number; quality: number; log: Logger }) {
     mkdirSync(ctx.dir, { recursive: true });
     const ids = new Map<string, Entry>();
+    let swept = 0;
     for (const f of readdirSync(ctx.dir)) {
+      if (/^.+\.jpg\.tmp$/.test(f) && parseSnapshotId(f.replace(/(\.crop)?\.jpg\.tmp$/, ''))) {
+        rmSync(join(ctx.dir, f), { force: true }); // half written when the daemon stopped
+        swept++;
+        continue;
+      }
       const m = /^(.+?)(\.crop)?\.jpg$/.exec(f);
       if (!m) continue;
       const parsed = parseSnapshotId(m[1] as string);
       if (!parsed) continue;
-      const e = ids.get(m[1] as string) ?? { id: m[1] as string, ts: parsed.ts, hasCrop: false };
+      const e = ids.get(m[1] as string) ?? { id: m[1] as string, ts: parsed.ts, hasCrop: false, bytes: 0 };
       if (m[2]) e.hasCrop = true;
+      try {
+        e.bytes += statSync(join(ctx.dir, f)).size;
+      } catch {
+        // deleted meanwhile
+      }
       ids.set(e.id, e);
     }
+    if (swept) ctx.log.warn({ files: swept, dir: ctx.dir }, 'removed snapshot files left half written by a crash');
     this.entries = [...ids.values()].sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : 1));
     for (const e of this.entries) this.byId.set(e.id, e);
   }
 
   get count(): number {
     return this.entries.length;
+  }
+
+  /** Bytes the stored snapshots take on disk. */
+  get bytes(): number {
+    return this.entries.reduce((n, e) => n + e.bytes, 0);
   }
 
   async save(frame: Pick<Frame, 'cameraId' | 'width' | 'height' | 'data' | 'ts' | 'seq'>, crop?: PixelRect): Promise<SavedSnapshot> {
@@ -65,12 +83,14 @@ export class SnapshotStore implements Snapshots {
     const path = join(this.ctx.dir, `${id}.jpg`);
     await this.writeAtomic(path, full);
     const result: SavedSnapshot = { id, path };
+    let bytes = full.length;
     if (crop) {
       const jpeg = await encodeJpeg(cropRgb(img, clampRect(crop, width, height)), this.ctx.quality);
       result.cropPath = join(this.ctx.dir, `${id}.crop.jpg`);
       await this.writeAtomic(result.cropPath, jpeg);
+      bytes += jpeg.length;
     }
-    this.insert({ id, ts: frame.ts, hasCrop: Boolean(crop) });
+    this.insert({ id, ts: frame.ts, hasCrop: Boolean(crop), bytes });
     await this.sweep();
     return result;
   }
@@ -80,7 +100,7 @@ export class SnapshotStore implements Snapshots {
     const id = snapshotId(cameraId, ts, 0, randomBytes(4).toString('hex'));
     const path = join(this.ctx.dir, `${id}.jpg`);
     await this.writeAtomic(path, jpeg);
-    this.insert({ id, ts, hasCrop: false });
+    this.insert({ id, ts, hasCrop: false, bytes: jpeg.length });
     await this.sweep();
     return { id, path };
   }
@@ -98,9 +118,9 @@ export class SnapshotStore implements Snapshots {
     return join(this.ctx.dir, `${id}${crop ? '.crop' : ''}.jpg`);
   }
 
-  /** Deletes snapshots over the count or older than the age limit. Returns how many. */
+  /** Deletes the oldest snapshots over the byte limit or older than the age limit. Returns how many. */
   async sweep(now = Date.now()): Promise<number> {
-    const victims = expiredSnapshots(this.entries, { maxCount: this.ctx.maxCount, maxAgeMs: this.ctx.maxAgeMs, now });
+    const victims = expiredSnapshots(this.entries, { maxBytes: this.ctx.maxBytes, maxAgeMs: this.ctx.maxAgeMs, now });
     if (victims.length === 0) return 0;
     this.entries.splice(0, victims.length);
     for (const v of victims) {
@@ -113,8 +133,13 @@ export class SnapshotStore implements Snapshots {
 
   private async writeAtomic(path: string, data: Buffer): Promise<void> {
     const tmp = `${path}.tmp`;
-    await writeFile(tmp, data);
-    await rename(tmp, path);
+    try {
+      await writeFile(tmp, data);
+      await rename(tmp, path);
+    } catch (err) {
+      await rm(tmp, { force: true }); // a full disk must not leave half a file behind
+      throw err;
+    }
   }
 }
 

@@ -37,7 +37,7 @@ function recordedState(loaded: LoadedConfig): { file: string; devices: ListedDev
 const command: Command = {
   summary: "List the gateway's gate controllers and alarm posts with their state; or drive a simulated one (press a button, go silent...).",
   usage:
-    'sharpeyes devices [--json] [--config FILE] [--node ID] | sharpeyes devices simulate DEVICE_ID press|release INPUT | silent|garble on|off | delay MS | state',
+    'sharpeyes devices [--json] [--config FILE] [--node ID] | sharpeyes devices simulate DEVICE_ID press|hold|release INPUT | silent|garble on|off | delay MS | state',
   async run(argv) {
     const { values, positionals } = parse(
       argv,

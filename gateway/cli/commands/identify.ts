@@ -4,6 +4,7 @@ import { parse } from '../args.js';
 import { decodeImage } from '../../imaging/image.js';
 import { loadFacesConfig, openPipeline, openResidentStore } from '../../faces/cli-support.js';
 import { Identities } from '../../faces/identities.js';
+import { thresholdFor } from '../../faces/settings.js';
 
 /** One JSON line per face found: box, detection score, identity (or null) and similarity. */
 const command: Command = {
@@ -13,10 +14,10 @@ const command: Command = {
     const { values, positionals } = parse(argv, { config: { type: 'string', short: 'c' } }, true);
     if (positionals.length === 0) throw new UsageError('give at least one image');
     const loaded = loadFacesConfig(values.config);
-    const threshold = loaded.config.faces.threshold;
     const { db, store } = openResidentStore(loaded);
     const identities = new Identities({ store });
     identities.loadAll();
+    const threshold = thresholdFor(loaded.config.faces, identities.size);
     db.close();
     const { pipeline, close } = await openPipeline(loaded);
     let failed = 0;

@@ -4,6 +4,9 @@ import { loadConfig } from '../../config/load.js';
 import { componentLogger, createLogger } from '../../core/logger.js';
 import { SdNotify } from '../../core/sd-notify.js';
 import { Controller } from '../../controller.js';
+import { Narrator } from '../../demo/narrator.js';
+import { outputLang } from '../../demo/narration.js';
+import { demoRuns } from '../../demo/profile.js';
 
 const command: Command = {
   summary: 'Run the gateway daemon. Without --config it runs on the embedded defaults (demo camera, simulated gate, embedded broker).',
@@ -15,6 +18,11 @@ const command: Command = {
     const log = componentLogger(root, 'daemon');
     const notify = new SdNotify(componentLogger(root, 'systemd'));
     const controller = new Controller(loaded, root);
+    // Access decisions as plain lines on the terminal: always for the demo, and when a person watches.
+    const narrator =
+      demoRuns(loaded.config) || process.stdout.isTTY
+        ? new Narrator({ bus: controller.ctx.bus, lang: outputLang(), write: (line) => process.stdout.write(`${line}\n`) })
+        : undefined;
 
     let stopping: Promise<void> | undefined;
     const shutdown = (reason: string, code: number) => {
@@ -23,6 +31,7 @@ const command: Command = {
         process.exit(code || 1);
       }
       log.info({ reason }, 'stopping');
+      narrator?.close();
       notify.stopping();
       stopping = controller.stop(reason).finally(() => {
         log.flush();
@@ -53,6 +62,7 @@ const command: Command = {
         '',
       ].join('\n'),
     );
+    narrator?.open();
     await new Promise<never>(() => {
       /* runs until a signal */
     });

@@ -12,8 +12,13 @@ export const accessSection = z
   .strictObject({
     points: z
       .array(point)
-      .default([{ camera: 'demo', gate: 'gate-1', via: 'plate' }])
-      .describe('Which camera opens which gate. Decisions are taken on the box, offline if need be.'),
+      .default([
+        { camera: 'demo-door', gate: 'door-1', via: 'face' },
+        { camera: 'demo-lane', gate: 'gate-1', via: 'plate' },
+      ])
+      .describe(
+        "Which camera opens which gate. Decisions are taken on the box, offline if need be. The default is the demo's: faces at demo-door open turnstile door-1, plates at demo-lane open barrier gate-1.",
+      ),
     cooldownS: z
       .number()
       .min(0)

@@ -85,7 +85,7 @@ export const camerasSection = z
       .boolean()
       .default(true)
       .describe(
-        'When no camera is configured, run a demo camera: a local GStreamer RTSP server with a generated test pattern, so frames flow on a fresh machine.',
+        'When no camera is configured, run the demo: cameras demo-door and demo-lane on a local GStreamer RTSP server, playing the scenes `npm run demo-assets` assembled (a test pattern until then), faces searched on demo-door and plates read on demo-lane (unless faces.cameras / plates say otherwise), and the demo resident and car enrolled at the first start.',
       ),
     analysis: z
       .strictObject({
@@ -122,7 +122,14 @@ export const camerasSection = z
     snapshots: z
       .strictObject({
         dir: z.string().default('snapshots').describe('Folder of JPEG snapshots, relative to node.dataDir.'),
-        maxCount: z.number().int().min(1).default(5000).describe('Oldest snapshots are deleted beyond this many.'),
+        maxMb: z
+          .number()
+          .min(0.01)
+          .max(1_000_000)
+          .default(1024)
+          .describe(
+            'Disk the snapshots may take (MB); the oldest are deleted beyond it. Pictures of people are personal information: keep no more than needed.',
+          ),
         maxAgeHours: z.number().min(0.01).default(72).describe('Snapshots older than this are deleted.'),
         quality: z.number().int().min(10).max(100).default(80).describe('JPEG quality.'),
       })
@@ -163,3 +170,13 @@ export type CamerasConfig = z.output<typeof camerasSection>;
 export type CameraConfig = z.output<typeof cameraEntry>;
 export type MotionConfig = z.output<typeof motion>;
 export type Rect = z.output<typeof rect>;
+
+/** The cameras the gateway runs when none is configured (cameras.demo; gateway/demo). */
+export const DEMO_DOOR_CAMERA = 'demo-door';
+export const DEMO_LANE_CAMERA = 'demo-lane';
+
+/** Ids of the cameras a config runs or names (the demo cameras when the list is empty). */
+export function cameraIdsOf(cfg: CamerasConfig): string[] {
+  if (cfg.list.length === 0) return cfg.demo ? [DEMO_DOOR_CAMERA, DEMO_LANE_CAMERA] : [];
+  return cfg.list.map((c) => c.id);
+}

@@ -33,7 +33,12 @@ export const cloudSection = z
     passwordFile: z.string().optional().describe('File holding the broker password (never inline in the config).'),
     tls: tls.prefault({}),
     keepaliveS: z.number().int().min(5).max(3600).default(30).describe('MQTT keepalive in seconds.'),
-    reconnectMinMs: z.number().int().min(100).default(500).describe('First reconnect delay; doubles up to reconnectMaxMs.'),
+    reconnectMinMs: z
+      .number()
+      .int()
+      .min(100)
+      .default(500)
+      .describe('First reconnect delay; doubles up to reconnectMaxMs, each delay shortened by a random share of up to half (jitter).'),
     reconnectMaxMs: z.number().int().min(1000).default(30_000).describe('Longest reconnect delay.'),
     maxRequestBytes: z
       .number()
@@ -64,5 +69,6 @@ export const outboxSection = z
         'Disk quota of unsent events. Over it, low-priority events are compacted (counted in an outbox.compacted event); alarms and access decisions are never dropped.',
       ),
     keepSentHours: z.number().min(0).default(24).describe('Sent events are kept this long for inspection, then deleted.'),
+    keepSentMb: z.number().min(0).default(64).describe('Beyond this much, the oldest sent events are deleted sooner.'),
   })
   .describe('The store-and-forward queue of events for the platform.');

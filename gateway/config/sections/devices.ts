@@ -36,8 +36,9 @@ const device = z
 export const devicesSection = z
   .array(device)
   .default([
+    { id: 'door-1', name: 'Demo pedestrian turnstile (simulated)', profile: 'turnstile-ts100-framed', simulate: true, egress: [] },
     { id: 'gate-1', name: 'Demo barrier gate (simulated)', profile: 'barrier-bg300-framed', simulate: true, egress: [] },
-    { id: 'alarm-1', name: 'Demo alarm post (simulated)', profile: 'alarm-post-sos200', simulate: true, egress: [], camera: 'demo' },
+    { id: 'alarm-1', name: 'Demo alarm post (simulated)', profile: 'alarm-post-sos200', simulate: true, egress: [], camera: 'demo-door' },
   ])
   .superRefine((list, ctx) => {
     const ids = new Set<string>();
@@ -53,7 +54,7 @@ export const devicesSection = z
     });
   })
   .describe(
-    'Gate controllers and alarm posts, each described by a device profile. Without a config file, a simulated barrier gate and alarm post run.',
+    "Gate controllers and alarm posts, each described by a device profile. Without a config file, the demo's simulated turnstile (door-1), barrier gate (gate-1) and alarm post (alarm-1, linked to camera demo-door) run.",
   );
 
 export type DeviceConfig = z.output<typeof device>;

@@ -33,8 +33,22 @@ export const facesSection = z
       .max(1)
       .default(0.44)
       .describe(
-        "Known-face threshold: mean cosine similarity of a track's frames to a resident's template needed to recognise them. Calibrated with `sharpeyes eval faces`: on the dev set (46 enrolled, 1,527 strangers) FAR <= 0.1% needs 0.432; 0.44 lets no stranger through there (FRR 7.9% with one enrolment photo, <1% with three). Raise it for large galleries: the false-accept rate grows with the number of residents.",
+        "Known-face threshold for a gallery of up to faces.gallery.referenceSize residents: similarity of a track (its frames fused, quality-weighted) to a resident's template needed to recognise them. Above that size it rises with log10 of the gallery size (faces.gallery), as the stranger false-accept rate grows with the number of residents. `sharpeyes eval faces DIR --json` reports FAR/FRR at this policy (at_config) and for galleries of ~50, 500 and 1,500 (see models/README.md).",
       ),
+    gallery: z
+      .strictObject({
+        referenceSize: z.number().int().min(1).default(50).describe('faces.threshold holds for galleries up to this many residents.'),
+        risePerDecade: z
+          .number()
+          .min(0)
+          .max(0.3)
+          .default(0.05)
+          .describe(
+            'How much the known-face threshold rises per tenfold growth of the gallery beyond referenceSize (from the tail of impostor scores: see gateway/faces/threshold-policy.ts).',
+          ),
+      })
+      .prefault({})
+      .describe('The threshold policy for large galleries.'),
     unknownThreshold: z
       .number()
       .min(0)
@@ -104,6 +118,19 @@ export const facesSection = z
           .max(200)
           .default(10)
           .describe('A track still undecided after this many usable frames is reported unknown ("undecided").'),
+        singleFrameMargin: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.12)
+          .describe(
+            'One frame decides (without waiting for minFrames) when its similarity is at least the known-face threshold plus this margin and the face is at least singleFrameMinFacePx high. 1 = never.',
+          ),
+        singleFrameMinFacePx: z
+          .number()
+          .min(8)
+          .default(112)
+          .describe('Smallest face height (pixels) for a one-frame decision (112: the embedding model input, no upscaling).'),
       })
       .prefault({})
       .describe('Per-camera IoU tracking and multi-frame decisions.'),
@@ -128,7 +155,6 @@ export const facesSection = z
       .max(60_000)
       .default(2000)
       .describe('How often the daemon checks the residents version counter for changes made by the CLI.'),
-    snapshotQuality: z.number().int().min(10).max(100).default(85).describe('JPEG quality of face crops attached to events.'),
   })
   .prefault({})
   .describe('Face recognition.');

@@ -8,7 +8,10 @@ const roi = z
 
 export const platesSection = z
   .strictObject({
-    enabled: z.boolean().default(false).describe('Run licence plate recognition on camera frames.'),
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe('Run licence plate recognition on camera frames (the demo turns it on for camera demo-lane unless set here).'),
     cameras: z.array(z.string()).default([]).describe('Camera ids whose frames are searched for plates; empty means every camera.'),
     roi: z
       .record(z.string(), roi)

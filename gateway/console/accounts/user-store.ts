@@ -2,7 +2,7 @@ import type { Database } from '../../store/database.js';
 import type { Role } from '../../core/actions.js';
 
 /**
- * Console accounts in SQLite (migration 008). Read on every request (a primary-key lookup), so
+ * Console accounts in SQLite (migration 010). Read on every request (a primary-key lookup), so
  * an account added, removed or changed by `sharpeyes users` takes effect in the running daemon
  * at once.
  */

@@ -9,6 +9,7 @@ const DIM = 8;
 const unit = (i: number) => Float32Array.from({ length: DIM }, (_, k) => (k === i ? 1 : 0));
 const RESIDENT = unit(0);
 const STRANGER = unit(1);
+const GREY = unit(2); // somebody between the thresholds: never decided on their own
 const box = { x1: 100, y1: 100, x2: 200, y2: 220 };
 
 function observation(embedding: Float32Array): FaceObservation {
@@ -26,8 +27,8 @@ function stream(seen: Float32Array[]): FaceStream {
   let n = 0;
   const pipeline = { analyse: async () => [observation(seen[n++] as Float32Array)] } as unknown as FacePipeline;
   const identities = {
-    best: (e: Float32Array) =>
-      e[0] === 1 ? { residentId: 'r-1', name: 'Resident', similarity: 0.8 } : { residentId: 'r-1', name: 'Resident', similarity: 0.05 },
+    size: 1,
+    best: (e: Float32Array) => ({ residentId: 'r-1', name: 'Resident', similarity: e[0] === 1 ? 0.8 : e[2] === 1 ? 0.36 : 0.05 }),
   };
   return new FaceStream({
     pipeline,
@@ -60,5 +61,40 @@ describe('FaceStream: one decision per person, also in a queue', () => {
     expect(out.map((o) => o.decision.kind)).toEqual(['recognized', 'unknown']);
     expect(out[1]!.trackId).not.toBe(out[0]!.trackId);
     expect(out[1]!.firstTs).toBe(600); // the stranger's track starts at their first frame
+  });
+
+  it('an undecided person followed by somebody else in the same place: both get a decision', async () => {
+    const out = await run(stream([GREY, GREY, GREY, STRANGER, STRANGER, STRANGER]), 6);
+    expect(out.map((o) => [o.decision.kind, o.firstTs])).toEqual([
+      ['unknown', 0],
+      ['unknown', 600],
+    ]);
+    expect(out[0]!.decision).toMatchObject({ reason: 'undecided' });
+    expect(out[1]!.decision).toMatchObject({ reason: 'below-unknown-threshold' });
+  });
+
+  it('a face found a stranger is looked at again once the gallery changes (enrolled at the gate)', async () => {
+    const gallery = { size: 0, enrolled: false };
+    const s = new FaceStream({
+      pipeline: { analyse: async () => [observation(RESIDENT)] } as unknown as FacePipeline,
+      identities: {
+        get size() {
+          return gallery.size;
+        },
+        best: () => (gallery.enrolled ? { residentId: 'r-1', name: 'Resident', similarity: 0.8 } : null),
+      },
+      options: {
+        policy: { knownThreshold: 0.44, unknownThreshold: 0.3, minFrames: 2, maxFrames: 10 },
+        tracker: { minIou: 0.3, maxGapMs: 1500 },
+        minLiveness: 0.5,
+        rois: new Map(),
+      },
+    });
+    const out = await run(s, 3);
+    expect(out.map((o) => o.decision.kind)).toEqual(['unknown']);
+    Object.assign(gallery, { size: 1, enrolled: true });
+    const later: TrackOutcome[] = [];
+    for (let i = 3; i < 6; i++) later.push(...(await s.process(frame(i * 200))));
+    expect(later.map((o) => o.decision.kind)).toEqual(['recognized']);
   });
 });

@@ -10,6 +10,8 @@ import type { FaceBox, Rect } from '../geometry.js';
 import { meanTemplate } from '../enrol.js';
 import type { Match } from '../identities.js';
 import type { FaceObservation, FacePipeline } from '../pipeline.js';
+import { knownThresholdFor, type GalleryScaling } from '../threshold-policy.js';
+import { frameWeight, fuse } from './fusion.js';
 import { IouTracker, type Track, type TrackerOptions } from './tracker.js';
 import { decideTrack, type FrameVote, type TrackDecision, type VotePolicy } from './votes.js';
 
@@ -35,7 +37,9 @@ export interface TrackOutcome {
 }
 
 export interface FaceStreamOptions {
+  /** knownThreshold is the threshold at the reference gallery size; it rises with `gallery`. */
   policy: VotePolicy;
+  gallery?: GalleryScaling;
   tracker: TrackerOptions;
   /** Frames whose liveness score is below this do not count (when the pipeline runs liveness). */
   minLiveness: number;
@@ -44,11 +48,12 @@ export interface FaceStreamOptions {
 }
 
 /**
- * Below this cosine similarity to the face a track was decided on, a usable face on that track
- * is somebody else. On the dev set, different photos of one person score above 0.44 for 92% of
- * probes (and frames of one passage are more alike than different photos), while none of 1,527
- * stranger photos reached 0.44 against the 46 residents. A wrong split only costs an extra face event: the access cooldown
- * keeps it from becoming a second decision.
+ * Below this cosine similarity to the mean of a track's usable faces, a usable face on that
+ * track is somebody else (decided or not, the track is split). Measured by
+ * `sharpeyes eval faces DIR --stream` (split.*): frames of one passage score >= 0.89 to their
+ * track for 99% of frames (min 0.46), the second person of a queue at most 0.28 to the first,
+ * look-alikes included (models/README.md). A wrong split only costs an extra face event: the
+ * access cooldown keeps it from becoming a second decision.
  */
 export const OTHER_PERSON_BELOW = 0.3;
 
@@ -57,11 +62,22 @@ interface TrackState {
   decided: boolean;
   /** The usable embeddings before the decision (the track's face). */
   faces: Float32Array[];
+  /** Quality weight of each of `faces`. */
+  weights: number[];
   crop: RgbImage | null;
   cropScore: number;
+  /** Gallery size when the track was decided a stranger (a change of the gallery reopens it). */
+  unknownAtGallery?: number;
 }
 
-const freshTrack = (): TrackState => ({ votes: [], decided: false, faces: [], crop: null, cropScore: -1 });
+const freshTrack = (): TrackState => ({ votes: [], decided: false, faces: [], weights: [], crop: null, cropScore: -1 });
+
+/** What the stream needs from the residents' index. */
+export interface StreamIdentities {
+  best(e: Float32Array): Match | null;
+  /** Residents enrolled (the threshold rises with it). */
+  readonly size: number;
+}
 
 interface CameraState {
   tracker: IouTracker;
@@ -73,9 +89,7 @@ export class FaceStream {
   /** Frames skipped because the inference queue had a newer one of the same camera. */
   stale = 0;
 
-  constructor(
-    private readonly ctx: { pipeline: FacePipeline; identities: { best(e: Float32Array): Match | null }; options: FaceStreamOptions },
-  ) {}
+  constructor(private readonly ctx: { pipeline: FacePipeline; identities: StreamIdentities; options: FaceStreamOptions }) {}
 
   async process(frame: FaceFrame): Promise<TrackOutcome[]> {
     const img: RgbImage = { width: frame.width, height: frame.height, data: frame.data };
@@ -103,25 +117,53 @@ export class FaceStream {
       if (!st) cam.tracks.set(trackId, (st = freshTrack()));
       const live = face.liveness === undefined || face.liveness >= this.ctx.options.minLiveness;
       const usable = face.quality.problems.length === 0 && live;
-      if (st.decided) {
-        if (!usable || st.faces.length === 0 || similarityToTrack(face.embedding, st.faces) >= OTHER_PERSON_BELOW) return;
-        // Somebody else stands where the decided face was (a queue at the gate): a new track.
+      const otherPerson = usable && st.faces.length > 0 && similarityToTrack(face.embedding, st.faces) < OTHER_PERSON_BELOW;
+      if (st.decided && !otherPerson && st.unknownAtGallery !== undefined && st.unknownAtGallery !== this.ctx.identities.size) {
+        // Residents were enrolled or removed since this face was found a stranger (somebody
+        // enrolled while standing at the gate): look again, against the gallery as it is now.
+        cam.tracks.set(trackId, (st = freshTrack()));
+      }
+      if (st.decided && !otherPerson) return;
+      if (otherPerson) {
+        // Somebody else stands where the tracked face was (a queue at the gate): the track of the
+        // first person ends here (decided now if it was not yet), the second gets a new one.
+        const previous = st.decided ? null : decideTrack(st.votes, this.policy(), true, this.fusedMatch(st));
+        if (previous)
+          out.push({
+            cameraId: frame.cameraId,
+            trackId,
+            decision: previous,
+            box: track.box,
+            firstTs: track.firstTs,
+            ts: frame.ts,
+            crop: st.crop,
+          });
         cam.tracks.delete(trackId);
         track = cam.tracker.restart(trackId, frame.ts) as Track;
         trackId = track.id;
         cam.tracks.set(trackId, (st = freshTrack()));
       }
       const match = this.ctx.identities.best(face.embedding);
-      if (usable) st.faces.push(face.embedding);
-      st.votes.push({ residentId: match?.residentId ?? null, name: match?.name ?? null, similarity: match?.similarity ?? 0, usable });
+      if (usable) {
+        st.faces.push(face.embedding);
+        st.weights.push(frameWeight(face.quality));
+      }
+      st.votes.push({
+        residentId: match?.residentId ?? null,
+        name: match?.name ?? null,
+        similarity: match?.similarity ?? 0,
+        usable,
+        facePx: face.quality.facePx,
+      });
       const cropScore = (usable ? 1 : 0) + face.score * 0.1 + Math.min(1, face.quality.facePx / 400) * 0.1;
       if (cropScore > st.cropScore) {
         st.cropScore = cropScore;
         st.crop = cropFace(img, face.box);
       }
-      const decision = decideTrack(st.votes, this.ctx.options.policy, false);
+      const decision = decideTrack(st.votes, this.policy(), false, this.fusedMatch(st));
       if (decision) {
         st.decided = true;
+        if (decision.kind === 'unknown') st.unknownAtGallery = this.ctx.identities.size;
         out.push({ cameraId: frame.cameraId, trackId, decision, box: face.box, firstTs: track.firstTs, ts: frame.ts, crop: st.crop });
       }
     });
@@ -141,10 +183,23 @@ export class FaceStream {
       const st = cam.tracks.get(t.id);
       cam.tracks.delete(t.id);
       if (!st || st.decided) continue;
-      const decision = decideTrack(st.votes, this.ctx.options.policy, true);
+      const decision = decideTrack(st.votes, this.policy(), true, this.fusedMatch(st));
       if (decision) out.push({ cameraId, trackId: t.id, decision, box: t.box, firstTs: t.firstTs, ts, crop: st.crop });
     }
     return out;
+  }
+
+  /** The vote policy with the known threshold for the current gallery size. */
+  private policy(): VotePolicy {
+    const p = this.ctx.options.policy;
+    const g = this.ctx.options.gallery;
+    return g ? { ...p, knownThreshold: knownThresholdFor(p.knownThreshold, this.ctx.identities.size, g) } : p;
+  }
+
+  /** The best resident for the track's fused face (two usable frames or more). */
+  private fusedMatch(st: TrackState): Match | null {
+    if (st.faces.length < 2) return null;
+    return this.ctx.identities.best(fuse(st.faces, st.weights));
   }
 
   private camera(id: string): CameraState {

@@ -22,7 +22,31 @@ describe('decideTrack', () => {
       name: 'A',
       similarity: 0.55,
       frames: 2,
+      threshold: 0.43,
     });
+  });
+
+  it('with a fused match, decides on the fused similarity (when that resident leads the frames)', () => {
+    const frames = [v('a', 0.42), v('a', 0.41)]; // each frame below the threshold
+    expect(decideTrack(frames, policy, false, { residentId: 'a', name: 'A', similarity: 0.47 })).toMatchObject({
+      kind: 'recognized',
+      residentId: 'a',
+      similarity: 0.47,
+    });
+    expect(decideTrack(frames, policy, false, { residentId: 'a', name: 'A', similarity: 0.4 })).toBeNull();
+    // The fused face names somebody no frame named: no decision on it.
+    expect(decideTrack(frames, policy, false, { residentId: 'b', name: 'B', similarity: 0.6 })).toBeNull();
+  });
+
+  it('one frame decides when it clears the threshold by the margin and the face is big enough', () => {
+    const fast = { ...policy, singleFrameMargin: 0.12, singleFrameMinFacePx: 112 };
+    const big = (id: string, s: number, px = 150): FrameVote => ({ ...v(id, s), facePx: px });
+    expect(decideTrack([big('a', 0.6)], fast, false)).toMatchObject({ kind: 'recognized', residentId: 'a', frames: 1 });
+    expect(decideTrack([big('a', 0.54)], fast, false)).toBeNull(); // not clear enough: wait for a second frame
+    expect(decideTrack([big('a', 0.6, 80)], fast, false)).toBeNull(); // too small to trust one frame
+    expect(decideTrack([big('a', 0.6)], policy, false)).toBeNull(); // no margin configured
+    // An earlier frame of the track named somebody else above the threshold: no shortcut.
+    expect(decideTrack([big('b', 0.5, 90), big('a', 0.6)], fast, false)).toBeNull();
   });
 
   it('one high frame among low ones is not enough (mean below threshold)', () => {

@@ -2,7 +2,7 @@
 import { h, fmtTime, toast } from '../dom.js';
 import { t } from '../i18n.js';
 import { can } from '../session.js';
-import { acknowledge, canResolve, resolve } from '../alarms-client.js';
+import { acknowledge, resolve } from '../alarms-client.js';
 import { thumbnail } from '../event-view.js';
 import { refreshAlarms } from '../alarm-watch.js';
 
@@ -36,7 +36,7 @@ export function alarmCard(a, reload) {
       can('alarm/ack') && a.state === 'raised'
         ? h('button', { type: 'button', class: 'primary ack', onclick: run(acknowledge) }, t('alarm.ack'))
         : '',
-      can('alarm/resolve') && canResolve() && a.state !== 'resolved'
+      can('alarm/resolve') && a.state !== 'resolved'
         ? h('button', { type: 'button', class: 'resolve', onclick: run(resolve) }, t('alarm.resolve'))
         : '',
     ),

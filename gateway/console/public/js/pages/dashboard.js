@@ -12,7 +12,7 @@ const GATE_KINDS = ['barrier', 'turnstile', 'pedestrian-gate'];
 
 export function gateState(d) {
   if (!d.online) return 'offline';
-  if (d.heldOpenByFire) return 'heldOpen';
+  if (d.heldOpen) return 'heldOpen';
   if (d.gate === 'fault') return 'fault';
   if (d.gate === 'open' || d.gate === 'opening') return 'open';
   if (d.gate === 'closed' || d.gate === 'closing') return 'closed';

@@ -1,0 +1,342 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRoom, testContext, until, type TestContext } from '../../gateway/testing/context.js';
+import { encodeJpeg } from '../../gateway/imaging/image.js';
+import { snapshotId } from '../../gateway/cameras/snapshots/retention.js';
+import { createLogger } from '../../gateway/core/logger.js';
+import { ViidServer } from '../test-support/viid-server.js';
+import { Gat1400Room } from './room.js';
+import { HttpClient } from './http.js';
+import { ViidSession } from './session.js';
+
+// The GA/T 1400 uplink against a platform the test starts (Digest, schemas checked on every message).
+const GW = '31010400005030000001';
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Setup {
+  server: ViidServer;
+  ctx: TestContext;
+  room: { stop(): Promise<void>; summary(): string[] };
+  dir: string;
+  face(i: number, opts?: { picture?: boolean }): Promise<string>;
+  plate(i: number): Promise<string>;
+}
+
+async function setup(gat1400: Record<string, unknown> = {}, server?: ViidServer): Promise<Setup> {
+  const srv = server ?? new ViidServer({ username: 'gw-user', password: 's3cret' });
+  if (!server) {
+    await srv.start();
+    cleanups.push(() => srv.stop());
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'gat1400-'));
+  writeFileSync(join(dir, 'viid.pw'), 's3cret\n', { mode: 0o600 });
+  const snapshots = join(dir, 'snapshots');
+  mkdirSync(snapshots);
+  const ctx = testContext(
+    {
+      gat1400: {
+        enabled: true,
+        url: srv.url,
+        deviceId: GW,
+        username: 'gw-user',
+        passwordFile: 'viid.pw',
+        retryMinMs: 100,
+        retryMaxMs: 1000,
+        requestTimeoutS: 1,
+        batchSize: 4,
+        strangers: true,
+        ...gat1400,
+      },
+    },
+    { dir },
+  );
+  const room = new Gat1400Room(ctx);
+  const stopRoom = await startRoom(ctx, room);
+  let stopped = false;
+  cleanups.push(async () => {
+    if (!stopped) await stopRoom();
+    ctx.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const jpeg = async (name: string, width: number, height: number, crop = false) => {
+    const data = Buffer.alloc(width * height * 3, 90);
+    writeFileSync(join(snapshots, `${name}${crop ? '.crop' : ''}.jpg`), await encodeJpeg({ width, height, data }));
+  };
+  const s: Setup = {
+    server: srv,
+    ctx,
+    dir,
+    room: {
+      summary: () => room.summary(),
+      stop: async () => {
+        stopped = true;
+        await stopRoom();
+      },
+    },
+    async face(i, opts = {}) {
+      const ts = Date.parse('2026-11-24T07:30:00Z') + i * 1000;
+      const id = snapshotId('lane-1', ts, i, 'abcd0001');
+      if (opts.picture !== false) await jpeg(id, 64 + i, 80);
+      const common = {
+        cameraId: 'lane-1',
+        trackId: i,
+        frames: 3,
+        snapshotId: id,
+        box: { x1: 10, y1: 20, x2: 74, y2: 100 },
+        firstSeen: new Date(ts - 800).toISOString(),
+      };
+      const kind = i % 5 === 4 ? 'face.unknown' : 'face.recognized';
+      const data =
+        kind === 'face.recognized'
+          ? { ...common, residentId: `r-${i}`, name: '李四', similarity: 0.6, threshold: 0.44 }
+          : { ...common, reason: 'below-unknown-threshold', similarity: 0.1, bestResidentId: null };
+      return ctx.outbox.append(kind, data, { ts: new Date(ts) }).id;
+    },
+    async plate(i) {
+      const ts = Date.parse('2026-11-24T08:00:00Z') + i * 1000;
+      const id = snapshotId('lane-2', ts, i, 'abcd0002');
+      await jpeg(id, 320, 180);
+      await jpeg(id, 96, 32, true);
+      const at = new Date(ts).toISOString();
+      return ctx.outbox.append('plate.recognized', {
+        cameraId: 'lane-2',
+        plate: `粤B${String(10000 + i)}`,
+        colour: 'blue',
+        confidence: 0.95,
+        reads: 2,
+        box: { x: 100, y: 100, width: 96, height: 32 },
+        known: false,
+        vehicle: null,
+        snapshotId: id,
+        cropId: id,
+        at,
+        firstSeen: at,
+      }).id;
+    },
+  };
+  return s;
+}
+
+/** Record ids in the order the platform first accepted them, as event ids (through the object order check). */
+function plates(server: ViidServer): string[] {
+  return server.accepted.filter((r) => r.path === '/VIID/MotorVehicles').map((r) => String(r.object.PlateNo));
+}
+
+describe('GA/T 1400 uplink', () => {
+  it('registers with Digest, pushes faces and vehicles in outbox order with their pictures; every message matches its schema', async () => {
+    const s = await setup();
+    await s.face(0);
+    await s.plate(1);
+    await s.face(2);
+    await s.face(3);
+    await s.face(4); // a stranger (face.unknown)
+    await s.plate(5);
+    await s.face(6, { picture: false }); // its picture already deleted by the snapshot retention
+    await until(() => s.server.acceptedIds().length === 7, '7 records accepted');
+    const rec = s.server.accepted;
+    expect(rec.map((r) => r.path)).toEqual([
+      '/VIID/Faces',
+      '/VIID/MotorVehicles',
+      '/VIID/Faces',
+      '/VIID/Faces',
+      '/VIID/Faces',
+      '/VIID/MotorVehicles',
+      '/VIID/Faces',
+    ]);
+    expect(s.server.violations).toEqual([]);
+    // Register: first without credentials (401), then answered; then the clock check.
+    const sys = s.server.requests.filter((r) => r.path.startsWith('/VIID/System'));
+    expect(sys.slice(0, 3).map((r) => `${r.path} ${r.status}`)).toEqual([
+      '/VIID/System/Register 401',
+      '/VIID/System/Register 200',
+      '/VIID/System/Time 200',
+    ]);
+    // Pictures: face crop (11) for faces; scene (14) and plate (02) for vehicles, real sizes, decodable.
+    const pics = (r: (typeof rec)[number]) =>
+      (r.object.SubImageList as { SubImageInfoObject: { Type: string; Width: number; Height: number; Data: string }[] } | undefined)
+        ?.SubImageInfoObject ?? [];
+    expect(pics(rec[0]!).map((p) => [p.Type, p.Width, p.Height])).toEqual([['11', 64, 80]]);
+    expect(pics(rec[1]!).map((p) => [p.Type, p.Width, p.Height])).toEqual([
+      ['14', 320, 180],
+      ['02', 96, 32],
+    ]);
+    expect(Buffer.from(pics(rec[1]!)[0]!.Data, 'base64').subarray(0, 2).toString('hex')).toBe('ffd8');
+    expect(pics(rec[6]!)).toEqual([]);
+    expect(rec[1]!.object).toMatchObject({ PlateNo: '粤B10001', PlateColor: '5', PlateClass: '02' });
+    // Nothing personal beyond the record: no name, resident id or similarity.
+    expect(JSON.stringify(rec.map((r) => r.object))).not.toMatch(/李四|r-0|similarity/);
+    expect(s.room.summary()).toEqual([`GA/T 1400: ${s.server.url} as ${GW} (registered; faces, strangers, vehicles; backlog 0)`]);
+    await s.room.stop();
+    expect(s.server.unregistrations).toBe(1);
+  });
+
+  it('a refused registration is retried with growing delays; nothing is pushed until it is accepted', async () => {
+    const server = new ViidServer({ username: 'gw-user', password: 's3cret' });
+    server.refuseRegistration = true;
+    await server.start();
+    cleanups.push(() => server.stop());
+    const s = await setup({}, server);
+    await s.face(0);
+    await until(() => server.requests.filter((r) => r.path === '/VIID/System/Register').length >= 10, '5 refused registrations', 15_000);
+    expect(server.accepted).toEqual([]);
+    expect(server.requests.some((r) => r.path === '/VIID/Faces')).toBe(false);
+    const answered = server.requests
+      .filter((r) => r.path === '/VIID/System/Register')
+      .filter((_, i) => i % 2 === 0)
+      .map((r) => r.at);
+    const gaps = answered.slice(1).map((t, i) => t - (answered[i] as number));
+    expect(gaps.at(-1)).toBeGreaterThan(gaps[0] as number); // backoff
+    expect(s.ctx.logs.some((l) => l.msg === 'GA/T 1400 registration failed; retrying' && /refused/.test(String(l.err)))).toBe(true);
+    server.refuseRegistration = false;
+    await until(() => server.acceptedIds().length === 1, 'the face after registration');
+    expect(server.violations).toEqual([]);
+  });
+
+  it('a 401 mid-session registers again and continues: nothing lost, nothing twice', async () => {
+    const s = await setup();
+    for (let i = 0; i < 5; i++) await s.face(i);
+    await until(() => s.server.acceptedIds().length === 5, 'first 5');
+    s.server.dropSessions(); // the platform restarted and forgot us
+    for (let i = 5; i < 12; i++) await s.plate(i);
+    await until(() => s.server.acceptedIds().length === 12, 'all 12');
+    expect(s.server.registrations).toBe(2);
+    expect(s.server.accepted).toHaveLength(12);
+    expect(plates(s.server)).toEqual([5, 6, 7, 8, 9, 10, 11].map((i) => `粤B${10000 + i}`));
+    expect(s.server.requests.some((r) => r.path === '/VIID/MotorVehicles' && r.status === 401)).toBe(true);
+    expect(s.server.violations).toEqual([]);
+  });
+
+  it('a dead platform (gone, then 503, then hanging) loses nothing: the backlog goes out in order, each record once', async () => {
+    const s = await setup();
+    await s.plate(0);
+    await until(() => s.server.acceptedIds().length === 1, 'first');
+    await s.server.stop();
+    for (let i = 1; i < 10; i++) await s.plate(i);
+    await until(() => s.ctx.logs.some((l) => l.msg === 'GA/T 1400 push failed; retrying with backoff'), 'a failed push');
+    await s.server.start(); // same port
+    s.server.failure = '503';
+    await until(() => s.server.requests.filter((r) => r.status === 503).length >= 2, 'two 503 answers');
+    s.server.failure = 'hang';
+    await until(() => s.ctx.logs.some((l) => /no complete answer within 1000 ms/.test(String(l.err))), 'a timed-out push', 15_000);
+    s.server.failure = false;
+    for (let i = 10; i < 14; i++) await s.plate(i);
+    await until(() => s.server.acceptedIds().length === 14, 'all 14', 20_000);
+    expect(plates(s.server)).toEqual(Array.from({ length: 14 }, (_, i) => `粤B${10000 + i}`));
+    expect(s.server.violations).toEqual([]);
+  });
+
+  it('a platform that answers after our timeout gets the very same ids again (it can deduplicate)', async () => {
+    const s = await setup({ batchSize: 2 });
+    s.server.delayMs = 1300; // over requestTimeoutS 1: it accepts, we never hear
+    await s.face(0);
+    await s.face(1);
+    await until(() => s.server.accepted.length >= 2, 'accepted once, unheard');
+    s.server.delayMs = 0;
+    await until(() => /backlog 0/.test(s.room.summary()[0] ?? ''), 'acknowledged', 15_000);
+    const ids = s.server.accepted.map((r) => r.id);
+    expect(ids.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(ids).size).toBe(2);
+    // Every redelivery is the same record, ids of the pictures included.
+    for (const r of s.server.accepted) expect(r.object).toEqual(s.server.accepted.find((x) => x.id === r.id)?.object);
+    expect(s.server.violations).toEqual([]);
+  });
+
+  it('malformed answers (not JSON, no status list, a StatusCode that is no number) are retried until one reads; ID in capitals is understood', async () => {
+    const s = await setup();
+    s.server.idKey = 'ID';
+    for (const mode of ['not-json', 'no-list', 'bad-code'] as const) {
+      s.server.malformed = mode;
+      const before = s.server.requests.filter((r) => r.path === '/VIID/Faces').length;
+      if (mode === 'not-json') await s.face(0);
+      await until(() => s.server.requests.filter((r) => r.path === '/VIID/Faces').length >= before + 2, `two tries with ${mode}`);
+    }
+    expect(s.ctx.logs.filter((l) => /unreadable body/.test(String(l.err))).length).toBeGreaterThanOrEqual(1);
+    expect(s.server.accepted).toEqual([]);
+    s.server.malformed = false;
+    await until(() => s.server.acceptedIds().length === 1, 'accepted once readable');
+    expect(s.server.accepted).toHaveLength(1);
+  });
+
+  it('records refused as malformed are skipped, reported as gat1400.rejected and never retried; the rest flows in order', async () => {
+    const s = await setup();
+    s.server.statusFor = (r) => (String(r.object.PlateNo) === '粤B10002' ? 8 : 0);
+    s.server.badRequestIf = (r) => String(r.object.PlateNo) === '粤B10005'; // HTTP 400 for its whole batch
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await s.plate(i));
+    // An event whose stored data cannot be mapped is skipped too.
+    ids.push(s.ctx.outbox.append('face.recognized', { cameraId: 'lane-1' }).id);
+    await s.plate(8);
+    await until(() => s.server.acceptedIds().length === 7, 'the 7 good ones');
+    await until(() => s.ctx.outbox.recent(50).filter((r) => r.kind === 'gat1400.rejected').length === 3, 'three rejections');
+    expect(plates(s.server)).toEqual([0, 1, 3, 4, 6, 7, 8].map((i) => `粤B${10000 + i}`));
+    const rejected = s.ctx.outbox
+      .recent(50)
+      .filter((r) => r.kind === 'gat1400.rejected')
+      .map(
+        (r) => r.data as { eventId: string; reason: string; httpStatus: number | null; statusCode: number | null; recordId: string | null },
+      )
+      .reverse();
+    expect(rejected.map((r) => [r.eventId, r.reason, r.httpStatus, r.statusCode])).toEqual([
+      [ids[2], 'refused', 200, 8],
+      [ids[5], 'refused', 400, null],
+      [ids[8], 'invalid-event', null, null],
+    ]);
+    expect(rejected[0]!.recordId).toMatch(/^\d{41}02\d{5}$/);
+    // Refused, then never sent again (at most twice: in a batch answered 400, then alone).
+    const sent = () => ['粤B10002', '粤B10005'].map((plate) => s.server.received.filter((r) => r.object.PlateNo === plate).length);
+    const counts = sent();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sent()).toEqual(counts);
+    for (const n of counts) expect(n).toBeLessThanOrEqual(2);
+    expect(s.server.violations).toEqual([]);
+  });
+
+  it('keeps its position across a restart: what was delivered is not sent again', async () => {
+    const s = await setup();
+    for (let i = 0; i < 3; i++) await s.face(i);
+    await until(() => s.server.acceptedIds().length === 3, 'first 3');
+    await s.room.stop();
+    await s.face(3);
+    const stopAgain = await startRoom(s.ctx, new Gat1400Room(s.ctx));
+    cleanups.push(stopAgain);
+    await until(() => s.server.acceptedIds().length === 4, 'the new one');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.server.accepted).toHaveLength(4);
+  });
+
+  it('a keepalive answered 401 registers again', async () => {
+    const server = new ViidServer({ username: 'gw-user', password: 's3cret' });
+    await server.start();
+    const http = new HttpClient(new URL(server.url), { timeoutMs: 1000 });
+    const log = createLogger({ level: 'silent' });
+    const session = new ViidSession({
+      http,
+      deviceId: GW,
+      username: 'gw-user',
+      password: () => 's3cret',
+      keepaliveMs: 150,
+      retryMinMs: 100,
+      retryMaxMs: 400,
+      offsetMinutes: 480,
+      log,
+    });
+    cleanups.push(async () => {
+      await session.stop();
+      http.close();
+      await server.stop();
+    });
+    session.start();
+    await session.registered();
+    await until(() => server.requests.filter((r) => r.path === '/VIID/System/Keepalive' && r.status === 200).length >= 2, 'two keepalives');
+    server.dropSessions();
+    await until(() => server.registrations === 2, 'registered again');
+    await session.registered();
+    expect(server.requests.some((r) => r.path === '/VIID/System/Keepalive' && r.status === 401)).toBe(true);
+    expect(server.violations).toEqual([]);
+  });
+});

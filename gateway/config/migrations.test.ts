@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from './errors.js';
+import { parseConfig } from './load.js';
+import { CONFIG_VERSION, migrateConfig } from './migrations/index.js';
+import { checkReferences } from './references.js';
+
+const opts = { source: 'test.yaml', baseDir: '/etc/sharpeyes', env: {} };
+const run = promisify(execFile);
+const sharpeyes = (...args: string[]) =>
+  run(process.execPath, ['scripts/sharpeyes.mjs', ...args]).then(
+    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+  );
+
+/** A config as written for version 1 (before versions existed), with every key a later version changed. */
+const V1 = `node:\n  id: box-7\ncameras:\n  snapshots:\n    maxCount: 2000\n    quality: 70\nfaces:\n  snapshotQuality: 90\n`;
+
+describe('config versions', () => {
+  it('a version 1 file is upgraded at load, saying what changed', () => {
+    const loaded = parseConfig(V1, opts);
+    expect(loaded.fileVersion).toBe(1);
+    expect(loaded.config.cameras.snapshots.maxMb).toBe(200);
+    expect(loaded.migrationNotes).toEqual([
+      'version 1 -> 2: cameras.snapshots.maxCount 2000 became cameras.snapshots.maxMb 200 (snapshots are now bounded by size)',
+      'version 1 -> 2: faces.snapshotQuality removed: face crops use cameras.snapshots.quality',
+    ]);
+    expect(loaded.migrated).toMatchObject({ version: CONFIG_VERSION, cameras: { snapshots: { maxMb: 200, quality: 70 } } });
+  });
+
+  it('a current file loads as written; the old keys in it are errors', () => {
+    const loaded = parseConfig(`version: ${CONFIG_VERSION}\ncameras:\n  snapshots:\n    maxMb: 50\n`, opts);
+    expect(loaded.migrationNotes).toEqual([]);
+    expect(loaded.config.cameras.snapshots.maxMb).toBe(50);
+    expect(() => parseConfig(`version: ${CONFIG_VERSION}\ncameras:\n  snapshots:\n    maxCount: 50\n`, opts)).toThrow(
+      /maxCount: unknown key/,
+    );
+  });
+
+  it('refuses a version from a newer gateway, and a version that is not a number', () => {
+    expect(() => migrateConfig({ version: CONFIG_VERSION + 1 })).toThrow(/newer than this gateway understands/);
+    expect(() => parseConfig('version: two\n', opts)).toThrow(ConfigError);
+  });
+
+  it('`config migrate --write` rewrites an old file in the current format and keeps the old one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'se-migrate-'));
+    const file = join(dir, 'gateway.yaml');
+    writeFileSync(file, V1);
+    const dry = await sharpeyes('config', 'migrate', '--config', file);
+    expect(dry.code).toBe(0);
+    expect(dry.out).toMatch(/maxCount 2000 became cameras.snapshots.maxMb 200/);
+    expect(readFileSync(file, 'utf8')).toBe(V1); // nothing written without --write
+    expect((await sharpeyes('config', 'migrate', '--write', '--config', file)).code).toBe(0);
+    expect(readFileSync(`${file}.bak`, 'utf8')).toBe(V1);
+    expect(parseConfig(readFileSync(file, 'utf8'), opts)).toMatchObject({ fileVersion: CONFIG_VERSION, migrationNotes: [] });
+    expect((await sharpeyes('config', 'migrate', '--config', file)).out).toMatch(/already version/);
+  });
+});
+
+describe('config check: every check the daemon makes, all at once', () => {
+  const BAD = `
+cameras:
+  list:
+    - { id: north, rtsp: "rtsp://127.0.0.1/x" }
+devices:
+  - { id: gate-1, profile: barrier-bg300-framed, simulate: true, camera: south }
+  - { id: post-1, profile: alarm-post-sos200 }
+  - { id: mystery, profile: no-such-model, simulate: true }
+access:
+  points:
+    - { camera: west, gate: gate-1, via: face }
+    - { camera: north, gate: gate-9, via: face }
+    - { camera: north, gate: post-1, via: face }
+faces:
+  cameras: [{ id: east }]
+plates:
+  cameras: [north, nowhere]
+`;
+
+  it('names every dangling reference and bad device in one report', () => {
+    const loaded = parseConfig(BAD, opts);
+    const { errors } = checkReferences(loaded.config, { baseDir: loaded.baseDir });
+    expect(errors).toEqual([
+      'devices[0].camera: unknown camera "south" (known: north)',
+      'devices[1] (post-1): a serial device needs "port" (or simulate: true)',
+      expect.stringMatching(/^devices\[2\] \(mystery\): .*no-such-model/),
+      'access.points[0].camera: unknown camera "west" (known: north)',
+      'access.points[1].gate: unknown device "gate-9" (known: gate-1, post-1, mystery)',
+      'access.points[2].gate: device "post-1" (alarm-post-sos200, alarm-post) has no "open" command to open',
+      'faces.cameras[0].id: unknown camera "east" (known: north)',
+      'plates.cameras[1]: unknown camera "nowhere" (known: north)',
+    ]);
+  });
+
+  it('the CLI reports them all with exit 2, and the daemon refuses to start for the same reasons', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'se-check-'));
+    const file = join(dir, 'gateway.yaml');
+    writeFileSync(file, `node:\n  dataDir: ${dir}/var\n${BAD}`);
+    const check = await sharpeyes('config', 'check', '--config', file);
+    expect(check.code).toBe(2);
+    expect(check.err).toMatch(/unknown camera "west"/);
+    expect(check.err).toMatch(/unknown camera "nowhere"/);
+    expect(check.err.match(/^ {2}- /gm)?.length).toBe(8);
+    const start = await sharpeyes('start', '--config', file);
+    expect(start.code).toBe(2);
+    expect(start.err).toMatch(/unknown camera "west"/);
+  });
+});

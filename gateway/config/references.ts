@@ -1,0 +1,73 @@
+import type { GatewayConfig } from './schema.js';
+import { cameraIdsOf } from './sections/cameras.js';
+import { ProfileError, resolveProfile } from '../devices/profiles.js';
+import type { DeviceProfile } from '../devices/profile-schema.js';
+
+/**
+ * The checks between sections that the schema alone cannot make: every camera, gate and device
+ * a section names exists, device profiles resolve and are valid, and what each device needs
+ * for its transport is there. The daemon runs them before any room starts and `sharpeyes config
+ * check` runs the same, so a file the daemon would refuse never reads "config ok". Everything
+ * found is reported at once: errors (the daemon refuses to start) and warnings (it starts, but
+ * part of the config has no effect).
+ */
+export interface ConfigFindings {
+  errors: string[];
+  warnings: string[];
+}
+
+const GATE_KINDS = new Set(['barrier', 'turnstile', 'pedestrian-gate', 'io-board']);
+
+export function checkReferences(config: GatewayConfig, opts: { baseDir: string }): ConfigFindings {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const cameras = new Set(cameraIdsOf(config.cameras));
+  const known = (set: Set<string>) => [...set].join(', ') || 'none';
+  const camera = (path: string, id: string) => {
+    if (!cameras.has(id)) errors.push(`${path}: unknown camera "${id}" (known: ${known(cameras)})`);
+  };
+
+  const profiles = new Map<string, DeviceProfile>();
+  config.devices.forEach((d, i) => {
+    try {
+      const p = resolveProfile(d.profile, { baseDir: opts.baseDir });
+      profiles.set(d.id, p);
+      if (p.transport.type === 'serial' && !d.simulate && !d.port)
+        errors.push(`devices[${i}] (${d.id}): a serial device needs "port" (or simulate: true)`);
+      if (p.transport.type === 'gpio' && d.simulate)
+        warnings.push(`devices[${i}] (${d.id}): gpio devices cannot be simulated here; the real chip is used`);
+    } catch (err) {
+      errors.push(`devices[${i}] (${d.id}): ${err instanceof ProfileError ? err.message : String(err)}`);
+    }
+    if (d.camera !== undefined) camera(`devices[${i}].camera`, d.camera);
+  });
+  const devices = new Set(config.devices.map((d) => d.id));
+
+  config.access.points.forEach((p, i) => {
+    camera(`access.points[${i}].camera`, p.camera);
+    if (!devices.has(p.gate)) errors.push(`access.points[${i}].gate: unknown device "${p.gate}" (known: ${known(devices)})`);
+    else {
+      const profile = profiles.get(p.gate);
+      if (profile && (!GATE_KINDS.has(profile.kind) || !profile.commands.open))
+        errors.push(`access.points[${i}].gate: device "${p.gate}" (${profile.model}, ${profile.kind}) has no "open" command to open`);
+    }
+    if (p.via === 'plate' && !config.plates.enabled)
+      warnings.push(`access.points[${i}]: opens by plate, but plates.enabled is false: no plate will ever decide it`);
+    if (p.via === 'face' && !config.faces.enabled)
+      warnings.push(`access.points[${i}]: opens by face, but faces.enabled is false: no face will ever decide it`);
+  });
+  config.devices.forEach((d, i) =>
+    d.egress.forEach((g, j) => {
+      const profile = profiles.get(g);
+      if (profile && !GATE_KINDS.has(profile.kind))
+        errors.push(`devices[${i}].egress[${j}]: "${g}" (${profile.kind}) is not a gate to hold open`);
+    }),
+  );
+  config.faces.cameras.forEach((c, i) => camera(`faces.cameras[${i}].id`, c.id));
+  config.plates.cameras.forEach((c, i) => camera(`plates.cameras[${i}]`, c));
+  for (const id of Object.keys(config.plates.roi)) camera(`plates.roi.${id}`, id);
+  for (const id of Object.keys(config.gb28181.channelIds))
+    if (!cameras.has(id) && !devices.has(id))
+      errors.push(`gb28181.channelIds.${id}: no camera or device "${id}" (cameras: ${known(cameras)}; devices: ${known(devices)})`);
+  return { errors, warnings };
+}

@@ -1,0 +1,170 @@
+/**
+ * Scoring the stream evaluation: each decision the stream took is attributed to the passage
+ * whose face started its track (the passage shown at the track's first frame), then counted per
+ * passage. Pure.
+ */
+import { percentile } from '../../../core/percentile.js';
+import { meanTemplate } from '../../enrol.js';
+import type { TrackDecision } from '../../stream/votes.js';
+import type { Passage } from './plan.js';
+
+export interface StreamDecision {
+  firstTs: number;
+  ts: number;
+  decision: TrackDecision;
+}
+
+/** What the pipeline saw in one analysed frame (main faces, usable or not). */
+export interface SeenFrame {
+  ts: number;
+  faces: Array<{ embedding: Float32Array; usable: boolean }>;
+}
+
+export interface StreamFigures {
+  passages: number;
+  resident_passages: number;
+  stranger_passages: number;
+  queues: number;
+  /** Resident passages not let in (as themselves). */
+  frr: number;
+  /** Stranger passages let in as anyone. */
+  far: number;
+  /** Resident passages let in as somebody else. */
+  wrong_person: number;
+  /** Second persons of a queue never decided. */
+  queue_missed: number;
+  /** Stream time from the first analysed frame with the face to the decision. */
+  decision_ms_p50: number;
+  decision_ms_p95: number;
+  /** Decisions taken on one frame. */
+  single_frame_decisions: number;
+  /** Decisions no passage explains (a face found in the background). */
+  spurious_decisions: number;
+  split: {
+    threshold: number;
+    /** Similarity of a usable frame to the mean of the earlier usable frames of the same passage. */
+    same_person_min: number | null;
+    same_person_p01: number | null;
+    /** Similarity of the second person's first usable frame to the first person's mean face. */
+    other_person_max: number | null;
+    other_person_p99: number | null;
+    pairs: number;
+  };
+  misses: Array<{ passage: number; kind: Passage['kind']; truth: string | null; outcome: string }>;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+const SLACK_MS = 150;
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+export function scoreStream(
+  passages: readonly Passage[],
+  decisions: readonly StreamDecision[],
+  frames: readonly SeenFrame[],
+  splitThreshold: number,
+): StreamFigures {
+  const sorted = [...passages].sort((a, b) => a.startMs - b.startMs);
+  // The decoder's frame times are the plan's to within a camera frame or two (encoder delay,
+  // the fps filter's rounding): a frame belongs to a passage up to SLACK_MS outside it.
+  const owner = (ts: number): Passage | undefined => sorted.find((p) => ts >= p.startMs - SLACK_MS && ts < p.endMs + SLACK_MS);
+  const byPassage = new Map<number, StreamDecision[]>();
+  let spurious = 0;
+  for (const d of decisions) {
+    const p = owner(d.firstTs);
+    if (!p) {
+      spurious++;
+      continue;
+    }
+    byPassage.set(p.id, [...(byPassage.get(p.id) ?? []), d]);
+  }
+
+  let residents = 0;
+  let rejected = 0;
+  let strangers = 0;
+  let accepted = 0;
+  let wrong = 0;
+  let queueMissed = 0;
+  let single = 0;
+  const times: number[] = [];
+  const misses: StreamFigures['misses'] = [];
+  for (const p of sorted) {
+    const ds = byPassage.get(p.id) ?? [];
+    const first = frames.find((f) => f.faces.length > 0 && f.ts >= p.startMs - SLACK_MS && f.ts < p.endMs + SLACK_MS)?.ts ?? p.startMs;
+    if (ds[0]) times.push(ds[0].ts - first);
+    single += ds.filter((d) => d.decision.kind === 'recognized' && d.decision.frames === 1).length;
+    const recognised = ds.filter((d) => d.decision.kind === 'recognized');
+    const outcome =
+      ds
+        .map((d) =>
+          d.decision.kind === 'recognized'
+            ? `recognized ${d.decision.residentId} ${d.decision.similarity}`
+            : `unknown ${d.decision.reason} ${d.decision.similarity}`,
+        )
+        .join(', ') || 'no decision';
+    if (p.kind === 'queue-second' && ds.length === 0) {
+      queueMissed++;
+      misses.push({ passage: p.id, kind: p.kind, truth: p.truth, outcome });
+    }
+    if (p.truth) {
+      residents++;
+      const self = recognised.some((d) => d.decision.kind === 'recognized' && d.decision.residentId === p.truth);
+      const other = recognised.some((d) => d.decision.kind === 'recognized' && d.decision.residentId !== p.truth);
+      if (!self) rejected++;
+      if (other) wrong++;
+      if ((!self || other) && p.kind !== 'queue-second') misses.push({ passage: p.id, kind: p.kind, truth: p.truth, outcome });
+    } else {
+      strangers++;
+      if (recognised.length > 0) {
+        accepted++;
+        misses.push({ passage: p.id, kind: p.kind, truth: null, outcome });
+      }
+    }
+  }
+
+  // The queue split: how far apart the same person's frames and two people's faces are.
+  const usableIn = (p: Passage) =>
+    frames
+      .filter((f) => f.ts >= p.startMs - SLACK_MS && f.ts < p.endMs + SLACK_MS)
+      .flatMap((f) => f.faces.filter((x) => x.usable).map((x) => x.embedding));
+  const same: number[] = [];
+  const other: number[] = [];
+  for (const p of sorted) {
+    const es = usableIn(p);
+    for (let k = 1; k < es.length; k++) same.push(dot(es[k]!, meanTemplate(es.slice(0, k))));
+    if (p.kind === 'queue-second' && p.partner !== undefined) {
+      const a = usableIn(passages[p.partner]!);
+      if (a.length && es[0]) other.push(dot(es[0], meanTemplate(a)));
+    }
+  }
+  const q = (xs: number[], p: number) => (xs.length ? r3(percentile(xs, p)) : null);
+  const queues = passages.filter((p) => p.kind === 'queue-second').length;
+  return {
+    passages: passages.length,
+    resident_passages: residents,
+    stranger_passages: strangers,
+    queues,
+    frr: residents ? r3(rejected / residents) : 0,
+    far: strangers ? r3(accepted / strangers) : 0,
+    wrong_person: wrong,
+    queue_missed: queueMissed,
+    decision_ms_p50: times.length ? Math.round(percentile(times, 50)) : 0,
+    decision_ms_p95: times.length ? Math.round(percentile(times, 95)) : 0,
+    single_frame_decisions: single,
+    spurious_decisions: spurious,
+    split: {
+      threshold: splitThreshold,
+      same_person_min: same.length ? r3(Math.min(...same)) : null,
+      same_person_p01: q(same, 1),
+      other_person_max: other.length ? r3(Math.max(...other)) : null,
+      other_person_p99: q(other, 99),
+      pairs: other.length,
+    },
+    misses,
+  };
+}
