@@ -33,7 +33,11 @@ export function summary(e) {
     case 'device.input':
       return t(d.active ? 'event.inputOn' : 'event.inputOff', { device: d.deviceId, input: d.input });
     case 'alarm.acknowledged':
-      return t('event.alarmAck', { device: d.deviceId, by: d.by || d.acknowledgedBy || '' });
+      return t('event.alarmAck', { device: d.deviceId, by: d.by });
+    case 'alarm.escalated':
+      return t('event.alarmEscalated', { device: d.deviceId, after: Math.round(d.afterS) });
+    case 'alarm.resolved':
+      return t('event.alarmResolved', { device: d.deviceId, by: d.by });
     case 'audit.action':
       return t(d.ok ? 'event.audit' : 'event.auditFailed', { by: d.by, action: d.action, code: d.code || '' });
     default:
