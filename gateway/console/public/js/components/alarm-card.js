@@ -18,6 +18,7 @@ export function alarmCard(a, reload) {
     }
   };
   const who = [
+    a.escalatedAt && a.state === 'raised' ? t('alarm.escalatedAt', { at: fmtTime(a.escalatedAt) }) : '',
     a.acknowledgedBy ? t('alarm.ackBy', { by: a.acknowledgedBy, at: fmtTime(a.acknowledgedAt) }) : '',
     a.resolvedBy ? t('alarm.resolvedBy', { by: a.resolvedBy, at: fmtTime(a.resolvedAt) }) : '',
   ].filter(Boolean);
