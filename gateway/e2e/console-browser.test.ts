@@ -74,8 +74,9 @@ const CANVAS = `document.getElementById('live-canvas').toDataURL('image/png')`;
 
 /**
  * The console as people on site use it, in Chromium, against the real daemon (embedded defaults:
- * simulated barrier gate-1 and alarm post alarm-1, embedded broker; the camera "demo" is a door
- * camera serving a photo of a person, so the face room really recognises them once enrolled).
+ * simulated turnstile door-1 under camera demo-door, barrier gate-1, alarm post alarm-1, embedded
+ * broker; demo-door serves a photo of a person, so the face room really recognises them once
+ * enrolled and the demo's access point opens door-1 for them).
  */
 describe.skipIf(!ready)('the console in a browser, against the real daemon', () => {
   let camera: RtspServer;
@@ -88,7 +89,10 @@ describe.skipIf(!ready)('the console in a browser, against the real daemon', () 
       'cameras:',
       '  analysis: {width: 960, height: 540, fps: 2}',
       '  list:',
-      '    - {id: demo, rtsp: URL_1, motion: {enabled: false}}',
+      // The embedded defaults' devices and access points name the demo's cameras: the door camera
+      // plays this test's visitor; the lane is not needed here.
+      '    - {id: demo-door, rtsp: URL_1, motion: {enabled: false}}',
+      "    - {id: demo-lane, enabled: false, rtsp: 'rtsp://127.0.0.1:1/unused'}",
       'faces: {enabled: true}',
       '',
     ].join('\n'),
@@ -139,8 +143,8 @@ describe.skipIf(!ready)('the console in a browser, against the real daemon', () 
   it('reaches no page, API or live stream without a session, with a wrong Host or from another site', async () => {
     expect((await (await fetch(new URL('api/status', base))).json()) as object).toMatchObject({ code: 'unauthenticated' });
     expect((await fetch(new URL('api/events', base))).status).toBe(401);
-    expect((await fetch(new URL('api/cameras/demo/latest.jpg', base))).status).toBe(401);
-    const live = `${base.replace('http', 'ws')}api/live/demo`;
+    expect((await fetch(new URL('api/cameras/demo-door/latest.jpg', base))).status).toBe(401);
+    const live = `${base.replace('http', 'ws')}api/live/demo-door`;
     expect(await wsStatus(live, {})).toBe(401);
     const evil = { host: 'evil.test:8080', origin: 'http://evil.test:8080', 'content-type': 'application/json' };
     expect(await raw(base, 'POST', '/api/actions/gate/open', evil, '{"gateId":"gate-1"}')).toBe(403);
@@ -204,6 +208,9 @@ describe.skipIf(!ready)('the console in a browser, against the real daemon', () 
       .toBeGreaterThan(0);
     const row = page.locator('#events tr[data-kind="face.recognized"]').first();
     expect(await row.textContent()).toContain('奥巴马');
+    // The demo's access point (demo-door -(face)-> door-1) lets the new resident in.
+    const opened = await gw.waitForEvent('access.decision', (d) => d.gateId === 'door-1' && d.allow === true, 60_000);
+    expect(opened.data).toMatchObject({ via: 'face', reason: 'resident', label: '奥巴马' });
     await expect
       .poll(() => row.locator('img.thumb').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
       .toBeGreaterThan(20);
@@ -255,7 +262,7 @@ describe.skipIf(!ready)('the console in a browser, against the real daemon', () 
   }, 120_000);
 
   it('plays the live view of the camera: the picture moves', async () => {
-    await page.goto(`${base}#/live/demo`);
+    await page.goto(`${base}#/live/demo-door`);
     // (page.waitForFunction would eval a string in the page, which the console's CSP forbids.)
     await expect.poll(() => page.evaluate('window.liveFrames || 0'), { timeout: 60_000, interval: 500 }).toBeGreaterThan(10);
     const a = (await page.evaluate(CANVAS)) as string;
