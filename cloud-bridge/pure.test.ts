@@ -114,6 +114,17 @@ describe('dispatchRequest', () => {
       error: 'unknown action "nope"; this node answers: gate/open',
     });
   });
+  it('refuses input nested deeper than the stack as invalid input, not an internal failure (found by bench faults)', async () => {
+    const d = 200_000;
+    const text = `{"transaction":"h","input":{"gateId":${'['.repeat(d)}${']'.repeat(d)}}}`;
+    const r = await dispatchRequest({ ...ctx, maxRequestBytes: 1_000_000 }, 'gate/open', Buffer.from(text));
+    expect(r).toEqual({
+      transaction: 'h',
+      status: 'error',
+      code: 'invalid_input',
+      error: 'input.gateId: got an array nested too deep to show, expected string',
+    });
+  });
   it('passes ActionError through and hides nothing of an internal failure', async () => {
     expect(await run('gate/open', '{"transaction":"f","input":{"gateId":"x"}}')).toEqual({
       transaction: 'f',

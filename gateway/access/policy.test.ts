@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { lookalikeKey } from '../plates/lookalike.js';
 import { decide, prunePassages, type AccessPoint, type PassageMemory, type PolicyOptions, type Recognition } from './policy.js';
 
 const points: AccessPoint[] = [
@@ -99,5 +100,26 @@ describe('access policy', () => {
   it('ignores recognitions from cameras or modalities that watch no gate', () => {
     expect(decide({ ...face({ kind: 'resident', id: 'r1', name: 'x' }), cameraId: 'lobby' }, points, opts, new Map())).toEqual([]);
     expect(decide({ ...face({ kind: 'resident', id: 'r1', name: 'x' }), via: 'plate' }, points, opts, new Map())).toEqual([]);
+  });
+});
+
+describe('access policy and the watchlist', () => {
+  const watch = (plates: string[]) => {
+    const keys = new Set(plates.map(lookalikeKey));
+    return { ...opts, deniedPlate: (p: string) => keys.has(lookalikeKey(p)) };
+  };
+  const resident = { kind: 'resident' as const, id: 'r1', name: 'Li Lei' };
+
+  it('refuses a listed plate read with look-alike glyphs, matched or not', () => {
+    const o = watch(['粤B8O123']);
+    const read = (label: string, subject: Recognition['subject'], matched?: string) => ({
+      ...plate(label, subject),
+      plates: matched ? [label, matched] : [label],
+    });
+    expect(decide(read('粤BB0123', { kind: 'unknown' }), points, o, new Map())[0]?.reason).toBe('denied');
+    expect(decide(read('粤B80123', resident, '粤B80123'), points, o, new Map())[0]?.reason).toBe('denied');
+    // The read is clean, but the known plate it matched is listed.
+    expect(decide(read('湘A1234S', resident, '粤B8O123'), points, o, new Map())[0]?.reason).toBe('denied');
+    expect(decide(read('粤B80124', resident, '粤B80124'), points, o, new Map())[0]?.reason).toBe('resident');
   });
 });

@@ -26,6 +26,8 @@ export interface Recognition {
   confidence: number;
   /** What was recognised: a plate text, or the resident's name; for the log and the event. */
   label: string;
+  /** Plates: the text read and the known plate it matched; each is checked against the watchlist. */
+  plates?: readonly string[];
   ts: Date;
 }
 
@@ -34,6 +36,8 @@ export interface PolicyOptions {
   cooldownS: number;
   /** Subjects (resident/visitor ids, or plates) the platform put on the deny list. */
   denied: ReadonlySet<string>;
+  /** Whether a plate is on the deny list, look-alike glyphs included (Watchlist.deniesPlate). */
+  deniedPlate?: (plate: string) => boolean;
   /** Gates that are in fault (their controller offline): never commanded, decision says why. */
   gatesInFault: ReadonlySet<string>;
 }
@@ -62,8 +66,11 @@ function subjectKey(s: Subject, label: string): string {
 
 function reasonFor(rec: Recognition, opts: PolicyOptions): { allow: boolean; reason: Reason } {
   const s = rec.subject;
-  if (s.kind !== 'unknown' && (opts.denied.has(s.id) || opts.denied.has(rec.label))) return { allow: false, reason: 'denied' };
-  if (s.kind === 'unknown' && opts.denied.has(rec.label)) return { allow: false, reason: 'denied' };
+  if (s.kind !== 'unknown' && opts.denied.has(s.id)) return { allow: false, reason: 'denied' };
+  if (opts.denied.has(rec.label)) return { allow: false, reason: 'denied' };
+  // A plate is refused when what was read, or the known plate it matched, is on the list as
+  // written or with look-alike glyphs (粤B8O123 listed: 粤BB0123 and 粤B80123 are refused too).
+  if (rec.plates?.some((p) => opts.denied.has(p) || opts.deniedPlate?.(p))) return { allow: false, reason: 'denied' };
   if (s.kind === 'resident') return { allow: true, reason: 'resident' };
   if (s.kind === 'visitor') {
     const t = rec.ts.getTime();

@@ -28,6 +28,7 @@ export function fromPlate(e: GatewayEvents['plate.recognized']): Recognition {
         : { kind: 'visitor', id: v.ownerId, name: e.plate, validUntil: v.validUntil },
     confidence: Math.max(0, Math.min(1, e.confidence)),
     label: e.plate,
+    plates: v ? [e.plate, v.plate] : [e.plate],
     ts: new Date(e.at),
   };
 }

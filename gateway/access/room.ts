@@ -67,7 +67,12 @@ export class AccessRoom implements Room {
     const decisions = decide(
       rec,
       this.points,
-      { cooldownS: cfg.cooldownS, denied: this.list().subjects, gatesInFault: this.gatesInFault },
+      {
+        cooldownS: cfg.cooldownS,
+        denied: this.list().subjects,
+        deniedPlate: (p) => this.list().deniesPlate(p),
+        gatesInFault: this.gatesInFault,
+      },
       this.memory,
     );
     for (const d of decisions) this.carryOut(d, snapshotId);

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import type { Database, Statement } from '../store/database.js';
 import type { ActionTable } from '../core/actions.js';
+import { normalisePlate, PROVINCES } from '../plates/grammar.js';
+import { lookalikeKey } from '../plates/lookalike.js';
+
+/** A subject written like a plate (province first, 7 or 8 characters once separators are dropped). */
+function plateKeyOf(subject: string): string | undefined {
+  const p = normalisePlate(subject);
+  const chars = [...p];
+  return chars.length >= 7 && chars.length <= 8 && PROVINCES.includes(chars[0] as string) ? lookalikeKey(p) : undefined;
+}
 
 /**
  * The platform's watchlist (deny list): resident/visitor ids or plates that must not be let in.
@@ -8,6 +17,8 @@ import type { ActionTable } from '../core/actions.js';
  */
 export class Watchlist {
   private cache = new Set<string>();
+  /** Look-alike keys of the plates on the list, so a check is one lookup whatever its size. */
+  private plateKeys = new Set<string>();
   private readonly all: Statement<{ subject: string; reason: string; added_at: string }>;
 
   constructor(private readonly db: Database) {
@@ -17,6 +28,16 @@ export class Watchlist {
 
   get subjects(): ReadonlySet<string> {
     return this.cache;
+  }
+
+  /**
+   * Whether a plate is on the list, as written or with look-alike glyphs (0/O/D, 8/B...): a
+   * listed 粤B8O123 refuses 粤BB0123 and 粤B80123. Any number of look-alikes counts: refusing is the
+   * safe side.
+   */
+  deniesPlate(plate: string): boolean {
+    const key = plateKeyOf(plate);
+    return key !== undefined && this.plateKeys.has(key);
   }
 
   list(): Array<{ subject: string; reason: string; addedAt: string }> {
@@ -37,6 +58,7 @@ export class Watchlist {
 
   private reload(): void {
     this.cache = new Set(this.all.all().map((r) => r.subject));
+    this.plateKeys = new Set([...this.cache].flatMap((s) => plateKeyOf(s) ?? []));
   }
 }
 

@@ -18,7 +18,13 @@ function pathOf(path: readonly PropertyKey[]): string {
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const s = JSON.stringify(value);
+  let s: string | undefined;
+  try {
+    s = JSON.stringify(value);
+  } catch {
+    // Nested deeper than the stack (a hostile request): say what it is instead.
+    return Array.isArray(value) ? 'an array nested too deep to show' : `${typeof value} nested too deep to show`;
+  }
   if (s === undefined) return String(value);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }

@@ -53,6 +53,15 @@ describe('config', () => {
     expect(problems('node: {id: a}\nnode: {id: b}\n')[0]).toMatch(/YAML syntax.*unique|YAML syntax/i);
   });
 
+  it('refuses an alias bomb and an alias to no anchor as config errors, not crashes (found by bench faults)', () => {
+    const bomb = `a: &a [x, x, x, x, x, x, x, x, x]\n${Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${`*${String.fromCharCode(97 + i)}, `.repeat(9)}*${String.fromCharCode(97 + i)}]`).join('\n')}\n`;
+    expect(problems(bomb)[0]).toMatch(/^YAML aliases: Excessive alias count/);
+    expect(problems('node: *nowhere\n')[0]).toMatch(/^YAML aliases: Unresolved alias/);
+    expect(problems('node: { id: !!js/function "x" }\n')[0]).toMatch(
+      /^YAML at line 1, column \d+: Unresolved tag: tag:yaml.org,2002:js\/function/,
+    );
+  });
+
   it('applies environment overrides with their types, and names them on error', () => {
     const { config, nodeId } = parseConfig('node: {id: from-file}\n', {
       ...opts,

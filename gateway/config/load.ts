@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parse as parseYaml, parseDocument, YAMLParseError } from 'yaml';
 import { configJsonSchema, configSchema, type GatewayConfig } from './schema.js';
 import { ConfigError, formatIssues } from './errors.js';
 import { migrateConfig, type RawConfig } from './migrations/index.js';
@@ -88,14 +88,30 @@ export function parseConfig(text: string | undefined, opts: { source: string; ba
   let raw: unknown = {};
   if (text !== undefined && text.trim() !== '') {
     try {
-      raw = parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 });
+      const doc = parseDocument(text, { uniqueKeys: true, logLevel: 'silent' });
+      if (doc.errors[0]) throw doc.errors[0];
+      // A tag the loader does not know (`!!js/function`, a typo'd `!simulate`) would be read as
+      // a plain string with a warning on stderr: refused like any other mistake in the file.
+      if (doc.warnings.length)
+        throw new ConfigError(
+          opts.source,
+          doc.warnings.map((w) => {
+            const pos = w.linePos?.[0];
+            return `YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${w.message.split('\n')[0]}`;
+          }),
+        );
+      raw = doc.toJS({ maxAliasCount: 100 });
     } catch (err) {
+      if (err instanceof ConfigError) throw err;
       if (err instanceof YAMLParseError) {
         const pos = err.linePos?.[0];
         throw new ConfigError(opts.source, [
           `YAML syntax${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${err.message.split('\n')[0]}`,
         ]);
       }
+      // The yaml package refuses alias bombs and aliases to unknown anchors with a bare
+      // ReferenceError: the file is at fault, so it is a config error like any other.
+      if (err instanceof ReferenceError) throw new ConfigError(opts.source, [`YAML aliases: ${err.message}`]);
       throw err;
     }
   }

@@ -71,7 +71,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    // A client that hangs up mid-body is its own fault: a 400 nobody reads, not a server error.
+    req.on('error', (err) => reject(new HttpError(400, `the request body was cut off (${err.message})`)));
   });
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { z } from 'zod';
 import WebSocket from 'ws';
 import { testContext, type TestContext } from '../testing/context.js';
@@ -128,6 +129,30 @@ describe('console security over HTTP', () => {
     release();
     await server?.stop();
     ctx?.dispose();
+  });
+
+  it('answers 400 to a request target that is no URL path or a body cut off, logs no error, and goes on serving', async () => {
+    const raw = (target: string) =>
+      new Promise<string>((resolve, reject) => {
+        const s = connect(port, '127.0.0.1');
+        let got = '';
+        s.on('data', (c: Buffer) => (got += c.toString()));
+        s.on('end', () => resolve(got.split('\r\n')[0] ?? ''));
+        s.on('error', reject);
+        s.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      });
+    await new Promise<void>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.write('POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":');
+      setTimeout(() => {
+        s.destroy();
+        resolve();
+      }, 100);
+    });
+    expect(await raw('//[')).toBe('HTTP/1.1 400 Bad Request');
+    expect(await raw('http://[::1')).toBe('HTTP/1.1 400 Bad Request');
+    expect((await send(port, 'GET', '/api/session')).status).toBe(200);
+    expect(ctx.logs.filter((l) => l.level === 'error')).toEqual([]);
   });
 
   it('shows only the set-up notice until an admin exists (no default password)', async () => {

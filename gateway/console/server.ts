@@ -115,6 +115,8 @@ export class ConsoleServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.checkHost(req);
+    // A request target that is no URL path ("//[", "http://[::1") is the client's error, not ours.
+    if (!URL.canParse(req.url ?? '/', 'http://console')) throw new HttpError(400, 'the request target is not a URL path');
     const url = new URL(req.url ?? '/', 'http://console');
     const path = url.pathname;
     if (req.method === 'GET' || req.method === 'HEAD') {

@@ -1,5 +1,5 @@
 /**
- * The demo's assembled assets (`npm run demo-assets`, written under demo/): two looping H.264
+ * The demo's assembled assets (`npm run demo-assets`, written under .cache/demo/): two looping H.264
  * scenes and the resident's enrolment photos, listed with their sha256 in demo/manifest.json.
  * The daemon only reads them; nothing is downloaded at run time.
  */
@@ -8,9 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** demo/ at the project root; SHARPEYES_DEMO_DIR overrides it (tests). */
+/** .cache/demo/ at the project root (assembled at set-up, never committed); SHARPEYES_DEMO_DIR overrides it (tests). */
 export function demoDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.SHARPEYES_DEMO_DIR ? resolve(env.SHARPEYES_DEMO_DIR) : resolve(dirname(fileURLToPath(import.meta.url)), '../../demo');
+  return env.SHARPEYES_DEMO_DIR ? resolve(env.SHARPEYES_DEMO_DIR) : resolve(dirname(fileURLToPath(import.meta.url)), '../../.cache/demo');
 }
 
 export const MANIFEST_VERSION = 1;

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelsPrepared } from '../inference/models.js';
 import { DET_FILE } from './detector.js';
 import { REC_FILE, REC_KEYS } from './recogniser.js';
+import { readerOptions } from './reader-options.js';
+import { parseConfig } from '../config/load.js';
 
 const run = promisify(execFile);
 const BIN = resolve('scripts/sharpeyes.mjs');
@@ -42,7 +44,7 @@ describe('sharpeyes vehicles --offline (CLI on a real database)', () => {
       (await sharpeyes(['vehicles', 'add', '湘A12345', '--owner', 'h-1', '--visitor', '--until', '2099-01-01T00:00:00Z', ...c])).code,
     ).toBe(0);
     const bad = await sharpeyes(['vehicles', 'add', '湘A12345', '--owner', 'h-1', '--visitor', ...c]);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2); // invalid input is a usage error (exit codes: gateway/cli/command.ts)
     expect(bad.stderr).toMatch(/visitor vehicle needs validUntil/);
     const notPlate = await sharpeyes(['vehicles', 'add', 'HELLO', '--owner', 'x', ...c]);
     expect(notPlate.stderr).toMatch(/not a valid Chinese plate/);
@@ -109,9 +111,17 @@ describe.skipIf(!models)('sharpeyes plate (CLI, real models)', () => {
     const r = await sharpeyes(['eval', 'plates', join(root, 'plates'), '--json']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    expect(report).toMatchObject({ scenes: 1, crops: 1, scene_exact: 1, crop_exact: 1, char_accuracy: 1 });
-    expect(report.per_colour.blue).toEqual({ n: 1, exact: 1 });
+    expect(report).toMatchObject({ scenes: 1, crops: 1, scene_top1: 1, scene_exact: 1, crop_exact: 1, char_accuracy: 1 });
+    expect(report.per_colour_scenes.blue).toEqual({ n: 1, exact: 1, top1: 1 });
     expect(report.ms_p50).toBeGreaterThan(0);
+    // The reader is the daemon's: its options come from the plates config, floor included.
+    const daemon = parseConfig('', { source: 'test', baseDir: dir }).config.plates;
+    expect(report.reader).toMatchObject(readerOptions(daemon));
+    writeFileSync(join(dir, 'strict.yaml'), 'plates:\n  minConfidence: 0.9999\n  longSide: 640\n');
+    const strict = await sharpeyes(['eval', 'plates', join(root, 'plates'), '--json', '--config', join(dir, 'strict.yaml')]);
+    const strictReport = JSON.parse(strict.stdout.trim().split('\n').pop()!);
+    expect(strictReport.reader).toMatchObject({ minConfidence: 0.9999, longSide: 640 });
+    expect(strictReport.scene_top1).toBe(0); // no read is that sure
     const bad = await sharpeyes(['eval', 'plates', join(dir, 'nowhere')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/no MANIFEST\.tsv/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consensusOf, PlateTracker, type TrackRead } from './consensus.js';
+import { consensusOf, EARLY_DEFAULTS, PlateTracker, type KnownMatch, type TrackRead } from './consensus.js';
 
 const box = { x: 100, y: 100, width: 120, height: 40 };
 const read = (plate: string, confidence: number, ts = 0): TrackRead => ({ plate, colour: 'blue', confidence, box, ts });
@@ -84,5 +84,59 @@ describe('PlateTracker', () => {
     t.add('b', [r('粤B12345')], 0);
     t.add('a', [r('湘A11111', 700)], 0);
     expect(t.size).toBe(3);
+  });
+});
+
+describe('early reports for known vehicles', () => {
+  const opts = { minReads: 3, maxReads: 5, trackTimeoutMs: 1000, stationaryRecheckMs: 10_000, early: EARLY_DEFAULTS };
+  const r = (plate: string, confidence: number, minCharProb = confidence, x = 100) => ({
+    plate,
+    colour: 'blue',
+    confidence,
+    minCharProb,
+    box: { ...box, x },
+  });
+  const known =
+    (plates: Record<string, 'exact' | 'lookalike'>) =>
+    (p: string): KnownMatch =>
+      plates[p];
+
+  it('reports a known plate at once on one very sure read of it exactly, and nothing else on one read', () => {
+    const t = new PlateTracker(opts);
+    expect(t.add('cam', [r('粤B12345', 0.99, 0.95)], 0, known({ 粤B12345: 'exact' })).map((x) => x.consensus.plate)).toEqual(['粤B12345']);
+    for (const [read, k] of [
+      [r('湘A11111', 0.99, 0.95, 600), known({})], // unknown
+      [r('湘A22222', 0.99, 0.95, 900), known({ 湘A22222: 'lookalike' })], // a look-alike needs two reads
+      [r('湘A33333', 0.95, 0.95, 1200), known({ 湘A33333: 'exact' })], // not sure enough
+      [r('湘A44444', 0.99, 0.6, 1500), known({ 湘A44444: 'exact' })], // one unsure character
+    ] as const)
+      expect(t.add('cam', [read], 0, k)).toEqual([]);
+  });
+
+  it('reports a known plate on two decisive reads before minReads, exact or look-alike', () => {
+    const t = new PlateTracker(opts);
+    const k = known({ 粤B1234S: 'lookalike' });
+    expect(t.add('cam', [r('粤B1234S', 0.95, 0.8)], 0, k)).toEqual([]);
+    expect(t.add('cam', [r('粤B1234S', 0.94, 0.8)], 100, k).map((x) => x.consensus.plate)).toEqual(['粤B1234S']);
+    // Unknown plates wait for minReads.
+    const u = new PlateTracker(opts);
+    u.add('cam', [r('粤B99999', 0.99)], 0);
+    expect(u.add('cam', [r('粤B99999', 0.99)], 100)).toEqual([]);
+    expect(u.add('cam', [r('粤B99999', 0.99)], 200).map((x) => x.consensus.plate)).toEqual(['粤B99999']);
+  });
+
+  it('keeps reading after an early report until minReads, and reports a corrected plate', () => {
+    const t = new PlateTracker(opts);
+    const k = known({ 粤B12345: 'exact' });
+    expect(t.add('cam', [r('粤B12345', 0.98, 0.92)], 0, k)).toHaveLength(1);
+    expect(t.wantsRead('cam', 50, box)).toBe(true); // one read is not settled
+    expect(t.add('cam', [r('粤B12346', 0.99, 0.99)], 100, k)).toEqual([]);
+    expect(t.add('cam', [r('粤B12346', 0.99, 0.99)], 200, k).map((x) => x.consensus.plate)).toEqual(['粤B12346']);
+    expect(t.wantsRead('cam', 250, box)).toBe(false); // settled now
+  });
+
+  it('is off without early options', () => {
+    const t = new PlateTracker({ ...opts, early: undefined });
+    expect(t.add('cam', [r('粤B12345', 0.99)], 0, known({ 粤B12345: 'exact' }))).toEqual([]);
   });
 });

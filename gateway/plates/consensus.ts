@@ -5,13 +5,18 @@
  * plate is the cluster (reads within edit distance 1 of each other) with the largest summed
  * confidence, and within that cluster, per position, the character with the largest summed
  * confidence among reads of the winning length (Frigate: the largest consensus wins).
- * A track reports once, when it has `minReads` reads or when it closes; after `maxReads` reads,
+ * A track reports once, when it has `minReads` reads or when it closes, or earlier for a known
+ * vehicle (the caller says which plates are known, exactly or by look-alike glyphs only): at
+ * once on a single read that is very confident (`early`) of a known plate exactly, or on two
+ * decisive agreeing reads of a known plate. A later consensus on another plate reports again
+ * (the correction). After `maxReads` reads,
  * or once reported, it asks for no more reads while the vehicle stands still (the caller says
  * whether the picture at its box is unchanged) until `stationaryRecheckMs` passed. A read of
  * another plate where a settled vehicle stood is the next vehicle (cars queue at a barrier): it
  * starts its own track and the old one is closed.
  */
 import { plateDistance } from './match.js';
+import type { PlatesConfig } from '../config/sections/plates.js';
 
 export interface Box {
   x: number;
@@ -24,8 +29,19 @@ export interface TrackRead {
   plate: string;
   colour: string;
   confidence: number;
+  /** The least sure character's probability (1 when not known). */
+  minCharProb?: number;
   box: Box;
   ts: number;
+}
+
+export interface EarlyOptions {
+  /** Report a known vehicle's exact plate on one read at least this confident overall and per character. */
+  minConfidence: number;
+  minCharConfidence: number;
+  /** Two agreeing reads at least this confident (overall, per character) of a known plate report at once. */
+  decisive: number;
+  decisiveChar: number;
 }
 
 export interface ConsensusOptions {
@@ -33,7 +49,12 @@ export interface ConsensusOptions {
   maxReads: number;
   trackTimeoutMs: number;
   stationaryRecheckMs: number;
+  /** Early reports for known vehicles; undefined disables them. */
+  early?: EarlyOptions;
 }
+
+/** How a plate matches the known vehicles: only exact and look-alike matches allow an early report. */
+export type KnownMatch = 'exact' | 'lookalike' | undefined;
 
 export interface Track {
   id: number;
@@ -107,7 +128,37 @@ export function consensusOf(reads: readonly TrackRead[]): Consensus | undefined 
   return { plate, colour, confidence, reads: bestCluster.length, best };
 }
 
-export const CONSENSUS_DEFAULTS: ConsensusOptions = { minReads: 2, maxReads: 5, trackTimeoutMs: 5000, stationaryRecheckMs: 60_000 };
+export const EARLY_DEFAULTS: EarlyOptions = { minConfidence: 0.97, minCharConfidence: 0.9, decisive: 0.93, decisiveChar: 0.75 };
+
+export const CONSENSUS_DEFAULTS: ConsensusOptions = {
+  minReads: 2,
+  maxReads: 5,
+  trackTimeoutMs: 5000,
+  stationaryRecheckMs: 60_000,
+  early: EARLY_DEFAULTS,
+};
+
+/** The tracker's options from the `plates.consensus` config (the decisive levels are the reader's). */
+export function consensusOptions(cfg: PlatesConfig['consensus']): ConsensusOptions {
+  const { early, ...rest } = cfg;
+  return {
+    ...rest,
+    ...(early.enabled
+      ? { early: { ...EARLY_DEFAULTS, minConfidence: early.minConfidence, minCharConfidence: early.minCharConfidence } }
+      : { early: undefined }),
+  };
+}
+
+/**
+ * Whether a consensus may be reported before `minReads`: a known vehicle read once very
+ * confidently (its exact plate), or twice decisively (exact or look-alike).
+ */
+export function earlyReport(c: Consensus, reads: readonly TrackRead[], o: EarlyOptions | undefined, known: KnownMatch): boolean {
+  if (!o || known === undefined) return false;
+  const sure = (r: TrackRead, mean: number, char: number) => r.plate === c.plate && r.confidence >= mean && (r.minCharProb ?? 1) >= char;
+  if (known === 'exact' && reads.some((r) => sure(r, o.minConfidence, o.minCharConfidence))) return true;
+  return reads.filter((r) => sure(r, o.decisive, o.decisiveChar)).length >= 2;
+}
 
 /** Tracks vehicles per camera and decides when a plate is settled. */
 export class PlateTracker {
@@ -128,7 +179,8 @@ export class PlateTracker {
   wantsRead(cameraId: string, now: number, motion?: Box | null, standsStill: (t: Track) => boolean = () => true): boolean {
     for (const t of this.tracks) {
       if (t.cameraId !== cameraId || now - t.lastSeen > this.options.trackTimeoutMs) continue;
-      const settled = t.reads.length >= this.options.maxReads || t.reportedAt > 0;
+      // An early report (one read) goes on being read until minReads, so a misread is corrected.
+      const settled = t.reads.length >= this.options.maxReads || (t.reportedAt > 0 && t.reads.length >= this.options.minReads);
       if (!settled) return true;
       if (motion && !intersects(motion, t.lastBox)) continue;
       if (now - t.lastReadAt < this.options.stationaryRecheckMs && standsStill(t)) return false;
@@ -141,8 +193,16 @@ export class PlateTracker {
     for (const t of this.tracks) if (t.cameraId === cameraId && now - t.lastSeen <= this.options.trackTimeoutMs) t.lastSeen = now;
   }
 
-  /** Adds one frame's reads of a camera. Returns the consensus of tracks that became reportable. */
-  add(cameraId: string, reads: readonly Omit<TrackRead, 'ts'>[], now: number): { track: Track; consensus: Consensus }[] {
+  /**
+   * Adds one frame's reads of a camera. Returns the consensus of tracks that became reportable.
+   * `known` says whether a plate is a known vehicle's (for early reports).
+   */
+  add(
+    cameraId: string,
+    reads: readonly Omit<TrackRead, 'ts'>[],
+    now: number,
+    known: (plate: string) => KnownMatch = () => undefined,
+  ): { track: Track; consensus: Consensus }[] {
     const out: { track: Track; consensus: Consensus }[] = [];
     for (const r of reads) {
       const read: TrackRead = { ...r, ts: now };
@@ -173,7 +233,11 @@ export class PlateTracker {
       track.lastSeen = now;
       track.lastReadAt = now;
       const c = consensusOf(track.reads);
-      if (c && c.reads >= this.options.minReads && c.plate !== track.reportedPlate) {
+      if (
+        c &&
+        c.plate !== track.reportedPlate &&
+        (c.reads >= this.options.minReads || earlyReport(c, track.reads, this.options.early, known(c.plate)))
+      ) {
         track.reportedAt = now;
         track.reportedPlate = c.plate;
         out.push({ track, consensus: c });

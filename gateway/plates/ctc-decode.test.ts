@@ -134,3 +134,27 @@ describe('constrained CTC decoding', () => {
   it('refuses a dictionary without the plate characters', () =>
     expect(() => buildPlateAlphabet(['A', 'B'])).toThrow(/lacks plate characters/));
 });
+
+describe('the local province prior (plates.provincePrior)', () => {
+  const hesitant: [string, number][][] = [
+    blank,
+    [
+      ['皖', 0.55],
+      ['桂', 0.08],
+    ],
+    blank,
+    ...plateFrames('ATK071').slice(1),
+  ];
+  it('reads the local province when the model hesitates, within its weight, and reports the model’s own probability', () => {
+    expect(decodePlate(matrix(hesitant), hesitant.length, alpha).plate).toBe('皖ATK071');
+    const d = decodePlate(matrix(hesitant), hesitant.length, alpha, { provincePrior: { province: '桂', weight: 10 } });
+    expect(d.plate).toBe('桂ATK071');
+    expect(d.charProbs[0]).toBeCloseTo(0.08, 5);
+    // Not when the other province is more than `weight` times as probable.
+    expect(decodePlate(matrix(hesitant), hesitant.length, alpha, { provincePrior: { province: '桂', weight: 5 } }).plate).toBe('皖ATK071');
+  });
+  it('never puts a province the model did not see at all, and leaves the other positions alone', () => {
+    const f = plateFrames('湘A12345');
+    expect(decodePlate(matrix(f), f.length, alpha, { provincePrior: { province: '粤', weight: 100 } }).plate).toBe('湘A12345');
+  });
+});

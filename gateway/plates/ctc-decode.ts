@@ -10,7 +10,7 @@
  *    (a stray "·" costs nothing, a confident letter a lot); a gap may fill a slot (a character the
  *    model only half emitted) at the cost of its low probability. The best template wins.
  */
-import { PLATE_ALPHABET, TEMPLATES, type Template } from './grammar.js';
+import { PLATE_ALPHABET, PROVINCES, TEMPLATES, type Template } from './grammar.js';
 
 /** Which output classes are plate characters. Class 0 is the CTC blank, class i is keys[i - 1]. */
 export interface PlateAlphabet {
@@ -123,6 +123,7 @@ function decodeTemplate(
   segs: readonly Segment[],
   tpl: Template,
   alpha: PlateAlphabet,
+  provinceWeight?: (alphaIndex: number) => number,
 ): { score: number; chars: string[]; probs: number[] } | undefined {
   const S = segs.length;
   const K = tpl.slots.length;
@@ -143,12 +144,19 @@ function decodeTemplate(
   const back = new Int8Array(size); // 0 none, 1 skip, 2 use
   const pick: (SlotChoice | undefined)[] = new Array(size);
   best[0] = 0;
-  const bestOf = (seg: Segment, idx: number[]): [number, number] => {
+  // The province prior only chooses among the provinces a segment shows; the path is scored on
+  // the model's own probabilities.
+  const weigh = tpl.slots[0] === PROVINCES ? provinceWeight : undefined;
+  const bestOf = (seg: Segment, idx: number[], k: number): [number, number] => {
     let bi = -1;
     let bp = 0;
+    let bw = 0;
+    const w = k === 0 ? weigh : undefined;
     for (const i of idx) {
       const p = seg.scores[i] as number;
-      if (p > bp) {
+      const pw = w ? p * w(i) : p;
+      if (pw > bw) {
+        bw = pw;
         bp = p;
         bi = i;
       }
@@ -174,7 +182,7 @@ function decodeTemplate(
         const options: [number[], number][] = [[slot.other, l]];
         if (slot.letters.length && l + 1 < L) options.push([slot.letters, l + 1]);
         for (const [idx, nl] of options) {
-          const [bi, bp] = bestOf(seg, idx);
+          const [bi, bp] = bestOf(seg, idx, k);
           if (bi < 0) continue;
           const score = cur + Math.log(Math.max(EPS, bp));
           const useTo = at(s + 1, k + 1, nl);
@@ -218,6 +226,16 @@ export interface DecodeOptions {
   templates?: readonly Template[];
   /** Log prior added to each template's score (e.g. from the plate colour). */
   prior?: (template: Template['name']) => number;
+  /**
+   * The installer's local province (plates.provincePrior): at the province position it wins
+   * over another province unless that one is more than `weight` times as probable.
+   */
+  provincePrior?: ProvincePrior;
+}
+
+export interface ProvincePrior {
+  province: string;
+  weight: number;
 }
 
 /** Log priors from the plate colour: 8-character plates are green (or yellow-green), not blue. */
@@ -236,8 +254,10 @@ export function decodePlate(probs: Float32Array, frames: number, alpha: PlateAlp
   const segs = segmentCtc(probs, frames, alpha);
   const raw = greedyText(segs, alpha);
   let winner: { score: number; chars: string[]; probs: number[]; name: Template['name'] } | undefined;
+  const local = opts.provincePrior ? alpha.chars.indexOf(opts.provincePrior.province) : -1;
+  const weight = local >= 0 ? (i: number) => (i === local ? (opts.provincePrior as ProvincePrior).weight : 1) : undefined;
   for (const tpl of opts.templates ?? TEMPLATES) {
-    const r = decodeTemplate(segs, tpl, alpha);
+    const r = decodeTemplate(segs, tpl, alpha, weight);
     if (!r) continue;
     // A marker character (使, or a suffix) the model barely saw does not make a special plate.
     if ((tpl.name === 'embassy' || tpl.name === 'civil-aviation') && (r.probs[0] ?? 0) < 0.5) continue;

@@ -1,7 +1,9 @@
 /**
  * Evaluation on a labelled folder (dataset.ts layout): scenes are read with the full scene
  * pipeline, crops as tight plates. A scene counts as exact when its label is among the plates
- * read (photos may show other vehicles); `scene_top1` is the stricter "most confident read".
+ * read (photos may show other vehicles); `scene_top1`, the headline, is the stricter "first read
+ * right": the read the gate acts on. `per_colour` counts scenes and crops; `top1` only for scenes
+ * (a crop's one read is its first).
  */
 import { percentile } from '../core/percentile.js';
 import { decodeImage } from '../imaging/image.js';
@@ -12,6 +14,7 @@ import type { PlateReader, PlateResult } from './plate-reader.js';
 export interface ImageOutcome {
   image: LabelledImage;
   reads: string[];
+  confidences: number[];
   exact: boolean;
   ms: number;
   error?: string;
@@ -20,18 +23,21 @@ export interface ImageOutcome {
 export interface PlateEvalReport {
   scenes: number;
   crops: number;
-  scene_exact: number;
   scene_top1: number;
+  scene_exact: number;
   crop_exact: number;
   char_accuracy: number;
   colour_accuracy: number;
-  per_colour: Record<string, { n: number; exact: number }>;
+  per_colour: Record<string, { n: number; exact: number; top1: number }>;
+  per_colour_scenes: Record<string, { n: number; exact: number; top1: number }>;
   per_source: Record<string, { n: number; exact: number }>;
   errors: number;
   ms_p50: number;
   ms_p95: number;
   scene_ms_p50: number;
   crop_ms_p50: number;
+  /** The reader's options the figures were measured with. */
+  reader: PlateReader['options'];
 }
 
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
@@ -71,32 +77,34 @@ export async function evaluatePlates(
       colourN++;
       if (closest.r.colour === image.colour) colourOk++;
     }
-    const o: ImageOutcome = { image, reads: plates, exact, ms, ...(error ? { error } : {}) };
+    const o: ImageOutcome = { image, reads: plates, confidences: reads.map((r) => r.confidence), exact, ms, ...(error ? { error } : {}) };
     outcomes.push(o);
     onImage?.(o);
   }
   const scenes = outcomes.filter((o) => o.image.kind === 'scene');
   const crops = outcomes.filter((o) => o.image.kind === 'crop');
   const frac = (xs: ImageOutcome[], f: (o: ImageOutcome) => boolean) => (xs.length ? round(xs.filter(f).length / xs.length) : 0);
-  const group = (key: (o: ImageOutcome) => string) => {
-    const out: Record<string, { n: number; exact: number }> = {};
-    for (const o of outcomes) {
+  const group = (key: (o: ImageOutcome) => string, of: readonly ImageOutcome[] = outcomes) => {
+    const out: Record<string, { n: number; exact: number; top1: number }> = {};
+    for (const o of of) {
       const k = key(o);
-      out[k] ??= { n: 0, exact: 0 };
+      out[k] ??= { n: 0, exact: 0, top1: 0 };
       out[k].n++;
       if (o.exact) out[k].exact++;
+      if (o.reads[0] === o.image.plate) out[k].top1++;
     }
     return out;
   };
   const report: PlateEvalReport = {
     scenes: scenes.length,
     crops: crops.length,
-    scene_exact: frac(scenes, (o) => o.exact),
     scene_top1: frac(scenes, (o) => o.reads[0] === o.image.plate),
+    scene_exact: frac(scenes, (o) => o.exact),
     crop_exact: frac(crops, (o) => o.exact),
     char_accuracy: chars ? round(1 - charErrors / chars) : 0,
     colour_accuracy: colourN ? round(colourOk / colourN) : 0,
     per_colour: group((o) => o.image.colour),
+    per_colour_scenes: group((o) => o.image.colour, scenes),
     per_source: group((o) => `${o.image.kind}:${o.image.splitGroup.split(':')[0]}`),
     errors: outcomes.filter((o) => o.error).length,
     ms_p50: round(
@@ -127,6 +135,7 @@ export async function evaluatePlates(
       ) || 0,
       1,
     ),
+    reader: reader.options,
   };
   return { report, outcomes };
 }

@@ -27,7 +27,12 @@ export const plateEvents = defineEvents({
             ownerId: z.string(),
             kind: z.enum(['resident', 'visitor']),
             validUntil: z.string().nullable().describe('ISO 8601 end of validity (visitors), null for residents.'),
-            distance: z.number().min(0).describe('Edit distance between the read and the known plate.'),
+            distance: z
+              .number()
+              .min(0)
+              .describe(
+                'How far the read is from the known plate: 0 exact, plates.match.lookalikeCost (0.5) per look-alike glyph; an edit distance only where plates.match.maxDistance allows one.',
+              ),
           })
           .nullable()
           .describe('The matched known vehicle, or null for an unknown vehicle.'),

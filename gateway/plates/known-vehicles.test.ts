@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../store/database.js';
 import type { Outbox } from '../store/outbox.js';
@@ -37,6 +40,31 @@ describe('known vehicles (SQLite, migration 005)', () => {
     expect(vehicles.match('桂B12345')).toBeUndefined();
     // Each change is an outbox event, written with it.
     expect(outbox.takeBatch(10).map((r) => r.kind)).toEqual(['vehicle.added', 'vehicle.added']);
+  });
+
+  it('matches only exact plates or look-alike glyphs, and sees vehicles added by another process', () => {
+    vehicles.add({ plate: '粤B12345', ownerId: 'r-1' });
+    expect(vehicles.match('粤B12346')).toBeUndefined();
+    expect(vehicles.match('粤B1234S')?.entry.plate).toBe('粤B12345');
+    // The offline CLI writes through its own connection while the daemon runs.
+    const dir = mkdtempSync(join(tmpdir(), 'vehicles-'));
+    const a = testContext('', { dir });
+    const b = testContext('', { dir });
+    try {
+      const daemon = new KnownVehicles({ db: a.db, events: a.events });
+      expect(daemon.match('湘A0D888')).toBeUndefined();
+      new KnownVehicles({ db: b.db, events: b.events }).add({ plate: '湘A0D888', ownerId: 'r-2' });
+      expect(daemon.match('湘A0DB88')?.entry.ownerId).toBe('r-2');
+      new KnownVehicles({ db: b.db, events: b.events }).remove('湘A0D888');
+      expect(daemon.match('湘A0D888')).toBeUndefined();
+      // ...and through another KnownVehicles on the same connection.
+      new KnownVehicles({ db: a.db, events: a.events }).add({ plate: '皖AD11166', ownerId: 'r-3' });
+      expect(daemon.match('皖AD11166')?.entry.ownerId).toBe('r-3');
+    } finally {
+      a.dispose();
+      b.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses bad input with readable errors', () => {

@@ -3,11 +3,11 @@
  * 005), and the `vehicles/add|remove|list` actions the platform and the CLI call.
  */
 import { z } from 'zod';
-import type { Database } from '../store/database.js';
+import type { Database, Statement } from '../store/database.js';
 import type { EventPublisher } from '../core/publisher.js';
 import { ActionError, type ActionTable } from '../core/actions.js';
 import { isValidPlate, normalisePlate } from './grammar.js';
-import { matchPlate, type MatchOptions, type PlateMatch } from './match.js';
+import { PlateIndex, type MatchOptions, type PlateMatch } from './match.js';
 
 export interface KnownVehicle {
   plate: string;
@@ -45,6 +45,13 @@ export type AddVehicleInput = z.input<typeof addVehicleInput>;
 
 export const removeVehicleInput = z.strictObject({ plate: z.string().min(1) }).describe('Remove a known vehicle.');
 
+/**
+ * Writes to the vehicles table through any KnownVehicles on one connection (SQLite's
+ * data_version only counts other connections' commits).
+ */
+const localWrites = new WeakMap<Database, number>();
+const bumpLocal = (db: Database) => localWrites.set(db, (localWrites.get(db) ?? 0) + 1);
+
 const toVehicle = (r: Row): KnownVehicle => ({
   plate: r.plate,
   ownerId: r.owner_id,
@@ -58,10 +65,13 @@ const toVehicle = (r: Row): KnownVehicle => ({
 export class KnownVehicles {
   private readonly db: Database;
   private readonly events: EventPublisher;
+  private readonly dataVersion: Statement<{ data_version: number }>;
+  private index: { version: string; index: PlateIndex<KnownVehicle> } | undefined;
 
   constructor(ctx: { db: Database; events: EventPublisher }) {
     this.db = ctx.db;
     this.events = ctx.events;
+    this.dataVersion = ctx.db.prepare('PRAGMA data_version');
   }
 
   /** Validates and stores a vehicle (replacing one with the same plate). */
@@ -86,24 +96,25 @@ export class KnownVehicles {
       note: v.note ?? null,
       created_at: now.toISOString(),
     };
-    this.events.commit('vehicle.added', { plate, ownerId: row.owner_id, kind: row.kind, validFrom: from, validUntil: until }, () =>
+    // bumped inside the transaction: listeners of the event already match against the new table
+    this.events.commit('vehicle.added', { plate, ownerId: row.owner_id, kind: row.kind, validFrom: from, validUntil: until }, () => {
+      bumpLocal(this.db);
       this.db
         .prepare(
           'INSERT INTO vehicles(plate, owner_id, kind, valid_from, valid_until, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(plate) DO UPDATE SET owner_id = excluded.owner_id, kind = excluded.kind, valid_from = excluded.valid_from, valid_until = excluded.valid_until, note = excluded.note',
         )
-        .run(row.plate, row.owner_id, row.kind, row.valid_from, row.valid_until, row.note, row.created_at),
-    );
+        .run(row.plate, row.owner_id, row.kind, row.valid_from, row.valid_until, row.note, row.created_at);
+    });
     return toVehicle(row);
   }
 
   remove(plateText: string): boolean {
     const plate = normalisePlate(plateText);
     if (!this.db.prepare('SELECT 1 FROM vehicles WHERE plate = ?').get(plate)) return false;
-    return this.events.commit(
-      'vehicle.removed',
-      { plate },
-      () => this.db.prepare('DELETE FROM vehicles WHERE plate = ?').run(plate).changes > 0,
-    );
+    return this.events.commit('vehicle.removed', { plate }, () => {
+      bumpLocal(this.db);
+      return this.db.prepare('DELETE FROM vehicles WHERE plate = ?').run(plate).changes > 0;
+    });
   }
 
   /** Read from SQLite each time (a few rows), so changes made by another process are seen. */
@@ -117,8 +128,26 @@ export class KnownVehicles {
     return this.list().filter((v) => (!v.validFrom || v.validFrom <= t) && (!v.validUntil || v.validUntil > t));
   }
 
+  /**
+   * The known vehicle valid at `now` that a read matches (match.ts: exact, or look-alike glyphs
+   * only by default). The look-alike index is rebuilt only when the table changed, here or in
+   * another process (the offline CLI), so a match is a map lookup however many vehicles there are.
+   */
   match(read: string, now = new Date(), opts: Partial<MatchOptions> = {}): PlateMatch<KnownVehicle> | undefined {
-    return matchPlate(read, this.active(now), opts);
+    const t = now.toISOString();
+    return this.currentIndex().match(read, opts, (v) => (!v.validFrom || v.validFrom <= t) && (!v.validUntil || v.validUntil > t));
+  }
+
+  /** Whether a plate is a known vehicle's at `now`, exactly or by look-alikes (edit-distance matches are not). */
+  knownMatch(plate: string, now: Date, opts: Partial<MatchOptions> = {}): 'exact' | 'lookalike' | undefined {
+    const kind = this.match(plate, now, opts)?.kind;
+    return kind === 'edit' ? undefined : kind;
+  }
+
+  private currentIndex(): PlateIndex<KnownVehicle> {
+    const version = `${this.dataVersion.get()?.data_version ?? 0}:${localWrites.get(this.db) ?? 0}`;
+    if (this.index?.version !== version) this.index = { version, index: new PlateIndex(this.list()) };
+    return this.index.index;
   }
 }
 

@@ -1,27 +1,33 @@
 /**
- * Matching a read plate against known plates with a tolerance. Pure, no I/O.
- * Weighted edit distance: a substitution between look-alike glyphs (0/O/D/Q, 1/I/7, 8/B, 2/Z,
- * 5/S, 6/G, 4/A...) costs `lookalikeCost`, any other edit costs 1. The province character must be
- * identical unless `crossProvince` is set: a tolerance never turns a 粤 plate into a 湘 one.
+ * Matching a read plate against known plates: who may open a barrier. Pure, no I/O.
+ *
+ * By default a read matches a known plate only when it is the same plate, or differs from it by
+ * at most `lookalikes` look-alike glyphs (lookalike.ts: 0/O/D, 8/B, 6/G...) in the same province:
+ * never by an inserted, missing or unrelated character, so 粤B12346 does not open 粤B12345's
+ * barrier. Known plates are indexed by their look-alike key, so a match is one map lookup. When
+ * two known plates are equally close look-alikes of a read, the read is ambiguous and matches
+ * neither.
+ *
+ * `maxDistance` > 0 (off by default, less safe) also accepts a weighted edit distance: a
+ * look-alike substitution costs `lookalikeCost`, any other edit 1; the province must be the same
+ * unless `crossProvince`. Every extra tolerated edit lets some other real plate in.
  */
 import { provinceOf } from './grammar.js';
+import { isLookalike, lookalikeKey, lookalikeSubstitutions } from './lookalike.js';
 
-export const LOOKALIKE_GROUPS: readonly string[] = ['0ODQ', '1I7T', '8B', '2Z', '5S', '6G', '4A', 'UV', 'CG', 'HN', 'MW', 'EF', 'KX'];
-
-const PAIRS = new Set<string>();
-for (const g of LOOKALIKE_GROUPS) for (const a of g) for (const b of g) if (a !== b) PAIRS.add(a + b);
-
-export function isLookalike(a: string, b: string): boolean {
-  return PAIRS.has(a + b);
-}
+export { isLookalike, LOOKALIKE_GROUPS, lookalikeKey } from './lookalike.js';
 
 export interface MatchOptions {
+  /** Look-alike substitutions a match may have (0: exact plates only). */
+  lookalikes: number;
+  /** Less safe: largest weighted edit distance of a match beyond look-alikes (0: off). */
   maxDistance: number;
   lookalikeCost: number;
+  /** Less safe: with maxDistance, allow the province glyph to differ. */
   crossProvince: boolean;
 }
 
-export const MATCH_DEFAULTS: MatchOptions = { maxDistance: 1, lookalikeCost: 0.5, crossProvince: false };
+export const MATCH_DEFAULTS: MatchOptions = { lookalikes: 2, maxDistance: 0, lookalikeCost: 0.5, crossProvince: false };
 
 /** Weighted Levenshtein distance between two plates (by Unicode character). */
 export function plateDistance(a: string, b: string, lookalikeCost = MATCH_DEFAULTS.lookalikeCost): number {
@@ -43,22 +49,69 @@ export function plateDistance(a: string, b: string, lookalikeCost = MATCH_DEFAUL
 
 export interface PlateMatch<T> {
   entry: T;
+  /** Weighted distance (look-alike substitutions × lookalikeCost, or the edit distance). */
   distance: number;
+  /** exact, look-alike glyphs only, or (maxDistance > 0) other edits. */
+  kind: 'exact' | 'lookalike' | 'edit';
 }
 
-/** The closest known plate within the tolerance (exact matches first), or undefined. */
+/** Known plates indexed by look-alike key; build once per change of the list. */
+export class PlateIndex<T extends { plate: string }> {
+  private readonly byKey = new Map<string, T[]>();
+
+  constructor(readonly entries: readonly T[]) {
+    for (const e of entries) {
+      const k = lookalikeKey(e.plate);
+      const list = this.byKey.get(k);
+      if (list) list.push(e);
+      else this.byKey.set(k, [e]);
+    }
+  }
+
+  /** The known plate a read matches (see the file comment), among entries `usable` accepts. */
+  match(read: string, opts: Partial<MatchOptions> = {}, usable: (e: T) => boolean = () => true): PlateMatch<T> | undefined {
+    const o = { ...MATCH_DEFAULTS, ...opts };
+    let best: T | undefined;
+    let bestN = Infinity;
+    let tie = false;
+    for (const e of this.byKey.get(lookalikeKey(read)) ?? []) {
+      if (!usable(e)) continue;
+      if (e.plate === read) return { entry: e, distance: 0, kind: 'exact' };
+      const n = lookalikeSubstitutions(read, e.plate);
+      if (n > o.lookalikes) continue;
+      if (n < bestN) {
+        best = e;
+        bestN = n;
+        tie = false;
+      } else if (n === bestN) tie = true;
+    }
+    if (best && !tie) return { entry: best, distance: bestN * o.lookalikeCost, kind: 'lookalike' };
+    if (tie || o.maxDistance <= 0) return undefined;
+    return editMatch(read, this.entries, o, usable);
+  }
+}
+
+function editMatch<T extends { plate: string }>(
+  read: string,
+  known: readonly T[],
+  o: MatchOptions,
+  usable: (e: T) => boolean,
+): PlateMatch<T> | undefined {
+  let best: PlateMatch<T> | undefined;
+  for (const entry of known) {
+    if (!usable(entry)) continue;
+    if (!o.crossProvince && provinceOf(entry.plate) !== provinceOf(read)) continue;
+    const d = plateDistance(read, entry.plate, o.lookalikeCost);
+    if (d <= o.maxDistance && (!best || d < best.distance)) best = { entry, distance: d, kind: 'edit' };
+  }
+  return best;
+}
+
+/** One-off match against a list (builds the index; keep a PlateIndex for repeated matching). */
 export function matchPlate<T extends { plate: string }>(
   read: string,
   known: readonly T[],
   opts: Partial<MatchOptions> = {},
 ): PlateMatch<T> | undefined {
-  const o = { ...MATCH_DEFAULTS, ...opts };
-  let best: PlateMatch<T> | undefined;
-  for (const entry of known) {
-    if (entry.plate === read) return { entry, distance: 0 };
-    if (!o.crossProvince && provinceOf(entry.plate) !== provinceOf(read)) continue;
-    const d = plateDistance(read, entry.plate, o.lookalikeCost);
-    if (d <= o.maxDistance && (!best || d < best.distance)) best = { entry, distance: d };
-  }
-  return best;
+  return new PlateIndex(known).match(read, opts);
 }

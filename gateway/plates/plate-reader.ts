@@ -13,6 +13,8 @@ import { cutCandidate, pickCandidates, twoRowFromBottom, type Candidate, type Ca
 import { boundsOf, type Point, type RotatedRect } from './geometry.js';
 import type { PlateColour } from './dataset.js';
 import { colourEvidence } from './colour.js';
+import type { ProvincePrior } from './ctc-decode.js';
+import { isDecisive, mergeResults, rankReads } from './ranking.js';
 
 /** Candidates read per recogniser batch after the plate-like ones (a frame may hold several cars). */
 const BATCH = 4;
@@ -54,6 +56,8 @@ export interface ReaderOptions {
   /** Reads below this mean confidence are dropped. */
   minConfidence: number;
   candidates: Partial<CandidateOptions>;
+  /** The installer's local province, preferred by the decoder (plates.provincePrior); none by default. */
+  provincePrior?: ProvincePrior;
 }
 
 export const READER_DEFAULTS: ReaderOptions = {
@@ -76,7 +80,11 @@ export class PlateReader {
     this.options = { ...READER_DEFAULTS, ...ctx.options };
     this.recogniser = new PlateRecogniser({
       worker: ctx.worker,
-      options: { confident: this.options.confident, confidentChar: this.options.confidentChar },
+      options: {
+        confident: this.options.confident,
+        confidentChar: this.options.confidentChar,
+        ...(this.options.provincePrior ? { provincePrior: this.options.provincePrior } : {}),
+      },
     });
   }
 
@@ -109,7 +117,13 @@ export class PlateReader {
   /** Reads every plate in a scene frame, most confident first. `roi` limits the search. */
   async readScene(
     frame: RgbImage,
-    opts: { roi?: { x: number; y: number; width: number; height: number }; dropKey?: string; passes?: number[] } = {},
+    opts: {
+      roi?: { x: number; y: number; width: number; height: number };
+      dropKey?: string;
+      passes?: number[];
+      /** Called once with the first decisive read, while the rest of the frame is still being read. */
+      onDecisive?: (r: PlateResult) => void;
+    } = {},
   ): Promise<PlateResult[]> {
     const o = this.options;
     let base = frame;
@@ -127,6 +141,7 @@ export class PlateReader {
       ...(o.fallbackLongSide > o.longSide && o.longSide < long ? [o.fallbackLongSide] : []),
     ];
     let results: PlateResult[] = [];
+    let handed = false;
     for (const longSide of passes) {
       const side = opts.passes ? longSide : Math.min(longSide, Math.ceil(Math.max(base.width, base.height) / 32) * 32);
       const regions = await this.detector.detect(base, { longSide: side, ...(opts.dropKey ? { dropKey: opts.dropKey } : {}) });
@@ -135,12 +150,14 @@ export class PlateReader {
       const order = picked
         .map((c, i) => ({ c, crop: cutOut[i] as RgbImage, ...plateLikeness(cutOut[i] as RgbImage, c.score) }))
         .sort((a, b) => b.rank - a.rank);
-      // The plate-like candidates (plate aspect and colour; a frame may hold several cars) are read
-      // together first, the rest in batches of 4 only until a confident plate was read.
-      const first = Math.max(1, Math.min(BATCH, order.filter((x) => x.plateLike).length));
+      // The most plate-like candidate is read alone first (a decisive read of it is handed to
+      // `onDecisive` at once: the gate need not wait for the rest), then the other plate-like ones
+      // (plate aspect and colour; a frame may hold several cars), then the rest in batches of 4
+      // only until a confident plate was read.
+      const plateLike = Math.min(BATCH, order.filter((x) => x.plateLike).length);
       const found: PlateResult[] = [];
       for (let i = 0; i < order.length;) {
-        const size = i === 0 ? first : BATCH;
+        const size = i === 0 ? 1 : i < plateLike ? plateLike - i : BATCH;
         const batch = order.slice(i, i + size);
         i += size;
         const reads = await this.recogniser.read(batch.map((b) => b.crop));
@@ -183,12 +200,17 @@ export class PlateReader {
               );
           });
         }
-        if (found.some((r) => r.confidence >= o.confident && r.minCharProb >= o.confidentChar)) break;
+        const decisive = found.find((r) => isDecisive(r, o));
+        if (decisive && !handed) {
+          handed = true;
+          opts.onDecisive?.(decisive);
+        }
+        if (decisive && i >= plateLike) break;
       }
       results = mergeResults([...results, ...found]);
-      if (results.some((r) => r.confidence >= o.confident && r.minCharProb >= o.confidentChar)) break;
+      if (results.some((r) => isDecisive(r, o))) break;
     }
-    return results;
+    return rankReads(results, o, { x: ox, y: oy, width: base.width, height: base.height });
   }
 }
 
@@ -196,18 +218,4 @@ function toResult(r: PlateRead, quad: Point[], kind: PlateResult['kind'], crop: 
   const b = boundsOf(quad);
   const box = { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height) };
   return { plate: r.plate, colour: r.colour, confidence: r.confidence, minCharProb: r.minCharProb, box, quad, kind, crop };
-}
-
-function overlap(a: PlateResult['box'], b: PlateResult['box']): number {
-  const x = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
-  const y = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
-  return (x * y) / Math.max(1, Math.min(a.width * a.height, b.width * b.height));
-}
-
-/** Most confident first; a read overlapping a better one (same plate or not) is dropped. */
-export function mergeResults(results: readonly PlateResult[]): PlateResult[] {
-  const sorted = [...results].sort((a, b) => b.confidence - a.confidence);
-  const kept: PlateResult[] = [];
-  for (const r of sorted) if (!kept.some((k) => overlap(k.box, r.box) > 0.5 || k.plate === r.plate)) kept.push(r);
-  return kept;
 }

@@ -66,8 +66,10 @@ describe.skipIf(!ready)('plate reading on synthetic plates (real models, wqy-mic
     const frame = await decodeImage(
       Buffer.from(sceneSvg('浙A88731', 'blue', { width: 1280, height: 720, x: 700, y: 430, plateWidth: 220, angleDeg: 8 })),
     );
-    const results = await reader.readScene(frame);
+    const handed: string[] = [];
+    const results = await reader.readScene(frame, { onDecisive: (r) => handed.push(r.plate) });
     expect(results[0]?.plate).toBe('浙A88731');
+    expect(handed).toEqual(['浙A88731']); // handed over once, before the rest of the frame was read
     const box = results[0]!.box;
     expect(box.x).toBeGreaterThan(640);
     expect(box.x).toBeLessThan(720);
@@ -88,6 +90,16 @@ describe.skipIf(!ready)('plate reading on synthetic plates (real models, wqy-mic
     const plain = new PlateRecogniser({ worker, options: { widenBelow: 0 } });
     const misread = (await plain.read(narrow)).filter((r, i) => r.plate !== plates[i]);
     expect(misread.length).toBeGreaterThan(0);
+  });
+
+  it('reads a two-row yellow plate (province and letter small above the serial) in a scene', async () => {
+    const frame = await decodeImage(
+      Buffer.from(
+        sceneSvg('鲁Q1234学', 'yellow', { width: 1280, height: 720, x: 560, y: 380, plateWidth: 150, angleDeg: -4, twoRow: true }),
+      ),
+    );
+    const [first] = await reader.readScene(frame);
+    expect(first).toMatchObject({ plate: '鲁Q1234学', kind: 'two-row', colour: 'yellow' });
   });
 
   it('reads nothing in an empty scene', async () => {

@@ -13,7 +13,7 @@
 import type { RgbImage } from '../imaging/image.js';
 import type { InferenceWorker } from '../inference/inference-worker.js';
 import { modelPath, readModelText } from '../inference/models.js';
-import { buildPlateAlphabet, colourPrior, decodePlate, type PlateAlphabet, type PlateDecode } from './ctc-decode.js';
+import { buildPlateAlphabet, colourPrior, decodePlate, type PlateAlphabet, type PlateDecode, type ProvincePrior } from './ctc-decode.js';
 import { resizeBilinear } from './geometry.js';
 import { classifyColour } from './colour.js';
 import { PLATE_ALPHABET } from './grammar.js';
@@ -68,6 +68,8 @@ export interface RecogniserOptions {
   /** A read at least this confident (mean) with every character at least `confidentChar` is not re-read. */
   confident: number;
   confidentChar: number;
+  /** The installer's local province, preferred at the province position (none by default). */
+  provincePrior?: ProvincePrior;
 }
 
 export const RECOGNISER_DEFAULTS: RecogniserOptions = { widenBelow: 2.8, widenTo: 3.2, confident: 0.93, confidentChar: 0.75 };
@@ -150,6 +152,7 @@ export class PlateRecogniser {
       let colour = classifyColour(sized[i] as RgbImage);
       const d = decodePlate(probs.subarray(i * frames * classes, (i + 1) * frames * classes), frames, alpha, {
         prior: colourPrior(colour),
+        ...(this.options.provincePrior ? { provincePrior: this.options.provincePrior } : {}),
       });
       // A confident 8-character read on a pale plate is a new-energy plate.
       if (colour === 'white' && d.plate.length === 8) colour = 'green';

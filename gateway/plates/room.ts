@@ -15,7 +15,8 @@ import { modelsPrepared } from '../inference/models.js';
 import type { PlatesConfig } from '../config/sections/plates.js';
 import { KnownVehicles, registerVehicleActions } from './known-vehicles.js';
 import { PlateReader, type PlateResult } from './plate-reader.js';
-import { PlateTracker, type Consensus, type Track } from './consensus.js';
+import { readerOptions } from './reader-options.js';
+import { consensusOptions, iou, PlateTracker, type Consensus, type Track } from './consensus.js';
 import { PATCH_CHANGED, patchDifference, patchSignature } from './plate-patch.js';
 import { DET_FILE } from './detector.js';
 import { REC_FILE, REC_KEYS } from './recogniser.js';
@@ -67,7 +68,7 @@ export class PlatesRoom implements Room {
     this.cfg = ctx.loaded.config.plates;
     this.log = componentLogger(ctx.log, 'plates');
     this.vehicles = new KnownVehicles({ db: ctx.db, events: ctx.events });
-    this.tracker = new PlateTracker(this.cfg.consensus);
+    this.tracker = new PlateTracker(consensusOptions(this.cfg.consensus));
     this.source = deps.frames;
     this.pictures = deps.snapshots;
   }
@@ -83,10 +84,7 @@ export class PlatesRoom implements Room {
       return;
     }
     this.worker = new InferenceWorker('plates', { maxQueue: 8 });
-    this.reader = new PlateReader({
-      worker: this.worker,
-      options: { longSide: this.cfg.longSide, fastLongSide: this.cfg.fastLongSide, minConfidence: this.cfg.minConfidence },
-    });
+    this.reader = new PlateReader({ worker: this.worker, options: readerOptions(this.cfg) });
     await this.reader.load();
     scope.every(1000, () => this.expire(Date.now()));
     if (this.source) this.consume(this.source);
@@ -136,28 +134,53 @@ export class PlatesRoom implements Room {
     try {
       const r = this.cfg.roi[frame.cameraId];
       const roi = r ? { x: r[0] * frame.width, y: r[1] * frame.height, width: r[2] * frame.width, height: r[3] * frame.height } : undefined;
-      const results = await reader.readScene(img, { dropKey: frame.cameraId, ...(roi ? { roi } : {}) });
-      const reports = this.tracker.add(
-        frame.cameraId,
-        results.map((x) => ({ plate: x.plate, colour: x.colour, confidence: x.confidence, box: x.box })),
-        frame.ts,
+      // A decisive read is settled at once, while the rest of the frame is read (a known car's
+      // barrier need not wait for the other candidates).
+      const early: PlateResult[] = [];
+      let earlyTaken: Promise<void> = Promise.resolve();
+      const results = await reader.readScene(img, {
+        dropKey: frame.cameraId,
+        ...(roi ? { roi } : {}),
+        onDecisive: (d) => {
+          early.push(d);
+          earlyTaken = this.take(frame, img, [d]).catch((err: unknown) =>
+            this.log.error({ cameraId: frame.cameraId, err: errMessage(err) }, 'publishing a plate failed'),
+          );
+        },
+      });
+      await earlyTaken;
+      await this.take(
+        frame,
+        img,
+        results.filter((x) => !early.some((d) => iou(d.box, x.box) > 0.5)),
       );
-      // Keep a copy of the best frame of each track (the frame buffer is pooled).
-      for (const res of results) {
-        const track = this.trackOf(frame.cameraId, res, frame.ts);
-        if (track === undefined) continue;
-        this.patches.set(track, patchSignature(img, res.box));
-        const prev = this.best.get(track);
-        if (!prev || res.confidence > prev.result.confidence)
-          this.best.set(track, { result: res, frame: { ...img, data: Uint8Array.from(img.data) }, ts: frame.ts });
-      }
-      for (const { track, consensus } of reports) await this.publish(track, consensus);
     } catch (err) {
       if (!(err instanceof StaleFrameError))
         this.log.error({ cameraId: frame.cameraId, err: (err as Error).message }, 'plate reading failed');
     } finally {
       this.busy.delete(frame.cameraId);
     }
+  }
+
+  /** Adds a frame's reads to the tracker, keeps the best frame of each track, publishes what settled. */
+  private async take(frame: PlateFrame, img: RgbImage, results: readonly PlateResult[]): Promise<void> {
+    const at = new Date(frame.ts);
+    const reports = this.tracker.add(
+      frame.cameraId,
+      results.map((x) => ({ plate: x.plate, colour: x.colour, confidence: x.confidence, minCharProb: x.minCharProb, box: x.box })),
+      frame.ts,
+      (plate) => this.vehicles.knownMatch(plate, at, this.cfg.match),
+    );
+    // Keep a copy of the best frame of each track (the frame buffer is pooled).
+    for (const res of results) {
+      const track = this.trackOf(frame.cameraId, res, frame.ts);
+      if (track === undefined) continue;
+      this.patches.set(track, patchSignature(img, res.box));
+      const prev = this.best.get(track);
+      if (!prev || res.confidence > prev.result.confidence)
+        this.best.set(track, { result: res, frame: { ...img, data: Uint8Array.from(img.data) }, ts: frame.ts });
+    }
+    for (const { track, consensus } of reports) await this.publish(track, consensus);
   }
 
   private trackOf(cameraId: string, res: PlateResult, ts: number): number | undefined {

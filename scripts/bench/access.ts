@@ -9,7 +9,8 @@
  *  - to_gate:     → gate.command acknowledged by the gate (it is opening).
  * The time before ffmpeg hands over the frame (camera encoder, network, decoder) is not included:
  * it depends on the camera. Two frames decide (faces.tracking.minFrames, plates.consensus.minReads),
- * so one frame interval is part of the wait. BENCH_PASSAGES (default 12) and BENCH_FPS (analysis
+ * so one frame interval is part of the wait, except for a known car read for sure on its first frame
+ * (plates.consensus.early; `frames_to_decide` counts the reads behind each decision). BENCH_PASSAGES (default 12) and BENCH_FPS (analysis
  * frames per second, default 5 as in the config) change the run; BENCH_DEBUG=1 lists the events.
  * Last line: one JSON object.
  */
@@ -130,6 +131,8 @@ try {
   const decisions = gw.events('access.decision').filter((e) => field(e, 'allow') === true);
   const toDecision: number[] = [];
   const toGate: number[] = [];
+  /** Reads (analysed frames) behind each decision: 1 when a known car is decided on its first frame. */
+  const readsToDecide: Record<string, number> = {};
   for (const gate of opened().slice(1)) {
     // Each gate command follows its decision; the decision names the recognition's snapshot.
     const decision = [...decisions].reverse().find((d) => ms(d.ts) <= ms(gate.ts));
@@ -138,6 +141,8 @@ try {
     const first = ms(field(seen, 'firstSeen'));
     toDecision.push(ms(decision.ts) - first);
     toGate.push(ms(gate.ts) - first);
+    const reads = String(field<number>(seen, VIA === 'face' ? 'frames' : 'reads') ?? '?');
+    readsToDecide[reads] = (readsToDecide[reads] ?? 0) + 1;
   }
   if (toGate.length === 0) throw new Error(`no passage measured\n${gw.daemon.tail()}`);
   const r1 = (v: number) => Math.round(v * 10) / 10;
@@ -152,6 +157,7 @@ try {
     to_gate_p50_ms: r1(percentile(toGate, 50)),
     to_gate_p95_ms: r1(percentile(toGate, 95)),
     to_gate_max_ms: r1(Math.max(...toGate)),
+    frames_to_decide: readsToDecide,
     load_avg_1m: r1(loadavg()[0] ?? 0),
   };
   process.stdout.write(

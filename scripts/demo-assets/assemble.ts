@@ -1,8 +1,8 @@
 /**
  * `npm run demo-assets`: assembles what the demo cameras play and whom the demo enrols, under
- * demo/ (not committed): photos from Debian packages (demo/sources.json, sha256-checked), the two
- * scenes rendered frame by frame and encoded with ffmpeg (demo/scenes/*.h264), the resident's
- * enrolment photos (demo/photos/enrol-*.jpg) and demo/manifest.json. Idempotent: when the
+ * .cache/demo/ (not committed): photos from Debian packages (scripts/demo-assets/sources.json, sha256-checked), the two
+ * scenes rendered frame by frame and encoded with ffmpeg (.cache/demo/scenes/*.h264), the resident's
+ * enrolment photos (.cache/demo/photos/enrol-*.jpg) and .cache/demo/manifest.json. Idempotent: when the
  * manifest's recipe matches and every file is intact, nothing is redone. `--force` redoes it.
  */
 import { createHash } from 'node:crypto';
@@ -40,7 +40,7 @@ function recipeOf(sources: unknown): string {
 export async function assembleDemoAssets(opts: { dir?: string; force?: boolean; log?: (l: string) => void } = {}): Promise<DemoManifest> {
   const dir = opts.dir ?? demoDir();
   const log = opts.log ?? ((l: string) => process.stdout.write(`${l}\n`));
-  const sourcesFile = resolve(fileURLToPath(import.meta.url), '../../../demo/sources.json');
+  const sourcesFile = fileURLToPath(new URL('./sources.json', import.meta.url));
   const sources = (JSON.parse(readFileSync(sourcesFile, 'utf8')) as { packages: DebianSource[] }).packages;
   const recipe = recipeOf(sources);
   const existing = checkDemoAssets(dir);

@@ -1,6 +1,6 @@
 /**
  * Photos from Debian packages: `apt-get download` fetches the .deb (never installs it), only
- * the listed files are extracted, and each must have the sha256 recorded in demo/sources.json.
+ * the listed files are extracted, and each must have the sha256 recorded in scripts/demo-assets/sources.json.
  * Idempotent: files already present with the right sha256 are kept; the .deb is removed after.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -14,7 +14,7 @@ const run = promisify(execFile);
 export interface DebianFile {
   /** Path inside the package, as dpkg-deb lists it (./usr/share/...). */
   from: string;
-  /** File name under demo/photos/. */
+  /** File name under .cache/demo/photos/. */
   to: string;
   sha256: string;
 }

@@ -1,7 +1,7 @@
 /**
  * The cast of the demo scenes as sprites (RGBA pictures with the geometry the timeline refers
  * to), and the resident's enrolment photos. Crops and face positions were measured once on the
- * pinned photos (their sha256 is in demo/sources.json) with the project's face detector.
+ * pinned photos (their sha256 is in scripts/demo-assets/sources.json) with the project's face detector.
  */
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';

@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { decodeImage, ImageError, probeImage, type RgbImage } from '../../imaging/image.js';
 import { InferenceWorker } from '../../inference/inference-worker.js';
 import { PlateReader } from '../../plates/plate-reader.js';
+import { readerOptions } from '../../plates/reader-options.js';
+import { loadConfig } from '../../config/load.js';
 
 /** Longest side accepted (a 20,000 px panorama is not a camera frame). */
 const MAX_SIDE = 16384;
@@ -38,15 +40,20 @@ function looksLikeCrop(width: number, height: number): boolean {
 
 const command: Command = {
   summary: 'Read the licence plates in image files; prints one JSON line per plate (plate, colour, confidence, box).',
-  usage: 'sharpeyes plate IMAGE... [--crop] [--long-side N]',
+  usage: 'sharpeyes plate IMAGE... [--crop] [--long-side N] [--config FILE]   (read as the daemon reads, with its plates config)',
   async run(argv) {
-    const { values, positionals } = parse(argv, { crop: { type: 'boolean' }, 'long-side': { type: 'string' } }, true);
+    const { values, positionals } = parse(
+      argv,
+      { crop: { type: 'boolean' }, 'long-side': { type: 'string' }, config: { type: 'string', short: 'c' } },
+      true,
+    );
     if (positionals.length === 0) throw new UsageError('give at least one image file');
     const longSide = values['long-side'] ? Number(values['long-side']) : undefined;
     if (longSide !== undefined && !(longSide >= 160 && longSide <= 4096))
       throw new UsageError('--long-side must be a number of pixels (160..4096)');
     const worker = new InferenceWorker('plate-cli');
-    const reader = new PlateReader({ worker, options: longSide ? { longSide, fastLongSide: 0 } : {} });
+    const options = readerOptions(loadConfig(values.config ?? process.env.SHARPEYES_CONFIG).config.plates);
+    const reader = new PlateReader({ worker, options: { ...options, ...(longSide ? { longSide, fastLongSide: 0 } : {}) } });
     let failed = 0;
     try {
       await reader.load();

@@ -42,6 +42,11 @@ export interface SerialLinkContext extends LinkHandlers {
    * counts as an unplug even when the kernel never reported one. 0 turns it off.
    */
   watchPathMs?: number;
+  /**
+   * A write not taken within this long (plus the time its bytes take at the baud rate) fails
+   * and the port is reopened: a peer that stops reading must not stall the command queue.
+   */
+  writeTimeoutMs?: number;
 }
 
 function resolvePath(p: string): string | undefined {
@@ -64,6 +69,7 @@ export class SerialLink implements ByteLink {
   private stopped = true;
   private up = false;
   private watch: NodeJS.Timeout | undefined;
+  private readonly pending = new Set<{ port: SerialPort; settle(err?: Error): void }>();
   private readonly ctx: SerialLinkContext;
 
   constructor(ctx: SerialLinkContext) {
@@ -88,20 +94,47 @@ export class SerialLink implements ByteLink {
     const port = this.port;
     this.port = undefined;
     this.up = false;
+    this.failPending(undefined, 'stopped');
     if (port?.isOpen) await new Promise<void>((res) => port.close(() => res()));
   }
 
+  /**
+   * Writes bytes; always settles. serialport never calls back a write issued while its port is
+   * closing (it waits for an 'open' that a closed port object never sees), nor one the peer
+   * never takes: writes still pending when their port is lost fail with it, and a write past
+   * its timeout fails and reopens the port.
+   */
   write(bytes: Buffer): Promise<void> {
     const port = this.port;
-    if (!port || !this.up) return Promise.reject(new Error('serial port not open'));
+    if (!port || !this.up || !port.isOpen) return Promise.reject(new Error('serial port not open'));
+    const ms = (this.ctx.writeTimeoutMs ?? 1000) + Math.ceil((bytes.length * 10_000) / this.ctx.line.baudRate);
     return new Promise((resolve, reject) => {
+      const entry = {
+        port,
+        settle: (err?: Error) => {
+          if (!this.pending.delete(entry)) return;
+          clearTimeout(timer);
+          if (err) reject(err);
+          else resolve();
+        },
+      };
+      this.pending.add(entry);
+      const timer = setTimeout(() => {
+        entry.settle(new Error(`serial write timed out after ${ms} ms (the device does not take data)`));
+        this.lost(port, 'write timed out');
+      }, ms);
       port.write(bytes, (err) => {
         if (err) {
-          reject(err);
+          entry.settle(err);
           this.lost(port, `write failed: ${err.message}`);
-        } else resolve();
+        } else entry.settle();
       });
     });
+  }
+
+  /** Fails the writes still waiting on `port` (all of them without one). */
+  private failPending(port: SerialPort | undefined, reason: string): void {
+    for (const e of [...this.pending]) if (!port || e.port === port) e.settle(new Error(`serial port lost: ${reason}`));
   }
 
   reconnect(reason: string): void {
@@ -156,6 +189,7 @@ export class SerialLink implements ByteLink {
   }
 
   private lost(port: SerialPort, reason: string): void {
+    this.failPending(port, reason);
     if (this.port !== port) return;
     if (this.watch) clearInterval(this.watch);
     this.watch = undefined;

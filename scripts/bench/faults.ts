@@ -1,0 +1,80 @@
+/**
+ * `npm run -s bench -- faults`: does the box keep its promises under faults?
+ *  - kills: SIGKILL of the real daemon during a flood, restarted each time; nothing recorded is lost;
+ *  - fuzz: hostile inputs of every kind into the real parsers and servers; no crash, no hang;
+ *  - egress: random command/pulse/reconnect/fire sequences against the simulators; a fire exit
+ *    is never left closed;
+ *  - disk: the store's folder on a full file system; the box still opens the exits and alarms.
+ * Knobs: FAULTS_ONLY=kills,fuzz,egress,disk  FAULTS_SEED  FAULTS_KILLS  FAULTS_FUZZ (cases per
+ * kind; FAULTS_FUZZ_<KIND> per kind: MQTT, HTTP, SERIAL, ONVIF, IMAGE, CONFIG)  FAULTS_SEQUENCES
+ * (per egress profile)  FAULTS_LANES (lanes per egress profile, sharing them). Last line: one JSON object.
+ */
+import { knob, load1, log } from './faults/common.ts';
+import { runKills } from './faults/kills.ts';
+import { runEgress } from './faults/egress.ts';
+import { fuzzConfig, fuzzImages, fuzzOnvif, fuzzSerial, type KindResult } from './faults/fuzz.ts';
+import { fuzzDaemon } from './faults/fuzz-daemon.ts';
+import { runDiskFull } from './faults/disk.ts';
+
+const only = new Set((process.env.FAULTS_ONLY ?? 'kills,fuzz,egress,disk').split(',').map((s) => s.trim()));
+const seed = knob('FAULTS_SEED', 20261129);
+const t0 = performance.now();
+const out: Record<string, unknown> = { bench: 'faults', seed, loadavg_1m_at_start: load1() };
+
+if (only.has('fuzz')) {
+  const all = knob('FAULTS_FUZZ', 10_000);
+  const n = (kind: string) => knob(`FAULTS_FUZZ_${kind}`, all);
+  log('fuzz: hostile inputs of every kind');
+  const t = performance.now();
+  const kinds: Record<string, KindResult> = {
+    ...(await fuzzSerial(n('SERIAL'), seed)),
+    config: await fuzzConfig(n('CONFIG'), seed),
+    image: await fuzzImages(n('IMAGE'), seed),
+    onvif: await fuzzOnvif(n('ONVIF'), seed),
+  };
+  const d = await fuzzDaemon({ mqtt: n('MQTT'), http: n('HTTP'), seed });
+  kinds.mqtt = d.mqtt;
+  kinds.http = d.http;
+  const sum = (f: (r: KindResult) => number) => Object.values(kinds).reduce((a, r) => a + f(r), 0);
+  Object.assign(out, {
+    fuzz_cases: Object.fromEntries(Object.entries(kinds).map(([k, r]) => [k, r.cases])),
+    crashes: sum((r) => r.crashes) + d.uncaught_log_lines + (d.daemon_alive ? 0 : 1),
+    hangs: sum((r) => r.hangs),
+    fuzz_refused: Object.fromEntries(Object.entries(kinds).map(([k, r]) => [k, r.refused])),
+    fuzz_slowest_ms: Object.fromEntries(Object.entries(kinds).map(([k, r]) => [k, r.slowest_ms])),
+    fuzz_first_crashes: Object.values(kinds)
+      .flatMap((r) => r.first_crashes)
+      .slice(0, 5),
+    fuzz_daemon_internal_log_lines: d.internal_log_lines,
+    fuzz_seconds: Math.round((performance.now() - t) / 100) / 10,
+  });
+}
+
+if (only.has('kills')) {
+  log('kills: SIGKILL of the daemon during a flood');
+  Object.assign(out, await runKills({ kills: knob('FAULTS_KILLS', 20), seed, floodEveryMs: knob('FAULTS_FLOOD_MS', 25) }));
+}
+
+if (only.has('egress')) {
+  log('egress: random sequences against the simulators through the devices room');
+  Object.assign(
+    out,
+    await runEgress({
+      // FAULTS_SEQUENCES per egress profile, shared by its lanes (run at the same time).
+      sequences: Math.ceil(knob('FAULTS_SEQUENCES', 1000) / Math.max(1, knob('FAULTS_LANES', 4))),
+      lanes: Math.max(1, knob('FAULTS_LANES', 4)),
+      seed,
+      graceMs: knob('FAULTS_EGRESS_GRACE_MS', 3000),
+    }),
+  );
+}
+
+if (only.has('disk')) {
+  log('disk: the store on a full tmpfs');
+  Object.assign(out, await runDiskFull({ reactMs: knob('FAULTS_DISK_REACT_MS', 5000) }));
+}
+
+out.seconds = Math.round((performance.now() - t0) / 100) / 10;
+out.loadavg_1m_at_end = load1();
+process.stdout.write(`${JSON.stringify(out)}\n`);
+process.exit(0);
