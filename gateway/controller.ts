@@ -58,7 +58,7 @@ export class Controller {
       new AccessRoom(ctx, { gates: devices }),
       new AlarmsRoom(ctx, { gates: devices, devices, cameras }),
       new Gb28181Room(ctx, { cameras, devices }), // after cameras and devices: its catalog lists them; off unless gb28181.enabled
-      new ConsoleRoom(ctx),
+      new ConsoleRoom(ctx, { cameras }),
     ];
     registerCoreActions(ctx);
     for (const room of this.rooms) room.registerActions?.(ctx.actions);

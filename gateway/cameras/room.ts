@@ -18,11 +18,20 @@ import { startDemoCameras, type DemoCameras } from '../demo/cameras.js';
 import { OnvifSource } from './onvif/source.js';
 import { LiveView } from './live-view/server.js';
 import { cameraRegions } from './regions.js';
+import { encodeJpeg } from '../imaging/image.js';
 
 /** What other rooms may ask of the cameras room: a picture of a camera now. */
 export interface CameraSnapshots {
   /** Saves the newest analysed frame of a camera as a snapshot (fast). */
   latestSnapshot(cameraId: string): Promise<SavedSnapshot>;
+}
+
+/** What the console asks of the cameras room: thumbnails and live view (for users it has authenticated). */
+export interface CameraViews {
+  /** The newest analysed frame of a camera as JPEG, not stored (thumbnails). */
+  latestJpeg(cameraId: string, quality?: number): Promise<Buffer>;
+  /** Live view, or undefined when disabled (cameras.liveView.enabled: false). */
+  liveView(): LiveView | undefined;
 }
 
 /** The cameras that run, and where to read a camera's full stream (for rooms that relay video). */
@@ -37,7 +46,7 @@ export interface CameraStreams {
  * The cameras room: one ffmpeg per camera (kept alive by its watchdog), motion gating, the
  * frame hub recognition subscribes to, snapshots, ONVIF sources and events, and the live view.
  */
-export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
+export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, CameraViews {
   readonly name = 'cameras';
   /** Gated frames for recognition (see README.md); exists from construction, so rooms that start earlier can subscribe. */
   readonly frames: FrameSource;
@@ -79,9 +88,16 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
     return [...this.pipelines.values()].map((p) => p.counters());
   }
 
-  /** Port of the live view server once started (0 when disabled). */
-  liveViewPort(): number {
-    return this.live?.port ?? 0;
+  liveView(): LiveView | undefined {
+    return this.live;
+  }
+
+  async latestJpeg(cameraId: string, quality = 70): Promise<Buffer> {
+    const p = this.pipelines.get(cameraId);
+    if (!p) throw new ActionError(`no camera ${cameraId}`, 'not_found');
+    const frame = p.latestFrame();
+    if (!frame) throw new ActionError(`camera ${cameraId} has not delivered a frame yet`, 'unavailable');
+    return encodeJpeg({ width: frame.width, height: frame.height, data: frame.data }, quality);
   }
 
   /** Live view relays (ffmpeg transcoders) running now. */
@@ -158,7 +174,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
 
   summary(): string[] {
     const lines = [`cameras: ${[...this.pipelines.keys()].join(', ') || 'none'}${this.demo ? ` (${this.demo.describe()})` : ''}`];
-    if (this.live) lines.push(`live view: ws://${this.cfg.liveView.host}:${this.live.port}/live/<cameraId> (MPEG-1 for JSMpeg)`);
+    if (this.live) lines.push('live view: in the console (MPEG-1 for JSMpeg, behind its login)');
     return lines;
   }
 
@@ -205,17 +221,11 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams {
       600_000,
       async () => void (await this.snapshots.sweep().catch((err: unknown) => log.warn({ err: errMessage(err) }, 'snapshot sweep failed'))),
     );
+    if (cfg.liveView.host !== undefined || cfg.liveView.port !== undefined)
+      log.warn('cameras.liveView.host and .port are no longer used: live view is served by the console, behind its login; remove them');
     if (cfg.liveView.enabled) {
-      const live = new LiveView({ ...cfg.liveView, log, urlOf: (id) => this.liveUrls.get(id) });
-      try {
-        await live.start();
-        this.live = live;
-      } catch (err) {
-        log.error(
-          { err: errMessage(err), host: cfg.liveView.host, port: cfg.liveView.port },
-          'live view cannot listen; continuing without it',
-        );
-      }
+      this.live = new LiveView({ ...cfg.liveView, log, urlOf: (id) => this.liveUrls.get(id) });
+      this.live.start();
     }
   }
 

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   residents: async () => (await import('./commands/residents.js')).default,
   identify: async () => (await import('./commands/identify.js')).default,
   doctor: async () => (await import('./commands/doctor.js')).default,
+  users: async () => (await import('./commands/users.js')).default,
 };
 
 function help(): string {

@@ -1,32 +1,53 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import type { ErrorCode } from '../core/error-codes.js';
+import { redactSecrets } from './security/redact.js';
 
-/** Small pure-ish helpers for the console's HTTP handling. */
+/**
+ * Error codes of the console's API: the action table's, plus `unauthenticated` (no live session,
+ * or a wrong name or password), `locked` (too many failed logins: wait) and `setup_needed` (no
+ * admin account yet).
+ */
+export type ConsoleErrorCode = ErrorCode | 'unauthenticated' | 'locked' | 'setup_needed';
+
+/** Small helpers for the console's HTTP handling. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code: ConsoleErrorCode = status === 404 ? 'not_found' : status >= 500 ? 'internal' : 'bad_request',
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
 }
 
 export const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; media-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
   'cache-control': 'no-store',
 };
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+/** Sends JSON with secrets redacted (credentials in URLs, secret-looking keys): nothing the console answers carries one. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
+  const text = JSON.stringify(redactSecrets(body));
   res.writeHead(status, {
     ...SECURITY_HEADERS,
+    ...headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
   });
   res.end(text);
+}
+
+export function sendBytes(res: ServerResponse, type: string, body: Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(200, { ...SECURITY_HEADERS, ...headers, 'content-type': type, 'content-length': body.length });
+  res.end(body);
 }
 
 /** Reads a request body up to `limit` bytes; larger bodies are refused with 413. */
@@ -34,7 +55,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) {
-      reject(new HttpError(413, `body of ${declared} bytes is larger than the ${limit} bytes allowed`));
+      reject(new HttpError(413, `body of ${declared} bytes is larger than the ${limit} bytes allowed`, 'too_large'));
       req.resume();
       return;
     }
@@ -43,7 +64,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) {
-        reject(new HttpError(413, `body larger than the ${limit} bytes allowed`));
+        reject(new HttpError(413, `body larger than the ${limit} bytes allowed`, 'too_large'));
         req.destroy();
         return;
       }
@@ -55,25 +76,52 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** Constant-time bearer-token check (header, or ?token= for EventSource which cannot set headers). */
-export function authorised(req: IncomingMessage, url: URL, token: string | undefined): boolean {
-  if (token === undefined) return true;
-  const header = req.headers.authorization ?? '';
-  const given = header.startsWith('Bearer ') ? header.slice(7) : (url.searchParams.get('token') ?? '');
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** Refuses cross-site writes: a POST must be JSON and come from this console's own origin. */
-export function checkWriteOrigin(req: IncomingMessage): void {
+/** A JSON body (`{}` when empty); 415 unless sent as application/json, 400 if not JSON. */
+export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
-  if (!type.startsWith('application/json')) throw new HttpError(415, 'send the request body as application/json');
-  const origin = req.headers.origin;
-  if (origin && origin !== `http://${req.headers.host}` && origin !== `https://${req.headers.host}`)
-    throw new HttpError(403, `cross-origin request from ${origin} refused`);
+  if (!type.startsWith('application/json')) throw new HttpError(415, 'send the request body as application/json', 'bad_request');
+  const body = await readBody(req, limit);
+  if (body.length === 0) return {};
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    throw new HttpError(400, 'request body is not JSON', 'bad_request');
+  }
 }
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i <= 0) continue;
+    const k = part.slice(0, i).trim();
+    const v = part.slice(i + 1).trim();
+    if (k && !(k in out)) out[k] = v;
+  }
+  return out;
+}
+
+/** A Set-Cookie value: HttpOnly, SameSite=Strict, Path=/, Secure behind HTTPS; maxAgeS 0 clears it. */
+export function cookie(name: string, value: string, opts: { maxAgeS?: number; secure?: boolean } = {}): string {
+  return [
+    `${name}=${value}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    ...(opts.maxAgeS !== undefined ? [`Max-Age=${opts.maxAgeS}`] : []),
+    ...(opts.secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+/** Whether the browser reached the console over HTTPS (a TLS proxy in front says so). */
+export function viaHttps(req: IncomingMessage): boolean {
+  return req.headers['x-forwarded-proto'] === 'https';
+}
+
+export function clientAddress(req: IncomingMessage): string {
+  return (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+}
+
+export function isLoopbackAddress(address: string): boolean {
+  return address === '::1' || /^127\./.test(address);
 }

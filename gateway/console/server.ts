@@ -1,74 +1,73 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
-import type { Logger } from '../core/logger.js';
-import type { ActionTable } from '../core/actions.js';
-import type { Outbox } from '../store/outbox.js';
-import { dispatchRequest } from '../../cloud-bridge/requests.js';
-import { authorised, checkWriteOrigin, HttpError, readBody, SECURITY_HEADERS, sendJson } from './http-util.js';
-
-const STATIC: Record<string, { file: string; type: string }> = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
-};
-
-export interface ConsoleServerContext {
-  log: Logger;
-  actions: ActionTable;
-  outbox: Outbox;
-  nodeId: string;
-  version: string;
-  startedAt: string;
-  host: string;
-  port: number;
-  token?: string;
-  maxBodyBytes: number;
-}
+import type { Duplex } from 'node:stream';
+import type { ConsoleServerContext } from './context.js';
+import { clientAddress, HttpError, parseCookies, sendJson } from './http-util.js';
+import { allowedNames, hostAllowed, sameOrigin } from './security/host-check.js';
+import { ConcurrencyLimit, RateLimiter } from './security/limits.js';
+import { tokensEqual } from './security/sessions.js';
+import { SESSION_COOKIE, sessionRoutes } from './routes/session.js';
+import { apiRoutes } from './routes/api.js';
+import { serveStatic } from './routes/static.js';
+import { healthz, metrics } from './routes/ops.js';
+import { liveRoute } from './routes/live.js';
+import { EventStreams } from './event-streams.js';
+import type { Authenticated } from './auth.js';
 
 /**
- * The console's HTTP server: a static page, read-only JSON (status, recent events), a live
- * event stream (Server-Sent Events fed by the outbox), and POST /api/actions/<action> that goes
- * through the same action table and validation as the platform's MQTT requests.
+ * The console's HTTP server. Every request, whatever its path, first passes the Host check (DNS
+ * rebinding). Then: static files (the login page works without a session), /healthz, /metrics,
+ * /api/session|login|logout, and everything else under /api only with a live session; a
+ * state-changing request (POST) also needs the session's CSRF token in X-CSRF-Token and must not
+ * come from another origin. Live view websockets (/api/live/<cameraId>) pass the same checks
+ * before the cameras room's LiveView takes the socket.
  */
 export class ConsoleServer {
   private server: Server | undefined;
-  private readonly streams = new Set<ServerResponse>();
-  private offAppend: (() => void) | undefined;
-  private lastStreamed = 0;
+  private readonly names: string[];
+  readonly limit: ConcurrencyLimit;
+  readonly rates = new RateLimiter();
+  readonly streams: EventStreams;
+  private sweepTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly ctx: ConsoleServerContext) {}
+  constructor(private readonly ctx: ConsoleServerContext) {
+    this.names = allowedNames(ctx.host, ctx.allowedHosts);
+    this.limit = new ConcurrencyLimit(ctx.maxConcurrentRequests);
+    this.streams = new EventStreams(ctx.outbox);
+  }
 
   get url(): string {
     const addr = this.server?.address() as AddressInfo | null;
-    const host = this.ctx.host.includes(':') ? `[${this.ctx.host}]` : this.ctx.host;
+    const host = this.ctx.host.includes(':') ? `[${this.ctx.host}]` : this.ctx.host === '0.0.0.0' ? '127.0.0.1' : this.ctx.host;
     return `http://${host}:${addr?.port ?? this.ctx.port}/`;
   }
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        const status = err instanceof HttpError ? err.status : 500;
-        if (status === 500) this.ctx.log.error({ err: String(err), url: req.url }, 'console request failed');
-        if (!res.headersSent) sendJson(res, status, { status: 'error', error: err instanceof Error ? err.message : String(err) });
-        else res.end();
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => this.fail(req, res, err));
+    });
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 60_000;
+    server.on('upgrade', (req, socket, head) => {
+      this.upgrade(req, socket as Duplex, head).catch((err: unknown) => {
+        this.ctx.log.error({ err: String(err) }, 'console websocket upgrade failed');
+        socket.destroy();
       });
     });
-    this.server.headersTimeout = 10_000;
-    this.server.requestTimeout = 30_000;
     await new Promise<void>((resolve, reject) => {
-      this.server?.once('error', reject);
-      this.server?.listen(this.ctx.port, this.ctx.host, () => resolve());
+      server.once('error', reject);
+      server.listen(this.ctx.port, this.ctx.host, () => resolve());
     });
-    this.lastStreamed = this.ctx.outbox.recent(1)[0]?.rowid ?? 0;
-    this.offAppend = this.ctx.outbox.onAppend(() => this.pushNewEvents());
+    this.server = server;
+    this.streams.start();
+    // Sessions that ended (idle, absolute, logout, password changed) lose their event streams and live views.
+    this.sweepTimer = setInterval(() => this.dropEnded(), 10_000);
+    this.sweepTimer.unref();
   }
 
   async stop(): Promise<void> {
-    this.offAppend?.();
-    for (const s of this.streams) s.end();
-    this.streams.clear();
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.streams.stop();
     const server = this.server;
     this.server = undefined;
     if (server) {
@@ -77,80 +76,112 @@ export class ConsoleServer {
     }
   }
 
+  /** Ends the event streams and live views of sessions that are over. */
+  dropEnded(): void {
+    this.ctx.auth.sessions.sweep(Date.now());
+    this.streams.dropWhere((sessionId) => this.ctx.auth.authenticate(sessionId, false) === undefined);
+    for (const [ws, sessionId] of this.liveSockets) if (!this.ctx.auth.authenticate(sessionId, false)) ws.close(1008, 'session ended');
+  }
+
+  private readonly liveSockets = new Map<{ close(code: number, reason: string): void }, string>();
+
+  private fail(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+    const e = err instanceof HttpError ? err : undefined;
+    const status = e?.status ?? 500;
+    if (status === 500) this.ctx.log.error({ err: String(err), url: req.url }, 'console request failed');
+    if (!res.headersSent)
+      sendJson(
+        res,
+        status,
+        { status: 'error', code: e?.code ?? 'internal', error: e ? e.message : 'internal error (logged)' },
+        e?.headers ?? {},
+      );
+    else res.end();
+  }
+
+  /** The request's session, if any (touching it: the idle timer restarts). */
+  authenticate(req: IncomingMessage): Authenticated | undefined {
+    return this.ctx.auth.authenticate(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
+  }
+
+  private checkHost(req: IncomingMessage): void {
+    if (!hostAllowed(req.headers.host, this.names))
+      throw new HttpError(
+        403,
+        `this console is not reached as ${JSON.stringify(req.headers.host ?? '')}: add the name to console.allowedHosts if it is yours`,
+        'forbidden',
+      );
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.checkHost(req);
     // A request target that is no URL path ("//[", "http://[::1") is the client's error, not ours.
     if (!URL.canParse(req.url ?? '/', 'http://console')) throw new HttpError(400, 'the request target is not a URL path');
     const url = new URL(req.url ?? '/', 'http://console');
-    const page = STATIC[url.pathname];
-    if (req.method === 'GET' && page) {
-      const body = readFileSync(new URL(`./public/${page.file}`, import.meta.url));
-      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': page.type });
-      res.end(body);
-      return;
+    const path = url.pathname;
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      if (path === '/healthz') return healthz(this.ctx, res);
+      if (path === '/metrics') return metrics(this.ctx, req, res);
+      if (!path.startsWith('/api/')) return serveStatic(req, res, path);
     }
-    if (!url.pathname.startsWith('/api/')) throw new HttpError(404, `no page at ${url.pathname}`);
-    if (!authorised(req, url, this.ctx.token)) throw new HttpError(401, 'missing or wrong console token');
-    if (req.method === 'GET' && url.pathname === '/api/status') {
-      sendJson(res, 200, {
-        nodeId: this.ctx.nodeId,
-        version: this.ctx.version,
-        startedAt: this.ctx.startedAt,
-        outbox: this.ctx.outbox.stats(),
-        actions: this.ctx.actions.names(),
+    if (!path.startsWith('/api/')) throw new HttpError(405, `${req.method} ${path} is not allowed`, 'bad_request');
+    if (req.method !== 'GET' && !sameOrigin(req.headers)) {
+      this.ctx.log.warn({ origin: req.headers.origin, path, address: clientAddress(req) }, 'console: cross-origin request refused');
+      throw new HttpError(403, `cross-origin request from ${req.headers.origin ?? req.headers['sec-fetch-site']} refused`, 'forbidden');
+    }
+    if (path === '/api/events/stream' && req.method === 'GET') {
+      const auth = this.requireSession(req);
+      return this.streams.open(req, res, auth.id);
+    }
+    const release = this.limit.acquire();
+    if (!release)
+      throw new HttpError(503, `the console is busy (${this.limit.max} requests at once): try again shortly`, 'busy', {
+        'retry-after': '1',
       });
-      return;
-    }
-    if (req.method === 'GET' && url.pathname === '/api/events') {
-      const limit = Math.min(500, Math.max(1, Number(url.searchParams.get('limit') ?? 50) || 50));
-      sendJson(res, 200, this.ctx.outbox.recent(limit));
-      return;
-    }
-    if (req.method === 'GET' && url.pathname === '/api/events/stream') {
-      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream', connection: 'keep-alive' });
-      res.write(': connected\n\n');
-      this.streams.add(res);
-      req.on('close', () => this.streams.delete(res));
-      return;
-    }
-    const action = /^\/api\/actions\/([a-z0-9/-]+)$/.exec(url.pathname)?.[1];
-    if (req.method === 'POST' && action) {
-      checkWriteOrigin(req);
-      const body = await readBody(req, this.ctx.maxBodyBytes);
-      let input: unknown = {};
-      if (body.length) {
-        try {
-          input = JSON.parse(body.toString('utf8'));
-        } catch {
-          throw new HttpError(400, 'request body is not JSON');
-        }
+    try {
+      if (await sessionRoutes(this, this.ctx, req, res, path)) return;
+      const auth = this.requireSession(req);
+      if (req.method !== 'GET' && !tokensEqual(String(req.headers['x-csrf-token'] ?? ''), auth.session.csrf)) {
+        this.ctx.log.warn({ user: auth.user.name, path }, 'console: request without a valid CSRF token refused');
+        throw new HttpError(403, 'missing or wrong X-CSRF-Token', 'forbidden');
       }
-      const payload = Buffer.from(JSON.stringify({ transaction: `console-${randomUUID()}`, input }));
-      const response = await dispatchRequest(
-        {
-          actions: this.ctx.actions,
-          maxRequestBytes: this.ctx.maxBodyBytes + 256,
-          actor: { channel: 'console', name: 'console', role: 'admin' },
-          onInternalError: (a, err) => this.ctx.log.error({ action: a, err: String(err) }, 'console action failed'),
-        },
-        action,
-        payload,
-      );
-      const status = response.status === 'ok' ? 200 : response.code === 'unknown_action' ? 404 : response.code === 'internal' ? 500 : 400;
-      sendJson(res, status, response);
-      return;
+      if (await apiRoutes(this, this.ctx, auth, req, res, url)) return;
+      throw new HttpError(404, `no ${req.method} ${path}`);
+    } finally {
+      release();
     }
-    throw new HttpError(404, `no ${req.method} ${url.pathname}`);
   }
 
-  private pushNewEvents(): void {
-    if (this.streams.size === 0) {
-      this.lastStreamed = this.ctx.outbox.recent(1)[0]?.rowid ?? this.lastStreamed;
-      return;
+  requireSession(req: IncomingMessage): Authenticated {
+    const auth = this.authenticate(req);
+    if (!auth)
+      throw new HttpError(
+        401,
+        this.ctx.users.hasAdmin() ? 'log in first' : 'no admin account yet',
+        this.ctx.users.hasAdmin() ? 'unauthenticated' : 'setup_needed',
+      );
+    return auth;
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const refuse = (status: number, text: string, message: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${message}\n`);
+    };
+    if (!hostAllowed(req.headers.host, this.names)) return refuse(403, 'Forbidden', 'unknown host');
+    if (!sameOrigin(req.headers)) {
+      this.ctx.log.warn({ origin: req.headers.origin, address: clientAddress(req) }, 'console: cross-origin live view refused');
+      return refuse(403, 'Forbidden', 'cross-origin request refused');
     }
-    const rows = this.ctx.outbox.recent(200, this.lastStreamed).reverse();
-    if (rows.length === 0) return;
-    this.lastStreamed = rows[rows.length - 1]?.rowid ?? this.lastStreamed;
-    const text = rows.map((r) => `data: ${JSON.stringify(r)}\n\n`).join('');
-    for (const s of this.streams) s.write(text);
+    const route = liveRoute(req.url ?? '');
+    if (!route) return refuse(404, 'Not Found', 'no such websocket');
+    const auth = this.authenticate(req);
+    if (!auth) return refuse(401, 'Unauthorized', 'log in first');
+    const live = this.ctx.cameras?.liveView();
+    if (!live) return refuse(503, 'Service Unavailable', 'live view is disabled (cameras.liveView.enabled)');
+    const ws = await live.accept(route.cameraId, req, socket, head);
+    if ('status' in ws) return;
+    this.liveSockets.set(ws, auth.id);
+    ws.on('close', () => this.liveSockets.delete(ws));
+    this.ctx.log.info({ user: auth.user.name, cameraId: route.cameraId }, 'live view opened');
   }
 }

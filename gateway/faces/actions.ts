@@ -12,6 +12,7 @@ import { RESIDENT_ID } from './store/resident-store.js';
 import { passInput } from './visitors/pass.js';
 import { registerResidentSyncActions } from './sync-actions.js';
 import { photosField, readyPipeline, refusedPhotos, requestedPass, type ResidentServices } from './action-support.js';
+import { checkPhoto } from './photo-check.js';
 
 export type { ResidentServices } from './action-support.js';
 
@@ -48,6 +49,22 @@ export function registerResidentActions(actions: ActionTable, cfg: FacesConfig, 
       } catch (err) {
         throw refusedPhotos(err);
       }
+    },
+  });
+  actions.register('residents/check', {
+    role: 'operator',
+    description:
+      'Checks one enrolment photo as residents/add would, storing nothing: the verdict, the reasons for a refusal, and the aligned face crop (base64 JPEG).',
+    input: z.strictObject({
+      photo: z
+        .string()
+        .max(Math.ceil(cfg.enrolment.maxPhotoBytes / 3) * 4, `a photo larger than ${cfg.enrolment.maxPhotoBytes} bytes`)
+        .regex(/^[A-Za-z0-9+/=\s]+$/, 'base64')
+        .describe('The photo, base64 JPEG/PNG.'),
+    }),
+    handle: async (input) => {
+      const pipeline = await readyPipeline(services());
+      return checkPhoto(pipeline, Buffer.from(input.photo, 'base64'));
     },
   });
   actions.register('residents/remove', {

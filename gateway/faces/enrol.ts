@@ -9,6 +9,13 @@ import type { FaceObservation, FacePipeline } from './pipeline.js';
 
 export type EnrolCheck = { ok: true; face: FaceObservation } | { ok: false; reason: string; face?: FaceObservation };
 
+/**
+ * Largest enrolment photo, in pixels, checked from the image header before any decoding (a
+ * small file can claim a huge picture): 24 MP covers a 6000x4000 camera photo; phones' 48+ MP
+ * modes must be scaled down (the console does it in the browser before uploading).
+ */
+export const MAX_PHOTO_PIXELS = 24_000_000;
+
 /** A second face at least this fraction of the main face's area makes the photo ambiguous. */
 export const SECOND_FACE_AREA_RATIO = 0.3;
 

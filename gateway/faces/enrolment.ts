@@ -3,7 +3,7 @@
  * must show exactly one clear face; if one is refused nothing is stored and each refusal says why.
  */
 import { decodeImage, ImageError } from '../imaging/image.js';
-import { checkEnrolmentPhoto, enrolmentTemplate } from './enrol.js';
+import { checkEnrolmentPhoto, enrolmentTemplate, MAX_PHOTO_PIXELS } from './enrol.js';
 import type { FacePipeline } from './pipeline.js';
 import type { NewTemplate, Resident, ResidentStore } from './store/resident-store.js';
 import type { Pass } from './visitors/pass.js';
@@ -43,7 +43,7 @@ export async function enrolmentTemplates(pipeline: FacePipeline, photos: EnrolPh
   for (const photo of photos) {
     let img;
     try {
-      img = await decodeImage(photo.input, { source: photo.source, maxPixels: 40_000_000 });
+      img = await decodeImage(photo.input, { source: photo.source, maxPixels: MAX_PHOTO_PIXELS });
     } catch (err) {
       if (err instanceof ImageError) {
         refusals.push({ source: photo.source, reason: err.message.replace(`${photo.source}: `, '') });

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { channel } from 'node:diagnostics_channel';
 import type { ModelInfo, Reply, Request, TensorIn, TensorOut } from './protocol.js';
 
 export type { ModelInfo, TensorIn, TensorOut } from './protocol.js';
@@ -17,6 +18,10 @@ export class QueueFullError extends Error {
     this.name = 'QueueFullError';
   }
 }
+
+/** Each model run's time, for whoever listens (the console's /metrics): `{worker, model, ms}`. */
+export const INFERENCE_CHANNEL = 'sharpeyes:inference';
+const runs = channel(INFERENCE_CHANNEL);
 
 interface Job {
   request: Request;
@@ -68,6 +73,7 @@ export class InferenceWorker {
     if (reply.type !== 'result') throw new Error(`unexpected reply ${reply.type}`);
     this.stats.runs++;
     this.stats.lastRunMs = reply.ms;
+    if (runs.hasSubscribers) runs.publish({ worker: this.name, model, ms: reply.ms });
     return reply.outputs;
   }
 

@@ -88,7 +88,6 @@ async function once(cpu: boolean) {
       SHARPEYES__NODE__ID: 'bench-demo',
       SHARPEYES__CONSOLE__PORT: '0',
       SHARPEYES__CLOUD__EMBEDDEDPORT: '0',
-      SHARPEYES__CAMERAS__LIVEVIEW__PORT: '0',
     },
   });
   const seen: Record<string, number> = {};

@@ -1,19 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium } from '../../testing/chromium.js';
 import WebSocket from 'ws';
 import { createLogger } from '../../core/logger.js';
 import { startRtspServer, type RtspServer } from '../demo/rtsp-server.js';
 import { until } from '../../testing/context.js';
 import { LiveView } from './server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`live view browser test skipped: ${CHROMIUM} is absent (scripts/install-system-deps.sh installs chromium)`);
 
 // The modern JSMpeg (MPEG-TS demuxer, MPEG-1 decoder), bundled by @cycjimmy/jsmpeg-player.
@@ -30,14 +29,15 @@ const PAGE = `<!doctype html><html><body><canvas id="c" width="320" height="180"
   });
 </script></body></html>`;
 
-/** Serves the test page and JSMpeg on loopback. */
-async function pageServer(): Promise<{ server: Server; port: number }> {
+/** Serves the test page and JSMpeg on loopback, and hands /live/<id> upgrades to the live view (the console does this behind its login). */
+async function pageServer(live: LiveView): Promise<{ server: Server; port: number }> {
   const js = readFileSync(JSMPEG);
   const server = createServer((req, res) => {
     if (req.url?.startsWith('/jsmpeg.js')) res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
     else if (req.url?.startsWith('/?') || req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
     else res.writeHead(404).end();
   });
+  server.on('upgrade', (req, socket, head) => void live.accept(/^\/live\/(.+)$/.exec(req.url ?? '')?.[1] ?? '', req, socket, head));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return { server, port: (server.address() as AddressInfo).port };
 }
@@ -72,30 +72,20 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
   beforeAll(async () => {
     rtsp = await startRtspServer({ patterns: { '/cam': '320x180@10' } });
     live = new LiveView({
-      host: '127.0.0.1',
-      port: 0,
       maxRelays: 2,
+      maxViewersPerCamera: 2,
+      maxViewers: 4,
+      pingS: 0.5,
       width: 320,
       height: 180,
       idleStopS: 0.5,
       log: createLogger({ level: 'silent' }),
       urlOf: (id) => (id === 'cam' ? async () => rtsp.url('/cam') : undefined),
     });
-    await live.start();
-    web = await pageServer();
+    live.start();
+    web = await pageServer(live);
     profile = mkdtempSync(join(tmpdir(), 'sharpeyes-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium(profile);
   }, 90_000);
 
   afterAll(async () => {
@@ -110,7 +100,7 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`http://127.0.0.1:${web.port}/?ws=${encodeURIComponent(`ws://127.0.0.1:${live.port}/live/cam`)}`);
+    await page.goto(`http://127.0.0.1:${web.port}/?ws=${encodeURIComponent(`ws://127.0.0.1:${web.port}/live/cam`)}`);
     await page.waitForFunction('window.decoded > 20', undefined, { timeout: 60_000, polling: 200 });
     expect(live.activeRelays).toBe(1);
     // The test pattern is a white ball on black: some painted pixels are bright.
@@ -122,7 +112,7 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
   }, 120_000);
 
   it('restarts the relay when its ffmpeg dies while a viewer remains (node-rtsp-stream never does)', async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${live.port}/live/cam`);
+    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/live/cam`);
     let bytes = 0;
     ws.on('message', (d: Buffer) => void (bytes += d.length));
     await until(() => bytes > 0 && live.relayPid('cam') !== undefined, 'live data', 30_000);
@@ -150,4 +140,33 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
     await until(() => !alive(second), 'restarted ffmpeg killed', 10_000);
     expect(alive(first)).toBe(false);
   }, 120_000);
+
+  it('caps the viewers of a camera, and drops a viewer that stopped answering pings', async () => {
+    const url = `ws://127.0.0.1:${web.port}/live/cam`;
+    const open = () =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(url);
+        ws.once('open', () => resolve(ws));
+        ws.once('error', reject);
+      });
+    const refused = () =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(url);
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('error', () => undefined);
+      });
+    const a = await open();
+    const b = await open();
+    expect(live.viewers).toBe(2);
+    expect(await refused()).toBe(503); // maxViewersPerCamera: 2
+    // b's machine is gone (nothing read, no pong): dropped within two ping periods, its slot freed.
+    (b as unknown as { _socket: { pause(): void } })._socket.pause();
+    await until(() => live.viewers === 1, 'the dead viewer dropped', 10_000);
+    const c = await open();
+    expect(live.viewers).toBe(2);
+    a.close();
+    c.close();
+    b.terminate();
+    await until(() => live.activeRelays === 0, 'relay stopped', 15_000);
+  }, 60_000);
 });

@@ -1,21 +1,30 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { Logger } from '../../core/logger.js';
 import { startMpeg1Muxer, type Mpeg1Relay } from './mpeg1-muxer.js';
-import { liveRoute } from './route.js';
 import { errMessage } from '../../core/errors.js';
 
 export interface LiveViewContext {
-  host: string;
-  port: number;
   maxRelays: number;
+  /** Viewers of one camera at once. */
+  maxViewersPerCamera: number;
+  /** Viewers of all cameras at once. */
+  maxViewers: number;
   width: number;
   height: number;
   idleStopS: number;
+  /** How often viewers are pinged; one that has not answered the previous ping is dropped. */
+  pingS?: number;
   log: Logger;
   /** The RTSP URL of a camera, or undefined for an unknown camera. */
   urlOf(cameraId: string): (() => Promise<string>) | undefined;
+}
+
+/** Why a viewer was not let in: HTTP status and a message. */
+export interface Refusal {
+  status: 404 | 503;
+  message: string;
 }
 
 interface Relay {
@@ -28,17 +37,18 @@ interface Relay {
 }
 
 /**
- * Live view for browsers: ws://host:port/live/<cameraId> streams MPEG-TS with MPEG-1 video
- * (what JSMpeg plays). One relay (node-rtsp-stream's Mpeg1Muxer, one ffmpeg) per camera, started
- * with the first viewer, stopped idleStopS after the last leaves, restarted if ffmpeg exits (with
- * any code) while viewers remain, capped at maxRelays. node-rtsp-stream's VideoStream is not used:
- * it listens on all interfaces; the websocket server here is bound to the configured host.
+ * Live view for browsers: MPEG-TS with MPEG-1 video (what JSMpeg plays) over a websocket. It has
+ * no port of its own: the console authenticates the viewer (session, Host, Origin) and hands the
+ * upgrade over with `accept`. One relay (node-rtsp-stream's Mpeg1Muxer, one ffmpeg) per camera,
+ * started with the first viewer, stopped idleStopS after the last leaves, restarted if ffmpeg
+ * exits while viewers remain; capped at maxRelays cameras, maxViewersPerCamera and maxViewers.
+ * Viewers are pinged; a dead one (no pong) is dropped, so it does not hold a slot.
  */
 export class LiveView {
-  private server: Server | undefined;
-  private wss: WebSocketServer | undefined;
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   private readonly relays = new Map<string, Relay>();
-  port = 0;
+  private readonly alive = new WeakSet<WebSocket>();
+  private pingTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly ctx: LiveViewContext) {}
 
@@ -46,53 +56,76 @@ export class LiveView {
     return this.relays.size;
   }
 
+  get viewers(): number {
+    let n = 0;
+    for (const r of this.relays.values()) n += r.clients.size;
+    return n;
+  }
+
   /** The pid of a camera's relay ffmpeg while it runs (diagnostics and fault tests). */
   relayPid(cameraId: string): number | undefined {
     return this.relays.get(cameraId)?.run?.pid;
   }
 
-  async start(): Promise<void> {
-    const server = createServer((_req, res) => {
-      res.writeHead(426, { 'content-type': 'text/plain' }).end('websocket only: ws://host:port/live/<cameraId>\n');
-    });
-    const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
-    server.on('upgrade', (req, socket, head) => {
-      const route = liveRoute(req.url ?? '');
-      const url = route ? this.ctx.urlOf(route.cameraId) : undefined;
-      if (!route || !url) {
-        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-        return;
-      }
-      if (!this.relays.has(route.cameraId) && this.relays.size >= this.ctx.maxRelays) {
-        socket.end(
-          `HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nat most ${this.ctx.maxRelays} cameras can be viewed at once\n`,
-        );
-        return;
-      }
-      wss.handleUpgrade(req, socket, head, (ws) => this.join(route.cameraId, url, ws));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.ctx.port, this.ctx.host, () => resolve());
-    });
-    this.server = server;
-    this.wss = wss;
-    this.port = (server.address() as AddressInfo).port;
-    this.ctx.log.info({ host: this.ctx.host, port: this.port }, 'live view listening');
+  start(): void {
+    this.pingTimer = setInterval(() => this.ping(), (this.ctx.pingS ?? 15) * 1000);
+    this.pingTimer.unref();
+  }
+
+  /** Whether a viewer of this camera would be let in now (undefined) or why not. */
+  refusal(cameraId: string): Refusal | undefined {
+    if (!this.ctx.urlOf(cameraId)) return { status: 404, message: `no camera ${cameraId}` };
+    const relay = this.relays.get(cameraId);
+    if (!relay && this.relays.size >= this.ctx.maxRelays)
+      return { status: 503, message: `at most ${this.ctx.maxRelays} cameras can be viewed at once` };
+    if (relay && relay.clients.size >= this.ctx.maxViewersPerCamera)
+      return { status: 503, message: `at most ${this.ctx.maxViewersPerCamera} viewers of one camera at once` };
+    if (this.viewers >= this.ctx.maxViewers) return { status: 503, message: `at most ${this.ctx.maxViewers} live viewers at once` };
+    return undefined;
+  }
+
+  /**
+   * Takes over an HTTP upgrade the caller has already authorised. Refuses (writes the HTTP
+   * error, returns the refusal) an unknown camera or one over the caps; else resolves with the
+   * websocket once open.
+   */
+  accept(cameraId: string, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<WebSocket | Refusal> {
+    const refused = this.refusal(cameraId);
+    const url = this.ctx.urlOf(cameraId);
+    if (refused || !url) {
+      const r = refused ?? { status: 404 as const, message: `no camera ${cameraId}` };
+      const text = r.status === 404 ? 'Not Found' : 'Service Unavailable';
+      socket.end(`HTTP/1.1 ${r.status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${r.message}\n`);
+      return Promise.resolve(r);
+    }
+    return new Promise((resolve) =>
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.join(cameraId, url, ws);
+        resolve(ws);
+      }),
+    );
   }
 
   async stop(): Promise<void> {
+    if (this.pingTimer) clearInterval(this.pingTimer);
     const exits: Promise<unknown>[] = [];
     for (const r of this.relays.values()) exits.push(this.stopRelay(r));
     await Promise.all(exits);
-    for (const c of this.wss?.clients ?? []) c.terminate();
-    this.wss?.close();
-    const server = this.server;
-    this.server = undefined;
-    if (server) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    for (const c of this.wss.clients) c.terminate();
+    this.wss.close();
+  }
+
+  private ping(): void {
+    for (const r of this.relays.values())
+      for (const c of r.clients) {
+        if (!this.alive.has(c)) {
+          this.ctx.log.info({ cameraId: r.cameraId }, 'live viewer did not answer the ping; dropped');
+          c.terminate();
+          continue;
+        }
+        this.alive.delete(c);
+        c.ping();
+      }
   }
 
   private join(cameraId: string, url: () => Promise<string>, ws: WebSocket): void {
@@ -106,6 +139,8 @@ export class LiveView {
     if (r.idleTimer) clearTimeout(r.idleTimer);
     r.idleTimer = undefined;
     r.clients.add(ws);
+    this.alive.add(ws);
+    ws.on('pong', () => this.alive.add(ws));
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
       r.clients.delete(ws);

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { formatOnvifAddress, parseOnvifAddress } from './address.js';
 import { pickProfiles, profileFromRaw, type OnvifProfile } from './profiles.js';
 import { clockSkewS, signalFromMessage, SignalDebouncer } from './events.js';
-import { liveRoute } from '../live-view/route.js';
 
 describe('ONVIF addresses', () => {
   it('accepts host, host:port and URLs', () => {
@@ -84,13 +83,5 @@ describe('ONVIF events', () => {
   });
   it('computes clock skew', () => {
     expect(clockSkewS(new Date(100_000), 40_000)).toBe(60);
-  });
-});
-
-describe('live view route', () => {
-  it('maps /live/<id> only', () => {
-    expect(liveRoute('/live/gate-1?x=1')).toEqual({ cameraId: 'gate-1' });
-    expect(liveRoute('/live/../etc')).toBeUndefined();
-    expect(liveRoute('/other')).toBeUndefined();
   });
 });

@@ -149,13 +149,24 @@ export const camerasSection = z
       .describe('Scene and crop snapshots attached to events by id.'),
     liveView: z
       .strictObject({
-        enabled: z.boolean().default(true).describe('Serve MPEG-1 live view over websocket (JSMpeg) at ws://host:port/live/<cameraId>.'),
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe('Serve MPEG-1 live view (JSMpeg) to logged-in console users, at ws(s)://<console>/api/live/<cameraId>.'),
         host: z
           .string()
-          .default('127.0.0.1')
-          .describe("Interface the live view listens on: localhost or the console's interface, never all."),
-        port: z.number().int().min(0).max(65535).default(8091).describe('TCP port of the live view websocket server; 0 picks a free port.'),
+          .optional()
+          .describe('No longer used: live view is served by the console (behind its login), not on a port of its own.'),
+        port: z
+          .number()
+          .int()
+          .min(0)
+          .max(65535)
+          .optional()
+          .describe('No longer used: live view is served by the console (behind its login), not on a port of its own.'),
         maxRelays: z.number().int().min(1).max(16).default(2).describe('Cameras relayed at once (each relay is an ffmpeg transcoder).'),
+        maxViewersPerCamera: z.number().int().min(1).max(64).default(4).describe('Viewers of one camera at once.'),
+        maxViewers: z.number().int().min(1).max(256).default(8).describe('Live viewers of all cameras at once.'),
         width: z.number().int().min(64).max(1920).multipleOf(2).default(640).describe('Live view width.'),
         height: z.number().int().min(64).max(1080).multipleOf(2).default(360).describe('Live view height.'),
         idleStopS: z.number().min(0).max(600).default(5).describe('A relay stops this long after its last viewer leaves.'),

@@ -2,9 +2,49 @@ import { z } from 'zod';
 
 export const consoleSection = z
   .strictObject({
-    enabled: z.boolean().default(true).describe('Serve the local web console (status, devices, cameras, live events, gate buttons).'),
-    host: z.string().min(1).default('127.0.0.1').describe('Interface to listen on. Anything but loopback requires tokenFile.'),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Serve the local web console (dashboard, gates, alarms, residents, vehicles, visitors, watchlist, events, live view).'),
+    host: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe('Interface to listen on. Every page needs a login (create the first admin with `sharpeyes users add NAME --role admin`).'),
     port: z.number().int().min(0).max(65535).default(8080).describe('TCP port; 0 picks a free one.'),
-    tokenFile: z.string().optional().describe('File holding the bearer token the console requires (mandatory when host is not loopback).'),
+    allowedHosts: z
+      .array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name'))
+      .max(32)
+      .default([])
+      .describe(
+        'Host names the console may be reached by, besides IP addresses, localhost and console.host (e.g. gate-box.local behind a name). Any other Host header is refused (DNS rebinding).',
+      ),
+    sessionIdleMinutes: z
+      .number()
+      .min(1)
+      .max(24 * 60)
+      .default(30)
+      .describe('A session without a request for this long ends.'),
+    sessionMaxHours: z
+      .number()
+      .min(0.1)
+      .max(168)
+      .default(12)
+      .describe('A session ends this long after login, whatever happens (one shift).'),
+    maxConcurrentRequests: z.number().int().min(1).max(256).default(8).describe('Requests handled at once; more are refused with "busy".'),
+    rateLimits: z
+      .record(z.string(), z.number().int().min(1).max(100_000))
+      .default({})
+      .describe(
+        'Requests a minute per user for an action, overriding the defaults (gate/* 30, residents/add and residents/check 12, other changes 60, reads 600).',
+      ),
+    metricsTokenFile: z
+      .string()
+      .optional()
+      .describe('File holding the bearer token /metrics requires. Without it /metrics answers only clients on this machine (loopback).'),
+    tokenFile: z
+      .string()
+      .optional()
+      .describe('No longer used: the console has accounts. Remove it; the console logs a warning while it is set.'),
   })
-  .describe('The local web console for installers and guards.');
+  .describe('The local web console for property staff, guards and installers.');

@@ -1,0 +1,72 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Outbox } from '../store/outbox.js';
+import { HttpError, SECURITY_HEADERS } from './http-util.js';
+import { redactSecrets } from './security/redact.js';
+
+/** Open event streams at most, and per session. */
+const MAX_STREAMS = 32;
+const MAX_PER_SESSION = 4;
+
+/**
+ * Live events for logged-in pages (Server-Sent Events), fed by the outbox: each row appended is
+ * sent to every open stream, redacted like every answer. A stream ends with its session.
+ */
+export class EventStreams {
+  private readonly streams = new Map<ServerResponse, string>();
+  private offAppend: (() => void) | undefined;
+  private lastStreamed = 0;
+  private keepAlive: NodeJS.Timeout | undefined;
+
+  constructor(private readonly outbox: Outbox) {}
+
+  get size(): number {
+    return this.streams.size;
+  }
+
+  start(): void {
+    this.lastStreamed = this.outbox.recent(1)[0]?.rowid ?? 0;
+    this.offAppend = this.outbox.onAppend(() => this.push());
+    this.keepAlive = setInterval(() => {
+      for (const s of this.streams.keys()) s.write(': keep-alive\n\n');
+    }, 20_000);
+    this.keepAlive.unref();
+  }
+
+  stop(): void {
+    this.offAppend?.();
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    for (const s of this.streams.keys()) s.end();
+    this.streams.clear();
+  }
+
+  open(req: IncomingMessage, res: ServerResponse, sessionId: string): void {
+    if (this.streams.size >= MAX_STREAMS) throw new HttpError(503, 'too many open event streams', 'busy');
+    if ([...this.streams.values()].filter((s) => s === sessionId).length >= MAX_PER_SESSION)
+      throw new HttpError(503, `at most ${MAX_PER_SESSION} event streams per session`, 'busy');
+    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream', connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    this.streams.set(res, sessionId);
+    req.on('close', () => this.streams.delete(res));
+  }
+
+  /** Ends the streams whose session matches (ended sessions). */
+  dropWhere(ended: (sessionId: string) => boolean): void {
+    for (const [res, id] of this.streams)
+      if (ended(id)) {
+        res.end();
+        this.streams.delete(res);
+      }
+  }
+
+  private push(): void {
+    if (this.streams.size === 0) {
+      this.lastStreamed = this.outbox.recent(1)[0]?.rowid ?? this.lastStreamed;
+      return;
+    }
+    const rows = this.outbox.recent(200, this.lastStreamed).reverse();
+    if (rows.length === 0) return;
+    this.lastStreamed = rows[rows.length - 1]?.rowid ?? this.lastStreamed;
+    const text = rows.map((r) => `data: ${JSON.stringify(redactSecrets(r))}\n\n`).join('');
+    for (const s of this.streams.keys()) s.write(text);
+  }
+}
