@@ -12,13 +12,30 @@ import { createLogger } from '../../../gateway/core/logger.ts';
 import { percentile } from '../../../gateway/core/percentile.ts';
 import { SimDevice } from '../../simulators/sim-device.ts';
 import { caseRng, log, Pick, sleep, waitFor } from './common.ts';
+import { formatReport, LaneTrace, type ViolationReport } from './egress-trace.ts';
 
 /**
  * Random sequences of gate commands, pulses, device-side timers (the controller closing by
  * itself), serial reconnects (the socat peer killed and restarted) and fire-input changes, run
  * through the real devices room against the project's simulators. The simulators' own state is
- * sampled every few ms: an egress gate that is not open while its fire input has been active
- * for longer than the grace (with both serial lines up meanwhile) is a violation.
+ * sampled every few ms: an egress gate that is not open while its fire input is active, for
+ * longer than the grace, is a violation. The grace clock starts at the latest of: the fire on at
+ * the simulator, the fire SEEN by the gateway (its debounced device.input), the gate closing at
+ * the simulator (a controller that closes by itself starts a new clock), the simulator's side
+ * of the gate's line open (its own SerialLink, not the socat restart) and the gateway's own
+ * link open (its SerialLink's onUp, watched through Device.linkUp).
+ *
+ * Said openly: the first version started the clock at the fire on and the socat restart, on the
+ * simulator's side only. It counted as violations (a) a gate that the controller closed by itself
+ * long after the fire and that the gateway re-opened within ~1 s, (b) the gateway's reconnect
+ * backoff (200 ms doubling to 10 s for a configured port) and the simulator's own (50-300 ms),
+ * and (c) the 500 ms debounce of the fire contact. `egress_violations_former_clock` still counts
+ * what that clock would say. A fire the gateway never sees would hide behind the new clock, so
+ * it is counted on its own (`egress_violations_fire_not_seen`) from when it could have been seen
+ * (line up on both sides, plus debounce and one poll). Each violation keeps its sequence (seed,
+ * lane, index, steps) and a timeline of both sides; the first FAULTS_EGRESS_SHOW are printed.
+ * The sampler and the gateway share one event loop: on a loaded box both stall alike, and the
+ * timeline marks stalls over 100 ms.
  *
  * Each group has a relay board whose fire contact (in4) holds open itself and a barrier (which
  * has no fire input of its own), and a turnstile held open by its own fire input: three lanes,
@@ -33,8 +50,12 @@ interface Line {
   pty: PtyPair | undefined;
   sim: SimDevice;
   link: SerialLink;
-  /** When the serial line came back (performance.now()), Infinity while it is down. */
+  /** When the simulator's side of the line came back (performance.now()), Infinity while it is down. */
   upSince: number;
+  /** When the gateway's own SerialLink opened the line (its onUp), Infinity while it is down. */
+  gwUpSince: number;
+  /** The timelines of the lanes that use this line. */
+  traces: LaneTrace[];
 }
 
 interface Lane {
@@ -48,7 +69,20 @@ interface Lane {
   openRaw: number;
   /** When the fire input became active (sim side), or undefined. */
   fireSince: number | undefined;
+  /** Since when the simulator's gate has been anything but open (a controller that closes by itself starts a new clock). */
+  closedSince: number | undefined;
+  /** When the gateway saw the fire input active (its debounced device.input), or undefined. */
+  gwFireSince: number | undefined;
+  /** The simulator's gate and fire values at the last sample (for the timeline). */
+  lastGate: number | undefined;
+  lastFire: boolean | undefined;
+  trace: LaneTrace;
   violating: boolean;
+  legacyViolating: boolean;
+  /** How long after a fire contact closes (its line up) the gateway can be expected to see it. */
+  fireSeenWithinMs: number;
+  /** The fire has been on at the simulator, its line up, for longer than debounce + poll + grace, unseen by the gateway. */
+  unseen: boolean;
   violations: number;
   violatingMs: number;
   /** Fire activations not yet answered by an open gate: start of the clock. */
@@ -64,6 +98,10 @@ export interface EgressResult {
   egress_steps: Record<string, number>;
   egress_violations: number;
   egress_violations_by_profile: Record<string, number>;
+  /** Of which: fires the gateway never saw (counted from when it could have). */
+  egress_violations_fire_not_seen: number;
+  /** What the former, simulator-side clock would have counted (grace from the simulator's line and fire). */
+  egress_violations_former_clock: number;
   egress_violating_ms: number;
   egress_grace_ms: number;
   egress_fire_to_open_p50_ms: number;
@@ -78,7 +116,7 @@ async function openLine(id: string, profile: DeviceProfile, dir: string): Promis
   const gw = join(dir, `${id}.gw`);
   const dev = join(dir, `${id}.dev`);
   const pty = await startPtyPair({ gatewaySide: gw, deviceSide: dev });
-  const line = { id, profile, dir, pty, upSince: performance.now() } as Line;
+  const line = { id, profile, dir, pty, upSince: Infinity, gwUpSince: Infinity, traces: [] as LaneTrace[] } as Line;
   line.link = new SerialLink({
     path: dev,
     line: { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 },
@@ -87,8 +125,15 @@ async function openLine(id: string, profile: DeviceProfile, dir: string): Promis
     maxBackoffMs: 300,
     watchPathMs: 100, // notices the replugged pty by its path, as the project's simulator does
     onData: (c) => line.sim.receive(c),
-    onUp: () => undefined,
-    onDown: () => undefined,
+    // The simulator listens only once its own side of the line is open again (its backoff and
+    // path watch), not when socat is restarted.
+    onUp: () => {
+      line.upSince = performance.now();
+      for (const t of line.traces) t.add(`${id}: simulator link open`);
+    },
+    onDown: () => {
+      line.upSince = Infinity;
+    },
   });
   line.sim = new SimDevice({ profile, write: (b) => void line.link.write(b).catch(() => undefined) });
   line.link.start();
@@ -99,11 +144,11 @@ async function openLine(id: string, profile: DeviceProfile, dir: string): Promis
 async function replug(line: Line, downMs: number): Promise<void> {
   const pty = line.pty;
   line.pty = undefined;
-  line.upSince = Infinity;
+  for (const t of line.traces) t.add(`${line.id}: unplugged (socat killed) for ${downMs} ms`);
   await pty?.stop();
   await sleep(downMs);
   line.pty = await startPtyPair({ gatewaySide: join(line.dir, `${line.id}.gw`), deviceSide: join(line.dir, `${line.id}.dev`) });
-  line.upSince = performance.now();
+  for (const t of line.traces) t.add(`${line.id}: replugged (simulator side)`);
 }
 
 const MOVES = ['open', 'close', 'hold-open', 'release', 'pulse'] as const;
@@ -120,29 +165,43 @@ async function sequence(lane: Lane, p: Pick, run: (cmd: string, arg?: number) =>
       step = 'command';
       const cmd = p.one(cmds);
       const param = lane.gate.profile.commands[cmd]?.param;
-      pending.push(run(cmd, cmd === 'pulse' && param ? p.range(param.min ?? 100, Math.min(param.max ?? 2000, 3000)) : undefined));
+      const arg = cmd === 'pulse' && param ? p.range(param.min ?? 100, Math.min(param.max ?? 2000, 3000)) : undefined;
+      lane.trace.step(`command ${cmd}${arg === undefined ? '' : ` ${arg}`}`);
+      pending.push(run(cmd, arg));
     } else if (k < 50) {
       step = 'fire';
-      lane.fire.sim.setInput(lane.fireInput, p.chance(0.55));
+      const on = p.chance(0.55);
+      lane.trace.step(`fire ${on ? 'on' : 'off'}`);
+      lane.fire.sim.setInput(lane.fireInput, on);
     } else if (k < 55) {
       step = 'fire-bounce';
-      for (let b = 0; b < p.range(2, 5); b++) {
-        lane.fire.sim.setInput(lane.fireInput, p.chance(0.5));
-        await sleep(p.range(5, 120));
+      const n = p.range(2, 5);
+      for (let b = 0; b < n; b++) {
+        const on = p.chance(0.5);
+        const ms = p.range(5, 120);
+        lane.trace.step(`fire-bounce ${on ? 'on' : 'off'} ${ms} ms`);
+        lane.fire.sim.setInput(lane.fireInput, on);
+        await sleep(ms);
       }
     } else if (k < 63) {
       step = 'device-timer';
       // The controller closes by itself (its own auto-close timer, a power dip), unreported.
+      lane.trace.step('device-timer (the controller closes by itself)');
       const g = lane.gate.profile.gate!;
       lane.gate.sim.setValue(g.resource, g.closed);
     } else if (k < 71) {
       step = 'reconnect';
       const line = p.chance(0.6) ? lane.gate : lane.fire;
+      const ms = p.range(30, 600);
+      lane.trace.step(`reconnect ${line.id} ${ms} ms${busy.has(line) ? ' (skipped: already down)' : ''}`);
       if (!busy.has(line)) {
         busy.add(line);
-        pending.push(replug(line, p.range(30, 600)).finally(() => busy.delete(line)));
+        pending.push(replug(line, ms).finally(() => busy.delete(line)));
       }
-    } else step = 'wait';
+    } else {
+      step = 'wait';
+      lane.trace.step('wait');
+    }
     lane.steps[step] = (lane.steps[step] ?? 0) + 1;
     await sleep(p.range(5, 250));
   }
@@ -150,7 +209,14 @@ async function sequence(lane: Lane, p: Pick, run: (cmd: string, arg?: number) =>
   lane.sequences++;
 }
 
-export async function runEgress(opts: { sequences: number; lanes: number; seed: number; graceMs: number }): Promise<EgressResult> {
+export async function runEgress(opts: {
+  sequences: number;
+  lanes: number;
+  seed: number;
+  graceMs: number;
+  /** How many violations are printed with their sequence and timeline. */
+  show: number;
+}): Promise<EgressResult> {
   const t0 = performance.now();
   const board = loadProfileFile(join(PROFILES_DIR, 'relay-board-4ch-modbus.yaml'));
   const barrier = loadProfileFile(join(PROFILES_DIR, 'barrier-bg300-framed.yaml'));
@@ -163,7 +229,16 @@ export async function runEgress(opts: { sequences: number; lanes: number; seed: 
   const lane = (profile: string, gate: Line, fire: Line): Lane => {
     const [fireInput, spec] = fireOf(fire.profile);
     const g = gate.profile.gate!;
+    const trace = new LaneTrace(gate.id, profile, opts.show);
+    gate.traces.push(trace);
+    if (fire !== gate) fire.traces.push(trace);
     return {
+      trace,
+      gwFireSince: undefined,
+      closedSince: undefined,
+      lastGate: undefined,
+      lastFire: undefined,
+      unseen: false,
       profile,
       gate,
       fire,
@@ -174,6 +249,10 @@ export async function runEgress(opts: { sequences: number; lanes: number; seed: 
       openRaw: valueToRaw(gate.profile.resources[g.resource]!, g.open),
       fireSince: undefined,
       violating: false,
+      legacyViolating: false,
+      fireSeenWithinMs:
+        spec.debounceMs +
+        (fire.profile.protocol.type === 'modbus-rtu' ? fire.profile.protocol.pollMs : (fire.profile.heartbeat?.everyMs ?? 1000)),
       violations: 0,
       violatingMs: 0,
       waitingSince: undefined,
@@ -197,36 +276,122 @@ export async function runEgress(opts: { sequences: number; lanes: number; seed: 
   const rctx = testContext(`devices:\n${devices.join('\n')}\n`, { dir });
   const room = new DevicesRoom(rctx);
   const stopRoom = await startRoom(rctx, room);
+  // The gateway's own view, watched without changing its code path: its SerialLink's open and
+  // loss (Device.linkUp/linkDown, called by the link's onUp/onDown) and what it publishes.
+  for (const line of lines) {
+    const dev = room.device(line.id);
+    if (!dev) throw new Error(`no device ${line.id}`);
+    const up = dev.linkUp.bind(dev);
+    const down = dev.linkDown.bind(dev);
+    // Opened already before this hook was in place: up since the start.
+    line.gwUpSince = (dev as unknown as { endpoint?: { link: { isOpen: boolean } } }).endpoint?.link.isOpen ? 0 : Infinity;
+    dev.linkUp = () => {
+      line.gwUpSince = performance.now();
+      for (const t of line.traces) t.add(`${line.id}: gateway link open`);
+      up();
+    };
+    dev.linkDown = (reason: string) => {
+      line.gwUpSince = Infinity;
+      for (const t of line.traces) t.add(`${line.id}: gateway link lost (${reason})`);
+      down(reason);
+    };
+  }
+  const tracesOf = (id: string) => lines.find((x) => x.id === id)?.traces ?? [];
+  rctx.bus.on('device.input', (e) => {
+    for (const l of lanes)
+      if (l.fire.id === e.deviceId && l.fireInput === e.input) {
+        l.gwFireSince = e.active ? performance.now() : undefined;
+        l.trace.add(`gateway sees ${e.deviceId}/${e.input} ${e.active ? 'ACTIVE' : 'cleared'}`);
+      }
+  });
+  rctx.bus.on('gate.command', (e) => {
+    for (const t of tracesOf(e.deviceId))
+      if (t.lane === e.deviceId)
+        t.add(
+          `gateway ${e.command} (${e.origin}): ${e.ok ? 'ok' : `FAILED ${e.error ?? ''}`}${e.note ? ` [${e.note}]` : ''} attempts ${e.attempts} ${Math.round(e.ms)} ms`,
+        );
+  });
+  rctx.bus.on('gate.state', (e) => {
+    for (const t of tracesOf(e.deviceId)) if (t.lane === e.deviceId) t.add(`gateway reads gate ${e.state}`);
+  });
+  rctx.bus.on('device.online', (e) => {
+    for (const t of tracesOf(e.deviceId)) t.add(`${e.deviceId}: gateway says online`);
+  });
+  rctx.bus.on('device.offline', (e) => {
+    for (const t of tracesOf(e.deviceId)) t.add(`${e.deviceId}: gateway says offline (${e.reason})`);
+  });
   let samples = 0;
   let maxGap = 0;
+  let legacyViolations = 0;
   let last = performance.now();
   const sampler = setInterval(() => {
     const now = performance.now();
     maxGap = Math.max(maxGap, now - last);
     const dt = now - last;
+    if (dt > 100) for (const l of lanes) l.trace.add(`(event loop stalled: no sample for ${Math.round(dt)} ms)`);
     last = now;
     samples++;
     for (const l of lanes) {
       const fire = l.fire.sim.state[l.fireResource] === l.fireRaw;
-      const open = l.gate.sim.state[l.gateResource] === l.openRaw;
+      const gateRaw = l.gate.sim.state[l.gateResource];
+      const open = gateRaw === l.openRaw;
+      if (gateRaw !== l.lastGate) l.trace.add(`simulator gate ${l.gateResource}=${gateRaw}${open ? ' (open)' : ''}`);
+      if (fire !== l.lastFire) l.trace.add(`simulator fire ${fire ? 'ON' : 'off'}`);
+      l.lastGate = gateRaw;
+      l.lastFire = fire;
       if (fire && l.fireSince === undefined) l.fireSince = now;
       if (!fire) l.fireSince = undefined;
-      // The clock of a closed exit starts once the fire is on and both lines are up.
-      const clock = fire && !open ? Math.max(l.fireSince ?? now, l.gate.upSince, l.fire.upSince) : undefined;
-      if (clock !== undefined && clock !== Infinity) {
+      if (!open && l.closedSince === undefined) l.closedSince = now;
+      if (open) l.closedSince = undefined;
+      // The former clock (simulator side only), kept to show how much it over-counted.
+      const legacy = fire && !open ? Math.max(l.fireSince ?? now, l.gate.upSince, l.fire.upSince) : Infinity;
+      const legacyBad = legacy !== Infinity && now - legacy > opts.graceMs;
+      if (legacyBad && !l.legacyViolating) legacyViolations++;
+      l.legacyViolating = legacyBad;
+      // The clock of a closed exit starts once the fire is on at the simulator AND seen by the
+      // gateway, and the gate's line is up on both sides (the gateway's own link open).
+      const parts: [string, number][] =
+        fire && !open && l.gwFireSince !== undefined
+          ? [
+              ['simulator fire on', l.fireSince ?? now],
+              ['gateway saw the fire', l.gwFireSince],
+              ['simulator gate closed', l.closedSince ?? now],
+              [`${l.gate.id} simulator side up`, l.gate.upSince],
+              [`${l.gate.id} gateway link open`, l.gate.gwUpSince],
+            ]
+          : [];
+      const [from, clock] = parts.reduce<[string, number]>((a, b) => (b[1] > a[1] ? b : a), ['', -Infinity]);
+      if (parts.length && clock !== Infinity) {
         l.waitingSince ??= clock;
         const bad = now - clock > opts.graceMs;
         if (bad && !l.violating) {
           l.violations++;
-          log(`egress violation: ${l.gate.id} not open (${l.gate.sim.state[l.gateResource]}) ${Math.round(now - clock)} ms after fire`);
+          l.trace.violationStarted('gate-not-open', clock, from);
+          log(`egress violation: ${l.gate.id} not open (${gateRaw}) ${Math.round(now - clock)} ms after ${from}`);
         }
         if (bad) l.violatingMs += dt;
+        if (!bad && l.violating) l.trace.violationEnded(now);
         l.violating = bad;
       } else {
         if (l.waitingSince !== undefined && fire && open) l.timeToOpen.push(now - l.waitingSince);
+        if (l.violating) l.trace.violationEnded(now);
         l.waitingSince = undefined;
         l.violating = false;
       }
+      // A fire the gateway never sees cannot be answered: counted on its own, from the moment it
+      // could have been seen (fire line up on both sides, plus the input's debounce and one poll).
+      const unseenAt =
+        fire && l.gwFireSince === undefined
+          ? Math.max(l.fireSince ?? now, l.fire.upSince, l.fire.gwUpSince) + l.fireSeenWithinMs
+          : Infinity;
+      const unseen = unseenAt !== Infinity && now - unseenAt > opts.graceMs;
+      if (unseen && !l.unseen) {
+        l.violations++;
+        l.trace.violationStarted('fire-not-seen', unseenAt, 'fire on, its line up, debounce and one poll later');
+        log(`egress violation: fire on ${l.fire.id} not seen by the gateway ${Math.round(now - unseenAt)} ms after it could have been`);
+      }
+      if (!unseen && l.unseen) l.trace.violationEnded(now);
+      l.unseen = unseen;
     }
   }, 5);
   try {
@@ -254,6 +419,7 @@ export async function runEgress(opts: { sequences: number; lanes: number; seed: 
               `egress: ${l.gate.id} sequence ${s} running for ${Math.round((performance.now() - started) / 1000)} s: ${JSON.stringify({ online: d?.online, gate: d?.gate, commands: d?.commands, pty: Boolean(l.gate.pty), firePty: Boolean(l.fire.pty), simLinkUp: l.gate.link.isOpen, simReceived: l.gate.sim.received, gwLink: (room.device(l.gate.id) as unknown as { endpoint?: { link: { isOpen: boolean; port?: { isOpen: boolean } } } }).endpoint?.link.isOpen, gwPort: (room.device(l.gate.id) as unknown as { endpoint?: { link: { port?: { isOpen: boolean; writableLength: number } } } }).endpoint?.link.port?.writableLength })}`,
             );
           }, 20_000);
+          l.trace.newSequence(s);
           await sequence(l, new Pick(caseRng(opts.seed, `egress-${li}`, s)), run, busy).finally(() => clearInterval(watch));
           if (li === 0 && s % 50 === 49) log(`egress: ${s + 1}/${opts.sequences} sequences per lane`);
         }
@@ -283,12 +449,17 @@ export async function runEgress(opts: { sequences: number; lanes: number; seed: 
     tto.push(...l.timeToOpen);
   }
   const r0 = (x: number) => Math.round(x);
+  const reports: ViolationReport[] = lanes.flatMap((l) => l.trace.reports).sort((a, b) => a.clockAt - b.clockAt);
+  for (const r of reports.slice(0, opts.show))
+    log(`egress violation, replay with FAULTS_SEED=${opts.seed}:\n${formatReport(r, opts.graceMs)}`);
   return {
     egress_profiles: [board.model, barrier.model, turnstile.model],
     egress_sequences: seqs,
     egress_steps: steps,
     egress_violations: Object.values(by).reduce((a, b) => a + b, 0),
     egress_violations_by_profile: by,
+    egress_violations_fire_not_seen: lanes.reduce((a, l) => a + l.trace.reports.filter((r) => r.kind === 'fire-not-seen').length, 0),
+    egress_violations_former_clock: legacyViolations,
     egress_violating_ms: r0(lanes.reduce((a, l) => a + l.violatingMs, 0)),
     egress_grace_ms: opts.graceMs,
     egress_fire_to_open_p50_ms: r0(percentile(tto, 50)),
