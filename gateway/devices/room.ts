@@ -191,7 +191,9 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     const dev = this.devices.get(deviceId);
     if (!dev) throw new CommandError(`no device "${deviceId}" (known: ${[...this.devices.keys()].join(', ') || 'none'})`, 'not_found');
     const moves = movesGate(dev.profile, command);
-    const verdict = this.policy.verdict(deviceId, command, moves);
+    // A fail-safe command is the policy's own decision: sent as it is (the `open` of a gate
+    // without hold-open must not be answered "already open" by the rule meant for requests).
+    const verdict: Verdict = opts.origin === 'fail-safe' ? { send: true } : this.policy.verdict(deviceId, command, moves);
     let r: GateResult;
     if (verdict.send) {
       // Asked again when its turn on the line comes: a fire alarm may have started meanwhile.
@@ -280,7 +282,13 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
   }
 }
 
-/** Hold-open re-assert period while a fire alarm lasts, and the retry backoff of a failed one. */
-const REASSERT_MS = 5000;
+/**
+ * Hold-open re-assert period while a fire alarm lasts, and the retry backoff of a failed one.
+ * The promise: an egress gate that closes by itself during a fire is open again within 3 s. A
+ * gate that reports its position is corrected at the first read (heartbeat or poll, <= 1 s); one
+ * that cannot (a controller without a position switch, a GPIO relay) only by this re-assert, so
+ * it runs every second: one short frame per held gate, idempotent at the controller.
+ */
+const REASSERT_MS = 1000;
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 2000;
