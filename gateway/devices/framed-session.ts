@@ -23,7 +23,7 @@ export class FramedSession implements ProtocolSession {
   }
 
   execute(plan: CommandPlan, opts: ExecuteOptions = {}): Promise<CommandResult> {
-    return this.queue.run(() => this.run(plan), opts);
+    return this.queue.run(async () => (opts.guard && !opts.guard() ? { ok: false, attempts: 0, error: 'refused' } : this.run(plan)), opts);
   }
 
   async heartbeat(): Promise<boolean> {

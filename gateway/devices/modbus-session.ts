@@ -100,6 +100,7 @@ export class ModbusSession implements ProtocolSession {
         plan.retries,
         opts,
       );
+      if (res === 'skipped') return { ok: false, attempts: attempts - 1, error: 'refused' };
       if (typeof res === 'string') return { ok: false, attempts, error: res };
       written[w.resource] = w.raw;
       if (w.holdMs !== undefined) this.scheduleRelease(fn, r.modbus.address, w.resource, w.releaseRaw ?? 0, w.holdMs, plan);

@@ -10,7 +10,7 @@ import type { DeviceConfig } from '../config/sections/devices.js';
 import { Device, type Endpoint } from './device.js';
 import { serialEndpoint } from './endpoint.js';
 import { gpioEndpoint } from './gpio-endpoint.js';
-import { FailSafePolicy, movesGate, type SafetyCommand } from './failsafe.js';
+import { FailSafePolicy, movesGate, type SafetyCommand, type Verdict } from './failsafe.js';
 import { DeviceRecorder } from './recorder.js';
 import { loadProfileFile, resolveProfileFile, ProfileError } from './profiles.js';
 import type { CommandName, DeviceProfile } from './profile-schema.js';
@@ -190,10 +190,29 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
   async run(deviceId: string, command: CommandName, opts: { origin: string; arg?: number; requestId?: string }): Promise<GateResult> {
     const dev = this.devices.get(deviceId);
     if (!dev) throw new CommandError(`no device "${deviceId}" (known: ${[...this.devices.keys()].join(', ') || 'none'})`, 'not_found');
-    const verdict = this.policy.verdict(deviceId, command, movesGate(dev.profile, command));
+    const moves = movesGate(dev.profile, command);
+    // A fail-safe command is the policy's own decision: sent as it is (the `open` of a gate
+    // without hold-open must not be answered "already open" by the rule meant for requests).
+    const verdict: Verdict = opts.origin === 'fail-safe' ? { send: true } : this.policy.verdict(deviceId, command, moves);
     let r: GateResult;
-    if (verdict.send) r = await dev.command(command, opts.arg, { urgent: opts.origin === 'fail-safe' });
-    else if (verdict.ok) r = { ok: true, attempts: 0, ms: 0, note: verdict.note };
+    if (verdict.send) {
+      // Asked again when its turn on the line comes: a fire alarm may have started meanwhile.
+      let late: Verdict | undefined;
+      const guard = () => {
+        const v = this.policy.verdict(deviceId, command, moves);
+        if (!v.send) late = v;
+        return v.send;
+      };
+      r = await dev.command(command, opts.arg, {
+        urgent: opts.origin === 'fail-safe',
+        guard: opts.origin === 'fail-safe' ? undefined : guard,
+      });
+      const off = late as Verdict | undefined;
+      if (off && !off.send)
+        r = off.ok
+          ? { ok: true, attempts: 0, ms: r.ms, note: off.note }
+          : { ok: false, attempts: 0, ms: r.ms, error: 'refused-by-policy', refused: off.refused };
+    } else if (verdict.ok) r = { ok: true, attempts: 0, ms: 0, note: verdict.note };
     else r = { ok: false, attempts: 0, ms: 0, error: 'refused-by-policy', refused: verdict.refused };
     this.recorder?.command(dev, {
       command,
@@ -263,7 +282,13 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
   }
 }
 
-/** Hold-open re-assert period while a fire alarm lasts, and the retry backoff of a failed one. */
-const REASSERT_MS = 5000;
+/**
+ * Hold-open re-assert period while a fire alarm lasts, and the retry backoff of a failed one.
+ * The promise: an egress gate that closes by itself during a fire is open again within 3 s. A
+ * gate that reports its position is corrected at the first read (heartbeat or poll, <= 1 s); one
+ * that cannot (a controller without a position switch, a GPIO relay) only by this re-assert, so
+ * it runs every second: one short frame per held gate, idempotent at the controller.
+ */
+const REASSERT_MS = 1000;
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 2000;

@@ -23,6 +23,12 @@ export interface SessionHooks {
 export interface ExecuteOptions {
   /** Fail-safe commands (hold-open, close after a fault) go ahead of everything waiting. */
   urgent?: boolean;
+  /**
+   * Checked when the command's turn on the line comes, not when it was asked for: false calls it
+   * off unsent ('refused'). A close queued behind a slow exchange must not reach a gate that a
+   * fire alarm started holding open meanwhile.
+   */
+  guard?: () => boolean;
 }
 
 export interface CommandResult {

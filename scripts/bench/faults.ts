@@ -7,7 +7,8 @@
  *  - disk: the store's folder on a full file system; the box still opens the exits and alarms.
  * Knobs: FAULTS_ONLY=kills,fuzz,egress,disk  FAULTS_SEED  FAULTS_KILLS  FAULTS_FUZZ (cases per
  * kind; FAULTS_FUZZ_<KIND> per kind: MQTT, HTTP, SERIAL, ONVIF, IMAGE, CONFIG)  FAULTS_SEQUENCES
- * (per egress profile)  FAULTS_LANES (lanes per egress profile, sharing them). Last line: one JSON object.
+ * (per egress profile)  FAULTS_LANES (lanes per egress profile, sharing them)  FAULTS_EGRESS_GRACE_MS
+ * FAULTS_EGRESS_SHOW (violations printed with their steps and timeline). Last line: one JSON object.
  */
 import { knob, load1, log } from './faults/common.ts';
 import { runKills } from './faults/kills.ts';
@@ -65,6 +66,7 @@ if (only.has('egress')) {
       lanes: Math.max(1, knob('FAULTS_LANES', 4)),
       seed,
       graceMs: knob('FAULTS_EGRESS_GRACE_MS', 3000),
+      show: knob('FAULTS_EGRESS_SHOW', 3),
     }),
   );
 }

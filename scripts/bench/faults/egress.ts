@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadProfileFile, PROFILES_DIR } from '../../../gateway/devices/profiles.ts';
-import { startPtyPair, type PtyPair } from '../../../gateway/devices/sim/pty-pair.ts';
+import { startPtyPair } from '../../../gateway/devices/sim/pty-pair.ts';
 import { SerialLink } from '../../../gateway/devices/transport/serial.ts';
 import { DevicesRoom } from '../../../gateway/devices/room.ts';
 import { valueToRaw } from '../../../gateway/devices/resources.ts';
@@ -12,13 +12,31 @@ import { createLogger } from '../../../gateway/core/logger.ts';
 import { percentile } from '../../../gateway/core/percentile.ts';
 import { SimDevice } from '../../../gateway/devices/sim/sim-device.ts';
 import { caseRng, log, Pick, sleep, waitFor } from './common.ts';
+import { formatReport, LaneTrace, type ViolationReport } from './egress-trace.ts';
+import { startSampler, watchGateway, type Lane, type Line } from './egress-watch.ts';
 
 /**
  * Random sequences of gate commands, pulses, device-side timers (the controller closing by
  * itself), serial reconnects (the socat peer killed and restarted) and fire-input changes, run
  * through the real devices room against the project's simulators. The simulators' own state is
- * sampled every few ms: an egress gate that is not open while its fire input has been active
- * for longer than the grace (with both serial lines up meanwhile) is a violation.
+ * sampled every few ms: an egress gate that is not open while its fire input is active, for
+ * longer than the grace, is a violation. The grace clock starts at the latest of: the fire on at
+ * the simulator, the fire SEEN by the gateway (its debounced device.input), the gate closing at
+ * the simulator (a controller that closes by itself starts a new clock), the simulator's side
+ * of the gate's line open (its own SerialLink, not the socat restart) and the gateway's own
+ * link open (its SerialLink's onUp, watched through Device.linkUp).
+ *
+ * Said openly: the first version started the clock at the fire on and the socat restart, on the
+ * simulator's side only. It counted as violations (a) a gate that the controller closed by itself
+ * long after the fire and that the gateway re-opened within ~1 s, (b) the gateway's reconnect
+ * backoff (200 ms doubling to 10 s for a configured port) and the simulator's own (50-300 ms),
+ * and (c) the 500 ms debounce of the fire contact. `egress_violations_former_clock` still counts
+ * what that clock would say. A fire the gateway never sees would hide behind the new clock, so
+ * it is counted on its own (`egress_violations_fire_not_seen`) from when it could have been seen
+ * (line up on both sides, plus debounce and one poll). Each violation keeps its sequence (seed,
+ * lane, index, steps) and a timeline of both sides; the first FAULTS_EGRESS_SHOW are printed.
+ * The sampler and the gateway share one event loop: on a loaded box both stall alike, and the
+ * timeline marks stalls over 100 ms.
  *
  * Each group has a relay board whose fire contact (in4) holds open itself and a barrier (which
  * has no fire input of its own), and a turnstile held open by its own fire input: three lanes,
@@ -26,44 +44,16 @@ import { caseRng, log, Pick, sleep, waitFor } from './common.ts';
  */
 const silent = createLogger({ level: 'silent' });
 
-interface Line {
-  id: string;
-  profile: DeviceProfile;
-  dir: string;
-  pty: PtyPair | undefined;
-  sim: SimDevice;
-  link: SerialLink;
-  /** When the serial line came back (performance.now()), Infinity while it is down. */
-  upSince: number;
-}
-
-interface Lane {
-  profile: string;
-  gate: Line;
-  fire: Line;
-  fireInput: string;
-  fireRaw: number;
-  fireResource: string;
-  gateResource: string;
-  openRaw: number;
-  /** When the fire input became active (sim side), or undefined. */
-  fireSince: number | undefined;
-  violating: boolean;
-  violations: number;
-  violatingMs: number;
-  /** Fire activations not yet answered by an open gate: start of the clock. */
-  waitingSince: number | undefined;
-  timeToOpen: number[];
-  sequences: number;
-  steps: Record<string, number>;
-}
-
 export interface EgressResult {
   egress_profiles: string[];
   egress_sequences: Record<string, number>;
   egress_steps: Record<string, number>;
   egress_violations: number;
   egress_violations_by_profile: Record<string, number>;
+  /** Of which: fires the gateway never saw (counted from when it could have). */
+  egress_violations_fire_not_seen: number;
+  /** What the former, simulator-side clock would have counted (grace from the simulator's line and fire). */
+  egress_violations_former_clock: number;
   egress_violating_ms: number;
   egress_grace_ms: number;
   egress_fire_to_open_p50_ms: number;
@@ -78,7 +68,7 @@ async function openLine(id: string, profile: DeviceProfile, dir: string): Promis
   const gw = join(dir, `${id}.gw`);
   const dev = join(dir, `${id}.dev`);
   const pty = await startPtyPair({ gatewaySide: gw, deviceSide: dev });
-  const line = { id, profile, dir, pty, upSince: performance.now() } as Line;
+  const line = { id, profile, dir, pty, upSince: Infinity, gwUpSince: Infinity, traces: [] as LaneTrace[] } as Line;
   line.link = new SerialLink({
     path: dev,
     line: { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 },
@@ -87,8 +77,15 @@ async function openLine(id: string, profile: DeviceProfile, dir: string): Promis
     maxBackoffMs: 300,
     watchPathMs: 100, // notices the replugged pty by its path, as the project's simulator does
     onData: (c) => line.sim.receive(c),
-    onUp: () => undefined,
-    onDown: () => undefined,
+    // The simulator listens only once its own side of the line is open again (its backoff and
+    // path watch), not when socat is restarted.
+    onUp: () => {
+      line.upSince = performance.now();
+      for (const t of line.traces) t.add(`${id}: simulator link open`);
+    },
+    onDown: () => {
+      line.upSince = Infinity;
+    },
   });
   line.sim = new SimDevice({ profile, write: (b) => void line.link.write(b).catch(() => undefined) });
   line.link.start();
@@ -99,11 +96,11 @@ async function openLine(id: string, profile: DeviceProfile, dir: string): Promis
 async function replug(line: Line, downMs: number): Promise<void> {
   const pty = line.pty;
   line.pty = undefined;
-  line.upSince = Infinity;
+  for (const t of line.traces) t.add(`${line.id}: unplugged (socat killed) for ${downMs} ms`);
   await pty?.stop();
   await sleep(downMs);
   line.pty = await startPtyPair({ gatewaySide: join(line.dir, `${line.id}.gw`), deviceSide: join(line.dir, `${line.id}.dev`) });
-  line.upSince = performance.now();
+  for (const t of line.traces) t.add(`${line.id}: replugged (simulator side)`);
 }
 
 const MOVES = ['open', 'close', 'hold-open', 'release', 'pulse'] as const;
@@ -120,29 +117,43 @@ async function sequence(lane: Lane, p: Pick, run: (cmd: string, arg?: number) =>
       step = 'command';
       const cmd = p.one(cmds);
       const param = lane.gate.profile.commands[cmd]?.param;
-      pending.push(run(cmd, cmd === 'pulse' && param ? p.range(param.min ?? 100, Math.min(param.max ?? 2000, 3000)) : undefined));
+      const arg = cmd === 'pulse' && param ? p.range(param.min ?? 100, Math.min(param.max ?? 2000, 3000)) : undefined;
+      lane.trace.step(`command ${cmd}${arg === undefined ? '' : ` ${arg}`}`);
+      pending.push(run(cmd, arg));
     } else if (k < 50) {
       step = 'fire';
-      lane.fire.sim.setInput(lane.fireInput, p.chance(0.55));
+      const on = p.chance(0.55);
+      lane.trace.step(`fire ${on ? 'on' : 'off'}`);
+      lane.fire.sim.setInput(lane.fireInput, on);
     } else if (k < 55) {
       step = 'fire-bounce';
-      for (let b = 0; b < p.range(2, 5); b++) {
-        lane.fire.sim.setInput(lane.fireInput, p.chance(0.5));
-        await sleep(p.range(5, 120));
+      const n = p.range(2, 5);
+      for (let b = 0; b < n; b++) {
+        const on = p.chance(0.5);
+        const ms = p.range(5, 120);
+        lane.trace.step(`fire-bounce ${on ? 'on' : 'off'} ${ms} ms`);
+        lane.fire.sim.setInput(lane.fireInput, on);
+        await sleep(ms);
       }
     } else if (k < 63) {
       step = 'device-timer';
       // The controller closes by itself (its own auto-close timer, a power dip), unreported.
+      lane.trace.step('device-timer (the controller closes by itself)');
       const g = lane.gate.profile.gate!;
       lane.gate.sim.setValue(g.resource, g.closed);
     } else if (k < 71) {
       step = 'reconnect';
       const line = p.chance(0.6) ? lane.gate : lane.fire;
+      const ms = p.range(30, 600);
+      lane.trace.step(`reconnect ${line.id} ${ms} ms${busy.has(line) ? ' (skipped: already down)' : ''}`);
       if (!busy.has(line)) {
         busy.add(line);
-        pending.push(replug(line, p.range(30, 600)).finally(() => busy.delete(line)));
+        pending.push(replug(line, ms).finally(() => busy.delete(line)));
       }
-    } else step = 'wait';
+    } else {
+      step = 'wait';
+      lane.trace.step('wait');
+    }
     lane.steps[step] = (lane.steps[step] ?? 0) + 1;
     await sleep(p.range(5, 250));
   }
@@ -150,7 +161,14 @@ async function sequence(lane: Lane, p: Pick, run: (cmd: string, arg?: number) =>
   lane.sequences++;
 }
 
-export async function runEgress(opts: { sequences: number; lanes: number; seed: number; graceMs: number }): Promise<EgressResult> {
+export async function runEgress(opts: {
+  sequences: number;
+  lanes: number;
+  seed: number;
+  graceMs: number;
+  /** How many violations are printed with their sequence and timeline. */
+  show: number;
+}): Promise<EgressResult> {
   const t0 = performance.now();
   const board = loadProfileFile(join(PROFILES_DIR, 'relay-board-4ch-modbus.yaml'));
   const barrier = loadProfileFile(join(PROFILES_DIR, 'barrier-bg300-framed.yaml'));
@@ -163,7 +181,16 @@ export async function runEgress(opts: { sequences: number; lanes: number; seed: 
   const lane = (profile: string, gate: Line, fire: Line): Lane => {
     const [fireInput, spec] = fireOf(fire.profile);
     const g = gate.profile.gate!;
+    const trace = new LaneTrace(gate.id, profile, opts.show);
+    gate.traces.push(trace);
+    if (fire !== gate) fire.traces.push(trace);
     return {
+      trace,
+      gwFireSince: undefined,
+      closedSince: undefined,
+      lastGate: undefined,
+      lastFire: undefined,
+      unseen: false,
       profile,
       gate,
       fire,
@@ -174,6 +201,10 @@ export async function runEgress(opts: { sequences: number; lanes: number; seed: 
       openRaw: valueToRaw(gate.profile.resources[g.resource]!, g.open),
       fireSince: undefined,
       violating: false,
+      legacyViolating: false,
+      fireSeenWithinMs:
+        spec.debounceMs +
+        (fire.profile.protocol.type === 'modbus-rtu' ? fire.profile.protocol.pollMs : (fire.profile.heartbeat?.everyMs ?? 1000)),
       violations: 0,
       violatingMs: 0,
       waitingSince: undefined,
@@ -197,38 +228,8 @@ export async function runEgress(opts: { sequences: number; lanes: number; seed: 
   const rctx = testContext(`devices:\n${devices.join('\n')}\n`, { dir });
   const room = new DevicesRoom(rctx);
   const stopRoom = await startRoom(rctx, room);
-  let samples = 0;
-  let maxGap = 0;
-  let last = performance.now();
-  const sampler = setInterval(() => {
-    const now = performance.now();
-    maxGap = Math.max(maxGap, now - last);
-    const dt = now - last;
-    last = now;
-    samples++;
-    for (const l of lanes) {
-      const fire = l.fire.sim.state[l.fireResource] === l.fireRaw;
-      const open = l.gate.sim.state[l.gateResource] === l.openRaw;
-      if (fire && l.fireSince === undefined) l.fireSince = now;
-      if (!fire) l.fireSince = undefined;
-      // The clock of a closed exit starts once the fire is on and both lines are up.
-      const clock = fire && !open ? Math.max(l.fireSince ?? now, l.gate.upSince, l.fire.upSince) : undefined;
-      if (clock !== undefined && clock !== Infinity) {
-        l.waitingSince ??= clock;
-        const bad = now - clock > opts.graceMs;
-        if (bad && !l.violating) {
-          l.violations++;
-          log(`egress violation: ${l.gate.id} not open (${l.gate.sim.state[l.gateResource]}) ${Math.round(now - clock)} ms after fire`);
-        }
-        if (bad) l.violatingMs += dt;
-        l.violating = bad;
-      } else {
-        if (l.waitingSince !== undefined && fire && open) l.timeToOpen.push(now - l.waitingSince);
-        l.waitingSince = undefined;
-        l.violating = false;
-      }
-    }
-  }, 5);
+  watchGateway(room, rctx, lines, lanes);
+  const sampler = startSampler(lanes, opts.graceMs);
   try {
     const ok = await waitFor(() => room.list().every((d) => d.online), 60_000);
     if (!ok)
@@ -254,6 +255,7 @@ export async function runEgress(opts: { sequences: number; lanes: number; seed: 
               `egress: ${l.gate.id} sequence ${s} running for ${Math.round((performance.now() - started) / 1000)} s: ${JSON.stringify({ online: d?.online, gate: d?.gate, commands: d?.commands, pty: Boolean(l.gate.pty), firePty: Boolean(l.fire.pty), simLinkUp: l.gate.link.isOpen, simReceived: l.gate.sim.received, gwLink: (room.device(l.gate.id) as unknown as { endpoint?: { link: { isOpen: boolean; port?: { isOpen: boolean } } } }).endpoint?.link.isOpen, gwPort: (room.device(l.gate.id) as unknown as { endpoint?: { link: { port?: { isOpen: boolean; writableLength: number } } } }).endpoint?.link.port?.writableLength })}`,
             );
           }, 20_000);
+          l.trace.newSequence(s);
           await sequence(l, new Pick(caseRng(opts.seed, `egress-${li}`, s)), run, busy).finally(() => clearInterval(watch));
           if (li === 0 && s % 50 === 49) log(`egress: ${s + 1}/${opts.sequences} sequences per lane`);
         }
@@ -263,7 +265,7 @@ export async function runEgress(opts: { sequences: number; lanes: number; seed: 
     await sleep(opts.graceMs + 500);
     for (const l of lanes) l.fire.sim.setInput(l.fireInput, false);
   } finally {
-    clearInterval(sampler);
+    sampler.stop();
     await stopRoom();
     for (const l of lines) {
       await l.link.stop();
@@ -283,19 +285,24 @@ export async function runEgress(opts: { sequences: number; lanes: number; seed: 
     tto.push(...l.timeToOpen);
   }
   const r0 = (x: number) => Math.round(x);
+  const reports: ViolationReport[] = lanes.flatMap((l) => l.trace.reports).sort((a, b) => a.clockAt - b.clockAt);
+  for (const r of reports.slice(0, opts.show))
+    log(`egress violation, replay with FAULTS_SEED=${opts.seed}:\n${formatReport(r, opts.graceMs)}`);
   return {
     egress_profiles: [board.model, barrier.model, turnstile.model],
     egress_sequences: seqs,
     egress_steps: steps,
     egress_violations: Object.values(by).reduce((a, b) => a + b, 0),
     egress_violations_by_profile: by,
+    egress_violations_fire_not_seen: lanes.reduce((a, l) => a + l.trace.reports.filter((r) => r.kind === 'fire-not-seen').length, 0),
+    egress_violations_former_clock: sampler.legacyViolations,
     egress_violating_ms: r0(lanes.reduce((a, l) => a + l.violatingMs, 0)),
     egress_grace_ms: opts.graceMs,
     egress_fire_to_open_p50_ms: r0(percentile(tto, 50)),
     egress_fire_to_open_p99_ms: r0(percentile(tto, 99)),
     egress_fire_to_open_max_ms: r0(Math.max(0, ...tto)),
-    egress_samples: samples,
-    egress_max_sample_gap_ms: r0(maxGap),
+    egress_samples: sampler.samples,
+    egress_max_sample_gap_ms: r0(sampler.maxGap),
     egress_seconds: Math.round((performance.now() - t0) / 100) / 10,
   };
 }
