@@ -19,8 +19,8 @@ mkdir -p "$CACHE"
 # qemu boots the VM; busybox-static is its userland; gpiod is what the tests call; the module is
 # built with make/gcc against linux-headers from linux-source; xz unpacks the source, cpio and
 # gzip pack the initramfs.
-bash scripts/lib/apt-ensure.sh qemu-system-x86 busybox-static gpiod linux-headers-amd64 linux-source-6.1 \
-  make gcc cpio gzip xz-utils coreutils
+VM_PACKAGES=(qemu-system-x86 busybox-static gpiod linux-headers-amd64 linux-source-6.1 make gcc cpio gzip xz-utils coreutils)
+bash scripts/lib/apt-ensure.sh "${VM_PACKAGES[@]}"
 
 # The newest installed headers; the kernel image of the same version comes from the archive. If
 # the archive has moved past the installed headers, upgrade them and use the new version.
