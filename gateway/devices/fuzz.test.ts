@@ -10,18 +10,7 @@ import { ModbusSession } from './modbus-session.js';
 import { parseResponse } from './codec/modbus-rtu.js';
 import { recordingObserver, serialDevice, tempDir, until } from './testing/helpers.js';
 import type { Device } from './device.js';
-
-/** Seeded PRNG (mulberry32) so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../testing/seeded-random.js';
 
 const FRAMES = 10_000;
 const flip = (b: Buffer, i: number, mask: number) => {
@@ -64,7 +53,7 @@ describe('fuzz: 10,000 random and mutated frames on the wire', () => {
   });
 
   it('counts every kind of bad frame, logs at a bounded rate, and keeps working', async () => {
-    const rand = rng(20261124);
+    const rand = seededRandom(20261124);
     const int = (n: number) => Math.floor(rand() * n);
     const good = () => codec.encode('status-reply', { barrier: int(5), loopA: int(2), loopB: 0, motorFault: 0 }, 1);
     const kinds = ['bit-flip', 'truncated', 'oversized', 'wrong-unit', 'random', 'unknown-code', 'bad-checksum'] as const;
@@ -117,7 +106,7 @@ describe('fuzz: 10,000 random and mutated frames on the wire', () => {
 
 describe('fuzz: Modbus response parser and master session (10,000 random responses)', () => {
   it('never throws and counts what it drops', async () => {
-    const rand = rng(7);
+    const rand = seededRandom(7);
     const int = (n: number) => Math.floor(rand() * n);
     for (let i = 0; i < 10_000; i++) {
       const b = Buffer.from(Array.from({ length: int(40) }, () => int(256)));

@@ -25,23 +25,14 @@ import { createLogger } from '../../gateway/core/logger.js';
 import { KnownVehicles } from '../../gateway/plates/known-vehicles.js';
 import { AUTHORITY, DIGITS, isValidPlate, PLATE_ALPHABET, PROVINCES, SERIAL_LETTERS, SUFFIXES } from '../../gateway/plates/grammar.js';
 import { isLookalike, LOOKALIKE_GROUPS, lookalikeKey } from '../../gateway/plates/lookalike.js';
+import { seededRandom } from '../../gateway/testing/seeded-random.js';
 
 const N = Number(process.env.BENCH_VEHICLES ?? 10_000);
 const RANDOM_PROBES = 100_000;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-/** mulberry32: a small seeded generator, so every run registers the same plates. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(20261124);
+/** Seeded, so every run registers the same plates. */
+const rand = seededRandom(20261124);
 const pick = (s: string) => s[Math.floor(rand() * s.length)] as string;
 const HOME = '粤';
 

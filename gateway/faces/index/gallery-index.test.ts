@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GalleryIndex } from './gallery-index.js';
+import { seededRandom } from '../../testing/seeded-random.js';
 
-// Deterministic pseudo-random numbers (mulberry32) so failures reproduce.
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function gaussian(r: () => number) {
   return Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
 }
@@ -38,7 +30,7 @@ function brute(gallery: Map<string, Float32Array>, q: Float32Array) {
 
 describe('GalleryIndex', () => {
   it('exact mode (small gallery) agrees with brute-force cosine, to int8 precision', () => {
-    const r = rng(1);
+    const r = seededRandom(1);
     const idx = new GalleryIndex({ dim: 64 });
     const gallery = new Map<string, Float32Array>();
     for (let i = 0; i < 200; i++) {
@@ -56,7 +48,7 @@ describe('GalleryIndex', () => {
   });
 
   it('code prefilter (large gallery) finds the planted match at the similarity of a real match', () => {
-    const r = rng(2);
+    const r = seededRandom(2);
     const dim = 512;
     const idx = new GalleryIndex({ dim, exactBelow: 100, candidates: 32 });
     const gallery = new Map<string, Float32Array>();
@@ -78,7 +70,7 @@ describe('GalleryIndex', () => {
   });
 
   it('updates incrementally: replace, remove (the moved entry stays findable), clear', () => {
-    const r = rng(3);
+    const r = seededRandom(3);
     const idx = new GalleryIndex({ dim: 32 });
     const a = unitVec(r, 32);
     const b = unitVec(r, 32);
@@ -107,7 +99,7 @@ describe('GalleryIndex', () => {
   });
 
   it('grows past its initial capacity', () => {
-    const r = rng(4);
+    const r = seededRandom(4);
     const idx = new GalleryIndex({ dim: 32 });
     const vs = Array.from({ length: 300 }, () => unitVec(r, 32));
     vs.forEach((v, i) => idx.upsert(String(i), v));

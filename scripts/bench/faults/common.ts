@@ -1,28 +1,16 @@
 import { loadavg } from 'node:os';
+import { seededRandom, type Rng } from '../../../gateway/testing/seeded-random.ts';
 
 /**
  * Shared bits of the faults benchmark: a seeded PRNG (every case can be replayed from the seed
  * and its index), knobs read from the environment, and progress on stderr.
  */
-export type Rng = () => number;
-
-/** mulberry32: small, fast, good enough to pick fuzz cases. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The PRNG of one case: the same (seed, stream, index) always gives the same case. */
 export function caseRng(seed: number, stream: string, index: number): Rng {
   let h = seed ^ 0x9e3779b9;
   for (let i = 0; i < stream.length; i++) h = Math.imul(h ^ stream.charCodeAt(i), 0x01000193);
-  return rng(Math.imul(h ^ index, 0x85ebca6b) ^ (index >>> 16));
+  return seededRandom(Math.imul(h ^ index, 0x85ebca6b) ^ (index >>> 16));
 }
 
 export class Pick {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { log, Pick, rng, sleep, waitFor } from './common.ts';
+import { seededRandom } from '../../../gateway/testing/seeded-random.ts';
+import { log, Pick, sleep, waitFor } from './common.ts';
 import { percentile } from '../../../gateway/core/percentile.ts';
 import { platformView, readOutbox, startRig, type Rig } from './rig.ts';
 
@@ -66,7 +67,7 @@ function floodStep(rig: Rig, p: Pick): void {
 
 export async function runKills(opts: { kills: number; seed: number; floodEveryMs: number }): Promise<KillsResult> {
   const t0 = performance.now();
-  const p = new Pick(rng(opts.seed));
+  const p = new Pick(seededRandom(opts.seed));
   const rig = await startRig();
   const dataDir = join(rig.dir, 'var');
   const recorded = new Map<string, string>(); // id -> kind
