@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testContext, type TestContext } from '../testing/context.js';
-import { parseFilter, queryEvents } from './events-query.js';
+import { parseFilter } from './events-query.js';
+import { searchOutbox } from '../store/outbox-search.js';
 
 describe('events page search (over the outbox, in SQLite)', () => {
   let ctx: TestContext;
-  const q = (params: Record<string, string>) => queryEvents(ctx.db, parseFilter(new URLSearchParams(params))).map((e) => e.kind);
+  const q = (params: Record<string, string>) => searchOutbox(ctx.db, parseFilter(new URLSearchParams(params))).map((e) => e.kind);
   beforeAll(() => {
     ctx = testContext();
     const rows: Array<[string, unknown, string]> = [
@@ -43,9 +44,9 @@ describe('events page search (over the outbox, in SQLite)', () => {
       'access.decision',
       'plate.recognized',
     ]);
-    const all = queryEvents(ctx.db, parseFilter(new URLSearchParams({ limit: '2' })));
+    const all = searchOutbox(ctx.db, parseFilter(new URLSearchParams({ limit: '2' })));
     expect(all.map((e) => e.kind)).toEqual(['alarm.snapshot', 'alarm.raised']);
-    const next = queryEvents(ctx.db, parseFilter(new URLSearchParams({ limit: '2', before: String(all[1]!.rowid) })));
+    const next = searchOutbox(ctx.db, parseFilter(new URLSearchParams({ limit: '2', before: String(all[1]!.rowid) })));
     expect(next.map((e) => e.kind)).toEqual(['gate.command', 'access.decision']);
   });
   it('ignores malformed filters instead of failing, and caps the page size', () => {

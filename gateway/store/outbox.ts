@@ -1,6 +1,7 @@
 import { monotonicFactory } from 'ulid';
 import type { Database, Statement } from './database.js';
 import type { Logger } from '../core/logger.js';
+import { EVENT_ROW_COLUMNS, eventRow, type EventRow, type StoredEventRow } from './outbox-search.js';
 
 /** One event as stored; the cloud bridge wraps it in the published envelope. */
 export interface OutboxRow {
@@ -247,21 +248,11 @@ export class Outbox {
   }
 
   /** The newest events (sent or not), newest first, for the console and `sharpeyes events`. */
-  recent(limit: number, afterRowid = 0): Array<OutboxRow & { sent: boolean }> {
+  recent(limit: number, afterRowid = 0): EventRow[] {
     return this.db
-      .prepare<{ rowid: number; id: string; kind: string; ts: string; seq: number | null; data: string; sent_at: string | null }>(
-        'SELECT rowid, id, kind, ts, seq, data, sent_at FROM outbox WHERE rowid > ? ORDER BY rowid DESC LIMIT ?',
-      )
+      .prepare<StoredEventRow>(`SELECT ${EVENT_ROW_COLUMNS} FROM outbox WHERE rowid > ? ORDER BY rowid DESC LIMIT ?`)
       .all(afterRowid, limit)
-      .map((r) => ({
-        rowid: r.rowid,
-        id: r.id,
-        kind: r.kind,
-        ts: r.ts,
-        seq: r.seq ?? 0,
-        data: JSON.parse(r.data) as unknown,
-        sent: r.sent_at !== null,
-      }));
+      .map(eventRow);
   }
 
   stats(): OutboxStats {

@@ -7,7 +7,8 @@ import type { ConsoleServer } from '../server.js';
 import type { Authenticated } from '../auth.js';
 import { HttpError, readJson, sendBytes, sendJson, type ConsoleErrorCode } from '../http-util.js';
 import { actionRatePerMinute } from '../security/limits.js';
-import { parseFilter, queryEvents } from '../events-query.js';
+import { parseFilter } from '../events-query.js';
+import { searchOutbox } from '../../store/outbox-search.js';
 
 const STATUS: Partial<Record<ConsoleErrorCode, number>> = {
   unknown_action: 404,
@@ -71,7 +72,7 @@ export async function apiRoutes(
     }
     if (path === '/api/events') {
       limit('events', 600);
-      sendJson(res, 200, { events: queryEvents(ctx.db, parseFilter(url.searchParams)) });
+      sendJson(res, 200, { events: searchOutbox(ctx.db, parseFilter(url.searchParams)) });
       return true;
     }
     const snap = /^\/api\/snapshots\/([A-Za-z0-9_.-]{1,128})\.jpg$/.exec(path);
