@@ -1,7 +1,34 @@
 /** `sharpeyes eval faces DIR --stream [--json] [--residents N|all] [--strangers N|all] [--queues N] [--fps F] [--gallery N]` */
 import { UsageError } from '../../../cli/command.js';
+import { cliLang, type Text } from '../../../cli/lang.js';
 import { loadFacesConfig, openPipeline } from '../../cli-support.js';
+import type { Explanation, MissReason } from './explain.js';
 import { evaluateStream } from './run.js';
+
+const REASONS: Record<MissReason, Text> = {
+  'never-detected': { zh: '从未检测到人脸', en: 'face never detected' },
+  'quality-refused-every-frame': { zh: '每一帧都未通过质量检查', en: 'quality gates refused every frame' },
+  'absorbed-into-previous-track': { zh: '并入了前一个人的轨迹', en: "absorbed into the previous person's track" },
+  'too-few-usable-frames': { zh: '可用帧太少，未作判定', en: 'too few usable frames for a decision' },
+  'below-threshold': { zh: '相似度低于阈值', en: 'similarity below the threshold' },
+  'other-resident-led': { zh: '另一位住户得分更高', en: 'another resident scored higher' },
+  'recognized-as-other': { zh: '被识别为另一位住户', en: 'recognised as another resident' },
+  'stranger-accepted': { zh: '陌生人被放行', en: 'stranger let in' },
+};
+
+function why(e: Explanation, lang: 'zh' | 'en'): string {
+  const refused = Object.entries(e.refused)
+    .map(([g, n]) => `${g} ${n}`)
+    .join(', ');
+  const figures =
+    lang === 'zh'
+      ? `${e.frames} 帧, 有人脸 ${e.with_face}, 可用 ${e.usable}`
+      : `${e.frames} frames, ${e.with_face} with a face, ${e.usable} usable`;
+  const sims = [e.best_self === null ? '' : `self ${e.best_self}`, e.best_other === null ? '' : `other ${e.best_other}`]
+    .filter(Boolean)
+    .join(', ');
+  return [REASONS[e.reason][lang], figures, refused && `refused: ${refused}`, sims].filter(Boolean).join('; ');
+}
 
 export const STREAM_FLAGS = {
   residents: { type: 'string' },
@@ -50,6 +77,7 @@ export async function runStreamEval(
     });
     const s = report.stream;
     if (!values.json) {
+      const lang = cliLang();
       const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
       process.stdout.write(
         [
@@ -57,7 +85,7 @@ export async function runStreamEval(
           `FRR ${pct(s.frr)}, FAR ${pct(s.far)}, wrong person ${s.wrong_person}, queue missed ${s.queue_missed}`,
           `decision after p50 ${s.decision_ms_p50} ms, p95 ${s.decision_ms_p95} ms (${s.single_frame_decisions} on one frame)`,
           `queue split at ${s.split.threshold}: same person min ${s.split.same_person_min} (p1 ${s.split.same_person_p01}), other person max ${s.split.other_person_max} (${s.split.pairs} pairs)`,
-          ...s.misses.map((m) => `  ${m.kind} ${m.truth ?? 'stranger'} #${m.passage}: ${m.outcome}`),
+          ...s.misses.map((m) => `  ${m.kind} ${m.truth ?? 'stranger'} #${m.passage}: ${m.outcome} (${why(m.explain, lang)})`),
         ].join('\n') + '\n',
       );
     }

@@ -127,7 +127,16 @@ export async function evaluateStream(opts: StreamEvalOptions): Promise<StreamEva
     const r = Object.create(p) as FacePipeline;
     r.analyse = async (img, o) => {
       const faces = await p.analyse(img, o);
-      if (current) current.faces = faces.map((f) => ({ embedding: f.embedding, usable: f.quality.problems.length === 0 }));
+      if (current)
+        current.faces = faces.map((f) => {
+          const m = identities.best(f.embedding);
+          return {
+            embedding: f.embedding,
+            usable: f.quality.problems.length === 0,
+            problems: f.quality.problems,
+            best: m ? { residentId: m.residentId, similarity: m.similarity } : null,
+          };
+        });
       return faces;
     };
     return r;

@@ -6,6 +6,7 @@
 import { percentile } from '../../../core/percentile.js';
 import { meanTemplate } from '../../enrol.js';
 import type { TrackDecision } from '../../stream/votes.js';
+import { explainMiss, type Explanation, type MissReason, type SeenFace } from './explain.js';
 import type { Passage } from './plan.js';
 
 export interface StreamDecision {
@@ -17,7 +18,7 @@ export interface StreamDecision {
 /** What the pipeline saw in one analysed frame (main faces, usable or not). */
 export interface SeenFrame {
   ts: number;
-  faces: Array<{ embedding: Float32Array; usable: boolean }>;
+  faces: SeenFace[];
 }
 
 export interface StreamFigures {
@@ -50,7 +51,9 @@ export interface StreamFigures {
     other_person_p99: number | null;
     pairs: number;
   };
-  misses: Array<{ passage: number; kind: Passage['kind']; truth: string | null; outcome: string }>;
+  /** How many misses (resident not let in or let in as somebody else, queue second never decided, stranger let in) had each reason. */
+  miss_reasons: Partial<Record<MissReason, number>>;
+  misses: Array<{ passage: number; kind: Passage['kind']; truth: string | null; outcome: string; explain: Explanation }>;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -84,6 +87,32 @@ export function scoreStream(
     byPassage.set(p.id, [...(byPassage.get(p.id) ?? []), d]);
   }
 
+  const framesIn = (p: Passage) => frames.filter((f) => f.ts >= p.startMs - SLACK_MS && f.ts < p.endMs + SLACK_MS);
+  const usableIn = (p: Passage) => framesIn(p).flatMap((f) => f.faces.filter((x) => x.usable).map((x) => x.embedding));
+  /** The second person of a queue whose faces the stream did not tell from the first person's. */
+  const absorbed = (p: Passage): boolean => {
+    if (p.kind !== 'queue-second' || p.partner === undefined) return false;
+    const partner = passages[p.partner]!;
+    const during = (byPassage.get(partner.id) ?? []).some((d) => d.ts >= p.startMs - SLACK_MS && d.ts < p.endMs + SLACK_MS);
+    const a = usableIn(partner);
+    const b = usableIn(p);
+    return during || (a.length > 0 && b.length > 0 && dot(b[0]!, meanTemplate(a)) >= splitThreshold);
+  };
+  const miss = (p: Passage, ds: readonly StreamDecision[], outcome: string) =>
+    misses.push({
+      passage: p.id,
+      kind: p.kind,
+      truth: p.truth,
+      outcome,
+      explain: explainMiss({
+        truth: p.truth,
+        kind: p.kind,
+        frames: framesIn(p).map((f) => f.faces),
+        decisions: ds.map((d) => d.decision),
+        absorbed: absorbed(p),
+      }),
+    });
+
   let residents = 0;
   let rejected = 0;
   let strangers = 0;
@@ -109,7 +138,7 @@ export function scoreStream(
         .join(', ') || 'no decision';
     if (p.kind === 'queue-second' && ds.length === 0) {
       queueMissed++;
-      misses.push({ passage: p.id, kind: p.kind, truth: p.truth, outcome });
+      miss(p, ds, outcome);
     }
     if (p.truth) {
       residents++;
@@ -117,21 +146,17 @@ export function scoreStream(
       const other = recognised.some((d) => d.decision.kind === 'recognized' && d.decision.residentId !== p.truth);
       if (!self) rejected++;
       if (other) wrong++;
-      if ((!self || other) && p.kind !== 'queue-second') misses.push({ passage: p.id, kind: p.kind, truth: p.truth, outcome });
+      if ((!self || other) && !(p.kind === 'queue-second' && ds.length === 0)) miss(p, ds, outcome);
     } else {
       strangers++;
       if (recognised.length > 0) {
         accepted++;
-        misses.push({ passage: p.id, kind: p.kind, truth: null, outcome });
+        miss(p, ds, outcome);
       }
     }
   }
 
   // The queue split: how far apart the same person's frames and two people's faces are.
-  const usableIn = (p: Passage) =>
-    frames
-      .filter((f) => f.ts >= p.startMs - SLACK_MS && f.ts < p.endMs + SLACK_MS)
-      .flatMap((f) => f.faces.filter((x) => x.usable).map((x) => x.embedding));
   const same: number[] = [];
   const other: number[] = [];
   for (const p of sorted) {
@@ -165,6 +190,10 @@ export function scoreStream(
       other_person_p99: q(other, 99),
       pairs: other.length,
     },
+    miss_reasons: misses.reduce<Partial<Record<MissReason, number>>>(
+      (m, x) => ({ ...m, [x.explain.reason]: (m[x.explain.reason] ?? 0) + 1 }),
+      {},
+    ),
     misses,
   };
 }
