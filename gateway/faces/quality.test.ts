@@ -43,5 +43,13 @@ describe('quality gates', () => {
       limits,
     );
     expect(bad.problems.join('\n')).toMatch(/too small[\s\S]*eyes too close[\s\S]*blurred/);
+    expect(bad.tooSmall).toBe(true);
+  });
+
+  it('tells a face too small to describe from one only blurred (the stream keeps the latter as weak evidence)', () => {
+    const box = { x1: 80, y1: 60, x2: 180, y2: 200 };
+    const blurred = assessQuality({ box, points5: frontal, sharpness: 5 }, limits);
+    expect([blurred.problems.length, blurred.tooSmall]).toEqual([1, false]);
+    expect(assessQuality({ box, points5: frontal, sharpness: 300 }, limits).tooSmall).toBe(false);
   });
 });

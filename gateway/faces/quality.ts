@@ -26,6 +26,11 @@ export interface QualityReport {
   sharpness: number;
   /** Empty when the face passes. */
   problems: string[];
+  /**
+   * The face failed the size or eye-distance gate: too few pixels for the embedding to describe
+   * it. (A face failing only the pose or blur gates is still described, less reliably.)
+   */
+  tooSmall: boolean;
 }
 
 export function poseFrom5(points5: readonly Point[]): { yaw: number; pitch: number; eyeDistance: number; roll: number } {
@@ -77,6 +82,7 @@ export function assessQuality(input: { box: FaceBox; points5: readonly Point[]; 
   const pose = poseFrom5(input.points5);
   const problems: string[] = [];
   if (facePx < limits.minFacePx) problems.push(`face too small (${Math.round(facePx)} px high, need ${limits.minFacePx})`);
+  const tooSmall = facePx < limits.minFacePx || pose.eyeDistance < limits.minEyeDistancePx;
   if (pose.eyeDistance < limits.minEyeDistancePx)
     problems.push(
       `eyes too close together in the image (${Math.round(pose.eyeDistance)} px, need ${limits.minEyeDistancePx}): come closer or use a larger photo`,
@@ -86,5 +92,5 @@ export function assessQuality(input: { box: FaceBox; points5: readonly Point[]; 
     problems.push(`head tilted up or down (pitch ratio ${pose.pitch.toFixed(2)} outside ${limits.pitchRange[0]}..${limits.pitchRange[1]})`);
   if (input.sharpness < limits.minSharpness)
     problems.push(`face blurred (sharpness ${input.sharpness.toFixed(0)} < ${limits.minSharpness})`);
-  return { facePx, eyeDistancePx: pose.eyeDistance, yaw: pose.yaw, pitch: pose.pitch, sharpness: input.sharpness, problems };
+  return { facePx, eyeDistancePx: pose.eyeDistance, yaw: pose.yaw, pitch: pose.pitch, sharpness: input.sharpness, problems, tooSmall };
 }

@@ -18,14 +18,25 @@ function observation(embedding: Float32Array): FaceObservation {
     score: 0.99,
     landmarks: [],
     points5: [],
-    quality: { facePx: 120, eyeDistancePx: 40, yaw: 0, pitch: 0.5, sharpness: 100, problems: [] },
+    quality: { facePx: 120, eyeDistancePx: 40, yaw: 0, pitch: 0.5, sharpness: 100, problems: [], tooSmall: false },
     embedding,
   };
 }
 
-function stream(seen: Float32Array[]): FaceStream {
+/** A face the pose gate refused (head turned): still described, less reliably. */
+function turned(embedding: Float32Array): FaceObservation {
+  const o = observation(embedding);
+  return { ...o, quality: { ...o.quality, yaw: 0.8, problems: ['head turned sideways (yaw 0.80 > 0.6)'] } };
+}
+
+function stream(seen: Array<Float32Array | FaceObservation>): FaceStream {
   let n = 0;
-  const pipeline = { analyse: async () => [observation(seen[n++] as Float32Array)] } as unknown as FacePipeline;
+  const pipeline = {
+    analyse: async () => {
+      const x = seen[n++]!;
+      return [x instanceof Float32Array ? observation(x) : x];
+    },
+  } as unknown as FacePipeline;
   const identities = {
     size: 1,
     best: (e: Float32Array) => ({ residentId: 'r-1', name: 'Resident', similarity: e[0] === 1 ? 0.8 : e[2] === 1 ? 0.36 : 0.05 }),
@@ -96,5 +107,21 @@ describe('FaceStream: one decision per person, also in a queue', () => {
     const later: TrackOutcome[] = [];
     for (let i = 3; i < 6; i++) later.push(...(await s.process(frame(i * 200))));
     expect(later.map((o) => o.decision.kind)).toEqual(['recognized']);
+  });
+
+  it('a resident who never faces the camera squarely is decided once, when the track ends', async () => {
+    const s = stream(Array.from({ length: 4 }, () => turned(RESIDENT)));
+    const out = await run(s, 4);
+    expect(out).toEqual([]); // the turned faces alone never decide while the track goes on
+    const end = s.flush(600 + 1501);
+    expect(end.map((o) => [o.decision.kind, o.firstTs])).toEqual([['recognized', 0]]);
+  });
+
+  it('a queue whose first person only showed a turned face: the second still gets their own decision', async () => {
+    const out = await run(stream([turned(RESIDENT), turned(RESIDENT), turned(RESIDENT), STRANGER, STRANGER, STRANGER]), 6);
+    expect(out.map((o) => [o.decision.kind, o.firstTs])).toEqual([
+      ['recognized', 0],
+      ['unknown', 600],
+    ]);
   });
 });

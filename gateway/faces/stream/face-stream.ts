@@ -64,13 +64,25 @@ interface TrackState {
   faces: Float32Array[];
   /** Quality weight of each of `faces`. */
   weights: number[];
+  /** Faces refused only by the pose or blur gates (evidence when no usable face comes), and their weights. */
+  weak: Float32Array[];
+  weakWeights: number[];
   crop: RgbImage | null;
   cropScore: number;
   /** Gallery size when the track was decided a stranger (a change of the gallery reopens it). */
   unknownAtGallery?: number;
 }
 
-const freshTrack = (): TrackState => ({ votes: [], decided: false, faces: [], weights: [], crop: null, cropScore: -1 });
+const freshTrack = (): TrackState => ({
+  votes: [],
+  decided: false,
+  faces: [],
+  weights: [],
+  weak: [],
+  weakWeights: [],
+  crop: null,
+  cropScore: -1,
+});
 
 /** What the stream needs from the residents' index. */
 export interface StreamIdentities {
@@ -117,7 +129,11 @@ export class FaceStream {
       if (!st) cam.tracks.set(trackId, (st = freshTrack()));
       const live = face.liveness === undefined || face.liveness >= this.ctx.options.minLiveness;
       const usable = face.quality.problems.length === 0 && live;
-      const otherPerson = usable && st.faces.length > 0 && similarityToTrack(face.embedding, st.faces) < OTHER_PERSON_BELOW;
+      const weak = !usable && live && !face.quality.tooSmall;
+      // Who the track has been so far: its usable faces, or its weak ones while it has none (a
+      // first person who never faced the camera squarely is still somebody the next one differs from).
+      const reference = st.faces.length > 0 ? st.faces : st.weak;
+      const otherPerson = usable && reference.length > 0 && similarityToTrack(face.embedding, reference) < OTHER_PERSON_BELOW;
       if (st.decided && !otherPerson && st.unknownAtGallery !== undefined && st.unknownAtGallery !== this.ctx.identities.size) {
         // Residents were enrolled or removed since this face was found a stranger (somebody
         // enrolled while standing at the gate): look again, against the gallery as it is now.
@@ -127,7 +143,7 @@ export class FaceStream {
       if (otherPerson) {
         // Somebody else stands where the tracked face was (a queue at the gate): the track of the
         // first person ends here (decided now if it was not yet), the second gets a new one.
-        const previous = st.decided ? null : decideTrack(st.votes, this.policy(), true, this.fusedMatch(st));
+        const previous = st.decided ? null : decideTrack(st.votes, this.policy(), true, ...this.fusedMatches(st));
         if (previous)
           out.push({
             cameraId: frame.cameraId,
@@ -147,12 +163,16 @@ export class FaceStream {
       if (usable) {
         st.faces.push(face.embedding);
         st.weights.push(frameWeight(face.quality));
+      } else if (weak) {
+        st.weak.push(face.embedding);
+        st.weakWeights.push(frameWeight(face.quality));
       }
       st.votes.push({
         residentId: match?.residentId ?? null,
         name: match?.name ?? null,
         similarity: match?.similarity ?? 0,
         usable,
+        weak,
         facePx: face.quality.facePx,
       });
       const cropScore = (usable ? 1 : 0) + face.score * 0.1 + Math.min(1, face.quality.facePx / 400) * 0.1;
@@ -160,7 +180,7 @@ export class FaceStream {
         st.cropScore = cropScore;
         st.crop = cropFace(img, face.box);
       }
-      const decision = decideTrack(st.votes, this.policy(), false, this.fusedMatch(st));
+      const decision = decideTrack(st.votes, this.policy(), false, ...this.fusedMatches(st));
       if (decision) {
         st.decided = true;
         if (decision.kind === 'unknown') st.unknownAtGallery = this.ctx.identities.size;
@@ -183,7 +203,7 @@ export class FaceStream {
       const st = cam.tracks.get(t.id);
       cam.tracks.delete(t.id);
       if (!st || st.decided) continue;
-      const decision = decideTrack(st.votes, this.policy(), true, this.fusedMatch(st));
+      const decision = decideTrack(st.votes, this.policy(), true, ...this.fusedMatches(st));
       if (decision) out.push({ cameraId, trackId: t.id, decision, box: t.box, firstTs: t.firstTs, ts, crop: st.crop });
     }
     return out;
@@ -196,10 +216,10 @@ export class FaceStream {
     return g ? { ...p, knownThreshold: knownThresholdFor(p.knownThreshold, this.ctx.identities.size, g) } : p;
   }
 
-  /** The best resident for the track's fused face (two usable frames or more). */
-  private fusedMatch(st: TrackState): Match | null {
-    if (st.faces.length < 2) return null;
-    return this.ctx.identities.best(fuse(st.faces, st.weights));
+  /** The best resident for the track's fused face (two usable frames or more), and for its fused weak faces. */
+  private fusedMatches(st: TrackState): [Match | null, Match | null] {
+    const match = (faces: Float32Array[], weights: number[]) => (faces.length < 2 ? null : this.ctx.identities.best(fuse(faces, weights)));
+    return [match(st.faces, st.weights), st.faces.length > 0 ? null : match(st.weak, st.weakWeights)];
   }
 
   private camera(id: string): CameraState {

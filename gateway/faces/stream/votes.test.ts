@@ -84,4 +84,38 @@ describe('decideTrack', () => {
       ),
     ).toMatchObject({ kind: 'unknown', reason: 'undecided' });
   });
+
+  it('a track that ends with fewer usable frames than minFrames is decided on them, at the same threshold', () => {
+    const one = [v('a', 0.5), v('a', 0.7, false)];
+    expect(decideTrack(one, policy, false)).toBeNull(); // still coming: wait for a second frame
+    expect(decideTrack(one, policy, true)).toMatchObject({ kind: 'recognized', residentId: 'a', frames: 1, similarity: 0.5 });
+    expect(decideTrack([v('a', 0.42)], policy, true)).toMatchObject({ kind: 'unknown', reason: 'undecided', similarity: 0.42 });
+    // maxFrames faces seen (usable or not) is as final as the end of the track.
+    const long = [v('a', 0.5), ...Array.from({ length: 5 }, () => v('a', 0.7, false))];
+    expect(decideTrack(long, policy, false)).toMatchObject({ kind: 'recognized', residentId: 'a' });
+  });
+
+  it('with no usable frame at all, the weak frames (pose or blur refused) decide at the end, never earlier', () => {
+    const weak = (id: string, s: number): FrameVote => ({ ...v(id, s, false), weak: true });
+    const turned = [weak('a', 0.46), weak('a', 0.5)];
+    expect(decideTrack(turned, policy, false, null, { residentId: 'a', name: 'A', similarity: 0.49 })).toBeNull();
+    expect(decideTrack(turned, policy, true, null, { residentId: 'a', name: 'A', similarity: 0.49 })).toMatchObject({
+      kind: 'recognized',
+      residentId: 'a',
+      similarity: 0.49,
+      frames: 2,
+    });
+    // The fused weak face under the threshold: the same rule as for usable frames, a stranger.
+    expect(decideTrack(turned, policy, true, null, { residentId: 'a', name: 'A', similarity: 0.4 })).toMatchObject({
+      kind: 'unknown',
+      reason: 'undecided',
+    });
+    // Frames too small to describe are no evidence, even at the end.
+    expect(decideTrack([v('a', 0.9, false), v('a', 0.9, false)], policy, true)).toBeNull();
+    // A usable frame outranks any number of weak ones.
+    expect(decideTrack([weak('b', 0.9), weak('b', 0.9), v('a', 0.35)], policy, true)).toMatchObject({
+      kind: 'unknown',
+      bestResidentId: 'a',
+    });
+  });
 });

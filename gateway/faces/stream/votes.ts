@@ -11,6 +11,11 @@
  *  - unknown: at least `minFrames` usable frames and none reaches `unknownThreshold`;
  *  - in between, wait; when the track ends (or reaches `maxFrames`) undecided, it is reported
  *    unknown with reason "undecided".
+ * When no more evidence will come (the track ended, or `maxFrames` faces were seen) and the
+ * track has fewer than `minFrames` usable frames, it is decided on the best evidence it has, by
+ * the same rules and the same known threshold: its usable frames however few, else its weak
+ * frames (faces refused only by the pose or blur gates: still described, less reliably). A
+ * person who never faced the camera squarely is then decided once, instead of never.
  * A frame is usable when the face passed the quality gates (and liveness, when enabled).
  */
 
@@ -19,6 +24,8 @@ export interface FrameVote {
   name: string | null;
   similarity: number;
   usable: boolean;
+  /** Not usable, but refused only by the pose or blur gates (evidence when nothing better came). */
+  weak?: boolean;
   /** Face height in pixels (for one-frame decisions); absent = too small for one. */
   facePx?: number;
 }
@@ -49,6 +56,7 @@ export function decideTrack(
   policy: VotePolicy,
   ended: boolean,
   fused?: FusedMatch | null,
+  weakFused?: FusedMatch | null,
 ): TrackDecision | null {
   const usable = votes.filter((v) => v.usable).slice(-policy.maxFrames);
   const n = usable.length;
@@ -67,10 +75,28 @@ export function decideTrack(
         threshold: t,
       };
   }
-  if (n < policy.minFrames) return null;
+  const exhausted = votes.filter((v) => v.usable).length >= policy.maxFrames;
+  if (n >= policy.minFrames) return judge(usable, policy.minFrames, t, policy.unknownThreshold, ended || exhausted, fused);
+  // Fewer usable frames than minFrames: wait, unless no more evidence will come.
+  if (!ended && votes.length < policy.maxFrames) return null;
+  if (n > 0) return judge(usable, 1, t, policy.unknownThreshold, true, fused);
+  const weak = votes.filter((v) => v.weak).slice(-policy.maxFrames);
+  return weak.length > 0 ? judge(weak, 1, t, policy.unknownThreshold, true, weakFused) : null;
+}
+
+/** The decision on `frames` (one kind of evidence) needing `minFrames` for the leader; `final`: no waiting. */
+function judge(
+  frames: readonly FrameVote[],
+  minFrames: number,
+  t: number,
+  unknownThreshold: number,
+  final: boolean,
+  fused: FusedMatch | null | undefined,
+): TrackDecision | null {
+  const n = frames.length;
   const byId = new Map<string, { name: string; sum: number; count: number }>();
   let best = 0;
-  for (const v of usable) {
+  for (const v of frames) {
     best = Math.max(best, v.similarity);
     if (!v.residentId) continue;
     const e = byId.get(v.residentId) ?? { name: v.name ?? v.residentId, sum: 0, count: 0 };
@@ -82,7 +108,7 @@ export function decideTrack(
   for (const e of byId) if (!leader || e[1].sum > leader[1].sum) leader = e;
   if (fused) {
     const e = byId.get(fused.residentId);
-    if (e && e.count >= policy.minFrames && e.count * 3 >= n * 2 && fused.similarity >= t)
+    if (e && e.count >= minFrames && e.count * 3 >= n * 2 && fused.similarity >= t)
       return {
         kind: 'recognized',
         residentId: fused.residentId,
@@ -94,16 +120,14 @@ export function decideTrack(
   } else if (leader) {
     const [id, e] = leader;
     const mean = e.sum / e.count;
-    if (e.count >= policy.minFrames && e.count * 3 >= n * 2 && mean >= t) {
+    if (e.count >= minFrames && e.count * 3 >= n * 2 && mean >= t) {
       return { kind: 'recognized', residentId: id, name: e.name, similarity: round3(mean), frames: n, threshold: t };
     }
   }
   const leaderId = leader ? leader[0] : null;
-  if (best < policy.unknownThreshold)
+  if (best < unknownThreshold)
     return { kind: 'unknown', reason: 'below-unknown-threshold', bestResidentId: leaderId, similarity: round3(best), frames: n };
-  if (ended || votes.filter((v) => v.usable).length >= policy.maxFrames) {
-    return { kind: 'unknown', reason: 'undecided', bestResidentId: leaderId, similarity: round3(best), frames: n };
-  }
+  if (final) return { kind: 'unknown', reason: 'undecided', bestResidentId: leaderId, similarity: round3(best), frames: n };
   return null;
 }
 
