@@ -124,4 +124,18 @@ describe('FaceStream: one decision per person, also in a queue', () => {
       ['unknown', 600],
     ]);
   });
+
+  it('one odd frame of the same person (a landmark slip) does not split them into two people', async () => {
+    const out = await run(stream([RESIDENT, RESIDENT, STRANGER, RESIDENT, RESIDENT, RESIDENT]), 6);
+    expect(out.map((o) => o.decision.kind)).toEqual(['recognized']);
+  });
+
+  it('a queue whose second person only shows a turned face: they still get their own decision', async () => {
+    const s = stream([RESIDENT, RESIDENT, RESIDENT, turned(STRANGER), turned(STRANGER), turned(STRANGER)]);
+    const out = [...(await run(s, 6)), ...s.flush(1000 + 1501)];
+    expect(out.map((o) => [o.decision.kind, o.firstTs])).toEqual([
+      ['recognized', 0],
+      ['unknown', 600],
+    ]);
+  });
 });

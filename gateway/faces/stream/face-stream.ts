@@ -57,6 +57,26 @@ export interface FaceStreamOptions {
  */
 export const OTHER_PERSON_BELOW = 0.3;
 
+/**
+ * Faces in a row that must differ from a track's (below OTHER_PERSON_BELOW) before the track is
+ * split. Two at the analysed 5 fps: the second person of a queue is decided 200 ms later, and
+ * stays in view for a second or more (they step up to the gate), so none is missed; a single
+ * odd frame of the first person (landmarks slipping on a turned or blurred face) no longer
+ * splits them in two.
+ */
+export const CHANGE_FRAMES = 2;
+
+/** One face as evidence for a track. */
+interface Evidence {
+  face: FaceObservation;
+  usable: boolean;
+  /** Refused only by the pose or blur gates. */
+  weak: boolean;
+  ts: number;
+  /** The face crop, copied when the face is held back (the frame's pixels are gone by then). */
+  crop?: RgbImage;
+}
+
 interface TrackState {
   votes: FrameVote[];
   decided: boolean;
@@ -67,6 +87,8 @@ interface TrackState {
   /** Faces refused only by the pose or blur gates (evidence when no usable face comes), and their weights. */
   weak: Float32Array[];
   weakWeights: number[];
+  /** Latest faces in a row that differ from the track's (held back: maybe the next person). */
+  differing: Evidence[];
   crop: RgbImage | null;
   cropScore: number;
   /** Gallery size when the track was decided a stranger (a change of the gallery reopens it). */
@@ -80,6 +102,7 @@ const freshTrack = (): TrackState => ({
   weights: [],
   weak: [],
   weakWeights: [],
+  differing: [],
   crop: null,
   cropScore: -1,
 });
@@ -127,13 +150,21 @@ export class FaceStream {
       let track = cam.tracker.live.find((t) => t.id === trackId)!;
       let st = cam.tracks.get(trackId);
       if (!st) cam.tracks.set(trackId, (st = freshTrack()));
-      const live = face.liveness === undefined || face.liveness >= this.ctx.options.minLiveness;
-      const usable = face.quality.problems.length === 0 && live;
-      const weak = !usable && live && !face.quality.tooSmall;
+      const ev = this.evidenceOf(face, frame.ts);
       // Who the track has been so far: its usable faces, or its weak ones while it has none (a
       // first person who never faced the camera squarely is still somebody the next one differs from).
       const reference = st.faces.length > 0 ? st.faces : st.weak;
-      const otherPerson = usable && reference.length > 0 && similarityToTrack(face.embedding, reference) < OTHER_PERSON_BELOW;
+      const differs = (ev.usable || ev.weak) && reference.length > 0 && similarityToTrack(face.embedding, reference) < OTHER_PERSON_BELOW;
+      // Somebody else stands where the tracked face was (a queue at the gate) when CHANGE_FRAMES
+      // faces in a row differ from the track's: one odd frame (a landmark slip, a turn, motion
+      // blur) is held back, not taken for a new person.
+      const change = differs ? [...st.differing, ev] : [];
+      st.differing = change.length < CHANGE_FRAMES ? change : [];
+      const otherPerson = change.length >= CHANGE_FRAMES;
+      if (differs && !otherPerson) {
+        ev.crop = cropFace(img, face.box);
+        return;
+      }
       if (st.decided && !otherPerson && st.unknownAtGallery !== undefined && st.unknownAtGallery !== this.ctx.identities.size) {
         // Residents were enrolled or removed since this face was found a stranger (somebody
         // enrolled while standing at the gate): look again, against the gallery as it is now.
@@ -141,8 +172,8 @@ export class FaceStream {
       }
       if (st.decided && !otherPerson) return;
       if (otherPerson) {
-        // Somebody else stands where the tracked face was (a queue at the gate): the track of the
-        // first person ends here (decided now if it was not yet), the second gets a new one.
+        // The track of the first person ends here (decided now if it was not yet); the second
+        // gets a new one, from their first differing face.
         const previous = st.decided ? null : decideTrack(st.votes, this.policy(), true, ...this.fusedMatches(st));
         if (previous)
           out.push({
@@ -155,31 +186,11 @@ export class FaceStream {
             crop: st.crop,
           });
         cam.tracks.delete(trackId);
-        track = cam.tracker.restart(trackId, frame.ts) as Track;
+        track = cam.tracker.restart(trackId, change[0]!.ts) as Track;
         trackId = track.id;
         cam.tracks.set(trackId, (st = freshTrack()));
       }
-      const match = this.ctx.identities.best(face.embedding);
-      if (usable) {
-        st.faces.push(face.embedding);
-        st.weights.push(frameWeight(face.quality));
-      } else if (weak) {
-        st.weak.push(face.embedding);
-        st.weakWeights.push(frameWeight(face.quality));
-      }
-      st.votes.push({
-        residentId: match?.residentId ?? null,
-        name: match?.name ?? null,
-        similarity: match?.similarity ?? 0,
-        usable,
-        weak,
-        facePx: face.quality.facePx,
-      });
-      const cropScore = (usable ? 1 : 0) + face.score * 0.1 + Math.min(1, face.quality.facePx / 400) * 0.1;
-      if (cropScore > st.cropScore) {
-        st.cropScore = cropScore;
-        st.crop = cropFace(img, face.box);
-      }
+      for (const e of otherPerson ? change : [ev]) this.addEvidence(st, e, img);
       const decision = decideTrack(st.votes, this.policy(), false, ...this.fusedMatches(st));
       if (decision) {
         st.decided = true;
@@ -207,6 +218,37 @@ export class FaceStream {
       if (decision) out.push({ cameraId, trackId: t.id, decision, box: t.box, firstTs: t.firstTs, ts, crop: st.crop });
     }
     return out;
+  }
+
+  private evidenceOf(face: FaceObservation, ts: number): Evidence {
+    const live = face.liveness === undefined || face.liveness >= this.ctx.options.minLiveness;
+    const usable = face.quality.problems.length === 0 && live;
+    return { face, usable, weak: !usable && live && !face.quality.tooSmall, ts };
+  }
+
+  private addEvidence(st: TrackState, e: Evidence, img: RgbImage): void {
+    const { face, usable, weak } = e;
+    const match = this.ctx.identities.best(face.embedding);
+    if (usable) {
+      st.faces.push(face.embedding);
+      st.weights.push(frameWeight(face.quality));
+    } else if (weak) {
+      st.weak.push(face.embedding);
+      st.weakWeights.push(frameWeight(face.quality));
+    }
+    st.votes.push({
+      residentId: match?.residentId ?? null,
+      name: match?.name ?? null,
+      similarity: match?.similarity ?? 0,
+      usable,
+      weak,
+      facePx: face.quality.facePx,
+    });
+    const cropScore = (usable ? 1 : 0) + face.score * 0.1 + Math.min(1, face.quality.facePx / 400) * 0.1;
+    if (cropScore > st.cropScore) {
+      st.cropScore = cropScore;
+      st.crop = e.crop ?? cropFace(img, face.box);
+    }
   }
 
   /** The vote policy with the known threshold for the current gallery size. */
