@@ -24,7 +24,11 @@ function why(e: Explanation, lang: 'zh' | 'en'): string {
     lang === 'zh'
       ? `${e.frames} 帧, 有人脸 ${e.with_face}, 可用 ${e.usable}`
       : `${e.frames} frames, ${e.with_face} with a face, ${e.usable} usable`;
-  const sims = [e.best_self === null ? '' : `self ${e.best_self}`, e.best_other === null ? '' : `other ${e.best_other}`]
+  const sims = [
+    e.best_self === null ? '' : `self ${e.best_self}`,
+    e.best_other === null ? '' : `other ${e.best_other}`,
+    e.evidence === 'weak' ? 'weak faces' : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return [REASONS[e.reason][lang], figures, refused && `refused: ${refused}`, sims].filter(Boolean).join('; ');
@@ -84,7 +88,7 @@ export async function runStreamEval(
           `${s.passages} passages (${s.resident_passages} residents, ${s.stranger_passages} strangers, ${s.queues} queues), gallery ${s.gallery}, ${s.analysed_fps} analysed fps`,
           `FRR ${pct(s.frr)}, FAR ${pct(s.far)}, wrong person ${s.wrong_person}, queue missed ${s.queue_missed}`,
           `decision after p50 ${s.decision_ms_p50} ms, p95 ${s.decision_ms_p95} ms (${s.single_frame_decisions} on one frame)`,
-          `queue split at ${s.split.threshold}: same person min ${s.split.same_person_min} (p1 ${s.split.same_person_p01}), other person max ${s.split.other_person_max} (${s.split.pairs} pairs)`,
+          `queue split below ${s.split.threshold}, ${s.split.in_a_row} faces in a row: same person min ${s.split.same_person_min} (p1 ${s.split.same_person_p01}, in a row ${s.split.same_person_in_a_row_min}), other person max ${s.split.other_person_max} (in a row ${s.split.other_person_in_a_row_max}; ${s.split.pairs} pairs)`,
           ...s.misses.map((m) => `  ${m.kind} ${m.truth ?? 'stranger'} #${m.passage}: ${m.outcome} (${why(m.explain, lang)})`),
         ].join('\n') + '\n',
       );

@@ -5,12 +5,14 @@ const e = new Float32Array([1, 0]);
 const usable = (residentId: string, similarity: number): SeenFace => ({
   embedding: e,
   usable: true,
+  weak: false,
   problems: [],
   best: { residentId, similarity },
 });
 const refused = (...problems: string[]): SeenFace => ({
   embedding: e,
   usable: false,
+  weak: true,
   problems,
   best: { residentId: 'amy', similarity: 0.9 },
 });
@@ -30,8 +32,8 @@ describe('explainMiss: why a passage was missed, as an operator would ask', () =
     expect(x.reason).toBe('quality-refused-every-frame');
     expect(x.refused).toEqual({ 'face blurred': 2, 'face too small': 1 });
     expect([x.frames, x.with_face, x.usable]).toEqual([3, 2, 0]);
-    // A refused frame's similarity is no evidence: it is not reported as the best look.
-    expect(x.best_self).toBeNull();
+    // Without a usable face, the best look is reported from the weak ones, and said so.
+    expect([x.best_self, x.evidence]).toEqual([0.9, 'weak']);
   });
 
   it('tells a face never found from one found and refused', () => {

@@ -12,6 +12,8 @@ import type { TrackDecision } from '../../stream/votes.js';
 export interface SeenFace {
   embedding: Float32Array;
   usable: boolean;
+  /** Refused only by the pose or blur gates (the stream keeps it as weak evidence). */
+  weak: boolean;
   /** The quality gates the face failed (empty when usable). */
   problems: readonly string[];
   /** Its best resident and similarity, or null (empty gallery). */
@@ -52,10 +54,12 @@ export interface Explanation {
   usable: number;
   /** Faces refused, by gate (the text before the figures: "face blurred", "head turned sideways", ...). */
   refused: Record<string, number>;
-  /** Best single-frame similarity to the true resident among usable faces (null: none, or a stranger). */
+  /** Best single-frame similarity to the true resident among usable faces, else weak ones (null: none, or a stranger). */
   best_self: number | null;
-  /** Best single-frame similarity to anybody else among usable faces. */
+  /** Best single-frame similarity to anybody else, among the same faces. */
   best_other: number | null;
+  /** Which faces the similarities come from: the usable ones, else the weak ones (refused only by pose or blur). */
+  evidence: 'usable' | 'weak' | null;
 }
 
 /** The gate's name: a problem text up to its figures ("face blurred (sharpness 31 < 40)" -> "face blurred"). */
@@ -73,7 +77,9 @@ export function explainMiss(e: PassageEvidence): Explanation {
   for (const f of faces) for (const p of f.problems) refused[gateOf(p)] = (refused[gateOf(p)] ?? 0) + 1;
   let bestSelf: number | null = null;
   let bestOther: number | null = null;
-  for (const f of usable) {
+  const weak = faces.filter((f) => f.weak);
+  const evidence = usable.length > 0 ? 'usable' : weak.length > 0 ? 'weak' : null;
+  for (const f of usable.length > 0 ? usable : weak) {
     if (!f.best) continue;
     if (e.truth !== null && f.best.residentId === e.truth) bestSelf = Math.max(bestSelf ?? -1, f.best.similarity);
     else bestOther = Math.max(bestOther ?? -1, f.best.similarity);
@@ -97,5 +103,6 @@ export function explainMiss(e: PassageEvidence): Explanation {
     refused,
     best_self: bestSelf === null ? null : r3(bestSelf),
     best_other: bestOther === null ? null : r3(bestOther),
+    evidence,
   };
 }

@@ -16,7 +16,7 @@ import type { Match } from '../../identities.js';
 import { EMBEDDING_DIM } from '../../models.js';
 import type { FacePipeline } from '../../pipeline.js';
 import { streamOptions } from '../../settings.js';
-import { FaceStream, OTHER_PERSON_BELOW } from '../../stream/face-stream.js';
+import { CHANGE_FRAMES, FaceStream, OTHER_PERSON_BELOW } from '../../stream/face-stream.js';
 import { collectFaces, type ProbeFace } from '../collect.js';
 import { readFaceDataset } from '../dataset.js';
 import { shuffled } from '../gallery-size.js';
@@ -133,6 +133,7 @@ export async function evaluateStream(opts: StreamEvalOptions): Promise<StreamEva
           return {
             embedding: f.embedding,
             usable: f.quality.problems.length === 0,
+            weak: f.quality.problems.length > 0 && !f.quality.tooSmall,
             problems: f.quality.problems,
             best: m ? { residentId: m.residentId, similarity: m.similarity } : null,
           };
@@ -194,7 +195,7 @@ export async function evaluateStream(opts: StreamEvalOptions): Promise<StreamEva
     for (const d of decisions) process.stderr.write(`D first ${d.firstTs} at ${d.ts} ${JSON.stringify(d.decision)}\n`);
     for (const f of seen) if (f.faces.length) process.stderr.write(`F ${f.ts} ${f.faces.map((x) => (x.usable ? 'u' : '-')).join('')}\n`);
   }
-  const figures = scoreStream(passages, decisions, seen, OTHER_PERSON_BELOW);
+  const figures = scoreStream(passages, decisions, seen, OTHER_PERSON_BELOW, CHANGE_FRAMES);
   return {
     stream: {
       ...figures,

@@ -4,10 +4,10 @@
  * passage. Pure.
  */
 import { percentile } from '../../../core/percentile.js';
-import { meanTemplate } from '../../enrol.js';
 import type { TrackDecision } from '../../stream/votes.js';
 import { explainMiss, type Explanation, type MissReason, type SeenFace } from './explain.js';
 import type { Passage } from './plan.js';
+import { splitFigures, type SplitFigures } from './split.js';
 
 export interface StreamDecision {
   firstTs: number;
@@ -41,25 +41,11 @@ export interface StreamFigures {
   single_frame_decisions: number;
   /** Decisions no passage explains (a face found in the background). */
   spurious_decisions: number;
-  split: {
-    threshold: number;
-    /** Similarity of a usable frame to the mean of the earlier usable frames of the same passage. */
-    same_person_min: number | null;
-    same_person_p01: number | null;
-    /** Similarity of the second person's first usable frame to the first person's mean face. */
-    other_person_max: number | null;
-    other_person_p99: number | null;
-    pairs: number;
-  };
+  /** The queue split (face-stream.ts), measured on the passages' faces. */
+  split: SplitFigures;
   /** How many misses (resident not let in or let in as somebody else, queue second never decided, stranger let in) had each reason. */
   miss_reasons: Partial<Record<MissReason, number>>;
   misses: Array<{ passage: number; kind: Passage['kind']; truth: string | null; outcome: string; explain: Explanation }>;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 const SLACK_MS = 150;
@@ -71,6 +57,7 @@ export function scoreStream(
   decisions: readonly StreamDecision[],
   frames: readonly SeenFrame[],
   splitThreshold: number,
+  inARow: number,
 ): StreamFigures {
   const sorted = [...passages].sort((a, b) => a.startMs - b.startMs);
   // The decoder's frame times are the plan's to within a camera frame or two (encoder delay,
@@ -88,15 +75,15 @@ export function scoreStream(
   }
 
   const framesIn = (p: Passage) => frames.filter((f) => f.ts >= p.startMs - SLACK_MS && f.ts < p.endMs + SLACK_MS);
-  const usableIn = (p: Passage) => framesIn(p).flatMap((f) => f.faces.filter((x) => x.usable).map((x) => x.embedding));
+  const described = (p: Passage) =>
+    framesIn(p).flatMap((f) => f.faces.filter((x) => x.usable || x.weak).map((x) => ({ embedding: x.embedding, usable: x.usable })));
   /** The second person of a queue whose faces the stream did not tell from the first person's. */
   const absorbed = (p: Passage): boolean => {
     if (p.kind !== 'queue-second' || p.partner === undefined) return false;
     const partner = passages[p.partner]!;
     const during = (byPassage.get(partner.id) ?? []).some((d) => d.ts >= p.startMs - SLACK_MS && d.ts < p.endMs + SLACK_MS);
-    const a = usableIn(partner);
-    const b = usableIn(p);
-    return during || (a.length > 0 && b.length > 0 && dot(b[0]!, meanTemplate(a)) >= splitThreshold);
+    const f = splitFigures([{ faces: described(p), after: described(partner) }], splitThreshold, inARow);
+    return during || (f.other_person_in_a_row_max !== null && f.other_person_in_a_row_max >= splitThreshold);
   };
   const miss = (p: Passage, ds: readonly StreamDecision[], outcome: string) =>
     misses.push({
@@ -156,18 +143,15 @@ export function scoreStream(
     }
   }
 
-  // The queue split: how far apart the same person's frames and two people's faces are.
-  const same: number[] = [];
-  const other: number[] = [];
-  for (const p of sorted) {
-    const es = usableIn(p);
-    for (let k = 1; k < es.length; k++) same.push(dot(es[k]!, meanTemplate(es.slice(0, k))));
-    if (p.kind === 'queue-second' && p.partner !== undefined) {
-      const a = usableIn(passages[p.partner]!);
-      if (a.length && es[0]) other.push(dot(es[0], meanTemplate(a)));
-    }
-  }
-  const q = (xs: number[], p: number) => (xs.length ? r3(percentile(xs, p)) : null);
+  // The queue split: how far apart the same person's faces and two people's faces are.
+  const split = splitFigures(
+    sorted.map((p) => ({
+      faces: described(p),
+      ...(p.kind === 'queue-second' && p.partner !== undefined ? { after: described(passages[p.partner]!) } : {}),
+    })),
+    splitThreshold,
+    inARow,
+  );
   const queues = passages.filter((p) => p.kind === 'queue-second').length;
   return {
     passages: passages.length,
@@ -182,14 +166,7 @@ export function scoreStream(
     decision_ms_p95: times.length ? Math.round(percentile(times, 95)) : 0,
     single_frame_decisions: single,
     spurious_decisions: spurious,
-    split: {
-      threshold: splitThreshold,
-      same_person_min: same.length ? r3(Math.min(...same)) : null,
-      same_person_p01: q(same, 1),
-      other_person_max: other.length ? r3(Math.max(...other)) : null,
-      other_person_p99: q(other, 99),
-      pairs: other.length,
-    },
+    split,
     miss_reasons: misses.reduce<Partial<Record<MissReason, number>>>(
       (m, x) => ({ ...m, [x.explain.reason]: (m[x.explain.reason] ?? 0) + 1 }),
       {},
