@@ -92,7 +92,15 @@ export const facesSection = z
           .default(0.3)
           .describe("A face continues a track when its box overlaps the track's last box by at least this IoU."),
         maxGapMs: z.number().int().min(100).default(1500).describe('A track with no face for this long ends.'),
-        minFrames: z.number().int().min(1).max(50).default(2).describe('Usable frames needed before a track is decided.'),
+        minFrames: z
+          .number()
+          .int()
+          .min(1)
+          .max(50)
+          .default(2)
+          .describe(
+            'Usable frames needed before a track is decided. A track that ends (or reaches maxFrames faces) with fewer is decided on what it has: its usable frames, else its faces refused only by the pose or blur gates, at the same threshold.',
+          ),
         maxFrames: z
           .number()
           .int()
