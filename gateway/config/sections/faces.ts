@@ -70,7 +70,9 @@ export const facesSection = z
         minSharpness: z.number().min(0).default(40).describe('Smallest variance of the Laplacian of the aligned 112x112 face (blur gate).'),
       })
       .prefault({})
-      .describe('Quality gates: enrolment refuses photos that fail them; in the stream such frames do not count.'),
+      .describe(
+        'Quality gates: enrolment refuses photos that fail them; in the stream such frames do not count, except that a track with no usable frame is decided at its end on its faces refused only by the pose or blur gates.',
+      ),
     liveness: z
       .strictObject({
         enabled: z
