@@ -66,6 +66,11 @@ describe('explainMiss: why a passage was missed, as an operator would ask', () =
     expect(explainMiss({ truth: 'amy', kind: 'queue-second', frames, decisions: [], absorbed: false }).reason).toBe(
       'too-few-usable-frames',
     );
+    // A second person who only turned their head is absorbed too, not 'refused'.
+    const turned = [[refused('head turned sideways (yaw 0.80 > 0.6)')], [refused('head turned sideways (yaw 0.90 > 0.6)')]];
+    expect(explainMiss({ truth: null, kind: 'queue-second', frames: turned, decisions: [], absorbed: true }).reason).toBe(
+      'absorbed-into-previous-track',
+    );
   });
 
   it('gateOf keeps the gate and drops the figures', () => {

@@ -89,7 +89,7 @@ export function explainMiss(e: PassageEvidence): Explanation {
   if (e.truth === null && recognised.length > 0) reason = 'stranger-accepted';
   else if (recognised.some((d) => d.kind === 'recognized' && d.residentId !== e.truth)) reason = 'recognized-as-other';
   else if (faces.length === 0) reason = 'never-detected';
-  else if (e.kind === 'queue-second' && e.decisions.length === 0 && e.absorbed && usable.length > 0)
+  else if (e.kind === 'queue-second' && e.decisions.length === 0 && e.absorbed && faces.some((f) => f.usable || f.weak))
     reason = 'absorbed-into-previous-track';
   else if (usable.length === 0) reason = 'quality-refused-every-frame';
   else if (e.decisions.length === 0) reason = 'too-few-usable-frames';
