@@ -50,7 +50,18 @@ describe('broker outage', () => {
     await sub.reconnectWithin(20_000);
     await writer;
 
-    await until(() => checkDelivery(sub.envelopes()).ids.length >= 1100, 'all 1,100 events', 60_000);
+    // Intermittent in CI once (a 60 s wait ran out): the timeout says where the events were.
+    const where = () => {
+      const got = checkDelivery(sub.envelopes());
+      const bridge = ctx.logs.filter((l) => /broker/.test(String(l.msg))).slice(-6);
+      return [
+        `all 1,100 events: the subscriber has ${got.ids.length} (last seq ${got.seqs.at(-1)}, ${got.duplicates} repeats, connected ${sub.connected})`,
+        `outbox ${JSON.stringify(ctx.outbox.stats())}`,
+        `bridge log: ${bridge.map((l) => `${String(l.msg)} ${String(l.err ?? '')}`).join(' | ')}`,
+        `mosquitto: ${broker.log().split('\n').slice(-15).join('\n')}`,
+      ].join('\n');
+    };
+    await until(() => checkDelivery(sub.envelopes()).ids.length >= 1100, where, 60_000);
     const check = checkDelivery(sub.envelopes());
     expect(check.outOfOrder).toEqual([]);
     expect(check.seqs).toEqual(Array.from({ length: 1100 }, (_, i) => i + 1));
