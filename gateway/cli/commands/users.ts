@@ -11,7 +11,8 @@ import { ActionError, ActionTable } from '../../core/actions.js';
 import { AuditLog } from '../../audit/log.js';
 import { UserStore } from '../../console/accounts/user-store.js';
 import { registerUserActions } from '../../console/accounts/actions.js';
-import { localeFromEnv, translate } from '../../console/i18n.js';
+import { translate } from '../../console/i18n.js';
+import { outputLang } from '../../core/locale.js';
 
 const USAGE = [
   'sharpeyes users add NAME --role viewer|operator|admin [--password-file FILE]',
@@ -41,7 +42,7 @@ const command: Command = {
   summary: 'Console accounts: add (the first admin too), change password or role, remove, list.',
   usage: USAGE,
   async run(argv) {
-    const locale = localeFromEnv();
+    const locale = outputLang();
     const t = (k: string, v: Record<string, string | number> = {}) => translate(locale, k, v);
     const { values, positionals } = parse(
       argv,
