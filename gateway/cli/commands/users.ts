@@ -8,7 +8,6 @@ import { loadConfig } from '../../config/load.js';
 import { createLogger } from '../../core/logger.js';
 import { createContext } from '../../core/context.js';
 import { ActionError, ActionTable } from '../../core/actions.js';
-import { AuditLog } from '../../audit/log.js';
 import { UserStore } from '../../console/accounts/user-store.js';
 import { registerUserActions } from '../../console/accounts/actions.js';
 import { translate } from '../../console/i18n.js';
@@ -67,8 +66,7 @@ const command: Command = {
 
     const ctx = createContext(loadConfig(values.config ?? process.env.SHARPEYES_CONFIG), createLogger({ level: 'silent' }));
     try {
-      const audit = new AuditLog({ db: ctx.db, events: ctx.events });
-      const table = new ActionTable({ onAudit: (e) => audit.record(e) });
+      const table = new ActionTable({ onAudit: (e) => ctx.audit.record(e) });
       registerUserActions(table, new UserStore(ctx.db));
       let result: unknown;
       try {
