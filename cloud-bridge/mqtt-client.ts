@@ -45,12 +45,22 @@ export class PublishRefusedError extends Error {
   }
 }
 
+/** Messages kept for a listener not attached yet (a kept session's queue after a long absence). */
+const EARLY_MAX = 100_000;
+
 export class MqttConnection {
   private closed = false;
   private closing = false;
   private readonly pending = new Set<(err: Error) => void>();
   private readonly closeListeners = new Set<(err?: Error) => void>();
   private readonly messageListeners = new Set<(msg: IncomingMessage) => void>();
+  /**
+   * Messages that arrived before the first listener: a kept session (clean: false) gets what the
+   * broker queued right after CONNACK, before the caller's `await open()` has resumed, and
+   * mqtt.js acknowledges each one as it hands it over: dropped here, it would be lost for good.
+   * Handed to the first listener; undefined once it is attached.
+   */
+  private early: IncomingMessage[] | undefined = [];
   private lastError: Error | undefined;
 
   private constructor(private readonly client: MqttClient) {
@@ -71,6 +81,10 @@ export class MqttConnection {
       const props = packet.properties;
       if (props?.correlationData) msg.correlationData = props.correlationData;
       if (props?.responseTopic) msg.responseTopic = props.responseTopic;
+      if (this.early) {
+        if (this.early.length < EARLY_MAX) this.early.push(msg);
+        return;
+      }
       for (const l of this.messageListeners) l(msg);
     });
   }
@@ -152,8 +166,12 @@ export class MqttConnection {
     if (refused.length) throw new Error(`broker refused the subscription to ${refused.map((g) => g.topic).join(', ')}`);
   }
 
+  /** The first listener also gets, at once and in order, what arrived before it. */
   onMessage(listener: (msg: IncomingMessage) => void): () => void {
     this.messageListeners.add(listener);
+    const early = this.early;
+    this.early = undefined;
+    for (const m of early ?? []) listener(m);
     return () => this.messageListeners.delete(listener);
   }
 

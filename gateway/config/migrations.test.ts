@@ -150,6 +150,20 @@ plates:
     ]);
   });
 
+  it('warns about plate matching options that open a barrier for a plate that is not the known one', async () => {
+    const base = 'plates:\n  enabled: true\n  match:\n';
+    const warned = (yaml: string) => checkReferences(parseConfig(yaml, opts).config, { baseDir: '/etc/sharpeyes' }).warnings;
+    expect(warned(`${base}    lookalikes: 2\n`)).toEqual([]);
+    expect(warned(`${base}    maxDistance: 1\n`)).toEqual([expect.stringMatching(/^plates.match.maxDistance 1: LESS SAFE.*粤B12346/)]);
+    expect(warned(`${base}    maxDistance: 1\n    crossProvince: true\n`)).toHaveLength(2);
+    const dir = mkdtempSync(join(tmpdir(), 'se-check-'));
+    const file = join(dir, 'gateway.yaml');
+    writeFileSync(file, `node:\n  dataDir: ${dir}/var\n${base}    maxDistance: 1\n`);
+    const check = await sharpeyes('config', 'check', '--config', file);
+    expect(check.code).toBe(0);
+    expect(check.err).toMatch(/^warning: plates.match.maxDistance 1: LESS SAFE/m);
+  });
+
   it('the CLI reports them all with exit 2, and the daemon refuses to start for the same reasons', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'se-check-'));
     const file = join(dir, 'gateway.yaml');

@@ -65,6 +65,15 @@ export function checkReferences(config: GatewayConfig, opts: { baseDir: string }
   );
   config.faces.cameras.forEach((c, i) => camera(`faces.cameras[${i}]`, c));
   config.plates.cameras.forEach((c, i) => camera(`plates.cameras[${i}]`, c));
+  // Options a site may set on purpose, but that let a read open a barrier for a plate it is not.
+  const match = config.plates.match;
+  if (config.plates.enabled && match.maxDistance > 0)
+    warnings.push(
+      `plates.match.maxDistance ${match.maxDistance}: LESS SAFE, a read within this edit distance of a known plate opens its barrier ` +
+        `(at 1, 粤B12346 opens the barrier of 粤B12345); look-alike glyphs alone (plates.match.lookalikes, maxDistance 0) are the default`,
+    );
+  if (config.plates.enabled && match.maxDistance > 0 && match.crossProvince)
+    warnings.push("plates.match.crossProvince: LESS SAFE, a plate of another province (湘 for 粤) may open a known plate's barrier");
   for (const id of Object.keys(config.gb28181.channelIds))
     if (!cameras.has(id) && !devices.has(id))
       errors.push(`gb28181.channelIds.${id}: no camera or device "${id}" (cameras: ${known(cameras)}; devices: ${known(devices)})`);

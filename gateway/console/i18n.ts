@@ -4,7 +4,7 @@ import type { Locale } from './accounts/user-store.js';
 /**
  * The console's message catalogues (public/i18n/<locale>.json, one file per language, served to
  * the browser as they are) for the few texts written on the server side: the `sharpeyes users`
- * command's output. Chinese unless LANG asks for English.
+ * command's output, in the CLI's language (core/locale.ts).
  */
 const cache = new Map<Locale, Record<string, string>>();
 
@@ -15,11 +15,6 @@ export function catalogue(locale: Locale): Record<string, string> {
     cache.set(locale, c);
   }
   return c;
-}
-
-export function localeFromEnv(env: NodeJS.ProcessEnv = process.env): Locale {
-  const lang = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return /^en/i.test(lang) ? 'en' : 'zh';
 }
 
 /** The message `key` with {name} placeholders filled; the key itself if missing (the completeness test catches that). */

@@ -2,7 +2,6 @@ import type { GatewayContext } from '../core/context.js';
 import type { Room, Scope } from '../core/room.js';
 import { componentLogger, type Logger } from '../core/logger.js';
 import { readSecretFile } from '../config/load.js';
-import { AuditLog } from '../audit/log.js';
 import type { CameraViews } from '../cameras/room.js';
 import { ConsoleServer } from './server.js';
 import { ConsoleAuth } from './auth.js';
@@ -58,11 +57,10 @@ export class ConsoleRoom implements Room {
       this.log.warn(
         'the console has no admin account yet: create one with `sharpeyes users add NAME --role admin` (the console says so until then)',
       );
-    const audit = new AuditLog({ db: ctx.db, events: ctx.events });
     const auth = new ConsoleAuth({
       users,
       log: this.log,
-      audit: (e) => audit.record(e),
+      audit: (e) => ctx.audit.record(e),
       idleMs: cfg.sessionIdleMinutes * 60_000,
       absoluteMs: cfg.sessionMaxHours * 3600_000,
     });

@@ -26,6 +26,8 @@ export interface GatewayContext {
   /** Publishes events: the bus at once, the outbox for the platform (core/publisher.ts). */
   events: EventPublisher;
   actions: ActionTable;
+  /** The one audit log: changes through the action table, and console sign-ins. */
+  audit: AuditLog;
   db: Database;
   outbox: Outbox;
 }
@@ -66,6 +68,7 @@ export function createContext(loaded: LoadedConfig, log: Logger, opts: { dataDir
     bus,
     events,
     actions,
+    audit,
     db,
     outbox,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { narrate, outputLang, type DecisionFacts } from './narration.js';
+import { narrate, type DecisionFacts } from './narration.js';
 
 const resident: DecisionFacts = {
   via: 'face',
@@ -28,14 +28,6 @@ const unknownCar: DecisionFacts = {
 };
 
 describe('decision lines', () => {
-  it('follows the locale: Chinese when it starts with zh (LC_ALL first), else English', () => {
-    expect(outputLang({ LANG: 'zh_CN.UTF-8' })).toBe('zh');
-    expect(outputLang({ LANG: 'en_US.UTF-8' })).toBe('en');
-    expect(outputLang({})).toBe('en');
-    expect(outputLang({ LANG: 'zh_CN.UTF-8', LC_ALL: 'C' })).toBe('en');
-    expect(outputLang({ LANG: 'C', LC_MESSAGES: 'zh_TW.UTF-8' })).toBe('zh');
-  });
-
   it('says who came to which gate and what the gate did, in English', () => {
     expect(narrate('en', resident, { opened: true })).toBe('face → door-1: resident Wang Fang, opened');
     expect(narrate('en', stranger, null)).toBe('face → door-1: stranger, refused');

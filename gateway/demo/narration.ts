@@ -1,17 +1,10 @@
 /**
- * Access decisions as one plain line each, for the people watching the terminal: Chinese when
- * the locale is Chinese (LC_ALL, else LC_MESSAGES, else LANG starting with "zh"), else English.
- * Pure.
+ * Access decisions as one plain line each, for the people watching the terminal, in the language
+ * of the CLI's output (core/locale.ts: Chinese unless the locale is English). Pure.
  */
 import type { Reason, Via } from '../access/policy.js';
+import type { Lang } from '../core/locale.js';
 import { dottedPlate } from './cast.js';
-
-export type Lang = 'zh' | 'en';
-
-export function outputLang(env: NodeJS.ProcessEnv = process.env): Lang {
-  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return /^zh/i.test(locale) ? 'zh' : 'en';
-}
 
 /** What the line reports of a decision (the access.decided event fits). */
 export interface DecisionFacts {

@@ -4,7 +4,8 @@
  * within `gateWaitMs`). Lines wait until `open()` (after the start-up banner).
  */
 import type { EventBus } from '../core/bus.js';
-import { narrate, type DecisionFacts, type GateOutcome, type Lang } from './narration.js';
+import { narrate, type DecisionFacts, type GateOutcome } from './narration.js';
+import type { Lang } from '../core/locale.js';
 
 export class Narrator {
   private readonly pending = new Map<string, { facts: DecisionFacts; timer: NodeJS.Timeout }>();

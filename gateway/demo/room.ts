@@ -15,7 +15,7 @@ import type { KnownVehicles } from '../plates/known-vehicles.js';
 import { checkDemoAssets, demoDir } from './assets.js';
 import { DEMO_RESIDENT, DEMO_RESIDENT_PLATE, dottedPlate } from './cast.js';
 import { demoRuns } from './profile.js';
-import { outputLang } from './narration.js';
+import { outputLang } from '../core/locale.js';
 import { DOOR_SCENE } from './scene.js';
 
 /** How long the first start waits for the face models before giving up on enrolling. */

@@ -4,7 +4,7 @@
  * language, with how to fix each problem. Exit 1 when any check failed.
  */
 import type { LoadedConfig } from '../config/load.js';
-import type { Lang } from '../cli/lang.js';
+import type { Lang } from '../core/locale.js';
 import { MODELS_DIR } from '../inference/models.js';
 import type { Finding } from './finding.js';
 import { checkBroker } from './checks/broker.js';

@@ -3,7 +3,7 @@
  * for long), or a failure (something the gateway needs is broken), in both languages, with how
  * to fix it.
  */
-import type { Text } from '../cli/lang.js';
+import type { Text } from '../core/locale.js';
 
 export type Status = 'ok' | 'warn' | 'fail';
 

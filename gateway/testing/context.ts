@@ -82,10 +82,11 @@ export function testContext(config: string | Record<string, unknown> = '', opts:
 }
 
 /** Polls `cond` until true or throws after `ms` with `what` in the message. */
-export async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 30_000, every = 20): Promise<void> {
+export async function until(cond: () => boolean | Promise<boolean>, what: string | (() => string), ms = 30_000, every = 20): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    // A function describes the state at the timeout: what arrived, what the peers last said.
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, every));
   }
 }

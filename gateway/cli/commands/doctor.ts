@@ -1,7 +1,7 @@
 import { EXIT } from '../command.js';
 import type { Command } from '../command.js';
 import { parse } from '../args.js';
-import { cliLang } from '../lang.js';
+import { outputLang } from '../../core/locale.js';
 import { loadConfig } from '../../config/load.js';
 import { doctorText, runDoctor } from '../../doctor/doctor.js';
 
@@ -17,7 +17,7 @@ const command: Command = {
     });
     const loaded = loadConfig(values.config ?? process.env.SHARPEYES_CONFIG);
     const findings = await runDoctor(loaded, values.models ? { modelsDir: values.models } : {});
-    process.stdout.write(values.json ? `${JSON.stringify({ findings })}\n` : doctorText(findings, cliLang()));
+    process.stdout.write(values.json ? `${JSON.stringify({ findings })}\n` : doctorText(findings, outputLang()));
     return findings.some((f) => f.status === 'fail') ? EXIT.failed : EXIT.ok;
   },
 };

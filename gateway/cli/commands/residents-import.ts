@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { EXIT, UsageError } from '../command.js';
 import { parse } from '../args.js';
-import { cliLang, type Lang } from '../lang.js';
+import { outputLang, type Lang } from '../../core/locale.js';
 import { progressSink } from '../progress.js';
 import { loadFacesConfig } from '../../faces/cli-support.js';
 import { CsvError, decodeCsvBytes, parseCsv } from '../../faces/import/csv.js';
@@ -32,7 +32,7 @@ export async function residentsImport(argv: string[], env: NodeJS.ProcessEnv = p
     true,
   );
   if (positionals.length !== 1) throw new UsageError('give exactly one CSV file');
-  const lang: Lang = cliLang(env);
+  const lang: Lang = outputLang(env);
   const file = resolve(positionals[0]!);
   const photosDir = resolve(values.photos ?? dirname(file));
 

@@ -5,7 +5,7 @@ import { componentLogger, createLogger } from '../../core/logger.js';
 import { SdNotify } from '../../core/sd-notify.js';
 import { Controller } from '../../controller.js';
 import { Narrator } from '../../demo/narrator.js';
-import { outputLang } from '../../demo/narration.js';
+import { outputLang } from '../../core/locale.js';
 import { demoRuns } from '../../demo/profile.js';
 
 const command: Command = {

@@ -8,10 +8,10 @@ import { loadConfig } from '../../config/load.js';
 import { createLogger } from '../../core/logger.js';
 import { createContext } from '../../core/context.js';
 import { ActionError, ActionTable } from '../../core/actions.js';
-import { AuditLog } from '../../audit/log.js';
 import { UserStore } from '../../console/accounts/user-store.js';
 import { registerUserActions } from '../../console/accounts/actions.js';
-import { localeFromEnv, translate } from '../../console/i18n.js';
+import { translate } from '../../console/i18n.js';
+import { outputLang } from '../../core/locale.js';
 
 const USAGE = [
   'sharpeyes users add NAME --role viewer|operator|admin [--password-file FILE]',
@@ -41,7 +41,7 @@ const command: Command = {
   summary: 'Console accounts: add (the first admin too), change password or role, remove, list.',
   usage: USAGE,
   async run(argv) {
-    const locale = localeFromEnv();
+    const locale = outputLang();
     const t = (k: string, v: Record<string, string | number> = {}) => translate(locale, k, v);
     const { values, positionals } = parse(
       argv,
@@ -66,8 +66,7 @@ const command: Command = {
 
     const ctx = createContext(loadConfig(values.config ?? process.env.SHARPEYES_CONFIG), createLogger({ level: 'silent' }));
     try {
-      const audit = new AuditLog({ db: ctx.db, events: ctx.events });
-      const table = new ActionTable({ onAudit: (e) => audit.record(e) });
+      const table = new ActionTable({ onAudit: (e) => ctx.audit.record(e) });
       registerUserActions(table, new UserStore(ctx.db));
       let result: unknown;
       try {

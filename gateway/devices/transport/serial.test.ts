@@ -80,6 +80,31 @@ describe('SerialLink writes', () => {
     expect(ups).toBeGreaterThanOrEqual(25);
   }, 60_000);
 
+  it('an adapter unplugged for 8 s is open again about a second after it is back (the retry does not grow to 10 s)', async () => {
+    const dir = tempDir('se-serial-');
+    const names = { gatewaySide: join(dir, 'gw'), deviceSide: join(dir, 'dev') };
+    pty = await startPtyPair(names);
+    const link = new SerialLink({
+      path: names.gatewaySide,
+      line: LINE,
+      log: quietLog(),
+      onData: () => undefined,
+      onUp: () => undefined,
+      onDown: () => undefined,
+    });
+    links = [link];
+    link.start();
+    await until(() => link.isOpen, 'port open');
+    await pty.stop();
+    await until(() => !link.isOpen, 'port lost', 5000);
+    await sleep(8000);
+    pty = await startPtyPair(names);
+    const back = performance.now();
+    await until(() => link.isOpen, 'reopened', 15_000);
+    // Retries at most a second apart (with 10 s, this was 4.6 s after the return).
+    expect(performance.now() - back).toBeLessThan(2500);
+  }, 30_000);
+
   it('a write the peer never takes fails after the write timeout and the line is reopened', async () => {
     const dir = tempDir('se-serial-');
     pty = await startPtyPair({ gatewaySide: join(dir, 'gw'), deviceSide: join(dir, 'dev') });

@@ -58,6 +58,9 @@ function resolvePath(p: string): string | undefined {
   }
 }
 
+/** The longest wait between attempts to open a port that is gone. */
+const MAX_BACKOFF_MS = 1000;
+
 export class SerialLink implements ByteLink {
   private port: SerialPort | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -202,7 +205,10 @@ export class SerialLink implements ByteLink {
 
   private schedule(): void {
     if (this.stopped || this.timer) return;
-    this.backoff ??= new Backoff(this.ctx.minBackoffMs ?? 200, this.ctx.maxBackoffMs ?? 10_000, NO_JITTER);
+    // A local device file: a failed open() costs nothing, so the retry stays short. An egress
+    // gate whose USB adapter was replugged during a fire is back (and held open again) within
+    // about a second, not after a backoff grown to 10 s.
+    this.backoff ??= new Backoff(this.ctx.minBackoffMs ?? 200, this.ctx.maxBackoffMs ?? MAX_BACKOFF_MS, NO_JITTER);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.connect();

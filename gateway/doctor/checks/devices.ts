@@ -7,7 +7,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import type { LoadedConfig } from '../../config/load.js';
 import { resolveProfile } from '../../devices/profiles.js';
-import type { Text } from '../../cli/lang.js';
+import type { Text } from '../../core/locale.js';
 import { ok, problem, type Finding } from '../finding.js';
 
 function access(path: string): 'ok' | 'missing' | 'denied' {

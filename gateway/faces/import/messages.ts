@@ -3,7 +3,7 @@
  * refused row's reason, the progress label and the final report. The box's own refusals
  * (photo_refused, invalid_input...) keep the box's message after a translated category.
  */
-import type { Lang } from '../../cli/lang.js';
+import type { Lang } from '../../core/locale.js';
 import type { ImportReport, Problem, RowOutcome } from './importer.js';
 import type { Column } from './rows.js';
 
