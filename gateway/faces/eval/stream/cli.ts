@@ -1,6 +1,6 @@
 /** `sharpeyes eval faces DIR --stream [--json] [--residents N|all] [--strangers N|all] [--queues N] [--fps F] [--gallery N]` */
 import { UsageError } from '../../../cli/command.js';
-import { cliLang, type Text } from '../../../cli/lang.js';
+import { outputLang, type Text } from '../../../core/locale.js';
 import { loadFacesConfig, openPipeline } from '../../cli-support.js';
 import type { Explanation, MissReason } from './explain.js';
 import { evaluateStream } from './run.js';
@@ -81,7 +81,7 @@ export async function runStreamEval(
     });
     const s = report.stream;
     if (!values.json) {
-      const lang = cliLang();
+      const lang = outputLang();
       const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
       process.stdout.write(
         [
