@@ -48,11 +48,12 @@ export interface FaceStreamOptions {
 }
 
 /**
- * Below this cosine similarity to the mean of a track's usable faces, a usable face on that
- * track is somebody else (decided or not, the track is split). Measured by
- * `sharpeyes eval faces DIR --stream` (split.*): frames of one passage score >= 0.89 to their
- * track for 99% of frames (min 0.46), the second person of a queue at most 0.28 to the first,
- * look-alikes included (models/README.md). A wrong split only costs an extra face event: the
+ * Below this cosine similarity to the track's face (the mean of its usable faces, or of its weak
+ * ones while it has none), a face on that track is somebody else (CHANGE_FRAMES in a row split
+ * the track, decided or not). Measured by `sharpeyes eval faces DIR --stream` (split.*) on the
+ * default set: the same person's faces, two in a row, stay >= 0.88 (one face alone >= 0.53); the
+ * second person of a queue scores up to 0.45 against the first (look-alikes: those stay on the
+ * first person's track, models/README.md). A wrong split only costs an extra face event: the
  * access cooldown keeps it from becoming a second decision.
  */
 export const OTHER_PERSON_BELOW = 0.3;
