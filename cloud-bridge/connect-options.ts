@@ -6,8 +6,8 @@ import { errMessage } from '../gateway/core/errors.js';
 import type { Identity } from './broker-credentials.js';
 
 /**
- * Connect options from the `cloud` section: the configured broker, or the embedded one on
- * 127.0.0.1:<port> (MQTT 3.1.1, aedes) as `identity`
+ * Connect options from the `cloud` section: the configured broker (as the gateway, or as
+ * `identity`), or the embedded one on 127.0.0.1:<port> (MQTT 3.1.1, aedes) as `identity`
  * (broker-credentials.ts). Reads the password and PEM files once; a missing file is
  * a ConfigError naming the setting.
  */
@@ -32,6 +32,10 @@ export function brokerOptions(
   const out: ConnectOptions = { url: cloud.url, clientId: opts.clientId, protocolVersion: 5, keepaliveS: cloud.keepaliveS };
   if (cloud.username !== undefined) out.username = cloud.username;
   if (cloud.passwordFile !== undefined) out.password = readSecretFile(loaded, cloud.passwordFile, 'cloud.passwordFile');
+  if (opts.identity) {
+    out.username = opts.identity.username;
+    out.password = opts.identity.password;
+  }
   const { caFile, certFile, keyFile, rejectUnauthorized } = cloud.tls;
   if (caFile || certFile || keyFile || /^(mqtts|wss):/.test(cloud.url)) {
     const pem = (p: string | undefined, what: string): Buffer | undefined => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveConfigPath, type LoadedConfig } from '../gateway/config/load.js';
-import { MqttConnection, type ConnectOptions, type IncomingMessage } from './mqtt-client.js';
+import { readSecretFile, resolveConfigPath, type LoadedConfig } from '../gateway/config/load.js';
+import { MqttConnection, PublishRefusedError, type ConnectOptions, type IncomingMessage } from './mqtt-client.js';
 import { brokerOptions } from './connect-options.js';
 import { topicsFor, type Topics } from './topics.js';
 import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
@@ -17,7 +17,18 @@ import { errMessage } from '../gateway/core/errors.js';
  */
 export function cliBrokerOptions(loaded: LoadedConfig, purpose: string): ConnectOptions {
   const clientId = `sharpeyes-${purpose}-${randomUUID().slice(0, 8)}`;
-  if (loaded.config.cloud.url) return { ...brokerOptions(loaded, { clientId }), connectTimeoutMs: 5000 };
+  const { url, cli } = loaded.config.cloud;
+  if (url) {
+    // An account the broker lets send requests (cloud.cli); without one, the gateway's own.
+    const identity =
+      cli.username === undefined
+        ? undefined
+        : {
+            username: cli.username,
+            password: cli.passwordFile === undefined ? '' : readSecretFile(loaded, cli.passwordFile, 'cloud.cli.passwordFile'),
+          };
+    return { ...brokerOptions(loaded, { clientId, identity }), connectTimeoutMs: 5000 };
+  }
   let port = loaded.config.cloud.embeddedPort;
   const dataDir = resolveConfigPath(loaded, loaded.config.node.dataDir);
   try {
@@ -53,6 +64,7 @@ export class RequestClient {
     private readonly url: string,
     private readonly nodeId: string,
     private readonly maxRequestBytes: number,
+    private readonly username: string | undefined,
   ) {
     conn.onMessage((msg: IncomingMessage) => this.onMessage(msg));
   }
@@ -72,6 +84,7 @@ export class RequestClient {
       options.url,
       nodeId,
       loaded.config.cloud.maxRequestBytes,
+      options.username,
     );
   }
 
@@ -110,6 +123,12 @@ export class RequestClient {
     } catch (err) {
       clearTimeout(timer);
       this.waiting.delete(transaction);
+      if (err instanceof PublishRefusedError)
+        throw new Error(
+          `the broker refused the request (${err.message}): the account the CLI connects with (${this.username ?? 'none'}) may not send requests there; ` +
+            'set cloud.cli.username and cloud.cli.passwordFile to one that may',
+          { cause: err },
+        );
       throw err;
     }
     return answer;

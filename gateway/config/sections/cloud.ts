@@ -31,6 +31,15 @@ export const cloudSection = z
     clientId: z.string().optional().describe('MQTT client id; defaults to sharpeyes-<nodeId>.'),
     username: z.string().optional().describe('Broker user name.'),
     passwordFile: z.string().optional().describe('File holding the broker password (never inline in the config).'),
+    cli: z
+      .strictObject({
+        username: z.string().optional().describe('User name the CLI connects with.'),
+        passwordFile: z.string().optional().describe('File holding its password.'),
+      })
+      .prefault({})
+      .describe(
+        "With cloud.url: the account the sharpeyes CLI on this box uses on that broker, one its ACL lets send requests (the `platform` user of cloud-bridge/city/acl.mosquitto, or an operator account). Without it the CLI connects as the gateway, which may not send requests. With mutual TLS the CLI presents the gateway's certificate.",
+      ),
     tls: tls.prefault({}),
     keepaliveS: z.number().int().min(5).max(3600).default(30).describe('MQTT keepalive in seconds.'),
     reconnectMinMs: z
