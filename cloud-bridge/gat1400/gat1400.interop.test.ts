@@ -170,7 +170,15 @@ describe('GA/T 1400 uplink', () => {
     expect(rec[1]!.object).toMatchObject({ PlateNo: '粤B10001', PlateColor: '5', PlateClass: '02' });
     // Nothing personal beyond the record: no name, resident id or similarity.
     expect(JSON.stringify(rec.map((r) => r.object))).not.toMatch(/李四|r-0|similarity/);
-    expect(s.room.summary()).toEqual([`GA/T 1400: ${s.server.url} as ${GW} (registered; faces, strangers, vehicles; backlog 0)`]);
+    // The platform has the last record before the uplink has read its answer: the backlog
+    // reaches 0 once it has.
+    const summary = `GA/T 1400: ${s.server.url} as ${GW} (registered; faces, strangers, vehicles; backlog 0)`;
+    await until(
+      () => s.room.summary()[0] === summary,
+      () => `backlog 0, summary: ${s.room.summary().join(' | ')}`,
+      10_000,
+    );
+    expect(s.room.summary()).toEqual([summary]);
     await s.room.stop();
     expect(s.server.unregistrations).toBe(1);
   });
