@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { ConsoleServerContext } from './context.js';
 import { clientAddress, HttpError, parseCookies, sendJson } from './http-util.js';
 import { allowedNames, hostAllowed, sameOrigin } from './security/host-check.js';
-import { ConcurrencyLimit, RateLimiter } from './security/limits.js';
+import { ConcurrencyLimit, RateLimiter } from '../core/limits.js';
 import { tokensEqual } from './security/sessions.js';
 import { SESSION_COOKIE, sessionRoutes } from './routes/session.js';
 import { apiRoutes } from './routes/api.js';

@@ -1,4 +1,5 @@
 import { ActionError } from './actions.js';
+import { ConcurrencyLimit, RateLimiter } from './limits.js';
 
 /**
  * Work limits of the action table, for requests from outside (platform over MQTT, CLI, console):
@@ -24,44 +25,37 @@ export interface ActionLimitsOptions {
 }
 
 export class ActionLimits {
-  private running = 0;
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly slots: ConcurrencyLimit;
+  private readonly rates = new RateLimiter();
   private readonly now: () => number;
 
   constructor(private readonly opts: ActionLimitsOptions) {
+    this.slots = new ConcurrencyLimit(opts.maxConcurrent);
     this.now = opts.now ?? (() => performance.now());
   }
 
   /** Takes a slot and a token for `name`, or throws ActionError('busy'); call the release it returns when done. */
   acquire(name: string, rate: Rate = this.opts.defaultRate): () => void {
-    if (this.running >= this.opts.maxConcurrent)
+    const release = this.slots.acquire();
+    if (!release)
       throw new ActionError(
-        `${name}: ${this.running} requests are already running (cloud.maxConcurrentRequests = ${this.opts.maxConcurrent}); try again shortly`,
+        `${name}: ${this.slots.inFlight} requests are already running (cloud.maxConcurrentRequests = ${this.opts.maxConcurrent}); try again shortly`,
         'busy',
       );
     const burst = rate.burst ?? rate.perMinute;
-    const perMs = rate.perMinute / 60_000;
-    const t = this.now();
-    const b = this.buckets.get(name) ?? { tokens: burst, at: t };
-    b.tokens = Math.min(burst, b.tokens + (t - b.at) * perMs);
-    b.at = t;
-    this.buckets.set(name, b);
-    if (b.tokens < 1) {
-      const waitS = Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
-      throw new ActionError(`${name}: more than ${rate.perMinute} per minute (burst ${burst}); try again in ${waitS} s`, 'busy');
+    const waitMs = this.rates.take(name, rate.perMinute, this.now(), burst);
+    if (waitMs > 0) {
+      release();
+      throw new ActionError(
+        `${name}: more than ${rate.perMinute} per minute (burst ${burst}); try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s`,
+        'busy',
+      );
     }
-    b.tokens -= 1;
-    this.running++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.running--;
-    };
+    return release;
   }
 
   /** Actions running now. */
   get inFlight(): number {
-    return this.running;
+    return this.slots.inFlight;
   }
 }

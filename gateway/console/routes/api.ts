@@ -6,7 +6,7 @@ import type { ConsoleServerContext } from '../context.js';
 import type { ConsoleServer } from '../server.js';
 import type { Authenticated } from '../auth.js';
 import { HttpError, readJson, sendBytes, sendJson, type ConsoleErrorCode } from '../http-util.js';
-import { actionRatePerMinute } from '../security/limits.js';
+import { actionRatePerMinute } from '../security/rates.js';
 import { parseFilter } from '../events-query.js';
 import { searchOutbox } from '../../store/outbox-search.js';
 

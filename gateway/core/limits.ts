@@ -1,7 +1,7 @@
 /**
- * Work limits of the console: how many requests run at once, and how often one user may run
- * each action (token buckets). Both refuse with the `busy` error code. Pure: time comes from
- * the caller.
+ * Work limits, pure (time comes from the caller): how many things run at once, and token buckets
+ * per key. The action table (core/action-limits.ts) and the console (console/server.ts) both
+ * refuse over-limit requests with `busy` through these.
  */
 export class ConcurrencyLimit {
   private running = 0;
@@ -57,17 +57,4 @@ export class RateLimiter {
     }
     return Math.ceil((1 - b.tokens) / rate);
   }
-}
-
-/**
- * Requests a minute per user for each action: gate commands and enrolment are the costly or
- * sensitive ones; reads are generous (a dashboard polls). `console.rateLimits` overrides by name.
- */
-export function actionRatePerMinute(action: string, role: 'viewer' | 'operator' | 'admin', overrides: Record<string, number>): number {
-  const o = overrides[action];
-  if (o !== undefined) return o;
-  if (action === 'residents/add' || action === 'residents/check') return 12;
-  if (action.startsWith('gate/')) return 30;
-  if (action === 'cameras/snapshot') return 30;
-  return role === 'viewer' ? 600 : 60;
 }
