@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRoom, testContext, until, type TestContext } from '../gateway/testing/context.js';
-import { startMosquitto, type Mosquitto } from './testing/mosquitto.js';
+import { PLATFORM_QUEUE_CONFIG, startMosquitto, type Mosquitto } from './testing/mosquitto.js';
 import { TestSubscriber } from './testing/subscriber.js';
 import { MqttConnection, PublishRefusedError } from './mqtt-client.js';
 import { CloudBridgeRoom } from './room.js';
@@ -25,7 +25,7 @@ describe('city deployment: district broker with the ACL template, bridged to the
     const platformRules = readFileSync(join(CITY, 'acl.mosquitto'), 'utf8').split('# Platform consumers')[1] ?? '';
     core = await startMosquitto({
       // As the README asks of the broker platform consumers subscribe through.
-      extraConfig: 'max_queued_messages 1000000\nmax_queued_bytes 536870912',
+      extraConfig: PLATFORM_QUEUE_CONFIG,
       users: { platform: 'platform-pw', 'district-7': 'district-pw' },
       acl: `user district-7\ntopic readwrite sharpeyes/#\n# Platform consumers${platformRules}`,
     });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type Mosquitto } from './testing/mosquitto.js';
+import { PLATFORM_QUEUE_CONFIG, startMosquitto, type Mosquitto } from './testing/mosquitto.js';
 import { testContext, until, type TestContext, startRoom } from '../gateway/testing/context.js';
 import { TestSubscriber, checkDelivery } from './testing/subscriber.js';
 import { schemaValidator } from './testing/validate.js';
@@ -18,7 +18,7 @@ describe('broker outage', () => {
   beforeAll(async () => {
     // The platform's broker as the README asks for it: mosquitto's default keeps only 1,000
     // messages for a consumer that is away, and this subscriber may come back after the gateway.
-    broker = await startMosquitto({ extraConfig: 'max_queued_messages 1000000\nmax_queued_bytes 536870912' });
+    broker = await startMosquitto({ extraConfig: PLATFORM_QUEUE_CONFIG });
     sub = await TestSubscriber.connect({ url: broker.url }, ['city/test-node/events/#'], true);
     ctx = testContext(`cloud:\n  url: ${broker.url}\n  topicPrefix: city\n  reconnectMinMs: 200\n  reconnectMaxMs: 2000\n  inflight: 50\n`);
     stopRoom = await startRoom(ctx, new CloudBridgeRoom(ctx));

@@ -128,6 +128,13 @@ export function makeTestCerts(dir: string, clientNames: string[] = ['client']): 
   return { dir, caFile: join(dir, 'test-ca.crt'), serverCert: server.certFile, serverKey: server.keyFile, clients, rogue };
 }
 
+/**
+ * What the README asks of a broker that platform consumers (or a bridge) use: keep far more than
+ * mosquitto's default 1,000 messages for a client that is away, bounded by bytes (not 0: with it,
+ * mosquitto 2.0.11 dropped bridge connections). The district template sets the same.
+ */
+export const PLATFORM_QUEUE_CONFIG = 'max_queued_messages 1000000\nmax_queued_bytes 536870912';
+
 export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'sharpeyes-mosquitto-'));
   const port = await freePort();
@@ -167,6 +174,14 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   const exited = (c: ChildProcess) =>
     new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve())));
 
+  const end = async (signal: NodeJS.Signals) => {
+    const c = child;
+    if (!c) return;
+    c.kill(signal);
+    await exited(c);
+    child = undefined;
+  };
+
   const broker: Mosquitto = {
     port,
     url: opts.tls ? `mqtts://localhost:${port}` : `mqtt://127.0.0.1:${port}`,
@@ -192,20 +207,8 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
         await new Promise((r) => setTimeout(r, 50));
       }
     },
-    async stop() {
-      const c = child;
-      if (!c) return;
-      c.kill('SIGTERM');
-      await exited(c);
-      child = undefined;
-    },
-    async kill() {
-      const c = child;
-      if (!c) return;
-      c.kill('SIGKILL');
-      await exited(c);
-      child = undefined;
-    },
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
     async restart() {
       await broker.stop();
       await broker.start();
