@@ -1,15 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { readSecretFile, resolveConfigPath, type LoadedConfig } from '../gateway/config/load.js';
-import { ConfigError } from '../gateway/config/errors.js';
 import type { ConnectOptions } from './mqtt-client.js';
-import { errMessage } from '../gateway/core/errors.js';
 import type { Identity } from './broker-credentials.js';
 
 /**
  * Connect options from the `cloud` section: the configured broker (as the gateway, or as
  * `identity`), or the embedded one on 127.0.0.1:<port> (MQTT 3.1.1, aedes) as `identity`
- * (broker-credentials.ts). Reads the password and PEM files once; a missing file is
- * a ConfigError naming the setting.
+ * (broker-credentials.ts). Reads the password and PEM files once (the config check made
+ * sure they can be read).
  */
 export function brokerOptions(
   loaded: LoadedConfig,
@@ -38,20 +36,11 @@ export function brokerOptions(
   }
   const { caFile, certFile, keyFile, rejectUnauthorized } = cloud.tls;
   if (caFile || certFile || keyFile || /^(mqtts|wss):/.test(cloud.url)) {
-    const pem = (p: string | undefined, what: string): Buffer | undefined => {
-      if (p === undefined) return undefined;
-      const path = resolveConfigPath(loaded, p);
-      try {
-        return readFileSync(path);
-      } catch (err) {
-        throw new ConfigError(loaded.source, [`cloud.tls.${what}: cannot read ${path}: ${errMessage(err)}`]);
-      }
-    };
-    if (Boolean(certFile) !== Boolean(keyFile))
-      throw new ConfigError(loaded.source, ['cloud.tls: certFile and keyFile go together (mutual TLS needs both)']);
+    // The config check (cloud-bridge/config-rules.ts) made sure these files can be read and go together.
+    const pem = (p: string | undefined): Buffer | undefined => (p === undefined ? undefined : readFileSync(resolveConfigPath(loaded, p)));
     out.tls = { rejectUnauthorized };
-    const ca = pem(caFile, 'caFile');
-    const cert = pem(certFile, 'certFile');
+    const ca = pem(caFile);
+    const cert = pem(certFile);
     const key = keyFile === undefined ? undefined : readKey(loaded, keyFile);
     if (ca) out.tls.ca = ca;
     if (cert) out.tls.cert = cert;

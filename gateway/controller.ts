@@ -1,6 +1,4 @@
-import type { LoadedConfig } from './config/load.js';
-import { ConfigError } from './config/errors.js';
-import { checkReferences } from './config/references.js';
+import type { CheckedConfig } from './check-config.js';
 import { componentLogger, type Logger } from './core/logger.js';
 import { startRooms, stopRooms, type Room, type StartedRoom } from './core/room.js';
 import { createContext, type GatewayContext } from './core/context.js';
@@ -17,7 +15,6 @@ import { FacesRoom } from './faces/room.js';
 import { Gb28181Room } from '../cloud-bridge/gb28181/room.js';
 import { DemoRoom } from './demo/room.js';
 import { Gat1400Room } from '../cloud-bridge/gat1400/room.js';
-import { applyDemoProfile } from './demo/profile.js';
 
 /**
  * The composition root: the only place that builds concrete rooms and hands each the typed
@@ -28,14 +25,10 @@ export class Controller {
   private readonly rooms: Room[];
   private started: StartedRoom[] = [];
 
-  constructor(given: LoadedConfig, log: Logger) {
-    // Without cameras the daemon runs the demo: its settings fill what the config leaves to the defaults.
-    const loaded: LoadedConfig = { ...given, config: applyDemoProfile(given.config, given.raw) };
-    // Every check `sharpeyes config check` makes, before anything is opened.
-    const findings = checkReferences(loaded.config, { baseDir: loaded.baseDir });
-    if (findings.errors.length) throw new ConfigError(loaded.source, findings.errors);
+  /** Built from a config that passed the one check (gateway/check-config.ts), demo settings included. */
+  constructor(loaded: CheckedConfig, log: Logger) {
     const configLog = componentLogger(log, 'config');
-    for (const w of findings.warnings) configLog.warn({ source: loaded.source }, w);
+    for (const w of loaded.warnings) configLog.warn({ source: loaded.source }, w);
     for (const n of loaded.migrationNotes)
       configLog.warn({ source: loaded.source }, `${n} (\`sharpeyes config migrate --write\` updates the file)`);
     this.ctx = createContext(loaded, log);

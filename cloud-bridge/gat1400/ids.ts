@@ -73,6 +73,24 @@ export function defaultCameraDeviceId(gatewayDeviceId: string, cameraId: string)
   return `${gatewayDeviceId.slice(0, 10)}119${pad(serial, 7)}`;
 }
 
+/** The VIID ids of a camera: as listed in gat1400.cameras, else derived from the gateway's DeviceID. */
+export function viidCameraOf(
+  cfg: {
+    deviceId?: string | undefined;
+    cameras: readonly { id: string; deviceId?: string | undefined; tollgateId?: string | undefined }[];
+  },
+  cameraId: string,
+): { deviceId: string; tollgateId: string } {
+  const listed = cfg.cameras.find((x) => x.id === cameraId);
+  const deviceId = listed?.deviceId ?? defaultCameraDeviceId(cfg.deviceId ?? '', cameraId);
+  return { deviceId, tollgateId: listed?.tollgateId ?? deviceId };
+}
+
+/** Every camera's VIID ids (two cameras must not share one: the config check refuses it). */
+export function viidCameraIds(cfg: Parameters<typeof viidCameraOf>[0], cameraIds: readonly string[]) {
+  return cameraIds.map((camera) => ({ camera, ...viidCameraOf(cfg, camera) }));
+}
+
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }

@@ -2,13 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { GatewayContext } from '../../gateway/core/context.js';
 import type { Room } from '../../gateway/core/room.js';
 import { componentLogger, type Logger } from '../../gateway/core/logger.js';
-import { errMessage } from '../../gateway/core/errors.js';
 import { cameraIdsOf } from '../../gateway/config/sections/cameras.js';
 import { readSecretFile, resolveConfigPath } from '../../gateway/config/load.js';
-import { ConfigError } from '../../gateway/config/errors.js';
 import { OutboxSink } from '../../gateway/store/outbox-sink.js';
 import { HttpClient } from './http.js';
-import { defaultCameraDeviceId, parseUtcOffset } from './ids.js';
+import { parseUtcOffset, viidCameraOf } from './ids.js';
 import { VEHICLE_KINDS, type ViidCamera } from './mapping.js';
 import { loadPictures } from './pictures.js';
 import { ViidPusher } from './pusher.js';
@@ -47,9 +45,7 @@ export class Gat1400Room implements Room {
   private camera(id: string): ViidCamera {
     let c = this.cameras.get(id);
     if (!c) {
-      const listed = this.cfg.cameras.find((x) => x.id === id);
-      const dev = listed?.deviceId ?? defaultCameraDeviceId(this.cfg.deviceId as string, id);
-      c = { deviceId: dev, tollgateId: listed?.tollgateId ?? dev };
+      c = viidCameraOf(this.cfg, id);
       this.cameras.set(id, c);
     }
     return c;
@@ -60,25 +56,14 @@ export class Gat1400Room implements Room {
     const cfg = this.cfg;
     const kinds = this.kinds();
     if (!cfg.enabled || !cfg.url || !cfg.deviceId || kinds.length === 0) {
-      if (cfg.enabled) log.warn('gat1400.enabled, but faces, strangers and vehicles are all off: nothing to push');
       if (OutboxSink.drop(ctx.db, GAT1400_SINK)) log.info('GA/T 1400 uplink off: its outbox position was dropped');
       return;
     }
     const { deviceId, url } = cfg;
     const password = () => (cfg.passwordFile ? readSecretFile(ctx.loaded, cfg.passwordFile, 'gat1400.passwordFile') : '');
-    password(); // a missing or world-readable password file stops the start with a clear error
-    let ca: Buffer | undefined;
-    if (cfg.caFile) {
-      const path = resolveConfigPath(ctx.loaded, cfg.caFile);
-      try {
-        ca = readFileSync(path);
-      } catch (err) {
-        throw new ConfigError(ctx.loaded.source, [`gat1400.caFile: cannot read ${path}: ${errMessage(err)}`]);
-      }
-    }
+    // The config check (gateway/check-config.ts) made sure these files can be read and the ids differ.
+    const ca = cfg.caFile ? readFileSync(resolveConfigPath(ctx.loaded, cfg.caFile)) : undefined;
     const ids = cameraIdsOf(ctx.loaded.config.cameras).map((id) => ({ camera: id, ...this.camera(id) }));
-    if (new Set(ids.map((c) => c.deviceId)).size < ids.length)
-      throw new ConfigError(ctx.loaded.source, ['gat1400.cameras: two cameras get the same VIID DeviceID; set them explicitly']);
     log.info({ url, deviceId, kinds, cameras: ids }, 'GA/T 1400 uplink: cameras and their VIID ids');
     const offsetMinutes = parseUtcOffset(cfg.timeZone);
     const http = new HttpClient(new URL(url), { timeoutMs: cfg.requestTimeoutS * 1000, ...(ca ? { ca } : {}) });

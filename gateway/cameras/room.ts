@@ -221,8 +221,6 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
       600_000,
       async () => void (await this.snapshots.sweep().catch((err: unknown) => log.warn({ err: errMessage(err) }, 'snapshot sweep failed'))),
     );
-    if (cfg.liveView.host !== undefined || cfg.liveView.port !== undefined)
-      log.warn('cameras.liveView.host and .port are no longer used: live view is served by the console, behind its login; remove them');
     if (cfg.liveView.enabled) {
       this.live = new LiveView({ ...cfg.liveView, log, urlOf: (id) => this.liveUrls.get(id) });
       this.live.start();

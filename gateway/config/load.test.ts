@@ -76,9 +76,11 @@ describe('config', () => {
     expect(config.cloud.keepaliveS).toBe(45);
     expect(config.cloud.tls.rejectUnauthorized).toBe(false);
     // Any camelCase key of any room's section, not only a known list.
-    const cams = parseConfig('', { ...opts, env: { SHARPEYES__CAMERAS__LIVEVIEW__PORT: '0', SHARPEYES__CAMERAS__STALLTIMEOUTS: '30' } })
-      .config.cameras;
-    expect([cams.liveView.port, cams.stallTimeoutS]).toEqual([0, 30]);
+    const cams = parseConfig('', {
+      ...opts,
+      env: { SHARPEYES__CAMERAS__LIVEVIEW__MAXVIEWERS: '3', SHARPEYES__CAMERAS__STALLTIMEOUTS: '30' },
+    }).config.cameras;
+    expect([cams.liveView.maxViewers, cams.stallTimeoutS]).toEqual([3, 30]);
     expect(problems('', { SHARPEYES__CLOUD__KEEPALIVES: 'soon' })).toEqual([
       'cloud.keepaliveS: got "soon", expected number',
       '(environment overrides applied: cloud.keepaliveS)',

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { ConfigError } from './errors.js';
 import { parseConfig } from './load.js';
 import { CONFIG_VERSION, migrateConfig } from './migrations/index.js';
-import { checkReferences } from './references.js';
 
 const opts = { source: 'test.yaml', baseDir: '/etc/sharpeyes', env: {} };
 const run = promisify(execFile);
@@ -86,6 +85,21 @@ plates:
     expect(loaded.config.cameras.snapshots.maxMb).toBe(200);
   });
 
+  it('a version 3 file loses the keys that no longer do anything, one note each', () => {
+    const loaded = parseConfig(
+      'version: 3\nconsole:\n  tokenFile: /etc/sharpeyes/token\ncameras:\n  liveView: { host: 0.0.0.0, port: 9999, maxViewers: 3 }\n',
+      opts,
+    );
+    expect(loaded.migrationNotes).toEqual([
+      'version 3 -> 4: console.tokenFile removed: the console has accounts (create the first admin with `sharpeyes users add NAME --role admin`)',
+      'version 3 -> 4: cameras.liveView.host removed: live view is served by the console, behind its login, not on a port of its own',
+      'version 3 -> 4: cameras.liveView.port removed: live view is served by the console, behind its login, not on a port of its own',
+    ]);
+    expect(loaded.config.cameras.liveView.maxViewers).toBe(3);
+    expect(loaded.migrated).not.toHaveProperty('console.tokenFile');
+    expect(() => parseConfig(`version: ${CONFIG_VERSION}\nconsole:\n  tokenFile: /x\n`, opts)).toThrow(/tokenFile: unknown key/);
+  });
+
   it('a current file loads as written; the old keys in it are errors', () => {
     const loaded = parseConfig(`version: ${CONFIG_VERSION}\ncameras:\n  snapshots:\n    maxMb: 50\n`, opts);
     expect(loaded.migrationNotes).toEqual([]);
@@ -112,69 +126,5 @@ plates:
     expect(readFileSync(`${file}.bak`, 'utf8')).toBe(V1);
     expect(parseConfig(readFileSync(file, 'utf8'), opts)).toMatchObject({ fileVersion: CONFIG_VERSION, migrationNotes: [] });
     expect((await sharpeyes('config', 'migrate', '--config', file)).out).toMatch(/already version/);
-  });
-});
-
-describe('config check: every check the daemon makes, all at once', () => {
-  const BAD = `
-cameras:
-  list:
-    - { id: north, rtsp: "rtsp://127.0.0.1/x" }
-devices:
-  - { id: gate-1, profile: barrier-bg300-framed, simulate: true, camera: south }
-  - { id: post-1, profile: alarm-post-sos200 }
-  - { id: mystery, profile: no-such-model, simulate: true }
-access:
-  points:
-    - { camera: west, gate: gate-1, via: face }
-    - { camera: north, gate: gate-9, via: face }
-    - { camera: north, gate: post-1, via: face }
-faces:
-  cameras: [east]
-plates:
-  cameras: [north, nowhere]
-`;
-
-  it('names every dangling reference and bad device in one report', () => {
-    const loaded = parseConfig(BAD, opts);
-    const { errors } = checkReferences(loaded.config, { baseDir: loaded.baseDir });
-    expect(errors).toEqual([
-      'devices[0].camera: unknown camera "south" (known: north)',
-      'devices[1] (post-1): a serial device needs "port" (or simulate: true)',
-      expect.stringMatching(/^devices\[2\] \(mystery\): .*no-such-model/),
-      'access.points[0].camera: unknown camera "west" (known: north)',
-      'access.points[1].gate: unknown device "gate-9" (known: gate-1, post-1, mystery)',
-      'access.points[2].gate: device "post-1" (alarm-post-sos200, alarm-post) has no "open" command to open',
-      'faces.cameras[0]: unknown camera "east" (known: north)',
-      'plates.cameras[1]: unknown camera "nowhere" (known: north)',
-    ]);
-  });
-
-  it('warns about plate matching options that open a barrier for a plate that is not the known one', async () => {
-    const base = 'plates:\n  enabled: true\n  match:\n';
-    const warned = (yaml: string) => checkReferences(parseConfig(yaml, opts).config, { baseDir: '/etc/sharpeyes' }).warnings;
-    expect(warned(`${base}    lookalikes: 2\n`)).toEqual([]);
-    expect(warned(`${base}    maxDistance: 1\n`)).toEqual([expect.stringMatching(/^plates.match.maxDistance 1: LESS SAFE.*粤B12346/)]);
-    expect(warned(`${base}    maxDistance: 1\n    crossProvince: true\n`)).toHaveLength(2);
-    const dir = mkdtempSync(join(tmpdir(), 'se-check-'));
-    const file = join(dir, 'gateway.yaml');
-    writeFileSync(file, `node:\n  dataDir: ${dir}/var\n${base}    maxDistance: 1\n`);
-    const check = await sharpeyes('config', 'check', '--config', file);
-    expect(check.code).toBe(0);
-    expect(check.err).toMatch(/^warning: plates.match.maxDistance 1: LESS SAFE/m);
-  });
-
-  it('the CLI reports them all with exit 2, and the daemon refuses to start for the same reasons', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'se-check-'));
-    const file = join(dir, 'gateway.yaml');
-    writeFileSync(file, `node:\n  dataDir: ${dir}/var\n${BAD}`);
-    const check = await sharpeyes('config', 'check', '--config', file);
-    expect(check.code).toBe(2);
-    expect(check.err).toMatch(/unknown camera "west"/);
-    expect(check.err).toMatch(/unknown camera "nowhere"/);
-    expect(check.err.match(/^ {2}- /gm)?.length).toBe(8);
-    const start = await sharpeyes('start', '--config', file);
-    expect(start.code).toBe(2);
-    expect(start.err).toMatch(/unknown camera "west"/);
   });
 });

@@ -47,10 +47,6 @@ export class ConsoleRoom implements Room {
     const { ctx } = this;
     const cfg = ctx.loaded.config.console;
     if (!cfg.enabled) return;
-    if (cfg.tokenFile)
-      this.log.warn(
-        'console.tokenFile is no longer used: the console has accounts. Create the first admin with `sharpeyes users add NAME --role admin` and remove console.tokenFile',
-      );
     const users = new UserStore(ctx.db);
     this.users = users;
     if (!users.hasAdmin())

@@ -5,14 +5,13 @@ import type { ActionTable } from '../core/actions.js';
 import type { Room, Scope } from '../core/room.js';
 import { errMessage } from '../core/errors.js';
 import { componentLogger, type Logger } from '../core/logger.js';
-import { ConfigError } from '../config/errors.js';
 import type { DeviceConfig } from '../config/sections/devices.js';
 import { Device, type Endpoint } from './device.js';
 import { serialEndpoint } from './endpoint.js';
 import { gpioEndpoint } from './gpio-endpoint.js';
 import { FailSafePolicy, movesGate, type SafetyCommand, type Verdict } from './failsafe.js';
 import { DeviceRecorder } from './recorder.js';
-import { loadProfileFile, resolveProfileFile, ProfileError } from './profiles.js';
+import { loadProfileFile, resolveProfileFile } from './profiles.js';
 import type { CommandName, DeviceProfile } from './profile-schema.js';
 import { CommandError } from './command-plan.js';
 import { SimulatedLines } from './sim/simulated-lines.js';
@@ -88,22 +87,10 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     });
     this.recorder = recorder;
     for (const cfg of this.configs.values()) {
-      let file: string;
-      try {
-        file = resolveProfileFile(cfg.profile, { baseDir: this.ctx.loaded.baseDir });
-      } catch (err) {
-        throw new ConfigError(this.ctx.loaded.source, [`devices: ${cfg.id}: ${errMessage(err)}`]);
-      }
-      let profile;
-      try {
-        profile = loadProfileFile(file);
-      } catch (err) {
-        throw new ConfigError(this.ctx.loaded.source, [`devices: ${cfg.id}: ${err instanceof ProfileError ? err.message : String(err)}`]);
-      }
-      if (profile.transport.type === 'serial' && !cfg.simulate && !cfg.port)
-        throw new ConfigError(this.ctx.loaded.source, [`devices: ${cfg.id}: a serial device needs "port" (or simulate: true)`]);
-      if (profile.transport.type === 'gpio' && cfg.simulate)
-        this.log.warn({ device: cfg.id }, 'gpio devices cannot be simulated here; using the real chip');
+      // The config check (gateway/check-config.ts) resolved every profile and refused a serial
+      // device without a port: here they are only read.
+      const file = resolveProfileFile(cfg.profile, { baseDir: this.ctx.loaded.baseDir });
+      const profile = loadProfileFile(file);
       const log = this.log.child({ device: cfg.id });
       const device = new Device({
         id: cfg.id,
@@ -137,7 +124,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
       const lines = this.sims.add({ id: cfg.id, profileFile, address: cfg.unitId });
       return serialEndpoint(dev, { path: lines.gatewaySide, unitId: cfg.unitId, log, minBackoffMs: 100, maxBackoffMs: 2000 });
     }
-    if (!cfg.port) throw new ConfigError(this.ctx.loaded.source, [`devices: ${cfg.id}: a serial device needs "port" (or simulate: true)`]);
+    if (!cfg.port) throw new Error(`device ${cfg.id}: no port (the config check refuses this config)`);
     return serialEndpoint(dev, { path: cfg.port, unitId: cfg.unitId, log });
   }
 

@@ -35,7 +35,7 @@ function writeModels(models: string, bytes: Buffer): void {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'doctor-'));
   writeModels(join(dir, 'models'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 31) % 251)));
-  writeFileSync(join(dir, 'good.yaml'), `node:\n  id: doctor-good\n  dataDir: ${join(dir, 'data')}\ndevices: []\n`);
+  writeFileSync(join(dir, 'good.yaml'), `node:\n  id: doctor-good\n  dataDir: ${join(dir, 'data')}\ndevices: []\naccess:\n  points: []\n`);
   writeFileSync(
     join(dir, 'bad.yaml'),
     [
@@ -53,6 +53,8 @@ beforeAll(() => {
       '  - id: relay-1',
       '    profile: gpio-button-relay',
       '    chip: gpiochip-doctor-test',
+      'access:',
+      '  points: []',
       '',
     ].join('\n'),
   );
@@ -63,6 +65,7 @@ describe('sharpeyes doctor', { timeout: 180_000 }, () => {
   it('passes on a box with ffmpeg, intact models and nothing else to check, in Chinese by default', async () => {
     const r = await doctor(['-c', join(dir, 'good.yaml'), '--models', join(dir, 'models')], 'zh_CN.UTF-8');
     expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^✔ \[config\] 配置 .*good.yaml 检查通过$/m);
     expect(r.stdout).toMatch(/^✔ \[ffmpeg\] ffmpeg \S+$/m);
     expect(r.stdout).toContain(`✔ [models] 1/1 个模型与 ${join(dir, 'models', 'manifest.json')} 的 SHA-256 一致`);
     expect(r.stdout).toContain('✔ [broker] 使用内置 MQTT 代理（未配置 cloud.url）');
@@ -92,12 +95,14 @@ describe('sharpeyes doctor', { timeout: 180_000 }, () => {
     expect(r.stdout).toContain(
       '✘ [devices] device relay-1: GPIO chip /dev/gpiochip-doctor-test does not exist\n    fix: see the chips of this box with ls /dev/gpiochip* and set devices[].chip',
     );
+    // The config check (the daemon's own) and the certificate check both find the missing CA.
+    expect(r.stdout).toMatch(/^✘ \[config\] config: cloud.tls.caFile: cannot read .*platform-ca.pem: ENOENT/m);
     expect(r.stdout).toContain(`✘ [broker] certificate ${join(dir, 'certs/platform-ca.pem')} (cloud.tls.caFile) cannot be read: ENOENT`);
-    expect(lines.at(-2)).toMatch(/^4 problem\(s\), \d+ warning\(s\)$/);
+    expect(lines.at(-2)).toMatch(/^5 problem\(s\), \d+ warning\(s\)$/);
 
     const json = await doctor(['-c', join(dir, 'bad.yaml'), '--models', models, '--json'], 'zh_CN.UTF-8');
     expect(json.code).toBe(1);
     const findings = (JSON.parse(json.stdout) as { findings: Array<{ check: string; status: string }> }).findings;
-    expect(findings.filter((f) => f.status === 'fail').map((f) => f.check)).toEqual(['models', 'devices', 'devices', 'broker']);
+    expect(findings.filter((f) => f.status === 'fail').map((f) => f.check)).toEqual(['config', 'models', 'devices', 'devices', 'broker']);
   });
 });

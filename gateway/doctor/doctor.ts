@@ -9,6 +9,7 @@ import { MODELS_DIR } from '../inference/models.js';
 import type { Finding } from './finding.js';
 import { checkBroker } from './checks/broker.js';
 import { checkClock } from './checks/clock.js';
+import { checkConfigFindings } from './checks/config.js';
 import { checkDevices } from './checks/devices.js';
 import { checkDisk } from './checks/disk.js';
 import { checkFfmpeg } from './checks/ffmpeg.js';
@@ -18,7 +19,8 @@ export interface DoctorOptions {
   modelsDir?: string;
 }
 
-export async function runDoctor(loaded: LoadedConfig, opts: DoctorOptions = {}): Promise<Finding[]> {
+export async function runDoctor(given: LoadedConfig, opts: DoctorOptions = {}): Promise<Finding[]> {
+  const { findings: configFindings, config: loaded } = checkConfigFindings(given);
   const safely = async (check: string, f: () => Finding[] | Promise<Finding[]>): Promise<Finding[]> => {
     try {
       return await f();
@@ -42,7 +44,7 @@ export async function runDoctor(loaded: LoadedConfig, opts: DoctorOptions = {}):
     safely('disk', () => checkDisk(loaded)),
     safely('clock', () => checkClock()),
   ]);
-  return groups.flat();
+  return [...configFindings, ...groups.flat()];
 }
 
 const MARK = { ok: '✔', warn: '!', fail: '✘' } as const;

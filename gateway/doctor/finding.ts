@@ -8,7 +8,7 @@ import type { Text } from '../core/locale.js';
 export type Status = 'ok' | 'warn' | 'fail';
 
 export interface Finding {
-  /** Which check (ffmpeg, models, devices, broker, disk, clock). */
+  /** Which check (config, ffmpeg, models, devices, broker, disk, clock). */
   check: string;
   status: Status;
   text: Text;

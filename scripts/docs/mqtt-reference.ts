@@ -10,6 +10,7 @@ import { ERROR_CODES } from '../../gateway/core/error-codes.js';
 import type { Priority } from '../../gateway/core/event-spec.js';
 import { parseConfig } from '../../gateway/config/load.js';
 import { createLogger } from '../../gateway/core/logger.js';
+import { checkConfig } from '../../gateway/check-config.js';
 import { Controller } from '../../gateway/controller.js';
 
 const PRIORITY: Record<Priority, string> = { 'never-dropped': 'never dropped', normal: 'normal', compactable: 'low (compacted first)' };
@@ -30,7 +31,7 @@ export function renderActionTable(): string {
   const dir = mkdtempSync(join(tmpdir(), 'se-docs-'));
   try {
     const loaded = parseConfig(`node: {id: docs, dataDir: ${JSON.stringify(dir)}}\n`, { source: 'docs', baseDir: dir, env: {} });
-    const controller = new Controller(loaded, createLogger({ level: 'silent' }));
+    const controller = new Controller(checkConfig(loaded), createLogger({ level: 'silent' }));
     const { actions } = controller.ctx;
     const rows = actions.names().map((name) => `| \`request/${name}\` | ${cell(actions.get(name)?.description ?? '')} |`);
     controller.ctx.db.close();

@@ -4,9 +4,8 @@ import { stringify } from 'yaml';
 import { UsageError, type Command } from '../command.js';
 import { parse } from '../args.js';
 import { loadConfig, redactConfig } from '../../config/load.js';
-import { ConfigError } from '../../config/errors.js';
+import { checkConfig } from '../../check-config.js';
 import { configJsonSchema } from '../../config/schema.js';
-import { checkReferences } from '../../config/references.js';
 import { CONFIG_VERSION } from '../../config/migrations/index.js';
 
 const command: Command = {
@@ -41,10 +40,9 @@ const command: Command = {
       return 0;
     }
     if (positionals[0] === 'check') {
-      const findings = checkReferences(loaded.config, { baseDir: loaded.baseDir });
       for (const n of notes) process.stderr.write(`note: ${n}\n`);
-      for (const w of findings.warnings) process.stderr.write(`warning: ${w}\n`);
-      if (findings.errors.length) throw new ConfigError(loaded.source, findings.errors);
+      const checked = checkConfig(loaded); // the daemon's own check: throws with every error (exit 2)
+      for (const w of checked.warnings) process.stderr.write(`warning: ${w}\n`);
       const older = notes.length
         ? ` (version ${loaded.fileVersion}, upgraded in memory: \`sharpeyes config migrate --write\` updates the file)`
         : '';
@@ -52,7 +50,9 @@ const command: Command = {
       return 0;
     }
     if (positionals.length) throw new UsageError(`unknown subcommand ${positionals[0]}`);
-    process.stdout.write(`${JSON.stringify({ nodeId: loaded.nodeId, config: redactConfig(loaded.config) }, null, 2)}\n`);
+    // What the daemon would run: defaults and the demo's settings filled in, after the same check.
+    const checked = checkConfig(loaded);
+    process.stdout.write(`${JSON.stringify({ nodeId: checked.nodeId, config: redactConfig(checked.config) }, null, 2)}\n`);
     return 0;
   },
 };

@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { parse } from '../args.js';
-import { loadConfig } from '../../config/load.js';
+import { loadCheckedConfig } from '../../check-config.js';
 import { componentLogger, createLogger } from '../../core/logger.js';
 import { SdNotify } from '../../core/sd-notify.js';
 import { Controller } from '../../controller.js';
@@ -13,7 +13,7 @@ const command: Command = {
   usage: 'sharpeyes start [--config FILE]',
   async run(argv) {
     const { values } = parse(argv, { config: { type: 'string', short: 'c' } });
-    const loaded = loadConfig(values.config ?? process.env.SHARPEYES_CONFIG);
+    const loaded = loadCheckedConfig(values.config ?? process.env.SHARPEYES_CONFIG);
     const root = createLogger({ level: loaded.config.node.logLevel });
     const log = componentLogger(root, 'daemon');
     const notify = new SdNotify(componentLogger(root, 'systemd'));

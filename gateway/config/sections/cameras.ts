@@ -153,17 +153,6 @@ export const camerasSection = z
           .boolean()
           .default(true)
           .describe('Serve MPEG-1 live view (JSMpeg) to logged-in console users, at ws(s)://<console>/api/live/<cameraId>.'),
-        host: z
-          .string()
-          .optional()
-          .describe('No longer used: live view is served by the console (behind its login), not on a port of its own.'),
-        port: z
-          .number()
-          .int()
-          .min(0)
-          .max(65535)
-          .optional()
-          .describe('No longer used: live view is served by the console (behind its login), not on a port of its own.'),
         maxRelays: z.number().int().min(1).max(16).default(2).describe('Cameras relayed at once (each relay is an ffmpeg transcoder).'),
         maxViewersPerCamera: z.number().int().min(1).max(64).default(4).describe('Viewers of one camera at once.'),
         maxViewers: z.number().int().min(1).max(256).default(8).describe('Live viewers of all cameras at once.'),

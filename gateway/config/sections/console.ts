@@ -42,9 +42,5 @@ export const consoleSection = z
       .string()
       .optional()
       .describe('File holding the bearer token /metrics requires. Without it /metrics answers only clients on this machine (loopback).'),
-    tokenFile: z
-      .string()
-      .optional()
-      .describe('No longer used: the console has accounts. Remove it; the console logs a warning while it is set.'),
   })
   .describe('The local web console for property staff, guards and installers.');
