@@ -28,6 +28,18 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-explicit-any': 'error',
+      // A caught value is `unknown`: read it through gateway/core/errors.ts, log it as it is.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name='String'][arguments.length=1][arguments.0.name=/^(err|error|e|reason|cause)$/]",
+          message: 'errMessage(err) from gateway/core/errors.ts, or log { err } as it is (the logger writes it as text).',
+        },
+        {
+          selector: "TSAsExpression[typeAnnotation.typeName.name='Error']",
+          message: 'A caught value is unknown, not an Error: errMessage(err) / errCode(err) from gateway/core/errors.ts.',
+        },
+      ],
       'no-restricted-imports': [
         'error',
         {

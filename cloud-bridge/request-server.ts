@@ -39,10 +39,7 @@ async function answer(
       maxRequestBytes: ctx.maxRequestBytes,
       actor: PLATFORM,
       onInternalError: (a, err) =>
-        ctx.log.error(
-          { action: a, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) },
-          'action handler failed',
-        ),
+        ctx.log.error({ action: a, err, stack: err instanceof Error ? err.stack : undefined }, 'action handler failed'),
     },
     action,
     msg.payload,

@@ -108,7 +108,7 @@ export class AccessRoom implements Room {
     if (!d.allow) return;
     this.deps.gates.run(d.gateId, 'open', { origin: 'access', requestId: id }).catch((err: unknown) => {
       // An unknown gate or unsupported command: config check refuses it, but never crash here.
-      this.log.error({ gateId: d.gateId, decisionId: id, err: String(err) }, 'gate could not be asked to open');
+      this.log.error({ gateId: d.gateId, decisionId: id, err }, 'gate could not be asked to open');
     });
   }
 }

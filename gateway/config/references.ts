@@ -1,7 +1,8 @@
 import type { GatewayConfig } from './schema.js';
 import { cameraIdsOf } from './sections/cameras.js';
-import { ProfileError, resolveProfile } from '../devices/profiles.js';
+import { resolveProfile } from '../devices/profiles.js';
 import type { DeviceProfile } from '../devices/profile-schema.js';
+import { errMessage } from '../core/errors.js';
 
 /**
  * The checks between sections that the schema alone cannot make: every camera, gate and device
@@ -37,7 +38,7 @@ export function checkReferences(config: GatewayConfig, opts: { baseDir: string }
       if (p.transport.type === 'gpio' && d.simulate)
         warnings.push(`devices[${i}] (${d.id}): gpio devices cannot be simulated here; the real chip is used`);
     } catch (err) {
-      errors.push(`devices[${i}] (${d.id}): ${err instanceof ProfileError ? err.message : String(err)}`);
+      errors.push(`devices[${i}] (${d.id}): ${errMessage(err)}`);
     }
     if (d.camera !== undefined) camera(`devices[${i}].camera`, d.camera);
   });

@@ -110,7 +110,7 @@ export class ConsoleRoom implements Room {
         this.storeProbe.ok = true;
       } catch (err) {
         this.storeProbe.ok = false;
-        this.log.warn({ err: String(err) }, 'health probe: the store refuses writes');
+        this.log.warn({ err }, 'health probe: the store refuses writes');
       }
     }
     const store = this.storeProbe.ok && !this.ctx.events.status().degraded ? 'ok' : 'degraded';

@@ -50,7 +50,7 @@ export class ConsoleServer {
     server.requestTimeout = 60_000;
     server.on('upgrade', (req, socket, head) => {
       this.upgrade(req, socket as Duplex, head).catch((err: unknown) => {
-        this.ctx.log.error({ err: String(err) }, 'console websocket upgrade failed');
+        this.ctx.log.error({ err }, 'console websocket upgrade failed');
         socket.destroy();
       });
     });
@@ -88,7 +88,7 @@ export class ConsoleServer {
   private fail(req: IncomingMessage, res: ServerResponse, err: unknown): void {
     const e = err instanceof HttpError ? err : undefined;
     const status = e?.status ?? 500;
-    if (status === 500) this.ctx.log.error({ err: String(err), url: req.url }, 'console request failed');
+    if (status === 500) this.ctx.log.error({ err, url: req.url }, 'console request failed');
     if (!res.headersSent)
       sendJson(
         res,

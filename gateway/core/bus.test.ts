@@ -33,8 +33,8 @@ describe('EventBus', () => {
     expect(got).toEqual(['1.2.3']);
     const errors = lines.filter((l) => l.msg === 'bus listener failed');
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toMatchObject({ level: 'error', component: 'bus', event: 'gateway.started', err: { message: 'listener bug' } });
-    expect(errors[1]).toMatchObject({ err: { message: 'async listener bug' } });
+    expect(errors[0]).toMatchObject({ level: 'error', component: 'bus', event: 'gateway.started', err: 'listener bug' });
+    expect(errors[1]).toMatchObject({ err: 'async listener bug' });
   });
 
   it('unsubscribes, runs once listeners once, and waits for a matching event', async () => {

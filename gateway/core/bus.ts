@@ -1,6 +1,5 @@
 import type { EventName, GatewayEvents, InternalEventName } from './events.js';
 import type { Logger } from './logger.js';
-import { errInfo } from './errors.js';
 
 /** What a listener learns besides the payload: the event's id (published events) and time. */
 export interface EventMeta {
@@ -83,6 +82,6 @@ export class EventBus {
   }
 
   private report(name: string, err: unknown): void {
-    this.log.error({ event: name, err: errInfo(err) }, 'bus listener failed');
+    this.log.error({ event: name, err }, 'bus listener failed');
   }
 }

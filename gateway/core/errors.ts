@@ -5,6 +5,7 @@
 
 /** The readable message of anything thrown. */
 export function errMessage(err: unknown): string {
+  // eslint-disable-next-line no-restricted-syntax -- the one place that turns a thrown value into text
   return err instanceof Error ? err.message : String(err);
 }
 
@@ -18,8 +19,15 @@ export function errCode(err: unknown): string | undefined {
   return typeof code === 'string' ? code : typeof code === 'number' ? String(code) : undefined;
 }
 
-/** A log field for anything thrown: its message, and Node's error code when it has one. */
-export function errInfo(err: unknown): { message: string; code?: string } {
+/**
+ * The one shape of a logged error: text with the message and, when the message does not already
+ * say it, Node's or a protocol's code ("connect ECONNREFUSED 127.0.0.1:1883", "not authorised
+ * (135)"). The logger applies it to every `err` field (core/logger.ts), so call sites log the
+ * caught value as it is: `log.warn({ err }, '...')`.
+ */
+export function errText(err: unknown): string {
+  const m = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
+  const message = typeof m === 'string' ? m : errMessage(err);
   const code = errCode(err);
-  return code === undefined ? { message: errMessage(err) } : { message: errMessage(err), code };
+  return code !== undefined && !message.includes(code) ? `${message} (${code})` : message;
 }

@@ -1,5 +1,6 @@
 import { pino, type Logger as PinoLogger, type DestinationStream } from 'pino';
 import { redactText } from './redact.js';
+import { errText } from './errors.js';
 
 export type Logger = PinoLogger;
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -17,6 +18,8 @@ export function createLogger(opts: { level?: LogLevel; destination?: Destination
       base: {},
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // One shape for a logged error, whatever the call site passed: `err` is text (errors.ts).
+      serializers: { err: errText },
       // Every line, whatever wrote it (an ffmpeg error carrying a camera URL, an err stack):
       // URL passwords and registered secrets become *** (redact.ts).
       hooks: { streamWrite: redactText },

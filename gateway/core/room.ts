@@ -2,7 +2,7 @@ import type { ActionTable } from './actions.js';
 import type { EventBus, EventMeta } from './bus.js';
 import type { EventName, GatewayEvents } from './events.js';
 import type { Logger } from './logger.js';
-import { errInfo, errMessage } from './errors.js';
+import { errMessage } from './errors.js';
 
 /**
  * A room is one concern of the daemon (store, cloud bridge, cameras, devices, ...), and every
@@ -46,9 +46,9 @@ export class Scope {
     const timer = setInterval(() => {
       try {
         const r = fn();
-        if (r instanceof Promise) r.catch((err: unknown) => this.log.error({ err: errInfo(err) }, 'room timer failed'));
+        if (r instanceof Promise) r.catch((err: unknown) => this.log.error({ err }, 'room timer failed'));
       } catch (err) {
-        this.log.error({ err: errInfo(err) }, 'room timer failed');
+        this.log.error({ err }, 'room timer failed');
       }
     }, ms);
     timer.unref();
@@ -67,7 +67,7 @@ export class Scope {
       try {
         await d();
       } catch (err) {
-        this.log.error({ err: errInfo(err) }, 'room scope cleanup failed');
+        this.log.error({ err }, 'room scope cleanup failed');
       }
     }
   }
@@ -86,7 +86,7 @@ export async function startRooms(rooms: Room[], ctx: { bus: EventBus; log: Logge
     try {
       await room.start(scope);
     } catch (err) {
-      ctx.log.error({ room: room.name, err: errInfo(err) }, 'room failed to start; stopping the rooms already started');
+      ctx.log.error({ room: room.name, err }, 'room failed to start; stopping the rooms already started');
       await scope.close();
       await stopRooms(started, ctx.log);
       throw new Error(`room ${room.name} failed to start: ${errMessage(err)}`, { cause: err });
@@ -103,7 +103,7 @@ export async function stopRooms(rooms: StartedRoom[], log: Logger): Promise<void
       await room.stop();
       log.info({ room: room.name }, 'room stopped');
     } catch (err) {
-      log.error({ room: room.name, err: errInfo(err) }, 'room failed to stop cleanly');
+      log.error({ room: room.name, err }, 'room failed to stop cleanly');
     }
     await scope.close();
   }

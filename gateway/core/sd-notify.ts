@@ -66,7 +66,7 @@ export class SdNotify {
         if (err) this.log.warn({ err: err.message }, 'sd_notify send failed');
       });
     } catch (err) {
-      this.log.warn({ err: String(err) }, 'sd_notify unavailable');
+      this.log.warn({ err }, 'sd_notify unavailable');
     }
   }
 }

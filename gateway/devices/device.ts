@@ -6,6 +6,7 @@ import type { CommandName, DeviceProfile, InputKind } from './profile-schema.js'
 import { normalise, outOfRange, rawToValue, sameValue, type Value } from './resources.js';
 import type { CommandResult, ExecuteOptions, ProtocolSession } from './session.js';
 import type { ByteLink } from './transport/serial.js';
+import { errMessage } from '../core/errors.js';
 
 /**
  * One configured device: its link (serial or GPIO), its protocol session, and the shared layer
@@ -256,7 +257,7 @@ export class Device {
     try {
       ok = await ep.session.heartbeat();
     } catch (err) {
-      this.fault('heartbeat-error', { err: String(err) });
+      this.fault('heartbeat-error', { err: errMessage(err) });
     } finally {
       this.hbRunning = false;
     }

@@ -135,7 +135,7 @@ export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger }): 
             timers.delete(t);
             if (!dev.releaseAllowed(w.resource)) return; // the fail-safe holds the gate open
             setLine(w.resource, w.releaseRaw ?? 0).catch((err: unknown) =>
-              dev.fault('pulse-release-failed', { resource: w.resource, err: String(err) }),
+              dev.fault('pulse-release-failed', { resource: w.resource, err: errMessage(err) }),
             );
           }, w.holdMs);
           timers.add(t);

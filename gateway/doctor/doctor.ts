@@ -14,6 +14,7 @@ import { checkDevices } from './checks/devices.js';
 import { checkDisk } from './checks/disk.js';
 import { checkFfmpeg } from './checks/ffmpeg.js';
 import { checkModels } from './checks/models.js';
+import { errMessage } from '../core/errors.js';
 
 export interface DoctorOptions {
   modelsDir?: string;
@@ -25,7 +26,7 @@ export async function runDoctor(given: LoadedConfig, opts: DoctorOptions = {}): 
     try {
       return await f();
     } catch (err) {
-      const m = (err as Error).message;
+      const m = errMessage(err);
       return [
         {
           check,

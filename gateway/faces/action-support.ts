@@ -11,6 +11,7 @@ import type { FacePipeline } from './pipeline.js';
 import type { ResidentStore } from './store/resident-store.js';
 import { EnrolmentRefused } from './enrolment.js';
 import { PassError, passOf, type Pass, type PassFields } from './visitors/pass.js';
+import { errMessage } from '../core/errors.js';
 
 export interface ResidentServices {
   store: ResidentStore;
@@ -48,7 +49,7 @@ export async function readyPipeline(s: ResidentServices): Promise<FacePipeline> 
   try {
     return await s.pipeline();
   } catch (err) {
-    throw new ActionError(err instanceof Error ? err.message : String(err), 'unavailable');
+    throw new ActionError(errMessage(err), 'unavailable');
   }
 }
 

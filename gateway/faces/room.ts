@@ -99,7 +99,7 @@ export class FacesRoom implements Room {
     this.pipelineReady = models.load().then(() => pipeline);
     this.pipelineReady.then(
       () => this.log.info({ residents: n }, 'face models loaded'),
-      (err: unknown) => this.log.error({ err: String(err) }, 'face models failed to load; face recognition stays idle'),
+      (err: unknown) => this.log.error({ err }, 'face models failed to load; face recognition stays idle'),
     );
     scope.every(500, () => this.flush());
     if (this.source) this.consume(this.source);
@@ -126,7 +126,7 @@ export class FacesRoom implements Room {
           await (this.handling = this.handle(frame));
         }
       } catch (err) {
-        this.log.error({ err: String(err) }, 'frame subscription failed');
+        this.log.error({ err }, 'frame subscription failed');
       }
     })();
   }
@@ -162,7 +162,7 @@ export class FacesRoom implements Room {
       const outcomes = await this.stream.process(frame);
       for (const o of outcomes) await this.record(o);
     } catch (err) {
-      this.warnings.warn({ cameraId: frame.cameraId, err: String(err) }, 'face recognition failed on a frame');
+      this.warnings.warn({ cameraId: frame.cameraId, err }, 'face recognition failed on a frame');
     }
   }
 
@@ -180,7 +180,7 @@ export class FacesRoom implements Room {
   private async flush(): Promise<void> {
     if (!this.stream) return;
     for (const o of this.stream.flush(Date.now()))
-      await this.record(o).catch((err: unknown) => this.log.error({ err: String(err) }, 'recording a face decision failed'));
+      await this.record(o).catch((err: unknown) => this.log.error({ err }, 'recording a face decision failed'));
   }
 
   private refresh(): void {
@@ -188,7 +188,7 @@ export class FacesRoom implements Room {
       const changed = this.identities.refresh();
       if (changed.length) this.log.info({ changed: changed.length, residents: this.identities.size }, 'residents reloaded');
     } catch (err) {
-      this.warnings.warn({ err: String(err) }, 'residents reload failed');
+      this.warnings.warn({ err }, 'residents reload failed');
     }
   }
 
@@ -208,7 +208,7 @@ export class FacesRoom implements Room {
           })
         ).id;
       } catch (err) {
-        this.warnings.warn({ err: String(err) }, 'face snapshot not saved');
+        this.warnings.warn({ err }, 'face snapshot not saved');
       }
     }
     const box = { x1: Math.round(o.box.x1), y1: Math.round(o.box.y1), x2: Math.round(o.box.x2), y2: Math.round(o.box.y2) };

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { channel } from 'node:diagnostics_channel';
 import type { ModelInfo, Reply, Request, TensorIn, TensorOut } from './protocol.js';
+import { errMessage } from '../core/errors.js';
 
 export type { ModelInfo, TensorIn, TensorOut } from './protocol.js';
 
@@ -127,7 +128,7 @@ export class InferenceWorker {
       worker = this.ensureWorker();
     } catch (err) {
       this.current = undefined;
-      job.reject(err as Error);
+      job.reject(err instanceof Error ? err : new Error(errMessage(err)));
       this.pump();
       return;
     }

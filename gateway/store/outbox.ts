@@ -307,7 +307,7 @@ export class Outbox {
       try {
         l();
       } catch (err) {
-        this.log.error({ err: String(err) }, 'outbox listener failed');
+        this.log.error({ err }, 'outbox listener failed');
       }
     }
   }

@@ -43,7 +43,7 @@ async function fetchTarball(src: Source, cacheDir: string): Promise<string> {
     try {
       await run('npm', ['pack', spec, '--pack-destination', cacheDir, '--silent'], { maxBuffer: 1 << 20, timeout: 300_000 });
     } catch (err) {
-      const msg = (err as { stderr?: string }).stderr ?? String(err);
+      const msg = (err as { stderr?: string }).stderr ?? errMessage(err);
       throw new Error(`cannot fetch ${spec} with npm pack (offline, or the registry is unreachable?)\n${msg.trim().split('\n').slice(-3).join('\n')}`);
     }
   }

@@ -17,6 +17,7 @@ import { HeaderError, readHeader } from '../../faces/import/rows.js';
 import { ImportAborted, runImport, type ImportReport, type ImportTarget } from '../../faces/import/importer.js';
 import { daemonTarget, offlineTarget } from '../../faces/import/targets.js';
 import { fileText, reportJson, reportText, rowLabel, unknownColumnsText } from '../../faces/import/messages.js';
+import { errMessage } from '../../core/errors.js';
 
 export const IMPORT_USAGE = 'sharpeyes residents import FILE.csv [--photos DIR] [--offline] [--json] [--config FILE]';
 
@@ -40,7 +41,7 @@ export async function residentsImport(argv: string[], env: NodeJS.ProcessEnv = p
   try {
     bytes = await readFile(file);
   } catch (err) {
-    process.stderr.write(`${fileText({ code: 'unreadable', file, error: (err as Error).message }, lang)}\n`);
+    process.stderr.write(`${fileText({ code: 'unreadable', file, error: errMessage(err) }, lang)}\n`);
     return EXIT.usage;
   }
   let records;
@@ -64,7 +65,7 @@ export async function residentsImport(argv: string[], env: NodeJS.ProcessEnv = p
   const target: ImportTarget = values.offline
     ? await offlineTarget(loaded)
     : await daemonTarget(loaded).catch((err: unknown) => {
-        throw new Error(`${(err as Error).message} (or use --offline to write the stopped gateway's database directly)`);
+        throw new Error(`${errMessage(err)} (or use --offline to write the stopped gateway's database directly)`);
       });
   const progress = progressSink(process.stderr);
   let stop = false;

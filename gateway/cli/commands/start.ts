@@ -41,11 +41,11 @@ const command: Command = {
     process.on('SIGTERM', () => shutdown('SIGTERM', 0));
     process.on('SIGINT', () => shutdown('SIGINT', 0));
     process.on('uncaughtException', (err) => {
-      log.fatal({ err: { message: err.message, stack: err.stack } }, 'uncaught exception');
+      log.fatal({ err, stack: err.stack }, 'uncaught exception');
       shutdown('uncaught exception', 1);
     });
     process.on('unhandledRejection', (err) => {
-      log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'unhandled rejection');
+      log.error({ err, stack: err instanceof Error ? err.stack : undefined }, 'unhandled rejection');
     });
 
     await controller.start();

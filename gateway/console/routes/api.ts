@@ -119,7 +119,7 @@ export async function apiRoutes(
         sendJson(res, STATUS[err.code] ?? 400, { status: 'error', code: err.code, error: err.message });
         return true;
       }
-      ctx.log.error({ action, err: String(err) }, 'console action failed');
+      ctx.log.error({ action, err }, 'console action failed');
       sendJson(res, 500, { status: 'error', code: 'internal', error: `action ${action} failed inside the gateway (logged)` });
     }
     return true;

@@ -10,6 +10,7 @@ import { resolveConfigPath, type LoadedConfig } from '../../config/load.js';
 import { brokerOptions } from '../../../cloud-bridge/connect-options.js';
 import { MqttConnection } from '../../../cloud-bridge/mqtt-client.js';
 import { ok, problem, type Finding } from '../finding.js';
+import { errMessage } from '../../core/errors.js';
 
 const DAY_MS = 86_400_000;
 const SOON_DAYS = 30;
@@ -28,8 +29,8 @@ function checkCertificate(loaded: LoadedConfig, setting: 'caFile' | 'certFile', 
       'broker',
       'fail',
       {
-        zh: `证书 ${path}（cloud.tls.${setting}）无法读取：${(err as Error).message}`,
-        en: `certificate ${path} (cloud.tls.${setting}) cannot be read: ${(err as Error).message}`,
+        zh: `证书 ${path}（cloud.tls.${setting}）无法读取：${errMessage(err)}`,
+        en: `certificate ${path} (cloud.tls.${setting}) cannot be read: ${errMessage(err)}`,
       },
       fixFile,
     );
@@ -88,7 +89,7 @@ export async function checkBroker(loaded: LoadedConfig, now = new Date()): Promi
       problem(
         'broker',
         'fail',
-        { zh: `无法连接 ${cloud.url}：${(err as Error).message}`, en: `cannot connect to ${cloud.url}: ${(err as Error).message}` },
+        { zh: `无法连接 ${cloud.url}：${errMessage(err)}`, en: `cannot connect to ${cloud.url}: ${errMessage(err)}` },
         {
           zh: '检查网络、cloud.url、cloud.username/passwordFile 与 cloud.tls 设置；平台侧确认本网关的账号与 ACL',
           en: "check the network, cloud.url, cloud.username/passwordFile and cloud.tls; ask the platform to confirm this box's account and ACL",

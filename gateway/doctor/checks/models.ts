@@ -8,6 +8,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayConfig } from '../../config/schema.js';
 import { ok, problem, type Finding } from '../finding.js';
+import { errMessage } from '../../core/errors.js';
 
 interface ManifestModel {
   name: string;
@@ -47,7 +48,7 @@ export async function checkModels(dir: string, config: GatewayConfig): Promise<F
       problem(
         'models',
         'fail',
-        { zh: `无法读取 ${manifestPath}：${(err as Error).message}`, en: `cannot read ${manifestPath}: ${(err as Error).message}` },
+        { zh: `无法读取 ${manifestPath}：${errMessage(err)}`, en: `cannot read ${manifestPath}: ${errMessage(err)}` },
         REGENERATE,
       ),
     ];

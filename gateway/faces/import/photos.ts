@@ -6,6 +6,7 @@
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { errMessage } from '../../core/errors.js';
 
 export type PhotoProblem =
   | { code: 'photo-missing'; name: string }
@@ -42,7 +43,7 @@ export async function loadPhotos(
       if (st.size > maxBytes) return { ok: false, problem: { code: 'photo-too-large', name, bytes: st.size, max: maxBytes } };
       photos.push((await readFile(real)).toString('base64'));
     } catch (err) {
-      return { ok: false, problem: { code: 'photo-unreadable', name, error: (err as Error).message } };
+      return { ok: false, problem: { code: 'photo-unreadable', name, error: errMessage(err) } };
     }
   }
   return { ok: true, photos };

@@ -90,7 +90,7 @@ export function within<T>(p: Promise<T>, ms: number, onTimeout: T): Promise<T> {
       },
       (e: unknown) => {
         clearTimeout(t);
-        reject(e as Error);
+        reject(e);
       },
     );
   });

@@ -16,6 +16,7 @@ import { soapAction } from '../../onvif-sim/wsse.ts';
 import { caseRng, log, Pick, within } from './common.ts';
 import * as G from './generators.ts';
 import { DEVICES_YAML } from './rig.ts';
+import { errMessage } from '../../../gateway/core/errors.js';
 
 /**
  * The in-process fuzz targets: serial frames through each codec's reader, config files through
@@ -62,7 +63,9 @@ export async function runCases(
       } catch (err) {
         r.crashes++;
         if (r.first_crashes.length < 5)
-          r.first_crashes.push(`case ${i}: ${(err as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? String(err)}`);
+          r.first_crashes.push(
+            `case ${i}: ${err instanceof Error && err.stack ? err.stack.split('\n').slice(0, 3).join(' | ') : errMessage(err)}`,
+          );
       }
       const ms = performance.now() - t0;
       if (ms > budgetMs) {
