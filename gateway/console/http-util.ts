@@ -118,6 +118,21 @@ export function viaHttps(req: IncomingMessage): boolean {
   return req.headers['x-forwarded-proto'] === 'https';
 }
 
+/**
+ * A URL path with its percent-escapes decoded: the one place the console decodes a path. Broken
+ * escapes (`/%`, `/%zz`, a lone `%e4`, a decoded NUL) are the client's error: 400 with what is wrong.
+ */
+export function decodePath(path: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    throw new HttpError(400, `the path ${JSON.stringify(path.slice(0, 200))} has a broken percent-escape (% must be followed by two hex digits of UTF-8)`);
+  }
+  if (decoded.includes('\0')) throw new HttpError(400, 'the path contains a NUL character');
+  return decoded;
+}
+
 export function clientAddress(req: IncomingMessage): string {
   return (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
 }

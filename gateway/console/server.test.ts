@@ -151,6 +151,12 @@ describe('console security over HTTP', () => {
     });
     expect(await raw('//[')).toBe('HTTP/1.1 400 Bad Request');
     expect(await raw('http://[::1')).toBe('HTTP/1.1 400 Bad Request');
+    // Broken percent-escapes: the client's error, said clearly (was 500 from decodeURIComponent).
+    for (const target of ['/%', '/%zz', '/app.js%', '/%e4%b8', '/vendor/%ZZ.js', '/%00.js']) {
+      const r = await send(port, 'GET', target);
+      expect(r.status, target).toBe(400);
+      expect(r.json().error, target).toMatch(/percent-escape|NUL/);
+    }
     expect((await send(port, 'GET', '/api/session')).status).toBe(200);
     expect(ctx.logs.filter((l) => l.level === 'error')).toEqual([]);
   });
