@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_ACCOUNTS, ROLES } from '../../core/roles.js';
 
 const tls = z
   .strictObject({
@@ -63,7 +64,22 @@ export const cloudSection = z
       .max(3600)
       .default(60)
       .describe(
-        'Gate commands from the platform carry "ts" and "nonce": older than this (or dated this far in the future) they are refused as stale; a nonce seen before is refused as replayed.',
+        'Every request that changes something carries "ts" (ISO 8601 with a zone) and "nonce": older than this (or dated this far in the future) it is refused as stale; a nonce the same account used before is refused as replayed, also after a restart (<dataDir>/request-nonces.jsonl).',
+      ),
+    maxNonces: z
+      .number()
+      .int()
+      .min(100)
+      .max(10_000_000)
+      .default(100_000)
+      .describe(
+        'Most nonces remembered (within requestMaxAgeS). Beyond it the oldest are forgotten and requests sent before them are refused as stale, so none can replay.',
+      ),
+    accounts: z
+      .record(z.string().regex(/^[^+#/\s]{1,128}$/, 'an MQTT user name without "+", "#", "/" or spaces'), z.enum(ROLES))
+      .default({ ...DEFAULT_ACCOUNTS })
+      .describe(
+        'Role of each MQTT account that sends requests (viewer, operator, admin, as console accounts): the platform, the CLI\'s cloud.cli account, operator tools. A request names its account in the topic (<prefix>/<nodeId>/from/<user>/request/<action>) and the broker ACL lets each account write only under its own name; requests on <prefix>/<nodeId>/request/<action> count as from "platform". An account not listed is refused.',
       ),
     maxConcurrentRequests: z
       .number()

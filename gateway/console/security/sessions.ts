@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Role } from '../../core/actions.js';
+import type { Role } from '../../core/roles.js';
 
 /**
  * Server-side console sessions. The cookie carries a random 256-bit id; the store keeps only
