@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '../core/error-codes.js';
 import { redactSecrets } from './security/redact.js';
+import { forwardedClient } from './security/forwarded.js';
 
 /**
  * Error codes of the console's API: the action table's, plus `unauthenticated` (no live session,
@@ -127,14 +128,18 @@ export function decodePath(path: string): string {
   try {
     decoded = decodeURIComponent(path);
   } catch {
-    throw new HttpError(400, `the path ${JSON.stringify(path.slice(0, 200))} has a broken percent-escape (% must be followed by two hex digits of UTF-8)`);
+    throw new HttpError(
+      400,
+      `the path ${JSON.stringify(path.slice(0, 200))} has a broken percent-escape (% must be followed by two hex digits of UTF-8)`,
+    );
   }
   if (decoded.includes('\0')) throw new HttpError(400, 'the path contains a NUL character');
   return decoded;
 }
 
-export function clientAddress(req: IncomingMessage): string {
-  return (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+/** The client's address: the peer, or behind a trusted proxy the address it forwarded for (security/forwarded.ts). */
+export function clientAddress(req: IncomingMessage, trustedProxies: readonly string[] = []): string {
+  return forwardedClient(req.socket.remoteAddress ?? 'unknown', req.headers['x-forwarded-for'], trustedProxies);
 }
 
 export function isLoopbackAddress(address: string): boolean {

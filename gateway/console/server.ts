@@ -12,6 +12,7 @@ import { serveStatic } from './routes/static.js';
 import { healthz, metrics } from './routes/ops.js';
 import { liveRoute } from './routes/live.js';
 import { EventStreams } from './event-streams.js';
+import { MetricsListener } from './metrics/listener.js';
 import type { Authenticated } from './auth.js';
 
 /**
@@ -29,11 +30,15 @@ export class ConsoleServer {
   readonly rates = new RateLimiter();
   readonly streams: EventStreams;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private metricsListener: MetricsListener | undefined;
 
   constructor(private readonly ctx: ConsoleServerContext) {
     this.names = allowedNames(ctx.host, ctx.allowedHosts);
     this.limit = new ConcurrencyLimit(ctx.maxConcurrentRequests);
-    this.streams = new EventStreams(ctx.outbox);
+    this.streams = new EventStreams(ctx.outbox, {
+      log: ctx.log,
+      ...(ctx.maxStreamBufferBytes !== undefined ? { maxBufferedBytes: ctx.maxStreamBufferBytes } : {}),
+    });
   }
 
   get url(): string {
@@ -59,14 +64,33 @@ export class ConsoleServer {
       server.listen(this.ctx.port, this.ctx.host, () => resolve());
     });
     this.server = server;
+    if (this.ctx.metricsListen && this.ctx.metrics) {
+      const listener = new MetricsListener(this.ctx, this.ctx.metricsListen);
+      try {
+        await listener.start();
+      } catch (err) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        this.server = undefined;
+        throw err;
+      }
+      this.metricsListener = listener;
+    }
     this.streams.start();
     // Sessions that ended (idle, absolute, logout, password changed) lose their event streams and live views.
     this.sweepTimer = setInterval(() => this.dropEnded(), 10_000);
     this.sweepTimer.unref();
   }
 
+  /** Where /metrics is served on its own (console.metricsListen), if it is. */
+  get metricsUrl(): string | undefined {
+    return this.metricsListener?.url;
+  }
+
   async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.metricsListener?.stop();
+    this.metricsListener = undefined;
     this.streams.stop();
     const server = this.server;
     this.server = undefined;
@@ -126,7 +150,10 @@ export class ConsoleServer {
     }
     if (!path.startsWith('/api/')) throw new HttpError(405, `${req.method} ${path} is not allowed`, 'bad_request');
     if (req.method !== 'GET' && !sameOrigin(req.headers)) {
-      this.ctx.log.warn({ origin: req.headers.origin, path, address: clientAddress(req) }, 'console: cross-origin request refused');
+      this.ctx.log.warn(
+        { origin: req.headers.origin, path, address: clientAddress(req, this.ctx.trustedProxies) },
+        'console: cross-origin request refused',
+      );
       throw new HttpError(403, `cross-origin request from ${req.headers.origin ?? req.headers['sec-fetch-site']} refused`, 'forbidden');
     }
     if (path === '/api/events/stream' && req.method === 'GET') {
@@ -169,7 +196,10 @@ export class ConsoleServer {
     };
     if (!hostAllowed(req.headers.host, this.names)) return refuse(403, 'Forbidden', 'unknown host');
     if (!sameOrigin(req.headers)) {
-      this.ctx.log.warn({ origin: req.headers.origin, address: clientAddress(req) }, 'console: cross-origin live view refused');
+      this.ctx.log.warn(
+        { origin: req.headers.origin, address: clientAddress(req, this.ctx.trustedProxies) },
+        'console: cross-origin live view refused',
+      );
       return refuse(403, 'Forbidden', 'cross-origin request refused');
     }
     const route = liveRoute(req.url ?? '');

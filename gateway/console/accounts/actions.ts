@@ -23,7 +23,6 @@ export function registerUserActions(actions: ActionTable, users: UserStore, para
   };
   actions.register('users/list', {
     role: 'admin',
-    readOnly: true,
     description: 'Console accounts: name, role, language, when created and changed.',
     input: z.strictObject({}).prefault({}),
     handle: () => ({
