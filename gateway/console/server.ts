@@ -5,6 +5,7 @@ import type { ConsoleServerContext } from './context.js';
 import { clientAddress, HttpError, parseCookies, sendJson } from './http-util.js';
 import { allowedNames, hostAllowed, sameOrigin } from './security/host-check.js';
 import { ConcurrencyLimit, RateLimiter } from '../core/limits.js';
+import { NEVER_STARVED } from '../core/action-limits.js';
 import { tokensEqual } from './security/sessions.js';
 import { SESSION_COOKIE, sessionRoutes } from './routes/session.js';
 import { apiRoutes } from './routes/api.js';
@@ -160,7 +161,10 @@ export class ConsoleServer {
       const auth = this.requireSession(req);
       return this.streams.open(req, res, auth.id);
     }
-    const release = this.limit.acquire();
+    // Alarm handling (list, ack, resolve) takes no shared slot: a user filling the console with
+    // slow requests never stops the alarm banner or the siren's silencing for the others.
+    const essential = req.method === 'POST' && NEVER_STARVED.has(path.slice('/api/actions/'.length));
+    const release = essential ? () => undefined : this.limit.acquire();
     if (!release)
       throw new HttpError(503, `the console is busy (${this.limit.max} requests at once): try again shortly`, 'busy', {
         'retry-after': '1',

@@ -8,6 +8,7 @@ import { ConsoleAuth } from './auth.js';
 import { UserStore } from './accounts/user-store.js';
 import { registerUserActions } from './accounts/actions.js';
 import { send } from './http-test-client.js';
+import { z } from 'zod';
 
 const FAST = { ln: 10, r: 8, p: 1 };
 const CLI = { actor: { channel: 'cli' as const, name: 'root@box', role: 'admin' as const }, transaction: 't' };
@@ -22,6 +23,7 @@ describe('console: who may act, behind a trusted proxy', () => {
   let server: ConsoleServer;
   let port: number;
   const users = () => new UserStore(ctx.db);
+  const held: Array<() => void> = [];
 
   const session = async (name: string, password: string, from?: string) => {
     const xff: Record<string, string> = from ? { 'x-forwarded-for': from } : {};
@@ -30,7 +32,7 @@ describe('console: who may act, behind a trusted proxy', () => {
     const loginCookie = String(pre.headers['set-cookie']).split(';')[0] as string;
     const r = await send(port, 'POST', '/api/login', { 'x-csrf-token': token, cookie: loginCookie, ...xff }, { name, password });
     const cookie = ((r.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith('se_session='));
-    return { r, cookie: cookie?.split(';')[0] ?? '' };
+    return { r, cookie: cookie?.split(';')[0] ?? '', csrf: r.status === 200 ? (r.json().csrf as string) : '' };
   };
   const alive = async (cookie: string) => (await send(port, 'GET', '/api/status', { cookie })).status === 200;
 
@@ -40,6 +42,18 @@ describe('console: who may act, behind a trusted proxy', () => {
     registerUserActions(admin, users(), FAST);
     await admin.run('users/add', { name: 'admin', role: 'admin', password: 'Gate seven boss!' }, CLI);
     await admin.run('users/add', { name: 'zhao', role: 'viewer', password: 'Just looking 42' }, CLI);
+    ctx.actions.register('test/slow', {
+      role: 'viewer',
+      description: 'holds its request until released',
+      input: z.strictObject({}).prefault({}),
+      handle: () => new Promise<string>((resolve) => void held.push(() => resolve('done'))),
+    });
+    ctx.actions.register('alarm/list', {
+      role: 'viewer',
+      description: 'probe',
+      input: z.strictObject({}).prefault({}),
+      handle: () => ({ alarms: [] }),
+    });
     const audit = new AuditLog({ db: ctx.db, events: ctx.events });
     server = new ConsoleServer({
       log: ctx.log,
@@ -74,6 +88,7 @@ describe('console: who may act, behind a trusted proxy', () => {
     port = Number(new URL(server.url).port);
   });
   afterAll(async () => {
+    held.splice(0).forEach((r) => r());
     await server?.stop();
     ctx?.dispose();
   });
@@ -111,6 +126,24 @@ describe('console: who may act, behind a trusted proxy', () => {
     expect(await alive(first.cookie)).toBe(false);
     expect(await Promise.all(logins.slice(-3).map((l) => alive(l.cookie)))).toEqual([true, true, true]);
     expect(await alive(logins[0]!.cookie)).toBe(false);
+  });
+
+  it("alarm/list still answers while one viewer fills every console slot, and that viewer's ceiling is its own", async () => {
+    const flood = await session('zhao', 'Just looking 42', '198.51.100.14');
+    const guard = await session('admin', 'Gate seven boss!', '198.51.100.10');
+    const post = (u: { cookie: string; csrf: string }, path: string) =>
+      send(port, 'POST', path, { cookie: u.cookie, 'x-csrf-token': u.csrf, origin: `http://127.0.0.1:${port}` }, {});
+    const slow = Array.from({ length: 8 }, () => post(flood, '/api/actions/test/slow'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await send(port, 'GET', '/api/status', { cookie: guard.cookie })).status).toBe(503); // the console is full
+    expect((await post(guard, '/api/actions/alarm/list')).status).toBe(200);
+    held.splice(0).forEach((r) => r());
+    await Promise.all(slow);
+    // The viewer polls alarm/list past its own rate: only its own bucket empties.
+    const codes: number[] = [];
+    for (let i = 0; i < 700; i++) codes.push((await post(flood, '/api/actions/alarm/list')).status);
+    expect(codes).toContain(429);
+    expect((await post(guard, '/api/actions/alarm/list')).status).toBe(200);
   });
 
   it('drops an event stream whose reader does not keep up, and keeps the one that reads', async () => {
