@@ -87,14 +87,16 @@ export const cloudSection = z
       .min(1)
       .max(1000)
       .default(16)
-      .describe('Requests (platform, CLI, console) running at once; more are refused with "busy".'),
+      .describe(
+        'Requests (platform, CLI, console) running at once, one requester at most three quarters of them; more are refused with "busy". Alarm list/ack/resolve need no slot.',
+      ),
     requestsPerMinute: z
       .number()
       .int()
       .min(1)
       .max(100_000)
       .default(600)
-      .describe('Default rate of each action (burst as large); costly actions declare a lower one. Over it, "busy".'),
+      .describe('Default rate of each action per requester (burst as large); costly actions declare a lower one. Over it, "busy".'),
   })
   .describe('Link to the city platform over MQTT 5.');
 
