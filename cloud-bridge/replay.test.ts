@@ -99,4 +99,25 @@ describe('events/replay', () => {
     expect(await replay({ fromSeq: 5, toSeq: 4 }, 'bad-1')).toMatchObject({ status: 'error', code: 'invalid_input' });
     expect(await replay({ fromSeq: 1, toSeq: 20_000 }, 'bad-2')).toMatchObject({ status: 'error', code: 'invalid_input' });
   });
+
+  it('does not hold back new events behind a long replay: an event appended mid-replay arrives before the replay ends', async () => {
+    const N = 3000;
+    for (let i = 0; i < N; i++)
+      ctx.db.transaction(() =>
+        ctx.outbox.append('camera.online', { cameraId: `bulk-${i}`, since: new Date().toISOString(), offlineForS: null }),
+      );
+    await until(() => ctx.outbox.stats().unsent === 0, 'bulk delivered', 60_000);
+    const { lastSeq } = ctx.outbox.stats();
+    const before = sub.messages.length;
+    const answer = replay({ fromSeq: lastSeq - N + 1, toSeq: lastSeq }, 'long-1', 'duty-desk');
+    const arrived = () => sub.messages.slice(before).filter((m) => m.topic.endsWith('/events/camera.online')).length;
+    await until(() => arrived() >= 100, 'the replay under way', 60_000);
+    ctx.outbox.append('camera.offline', { cameraId: 'marker', reason: 'exited', message: 'mid-replay' } as never);
+    expect(await answer).toMatchObject({ status: 'ok', data: { replayed: N } });
+    await until(() => sub.messages.slice(before).some((m) => m.topic.endsWith('/events/camera.offline')), 'the marker', 60_000);
+    const topics = sub.messages.slice(before).map((m) => m.topic);
+    const marker = topics.findIndex((t) => t.endsWith('/events/camera.offline'));
+    const lastReplayed = topics.map((t) => t.endsWith('/events/camera.online')).lastIndexOf(true);
+    expect(marker).toBeLessThan(lastReplayed);
+  });
 });
