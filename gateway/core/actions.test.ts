@@ -55,6 +55,17 @@ describe('ActionTable.run: one path for every channel', () => {
     ]);
   });
 
+  it('audits at most 30 refusals a minute per requester, whatever action names it makes up', async () => {
+    const { actions, audit } = table();
+    for (let i = 0; i < 200; i++)
+      await expect(actions.run(`made-up/action-${i}`, {}, { actor: viewer, transaction: `x${i}` })).rejects.toMatchObject({
+        code: 'unknown_action',
+      });
+    expect(audit).toHaveLength(30);
+    await expect(actions.run('gate/open', { gateId: 'g' }, { actor: operator, transaction: 'o' })).resolves.toBeTruthy();
+    expect(audit).toHaveLength(31); // another requester, and changes are always audited
+  });
+
   it('keeps photos and long text out of the audit log', async () => {
     const { actions, audit } = table();
     await actions.run('residents/add', { name: '王芳', photos: ['/9j/4AAQ'.repeat(1000)] }, { actor: operator, transaction: 't' });

@@ -77,10 +77,12 @@ export const changes = (a: Pick<Action, 'role' | 'readOnly'>): boolean => a.role
 
 /** A refusal is audited at most once a minute per requester, action and reason (a flood must not flood the audit log). */
 const REFUSAL_AUDIT_EVERY_MS = 60_000;
+const REFUSAL_AUDITS_PER_MINUTE = 30;
 
 export class ActionTable {
   private readonly actions = new Map<string, Action<never>>();
   private readonly refusalsAudited = new Map<string, { at: number; suppressed: number }>();
+  private readonly refusalBudget = new Map<string, { since: number; used: number }>();
 
   constructor(private readonly opts: { replayGuard?: ReplayGuard; onAudit?: (entry: AuditEntry) => void; limits?: ActionLimits } = {}) {}
 
@@ -173,6 +175,16 @@ export class ActionTable {
     if (last && now - last.at < REFUSAL_AUDIT_EVERY_MS) {
       last.suppressed++;
       return;
+    }
+    // And at most REFUSAL_AUDITS_PER_MINUTE per requester in all (random action names must not flood the log).
+    const who = `${ctx.actor.channel}\u0000${ctx.actor.name}`;
+    const budget = this.refusalBudget.get(who);
+    if (budget && now - budget.since < REFUSAL_AUDIT_EVERY_MS) {
+      if (budget.used >= REFUSAL_AUDITS_PER_MINUTE) return;
+      budget.used++;
+    } else {
+      if (this.refusalBudget.size >= 10_000) this.refusalBudget.clear();
+      this.refusalBudget.set(who, { since: now, used: 1 });
     }
     if (this.refusalsAudited.size >= 10_000) this.refusalsAudited.clear();
     this.refusalsAudited.set(key, { at: now, suppressed: 0 });
