@@ -39,7 +39,7 @@ export const cloudSection = z
       })
       .prefault({})
       .describe(
-        "With cloud.url: the account the sharpeyes CLI on this box uses on that broker, one its ACL lets send requests (the `platform` user of cloud-bridge/city/acl.mosquitto, or an operator account). Without it the CLI connects as the gateway, which may not send requests. With mutual TLS the CLI presents the gateway's certificate.",
+        "With cloud.url: the account of its own the sharpeyes CLI on this box uses on that broker; its role is what cloud.accounts lists for it (e.g. operator). Without it the CLI refuses to connect: the gateway's account may not send requests, and the CLI would take the daemon's session over on a broker that binds client ids to accounts.",
       ),
     tls: tls.prefault({}),
     keepaliveS: z.number().int().min(5).max(3600).default(30).describe('MQTT keepalive in seconds.'),
