@@ -19,7 +19,7 @@ export const REPLAY_INFLIGHT = 50;
  * `outbox.keepSentHours`, so the platform asks for the gap and deduplicates by id as usual.
  *
  * It republishes up to 10,000 events, so it needs an operator (audited, with ts + nonce over
- * MQTT, like every change), runs a few times a minute per requester, and sends at most
+ * MQTT, like every change), runs at most 30 times a minute per requester (bursts of 10: a platform may find several gaps at once), and sends at most
  * REPLAY_INFLIGHT at a time, yielding between batches, so new alarms are not stuck behind it.
  */
 export function registerReplayAction(o: {
@@ -31,7 +31,7 @@ export function registerReplayAction(o: {
 }): void {
   o.actions.register('events/replay', {
     role: 'operator',
-    rate: { perMinute: 6, burst: 2 },
+    rate: { perMinute: 30, burst: 10 },
     description: `Publishes again the events of a seq range (at most ${MAX_REPLAY}) still kept in the outbox, same id and seq, for a platform that found a gap; answers how many and which seqs are no longer kept.`,
     input: z
       .strictObject({
