@@ -19,8 +19,9 @@ export const REPLAY_INFLIGHT = 50;
  * `outbox.keepSentHours`, so the platform asks for the gap and deduplicates by id as usual.
  *
  * It republishes up to 10,000 events, so it needs an operator (audited, with ts + nonce over
- * MQTT, like every change), runs at most 30 times a minute per requester (bursts of 10: a platform may find several gaps at once), and sends at most
- * REPLAY_INFLIGHT at a time, yielding between batches, so new alarms are not stuck behind it.
+ * MQTT, like every change), runs at most 30 times a minute per requester (bursts of 10: a
+ * platform may find several gaps at once), and sends at most REPLAY_INFLIGHT at a time,
+ * yielding between batches, so new alarms are not stuck behind it.
  */
 export function registerReplayAction(o: {
   actions: ActionTable;
