@@ -131,12 +131,20 @@ describe('cloud bridge against mosquitto', () => {
     expect(notJson).toMatchObject({ status: 'error', code: 'bad_request', transaction: null });
     expect(notJson.status === 'error' && notJson.error).toMatch(/not JSON/);
 
-    const wrongType = await request('gate/open', JSON.stringify({ transaction: 'e-3', input: { gateId: 7, seconds: 'ten' }, ...stamp() }), 'e-3');
+    const wrongType = await request(
+      'gate/open',
+      JSON.stringify({ transaction: 'e-3', input: { gateId: 7, seconds: 'ten' }, ...stamp() }),
+      'e-3',
+    );
     expect(wrongType).toMatchObject({ status: 'error', code: 'invalid_input' });
     expect(wrongType.status === 'error' && wrongType.error).toMatch(/input\.gateId: got 7, expected string/);
     expect(wrongType.status === 'error' && wrongType.error).toMatch(/input\.seconds/);
 
-    const extraKey = await request('gate/open', JSON.stringify({ transaction: 'e-4', input: { gateId: 'n', force: true }, ...stamp() }), 'e-4');
+    const extraKey = await request(
+      'gate/open',
+      JSON.stringify({ transaction: 'e-4', input: { gateId: 'n', force: true }, ...stamp() }),
+      'e-4',
+    );
     expect(extraKey.status === 'error' && extraKey.error).toMatch(/input\.force: unknown key/);
 
     const big = await request('gate/open', JSON.stringify({ transaction: 'e-5', input: { gateId: 'x'.repeat(2000) } }), null);
