@@ -54,6 +54,10 @@ describe('cloud bridge against mosquitto', () => {
       .filter((m) => m.topic.startsWith(`${base}/response/`))
       .map((m) => ({ topic: m.topic, body: JSON.parse(m.payload.toString()) as Response }));
 
+  /** ts (with its zone) and a nonce: every change needs them (issue 18). */
+  let nonces = 0;
+  const stamp = () => ({ ts: new Date().toISOString(), nonce: `bridge-test-${++nonces}` });
+
   async function request(action: string, payload: string | Buffer, transaction: string | null): Promise<Response> {
     const before = responses().length;
     await sub.publish(`${base}/request/${action}`, payload);
@@ -113,7 +117,7 @@ describe('cloud bridge against mosquitto', () => {
   });
 
   it('runs an action with validated input', async () => {
-    const r = await request('gate/open', JSON.stringify({ transaction: 'g-1', input: { gateId: 'north' } }), 'g-1');
+    const r = await request('gate/open', JSON.stringify({ transaction: 'g-1', input: { gateId: 'north' }, ...stamp() }), 'g-1');
     expect(r).toEqual({ transaction: 'g-1', status: 'ok', data: { opened: 'north', seconds: 5 } });
     expect(openCalls).toBe(1);
   });
@@ -127,12 +131,20 @@ describe('cloud bridge against mosquitto', () => {
     expect(notJson).toMatchObject({ status: 'error', code: 'bad_request', transaction: null });
     expect(notJson.status === 'error' && notJson.error).toMatch(/not JSON/);
 
-    const wrongType = await request('gate/open', JSON.stringify({ transaction: 'e-3', input: { gateId: 7, seconds: 'ten' } }), 'e-3');
+    const wrongType = await request(
+      'gate/open',
+      JSON.stringify({ transaction: 'e-3', input: { gateId: 7, seconds: 'ten' }, ...stamp() }),
+      'e-3',
+    );
     expect(wrongType).toMatchObject({ status: 'error', code: 'invalid_input' });
     expect(wrongType.status === 'error' && wrongType.error).toMatch(/input\.gateId: got 7, expected string/);
     expect(wrongType.status === 'error' && wrongType.error).toMatch(/input\.seconds/);
 
-    const extraKey = await request('gate/open', JSON.stringify({ transaction: 'e-4', input: { gateId: 'n', force: true } }), 'e-4');
+    const extraKey = await request(
+      'gate/open',
+      JSON.stringify({ transaction: 'e-4', input: { gateId: 'n', force: true }, ...stamp() }),
+      'e-4',
+    );
     expect(extraKey.status === 'error' && extraKey.error).toMatch(/input\.force: unknown key/);
 
     const big = await request('gate/open', JSON.stringify({ transaction: 'e-5', input: { gateId: 'x'.repeat(2000) } }), null);
@@ -143,7 +155,7 @@ describe('cloud bridge against mosquitto', () => {
     expect(noTx).toMatchObject({ status: 'error', code: 'bad_request' });
     expect(noTx.status === 'error' && noTx.error).toMatch(/transaction/);
 
-    const refused = await request('gate/open', JSON.stringify({ transaction: 'e-7', input: { gateId: 'broken' } }), 'e-7');
+    const refused = await request('gate/open', JSON.stringify({ transaction: 'e-7', input: { gateId: 'broken' }, ...stamp() }), 'e-7');
     expect(refused).toEqual({ transaction: 'e-7', status: 'error', code: 'failed', error: 'gate broken does not answer' });
 
     expect(openCalls).toBe(1);

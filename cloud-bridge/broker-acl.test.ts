@@ -46,6 +46,13 @@ const PUBLISHES: [Who, string, boolean][] = [
   ['platform', 'sharpeyes/gw-1/request/gate/open', true],
   ['platform', 'sharpeyes/gw-1/status', false],
   ['platform', 'sharpeyes/gw-1/events/alarm.raised', false],
+  // Requests in an account's own name (from/<user>/), and their answers by the node only.
+  ['platform', 'sharpeyes/gw-1/from/platform/request/gate/open', true],
+  ['platform', 'sharpeyes/gw-1/from/ops-desk/request/gate/open', false],
+  ['gateway', 'sharpeyes/gw-1/from/platform/request/gate/open', false],
+  ['gateway', 'sharpeyes/gw-1/from/platform/response/gate/open', true],
+  ['gateway', 'sharpeyes/gw-2/from/platform/response/gate/open', false],
+  ['platform', 'sharpeyes/gw-1/from/platform/response/gate/open', false],
 ];
 
 // Subscriptions are granted (mosquitto 2.0 does so, even for `#`); what counts is what arrives.
@@ -126,6 +133,7 @@ suite('embedded broker (aedes) with generated credentials', async () => {
     port: 0,
     credentials: creds,
     acl: embeddedAcl('sharpeyes'),
+    gatewayClientId: 'sharpeyes-gw-1',
   });
   const port = await embedded.start();
   return { broker: { url: `mqtt://127.0.0.1:${port}`, protocolVersion: 4, creds }, stop: () => embedded.stop() };

@@ -22,12 +22,18 @@ describe('city deployment: district broker with the ACL template, bridged to the
   let retained: TestSubscriber;
 
   beforeAll(async () => {
-    const platformRules = readFileSync(join(CITY, 'acl.mosquitto'), 'utf8').split('# Platform consumers')[1] ?? '';
+    const template = readFileSync(join(CITY, 'acl.mosquitto'), 'utf8');
+    const platformRules = template.split('# Platform consumers')[1] ?? '';
+    // Requests in an account's own name are checked where the account connects: the core.
+    const accountRules = template
+      .split('\n')
+      .filter((l) => l.includes('/from/%u/'))
+      .join('\n');
     core = await startMosquitto({
       // As the README asks of the broker platform consumers subscribe through.
       extraConfig: PLATFORM_QUEUE_CONFIG,
       users: { platform: 'platform-pw', 'district-7': 'district-pw' },
-      acl: `user district-7\ntopic readwrite sharpeyes/#\n# Platform consumers${platformRules}`,
+      acl: `${accountRules}\nuser district-7\ntopic readwrite sharpeyes/#\n# Platform consumers${platformRules}`,
     });
     const bridge = readFileSync(join(CITY, 'district-bridge.conf'), 'utf8')
       .replace('CORE_HOST:CORE_PORT', `127.0.0.1:${core.port}`)
@@ -36,7 +42,7 @@ describe('city deployment: district broker with the ACL template, bridged to the
     district = await startMosquitto({
       users: { 'gw-1': 'gw-1-pw', 'gw-2': 'gw-2-pw' },
       acl: readFileSync(join(CITY, 'acl.mosquitto'), 'utf8').split('# Platform consumers')[0],
-      extraConfig: bridge,
+      extraConfig: `${readFileSync(join(CITY, 'listener.conf'), 'utf8')}\n${bridge}`,
     });
     // Two platform instances would share this; one is enough to see the share deliver.
     consumer = await TestSubscriber.connect(
@@ -47,6 +53,7 @@ describe('city deployment: district broker with the ACL template, bridged to the
     retained = await TestSubscriber.connect({ url: core.url, username: 'platform', password: 'platform-pw' }, [
       'sharpeyes/+/status',
       'sharpeyes/+/response/#',
+      'sharpeyes/+/from/platform/response/#',
     ]);
     ctx = testContext(
       `node:\n  id: gw-1\ncloud:\n  url: ${district.url}\n  username: gw-1\n  passwordFile: mqtt.pw\n  reconnectMinMs: 100\n`,
@@ -73,6 +80,20 @@ describe('city deployment: district broker with the ACL template, bridged to the
     await retained.publish('sharpeyes/gw-1/request/ping', JSON.stringify({ transaction: 'city-1' }));
     await until(() => retained.json('/response/ping').length > 0, 'response at the core', 30_000);
     expect(retained.json('/response/ping')[0]).toMatchObject({ transaction: 'city-1', status: 'ok' } satisfies Partial<Response>);
+    // In the platform's own name (from/platform/): down through the bridge, the answer back up.
+    await retained.publish('sharpeyes/gw-1/from/platform/request/ping', JSON.stringify({ transaction: 'city-2' }));
+    await until(() => retained.json('/from/platform/response/ping').length > 0, 'from/platform response at the core', 30_000);
+    expect(retained.json('/from/platform/response/ping')[0]).toMatchObject({ transaction: 'city-2', status: 'ok' });
+  });
+
+  it("keeps node gw-1 connected when node gw-2 connects with gw-1's client id (listener.conf)", async () => {
+    const rogue = await MqttConnection.open({ url: district.url, clientId: 'sharpeyes-gw-1', username: 'gw-2', password: 'gw-2-pw' });
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(ctx.logs.filter((l) => l.msg === 'lost the broker connection')).toEqual([]);
+    } finally {
+      await rogue.close();
+    }
   });
 
   it("refuses a node writing another node's topics (MQTT 5: not authorised)", async () => {

@@ -59,15 +59,19 @@ export const requestSchema = z
       .string()
       .max(40)
       .optional()
-      .describe('When the platform sent it (ISO 8601). Required for gate commands: older than cloud.requestMaxAgeS is refused (stale).'),
+      .describe(
+        'When it was sent, ISO 8601 with a zone (Z or ±hh:mm). Required for every action that changes something (all but reads): without a zone, older than cloud.requestMaxAgeS or as far in the future it is refused (stale).',
+      ),
     nonce: z
       .string()
       .min(8)
       .max(128)
       .optional()
-      .describe('Unique per request. Required for gate commands: a nonce used before is refused (replayed).'),
+      .describe(
+        'Unique per request of an account. Required with ts: a nonce the same account used before is refused (replayed), also after a restart of the node.',
+      ),
   })
-  .describe('A command on <prefix>/<nodeId>/request/<action>.');
+  .describe('A command on <prefix>/<nodeId>/from/<user>/request/<action> (or, from the platform, <prefix>/<nodeId>/request/<action>).');
 export type Request = z.infer<typeof requestSchema>;
 
 export const responseSchema = z

@@ -19,14 +19,17 @@ export function cliBrokerOptions(loaded: LoadedConfig, purpose: string): Connect
   const clientId = `sharpeyes-${purpose}-${randomUUID().slice(0, 8)}`;
   const { url, cli } = loaded.config.cloud;
   if (url) {
-    // An account the broker lets send requests (cloud.cli); without one, the gateway's own.
-    const identity =
-      cli.username === undefined
-        ? undefined
-        : {
-            username: cli.username,
-            password: cli.passwordFile === undefined ? '' : readSecretFile(loaded, cli.passwordFile, 'cloud.cli.passwordFile'),
-          };
+    // An account of its own, which the broker lets send requests and the node gives a role
+    // (cloud.accounts). Never the gateway's: it sends no requests, and on a broker that binds
+    // client ids to accounts (city/listener.conf) it would take the daemon's session over.
+    if (cli.username === undefined)
+      throw new Error(
+        `cloud.cli is not set: the CLI will not connect to ${url.replace(/\/\/[^@/]*@/, '//')} as the gateway's own account (${loaded.config.cloud.username ?? loaded.nodeId}), which may not send requests and whose broker session it would take over; set cloud.cli.username and cloud.cli.passwordFile to an account of its own, listed in cloud.accounts`,
+      );
+    const identity = {
+      username: cli.username,
+      password: cli.passwordFile === undefined ? '' : readSecretFile(loaded, cli.passwordFile, 'cloud.cli.passwordFile'),
+    };
     return { ...brokerOptions(loaded, { clientId, identity }), connectTimeoutMs: 5000 };
   }
   let port = loaded.config.cloud.embeddedPort;
@@ -90,13 +93,15 @@ export class RequestClient {
 
   /** The whole response (ok or error), or a RequestTimeoutError. */
   async request(action: string, input: unknown = {}, timeoutMs = 10_000): Promise<Response> {
-    const responseTopic = this.topics.response(action);
+    // As its own account (the broker lets it write only under its user name); anonymous: the legacy topic.
+    const requestTopic = this.username === undefined ? this.topics.request(action) : this.topics.requestFrom(this.username, action);
+    const responseTopic = this.username === undefined ? this.topics.response(action) : this.topics.responseTo(this.username, action);
     if (!this.subscribed.has(responseTopic)) {
       await this.conn.subscribe([responseTopic], 1);
       this.subscribed.add(responseTopic);
     }
     const transaction = randomUUID();
-    // ts and nonce: gate commands are refused without them (stale or replayed requests).
+    // ts (with its zone) and nonce: requests that change something are refused without them (stale or replayed).
     const payload = JSON.stringify({ transaction, input, ts: new Date().toISOString(), nonce: randomUUID() });
     // The daemon refuses larger requests without reading them (so without a transaction to echo).
     if (Buffer.byteLength(payload) > this.maxRequestBytes)
@@ -119,7 +124,7 @@ export class RequestClient {
       });
     });
     try {
-      await this.conn.publish(this.topics.request(action), payload, { qos: 1 });
+      await this.conn.publish(requestTopic, payload, { qos: 1 });
     } catch (err) {
       clearTimeout(timer);
       this.waiting.delete(transaction);

@@ -69,7 +69,7 @@ describe('request limits over MQTT', () => {
     expect(answers.map((a) => a.status)).toEqual(['ok', 'ok', 'error', 'error']);
     expect(answers[2]).toMatchObject({
       code: 'busy',
-      error: expect.stringMatching(/test\/rated: more than 6 per minute \(burst 2\); try again in \d+ s/),
+      error: expect.stringMatching(/test\/rated: more than 6 per minute \(burst 2\) for platform:platform; try again in \d+ s/),
     });
     expect(await client.request('ping', {})).toMatchObject({ status: 'ok' });
   });

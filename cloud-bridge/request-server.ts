@@ -1,43 +1,65 @@
-import type { ActionTable } from '../gateway/core/actions.js';
+import type { ActionTable, Actor } from '../gateway/core/actions.js';
 import type { Logger } from '../gateway/core/logger.js';
 import type { MqttConnection, IncomingMessage } from './mqtt-client.js';
 import type { Topics } from './topics.js';
 import { dispatchRequest } from './requests.js';
-import type { Actor } from '../gateway/core/actions.js';
 import { errMessage } from '../gateway/core/errors.js';
+import { DEFAULT_ACCOUNTS, roleOfAccount, type AccountRoles } from '../gateway/core/roles.js';
+import { PLATFORM_USER } from './broker-credentials.js';
+import type { Response } from './payloads.js';
 
-/** Requests over MQTT come from the platform (only its identity may publish request/ on the broker). */
-const PLATFORM: Actor = { channel: 'platform', name: 'platform', role: 'admin' };
-
-/**
- * Answers `request/<action>` on one connection through the ActionTable. Retained requests are
- * ignored: a command left on the broker must not run again at every reconnect.
- */
-export async function serveRequests(
-  conn: MqttConnection,
-  ctx: { actions: ActionTable; topics: Topics; maxRequestBytes: number; log: Logger },
-): Promise<void> {
-  conn.onMessage((msg) => void answer(conn, ctx, msg));
-  await conn.subscribe([ctx.topics.requestWildcard], 1);
+export interface RequestServerContext {
+  actions: ActionTable;
+  topics: Topics;
+  maxRequestBytes: number;
+  log: Logger;
+  /** MQTT user name → role (cloud.accounts); default: `platform` is admin, nobody else has a role. */
+  accounts?: AccountRoles;
 }
 
-async function answer(
-  conn: MqttConnection,
-  ctx: { actions: ActionTable; topics: Topics; maxRequestBytes: number; log: Logger },
-  msg: IncomingMessage,
-): Promise<void> {
-  const action = ctx.topics.actionOfRequest(msg.topic);
-  if (action === undefined) return;
+/**
+ * Answers requests on one connection through the ActionTable, as the account that sent them:
+ *
+ *   <prefix>/<node>/from/<user>/request/<action>  → as MQTT account <user>, answered on from/<user>/response/<action>
+ *   <prefix>/<node>/request/<action>             → as `platform` (the shipped ACL lets only it write there)
+ *
+ * The broker ACL (cloud-bridge/city/acl.mosquitto, enforced as is by the embedded broker) lets
+ * each account write requests only under its own user name, so the name in the topic is the one
+ * the broker authenticated. Its role comes from `cloud.accounts`, as a console account's from
+ * the user table, and the action table enforces it like the console's: an operator account can
+ * open gates but not run devices/simulate or read config/get; an account not listed is refused
+ * (`forbidden`, audited). Retained requests are ignored: a command left on the broker must not
+ * run again at every reconnect.
+ */
+export async function serveRequests(conn: MqttConnection, ctx: RequestServerContext): Promise<void> {
+  conn.onMessage((msg) => void answer(conn, ctx, msg));
+  await conn.subscribe([ctx.topics.requestWildcard, ctx.topics.accountRequestWildcard], 1);
+}
+
+/** Who a request is from, by its topic: the account and the role `cloud.accounts` gives it (none: refused). */
+export function requesterOf(account: string | undefined, accounts: AccountRoles): { actor: Actor | undefined; name: string } {
+  const name = account ?? PLATFORM_USER;
+  const role = roleOfAccount(accounts, name);
+  return { name, actor: role ? { channel: 'platform', name, role } : undefined };
+}
+
+async function answer(conn: MqttConnection, ctx: RequestServerContext, msg: IncomingMessage): Promise<void> {
+  const parsed = ctx.topics.parseRequest(msg.topic);
+  if (parsed === undefined) return;
+  const { action, account } = parsed;
   if (msg.retain) {
-    ctx.log.warn({ action }, 'retained request ignored (a command must not replay at every reconnect)');
+    ctx.log.warn({ action, account }, 'retained request ignored (a command must not replay at every reconnect)');
     return;
   }
+  const { actor, name } = requesterOf(account, ctx.accounts ?? DEFAULT_ACCOUNTS);
   const t0 = performance.now();
-  const response = await dispatchRequest(
+  const response: Response = await dispatchRequest(
     {
       actions: ctx.actions,
       maxRequestBytes: ctx.maxRequestBytes,
-      actor: PLATFORM,
+      // No role: still through the table, as a requester without rights, so the refusal is audited.
+      actor: actor ?? { channel: 'platform', name, role: 'viewer' },
+      ...(actor ? {} : { refuse: `MQTT account ${JSON.stringify(name)} has no role on this node (cloud.accounts)` }),
       onInternalError: (a, err) =>
         ctx.log.error({ action: a, err, stack: err instanceof Error ? err.stack : undefined }, 'action handler failed'),
     },
@@ -45,11 +67,15 @@ async function answer(
     msg.payload,
   );
   const ms = Math.round(performance.now() - t0);
-  if (response.status === 'ok') ctx.log.info({ action, transaction: response.transaction, ms }, 'request answered');
-  else ctx.log.warn({ action, transaction: response.transaction, code: response.code, error: response.error }, 'request refused');
+  if (response.status === 'ok') ctx.log.info({ action, account: name, transaction: response.transaction, ms }, 'request answered');
+  else
+    ctx.log.warn(
+      { action, account: name, transaction: response.transaction, code: response.code, error: response.error },
+      'request refused',
+    );
   try {
     await conn.publish(
-      ctx.topics.response(action),
+      account === undefined ? ctx.topics.response(action) : ctx.topics.responseTo(account, action),
       JSON.stringify(response),
       msg.correlationData ? { qos: 1, correlationData: msg.correlationData } : { qos: 1 },
     );

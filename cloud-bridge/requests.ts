@@ -9,6 +9,8 @@ export interface DispatchContext {
   maxRequestBytes: number;
   /** Who sent it: derived by the channel (the platform over MQTT, a console session), never read from the request. */
   actor: Actor;
+  /** Refuse as `forbidden` with this message (a requester with no role), audited like any refusal. */
+  refuse?: string;
   /** Called for failures that are the gateway's fault (a handler that threw a non-ActionError). */
   onInternalError?: (action: string, err: unknown) => void;
 }
@@ -53,6 +55,7 @@ export async function dispatchRequest(ctx: DispatchContext, action: string, payl
   }
   const { transaction: tx, input, ts, nonce } = req.data;
   try {
+    if (ctx.refuse !== undefined) ctx.actions.refuse(action, { actor: ctx.actor, transaction: tx }, input, ctx.refuse);
     const data = await ctx.actions.run(action, input, { actor: ctx.actor, transaction: tx }, { stamp: { ts, nonce } });
     return { transaction: tx, status: 'ok', data: data === undefined ? null : data };
   } catch (err) {

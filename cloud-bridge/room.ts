@@ -80,7 +80,13 @@ export class CloudBridgeRoom implements Room {
       const brokerLog = componentLogger(ctx.log, 'embedded-broker');
       const credentials = ensureBrokerCredentials(ctx.dataDir, ctx.nodeId, (msg) => brokerLog.warn(msg));
       identity = credentials.gateway;
-      this.embedded = new EmbeddedBroker({ log: brokerLog, port: cloud.embeddedPort, credentials, acl: embeddedAcl(cloud.topicPrefix) });
+      this.embedded = new EmbeddedBroker({
+        log: brokerLog,
+        port: cloud.embeddedPort,
+        credentials,
+        acl: embeddedAcl(cloud.topicPrefix),
+        gatewayClientId: defaultClientId(ctx.loaded),
+      });
       embeddedPort = await this.embedded.start();
       mkdirSync(ctx.dataDir, { recursive: true });
       writeFileSync(join(ctx.dataDir, EMBEDDED_BROKER_FILE), JSON.stringify({ port: embeddedPort, pid: process.pid }));
@@ -103,7 +109,7 @@ export class CloudBridgeRoom implements Room {
         will: { topic: topics.status, payload: this.status('offline'), retain: true, qos: 1 },
       }),
       onUp: async (conn: MqttConnection) => {
-        await serveRequests(conn, { actions: ctx.actions, topics, maxRequestBytes: cloud.maxRequestBytes, log });
+        await serveRequests(conn, { actions: ctx.actions, topics, maxRequestBytes: cloud.maxRequestBytes, log, accounts: cloud.accounts });
         await conn.publish(topics.status, this.status('online'), { qos: 1, retain: true });
         await availability.attach(conn);
         relay.attach(conn);

@@ -16,6 +16,8 @@ export interface AuthOptions {
   kdf?: ScryptParams;
   accountLockout?: LockoutPolicy;
   addressLockout?: LockoutPolicy;
+  /** Sessions one account keeps at most (its oldest ends at the next login). */
+  maxSessionsPerUser?: number;
   now?: () => number;
 }
 
@@ -31,7 +33,10 @@ export interface Authenticated {
 const MAX_KDF_WAITING = 8;
 
 /**
- * Logins, sessions and lockouts of the console. Passwords are checked one at a time (scrypt
+ * Logins, sessions and lockouts of the console. Guessing is slowed per account *and* address
+ * (5 free failures, then a doubling lock for that pair) and per address whatever the account
+ * (10 free failures): a stranger guessing `admin` locks only their own address out, never the
+ * admin at theirs. Addresses are the client's behind trusted proxies (console.trustedProxies). Passwords are checked one at a time (scrypt
  * takes 32 MiB and a core for a moment); a name that does not exist costs the same hash, so
  * timing does not tell which names exist. Login, logout, failures that start a lockout are
  * audited (audit_log + audit.action) and logged.
@@ -46,7 +51,7 @@ export class ConsoleAuth {
   private readonly now: () => number;
 
   constructor(private readonly opts: AuthOptions) {
-    this.sessions = new SessionStore({ idleMs: opts.idleMs, absoluteMs: opts.absoluteMs, maxSessions: 1000 });
+    this.sessions = new SessionStore({ idleMs: opts.idleMs, absoluteMs: opts.absoluteMs, maxPerUser: opts.maxSessionsPerUser ?? 10 });
     this.byAccount = new Lockout(opts.accountLockout ?? ACCOUNT_LOCKOUT);
     this.byAddress = new Lockout(opts.addressLockout ?? ADDRESS_LOCKOUT);
     this.now = opts.now ?? Date.now;
@@ -70,7 +75,8 @@ export class ConsoleAuth {
   async login(name: string, password: string, address: string, previous?: string): Promise<{ id: string; user: ConsoleUser }> {
     const now = this.now();
     const accountKey = name.toLowerCase().slice(0, 64);
-    const wait = Math.max(this.byAccount.retryAfterMs(accountKey, now), this.byAddress.retryAfterMs(address, now));
+    const pairKey = `${accountKey}\u0000${address}`;
+    const wait = Math.max(this.byAccount.retryAfterMs(pairKey, now), this.byAddress.retryAfterMs(address, now));
     if (wait > 0) {
       this.opts.log.warn({ user: accountKey, address, retryAfterS: Math.ceil(wait / 1000) }, 'console login refused: locked out');
       throw new HttpError(429, `too many failed logins: try again in ${Math.ceil(wait / 1000)} s`, 'locked', {
@@ -83,11 +89,11 @@ export class ConsoleAuth {
       return good && creds !== undefined;
     });
     if (!ok || !creds) {
-      const lockAccount = this.byAccount.fail(accountKey, this.now());
+      const lockAccount = this.byAccount.fail(pairKey, this.now());
       const lockAddress = this.byAddress.fail(address, this.now());
       const lockMs = Math.max(lockAccount, lockAddress);
       const actor: Actor = { channel: 'console', name: accountKey, role: creds?.user.role ?? 'viewer' };
-      this.opts.log.warn({ user: accountKey, address, failures: this.byAccount.failures(accountKey) }, 'console login failed');
+      this.opts.log.warn({ user: accountKey, address, failures: this.byAccount.failures(pairKey) }, 'console login failed');
       this.opts.audit({
         action: 'console/login',
         actor,
@@ -103,13 +109,13 @@ export class ConsoleAuth {
           action: 'console/lockout',
           actor,
           transaction: `lockout-${now}`,
-          input: { address, seconds: Math.ceil(lockMs / 1000), by: lockAccount >= lockAddress ? 'account' : 'address' },
+          input: { address, seconds: Math.ceil(lockMs / 1000), by: lockAccount >= lockAddress ? 'account+address' : 'address' },
           ok: true,
         });
       }
       throw new HttpError(401, 'wrong name or password', 'unauthenticated');
     }
-    this.byAccount.succeed(accountKey);
+    this.byAccount.succeed(pairKey);
     this.byAddress.succeed(address);
     const { user } = creds;
     if (needsRehash(creds.hash, this.opts.kdf ?? DEFAULT_PARAMS)) {

@@ -39,6 +39,12 @@ export interface ConsoleServerContext {
   /** The MQTT uplink: up or down since when (null before the first attempt). */
   uplink(): { up: boolean | null; since: string | null };
   metrics?: ConsoleMetrics;
-  /** Bearer token /metrics requires; without it only loopback clients may read /metrics. */
+  /** Bearer token /metrics requires; without it /metrics is served only on its own listen address (console.metricsListen). */
   metricsToken?: string;
+  /** console.metricsListen: /metrics is served there (then the console port serves it only with the token). */
+  metricsListen?: string;
+  /** Reverse proxies whose X-Forwarded-For names the client (console.trustedProxies). */
+  trustedProxies?: readonly string[];
+  /** Bytes an event stream may have waiting for a slow reader before it is dropped. */
+  maxStreamBufferBytes?: number;
 }

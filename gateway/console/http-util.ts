@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '../core/error-codes.js';
 import { redactSecrets } from './security/redact.js';
+import { forwardedClient } from './security/forwarded.js';
 
 /**
  * Error codes of the console's API: the action table's, plus `unauthenticated` (no live session,
@@ -118,8 +119,27 @@ export function viaHttps(req: IncomingMessage): boolean {
   return req.headers['x-forwarded-proto'] === 'https';
 }
 
-export function clientAddress(req: IncomingMessage): string {
-  return (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+/**
+ * A URL path with its percent-escapes decoded: the one place the console decodes a path. Broken
+ * escapes (`/%`, `/%zz`, a lone `%e4`, a decoded NUL) are the client's error: 400 with what is wrong.
+ */
+export function decodePath(path: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    throw new HttpError(
+      400,
+      `the path ${JSON.stringify(path.slice(0, 200))} has a broken percent-escape (% must be followed by two hex digits of UTF-8)`,
+    );
+  }
+  if (decoded.includes('\0')) throw new HttpError(400, 'the path contains a NUL character');
+  return decoded;
+}
+
+/** The client's address: the peer, or behind a trusted proxy the address it forwarded for (security/forwarded.ts). */
+export function clientAddress(req: IncomingMessage, trustedProxies: readonly string[] = []): string {
+  return forwardedClient(req.socket.remoteAddress ?? 'unknown', req.headers['x-forwarded-for'], trustedProxies);
 }
 
 export function isLoopbackAddress(address: string): boolean {

@@ -90,3 +90,28 @@ describe('console room: /healthz and /metrics', () => {
     expect(text).toMatch(/sharpeyes_alarm_ack_seconds_bucket\{le="30"\} 0/);
   });
 });
+
+/** console.metricsListen and console.trustedProxies from the config, as the controller starts the room. */
+describe('console room: /metrics on its own listen address', () => {
+  let ctx: TestContext;
+  let stop: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    ctx = testContext();
+    ctx.loaded.config.console = { ...ctx.loaded.config.console, port: 0, metricsListen: '127.0.0.1:0', trustedProxies: ['127.0.0.1'] };
+    stop = await startRoom(ctx, new ConsoleRoom(ctx));
+  });
+  afterAll(async () => {
+    await stop?.();
+    ctx?.dispose();
+  });
+
+  it('serves /metrics there without a token, and not on the console port', async () => {
+    const own = String((await ctx.waitForLog((l) => l.msg === 'metrics listening')).url);
+    const console = String((await ctx.waitForLog((l) => l.msg === 'console listening')).url);
+    const r = await fetch(own);
+    expect(r.status).toBe(200);
+    expect(await r.text()).toContain('# TYPE sharpeyes_outbox_unsent');
+    expect((await fetch(new URL('metrics', console))).status).toBe(403);
+  });
+});

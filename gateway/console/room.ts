@@ -59,6 +59,7 @@ export class ConsoleRoom implements Room {
       audit: (e) => ctx.audit.record(e),
       idleMs: cfg.sessionIdleMinutes * 60_000,
       absoluteMs: cfg.sessionMaxHours * 3600_000,
+      maxSessionsPerUser: cfg.maxSessionsPerUser,
     });
     const metrics = new ConsoleMetrics({ actions: ctx.actions, outbox: ctx.outbox });
     this.metrics = metrics;
@@ -88,9 +89,12 @@ export class ConsoleRoom implements Room {
       uplink: () => this.uplink,
       metrics,
       ...(cfg.metricsTokenFile ? { metricsToken: readSecretFile(ctx.loaded, cfg.metricsTokenFile, 'console.metricsTokenFile') } : {}),
+      ...(cfg.metricsListen ? { metricsListen: cfg.metricsListen } : {}),
+      trustedProxies: cfg.trustedProxies,
     });
     await this.server.start();
     this.log.info({ url: this.server.url }, 'console listening');
+    if (this.server.metricsUrl) this.log.info({ url: this.server.metricsUrl }, 'metrics listening');
   }
 
   async stop(): Promise<void> {

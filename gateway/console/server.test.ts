@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { z } from 'zod';
 import WebSocket from 'ws';
@@ -11,46 +10,10 @@ import { ConsoleAuth } from './auth.js';
 import { UserStore } from './accounts/user-store.js';
 import { registerUserActions } from './accounts/actions.js';
 import { ConsoleMetrics } from './metrics/metrics.js';
+import { send } from './http-test-client.js';
 
 const FAST = { ln: 10, r: 8, p: 1 };
 const CLI = { actor: { channel: 'cli' as const, name: 'root@box', role: 'admin' as const }, transaction: 't' };
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json: () => Record<string, unknown>;
-}
-
-/** Raw HTTP (fetch forbids setting Host, Origin and Cookie as a page could not either). */
-function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        headers: {
-          host: `127.0.0.1:${port}`,
-          ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}),
-          ...headers,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
 
 describe('console security over HTTP', () => {
   let ctx: TestContext;
@@ -121,6 +84,7 @@ describe('console security over HTTP', () => {
       health: () => ({ ok: true, started: true, store: 'ok' }),
       uplink: () => ({ up: false, since: null }),
       metrics: new ConsoleMetrics({ actions: ctx.actions, outbox: ctx.outbox }),
+      metricsListen: '127.0.0.1:0',
     });
     await server.start();
     port = Number(new URL(server.url).port);
@@ -151,6 +115,12 @@ describe('console security over HTTP', () => {
     });
     expect(await raw('//[')).toBe('HTTP/1.1 400 Bad Request');
     expect(await raw('http://[::1')).toBe('HTTP/1.1 400 Bad Request');
+    // Broken percent-escapes: the client's error, said clearly (was 500 from decodeURIComponent).
+    for (const target of ['/%', '/%zz', '/app.js%', '/%e4%b8', '/vendor/%ZZ.js', '/%00.js']) {
+      const r = await send(port, 'GET', target);
+      expect(r.status, target).toBe(400);
+      expect(r.json().error, target).toMatch(/percent-escape|NUL/);
+    }
     expect((await send(port, 'GET', '/api/session')).status).toBe(200);
     expect(ctx.logs.filter((l) => l.level === 'error')).toEqual([]);
   });
@@ -237,14 +207,21 @@ describe('console security over HTTP', () => {
     expect(opened).toEqual(['gate-1']);
   });
 
-  it("runs actions as the session's user with their role; a viewer cannot open a gate; changes are audited with who", async () => {
+  it("runs actions as the session's user with their role; a viewer cannot open a gate; changes and refusals are audited with who", async () => {
     const viewer = await session('zhao', 'Just looking 42');
     const r = await post(viewer, '/api/actions/gate/open', { gateId: 'gate-1' });
     expect(r.status).toBe(403);
     expect(r.json()).toMatchObject({ code: 'forbidden' });
     expect(opened).toEqual(['gate-1']);
-    const audit = ctx.db.prepare<{ by: string; channel: string }>("SELECT by, channel FROM audit_log WHERE action = 'gate/open'").all();
-    expect(audit).toEqual([{ by: 'wang', channel: 'console' }]);
+    const audit = ctx.db
+      .prepare<{ by: string; channel: string; ok: number; code: string | null }>(
+        "SELECT by, channel, ok, code FROM audit_log WHERE action = 'gate/open' ORDER BY ts",
+      )
+      .all();
+    expect(audit).toEqual([
+      { by: 'wang', channel: 'console', ok: 1, code: null },
+      { by: 'zhao', channel: 'console', ok: 0, code: 'forbidden' },
+    ]);
     // The input cannot name another actor: the schema refuses unknown fields.
     const s = await session('wang', 'Op3rator on duty');
     expect(
@@ -262,7 +239,7 @@ describe('console security over HTTP', () => {
     expect(Number(locked.r.headers['retry-after'])).toBeGreaterThanOrEqual(25);
     const lock = ctx.db.prepare<{ by: string; detail: string }>("SELECT by, detail FROM audit_log WHERE action = 'console/lockout'").all();
     expect(lock).toHaveLength(1);
-    expect(JSON.parse(lock[0]!.detail)).toMatchObject({ input: { seconds: 30, by: 'account' } });
+    expect(JSON.parse(lock[0]!.detail)).toMatchObject({ input: { seconds: 30, by: 'account+address' } });
     // Another account from the same address still logs in (the address has 10 free failures).
     expect((await session('wang', 'Op3rator on duty')).r.status).toBe(200);
     // Unknown names fail the same way, without telling they do not exist.
@@ -319,8 +296,14 @@ describe('console security over HTTP', () => {
     expect((await post(s, '/api/actions/config/get', {})).text).toContain('mqtts://box-7:***@mqtt.example.com');
   });
 
-  it('lets only loopback scrape /metrics without a token file, and serves the Prometheus text', async () => {
-    const r = await send(port, 'GET', '/metrics');
+  it('serves /metrics without a token only on its own listen address, never on the console port (a local proxy makes everyone local)', async () => {
+    const here = await send(port, 'GET', '/metrics');
+    expect(here.status).toBe(403);
+    expect(here.json().error).toMatch(/served on 127\.0\.0\.1:0 \(console\.metricsListen\)/);
+    const own = new URL(server.metricsUrl as string);
+    expect((await send(Number(own.port), 'GET', '/api/status')).status).toBe(404);
+    expect((await send(Number(own.port), 'GET', '/metrics', { host: 'evil.test' })).status).toBe(403);
+    const r = await send(Number(own.port), 'GET', '/metrics');
     expect(r.status).toBe(200);
     expect(r.text).toMatch(/^sharpeyes_outbox_unsent \d+$/m);
     expect(r.text).toMatch(/sharpeyes_console_sessions \d+/);

@@ -5,6 +5,7 @@ import type { ConsoleServerContext } from './context.js';
 import { clientAddress, HttpError, parseCookies, sendJson } from './http-util.js';
 import { allowedNames, hostAllowed, sameOrigin } from './security/host-check.js';
 import { ConcurrencyLimit, RateLimiter } from '../core/limits.js';
+import { NEVER_STARVED } from '../core/action-limits.js';
 import { tokensEqual } from './security/sessions.js';
 import { SESSION_COOKIE, sessionRoutes } from './routes/session.js';
 import { apiRoutes } from './routes/api.js';
@@ -12,6 +13,7 @@ import { serveStatic } from './routes/static.js';
 import { healthz, metrics } from './routes/ops.js';
 import { liveRoute } from './routes/live.js';
 import { EventStreams } from './event-streams.js';
+import { MetricsListener } from './metrics/listener.js';
 import type { Authenticated } from './auth.js';
 
 /**
@@ -29,11 +31,15 @@ export class ConsoleServer {
   readonly rates = new RateLimiter();
   readonly streams: EventStreams;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private metricsListener: MetricsListener | undefined;
 
   constructor(private readonly ctx: ConsoleServerContext) {
     this.names = allowedNames(ctx.host, ctx.allowedHosts);
     this.limit = new ConcurrencyLimit(ctx.maxConcurrentRequests);
-    this.streams = new EventStreams(ctx.outbox);
+    this.streams = new EventStreams(ctx.outbox, {
+      log: ctx.log,
+      ...(ctx.maxStreamBufferBytes !== undefined ? { maxBufferedBytes: ctx.maxStreamBufferBytes } : {}),
+    });
   }
 
   get url(): string {
@@ -59,14 +65,33 @@ export class ConsoleServer {
       server.listen(this.ctx.port, this.ctx.host, () => resolve());
     });
     this.server = server;
+    if (this.ctx.metricsListen && this.ctx.metrics) {
+      const listener = new MetricsListener(this.ctx, this.ctx.metricsListen);
+      try {
+        await listener.start();
+      } catch (err) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        this.server = undefined;
+        throw err;
+      }
+      this.metricsListener = listener;
+    }
     this.streams.start();
     // Sessions that ended (idle, absolute, logout, password changed) lose their event streams and live views.
     this.sweepTimer = setInterval(() => this.dropEnded(), 10_000);
     this.sweepTimer.unref();
   }
 
+  /** Where /metrics is served on its own (console.metricsListen), if it is. */
+  get metricsUrl(): string | undefined {
+    return this.metricsListener?.url;
+  }
+
   async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.metricsListener?.stop();
+    this.metricsListener = undefined;
     this.streams.stop();
     const server = this.server;
     this.server = undefined;
@@ -126,14 +151,20 @@ export class ConsoleServer {
     }
     if (!path.startsWith('/api/')) throw new HttpError(405, `${req.method} ${path} is not allowed`, 'bad_request');
     if (req.method !== 'GET' && !sameOrigin(req.headers)) {
-      this.ctx.log.warn({ origin: req.headers.origin, path, address: clientAddress(req) }, 'console: cross-origin request refused');
+      this.ctx.log.warn(
+        { origin: req.headers.origin, path, address: clientAddress(req, this.ctx.trustedProxies) },
+        'console: cross-origin request refused',
+      );
       throw new HttpError(403, `cross-origin request from ${req.headers.origin ?? req.headers['sec-fetch-site']} refused`, 'forbidden');
     }
     if (path === '/api/events/stream' && req.method === 'GET') {
       const auth = this.requireSession(req);
       return this.streams.open(req, res, auth.id);
     }
-    const release = this.limit.acquire();
+    // Alarm handling (list, ack, resolve) takes no shared slot: a user filling the console with
+    // slow requests never stops the alarm banner or the siren's silencing for the others.
+    const essential = req.method === 'POST' && NEVER_STARVED.has(path.slice('/api/actions/'.length));
+    const release = essential ? () => undefined : this.limit.acquire();
     if (!release)
       throw new HttpError(503, `the console is busy (${this.limit.max} requests at once): try again shortly`, 'busy', {
         'retry-after': '1',
@@ -169,7 +200,10 @@ export class ConsoleServer {
     };
     if (!hostAllowed(req.headers.host, this.names)) return refuse(403, 'Forbidden', 'unknown host');
     if (!sameOrigin(req.headers)) {
-      this.ctx.log.warn({ origin: req.headers.origin, address: clientAddress(req) }, 'console: cross-origin live view refused');
+      this.ctx.log.warn(
+        { origin: req.headers.origin, address: clientAddress(req, this.ctx.trustedProxies) },
+        'console: cross-origin live view refused',
+      );
       return refuse(403, 'Forbidden', 'cross-origin request refused');
     }
     const route = liveRoute(req.url ?? '');

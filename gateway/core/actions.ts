@@ -5,6 +5,9 @@ import { redactValue } from './redact.js';
 import type { ReplayGuard } from './replay-guard.js';
 import { errMessage } from './errors.js';
 import type { ActionLimits, Rate } from './action-limits.js';
+import { mayRun, type Role } from './roles.js';
+
+export type { Role } from './roles.js';
 
 /**
  * Requests this box answers, by name (`ping`, `gate/open`, `residents/add`...), from the
@@ -14,14 +17,10 @@ import type { ActionLimits, Rate } from './action-limits.js';
  * audit log for every change, so no channel can skip a check.
  */
 
-/** Console roles, least to most: a viewer sees, an operator also runs gates, alarms and residents, an admin everything. */
-export type Role = 'viewer' | 'operator' | 'admin';
-const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
-
 /** Who asks. The gateway derives it (session, broker connection, local CLI); a requester cannot set it. */
 export interface Actor {
   channel: 'platform' | 'console' | 'cli' | 'system';
-  /** User name (console), the platform's claimed operator, or the local user (CLI). */
+  /** User name (console), the MQTT account the broker authenticated (platform), or the local user (CLI). */
   name: string;
   role: Role;
 }
@@ -34,9 +33,11 @@ export interface ActionContext {
 export interface Action<I = unknown> {
   description: string;
   input: z.ZodType<I>;
-  /** The least role that may run it. `viewer` actions only read; every other one is audited. */
+  /** The least role that may run it (core/roles.ts). `viewer` actions only read; every other one is audited. */
   role: Role;
-  /** Opens or drives a gate: over MQTT it must carry a fresh timestamp and an unused nonce. */
+  /** Only reads although it needs more than a viewer (config/get): not audited, no ts/nonce needed over MQTT. */
+  readOnly?: boolean;
+  /** Needs a fresh ts and an unused nonce over MQTT even if it only reads (every change needs them anyway). */
   replayGuard?: boolean;
   /** A tighter rate than the default (cloud.requestsPerMinute), for costly actions. */
   rate?: Rate;
@@ -67,12 +68,21 @@ export interface AuditEntry {
 }
 
 export interface RunOptions {
-  /** Over MQTT: when the platform sent it and its nonce (request envelope `ts`, `nonce`). */
+  /** Over MQTT: when the requester sent it and its nonce (request envelope `ts`, `nonce`). */
   stamp?: { ts?: string; nonce?: string };
 }
 
+/** Whether an action changes something: audited, and over MQTT stamped with ts + nonce. */
+export const changes = (a: Pick<Action, 'role' | 'readOnly'>): boolean => a.role !== 'viewer' && !a.readOnly;
+
+/** A refusal is audited at most once a minute per requester, action and reason (a flood must not flood the audit log). */
+const REFUSAL_AUDIT_EVERY_MS = 60_000;
+const REFUSAL_AUDITS_PER_MINUTE = 30;
+
 export class ActionTable {
   private readonly actions = new Map<string, Action<never>>();
+  private readonly refusalsAudited = new Map<string, { at: number; suppressed: number }>();
+  private readonly refusalBudget = new Map<string, { since: number; used: number }>();
 
   constructor(private readonly opts: { replayGuard?: ReplayGuard; onAudit?: (entry: AuditEntry) => void; limits?: ActionLimits } = {}) {}
 
@@ -91,27 +101,47 @@ export class ActionTable {
   }
 
   /**
-   * Runs an action for a requester: role, input, replay guard, then the handler; every
-   * non-viewer action is audited (also when refused by its handler). Throws ActionError with a
-   * wire error code; anything else thrown is the gateway's fault (`internal`).
+   * Runs an action for a requester: role, input, replay guard (over MQTT, for every change), work
+   * limits (per requester), then the handler. Every change is audited, and so is every refusal
+   * (role, input, stale or replayed stamp, busy; at most once a minute per requester, action and
+   * reason). Throws ActionError with a wire error code; anything else thrown is the gateway's
+   * fault (`internal`).
    */
   async run(name: string, input: unknown, ctx: ActionContext, opts: RunOptions = {}): Promise<unknown> {
     const action = this.get(name);
-    if (!action) throw new ActionError(`unknown action "${name}"; this node answers: ${this.names().join(', ')}`, 'unknown_action');
-    if (RANK[ctx.actor.role] < RANK[action.role])
-      throw new ActionError(`${name} needs the ${action.role} role; ${ctx.actor.name} is ${ctx.actor.role}`, 'forbidden');
+    if (!action) {
+      const err = new ActionError(
+        `unknown action "${name.slice(0, 100)}"; this node answers: ${this.names().join(', ')}`,
+        'unknown_action',
+      );
+      this.auditRefusal(name.slice(0, 100), ctx, input, err);
+      throw err;
+    }
+    if (!mayRun(ctx.actor.role, action.role)) {
+      const err = new ActionError(`${name} needs the ${action.role} role; ${ctx.actor.name} is ${ctx.actor.role}`, 'forbidden');
+      this.auditRefusal(name, ctx, input, err);
+      throw err;
+    }
     const parsed = action.input.safeParse(input ?? {}, { reportInput: true });
     if (!parsed.success) {
-      throw new ActionError(
+      const err = new ActionError(
         formatIssues(parsed.error.issues.map((i) => ({ ...i, path: ['input', ...i.path] }))).join('; '),
         'invalid_input',
       );
+      this.auditRefusal(name, ctx, input, err);
+      throw err;
     }
-    const audited = action.role !== 'viewer';
+    const audited = changes(action);
     let release: (() => void) | undefined;
     try {
-      if (action.replayGuard && ctx.actor.channel === 'platform') this.opts.replayGuard?.check(opts.stamp ?? {});
-      if (ctx.actor.channel !== 'system') release = this.opts.limits?.acquire(name, action.rate);
+      if (ctx.actor.channel === 'platform' && (audited || action.replayGuard))
+        this.opts.replayGuard?.check(opts.stamp ?? {}, ctx.actor.name);
+      if (ctx.actor.channel !== 'system') release = this.opts.limits?.acquire(name, action.rate, `${ctx.actor.channel}:${ctx.actor.name}`);
+    } catch (err) {
+      this.auditRefusal(name, ctx, parsed.data, err);
+      throw err;
+    }
+    try {
       // Redacted: a status, config or camera listing never hands out a password.
       const result = redactValue(await action.handle(parsed.data, ctx));
       if (audited) this.audit(name, ctx, parsed.data, { ok: true });
@@ -127,6 +157,39 @@ export class ActionTable {
     } finally {
       release?.();
     }
+  }
+
+  /** Refuses a request whose requester has no role at all (an MQTT account not in cloud.accounts), audited. */
+  refuse(name: string, ctx: ActionContext, input: unknown, message: string): never {
+    const err = new ActionError(message, 'forbidden');
+    this.auditRefusal(name.slice(0, 100), ctx, input, err);
+    throw err;
+  }
+
+  /** Audits a request refused before its handler ran, throttled per requester, action and reason. */
+  private auditRefusal(name: string, ctx: ActionContext, input: unknown, err: unknown): void {
+    const code = err instanceof ActionError ? err.code : 'internal';
+    const key = `${ctx.actor.channel}\u0000${ctx.actor.name}\u0000${name}\u0000${code}`;
+    const now = Date.now();
+    const last = this.refusalsAudited.get(key);
+    if (last && now - last.at < REFUSAL_AUDIT_EVERY_MS) {
+      last.suppressed++;
+      return;
+    }
+    // And at most REFUSAL_AUDITS_PER_MINUTE per requester in all (random action names must not flood the log).
+    const who = `${ctx.actor.channel}\u0000${ctx.actor.name}`;
+    const budget = this.refusalBudget.get(who);
+    if (budget && now - budget.since < REFUSAL_AUDIT_EVERY_MS) {
+      if (budget.used >= REFUSAL_AUDITS_PER_MINUTE) return;
+      budget.used++;
+    } else {
+      if (this.refusalBudget.size >= 10_000) this.refusalBudget.clear();
+      this.refusalBudget.set(who, { since: now, used: 1 });
+    }
+    if (this.refusalsAudited.size >= 10_000) this.refusalsAudited.clear();
+    this.refusalsAudited.set(key, { at: now, suppressed: 0 });
+    const more = last?.suppressed ? ` (and ${last.suppressed} more alike in the minute before)` : '';
+    this.audit(name, ctx, input, { ok: false, error: `${errMessage(err)}${more}`, code });
   }
 
   private audit(action: string, ctx: ActionContext, input: unknown, r: { ok: boolean; error?: string; code?: string }): void {

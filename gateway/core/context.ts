@@ -51,7 +51,12 @@ export function createContext(loaded: LoadedConfig, log: Logger, opts: { dataDir
   });
   const audit = new AuditLog({ db, events });
   const actions = new ActionTable({
-    replayGuard: new ReplayGuard(loaded.config.cloud.requestMaxAgeS),
+    // Nonces persist beside the database: a request captured before a restart cannot replay after it.
+    replayGuard: new ReplayGuard(loaded.config.cloud.requestMaxAgeS, {
+      file: resolve(dataDir, 'request-nonces.jsonl'),
+      maxEntries: loaded.config.cloud.maxNonces,
+      warn: (msg) => log.warn({ component: 'replay-guard' }, msg),
+    }),
     onAudit: (entry) => audit.record(entry),
     limits: new ActionLimits({
       maxConcurrent: loaded.config.cloud.maxConcurrentRequests,

@@ -18,6 +18,7 @@ export function registerCoreActions(ctx: GatewayContext): void {
   });
   ctx.actions.register('config/get', {
     role: 'admin',
+    readOnly: true,
     description: 'The running configuration, with secrets redacted.',
     input: z.strictObject({}).prefault({}),
     handle: () => ({ nodeId: ctx.nodeId, source: ctx.loaded.source, config: redactConfig(ctx.loaded.config) }),

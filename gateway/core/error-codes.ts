@@ -14,9 +14,9 @@ export const ERROR_CODES = {
   offline: 'The device does not answer (serial line down or silent).',
   refused: 'Refused by the fail-safe policy (a fire alarm holds the gate open).',
   failed: 'The device did not acknowledge, or the action could not be carried out.',
-  stale: 'A gate command older than cloud.requestMaxAgeS, or dated in the future.',
-  replayed: 'A gate command whose nonce was already used.',
-  forbidden: "The requester's role may not run this action.",
+  stale: 'A change without ts (ISO 8601 with a zone) and nonce, older than cloud.requestMaxAgeS, or dated in the future.',
+  replayed: 'A change whose nonce the same account already used (also before a restart).',
+  forbidden: "The requester's role may not run this action, or its MQTT account has no role (cloud.accounts).",
   busy: 'Too many requests at once, or this action too often: try again shortly.',
   internal: 'An unexpected error inside the gateway (logged).',
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_ACCOUNTS, ROLES } from '../../core/roles.js';
 
 const tls = z
   .strictObject({
@@ -38,7 +39,7 @@ export const cloudSection = z
       })
       .prefault({})
       .describe(
-        "With cloud.url: the account the sharpeyes CLI on this box uses on that broker, one its ACL lets send requests (the `platform` user of cloud-bridge/city/acl.mosquitto, or an operator account). Without it the CLI connects as the gateway, which may not send requests. With mutual TLS the CLI presents the gateway's certificate.",
+        "With cloud.url: the account of its own the sharpeyes CLI on this box uses on that broker; its role is what cloud.accounts lists for it (e.g. operator). Without it the CLI refuses to connect: the gateway's account may not send requests, and the CLI would take the daemon's session over on a broker that binds client ids to accounts.",
       ),
     tls: tls.prefault({}),
     keepaliveS: z.number().int().min(5).max(3600).default(30).describe('MQTT keepalive in seconds.'),
@@ -63,7 +64,22 @@ export const cloudSection = z
       .max(3600)
       .default(60)
       .describe(
-        'Gate commands from the platform carry "ts" and "nonce": older than this (or dated this far in the future) they are refused as stale; a nonce seen before is refused as replayed.',
+        'Every request that changes something carries "ts" (ISO 8601 with a zone) and "nonce": older than this (or dated this far in the future) it is refused as stale; a nonce the same account used before is refused as replayed, also after a restart (<dataDir>/request-nonces.jsonl).',
+      ),
+    maxNonces: z
+      .number()
+      .int()
+      .min(100)
+      .max(10_000_000)
+      .default(100_000)
+      .describe(
+        'Most nonces remembered (within requestMaxAgeS). Beyond it the oldest are forgotten and requests sent before them are refused as stale, so none can replay.',
+      ),
+    accounts: z
+      .record(z.string().regex(/^[^+#/\s]{1,128}$/, 'an MQTT user name without "+", "#", "/" or spaces'), z.enum(ROLES))
+      .default({ ...DEFAULT_ACCOUNTS })
+      .describe(
+        'Role of each MQTT account that sends requests (viewer, operator, admin, as console accounts): the platform, the CLI\'s cloud.cli account, operator tools. A request names its account in the topic (<prefix>/<nodeId>/from/<user>/request/<action>) and the broker ACL lets each account write only under its own name; requests on <prefix>/<nodeId>/request/<action> count as from "platform". An account not listed is refused.',
       ),
     maxConcurrentRequests: z
       .number()
@@ -71,14 +87,16 @@ export const cloudSection = z
       .min(1)
       .max(1000)
       .default(16)
-      .describe('Requests (platform, CLI, console) running at once; more are refused with "busy".'),
+      .describe(
+        'Requests (platform, CLI, console) running at once, one requester at most three quarters of them; more are refused with "busy". Alarm list/ack/resolve need no slot.',
+      ),
     requestsPerMinute: z
       .number()
       .int()
       .min(1)
       .max(100_000)
       .default(600)
-      .describe('Default rate of each action (burst as large); costly actions declare a lower one. Over it, "busy".'),
+      .describe('Default rate of each action per requester (burst as large); costly actions declare a lower one. Over it, "busy".'),
   })
   .describe('Link to the city platform over MQTT 5.');
 

@@ -41,6 +41,27 @@ export const consoleSection = z
     metricsTokenFile: z
       .string()
       .optional()
-      .describe('File holding the bearer token /metrics requires. Without it /metrics answers only clients on this machine (loopback).'),
+      .describe('File holding the bearer token /metrics requires (on the console port and on metricsListen).'),
+    metricsListen: z
+      .string()
+      .regex(/^(\[[0-9A-Fa-f:.]+\]|[0-9.]+|localhost):\d{1,5}$/, 'ADDRESS:PORT, e.g. 127.0.0.1:9464')
+      .optional()
+      .describe(
+        'A listen address of its own for /metrics (e.g. 127.0.0.1:9464), for a scraper on this machine or a monitoring network; without metricsTokenFile it needs no token. Without either, /metrics is not served: behind a local proxy every client would look local.',
+      ),
+    trustedProxies: z
+      .array(z.ipv4().or(z.ipv6()))
+      .max(32)
+      .default([])
+      .describe(
+        'Addresses of reverse proxies in front of the console (e.g. 127.0.0.1 for the local TLS proxy): from them X-Forwarded-For names the client, for lockouts and audit. From any other peer the header is ignored.',
+      ),
+    maxSessionsPerUser: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(10)
+      .describe("Sessions one account keeps at most; its own oldest ends at the next login (never another account's)."),
   })
   .describe('The local web console for property staff, guards and installers.');

@@ -1,5 +1,5 @@
 import type { Database } from '../../store/database.js';
-import type { Role } from '../../core/actions.js';
+import { ROLES, type Role } from '../../core/roles.js';
 
 /**
  * Console accounts in SQLite (migration 010). Read on every request (a primary-key lookup), so
@@ -16,7 +16,7 @@ export interface ConsoleUser {
   updatedAt: string;
 }
 
-export const ROLES = ['viewer', 'operator', 'admin'] as const;
+export { ROLES };
 export const LOCALES = ['zh', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const USER_NAME = /^[A-Za-z0-9_.@-]{1,64}$/;

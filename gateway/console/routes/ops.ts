@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConsoleServerContext } from '../context.js';
-import { clientAddress, HttpError, isLoopbackAddress, SECURITY_HEADERS, sendJson } from '../http-util.js';
+import { HttpError, SECURITY_HEADERS, sendJson } from '../http-util.js';
 import { tokensEqual } from '../security/sessions.js';
 
 /**
@@ -13,10 +13,12 @@ export function healthz(ctx: ConsoleServerContext, res: ServerResponse): void {
 }
 
 /**
- * Prometheus /metrics: with console.metricsTokenFile, the bearer token is required (any
- * address); without it, only clients on this machine (loopback) are answered.
+ * Prometheus /metrics. With console.metricsTokenFile the bearer token is required, wherever it is
+ * asked. Without it, /metrics is served only on its own listen address (console.metricsListen,
+ * `ownListener`), never on the console port: behind a local TLS proxy every client of the console
+ * looks local, so "loopback only" would let anybody scrape.
  */
-export async function metrics(ctx: ConsoleServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function metrics(ctx: ConsoleServerContext, req: IncomingMessage, res: ServerResponse, ownListener = false): Promise<void> {
   if (!ctx.metrics) throw new HttpError(404, 'metrics are off');
   if (ctx.metricsToken !== undefined) {
     const header = req.headers.authorization ?? '';
@@ -24,10 +26,12 @@ export async function metrics(ctx: ConsoleServerContext, req: IncomingMessage, r
       throw new HttpError(401, 'missing or wrong bearer token (console.metricsTokenFile)', 'unauthenticated', {
         'www-authenticate': 'Bearer',
       });
-  } else if (!isLoopbackAddress(clientAddress(req))) {
+  } else if (!ownListener) {
     throw new HttpError(
       403,
-      '/metrics answers loopback clients only; set console.metricsTokenFile to scrape it over the network',
+      ctx.metricsListen
+        ? `/metrics is served on ${ctx.metricsListen} (console.metricsListen), or here with console.metricsTokenFile`
+        : '/metrics needs console.metricsTokenFile (a bearer token) or console.metricsListen (a listen address of its own)',
       'forbidden',
     );
   }

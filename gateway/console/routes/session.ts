@@ -52,7 +52,12 @@ export async function sessionRoutes(
       throw new HttpError(403, 'missing or wrong X-CSRF-Token (reload the page)', 'forbidden');
     const parsed = loginInput.safeParse(await readJson(req, 4096));
     if (!parsed.success) throw new HttpError(400, 'give {name, password}', 'invalid_input');
-    const { id, user } = await ctx.auth.login(parsed.data.name, parsed.data.password, clientAddress(req), cookies[SESSION_COOKIE]);
+    const { id, user } = await ctx.auth.login(
+      parsed.data.name,
+      parsed.data.password,
+      clientAddress(req, ctx.trustedProxies),
+      cookies[SESSION_COOKIE],
+    );
     const session = ctx.auth.authenticate(id);
     sendJson(
       res,
@@ -72,7 +77,7 @@ export async function sessionRoutes(
     if (!tokensEqual(String(req.headers['x-csrf-token'] ?? ''), auth.session.csrf))
       throw new HttpError(403, 'missing or wrong X-CSRF-Token', 'forbidden');
     if (path === '/api/logout') {
-      ctx.auth.logout(auth, clientAddress(req));
+      ctx.auth.logout(auth, clientAddress(req, ctx.trustedProxies));
       server.dropEnded();
       sendJson(res, 200, { authenticated: false }, { 'set-cookie': cookie(SESSION_COOKIE, '', { maxAgeS: 0, secure }) });
       return true;

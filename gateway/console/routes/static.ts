@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HttpError, SECURITY_HEADERS } from '../http-util.js';
+import { decodePath, HttpError, SECURITY_HEADERS } from '../http-util.js';
 
 const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), '..', 'public');
 const TYPES: Record<string, string> = {
@@ -34,7 +34,7 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, pat
   if (path === '/vendor/jsmpeg.js') file = jsmpegPath();
   else if (path === '/' || /^\/[a-z-]*$/.test(path)) file = join(PUBLIC, 'index.html');
   else {
-    const rel = normalize(decodeURIComponent(path)).replace(/^([/\\])+/, '');
+    const rel = normalize(decodePath(path)).replace(/^([/\\])+/, '');
     const candidate = join(PUBLIC, rel);
     if (candidate.startsWith(PUBLIC + sep) && !rel.split(/[/\\]/).some((p) => p.startsWith('.'))) file = candidate;
   }

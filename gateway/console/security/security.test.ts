@@ -5,6 +5,20 @@ import { Lockout } from './lockout.js';
 import { actionRatePerMinute } from './rates.js';
 import { redactSecrets } from './redact.js';
 import { liveRoute } from '../routes/live.js';
+import { forwardedClient } from './forwarded.js';
+
+describe('client address behind trusted proxies', () => {
+  it('reads X-Forwarded-For right to left past trusted proxies only; from anyone else it is ignored', () => {
+    const trusted = ['127.0.0.1', '10.0.0.2'];
+    expect(forwardedClient('127.0.0.1', '203.0.113.7', trusted)).toBe('203.0.113.7');
+    expect(forwardedClient('::ffff:127.0.0.1', '198.51.100.1, 203.0.113.7, 10.0.0.2', trusted)).toBe('203.0.113.7');
+    expect(forwardedClient('192.0.2.9', '203.0.113.7', trusted)).toBe('192.0.2.9'); // not a proxy of ours
+    expect(forwardedClient('127.0.0.1', undefined, trusted)).toBe('127.0.0.1');
+    expect(forwardedClient('127.0.0.1', 'garbage', trusted)).toBe('127.0.0.1');
+    expect(forwardedClient('127.0.0.1', '203.0.113.7, garbage', trusted)).toBe('127.0.0.1');
+    expect(forwardedClient('127.0.0.1', '203.0.113.7', [])).toBe('127.0.0.1');
+  });
+});
 
 describe('Host check (DNS rebinding)', () => {
   const names = allowedNames('127.0.0.1', ['gate-box.local']);
@@ -55,7 +69,7 @@ describe('Host check (DNS rebinding)', () => {
 describe('sessions', () => {
   const user = { userId: 1, name: 'wang', role: 'operator' as const, generation: 1, address: '127.0.0.1' };
   it('end after the idle time without a request, and after the absolute time whatever happens', () => {
-    const s = new SessionStore({ idleMs: 1000, absoluteMs: 5000, maxSessions: 10 });
+    const s = new SessionStore({ idleMs: 1000, absoluteMs: 5000, maxPerUser: 10 });
     const { id } = s.create(user, 0);
     expect(s.get(id, 900)).toBeDefined(); // touched at 900
     expect(s.get(id, 1800)).toBeDefined(); // 900 ms idle
@@ -65,7 +79,7 @@ describe('sessions', () => {
     expect(s.get(b, 15_000)).toBeUndefined(); // 5 s after login, though active
   });
   it('rotate at login (the previous cookie ends), keep only a hash, and have their own CSRF token', () => {
-    const s = new SessionStore({ idleMs: 60_000, absoluteMs: 60_000, maxSessions: 10 });
+    const s = new SessionStore({ idleMs: 60_000, absoluteMs: 60_000, maxPerUser: 10 });
     const a = s.create(user, 0);
     const b = s.create(user, 1, a.id);
     expect(b.id).not.toBe(a.id);
@@ -75,15 +89,18 @@ describe('sessions', () => {
     expect(JSON.stringify([...(s as unknown as { sessions: Map<string, unknown> }).sessions.keys()])).not.toContain(b.id);
     expect(b.id).toMatch(/^[A-Za-z0-9_-]{43}$/); // 256 bits
   });
-  it('end every session of a user at once, and drop the oldest beyond the cap', () => {
-    const s = new SessionStore({ idleMs: 60_000, absoluteMs: 60_000, maxSessions: 2 });
+  it("end every session of a user at once; beyond the cap an account ends its own oldest, never another account's", () => {
+    const s = new SessionStore({ idleMs: 60_000, absoluteMs: 60_000, maxPerUser: 2 });
+    const admin = s.create({ ...user, userId: 2, role: 'admin' }, 0).id;
     const a = s.create(user, 0).id;
-    const b = s.create({ ...user, userId: 2 }, 0).id;
-    const c = s.create(user, 0).id;
+    const b = s.create(user, 0).id;
+    for (let i = 0; i < 50; i++) s.create(user, 0); // a viewer logging in again and again
+    expect(s.get(admin, 1)).toBeDefined();
     expect(s.get(a, 1)).toBeUndefined();
-    expect(s.destroyUser(1)).toBe(1);
-    expect(s.get(c, 1)).toBeUndefined();
-    expect(s.get(b, 1)).toBeDefined();
+    expect(s.get(b, 1)).toBeUndefined();
+    expect(s.size).toBe(3);
+    expect(s.destroyUser(1)).toBe(2);
+    expect(s.get(admin, 1)).toBeDefined();
   });
 });
 

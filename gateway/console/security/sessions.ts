@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Role } from '../../core/actions.js';
+import type { Role } from '../../core/roles.js';
 
 /**
  * Server-side console sessions. The cookie carries a random 256-bit id; the store keeps only
@@ -24,8 +24,12 @@ export interface Session {
 export interface SessionLimits {
   idleMs: number;
   absoluteMs: number;
-  /** Sessions kept at most (oldest dropped first), so a login flood cannot exhaust memory. */
-  maxSessions: number;
+  /**
+   * Sessions one account keeps at most: its own oldest is ended at the next login. A viewer
+   * logging in again and again ends only its own sessions, never an admin's; memory stays
+   * bounded by accounts × this.
+   */
+  maxPerUser: number;
 }
 
 const hash = (id: string) => createHash('sha256').update(id).digest('base64url');
@@ -54,11 +58,9 @@ export class SessionStore {
   create(user: Omit<Session, 'csrf' | 'createdAt' | 'lastSeen'>, now: number, previous?: string): { id: string; session: Session } {
     if (previous) this.destroy(previous);
     this.sweep(now);
-    while (this.sessions.size >= this.limits.maxSessions) {
-      const oldest = this.sessions.keys().next().value;
-      if (oldest === undefined) break;
-      this.sessions.delete(oldest);
-    }
+    // Insertion order is login order: the first ones found are the account's oldest.
+    const own = [...this.sessions].filter(([, s]) => s.userId === user.userId);
+    for (const [key] of own.slice(0, Math.max(0, own.length - this.limits.maxPerUser + 1))) this.sessions.delete(key);
     const id = newToken();
     const session: Session = { ...user, csrf: newToken(), createdAt: now, lastSeen: now };
     this.sessions.set(hash(id), session);

@@ -82,7 +82,8 @@ export async function startRig(opts: { console?: boolean; dataDir?: string; extr
       text: JSON.stringify({
         transaction,
         input,
-        ...(gate ? { ts: new Date().toISOString(), nonce: randomUUID() } : {}),
+        // Every request that changes something needs ts + nonce (not only gate commands); `gate: false` leaves them out.
+        ...(gate !== false ? { ts: new Date().toISOString(), nonce: randomUUID() } : {}),
       }),
     };
   };
