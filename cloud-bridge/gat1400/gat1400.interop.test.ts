@@ -218,6 +218,18 @@ describe('GA/T 1400 uplink', () => {
     expect(text).toMatch(/^sharpeyes_gat1400_dead_lettered_total 3$/m);
     expect(text).toMatch(/^sharpeyes_gat1400_pushed_total 7$/m);
     expect(text).toMatch(/^sharpeyes_gat1400_backlog 0$/m);
+    // The operator replays them once the platform takes them: the same record ids as before;
+    // the event that cannot be built stays a dead letter.
+    s.server.statusFor = () => 0;
+    s.server.badRequestIf = () => false;
+    await expect(act(s.ctx, 'gat1400/dead-letters/replay', { eventIds: ['nope'] })).rejects.toMatchObject({ code: 'not_found' });
+    expect(await act(s.ctx, 'gat1400/dead-letters/replay', { all: true })).toEqual({ queued: 3 });
+    await until(() => s.server.acceptedIds().length === 9, 'the two replayed records', 10_000);
+    expect(s.server.acceptedIds().slice(7)).toEqual([two![0]!.id, five![0]!.id]);
+    await until(async () => ((await act(s.ctx, 'gat1400/dead-letters', {})) as { total: number }).total === 1, 'one dead letter left');
+    const left = (await act(s.ctx, 'gat1400/dead-letters', {})) as { letters: { eventId: string; reason: string; replays: number }[] };
+    expect(left.letters).toMatchObject([{ eventId: ids[8], reason: 'invalid-event' }]);
+    expect(await act(s.ctx, 'gat1400/status', {})).toMatchObject({ replayed: 2, deadLetters: 1 });
   });
 
   it('keeps its position across a restart: what was delivered is not sent again', async () => {

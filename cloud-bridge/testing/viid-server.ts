@@ -223,7 +223,6 @@ export class ViidServer {
       const rule = this.serverErrorIf(r) ? ({ kind: 'crash', why: 'serverErrorIf' } as const) : ruleFor(this.profile, path, r.object);
       if (rule.kind === 'crash') {
         this.refusals.push({ id: r.id, answer: 'HTTP 500', why: rule.why });
-        if (savesBeforeAnswer(this.profile)) this.stored.push(...saved);
         return send(500, { timestamp: Date.now(), status: 500, error: 'Internal Server Error', message: rule.why, path });
       }
       const code = rule.kind === 'status' ? rule.code : this.statusFor(r);
