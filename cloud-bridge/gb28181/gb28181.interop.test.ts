@@ -11,6 +11,7 @@ import { h264Clip } from '../../gateway/cameras/testing/clips.js';
 import { Gb28181Room } from './room.js';
 import { bodyOf, haveSipp, freeSipPort, Sipp, xmlText, type SippMessage } from './testing/sipp.js';
 import { RtpReceiver } from './testing/rtp-receiver.js';
+import { gstPsProbe, haveMpegPsDemux } from './testing/gst-ps.js';
 
 /**
  * The box as a GB/T 28181 device against SIPp playing the platform: Digest registration checked
@@ -20,7 +21,12 @@ import { RtpReceiver } from './testing/rtp-receiver.js';
  * checked with ffprobe. Everything runs through the real rooms (devices, cameras, gb28181).
  */
 const SKIP = haveSipp() ? false : 'sipp is not installed (scripts/install-system-deps.sh installs sip-tester)';
-if (SKIP) console.warn(`gb28181 interop tests skipped: ${SKIP}`);
+
+it('the SIPp, ffprobe and GStreamer mpegpsdemux peers are installed (a missing peer is a failure, not a skip)', () => {
+  expect(SKIP || '').toBe('');
+  expect(spawnSync('ffprobe', ['-version'], { stdio: 'ignore' }).error).toBeUndefined();
+  expect(haveMpegPsDemux()).toBe(true);
+});
 
 const DEVICE = '34020000001180000001';
 const SERVER = '34020000002000000001';
@@ -219,6 +225,10 @@ describe.skipIf(SKIP)('GB/T 28181 device against SIPp as the platform', () => {
       const probe = ffprobe(file);
       expect(probe).toMatchObject({ codec: 'h264', width: 320, height: 180 });
       expect(probe.frames).toBeGreaterThanOrEqual(10);
+      // The same stream through a second, independent PS demuxer: GStreamer's mpegpsdemux.
+      const gst = gstPsProbe(file);
+      expect(gst).toMatchObject({ codec: 'h264', width: 320, height: 180, error: '' });
+      expect(gst.packets).toBeGreaterThanOrEqual(10);
       await until(() => !pidAlive(ended.ffmpegPid as number), 'ffmpeg killed', 5000);
     });
 
