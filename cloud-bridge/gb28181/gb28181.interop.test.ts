@@ -102,7 +102,7 @@ async function setUp(mode: Mode, camera: RtspServer): Promise<Harness> {
       liveView: { enabled: false },
       list: [
         { id: 'north-cam', name: '北门车行道', rtsp: camera.url('/cam'), motion: { enabled: false } },
-        { id: 'south-cam', name: '南门人行道', rtsp: camera.url('/cam'), motion: { enabled: false } },
+        { id: 'south-cam', name: '南门人行道𠀀堃', rtsp: camera.url('/cam'), motion: { enabled: false } },
       ],
     },
     devices: [
@@ -260,9 +260,13 @@ describe.skipIf(SKIP)('GB/T 28181 device against SIPp as the platform', () => {
       const status = bodyOf(received(msgs, 'DeviceStatus')[0] as SippMessage);
       expect(xmlText(status, 'Online')).toBe('ONLINE');
       expect(xmlText(status, 'SN')).toBe('103');
-      // Names travel in GB2312: the platform decodes 北门车行道 from the bytes it received.
+      // Names travel in GB2312 (GB18030 for a body with a name outside GB2312, which then says
+      // so): the platform decodes 北门车行道 and 南门人行道𠀀堃 from the bytes it received.
       const raw = Buffer.from(catalog.map((m) => m.text).join(''), 'latin1');
       expect(new TextDecoder('gbk').decode(raw)).toContain('北门车行道');
+      const south = catalog.find((m) => /encoding="GB18030"/.test(m.text));
+      expect(south, 'a Catalog MESSAGE declaring GB18030').toBeDefined();
+      expect(new TextDecoder('gb18030').decode(Buffer.from(south!.text, 'latin1'))).toContain('<Name>南门人行道𠀀堃</Name>');
     });
 
     it('sends an Alarm Notify for the alarm post when its button is pressed', async () => {
