@@ -232,6 +232,38 @@ describe('GA/T 1400 uplink', () => {
     expect(await act(s.ctx, 'gat1400/status', {})).toMatchObject({ replayed: 2, deadLetters: 1 });
   });
 
+  it('an event that cannot be built is set aside once, even when the batch it led is sent again (401, then registered again)', async () => {
+    const s = await setup();
+    await s.plate(0);
+    await until(() => s.server.acceptedIds().length === 1, 'first');
+    s.server.dropSessions(); // the next POST is answered 401
+    // Appended in one tick, so they go out as one batch led by the broken event.
+    const broken = s.ctx.outbox.append('face.recognized', { cameraId: 'lane-1' }).id;
+    for (let i = 1; i <= 3; i++) {
+      const at = new Date(Date.parse('2026-11-24T08:00:00Z') + i * 1000).toISOString();
+      s.ctx.outbox.append('plate.recognized', {
+        cameraId: 'lane-2',
+        plate: `粤B${10000 + i}`,
+        colour: 'blue',
+        confidence: 0.9,
+        reads: 2,
+        box: { x: 1, y: 1, width: 96, height: 32 },
+        known: false,
+        vehicle: null,
+        snapshotId: null,
+        cropId: null,
+        at,
+        firstSeen: at,
+      });
+    }
+    await until(() => s.server.acceptedIds().length === 4, 'the 3 plates after registering again');
+    expect(s.server.requests.some((r) => r.path === '/VIID/MotorVehicles' && r.status === 401)).toBe(true);
+    const rejected = s.ctx.outbox.recent(100).filter((r) => r.kind === 'gat1400.rejected');
+    expect(rejected.map((r) => (r.data as { eventId: string }).eventId)).toEqual([broken]);
+    // Sent without pictures (none stored): an empty SubImageList.
+    expect(s.server.accepted.at(-1)?.object.SubImageList).toEqual({ SubImageInfoObject: [] });
+  });
+
   it('keeps its position across a restart: what was delivered is not sent again', async () => {
     const s = await setup();
     for (let i = 0; i < 3; i++) await s.face(i);

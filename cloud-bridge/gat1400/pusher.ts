@@ -164,9 +164,7 @@ export class ViidPusher {
       return 'idle';
     }
     const items = this.batch(todo);
-    const verdicts = await this.send(items);
-    if (verdicts === 'lost') return 'more'; // the loop waits for the new registration
-    if (verdicts === 'split') return 'more';
+    const { verdicts, then } = await this.send(items);
     let prefixEnd = position;
     let blocked = false;
     for (const [i, item] of items.entries()) {
@@ -177,6 +175,8 @@ export class ViidPusher {
     }
     // Every row read is done: the rows of other kinds up to scannedTo are passed too.
     this.ctx.sink.ack(!blocked && items.length === todo.length ? scannedTo : prefixEnd);
+    // Lost: the loop waits for the new registration. Split: the first half goes at once.
+    if (then) return 'more';
     if (!blocked) {
       this.ctx.session.ok();
       return 'more';
@@ -207,8 +207,11 @@ export class ViidPusher {
     return items;
   }
 
-  /** POSTs the mappable items; the verdict of every item, 'split' or 'lost' (the session must be renewed). */
-  private async send(items: Item[]): Promise<Verdict[] | 'lost' | 'split'> {
+  /**
+   * POSTs the mappable items: the verdict of every item (rows that cannot be mapped are set aside
+   * and done whatever the answer), and `then` when the batch is to be split or the session renewed.
+   */
+  private async send(items: Item[]): Promise<{ verdicts: Verdict[]; then?: 'lost' | 'split' }> {
     const verdicts: Verdict[] = items.map(() => 'retry');
     const records: { index: number; record: PlannedRecord }[] = [];
     for (const [index, item] of items.entries()) {
@@ -217,14 +220,14 @@ export class ViidPusher {
         verdicts[index] = 'done';
       } else records.push({ index, record: item.record });
     }
-    if (records.length === 0) return verdicts;
+    if (records.length === 0) return { verdicts };
     const verdict = await this.post(records.map((r) => r.record));
-    if (verdict === 'lost') return 'lost';
-    if (verdict === 'platform') return verdicts;
+    if (verdict === 'lost') return { verdicts, then: 'lost' };
+    if (verdict === 'platform') return { verdicts };
     if (verdict === 'split') {
       const last = (records.at(-1) as { record: PlannedRecord }).record.rowid;
       this.split = { until: last, size: Math.ceil(records.length / 2) };
-      return 'split';
+      return { verdicts, then: 'split' };
     }
     records.forEach(({ index, record }, i) => {
       const outcome = verdict[i] as RecordOutcome;
@@ -235,7 +238,7 @@ export class ViidPusher {
         verdicts[index] = 'done';
       } else verdicts[index] = this.strike(items[index]?.row as SinkRow, record.recordId, outcome);
     });
-    return verdicts;
+    return { verdicts };
   }
 
   /** One POST of records of one endpoint: the outcome of each, or what failed for all of them. */
