@@ -13,7 +13,7 @@ REPORT=$report STATUS=$status node -e '
   const fs = require("fs");
   // Which peer checks what, per suite file (the peers are independent programs unless said).
   const PEERS = [
-    ["gb28181/kamailio.interop", "GB/T 28181 REGISTER with Digest qop=auth, renewal, Expires: 0, keepalive MESSAGE delivery (UDP, TCP): kamailio, a real SIP registrar"],
+    ["gb28181/kamailio.interop", "GB/T 28181 REGISTER with Digest qop=auth, renewal, Expires: 0, keepalive MESSAGE delivery (UDP, TCP), a wrong password: kamailio, a real SIP registrar"],
     ["gb28181/gb28181.interop", "GB/T 28181 Digest, keepalive, Catalog, DeviceInfo, DeviceStatus, Alarm, INVITE, 486: SIPp scenarios; PS over RTP: ffprobe and GStreamer mpegpsdemux"],
     ["gat1400/gat1400.interop", "GA/T 1400 Digest, session, delivery, retries, dead letters: the project\u0027s conformance stub (not an independent peer)"],
     ["gat1400/conformance.interop", "GA/T 1400 against public servers\u0027 rules (profiles schema, flags-required, string-codes): the project\u0027s conformance stub (not an independent peer)"],

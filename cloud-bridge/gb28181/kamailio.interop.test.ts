@@ -95,3 +95,45 @@ describe.skipIf(MISSING).each(['udp', 'tcp'] as const)('GB/T 28181 device agains
     expect(bye?.status).toBe(200);
   });
 });
+
+describe.skipIf(MISSING)('GB/T 28181 device against kamailio with the wrong password', () => {
+  let kam: Kamailio;
+  let ctx: TestContext;
+  let stopGb: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    kam = new Kamailio({ realm: REALM, password: PASSWORD });
+    await kam.start();
+    ctx = testContext({
+      cameras: { demo: false, liveView: { enabled: false } },
+      devices: [],
+      console: { enabled: false },
+      gb28181: {
+        enabled: true,
+        server: { id: SERVER, host: '127.0.0.1', port: kam.port },
+        deviceId: DEVICE,
+        passwordFile: 'gb.pw',
+        localPort: 0,
+        retryMinMs: 300,
+        retryMaxMs: 5000,
+      },
+    });
+    writeFileSync(join(ctx.dataDir, 'gb.pw'), 'not-the-password\n', { mode: 0o600 });
+    const gb = new Gb28181Room(ctx, { cameras: { cameraIds: () => [], streamUrl: () => undefined }, devices: { info: () => undefined } });
+    stopGb = await startRoom(ctx, gb);
+  });
+  afterAll(async () => {
+    await stopGb?.();
+    await kam?.stop();
+    ctx?.dispose();
+  });
+
+  it('is challenged again (kamailio answers 401 to a wrong Digest answer), says so, and backs off', async () => {
+    await until(() => ctx.logs.filter((l) => /registration failed/.test(String(l.msg))).length >= 3, 'three failed registrations', 20_000);
+    const answered = kam.lines().filter((l) => l.startsWith(`challenge ${DEVICE} proto udp auth [Digest `));
+    expect(answered.length).toBeGreaterThanOrEqual(3); // the box's answers, refused by kamailio's own check
+    expect(kam.lines().some((l) => l.startsWith('registered '))).toBe(false);
+    const errors = ctx.logs.filter((l) => /registration failed/.test(String(l.msg)));
+    expect(String(errors[0]?.msg)).toMatch(/refused the credentials \(401 Unauthorized\).*passwordFile/);
+    expect(errors[2]!.retryInMs as number).toBeGreaterThan(errors[0]!.retryInMs as number);
+  });
+});
