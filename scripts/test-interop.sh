@@ -37,7 +37,7 @@ REPORT=$report STATUS=$status node -e '
     const what = peer ? peer[1] : f.name.replace(process.cwd() + "/", "");
     console.log(`  ${what}: ${f.passed} passed, ${f.failed} failed${f.skipped ? `, ${f.skipped} skipped` : ""}`);
   }
-  if (skipped) console.log(`${skipped} skipped (filtered out)`);
+  if (skipped) console.log(`${skipped} skipped (filtered out by a -t pattern, or behind a missing peer, which fails its suite)`);
   if (passed === 0 && failed === 0) { console.log("no interop test ran"); failed = 1; }
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed ? 1 : 0;
