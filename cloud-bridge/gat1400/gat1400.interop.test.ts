@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { act, startRoom, until } from '../../gateway/testing/context.js';
 import { createLogger } from '../../gateway/core/logger.js';
 import { ConsoleMetrics } from '../../gateway/console/metrics/metrics.js';
@@ -262,6 +264,19 @@ describe('GA/T 1400 uplink', () => {
     expect(rejected.map((r) => (r.data as { eventId: string }).eventId)).toEqual([broken]);
     // Sent without pictures (none stored): an empty SubImageList.
     expect(s.server.accepted.at(-1)?.object.SubImageList).toEqual({ SubImageInfoObject: [] });
+  });
+
+  it('an unreadable dead-letter file is moved aside and a new one started; the uplink runs', async () => {
+    const s = await setup();
+    await s.room.stop();
+    const file = join(s.ctx.dataDir, 'gat1400-dead-letters.db');
+    writeFileSync(file, 'this is not a SQLite database, just some garbage text long enough to be read as a header');
+    const stopAgain = await startRoom(s.ctx, new Gat1400Room(s.ctx), { registerActions: false });
+    cleanups.push(stopAgain);
+    await s.face(0);
+    await until(() => s.server.acceptedIds().length === 1, 'delivered');
+    expect(readdirSync(s.ctx.dataDir).some((f) => f.startsWith('gat1400-dead-letters.db.unreadable-'))).toBe(true);
+    expect(s.ctx.logs.some((l) => l.msg === 'GA/T 1400 dead-letter file unreadable; moved aside, starting a new one')).toBe(true);
   });
 
   it('keeps its position across a restart: what was delivered is not sent again', async () => {

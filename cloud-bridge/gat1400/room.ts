@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ActionError, type ActionTable } from '../../gateway/core/actions.js';
@@ -17,6 +17,22 @@ import { loadPictures } from './pictures.js';
 import { ViidPusher } from './pusher.js';
 import { ViidSession } from './session.js';
 import { DEAD_LETTERS_FILE, DeadLetters } from './dead-letters.js';
+
+/**
+ * Opens the dead-letter file; one that cannot be opened (corrupt, or written by a newer gateway)
+ * is moved aside under a dated name and a new one started: the uplink keeps running, the old
+ * letters stay on disk for an operator, and the error says where.
+ */
+function openDeadLetters(path: string, limits: { keepDays: number; maxLetters: number }, log: Logger): DeadLetters {
+  try {
+    return new DeadLetters(path, limits);
+  } catch (err) {
+    const aside = `${path}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
+    log.error({ err: errMessage(err), movedTo: aside }, 'GA/T 1400 dead-letter file unreadable; moved aside, starting a new one');
+    return new DeadLetters(path, limits);
+  }
+}
 
 /** The outbox sink name of this uplink (its position in outbox_sinks). */
 export const GAT1400_SINK = 'gat1400';
@@ -164,7 +180,7 @@ export class Gat1400Room implements Room {
     });
     const sink = OutboxSink.open(ctx.db, GAT1400_SINK, kinds);
     const snapshotsDir = resolveConfigPath({ baseDir: ctx.dataDir }, ctx.loaded.config.cameras.snapshots.dir);
-    const deadLetters = new DeadLetters(resolve(ctx.dataDir, DEAD_LETTERS_FILE), cfg.deadLetters);
+    const deadLetters = openDeadLetters(resolve(ctx.dataDir, DEAD_LETTERS_FILE), cfg.deadLetters, log);
     const pusher = new ViidPusher({
       sink,
       session,
