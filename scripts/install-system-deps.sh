@@ -7,7 +7,8 @@
 # - real peers of the tests: GStreamer's RTSP server (with Debian's python3), mosquitto-clients,
 #   pymodbus and mbpoll (Modbus), onvif-tools, openssl (TLS certificates), iproute2 (network
 #   namespaces), systemd (systemd-analyze), fonts for synthetic plates, Chromium for the console,
-#   SIPp (sip-tester) as the GB/T 28181 platform of the interop tests;
+#   SIPp (sip-tester) as the GB/T 28181 platform of the interop tests, kamailio as a real SIP
+#   registrar, gst-launch-1.0 (gstreamer1.0-tools) to run mpegpsdemux as a second PS demuxer;
 # - the base tools the scripts call (ps, setpriv, stdbuf, xz), named so a minimal system gets them.
 # The GPIO VM's own packages are installed by scripts/gpio-vm/run.sh.
 set -euo pipefail
@@ -18,8 +19,13 @@ pkgs=(
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
   python3-pymodbus python3-serial-asyncio mbpoll onvif-tools
-  fonts-wqy-microhei chromium systemd sip-tester
+  fonts-wqy-microhei chromium systemd sip-tester kamailio gstreamer1.0-tools
   procps util-linux coreutils xz-utils ca-certificates
 )
 bash lib/apt-ensure.sh "${pkgs[@]}"
+# kamailio is only a test peer (started by the tests on free loopback ports): its packaged
+# service would hold SIP port 5060, the box's own GB/T 28181 default.
+if command -v systemctl >/dev/null && systemctl is-enabled --quiet kamailio 2>/dev/null; then
+  systemctl disable --now kamailio >/dev/null 2>&1 || true
+fi
 echo "system dependencies present"

@@ -12,16 +12,17 @@ export const gat1400Events = defineEvents({
         kind: z.string().describe('Its kind (face.recognized, face.unknown, plate.recognized).'),
         recordId: z.string().nullable().describe('FaceID or MotorVehicleID, or null when no record could be built.'),
         reason: z
-          .enum(['refused', 'invalid-event'])
+          .enum(['refused', 'failed', 'malformed', 'invalid-event'])
           .describe(
-            'refused: the platform answered 4xx or a StatusCode for invalid content; invalid-event: the stored event could not be mapped.',
+            'refused: a non-zero StatusCode or an HTTP 4xx for this record; failed: an HTTP 5xx for this record sent alone; malformed: an answer without a readable status for it; invalid-event: the stored event could not be mapped.',
           ),
         httpStatus: z.number().int().nullable().describe('HTTP status of the answer, if any.'),
         statusCode: z.number().int().nullable().describe('GA/T 1400 StatusCode for this record, if any.'),
         message: z.string().describe('One readable line (the platform StatusString or the mapping error).'),
+        attempts: z.number().int().min(0).describe('How many times it was sent (0: it could not be built).'),
       })
       .describe(
-        'The GA/T 1400 platform refused a record as malformed (or it could not be built): logged, reported here and skipped, never retried.',
+        'A GA/T 1400 record the platform kept refusing (gat1400.deadLetters.attempts times), or that could not be built, was set aside as a dead letter; the records behind it go on. gat1400/dead-letters lists them, gat1400/dead-letters/replay sends them again.',
       ),
   },
 });

@@ -1,126 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startRoom, testContext, until, type TestContext } from '../../gateway/testing/context.js';
-import { encodeJpeg } from '../../gateway/imaging/image.js';
-import { snapshotId } from '../../gateway/cameras/snapshots/retention.js';
+import { act, startRoom, until } from '../../gateway/testing/context.js';
 import { createLogger } from '../../gateway/core/logger.js';
+import { ConsoleMetrics } from '../../gateway/console/metrics/metrics.js';
 import { ViidServer } from '../testing/viid-server.js';
+import { GW, setupUplink } from '../testing/gat1400-uplink.js';
 import { Gat1400Room } from './room.js';
 import { HttpClient } from './http.js';
 import { ViidSession } from './session.js';
 
 // The GA/T 1400 uplink against a platform the test starts (Digest, schemas checked on every message).
-const GW = '31010400005030000001';
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-interface Setup {
-  server: ViidServer;
-  ctx: TestContext;
-  room: { stop(): Promise<void>; summary(): string[] };
-  dir: string;
-  face(i: number, opts?: { picture?: boolean }): Promise<string>;
-  plate(i: number): Promise<string>;
-}
-
-async function setup(gat1400: Record<string, unknown> = {}, server?: ViidServer): Promise<Setup> {
-  const srv = server ?? new ViidServer({ username: 'gw-user', password: 's3cret' });
-  if (!server) {
-    await srv.start();
-    cleanups.push(() => srv.stop());
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'gat1400-'));
-  writeFileSync(join(dir, 'viid.pw'), 's3cret\n', { mode: 0o600 });
-  const snapshots = join(dir, 'snapshots');
-  mkdirSync(snapshots);
-  const ctx = testContext(
-    {
-      gat1400: {
-        enabled: true,
-        url: srv.url,
-        deviceId: GW,
-        username: 'gw-user',
-        passwordFile: 'viid.pw',
-        retryMinMs: 100,
-        retryMaxMs: 1000,
-        requestTimeoutS: 1,
-        batchSize: 4,
-        strangers: true,
-        ...gat1400,
-      },
-    },
-    { dir },
-  );
-  const room = new Gat1400Room(ctx);
-  const stopRoom = await startRoom(ctx, room);
-  let stopped = false;
-  cleanups.push(async () => {
-    if (!stopped) await stopRoom();
-    ctx.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const jpeg = async (name: string, width: number, height: number, crop = false) => {
-    const data = Buffer.alloc(width * height * 3, 90);
-    writeFileSync(join(snapshots, `${name}${crop ? '.crop' : ''}.jpg`), await encodeJpeg({ width, height, data }));
-  };
-  const s: Setup = {
-    server: srv,
-    ctx,
-    dir,
-    room: {
-      summary: () => room.summary(),
-      stop: async () => {
-        stopped = true;
-        await stopRoom();
-      },
-    },
-    async face(i, opts = {}) {
-      const ts = Date.parse('2026-11-24T07:30:00Z') + i * 1000;
-      const id = snapshotId('lane-1', ts, i, 'abcd0001');
-      if (opts.picture !== false) await jpeg(id, 64 + i, 80);
-      const common = {
-        cameraId: 'lane-1',
-        trackId: i,
-        frames: 3,
-        snapshotId: id,
-        box: { x1: 10, y1: 20, x2: 74, y2: 100 },
-        firstSeen: new Date(ts - 800).toISOString(),
-      };
-      const kind = i % 5 === 4 ? 'face.unknown' : 'face.recognized';
-      const data =
-        kind === 'face.recognized'
-          ? { ...common, residentId: `r-${i}`, name: '李四', similarity: 0.6, threshold: 0.44 }
-          : { ...common, reason: 'below-unknown-threshold', similarity: 0.1, bestResidentId: null };
-      return ctx.outbox.append(kind, data, { ts: new Date(ts) }).id;
-    },
-    async plate(i) {
-      const ts = Date.parse('2026-11-24T08:00:00Z') + i * 1000;
-      const id = snapshotId('lane-2', ts, i, 'abcd0002');
-      await jpeg(id, 320, 180);
-      await jpeg(id, 96, 32, true);
-      const at = new Date(ts).toISOString();
-      return ctx.outbox.append('plate.recognized', {
-        cameraId: 'lane-2',
-        plate: `粤B${String(10000 + i)}`,
-        colour: 'blue',
-        confidence: 0.95,
-        reads: 2,
-        box: { x: 100, y: 100, width: 96, height: 32 },
-        known: false,
-        vehicle: null,
-        snapshotId: id,
-        cropId: id,
-        at,
-        firstSeen: at,
-      }).id;
-    },
-  };
-  return s;
-}
+const setup = (gat1400: Record<string, unknown> = {}, server?: ViidServer) => setupUplink(cleanups, gat1400, server);
 
 /** Record ids in the order the platform first accepted them, as event ids (through the object order check). */
 function plates(server: ViidServer): string[] {
@@ -254,8 +150,8 @@ describe('GA/T 1400 uplink', () => {
     expect(s.server.violations).toEqual([]);
   });
 
-  it('malformed answers (not JSON, no status list, a StatusCode that is no number) are retried until one reads; ID in capitals is understood', async () => {
-    const s = await setup();
+  it('malformed answers (not JSON, no status list, a StatusCode that is no number) are retried; ID in capitals is understood', async () => {
+    const s = await setup({ deadLetters: { attempts: 50 } });
     s.server.idKey = 'ID';
     for (const mode of ['not-json', 'no-list', 'bad-code'] as const) {
       s.server.malformed = mode;
@@ -270,38 +166,117 @@ describe('GA/T 1400 uplink', () => {
     expect(s.server.accepted).toHaveLength(1);
   });
 
-  it('records refused as malformed are skipped, reported as gat1400.rejected and never retried; the rest flows in order', async () => {
-    const s = await setup();
+  it('a refused record (StatusCode 8, HTTP 400, unmappable) is retried a bounded number of times, then set aside as a dead letter; the rest flows in order', async () => {
+    const s = await setup({ deadLetters: { attempts: 3 } });
     s.server.statusFor = (r) => (String(r.object.PlateNo) === '粤B10002' ? 8 : 0);
     s.server.badRequestIf = (r) => String(r.object.PlateNo) === '粤B10005'; // HTTP 400 for its whole batch
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) ids.push(await s.plate(i));
-    // An event whose stored data cannot be mapped is skipped too.
+    // An event whose stored data cannot be mapped is set aside at once.
     ids.push(s.ctx.outbox.append('face.recognized', { cameraId: 'lane-1' }).id);
     await s.plate(8);
-    await until(() => s.server.acceptedIds().length === 7, 'the 7 good ones');
+    await until(() => s.server.acceptedIds().length === 7, 'the 7 good ones', 20_000);
     await until(() => s.ctx.outbox.recent(50).filter((r) => r.kind === 'gat1400.rejected').length === 3, 'three rejections');
     expect(plates(s.server)).toEqual([0, 1, 3, 4, 6, 7, 8].map((i) => `粤B${10000 + i}`));
     const rejected = s.ctx.outbox
       .recent(50)
       .filter((r) => r.kind === 'gat1400.rejected')
       .map(
-        (r) => r.data as { eventId: string; reason: string; httpStatus: number | null; statusCode: number | null; recordId: string | null },
+        (r) =>
+          r.data as {
+            eventId: string;
+            reason: string;
+            httpStatus: number | null;
+            statusCode: number | null;
+            recordId: string | null;
+            attempts: number;
+          },
       )
       .reverse();
-    expect(rejected.map((r) => [r.eventId, r.reason, r.httpStatus, r.statusCode])).toEqual([
-      [ids[2], 'refused', 200, 8],
-      [ids[5], 'refused', 400, null],
-      [ids[8], 'invalid-event', null, null],
+    expect(rejected.map((r) => [r.eventId, r.reason, r.httpStatus, r.statusCode, r.attempts])).toEqual([
+      [ids[2], 'refused', 200, 8, 3],
+      [ids[5], 'refused', 400, null, 3],
+      [ids[8], 'invalid-event', null, null, 0],
     ]);
     expect(rejected[0]!.recordId).toMatch(/^\d{41}02\d{5}$/);
-    // Refused, then never sent again (at most twice: in a batch answered 400, then alone).
-    const sent = () => ['粤B10002', '粤B10005'].map((plate) => s.server.received.filter((r) => r.object.PlateNo === plate).length);
-    const counts = sent();
+    // Sent exactly `attempts` times each (the 400 one alone, after its batch was split to find it), then never again.
+    const sent = () => ['粤B10002', '粤B10005'].map((plate) => s.server.received.filter((r) => r.object.PlateNo === plate));
+    const [two, five] = sent();
+    expect(s.server.refusals.filter((r) => r.id === two![0]!.id).map((r) => r.answer)).toEqual(Array(3).fill('StatusCode 8'));
+    expect(five!.filter((r) => r.batch === 1)).toHaveLength(3);
     await new Promise((r) => setTimeout(r, 500));
-    expect(sent()).toEqual(counts);
-    for (const n of counts) expect(n).toBeLessThanOrEqual(2);
+    expect(sent().map((l) => l.length)).toEqual([two!.length, five!.length]);
     expect(s.server.violations).toEqual([]);
+    // Listed for the console, counted for /metrics.
+    const listed = (await act(s.ctx, 'gat1400/dead-letters', {})) as { total: number; letters: { eventId: string; reason: string }[] };
+    expect(listed.total).toBe(3);
+    expect(listed.letters.map((l) => l.eventId).sort()).toEqual([ids[2], ids[5], ids[8]].sort());
+    expect(await act(s.ctx, 'gat1400/status', {})).toMatchObject({ enabled: true, backlog: 0, pushed: 7, deadLettered: 3, deadLetters: 3 });
+    expect(s.room.summary()[0]).toMatch(/backlog 0; dead letters 3\)$/);
+    const metrics = new ConsoleMetrics({ actions: s.ctx.actions, outbox: s.ctx.outbox });
+    cleanups.push(() => metrics.close());
+    const { text } = await metrics.render();
+    expect(text).toMatch(/^sharpeyes_gat1400_dead_letters 3$/m);
+    expect(text).toMatch(/^sharpeyes_gat1400_dead_lettered_total 3$/m);
+    expect(text).toMatch(/^sharpeyes_gat1400_pushed_total 7$/m);
+    expect(text).toMatch(/^sharpeyes_gat1400_backlog 0$/m);
+    // The operator replays them once the platform takes them: the same record ids as before;
+    // the event that cannot be built stays a dead letter.
+    s.server.statusFor = () => 0;
+    s.server.badRequestIf = () => false;
+    await expect(act(s.ctx, 'gat1400/dead-letters/replay', { eventIds: ['nope'] })).rejects.toMatchObject({ code: 'not_found' });
+    expect(await act(s.ctx, 'gat1400/dead-letters/replay', { all: true })).toEqual({ queued: 3 });
+    await until(() => s.server.acceptedIds().length === 9, 'the two replayed records', 10_000);
+    expect(s.server.acceptedIds().slice(7)).toEqual([two![0]!.id, five![0]!.id]);
+    await until(async () => ((await act(s.ctx, 'gat1400/dead-letters', {})) as { total: number }).total === 1, 'one dead letter left');
+    const left = (await act(s.ctx, 'gat1400/dead-letters', {})) as { letters: { eventId: string; reason: string; replays: number }[] };
+    expect(left.letters).toMatchObject([{ eventId: ids[8], reason: 'invalid-event' }]);
+    expect(await act(s.ctx, 'gat1400/status', {})).toMatchObject({ replayed: 2, deadLetters: 1 });
+  });
+
+  it('an event that cannot be built is set aside once, even when the batch it led is sent again (401, then registered again)', async () => {
+    const s = await setup();
+    await s.plate(0);
+    await until(() => s.server.acceptedIds().length === 1, 'first');
+    s.server.dropSessions(); // the next POST is answered 401
+    // Appended in one tick, so they go out as one batch led by the broken event.
+    const broken = s.ctx.outbox.append('face.recognized', { cameraId: 'lane-1' }).id;
+    for (let i = 1; i <= 3; i++) {
+      const at = new Date(Date.parse('2026-11-24T08:00:00Z') + i * 1000).toISOString();
+      s.ctx.outbox.append('plate.recognized', {
+        cameraId: 'lane-2',
+        plate: `粤B${10000 + i}`,
+        colour: 'blue',
+        confidence: 0.9,
+        reads: 2,
+        box: { x: 1, y: 1, width: 96, height: 32 },
+        known: false,
+        vehicle: null,
+        snapshotId: null,
+        cropId: null,
+        at,
+        firstSeen: at,
+      });
+    }
+    await until(() => s.server.acceptedIds().length === 4, 'the 3 plates after registering again');
+    expect(s.server.requests.some((r) => r.path === '/VIID/MotorVehicles' && r.status === 401)).toBe(true);
+    const rejected = s.ctx.outbox.recent(100).filter((r) => r.kind === 'gat1400.rejected');
+    expect(rejected.map((r) => (r.data as { eventId: string }).eventId)).toEqual([broken]);
+    // Sent without pictures (none stored): an empty SubImageList.
+    expect(s.server.accepted.at(-1)?.object.SubImageList).toEqual({ SubImageInfoObject: [] });
+  });
+
+  it('an unreadable dead-letter file is moved aside and a new one started; the uplink runs', async () => {
+    const s = await setup();
+    await s.room.stop();
+    const file = join(s.ctx.dataDir, 'gat1400-dead-letters.db');
+    writeFileSync(file, 'this is not a SQLite database, just some garbage text long enough to be read as a header');
+    const stopAgain = await startRoom(s.ctx, new Gat1400Room(s.ctx), { registerActions: false });
+    cleanups.push(stopAgain);
+    await s.face(0);
+    await until(() => s.server.acceptedIds().length === 1, 'delivered');
+    expect(readdirSync(s.ctx.dataDir).some((f) => f.startsWith('gat1400-dead-letters.db.unreadable-'))).toBe(true);
+    expect(s.ctx.logs.some((l) => l.msg === 'GA/T 1400 dead-letter file unreadable; moved aside, starting a new one')).toBe(true);
   });
 
   it('keeps its position across a restart: what was delivered is not sent again', async () => {
@@ -310,7 +285,7 @@ describe('GA/T 1400 uplink', () => {
     await until(() => s.server.acceptedIds().length === 3, 'first 3');
     await s.room.stop();
     await s.face(3);
-    const stopAgain = await startRoom(s.ctx, new Gat1400Room(s.ctx));
+    const stopAgain = await startRoom(s.ctx, new Gat1400Room(s.ctx), { registerActions: false });
     cleanups.push(stopAgain);
     await until(() => s.server.acceptedIds().length === 4, 'the new one');
     await new Promise((r) => setTimeout(r, 300));

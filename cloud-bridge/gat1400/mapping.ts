@@ -59,6 +59,14 @@ export interface PlannedRecord {
 /** Event sorts (事件分类) of SubImageInfoObject, as in the example payloads of GA/T 1400 implementations. */
 const EVENT_SORT = { face: 11, vehicle: 4 } as const;
 
+/**
+ * The person flags of a FaceObject (是否涉恐/涉案/在押/被害/可疑人员). A public 视图库 server
+ * refuses a FaceObject without them (StatusCode 10); a public device-side client sends them as
+ * 0. The box knows none of this about anybody, so it sends 0 as that client does (the standard
+ * also allows 2, "uncertain", which that server reads the same).
+ */
+const FACE_FLAGS = { IsSuspectedTerrorist: 0, IsCriminalInvolved: 0, IsDetainees: 0, IsVictim: 0, IsSuspiciousPerson: 0 } as const;
+
 /** GA/T 1400 colour codes: 1 black, 2 white, 5 blue, 6 yellow, 9 green, 99 other. */
 const PLATE_COLOUR: Record<string, string> = { black: '1', white: '2', blue: '5', yellow: '6', green: '9' };
 
@@ -104,6 +112,7 @@ export function planRecord(row: SinkRow, opts: MappingOptions): PlanResult {
       RightBtmY: f.box.y2,
       FaceAppearTime: viidTime(f.firstSeen, opts.offsetMinutes),
       ShotTime: time,
+      ...FACE_FLAGS,
     };
     return planned(row, 'faces', { recordId, deviceId: cam.deviceId, shotTime: time, object, pictures });
   }
@@ -136,9 +145,13 @@ export function planRecord(row: SinkRow, opts: MappingOptions): PlanResult {
   return { ok: false, error: `event ${row.id}: kind ${row.kind} has no GA/T 1400 record` };
 }
 
-/** The object to send: the planned one with the pictures that could be read. */
+/**
+ * The object to send: the planned one with the pictures that could be read. A record whose
+ * pictures are gone (snapshot retention) or not configured still carries an empty
+ * `SubImageList` (`{"SubImageInfoObject": []}`): a public server reads the list without a null
+ * check and fails the whole batch with HTTP 500 when it is absent, and iterates an empty one.
+ */
 export function withPictures(record: PlannedRecord, pictures: readonly Picture[]): Record<string, unknown> {
-  if (pictures.length === 0) return record.object;
   const eventSort = record.endpoint === 'faces' ? EVENT_SORT.face : EVENT_SORT.vehicle;
   return {
     ...record.object,

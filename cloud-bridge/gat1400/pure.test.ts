@@ -85,6 +85,12 @@ describe('mapping', () => {
       RightBtmY: 140,
       FaceAppearTime: '20261124152959',
       ShotTime: '20261124153000',
+      // Required by a public 视图库 server (StatusCode 10 without them); nothing is known: 0.
+      IsSuspectedTerrorist: 0,
+      IsCriminalInvolved: 0,
+      IsDetainees: 0,
+      IsVictim: 0,
+      IsSuspiciousPerson: 0,
     });
     expect(JSON.stringify(r.object)).not.toMatch(/张三|r-17|0\.61/);
     expect(r.pictures).toEqual([{ snapshotId: face.snapshotId, crop: false, type: '11', imageId: source }]);
@@ -105,7 +111,8 @@ describe('mapping', () => {
       ],
     });
     expect(batchBody('faces', [sent])).toEqual({ FaceListObject: { FaceObject: [sent] } });
-    expect(withPictures(r, [])).not.toHaveProperty('SubImageList');
+    // Pictures gone (retention): an empty list, never none (a public server fails with HTTP 500 without it).
+    expect(withPictures(r, []).SubImageList).toEqual({ SubImageInfoObject: [] });
   });
 
   it('maps plate.recognized to a MotorVehicleObject with scene and plate pictures of distinct ids', () => {

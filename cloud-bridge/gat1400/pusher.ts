@@ -1,7 +1,7 @@
 import type { Logger } from '../../gateway/core/logger.js';
 import type { OutboxSink, SinkRow } from '../../gateway/store/outbox-sink.js';
 import { backoffDelay } from '../../gateway/core/backoff.js';
-import { TransportError, type HttpAnswer, type HttpClient } from './http.js';
+import { TransportError, type HttpClient } from './http.js';
 import {
   batchBody,
   ENDPOINT_PATH,
@@ -12,19 +12,21 @@ import {
   type PictureRef,
   type PlannedRecord,
 } from './mapping.js';
-import { classifyStatusCode, parseResponseStatusList, statusesFor, type ItemStatus } from './responses.js';
 import type { ViidSession } from './session.js';
+import type { DeadLetters, DeadReason } from './dead-letters.js';
+import { judgeAnswer, type Answer, type RecordOutcome, type Strike } from './verdicts.js';
 import { errMessage } from '../../gateway/core/errors.js';
 
-/** A record the platform refused as malformed, or an event that could not be mapped. */
+/** A record set aside as a dead letter (reported as gat1400.rejected). */
 export interface Rejection {
   eventId: string;
   kind: string;
   recordId: string | null;
-  reason: 'refused' | 'invalid-event';
+  reason: DeadReason;
   httpStatus: number | null;
   statusCode: number | null;
   message: string;
+  attempts: number;
 }
 
 export interface PusherContext {
@@ -36,9 +38,12 @@ export interface PusherContext {
   batchSize: number;
   retryMinMs: number;
   retryMaxMs: number;
+  /** Strikes (refusals of this record) before it is set aside as a dead letter. */
+  attempts: number;
+  deadLetters: DeadLetters;
   /** Wakes the pusher when rows are appended (Outbox.onAppend); returns the unsubscribe. */
   onAppend: (listener: () => void) => () => void;
-  /** Records the rejection (the room appends a gat1400.rejected event). */
+  /** A record was set aside (the room appends a gat1400.rejected event). */
   onRejected: (r: Rejection) => void;
   log: Logger;
   /** Fallback poll for rows written by another process. */
@@ -47,14 +52,19 @@ export interface PusherContext {
 
 type Item = { row: SinkRow; record: PlannedRecord } | { row: SinkRow; error: string };
 type Verdict = 'done' | 'retry';
+type Step = 'more' | 'idle' | 'retry';
 
 /**
  * Outbox → platform, in order: takes the sink's rows after its position, maps them, and POSTs
- * runs of one endpoint (Faces or MotorVehicles) of up to `batchSize`. The position moves only
- * over records answered StatusCode 0 or refused as malformed (StatusCode 4–8, or a 4xx for a
- * record sent alone: logged, reported through `onRejected`, skipped). A 5xx, a timeout, a lost
- * connection or an unreadable answer retries the same records with backoff and jitter; a 401
- * registers again first. Records acknowledged after one that must be retried are not sent again.
+ * runs of one endpoint (Faces or MotorVehicles) of up to `batchSize`. The position moves over
+ * records answered StatusCode 0 and over records set aside as dead letters. What an answer
+ * means is decided in verdicts.ts: a failure of the platform (no answer, 502–504, 404, 429...)
+ * retries the same records with backoff for as long as it lasts; a record refused (a non-zero
+ * StatusCode, a 4xx, a 5xx or an unreadable answer to it alone) gets a strike, and after
+ * `attempts` strikes it becomes a dead letter and the records behind it go on; a batch failing
+ * without naming a record is split in halves until the record is alone. A 401 registers again
+ * first. Records acknowledged after one that must be retried are not sent again. Dead letters
+ * an operator asked to replay are sent first, one per request.
  */
 export class ViidPusher {
   private stopped = true;
@@ -63,10 +73,13 @@ export class ViidPusher {
   private offAppend: (() => void) | undefined;
   private failures = 0;
   private lastError = '';
-  /** Rows done (acknowledged or refused) beyond the sink position, while an earlier one is retried. */
+  /** Rows done (acknowledged or set aside) beyond the sink position, while an earlier one is retried. */
   private readonly doneAhead = new Set<number>();
-  /** After a 4xx for a batch: send one record per request up to this rowid, to find the bad one. */
-  private singleUntil = 0;
+  /** Strikes per outbox rowid of the records being retried, and of the dead letters being replayed. */
+  private readonly strikes = new Map<number, number>();
+  private readonly replayStrikes = new Map<number, number>();
+  /** While the head is at or before `until`, send at most `size` records per request (bisection). */
+  private split: { until: number; size: number } | undefined;
   pushed = 0;
   rejected = 0;
   lastPushAt: string | undefined;
@@ -87,6 +100,11 @@ export class ViidPusher {
     await this.running;
   }
 
+  /** Wakes the loop now (an operator asked for a replay). */
+  poke(): void {
+    this.wake?.();
+  }
+
   private async loop(): Promise<void> {
     while (!this.stopped) {
       try {
@@ -95,22 +113,49 @@ export class ViidPusher {
         return; // session stopped
       }
       if (this.stopped) return;
-      let next: 'more' | 'idle' | 'retry';
+      let next: Step;
       try {
-        next = await this.step();
+        next = (await this.replayStep()) ?? (await this.step());
       } catch (err) {
         this.ctx.log.error({ err: errMessage(err) }, 'GA/T 1400 push failed unexpectedly; retrying');
         next = 'retry';
       }
       if (next === 'idle') await this.sleep(this.ctx.pollMs ?? 1000);
       else if (next === 'retry') await this.sleep(backoffDelay(this.failures++, this.ctx.retryMinMs, this.ctx.retryMaxMs));
+      else this.failures = 0;
     }
   }
 
-  /** Sends the next batch. 'idle' when there is nothing to send. */
-  private async step(): Promise<'more' | 'idle' | 'retry'> {
+  /** Sends the next dead letter an operator asked to replay; undefined when there is none. */
+  private async replayStep(): Promise<Step | undefined> {
+    const next = this.ctx.deadLetters.nextReplay();
+    if (!next) return undefined;
+    const { row } = next;
+    const plan = planRecord(row, this.ctx.mapping);
+    if (!plan.ok) {
+      this.deadLetter(row, null, { reason: 'invalid-event', httpStatus: null, statusCode: null, message: plan.error }, 0);
+      return 'more';
+    }
+    this.ctx.deadLetters.replayTried(row.rowid);
+    const verdict = await this.post([plan.record]);
+    if (verdict === 'lost') return 'more';
+    if (verdict === 'platform') return 'retry';
+    const outcome = verdict[0] as RecordOutcome;
+    if (outcome.ok) {
+      this.replayStrikes.delete(row.rowid);
+      this.ctx.deadLetters.delivered(row.rowid);
+      this.ctx.log.info({ eventId: row.id, recordId: plan.record.recordId }, 'GA/T 1400 dead letter replayed and delivered');
+      return 'more';
+    }
+    return this.strike(row, plan.record.recordId, outcome, this.replayStrikes) === 'done' ? 'more' : 'retry';
+  }
+
+  /** Sends the next batch of the outbox. 'idle' when there is nothing to send. */
+  private async step(): Promise<Step> {
     const position = this.ctx.sink.position;
     for (const r of this.doneAhead) if (r <= position) this.doneAhead.delete(r);
+    for (const r of this.strikes.keys()) if (r <= position) this.strikes.delete(r);
+    if (this.split && this.split.until <= position) this.split = undefined;
     const { rows, scannedTo } = this.ctx.sink.take(this.ctx.batchSize + this.doneAhead.size, position);
     const todo = rows.filter((r) => !this.doneAhead.has(r.rowid));
     if (todo.length === 0) {
@@ -119,8 +164,7 @@ export class ViidPusher {
       return 'idle';
     }
     const items = this.batch(todo);
-    const verdicts = await this.send(items);
-    if (verdicts === 'lost') return 'more'; // the loop waits for the new registration
+    const { verdicts, then } = await this.send(items);
     let prefixEnd = position;
     let blocked = false;
     for (const [i, item] of items.entries()) {
@@ -131,21 +175,25 @@ export class ViidPusher {
     }
     // Every row read is done: the rows of other kinds up to scannedTo are passed too.
     this.ctx.sink.ack(!blocked && items.length === todo.length ? scannedTo : prefixEnd);
+    // Lost: the loop waits for the new registration. Split: the first half goes at once.
+    if (then) return 'more';
     if (!blocked) {
-      this.failures = 0;
       this.ctx.session.ok();
       return 'more';
     }
     return 'retry';
   }
 
-  /** The first run of rows for one endpoint (rows that cannot be mapped lead a run, to be skipped in their turn). */
+  /** The first run of rows for one endpoint (rows that cannot be mapped lead a run, to be set aside in their turn). */
   private batch(rows: SinkRow[]): Item[] {
-    const limit = rows[0] && rows[0].rowid <= this.singleUntil ? 1 : this.ctx.batchSize;
+    const head = (rows[0] as SinkRow).rowid;
+    const split = this.split && head <= this.split.until ? this.split : undefined;
+    const limit = split ? split.size : this.ctx.batchSize;
     const items: Item[] = [];
     let endpoint: string | undefined;
     let records = 0;
     for (const row of rows) {
+      if (split && row.rowid > split.until) break;
       const plan = planRecord(row, this.ctx.mapping);
       if (plan.ok) {
         endpoint ??= plan.record.endpoint;
@@ -153,133 +201,105 @@ export class ViidPusher {
         items.push({ row, record: plan.record });
         records++;
       } else if (records > 0)
-        break; // skipped in its turn, after the records before it
+        break; // set aside in its turn, after the records before it
       else items.push({ row, error: plan.error });
     }
     return items;
   }
 
-  /** POSTs the mappable items; the verdict of every item, or 'lost' when the session must be renewed. */
-  private async send(items: Item[]): Promise<Verdict[] | 'lost'> {
+  /**
+   * POSTs the mappable items: the verdict of every item (rows that cannot be mapped are set aside
+   * and done whatever the answer), and `then` when the batch is to be split or the session renewed.
+   */
+  private async send(items: Item[]): Promise<{ verdicts: Verdict[]; then?: 'lost' | 'split' }> {
     const verdicts: Verdict[] = items.map(() => 'retry');
     const records: { index: number; record: PlannedRecord }[] = [];
     for (const [index, item] of items.entries()) {
       if ('error' in item) {
-        this.reject({
-          eventId: item.row.id,
-          kind: item.row.kind,
-          recordId: null,
-          reason: 'invalid-event',
-          httpStatus: null,
-          statusCode: null,
-          message: item.error,
-        });
+        this.deadLetter(item.row, null, { reason: 'invalid-event', httpStatus: null, statusCode: null, message: item.error }, 0);
         verdicts[index] = 'done';
       } else records.push({ index, record: item.record });
     }
-    if (records.length === 0) return verdicts;
-    const first = records[0] as { index: number; record: PlannedRecord };
-    const path = ENDPOINT_PATH[first.record.endpoint];
+    if (records.length === 0) return { verdicts };
+    const verdict = await this.post(records.map((r) => r.record));
+    if (verdict === 'lost') return { verdicts, then: 'lost' };
+    if (verdict === 'platform') return { verdicts };
+    if (verdict === 'split') {
+      const last = (records.at(-1) as { record: PlannedRecord }).record.rowid;
+      this.split = { until: last, size: Math.ceil(records.length / 2) };
+      return { verdicts, then: 'split' };
+    }
+    records.forEach(({ index, record }, i) => {
+      const outcome = verdict[i] as RecordOutcome;
+      if (outcome.ok) {
+        this.pushed++;
+        this.lastPushAt = new Date().toISOString();
+        this.strikes.delete(record.rowid);
+        verdicts[index] = 'done';
+      } else verdicts[index] = this.strike(items[index]?.row as SinkRow, record.recordId, outcome);
+    });
+    return { verdicts };
+  }
+
+  /** One POST of records of one endpoint: the outcome of each, or what failed for all of them. */
+  private async post(records: readonly PlannedRecord[]): Promise<RecordOutcome[] | 'lost' | 'platform' | 'split'> {
+    const first = records[0] as PlannedRecord;
+    const path = ENDPOINT_PATH[first.endpoint];
     const objects: Record<string, unknown>[] = [];
-    for (const { record } of records) {
+    for (const record of records) {
       const { pictures, missing } = await this.ctx.loadPictures(record.pictures);
       if (missing.length) this.ctx.log.debug({ recordId: record.recordId, missing }, 'GA/T 1400 record sent without some pictures');
       objects.push(withPictures(record, pictures));
     }
-    let answer: HttpAnswer;
+    let answer: Answer;
     try {
-      answer = await this.ctx.http.request(
-        'POST',
-        path,
-        this.ctx.session.headers(),
-        JSON.stringify(batchBody(first.record.endpoint, objects)),
-      );
+      const a = await this.ctx.http.request('POST', path, this.ctx.session.headers(), JSON.stringify(batchBody(first.endpoint, objects)));
+      answer = { status: a.status, body: a.body };
     } catch (err) {
       if (!(err instanceof TransportError)) throw err;
-      this.retrying(`${path}: ${err.message}`, records.length);
-      return verdicts;
+      answer = { transportError: err.message };
     }
-    const { status } = answer;
-    if (status === 401 || status === 403) {
-      this.ctx.session.lost(`${path} answered HTTP ${status}`);
+    const verdict = judgeAnswer(
+      path,
+      records.map((r) => r.recordId),
+      answer,
+    );
+    if (verdict.type === 'lost') {
+      this.ctx.session.lost(verdict.message);
       return 'lost';
     }
-    const ids = records.map((r) => r.record.recordId);
-    const parsed = parseResponseStatusList(answer.body);
-    const statuses = parsed.ok ? statusesFor(ids, parsed.value) : undefined;
-    if (status >= 200 && status < 300) {
-      if (!statuses) {
-        this.retrying(`${path} answered ${status} with an unreadable body: ${parsed.ok ? '' : parsed.error}`, records.length);
-        return verdicts;
-      }
-      this.judge(records, statuses, status, verdicts);
-      return verdicts;
+    if (verdict.type === 'platform') {
+      this.retrying(verdict.message, records.length);
+      return 'platform';
     }
-    if (status >= 400 && status < 500 && ![404, 405, 408, 429].includes(status)) {
-      // A malformed record. Per-record statuses name it when the platform gives them.
-      if (statuses && statuses.some((s) => s !== undefined)) {
-        this.judge(records, statuses, status, verdicts);
-      } else if (records.length === 1) {
-        const text = answer.body.slice(0, 200).replace(/\s+/g, ' ');
-        const { eventId, kind, recordId } = first.record;
-        this.reject({
-          eventId,
-          kind,
-          recordId,
-          reason: 'refused',
-          httpStatus: status,
-          statusCode: null,
-          message: text || `HTTP ${status}`,
-        });
-        verdicts[first.index] = 'done';
-      } else {
-        // Find the bad one: send this batch again one record at a time.
-        this.singleUntil = (records.at(-1) as { record: PlannedRecord }).record.rowid;
-        this.ctx.log.warn({ path, status, records: records.length }, 'GA/T 1400 platform refused a batch; sending its records one by one');
-        return verdicts.map((v) => (v === 'done' ? 'done' : 'retry'));
-      }
-      return verdicts;
+    if (verdict.type === 'split') {
+      this.ctx.log.warn(
+        { path, err: verdict.message, records: records.length },
+        'GA/T 1400 platform failed a batch without naming a record; splitting it to find the one',
+      );
+      return 'split';
     }
-    this.retrying(
-      status === 404 || status === 405 ? `${path} answered HTTP ${status}: check gat1400.url` : `${path} answered HTTP ${status}`,
-      records.length,
-    );
-    return verdicts;
+    return verdict.outcomes;
   }
 
-  private judge(
-    records: { index: number; record: PlannedRecord }[],
-    statuses: (ItemStatus | undefined)[],
-    httpStatus: number,
-    verdicts: Verdict[],
-  ): void {
-    let retry = 0;
-    records.forEach(({ index, record }, i) => {
-      const s = statuses[i];
-      const verdict = s === undefined ? 'retry' : classifyStatusCode(s.code);
-      if (verdict === 'ok') {
-        this.pushed++;
-        this.lastPushAt = new Date().toISOString();
-        verdicts[index] = 'done';
-      } else if (verdict === 'refused') {
-        this.reject({
-          eventId: record.eventId,
-          kind: record.kind,
-          recordId: record.recordId,
-          reason: 'refused',
-          httpStatus,
-          statusCode: s?.code ?? null,
-          message: s?.text ?? `StatusCode ${s?.code}`,
-        });
-        verdicts[index] = 'done';
-      } else retry++;
-    });
-    if (retry > 0) this.retrying(`${retry} of ${records.length} records not acknowledged (StatusCode != 0 or missing)`, retry);
+  /** A refusal of one record: 'retry' it, or 'done' once set aside as a dead letter. */
+  private strike(row: SinkRow, recordId: string, s: Strike, strikes = this.strikes): Verdict {
+    const n = (strikes.get(row.rowid) ?? 0) + 1;
+    strikes.set(row.rowid, n);
+    if (n < this.ctx.attempts) {
+      this.retrying(`${recordId}: ${s.message} (attempt ${n} of ${this.ctx.attempts})`, 1);
+      return 'retry';
+    }
+    strikes.delete(row.rowid);
+    this.deadLetter(row, recordId, s, n);
+    return 'done';
   }
 
-  private reject(rejection: Rejection): void {
+  private deadLetter(row: SinkRow, recordId: string | null, s: Strike, attempts: number): void {
+    const rejection: Rejection = { eventId: row.id, kind: row.kind, recordId, ...s, attempts };
+    this.ctx.deadLetters.add(row, { ...s, recordId, attempts });
     this.rejected++;
-    this.ctx.log.error(rejection, 'GA/T 1400 record refused; skipped (reported as gat1400.rejected)');
+    this.ctx.log.error(rejection, 'GA/T 1400 record set aside as a dead letter (gat1400.rejected); the records behind it go on');
     this.ctx.onRejected(rejection);
   }
 

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ActionError, type ActionTable } from '../../gateway/core/actions.js';
 import type { GatewayContext } from '../../gateway/core/context.js';
 import type { Room } from '../../gateway/core/room.js';
 import { componentLogger, type Logger } from '../../gateway/core/logger.js';
@@ -11,6 +14,23 @@ import { VEHICLE_KINDS, type ViidCamera } from './mapping.js';
 import { loadPictures } from './pictures.js';
 import { ViidPusher } from './pusher.js';
 import { ViidSession } from './session.js';
+import { DEAD_LETTERS_FILE, DeadLetters } from './dead-letters.js';
+
+/**
+ * Opens the dead-letter file; one that cannot be opened (corrupt, or written by a newer gateway)
+ * is moved aside under a dated name and a new one started: the uplink keeps running, the old
+ * letters stay on disk for an operator, and the error says where.
+ */
+function openDeadLetters(path: string, limits: { keepDays: number; maxLetters: number }, log: Logger): DeadLetters {
+  try {
+    return new DeadLetters(path, limits);
+  } catch (err) {
+    const aside = `${path}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
+    log.error({ err: errMessage(err), movedTo: aside }, 'GA/T 1400 dead-letter file unreadable; moved aside, starting a new one');
+    return new DeadLetters(path, limits);
+  }
+}
 
 /** The outbox sink name of this uplink (its position in outbox_sinks). */
 export const GAT1400_SINK = 'gat1400';
@@ -28,6 +48,7 @@ export class Gat1400Room implements Room {
   private session: ViidSession | undefined;
   private pusher: ViidPusher | undefined;
   private sink: OutboxSink | undefined;
+  private deadLetters: DeadLetters | undefined;
 
   constructor(private readonly ctx: GatewayContext) {
     this.log = componentLogger(ctx.log, 'gat1400');
@@ -49,6 +70,70 @@ export class Gat1400Room implements Room {
       this.cameras.set(id, c);
     }
     return c;
+  }
+
+  registerActions(actions: ActionTable): void {
+    actions.register('gat1400/status', {
+      role: 'viewer',
+      description:
+        'The GA/T 1400 uplink: session state, backlog, records delivered and set aside since start, dead letters waiting (also in /metrics).',
+      input: z.strictObject({}).prefault({}),
+      handle: () => {
+        const { session, pusher, sink, deadLetters } = this;
+        if (!session || !pusher || !sink || !deadLetters) return { enabled: false };
+        return {
+          enabled: true,
+          state: session.state,
+          backlog: sink.backlog(),
+          pushed: pusher.pushed,
+          lastPushAt: pusher.lastPushAt ?? null,
+          deadLettered: deadLetters.added,
+          replayed: deadLetters.replayed,
+          deadLetters: deadLetters.size(),
+        };
+      },
+    });
+    actions.register('gat1400/dead-letters', {
+      role: 'viewer',
+      description:
+        'GA/T 1400 records set aside (the platform kept refusing them, or they could not be built), newest first: event, record id, reason, attempts; no picture or personal data.',
+      input: z
+        .strictObject({
+          limit: z.number().int().min(1).max(500).default(50),
+          offset: z.number().int().min(0).default(0),
+        })
+        .prefault({}),
+      handle: ({ limit, offset }) => {
+        const dl = this.requireDeadLetters();
+        return { total: dl.size(), letters: dl.list(limit, offset) };
+      },
+    });
+    actions.register('gat1400/dead-letters/replay', {
+      role: 'operator',
+      description:
+        'Sends dead letters to the GA/T 1400 platform again (before the outbox head, one per request, with the ids they had): delivered ones are removed, refused ones come back with the new reason.',
+      input: z
+        .strictObject({
+          eventIds: z.array(z.string().min(1).max(64)).min(1).max(1000).optional().describe('The dead letters (their event ids).'),
+          all: z.boolean().default(false).describe('Or every dead letter.'),
+        })
+        .refine((i) => i.all !== (i.eventIds !== undefined), 'give eventIds or all: true (one of them)'),
+      handle: ({ eventIds, all }) => {
+        const dl = this.requireDeadLetters();
+        if (!all) {
+          const unknown = dl.unknown(eventIds ?? []);
+          if (unknown.length) throw new ActionError(`not a dead letter: ${unknown.slice(0, 5).join(', ')}`, 'not_found');
+        }
+        const queued = dl.requestReplay(all ? 'all' : (eventIds ?? []));
+        this.pusher?.poke();
+        return { queued };
+      },
+    });
+  }
+
+  private requireDeadLetters(): DeadLetters {
+    if (!this.deadLetters) throw new ActionError('the GA/T 1400 uplink is off (gat1400.enabled)', 'unavailable');
+    return this.deadLetters;
   }
 
   async start(): Promise<void> {
@@ -80,6 +165,7 @@ export class Gat1400Room implements Room {
     });
     const sink = OutboxSink.open(ctx.db, GAT1400_SINK, kinds);
     const snapshotsDir = resolveConfigPath({ baseDir: ctx.dataDir }, ctx.loaded.config.cameras.snapshots.dir);
+    const deadLetters = openDeadLetters(resolve(ctx.dataDir, DEAD_LETTERS_FILE), cfg.deadLetters, log);
     const pusher = new ViidPusher({
       sink,
       session,
@@ -89,11 +175,13 @@ export class Gat1400Room implements Room {
       batchSize: cfg.batchSize,
       retryMinMs: cfg.retryMinMs,
       retryMaxMs: cfg.retryMaxMs,
+      attempts: cfg.deadLetters.attempts,
+      deadLetters,
       onAppend: (l) => ctx.outbox.onAppend(l),
       onRejected: (r) => ctx.events.publish('gat1400.rejected', r),
       log,
     });
-    Object.assign(this, { http, session, pusher, sink });
+    Object.assign(this, { http, session, pusher, sink, deadLetters });
     session.start();
     pusher.start();
   }
@@ -105,6 +193,8 @@ export class Gat1400Room implements Room {
     await this.session?.stop();
     this.http?.close();
     await stopping;
+    this.deadLetters?.close();
+    this.deadLetters = undefined;
   }
 
   summary(): string[] {
@@ -112,6 +202,9 @@ export class Gat1400Room implements Room {
     const cfg = this.cfg;
     if (!session || !pusher || !sink) return [];
     const what = [cfg.faces ? 'faces' : '', cfg.strangers ? 'strangers' : '', cfg.vehicles ? 'vehicles' : ''].filter(Boolean).join(', ');
-    return [`GA/T 1400: ${cfg.url} as ${cfg.deviceId} (${session.state}; ${what}; backlog ${sink.backlog()})`];
+    const dead = this.deadLetters?.size() ?? 0;
+    return [
+      `GA/T 1400: ${cfg.url} as ${cfg.deviceId} (${session.state}; ${what}; backlog ${sink.backlog()}${dead ? `; dead letters ${dead}` : ''})`,
+    ];
   }
 }

@@ -198,6 +198,28 @@ describe('MANSCDP bodies', () => {
     expect(decodeBody(utf, undefined, 'GB2312')).toContain('北门');
     expect(gbTime(new Date(2024, 4, 1, 8, 3, 9).getTime())).toBe('2024-05-01T08:03:09');
   });
+
+  it('keeps names outside GB2312 (rare surnames, CJK extensions A and B) by writing GB18030', () => {
+    // 堃 and 喆 (GBK, two bytes), 㛃 (extension A) and 𠀀 (extension B, four bytes each in GB18030).
+    const names = ['王堃', '张喆', '李㛃', '𠀀字号门岗'];
+    for (const charset of ['GB2312', 'GB18030'] as const) {
+      for (const description of names) {
+        const body = alarmBody({ channelId: '1', priority: 1, method: 2, ts: 0, description }, 5, charset);
+        const text = decodeBody(body, undefined, 'UTF-8');
+        expect(text.replace(/^<\?xml[^>]*\?>/, '')).not.toMatch(/[?\ufffd]/); // nothing lost
+        expect(text).toContain(`<AlarmDescription>${description}</AlarmDescription>`);
+        expect(text).toMatch(/^<\?xml version="1.0" encoding="GB18030"\?>/); // says what it is
+        // An independent decoder (Node's own TextDecoder, not iconv-lite) reads it back too.
+        expect(new TextDecoder('gb18030').decode(body)).toContain(description);
+      }
+    }
+    // Text inside GB2312 keeps the GB2312 declaration and its GB2312 bytes.
+    const plain = alarmBody({ channelId: '1', priority: 1, method: 2, ts: 0, description: '北门岗亭' }, 5, 'GB2312');
+    expect(plain.subarray(0, 60).toString('latin1')).toMatch(/encoding="GB2312"/);
+    expect(plain.includes(Buffer.from([0xb1, 0xb1, 0xc3, 0xc5]))).toBe(true); // 北门 in GB2312
+    expect(new TextDecoder('gbk').decode(plain)).toContain('北门岗亭');
+    expect(encodeBody('<a>𠀀</a>', 'GB18030')).toEqual(Buffer.from([0x3c, 0x61, 0x3e, 0x95, 0x32, 0x82, 0x36, 0x3c, 0x2f, 0x61, 0x3e]));
+  });
 });
 
 describe('keepalive and registration timing', () => {

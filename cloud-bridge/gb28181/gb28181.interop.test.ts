@@ -11,6 +11,7 @@ import { h264Clip } from '../../gateway/cameras/testing/clips.js';
 import { Gb28181Room } from './room.js';
 import { bodyOf, haveSipp, freeSipPort, Sipp, xmlText, type SippMessage } from './testing/sipp.js';
 import { RtpReceiver } from './testing/rtp-receiver.js';
+import { gstPsProbe, haveMpegPsDemux } from './testing/gst-ps.js';
 
 /**
  * The box as a GB/T 28181 device against SIPp playing the platform: Digest registration checked
@@ -20,7 +21,12 @@ import { RtpReceiver } from './testing/rtp-receiver.js';
  * checked with ffprobe. Everything runs through the real rooms (devices, cameras, gb28181).
  */
 const SKIP = haveSipp() ? false : 'sipp is not installed (scripts/install-system-deps.sh installs sip-tester)';
-if (SKIP) console.warn(`gb28181 interop tests skipped: ${SKIP}`);
+
+it('the SIPp, ffprobe and GStreamer mpegpsdemux peers are installed (a missing peer is a failure, not a skip)', () => {
+  expect(SKIP || '').toBe('');
+  expect(spawnSync('ffprobe', ['-version'], { stdio: 'ignore' }).error).toBeUndefined();
+  expect(haveMpegPsDemux()).toBe(true);
+});
 
 const DEVICE = '34020000001180000001';
 const SERVER = '34020000002000000001';
@@ -96,7 +102,7 @@ async function setUp(mode: Mode, camera: RtspServer): Promise<Harness> {
       liveView: { enabled: false },
       list: [
         { id: 'north-cam', name: '北门车行道', rtsp: camera.url('/cam'), motion: { enabled: false } },
-        { id: 'south-cam', name: '南门人行道', rtsp: camera.url('/cam'), motion: { enabled: false } },
+        { id: 'south-cam', name: '南门人行道𠀀堃', rtsp: camera.url('/cam'), motion: { enabled: false } },
       ],
     },
     devices: [
@@ -219,6 +225,10 @@ describe.skipIf(SKIP)('GB/T 28181 device against SIPp as the platform', () => {
       const probe = ffprobe(file);
       expect(probe).toMatchObject({ codec: 'h264', width: 320, height: 180 });
       expect(probe.frames).toBeGreaterThanOrEqual(10);
+      // The same stream through a second, independent PS demuxer: GStreamer's mpegpsdemux.
+      const gst = gstPsProbe(file);
+      expect(gst).toMatchObject({ codec: 'h264', width: 320, height: 180, error: '' });
+      expect(gst.packets).toBeGreaterThanOrEqual(10);
       await until(() => !pidAlive(ended.ffmpegPid as number), 'ffmpeg killed', 5000);
     });
 
@@ -250,9 +260,13 @@ describe.skipIf(SKIP)('GB/T 28181 device against SIPp as the platform', () => {
       const status = bodyOf(received(msgs, 'DeviceStatus')[0] as SippMessage);
       expect(xmlText(status, 'Online')).toBe('ONLINE');
       expect(xmlText(status, 'SN')).toBe('103');
-      // Names travel in GB2312: the platform decodes 北门车行道 from the bytes it received.
+      // Names travel in GB2312 (GB18030 for a body with a name outside GB2312, which then says
+      // so): the platform decodes 北门车行道 and 南门人行道𠀀堃 from the bytes it received.
       const raw = Buffer.from(catalog.map((m) => m.text).join(''), 'latin1');
       expect(new TextDecoder('gbk').decode(raw)).toContain('北门车行道');
+      const south = catalog.find((m) => /encoding="GB18030"/.test(m.text));
+      expect(south, 'a Catalog MESSAGE declaring GB18030').toBeDefined();
+      expect(new TextDecoder('gb18030').decode(Buffer.from(south!.text, 'latin1'))).toContain('<Name>南门人行道𠀀堃</Name>');
     });
 
     it('sends an Alarm Notify for the alarm post when its button is pressed', async () => {

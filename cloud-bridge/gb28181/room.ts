@@ -92,6 +92,7 @@ export class Gb28181Room implements Room {
         transport: server.transport,
         localPort: cfg.localPort,
         localHost: cfg.localHost,
+        extraAddresses: server.extraAddresses,
         t1Ms: cfg.t1Ms,
         userAgent: `SharpEyes/${ctx.version}`,
       },

@@ -27,6 +27,8 @@ export interface MosquittoOptions {
   extraConfig?: string;
   /** mosquitto log_type values (default all; benchmarks keep debug lines out of a busy broker). */
   logTypes?: string[];
+  /** autosave_interval in seconds (default 1, so tests that kill the broker lose little). */
+  autosaveS?: number;
 }
 
 export interface TestCerts {
@@ -145,7 +147,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     ...(opts.logTypes ?? ['all']).map((t) => `log_type ${t}`),
     'persistence true',
     `persistence_location ${dir}/`,
-    'autosave_interval 1',
+    `autosave_interval ${opts.autosaveS ?? 1}`,
     'per_listener_settings false',
     `listener ${port} 127.0.0.1`,
   ];

@@ -5,25 +5,31 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { checksDigestResponse, ruleFor, savesBeforeAnswer, statusValue, type ViidProfile } from './viid-profiles.js';
 
 /**
- * A GA/T 1400 platform for tests, on a free loopback port: Digest (MD5, qop=auth, single-use
+ * A GA/T 1400 conformance stub (written here, not an independent peer), on a free loopback port: Digest (MD5, qop=auth, single-use
  * nonces) on Register and UnRegister, a registration per User-Identify, Keepalive, Time, and
  * POST /VIID/Faces and /VIID/MotorVehicles answered per record. Every request body and every
  * answer it sends is validated against cloud-bridge/gat1400/schemas/*.json (`violations`).
  * Knobs make it refuse, forget a session, slow down, hang, fail, answer garbage or refuse records.
+ * `profile` switches to the validation rules of a public 视图库 server (viid-profiles.ts).
  */
 export interface ViidRecord {
   path: '/VIID/Faces' | '/VIID/MotorVehicles';
   id: string;
   object: Record<string, unknown>;
   at: number;
+  /** Records in the request that carried it. */
+  batch: number;
 }
 
 export interface ViidServerOptions {
   username: string;
   password: string;
   port?: number;
+  /** Validation rules to play (default: this project's schemas). */
+  profile?: ViidProfile;
 }
 
 const SCHEMAS = join(dirname(fileURLToPath(import.meta.url)), '../gat1400/schemas');
@@ -48,6 +54,11 @@ export class ViidServer {
   readonly accepted: ViidRecord[] = [];
   /** Every record received, whatever the answer. */
   readonly received: ViidRecord[] = [];
+  /** What the platform's database holds, copies included (a profile that saves before answering stores records of failed requests). */
+  readonly stored: ViidRecord[] = [];
+  /** Answers the profile's rules gave: HTTP 500 crashes and non-zero StatusCodes, with why. */
+  readonly refusals: { id: string; answer: string; why: string }[] = [];
+  readonly profile: ViidProfile;
   readonly registered = new Set<string>();
   registrations = 0;
   unregistrations = 0;
@@ -64,6 +75,8 @@ export class ViidServer {
   statusFor: (r: ViidRecord) => number = () => 0;
   /** A batch containing a record for which this is true is answered HTTP 400 without statuses. */
   badRequestIf: (r: ViidRecord) => boolean = () => false;
+  /** Reading a record for which this is true fails the whole request with HTTP 500 (the records read before it stay stored if the profile saves first). */
+  serverErrorIf: (r: ViidRecord) => boolean = () => false;
   /** Key of the record id in answers ('Id' as the standard writes it, 'ID' as some platforms do). */
   idKey: 'Id' | 'ID' = 'Id';
 
@@ -73,6 +86,7 @@ export class ViidServer {
   private readonly sockets = new Set<Socket>();
 
   constructor(private readonly opts: ViidServerOptions) {
+    this.profile = opts.profile ?? 'schema';
     const ajv = new Ajv2020({ allErrors: true, strict: true });
     for (const f of readdirSync(SCHEMAS).filter((n) => n.endsWith('.json')))
       ajv.addSchema(JSON.parse(readFileSync(join(SCHEMAS, f), 'utf8')) as object);
@@ -125,14 +139,15 @@ export class ViidServer {
     const method = req.method ?? '';
     const text = Buffer.concat(chunks).toString('utf8');
     const send = (status: number, body: unknown, schema?: string, headers: Record<string, string> = {}) => {
-      if (schema) this.check(schema, body, `answer to ${method} ${path}`);
+      // The schemas hold StatusCode as a number: a profile writing strings is off the standard on purpose.
+      if (schema && this.profile !== 'string-codes') this.check(schema, body, `answer to ${method} ${path}`);
       this.requests.push({ method, path, status, at: Date.now() });
       res.writeHead(status, { 'Content-Type': 'application/VIID+JSON;charset=UTF-8', ...headers });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
     const status = (code: number, text: string, id: string) => ({
       RequestURL: path,
-      StatusCode: code,
+      StatusCode: statusValue(this.profile, code),
       StatusString: text,
       [this.idKey]: id,
       LocalTime: now14(),
@@ -192,7 +207,9 @@ export class ViidServer {
         : (body.MotorVehicleListObject as { MotorVehicleObject?: unknown[] });
     const objects = ((list && ('FaceObject' in list ? list.FaceObject : (list as { MotorVehicleObject?: unknown[] }).MotorVehicleObject)) ??
       []) as Record<string, unknown>[];
-    const records = objects.map((o) => ({ path, id: String(o.FaceID ?? o.MotorVehicleID), object: o, at: Date.now() }) as ViidRecord);
+    const records = objects.map(
+      (o) => ({ path, id: String(o.FaceID ?? o.MotorVehicleID), object: o, at: Date.now(), batch: objects.length }) as ViidRecord,
+    );
     for (const r of records) this.checkIds(r);
     this.received.push(...records);
     if (this.malformed === 'not-json') return send(200, '<html>gateway timeout</html>');
@@ -200,11 +217,23 @@ export class ViidServer {
     if (this.malformed === 'bad-code')
       return send(200, { ResponseStatusListObject: { ResponseStatusObject: records.map((r) => ({ Id: r.id, StatusCode: 'fine' })) } });
     if (records.some((r) => this.badRequestIf(r))) return send(400, 'bad request');
-    const statuses = records.map((r) => {
-      const code = this.statusFor(r);
-      if (code === 0) this.accepted.push(r);
-      return status(code, code === 0 ? 'OK' : 'refused', r.id);
-    });
+    const statuses: ReturnType<typeof status>[] = [];
+    const saved: ViidRecord[] = [];
+    for (const r of records) {
+      const rule = this.serverErrorIf(r) ? ({ kind: 'crash', why: 'serverErrorIf' } as const) : ruleFor(this.profile, path, r.object);
+      if (rule.kind === 'crash') {
+        this.refusals.push({ id: r.id, answer: 'HTTP 500', why: rule.why });
+        return send(500, { timestamp: Date.now(), status: 500, error: 'Internal Server Error', message: rule.why, path });
+      }
+      const code = rule.kind === 'status' ? rule.code : this.statusFor(r);
+      if (code === 0) {
+        saved.push(r);
+        if (savesBeforeAnswer(this.profile)) this.stored.push(r);
+      } else this.refusals.push({ id: r.id, answer: `StatusCode ${code}`, why: rule.kind === 'status' ? rule.why : 'statusFor' });
+      statuses.push(status(code, code === 0 ? 'OK' : rule.kind === 'status' ? rule.why : 'refused', r.id));
+    }
+    if (!savesBeforeAnswer(this.profile)) this.stored.push(...saved);
+    this.accepted.push(...saved);
     return send(200, { ResponseStatusListObject: { ResponseStatusObject: statuses } }, 'response-status-list.json');
   }
 
@@ -236,6 +265,7 @@ export class ViidServer {
   private authorized(header: string | undefined, method: string, uri: string): boolean {
     if (!header?.startsWith('Digest ')) return false;
     const p = Object.fromEntries([...header.slice(7).matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g)].map((m) => [m[1], m[2] ?? m[3]]));
+    if (!checksDigestResponse(this.profile)) return p.realm === this.realm && this.nonces.delete(p.nonce ?? '');
     if (p.username !== this.opts.username || p.realm !== this.realm || p.uri !== uri || p.qop !== 'auth') return false;
     if (!this.nonces.delete(p.nonce ?? '')) return false;
     const ha1 = md5(`${this.opts.username}:${this.realm}:${this.opts.password}`);

@@ -4,9 +4,12 @@
  *  - BENCH_NODES (500) real cloud bridges (SQLite Outbox + OutboxRelay + BrokerLink per node, the
  *    daemon's default cloud settings) in BENCH_WORKERS (4) processes, BENCH_EVENTS (100,000) events
  *    in all, appended at BENCH_RATE (4) events/s per node;
+ *  - the broker runs with the global options of the shipped city template
+ *    (cloud-bridge/city/district-bridge.conf: its queue limits) and its autosave interval — the
+ *    template sets none, so mosquitto's default, 1800 s (BENCH_AUTOSAVE_S overrides it): what a
+ *    city deployment gets, not a bench-only `max_queued_messages 0` and 1 s autosave;
  *  - BENCH_KILL_AT_S (15) s into the load the broker is killed (BENCH_SIGNAL, KILL by default) and
  *    started again BENCH_DOWN_S (5) s later on the same port with its persistence;
- *    (BENCH_AUTOSAVE_S, 1: how often mosquitto saves what it holds);
  *  - a platform subscriber (one persistent QoS 1 session on <prefix>/+/events/#) dedupes by id,
  *    asks the nodes for any per-node seq gap again (request/events/replay: a broker killed after
  *    acknowledging loses what it had not saved), and
@@ -32,8 +35,17 @@ const RATE = Number(process.env.BENCH_RATE ?? 4);
 const KILL_AT_S = Number(process.env.BENCH_KILL_AT_S ?? 15);
 const DOWN_S = Number(process.env.BENCH_DOWN_S ?? 5);
 const SIGNAL = (process.env.BENCH_SIGNAL ?? 'KILL').toUpperCase();
+/** The global options of the shipped city template (the lines before its first `connection`). */
+const TEMPLATE_FILE = join(dirname(fileURLToPath(import.meta.url)), '../../cloud-bridge/city/district-bridge.conf');
+const TEMPLATE = (readFileSync(TEMPLATE_FILE, 'utf8').split(/^connection /m)[0] ?? '')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l !== '' && !l.startsWith('#'));
+const templateValue = (name: string) => TEMPLATE.find((l) => l.startsWith(`${name} `))?.split(/\s+/)[1];
+/** mosquitto's own default when the template does not set it. */
+const MOSQUITTO_DEFAULT_AUTOSAVE_S = 1800;
 /** mosquitto saves its in-memory database (queued messages included) every this many seconds. */
-const AUTOSAVE_S = Number(process.env.BENCH_AUTOSAVE_S ?? 1);
+const AUTOSAVE_S = Number(process.env.BENCH_AUTOSAVE_S ?? templateValue('autosave_interval') ?? MOSQUITTO_DEFAULT_AUTOSAVE_S);
 const PREFIX = 'fleet';
 const perNode = Math.ceil(EVENTS / NODES);
 
@@ -68,9 +80,17 @@ function brokerCpu(pid: number | undefined): number {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'fleet-'));
+if (!templateValue('max_queued_messages')) throw new Error(`${TEMPLATE_FILE}: no max_queued_messages among its global options`);
+log(`broker: the city template's ${TEMPLATE.join(', ')}; autosave_interval ${AUTOSAVE_S}`);
 const broker = await startMosquitto({
   logTypes: ['error', 'warning', 'notice', 'information'],
-  extraConfig: `max_queued_messages 0\nmax_inflight_messages ${process.env.BENCH_BROKER_INFLIGHT ?? 100}\nlog_timestamp_format %s\nautosave_interval ${AUTOSAVE_S}`,
+  autosaveS: AUTOSAVE_S,
+  // max_inflight_messages is the bench's own window towards its one platform consumer (not a template setting).
+  extraConfig: [
+    ...TEMPLATE.filter((l) => !l.startsWith('autosave_interval ')),
+    `max_inflight_messages ${process.env.BENCH_BROKER_INFLIGHT ?? 100}`,
+    'log_timestamp_format %s',
+  ].join('\n'),
 });
 const workers: ChildProcess[] = [];
 try {
@@ -287,6 +307,8 @@ try {
     rate_per_node: RATE,
     kill_signal: SIGNAL,
     broker_autosave_s: AUTOSAVE_S,
+    broker_max_queued_messages: Number(templateValue('max_queued_messages')),
+    broker_max_queued_bytes: Number(templateValue('max_queued_bytes') ?? 0),
     down_s: DOWN_S,
     lost: expected - seen.size,
     lost_before_replay: lostBeforeReplay,

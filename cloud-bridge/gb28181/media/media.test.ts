@@ -8,6 +8,7 @@ import { crc32Mpeg, packHeader, programStreamMap, psPack } from './ps-mux.js';
 import { frame4571, parseRtp, Rfc4571Reader, RtpPacketiser } from './rtp.js';
 import { liveCopyArgs } from './source.js';
 import { argvOf } from '../../../gateway/cameras/ffmpeg/args.js';
+import { gstPsProbe } from '../testing/gst-ps.js';
 
 /** H.264 in MPEG-TS as ffmpeg writes it when it copies a camera (here from a generated clip). */
 function tsClip(dir: string, codec: 'libx264' | 'libx265' = 'libx264'): { ts: Buffer; frames: number } {
@@ -50,7 +51,7 @@ function probe(file: string): { codec_name?: string; width?: number; height?: nu
   return (JSON.parse(r.stdout) as { streams: object[] }).streams[0] as ReturnType<typeof probe>;
 }
 
-describe('MPEG-TS demuxer → PS packer → RTP, checked by ffprobe', () => {
+describe('MPEG-TS demuxer → PS packer → RTP, checked by ffprobe and GStreamer mpegpsdemux', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gb-media-'));
   const { ts, frames } = tsClip(dir);
 
@@ -81,6 +82,8 @@ describe('MPEG-TS demuxer → PS packer → RTP, checked by ffprobe', () => {
     const file = join(dir, 'out.ps');
     writeFileSync(file, ps);
     expect(probe(file)).toMatchObject({ codec_name: 'h264', width: 320, height: 180, nb_read_frames: String(frames) });
+    // A second, independent demuxer (a missing gst-launch-1.0 fails here, it is not skipped).
+    expect(gstPsProbe(file)).toEqual({ codec: 'h264', width: 320, height: 180, packets: frames, error: '' });
     // After RTP packetisation and reassembly, the same bytes.
     const rtp = new RtpPacketiser(0x12345678, 96, 1400, 0xfff0);
     const packets = aus.flatMap((au, i) => rtp.packetise(psPack(au, { withHeaders: au.keyframe || i === 0 }), au.pts));
@@ -94,6 +97,7 @@ describe('MPEG-TS demuxer → PS packer → RTP, checked by ffprobe', () => {
     const file = join(dir, 'hevc.ps');
     writeFileSync(file, Buffer.concat(aus.map((au, i) => psPack(au, { withHeaders: au.keyframe || i === 0 }))));
     expect(probe(file)).toMatchObject({ codec_name: 'hevc', width: 320, height: 180 });
+    expect(gstPsProbe(file)).toMatchObject({ codec: 'h265', width: 320, height: 180, packets: aus.length, error: '' });
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -18,6 +18,8 @@ export interface UaIdentity {
   transport: 'udp' | 'tcp';
   localPort: number;
   localHost: string | undefined;
+  /** Addresses besides the platform's own that may send requests. */
+  extraAddresses?: readonly string[];
   t1Ms: number;
   userAgent: string;
 }
@@ -52,6 +54,7 @@ export class UserAgent {
       transport: id.transport,
       server: id.server,
       localPort: id.localPort,
+      ...(id.extraAddresses ? { extraAddresses: id.extraAddresses } : {}),
       log,
       onMessage: (m, from) => this.dispatch(m, from),
       ...(onClosed ? { onClosed } : {}),
@@ -137,6 +140,8 @@ export class UserAgent {
     if (m.kind === 'response') {
       if (!this.client.onResponse(m))
         this.log.debug({ status: m.status, callId: header(m, 'Call-ID') }, 'SIP response matches no transaction');
+      // The registrar accepted the box from this address: the platform's requests come from there too.
+      else if (m.status >= 200 && m.status < 300 && /\bREGISTER\b/i.test(header(m, 'CSeq') ?? '')) this.transport.trust(from.address);
       return;
     }
     if (this.server.isRetransmission(m, (buf) => void this.transport.reply(buf, from).catch(() => undefined))) return;

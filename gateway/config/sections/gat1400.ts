@@ -37,6 +37,30 @@ export const gat1400Section = z
       .default(15)
       .describe('A request without a complete answer within this time counts as failed (retried).'),
     batchSize: z.number().int().min(1).max(200).default(10).describe('Records per POST /VIID/Faces or /VIID/MotorVehicles.'),
+    deadLetters: z
+      .strictObject({
+        attempts: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .default(5)
+          .describe(
+            'Refusals of one record (a non-zero StatusCode, a 4xx, a 5xx or an unreadable answer to it alone) before it is set aside as a dead letter and the records behind it go on. A platform that is away or busy (no answer, 502–504, 429) never counts.',
+          ),
+        keepDays: z.number().int().min(1).max(365).default(30).describe('Dead letters older than this are deleted.'),
+        maxLetters: z
+          .number()
+          .int()
+          .min(10)
+          .max(1_000_000)
+          .default(10_000)
+          .describe('At most this many dead letters are kept (the oldest go first).'),
+      })
+      .prefault({})
+      .describe(
+        'Records the platform kept refusing, set aside in <dataDir>/gat1400-dead-letters.db with their reason; listed by gat1400/dead-letters, sent again by gat1400/dead-letters/replay.',
+      ),
     timeZone: z
       .string()
       .regex(/^[+-]\d{2}:?\d{2}$/, 'a UTC offset such as +08:00')

@@ -18,7 +18,19 @@ const server = z
       .regex(/^[A-Za-z0-9.:-]+$/, 'an IP address or host name')
       .describe('Address of the platform SIP server.'),
     port: z.number().int().min(1).max(65535).default(5060).describe('SIP port of the platform.'),
-    transport: z.enum(['udp', 'tcp']).default('udp').describe('SIP transport to the platform (the box opens the TCP connection).'),
+    transport: z
+      .enum(['udp', 'tcp'])
+      .default('udp')
+      .describe(
+        'SIP transport to the platform. Over TCP the box opens its connection and also accepts the ones the platform opens to its SIP port.',
+      ),
+    extraAddresses: z
+      .array(z.string().regex(/^[0-9A-Fa-f.:]+$/, 'an IP address'))
+      .max(32)
+      .default([])
+      .describe(
+        "Other addresses the platform may send requests from (a multi-homed or NATed platform). Requests are taken from the platform's resolved address, from the address it answered the REGISTER from, and from these; others are dropped.",
+      ),
   })
   .describe('The platform (上级平台) the box registers with.');
 
@@ -65,9 +77,11 @@ export const gb28181Section = z
       .default(500)
       .describe('SIP timer T1 (RFC 3261): UDP retransmissions start at T1 and a transaction times out after 64*T1.'),
     charset: z
-      .enum(['GB2312', 'UTF-8'])
+      .enum(['GB2312', 'GB18030', 'UTF-8'])
       .default('GB2312')
-      .describe('Character set of MANSCDP XML bodies (names in the catalog, alarm descriptions).'),
+      .describe(
+        'Character set of MANSCDP XML bodies (names in the catalog, alarm descriptions). GB2312 and GB18030 are both written as GB18030, its superset: GB2312 text keeps its bytes, and a body with characters outside GB2312 declares GB18030 instead of losing them.',
+      ),
     idPrefix: z
       .string()
       .regex(/^\d{10}$/, 'centre code (8 digits) + industry code (2 digits)')

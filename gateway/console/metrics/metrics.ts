@@ -44,6 +44,7 @@ export class ConsoleMetrics {
   private readonly deviceOnline: Gauge;
   private readonly gateState: Gauge;
   private readonly ackSeconds: Histogram;
+  private readonly uplink: { pushed: Counter; deadLettered: Counter; deadLetters: Gauge; backlog: Gauge };
   readonly sessions: Gauge;
   readonly liveViewers: Gauge;
   private readonly onInference = (m: unknown) => {
@@ -83,6 +84,16 @@ export class ConsoleMetrics {
       buckets: [5, 10, 30, 60, 120, 300, 600, 1800, 3600],
       registers,
     });
+    this.uplink = {
+      pushed: counter('sharpeyes_gat1400_pushed_total', 'GA/T 1400 records the platform acknowledged (StatusCode 0).', []),
+      deadLettered: counter(
+        'sharpeyes_gat1400_dead_lettered_total',
+        'GA/T 1400 records set aside as dead letters (refused too often, or not buildable).',
+        [],
+      ),
+      deadLetters: gauge('sharpeyes_gat1400_dead_letters', 'GA/T 1400 dead letters waiting (gat1400/dead-letters).'),
+      backlog: gauge('sharpeyes_gat1400_backlog', 'Face and plate events the GA/T 1400 uplink has not delivered yet.'),
+    };
     this.sessions = gauge('sharpeyes_console_sessions', 'Console sessions alive.');
     this.liveViewers = gauge('sharpeyes_live_viewers', 'Live view websockets open.');
     subscribe(INFERENCE_CHANNEL, this.onInference);
@@ -128,6 +139,14 @@ export class ConsoleMetrics {
     for (const d of devs) {
       this.deviceOnline.set({ device: d.id, kind: d.kind }, d.online ? 1 : 0);
       if (d.gate) this.gateState.set({ device: d.id, state: d.gate }, 1);
+    }
+    const viid = (await run('gat1400/status')) as
+      { enabled: boolean; pushed?: number; deadLettered?: number; deadLetters?: number; backlog?: number } | undefined;
+    if (viid?.enabled) {
+      this.advance(this.uplink.pushed, {}, viid.pushed ?? 0);
+      this.advance(this.uplink.deadLettered, {}, viid.deadLettered ?? 0);
+      this.uplink.deadLetters.set(viid.deadLetters ?? 0);
+      this.uplink.backlog.set(viid.backlog ?? 0);
     }
     const o = this.deps.outbox.stats();
     this.outboxUnsent.set(o.unsent);
