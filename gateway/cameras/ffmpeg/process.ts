@@ -1,5 +1,5 @@
 import ffmpeg from 'fluent-ffmpeg';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type { FfmpegSpec } from './args.js';
 
 /**
@@ -25,6 +25,8 @@ export interface RunHandlers {
   onData(chunk: Buffer): void;
   onStderr?(line: string): void;
   onStart?(pid: number | undefined): void;
+  /** Fed to ffmpeg's stdin (the spec's input is then pipe:0): pictures from the stream hub. */
+  stdin?: Readable;
 }
 
 export function runFfmpeg(spec: FfmpegSpec, handlers: RunHandlers): FfmpegRun {
@@ -33,7 +35,9 @@ export function runFfmpeg(spec: FfmpegSpec, handlers: RunHandlers): FfmpegRun {
   out.on('data', (chunk: Buffer) => handlers.onData(chunk));
   let pid: number | undefined;
   let killed = false;
-  const cmd = ffmpeg({ source: spec.input, stdoutLines: 20 }).inputOptions(spec.inputOptions).outputOptions(spec.outputOptions);
+  const cmd = ffmpeg({ source: handlers.stdin ?? spec.input, stdoutLines: 20 })
+    .inputOptions(spec.inputOptions)
+    .outputOptions(spec.outputOptions);
   const exited = new Promise<FfmpegExit>((resolve) => {
     let done = false;
     const finish = (code: number | null, signal: string | null) => {

@@ -6,6 +6,7 @@ import { runFfmpeg, type FfmpegRun } from '../ffmpeg/process.js';
 import { FramePool } from '../frames/pool.js';
 import { backoffDelay, NO_JITTER } from '../../core/backoff.js';
 import { errMessage } from '../../core/errors.js';
+import { feedDecoder, type PictureSource } from '../stream/decoder-feed.js';
 
 export type IngestState = 'starting' | 'online' | 'offline' | 'stopped';
 
@@ -19,8 +20,13 @@ export interface IngestStats {
 
 export interface CameraIngestContext {
   cameraId: string;
-  /** Resolves the URL to read at each (re)start (ONVIF cameras may change it); may include credentials. */
-  url: () => Promise<string> | string;
+  /**
+   * The camera's pictures from the stream hub (one RTSP session shared with live view, GB/T 28181
+   * and snapshots); the decoder reads them on stdin, so no URL or password is on its command line.
+   */
+  stream?: PictureSource;
+  /** Without `stream`: the URL ffmpeg reads itself (a file, or tests of ffmpeg's own RTSP client). */
+  url?: () => Promise<string> | string;
   width: number;
   height: number;
   fps: number;
@@ -51,6 +57,9 @@ export class CameraIngest {
   private attempt = 0;
   private runStartedAt = 0;
   private killedFor: Failure | null = null;
+  /** Ends a hub run that has no decoder yet (no picture came). */
+  private cancel: ((f: Failure) => void) | undefined;
+  private active = false;
   private stopped = true;
   private online = false;
   private readonly stats: IngestStats = { framesIn: 0, restarts: 0, lastFrameAt: null, state: 'stopped', reason: null };
@@ -83,6 +92,7 @@ export class CameraIngest {
     this.stats.state = 'stopped';
     if (this.watchdog) clearInterval(this.watchdog);
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.cancel?.({ reason: 'exited', message: 'stopped' });
     const run = this.run;
     if (run) {
       run.kill();
@@ -92,9 +102,73 @@ export class CameraIngest {
 
   private async spawn(): Promise<void> {
     if (this.stopped) return;
+    this.active = true;
+    try {
+      if (this.ctx.stream) await this.spawnFromStream(this.ctx.stream);
+      else await this.spawnFromUrl(this.ctx.url ?? (() => ''));
+    } finally {
+      this.active = false;
+    }
+  }
+
+  /** One run fed by the stream hub: the decoder starts with the first picture (a keyframe). */
+  private async spawnFromStream(stream: PictureSource): Promise<void> {
+    this.killedFor = null;
+    this.runStartedAt = Date.now();
+    const assembler = new FrameAssembler({
+      frameBytes: this.frameBytes,
+      acquire: () => this.pool.acquire(),
+      onFrame: (buf) => this.frame(buf),
+    });
+    this.assembler = assembler;
+    let run: FfmpegRun | undefined;
+    let resolveEnd!: (f: Failure) => void;
+    const end = new Promise<Failure>((r) => (resolveEnd = r));
+    this.cancel = (f) => resolveEnd(f);
+    const feed = feedDecoder(stream, {
+      onDown: (f) => this.kill(f),
+      onFirst: (au) => {
+        if (this.stopped || this.killedFor) return;
+        const spec = analysisArgs({
+          url: 'pipe:0',
+          pipe: au.codec,
+          width: this.ctx.width,
+          height: this.ctx.height,
+          fps: this.ctx.fps,
+          threads: this.ctx.threads,
+          ioTimeoutS: 1,
+        });
+        run = runFfmpeg(spec, {
+          stdin: feed.stdin,
+          onData: (chunk) => {
+            if (this.assembler === assembler && !this.killedFor) assembler.push(chunk);
+          },
+        });
+        this.run = run;
+        void run.exited.then((exit) => resolveEnd(this.killedFor ?? classifyFailure(exit.stderr, exit)));
+      },
+    });
+    let failure = await end;
+    feed.close();
+    this.cancel = undefined;
+    const r = run as FfmpegRun | undefined;
+    if (r) {
+      r.kill();
+      await r.exited;
+    }
+    if (this.run === r) this.run = undefined;
+    const partial = assembler.takePartial();
+    if (partial) this.pool.release(partial);
+    if (this.assembler === assembler) this.assembler = undefined;
+    if (this.stopped) return;
+    failure = this.killedFor ?? failure;
+    this.ended(failure);
+  }
+
+  private async spawnFromUrl(resolveUrl: () => Promise<string> | string): Promise<void> {
     let url: string;
     try {
-      url = await this.ctx.url();
+      url = await resolveUrl();
     } catch (err) {
       // A source may throw an error carrying its own Failure (e.g. ONVIF: unauthorised).
       const failure = (err as { failure?: Failure }).failure;
@@ -170,12 +244,14 @@ export class CameraIngest {
   }
 
   private kill(why: Failure): void {
+    if (this.killedFor) return;
     this.killedFor = why;
     this.run?.kill();
+    this.cancel?.(why);
   }
 
   private checkStall(): void {
-    if (this.stopped || !this.run || this.killedFor) return;
+    if (this.stopped || !this.active || this.killedFor) return;
     const first = this.stats.lastFrameAt === null || this.stats.lastFrameAt < this.runStartedAt;
     const silentMs = Date.now() - (first ? this.runStartedAt : (this.stats.lastFrameAt as number));
     const limitS = first ? Math.max(this.ctx.connectTimeoutS, this.ctx.stallTimeoutS) : this.ctx.stallTimeoutS;
