@@ -34,7 +34,8 @@ export type PipeCodec = 'h264' | 'hevc';
  * ffmpeg's default 5 s of analysis no picture would come out for seconds).
  */
 export function pipeInput(codec: PipeCodec): string[] {
-  return ['-f', codec, '-use_wallclock_as_timestamps', '1', '-fflags', 'nobuffer', '-probesize', '500000', '-analyzeduration', '0'];
+  // Not -fflags nobuffer: it throws away the packets read while probing, i.e. the cached keyframe.
+  return ['-f', codec, '-use_wallclock_as_timestamps', '1', '-probesize', '500000', '-analyzeduration', '0'];
 }
 
 function isRtsp(url: string): boolean {

@@ -94,6 +94,11 @@ export class SharedStream {
     return { ...this.s, consumers: this.subs.size, gopUnits: this.gop.size };
   }
 
+  /** The cached GOP now (keyframe first; empty when no session or no keyframe yet). */
+  cachedGop(): AccessUnit[] {
+    return this.gop.snapshot();
+  }
+
   /**
    * Adds a consumer. The cached GOP is handed over in a microtask (after this returns, before
    * any newer picture), then every picture as it arrives.
