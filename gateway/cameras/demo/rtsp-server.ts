@@ -51,11 +51,15 @@ export function startRtspServer(opts: RtspServerOptions): Promise<RtspServer> {
   for (const [m, p] of Object.entries(opts.patterns ?? {})) args.push('--pattern', `${m}=${p}`);
   for (const [m, l] of Object.entries(opts.launches ?? {})) args.push('--launch', `${m}=${l}`);
   for (const [m, l] of Object.entries(opts.loops ?? {})) args.push('--loop', `${m}=${l.file}@${l.fps}`);
-  if (opts.auth) args.push('--auth', opts.auth, '--auth-method', opts.authMethod ?? 'basic');
+  // The credentials go by environment, not argv: tests check that no password is on any command line.
+  if (opts.auth) args.push('--auth-method', opts.authMethod ?? 'basic');
   if (opts.maxClients) args.push('--max-clients', String(opts.maxClients));
   args.push('--report-clients');
   const clients = { now: 0, max: 0, refused: 0 };
-  const child = spawn(SYSTEM_PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ...process.env };
+  if (opts.auth) env.RTSP_TEST_AUTH = opts.auth;
+  else delete env.RTSP_TEST_AUTH;
+  const child = spawn(SYSTEM_PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);

@@ -122,7 +122,12 @@ def main():
     ap.add_argument("--pattern", action="append", default=[], metavar="/MOUNT=WxH@FPS")
     ap.add_argument("--launch", action="append", default=[], metavar="/MOUNT=PIPELINE")
     ap.add_argument("--loop", action="append", default=[], metavar="/MOUNT=PATH.h264@FPS")
-    ap.add_argument("--auth", metavar="USER:PASSWORD", help="require RTSP authentication")
+    ap.add_argument(
+        "--auth",
+        metavar="USER:PASSWORD",
+        default=os.environ.get("RTSP_TEST_AUTH") or None,
+        help="require RTSP authentication (or RTSP_TEST_AUTH in the environment: off the command line)",
+    )
     ap.add_argument("--auth-method", choices=["basic", "digest"], default="basic", help="with --auth: Basic or Digest")
     ap.add_argument("--max-clients", type=int, default=0, help="close connections beyond N at once (a cheap camera); 0: no limit")
     ap.add_argument("--report-clients", action="store_true", help='print {"clients": N, "max": M} on every connect and close')
