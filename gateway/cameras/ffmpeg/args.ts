@@ -82,15 +82,6 @@ export function analysisArgs(a: AnalysisArgs): FfmpegSpec {
   };
 }
 
-/** One frame as a JPEG (the probe's decode check). */
-export function oneFrameArgs(url: string, ioTimeoutS: number): FfmpegSpec {
-  return {
-    inputOptions: ['-hide_banner', '-loglevel', 'error', '-nostdin', ...rtspInput(url, ioTimeoutS)],
-    input: url,
-    outputOptions: ['-map', '0:v:0', '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'mjpeg'],
-  };
-}
-
 /**
  * One JPEG from pictures on stdin (a full-resolution snapshot from the stream hub's cached GOP):
  * the `frames`-th decoded picture (0-based: the newest of the GOP handed over), or the first if
