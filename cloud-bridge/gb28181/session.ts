@@ -14,7 +14,8 @@ import { buildAnswer, type MediaOffer } from './sdp.js';
 import { psPack } from './media/ps-mux.js';
 import { RtpPacketiser } from './media/rtp.js';
 import type { AccessUnit } from './media/ts-demux.js';
-import { startLiveSource, type LiveSource } from './media/source.js';
+import { startLiveSource, startSharedSource, type LiveSource } from './media/source.js';
+import type { PictureSource } from '../../gateway/cameras/stream/decoder-feed.js';
 import { tcpActiveSink, tcpPassiveSink, udpSink, type MediaSink } from './media/sink.js';
 import { errMessage } from '../../gateway/core/errors.js';
 
@@ -28,6 +29,8 @@ export interface SessionDeps {
   channelId: string;
   cameraId: string;
   url: string;
+  /** The camera's shared stream; without it the session runs its own ffmpeg on `url`. */
+  pictures?: PictureSource;
   onEnd(s: LiveSession, reason: string): void;
 }
 
@@ -69,7 +72,9 @@ export class LiveSession {
         : this.offer.deviceRole === 'active'
           ? tcpActiveSink(to, timeout, gone)
           : await tcpPassiveSink(local, timeout, gone);
-    this.source = startLiveSource(this.d.url, (au) => this.onUnit(au));
+    this.source = this.d.pictures
+      ? startSharedSource(this.d.pictures, (au) => this.onUnit(au))
+      : startLiveSource(this.d.url, (au) => this.onUnit(au));
     void this.source.ended.then((why) => this.end(`camera stream ended: ${why}`, true));
     const sdp = buildAnswer({ channelId: this.d.channelId, address: local, port: this.sink.port, offer: this.offer });
     const ok = () =>
