@@ -5,7 +5,8 @@
 // round opens 3 websockets, waits for their first MPEG-1 picture and closes them), and
 // `snapshots` main-stream snapshots (cameras/snapshot main: true), spaced so they do not share one
 // request. Figures: rtsp_sessions_max (sessions the camera saw at once for its one stream; goal 1),
-// live_first_frame_p95_ms (websocket request → first MPEG-1 picture; goal <= 1000),
+// live_first_frame_p95_ms (websocket request → first MPEG-1 sequence header, where JSMpeg starts
+// decoding; goal <= 1000),
 // snapshot_p95_ms. The GB/T 28181 session (invite_to_first_picture_p95_ms) is not driven here:
 // null until the bench gets a SIPp platform (the interop suite covers that path).
 // Last line: one JSON object.
@@ -101,7 +102,7 @@ await until(() => framesIn() > 0, 'analysis frames', 60_000);
 const analysisFirstMs = Date.now() - t0;
 process.stderr.write(`analysis: first frame after ${analysisFirstMs} ms\n`);
 
-/** A viewer: resolves with ms from the request to the first MPEG-1 picture start code in the stream. */
+/** A viewer: ms from the request to the first MPEG-1 sequence header (where JSMpeg can start decoding). */
 function viewer(): { ws: WebSocket; first: Promise<number> } {
   const start = Date.now();
   const ws = new WebSocket(`ws://127.0.0.1:${webPort}/live/cam`);
@@ -109,8 +110,8 @@ function viewer(): { ws: WebSocket; first: Promise<number> } {
   const first = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no picture within 15 s')), 15_000);
     ws.on('message', (d: Buffer) => {
-      // MPEG-1 picture_start_code 00 00 01 00 inside the TS payload.
-      if (d.includes(Buffer.from([0, 0, 1, 0]))) {
+      // MPEG-1 sequence_header_code 00 00 01 B3 inside the TS payload: a GOP starts there.
+      if (d.includes(Buffer.from([0, 0, 1, 0xb3]))) {
         clearTimeout(timer);
         resolve(Date.now() - start);
       }

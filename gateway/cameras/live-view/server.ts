@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { Logger } from '../../core/logger.js';
 import { startTranscoder, type Transcoder } from './transcoder.js';
+import { TsStartCache } from './ts-start-cache.js';
 import type { PictureSource } from '../stream/decoder-feed.js';
 
 export interface LiveViewContext {
@@ -31,6 +32,8 @@ interface Relay {
   cameraId: string;
   clients: Set<WebSocket>;
   run: Transcoder | undefined;
+  /** The relay's output since its last MPEG-1 sequence header: a joining viewer starts with it. */
+  start: TsStartCache;
   idleTimer: NodeJS.Timeout | undefined;
   restartTimer: NodeJS.Timeout | undefined;
   stopped: boolean;
@@ -131,7 +134,15 @@ export class LiveView {
   private join(cameraId: string, stream: PictureSource, ws: WebSocket): void {
     let relay = this.relays.get(cameraId);
     if (!relay) {
-      relay = { cameraId, clients: new Set(), run: undefined, idleTimer: undefined, restartTimer: undefined, stopped: false };
+      relay = {
+        cameraId,
+        clients: new Set(),
+        run: undefined,
+        start: new TsStartCache(),
+        idleTimer: undefined,
+        restartTimer: undefined,
+        stopped: false,
+      };
       this.relays.set(cameraId, relay);
       void this.spawn(relay, stream);
     }
@@ -139,6 +150,7 @@ export class LiveView {
     if (r.idleTimer) clearTimeout(r.idleTimer);
     r.idleTimer = undefined;
     r.clients.add(ws);
+    for (const chunk of r.start.burst()) ws.send(chunk, { binary: true });
     this.alive.add(ws);
     ws.on('pong', () => this.alive.add(ws));
     ws.on('error', () => ws.terminate());
@@ -153,12 +165,14 @@ export class LiveView {
 
   private async spawn(relay: Relay, stream: PictureSource): Promise<void> {
     if (relay.stopped) return;
+    relay.start = new TsStartCache(); // a new ffmpeg: a new transport stream
     const run = startTranscoder(stream, {
       width: this.ctx.width,
       height: this.ctx.height,
       fps: 25,
       kbps: 800,
       onData: (chunk) => {
+        relay.start.push(chunk);
         for (const c of relay.clients) {
           // A slow viewer is skipped rather than buffered without bound.
           if (c.readyState === WebSocket.OPEN && c.bufferedAmount < 4 * 1024 * 1024) c.send(chunk, { binary: true });
