@@ -7,8 +7,9 @@
 // request. Figures: rtsp_sessions_max (sessions the camera saw at once for its one stream; goal 1),
 // live_first_frame_p95_ms (websocket request → first MPEG-1 sequence header, where JSMpeg starts
 // decoding; goal <= 1000),
-// snapshot_p95_ms. The GB/T 28181 session (invite_to_first_picture_p95_ms) is not driven here:
-// null until the bench gets a SIPp platform (the interop suite covers that path).
+// snapshot_p95_ms, and `gb-rounds` GB/T 28181 sessions (SIPp as the platform: REGISTER, INVITE,
+// ACK, BYE; media over UDP): invite_to_first_picture_p95_ms (the device handling the INVITE → the
+// first picture at the platform's RTP socket; goal <= 1000 on a warm camera).
 // Last line: one JSON object.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -21,13 +22,19 @@ import WebSocket from 'ws';
 import { CamerasRoom } from '../../gateway/cameras/room.js';
 import { startRtspServer } from '../../gateway/cameras/demo/rtsp-server.js';
 import { act, startRoom, testContext, until } from '../../gateway/testing/context.js';
+import { gbSession } from './streams/gb-session.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(3),
-  options: { rounds: { type: 'string', default: '5' }, snapshots: { type: 'string', default: '10' } },
+  options: {
+    rounds: { type: 'string', default: '5' },
+    snapshots: { type: 'string', default: '10' },
+    'gb-rounds': { type: 'string', default: '3' },
+  },
 });
 const rounds = Number(values.rounds);
 const snapshotCount = Number(values.snapshots);
+const gbRounds = Number(values['gb-rounds']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => {
   if (xs.length === 0) return null;
@@ -79,12 +86,13 @@ const camera = await startRtspServer({
   auth: 'admin:bench-secret',
   authMethod: 'digest',
 });
+const cameraList = [{ id: 'cam', rtsp: camera.url('/cam'), username: 'admin', passwordFile: 'cam.pw' }];
 const ctx = testContext({
   cameras: {
     stallTimeoutS: 5,
     analysis: { width: 640, height: 360, fps: 5 },
     liveView: { maxRelays: 2, maxViewersPerCamera: 5, idleStopS: 0.5, width: 640, height: 360 },
-    list: [{ id: 'cam', rtsp: camera.url('/cam'), username: 'admin', passwordFile: 'cam.pw' }],
+    list: cameraList,
   },
 });
 writeFileSync(join(ctx.dataDir, 'cam.pw'), 'bench-secret\n', { mode: 0o600 });
@@ -140,6 +148,17 @@ for (let r = 0; r < rounds; r++) {
   await sleep(1200); // the relay stops (idleStopS); the camera stream stays open for analysis
 }
 await snapshotLoop;
+// GB/T 28181: a platform (SIPp) registers, INVITEs the camera's channel and hangs up, `gb-rounds` times.
+const gbSent: number[] = [];
+const gbReceived: number[] = [];
+for (let r = 0; r < gbRounds; r++) {
+  const s = await gbSession(room, { list: cameraList });
+  gbSent.push(s.inviteToFirstSentMs);
+  gbReceived.push(s.inviteToFirstReceivedMs);
+  process.stderr.write(
+    `GB/T 28181 session ${r + 1}: INVITE → first picture sent ${s.inviteToFirstSentMs} ms, received ${s.inviteToFirstReceivedMs} ms\n`,
+  );
+}
 const n = framesIn();
 await sleep(2000);
 const analysisFps = Math.round(((framesIn() - n) / 2) * 10) / 10;
@@ -147,7 +166,10 @@ const stats = room.streamStats()[0];
 const result = {
   rtsp_sessions_max: camera.clients.max,
   rtsp_sessions_opened: stats?.sessionsOpened ?? null,
-  invite_to_first_picture_p95_ms: null,
+  invite_to_first_picture_p50_ms: pct(gbReceived, 50),
+  invite_to_first_picture_p95_ms: pct(gbReceived, 95),
+  invite_to_first_picture_sent_p95_ms: pct(gbSent, 95),
+  gb_samples: gbReceived.length,
   live_first_frame_p50_ms: pct(liveMs, 50),
   live_first_frame_p95_ms: pct(liveMs, 95),
   live_samples: liveMs.length,
