@@ -84,8 +84,10 @@ describe('one RTSP session per camera stream, fanned out', () => {
     // The camera saw one session, and refused none (it closes any second connection).
     expect(rtsp.clients).toMatchObject({ now: 1, max: 1, refused: 0 });
     expect(room.streamStats()).toEqual([expect.objectContaining({ name: 'cam/main', sessionsOpen: 1, sessionsOpened: 1 })]);
-    // What another local user sees: every process's command line, the ffmpegs of all consumers included.
-    const ps = execFileSync('ps', ['-eo', 'args'], { maxBuffer: 16 << 20 }).toString();
+    // What another local user sees (ps run as nobody when the test runs as root): every process's
+    // command line, the ffmpegs of all consumers included.
+    const asOther = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const ps = execFileSync('ps', ['-eo', 'args'], { maxBuffer: 16 << 20, ...asOther }).toString();
     expect(ps).toMatch(/ffmpeg .*-i pipe:0 .*mpeg1video/);
     expect(ps).toMatch(/ffmpeg .*-i pipe:0 .*rawvideo/);
     expect(ps).not.toContain(password);
