@@ -17,7 +17,7 @@ export interface DecoderFeed {
   readonly stdin: PassThrough;
   /** Codec of the first picture (known once one arrived). */
   readonly codec: AccessUnit['codec'] | undefined;
-  /** Pictures skipped because the decoder lagged. */
+  /** Pictures not written: before the first keyframe, or up to the next keyframe after a lag or a reconnect. */
   readonly skipped: number;
   close(): void;
 }
@@ -37,7 +37,8 @@ export function feedDecoder(
     onUnit: (au) => {
       if (closed) return;
       if (waitKey && !au.keyframe) return void skipped++;
-      if (stdin.writableLength > max) {
+      // A PassThrough moves what is written to its readable side at once: the backlog is both.
+      if (stdin.writableLength + stdin.readableLength > max) {
         waitKey = true;
         skipped++;
         return;
