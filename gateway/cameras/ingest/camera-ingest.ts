@@ -1,5 +1,5 @@
 import type { Logger } from '../../core/logger.js';
-import { analysisArgs, redactUrl, SUPPORTED_CODECS, videoCodecOf } from '../ffmpeg/args.js';
+import { analysisArgs } from '../ffmpeg/args.js';
 import { classifyFailure, type Failure } from '../ffmpeg/errors.js';
 import { FrameAssembler } from '../ffmpeg/frame-assembler.js';
 import { runFfmpeg, type FfmpegRun } from '../ffmpeg/process.js';
@@ -24,9 +24,7 @@ export interface CameraIngestContext {
    * The camera's pictures from the stream hub (one RTSP session shared with live view, GB/T 28181
    * and snapshots); the decoder reads them on stdin, so no URL or password is on its command line.
    */
-  stream?: PictureSource;
-  /** Without `stream`: the URL ffmpeg reads itself (a file, or tests of ffmpeg's own RTSP client). */
-  url?: () => Promise<string> | string;
+  stream: PictureSource;
   width: number;
   height: number;
   fps: number;
@@ -44,9 +42,11 @@ export interface CameraIngestContext {
 }
 
 /**
- * One camera's ffmpeg, kept alive: restarted with backoff when it exits (ffmpeg exits 0 when
- * a camera dies) and killed when no frame arrived for stallTimeoutS (a frozen camera makes
- * ffmpeg hang). A camera never blocks another: each has its own process, pool and timers.
+ * One camera's analysis decoder (an ffmpeg reading the camera's shared stream on stdin), kept
+ * alive: a run ends when the stream reports the camera down or ffmpeg exits, or when no frame
+ * arrived for stallTimeoutS, and starts again with backoff (the stream reconnects by itself).
+ * The first ffmpeg of a run starts with the first picture (a keyframe), so an offline camera
+ * costs no process. A camera never blocks another: each has its own process, pool and timers.
  */
 export class CameraIngest {
   readonly pool: FramePool;
@@ -104,8 +104,7 @@ export class CameraIngest {
     if (this.stopped) return;
     this.active = true;
     try {
-      if (this.ctx.stream) await this.spawnFromStream(this.ctx.stream);
-      else await this.spawnFromUrl(this.ctx.url ?? (() => ''));
+      await this.spawnFromStream(this.ctx.stream);
     } finally {
       this.active = false;
     }
@@ -162,64 +161,6 @@ export class CameraIngest {
     if (this.assembler === assembler) this.assembler = undefined;
     if (this.stopped) return;
     failure = this.killedFor ?? failure;
-    this.ended(failure);
-  }
-
-  private async spawnFromUrl(resolveUrl: () => Promise<string> | string): Promise<void> {
-    let url: string;
-    try {
-      url = await resolveUrl();
-    } catch (err) {
-      // A source may throw an error carrying its own Failure (e.g. ONVIF: unauthorised).
-      const failure = (err as { failure?: Failure }).failure;
-      this.ended(failure ?? { reason: 'unreachable', message: `cannot resolve the stream URL: ${errMessage(err)}` });
-      return;
-    }
-    if (this.stopped) return;
-    const { cameraId, log } = this.ctx;
-    const spec = analysisArgs({
-      url,
-      width: this.ctx.width,
-      height: this.ctx.height,
-      fps: this.ctx.fps,
-      threads: this.ctx.threads,
-      ioTimeoutS: Math.max(1, this.ctx.stallTimeoutS / 2),
-    });
-    this.killedFor = null;
-    this.runStartedAt = Date.now();
-    const assembler = new FrameAssembler({
-      frameBytes: this.frameBytes,
-      acquire: () => this.pool.acquire(),
-      onFrame: (buf) => this.frame(buf),
-    });
-    this.assembler = assembler;
-    log.debug({ cameraId, url: redactUrl(url) }, 'starting ffmpeg');
-    let codecSeen = false;
-    const run = runFfmpeg(spec, {
-      onData: (chunk) => {
-        // Nothing from a run being killed (e.g. an unsupported codec) reaches the consumers.
-        if (this.assembler === assembler && !this.killedFor) assembler.push(chunk);
-      },
-      onStderr: (line) => {
-        // The input's stream line comes first; later ones describe the rawvideo output.
-        const codec = codecSeen ? undefined : videoCodecOf(line);
-        if (codec) codecSeen = true;
-        if (codec && !(SUPPORTED_CODECS as readonly string[]).includes(codec) && !this.killedFor) {
-          this.kill({ reason: 'unsupported-codec', message: `the camera sends ${codec}; only H.264 and H.265 are supported` });
-        }
-      },
-    });
-    this.run = run;
-    const exit = await run.exited;
-    if (this.run === run) this.run = undefined;
-    const partial = assembler.takePartial();
-    if (partial) this.pool.release(partial);
-    if (this.assembler === assembler) this.assembler = undefined;
-    if (this.stopped) return;
-    let failure = this.killedFor ?? classifyFailure(exit.stderr, exit);
-    // ffmpeg's own socket timeout may fire before the watchdog: after frames, that is a stall.
-    if (failure.reason === 'timeout' && (this.stats.lastFrameAt ?? 0) >= this.runStartedAt)
-      failure = { reason: 'stalled', message: `the stream stalled: ${failure.message}` };
     this.ended(failure);
   }
 

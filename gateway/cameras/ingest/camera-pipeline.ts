@@ -53,6 +53,7 @@ export class CameraPipeline {
   constructor(private readonly ctx: CameraPipelineContext) {
     const { width, height } = ctx.analysis;
     this.detector = new MotionDetector(ctx.motion, width, height);
+    if (!ctx.stream && !ctx.url) throw new Error(`camera ${ctx.cameraId}: a stream or a URL is needed`);
     if (!ctx.stream && ctx.url)
       this.own = new SharedStream({
         name: `${ctx.cameraId}/analysis`,
@@ -66,7 +67,7 @@ export class CameraPipeline {
       });
     this.ingest = new CameraIngest({
       cameraId: ctx.cameraId,
-      stream: ctx.stream ?? this.own,
+      stream: (ctx.stream ?? this.own) as PictureSource,
       ...ctx.analysis,
       stallTimeoutS: ctx.stallTimeoutS,
       connectTimeoutS: ctx.connectTimeoutS,

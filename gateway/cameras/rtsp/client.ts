@@ -10,7 +10,7 @@ import { digestAuthorization, parseChallenges, pickDigest, type Challenge } from
 import { buildRequest, parseSession, RtspProtocolError, RtspReader, splitCredentials, type RtspResponse } from './message.js';
 import { parseSdp, type StreamCodec, type VideoTrack } from './sdp.js';
 import { Depacketizer, parseRtp, type AccessUnit } from './depacketize.js';
-import { RtspFailure, socketFailure, statusFailure } from './failure.js';
+import { CLOSED_EARLY, RtspFailure, socketFailure, statusFailure } from './failure.js';
 import type { Failure } from '../ffmpeg/errors.js';
 
 export interface RtspOpenOptions {
@@ -117,11 +117,15 @@ class Connection {
       });
       s.on('error', (err) => {
         clearTimeout(timer);
-        const f = socketFailure(err as NodeJS.ErrnoException);
+        const f = socketFailure(err as NodeJS.ErrnoException, !this.playing);
         reject(new RtspFailure(f));
         this.fail(f);
       });
-      s.on('close', () => this.fail({ reason: 'exited', message: 'the camera closed the connection (camera gone or restarted)' }));
+      s.on('close', () =>
+        this.fail(
+          this.playing ? { reason: 'exited', message: 'the camera closed the connection (camera gone or restarted)' } : CLOSED_EARLY,
+        ),
+      );
       s.on('data', (chunk: Buffer) => this.data(chunk));
     });
   }

@@ -11,6 +11,12 @@ export class RtspFailure extends Error {
   }
 }
 
+/** The camera closed or reset the connection before the stream played. */
+export const CLOSED_EARLY: Failure = {
+  reason: 'refused',
+  message: 'the camera closed the connection before answering; it may allow only a few sessions at once',
+};
+
 export function statusFailure(method: string, status: number, reason: string): Failure {
   const what = `${method} answered ${status} ${reason}`.trim();
   if (status === 401 || status === 403) return { reason: 'unauthorised', message: `the camera refused the credentials (${what})` };
@@ -21,7 +27,9 @@ export function statusFailure(method: string, status: number, reason: string): F
   return { reason: 'invalid-data', message: `the camera refused the request (${what})` };
 }
 
-export function socketFailure(err: NodeJS.ErrnoException): Failure {
+/** `beforePlay`: a reset during the set-up is how cameras at their session limit often refuse. */
+export function socketFailure(err: NodeJS.ErrnoException, beforePlay = false): Failure {
+  if (beforePlay && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return CLOSED_EARLY;
   switch (err.code) {
     case 'ECONNREFUSED':
       return { reason: 'refused', message: 'connection refused: nothing listens on that port' };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRequest, parseSession, RtspProtocolError, RtspReader, splitCredentials } from './message.js';
 import { parseSdp, resolveControl } from './sdp.js';
 import { Depacketizer, parseRtp, type RtpPacket } from './depacketize.js';
-import { statusFailure } from './failure.js';
+import { socketFailure, statusFailure } from './failure.js';
 import { GopCache } from '../stream/gop-cache.js';
 
 const rtp = (seq: number, ts: number, payload: number[] | Buffer, marker = false): RtpPacket => ({
@@ -58,6 +58,9 @@ describe('RTSP reader', () => {
     expect(() => splitCredentials('http://x/')).toThrow(/rtsp/);
     expect(statusFailure('DESCRIBE', 401, 'Unauthorized').reason).toBe('unauthorised');
     expect(statusFailure('SETUP', 453, 'Not Enough Bandwidth').reason).toBe('refused');
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    expect(socketFailure(reset, true).reason).toBe('refused'); // a camera at its session limit
+    expect(socketFailure(reset, false).reason).toBe('exited'); // a camera gone while playing
   });
 });
 

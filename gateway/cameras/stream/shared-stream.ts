@@ -7,8 +7,7 @@
  * subscription (pictures resume after the reconnect).
  */
 import type { Logger } from '../../core/logger.js';
-import { Backoff } from '../../core/backoff.js';
-import { NO_JITTER } from '../../core/backoff.js';
+import { Backoff, NO_JITTER } from '../../core/backoff.js';
 import { errMessage } from '../../core/errors.js';
 import { redactUrl } from '../ffmpeg/args.js';
 import type { Failure } from '../ffmpeg/errors.js';
