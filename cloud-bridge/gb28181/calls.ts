@@ -11,6 +11,7 @@ import { parseOffer, type MediaOffer } from './sdp.js';
 import { LiveSession } from './session.js';
 import type { ChannelState } from './manscdp/messages.js';
 import { errMessage } from '../../gateway/core/errors.js';
+import type { PictureSource } from '../../gateway/cameras/stream/decoder-feed.js';
 
 export interface CallDeps {
   ua: UserAgent;
@@ -20,6 +21,8 @@ export interface CallDeps {
   channels: () => ChannelState[];
   /** The camera's stream URL, or undefined when the camera is unknown or not running. */
   cameraUrl: (cameraId: string) => Promise<string | undefined>;
+  /** The camera's shared stream: no RTSP session of its own, and the first picture from the GOP cache. */
+  cameraPictures?: (cameraId: string) => PictureSource | undefined;
 }
 
 export class CallHandler {
@@ -87,6 +90,7 @@ export class CallHandler {
       channelId: channel.gbId,
       cameraId: channel.sourceId,
       url,
+      pictures: this.d.cameraPictures?.(channel.sourceId),
       onEnd: (ended) => {
         if (this.sessions.get(ended.callId) === ended) this.sessions.delete(ended.callId);
       },

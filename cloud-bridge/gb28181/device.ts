@@ -11,6 +11,7 @@ import { Registration } from './register.js';
 import { Keepalive } from './keepalive.js';
 import { QueryHandler } from './queries.js';
 import { CallHandler } from './calls.js';
+import type { PictureSource } from '../../gateway/cameras/stream/decoder-feed.js';
 import type { Charset } from './manscdp/charset.js';
 import { alarmBody, keepaliveBody, MANSCDP_TYPE, type ChannelState, type DeviceFacts } from './manscdp/messages.js';
 import { errMessage } from '../../gateway/core/errors.js';
@@ -30,6 +31,8 @@ export interface DeviceOptions {
   facts: () => DeviceFacts;
   channels: () => ChannelState[];
   cameraUrl: (cameraId: string) => Promise<string | undefined>;
+  /** The camera's shared stream (its one RTSP session and GOP cache), when the cameras room offers it. */
+  cameraPictures?: (cameraId: string) => PictureSource | undefined;
   onRegistered?(expiresS: number): void;
   onUnregistered?(reason: string): void;
 }
@@ -90,6 +93,7 @@ export class GbDevice {
       maxSessions: o.maxLiveSessions,
       channels: o.channels,
       cameraUrl: o.cameraUrl,
+      cameraPictures: o.cameraPictures,
     });
     this.ua.onRequest = (req, from) => void this.route(req, from);
   }

@@ -116,6 +116,7 @@ export class Gb28181Room implements Room {
       }),
       channels: () => directory.list(),
       cameraUrl: (id) => directory.cameraUrl(id),
+      cameraPictures: (id) => this.deps.cameras.pictures?.(id),
       onRegistered: (expiresS) => ctx.bus.emit('gb28181.registered', { server: where, deviceId, expiresS }),
       onUnregistered: (reason) => ctx.bus.emit('gb28181.unregistered', { server: where, deviceId, reason }),
     });

@@ -14,7 +14,8 @@ import { buildAnswer, type MediaOffer } from './sdp.js';
 import { psPack } from './media/ps-mux.js';
 import { RtpPacketiser } from './media/rtp.js';
 import type { AccessUnit } from './media/ts-demux.js';
-import { startLiveSource, type LiveSource } from './media/source.js';
+import { startLiveSource, startSharedSource, type LiveSource } from './media/source.js';
+import type { PictureSource } from '../../gateway/cameras/stream/decoder-feed.js';
 import { tcpActiveSink, tcpPassiveSink, udpSink, type MediaSink } from './media/sink.js';
 import { errMessage } from '../../gateway/core/errors.js';
 
@@ -28,6 +29,8 @@ export interface SessionDeps {
   channelId: string;
   cameraId: string;
   url: string;
+  /** The camera's shared stream; without it the session runs its own ffmpeg on `url`. */
+  pictures?: PictureSource;
   onEnd(s: LiveSession, reason: string): void;
 }
 
@@ -41,7 +44,22 @@ export class LiveSession {
   private waitingKey = true;
   private okTimer: NodeJS.Timeout | undefined;
   private cseq = 1;
-  readonly stats = { pictures: 0, firstPictureMs: -1, frames: 0, packets: 0, bytes: 0, skipped: 0, startedAt: Date.now() };
+  /** The pictures since the last keyframe while the ACK is awaited: sent at once after it, so the
+   *  platform does not wait up to a GOP for the next keyframe (the shared stream hands its cached GOP
+   *  over at INVITE). Bounded like a GOP cache. */
+  private beforeAck: AccessUnit[] = [];
+  private mediaOpen = false;
+  /** firstPictureMs: INVITE → first picture received from the camera; firstSentMs: → first picture sent. */
+  readonly stats = {
+    pictures: 0,
+    firstPictureMs: -1,
+    firstSentMs: -1,
+    frames: 0,
+    packets: 0,
+    bytes: 0,
+    skipped: 0,
+    startedAt: Date.now(),
+  };
 
   constructor(
     private readonly invite: SipRequest,
@@ -69,7 +87,9 @@ export class LiveSession {
         : this.offer.deviceRole === 'active'
           ? tcpActiveSink(to, timeout, gone)
           : await tcpPassiveSink(local, timeout, gone);
-    this.source = startLiveSource(this.d.url, (au) => this.onUnit(au));
+    this.source = this.d.pictures
+      ? startSharedSource(this.d.pictures, (au) => this.onUnit(au))
+      : startLiveSource(this.d.url, (au) => this.onUnit(au));
     void this.source.ended.then((why) => this.end(`camera stream ended: ${why}`, true));
     const sdp = buildAnswer({ channelId: this.d.channelId, address: local, port: this.sink.port, offer: this.offer });
     const ok = () =>
@@ -104,6 +124,11 @@ export class LiveSession {
     } catch (err) {
       return this.end(errMessage(err), true);
     }
+    // The GOP gathered while the ACK was awaited (the shared stream's cache first): the first picture now.
+    const held = this.beforeAck;
+    this.beforeAck = [];
+    this.mediaOpen = true;
+    for (const au of held) this.onUnit(au);
     this.d.log.info(
       {
         callId: this.callId,
@@ -171,6 +196,12 @@ export class LiveSession {
 
   private onUnit(au: AccessUnit): void {
     if (this.stats.pictures++ === 0) this.stats.firstPictureMs = Date.now() - this.stats.startedAt;
+    if (this.state === 'ended') return;
+    if (!this.mediaOpen) {
+      if (au.keyframe) this.beforeAck = [au];
+      else if (this.beforeAck.length > 0 && this.beforeAck.length < 600) this.beforeAck.push(au);
+      return;
+    }
     if (this.state !== 'streaming' || !this.sink) return;
     if (this.waitingKey && !au.keyframe) return;
     if (this.sink.backlog() > MAX_BACKLOG) {
@@ -186,6 +217,6 @@ export class LiveSession {
       this.stats.packets++;
       this.stats.bytes += p.length;
     }
-    this.stats.frames++;
+    if (this.stats.frames++ === 0) this.stats.firstSentMs = Date.now() - this.stats.startedAt;
   }
 }

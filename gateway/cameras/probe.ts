@@ -1,6 +1,11 @@
-import { oneFrameArgs, redactUrl, SUPPORTED_CODECS, withCredentials } from './ffmpeg/args.js';
-import { classifyFailure, type FailureReason } from './ffmpeg/errors.js';
-import { probeStreams, runFfmpeg, type ProbedStream } from './ffmpeg/process.js';
+import { PassThrough } from 'node:stream';
+import { pipeJpegArgs, redactUrl, withCredentials } from './ffmpeg/args.js';
+import { classifyFailure, type Failure, type FailureReason } from './ffmpeg/errors.js';
+import { runFfmpeg, type ProbedStream } from './ffmpeg/process.js';
+import { openRtsp, type RtspSession } from './rtsp/client.js';
+import { RtspFailure } from './rtsp/failure.js';
+import type { AccessUnit } from './rtsp/depacketize.js';
+import { probeImage } from '../imaging/image.js';
 import { parseOnvifAddress, formatOnvifAddress } from './onvif/address.js';
 import { connectOnvif, OnvifError, type DeviceInfo } from './onvif/client.js';
 import { pickProfiles, type OnvifProfile } from './onvif/profiles.js';
@@ -27,39 +32,78 @@ export interface ProbeReport {
   message?: string;
 }
 
-/** What an RTSP URL offers and whether its first video frame decodes, with a reason when not. */
+/**
+ * What an RTSP URL offers and whether its first video frame decodes, with a reason when not. The
+ * gateway's own RTSP client reads the stream (credentials stay in this process; no command line
+ * carries them) and ffmpeg decodes the first keyframe from stdin.
+ */
 export async function probeRtsp(url: string, timeoutS = 10): Promise<StreamProbe> {
   const shown = redactUrl(url);
-  let streams: ProbedStream[] = [];
+  const fail = (f: Failure, streams: ProbedStream[] = [], frameBytes = 0): StreamProbe => ({
+    url: shown,
+    ok: false,
+    streams,
+    frameBytes,
+    reason: f.reason,
+    message: f.message,
+  });
+  let session: RtspSession | undefined;
+  let keyframe: AccessUnit | undefined;
+  let settled = false;
   try {
-    streams = (await probeStreams(url, timeoutS)).streams;
+    const first = new Promise<AccessUnit>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new RtspFailure({ reason: 'timeout', message: `no keyframe within ${timeoutS} s` })),
+        timeoutS * 1000,
+      );
+      void openRtsp({
+        url,
+        timeoutS,
+        onUnit: (au) => {
+          if (!au.keyframe) return;
+          clearTimeout(timer);
+          resolve(au);
+        },
+        onEnd: (f) => {
+          clearTimeout(timer);
+          reject(new RtspFailure(f));
+        },
+      }).then(
+        (s) => {
+          session = s;
+          if (settled) void s.close(); // opened after the timeout
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err as Error);
+        },
+      );
+    });
+    keyframe = await first;
   } catch (err) {
-    const f = classifyFailure(errMessage(err).split('\n'));
-    return { url: shown, ok: false, streams, frameBytes: 0, reason: f.reason, message: f.message };
+    return fail(err instanceof RtspFailure ? err.failure : { reason: 'exited', message: errMessage(err) });
+  } finally {
+    settled = true;
+    await (session as RtspSession | undefined)?.close();
   }
-  const video = streams.find((s) => s.type === 'video');
-  if (!video)
-    return { url: shown, ok: false, streams, frameBytes: 0, reason: 'unsupported-codec', message: 'the stream has no video track' };
-  if (!(SUPPORTED_CODECS as readonly string[]).includes(video.codec ?? '')) {
-    return {
-      url: shown,
-      ok: false,
-      streams,
-      frameBytes: 0,
-      reason: 'unsupported-codec',
-      message: `the camera sends ${video.codec ?? 'an unknown codec'}; only H.264 and H.265 are supported`,
-    };
-  }
-  let bytes = 0;
-  const run = runFfmpeg(oneFrameArgs(url, timeoutS), { onData: (c) => (bytes += c.length) });
+  const stream: ProbedStream = { index: 0, type: 'video', codec: keyframe.codec, width: undefined, height: undefined, fps: undefined };
+  const stdin = new PassThrough();
+  stdin.on('error', () => undefined);
+  const chunks: Buffer[] = [];
+  const run = runFfmpeg(pipeJpegArgs(keyframe.codec, 0), { stdin, onData: (c) => chunks.push(c) });
+  stdin.end(keyframe.data);
   const timer = setTimeout(() => run.kill(), (timeoutS + 5) * 1000);
   const exit = await run.exited;
   clearTimeout(timer);
-  if (bytes > 0 && exit.code === 0) return { url: shown, ok: true, streams, frameBytes: bytes };
+  const jpeg = Buffer.concat(chunks);
+  if (jpeg.length > 0 && exit.code === 0) {
+    const size = await probeImage(jpeg).catch(() => undefined);
+    return { url: shown, ok: true, streams: [{ ...stream, width: size?.width, height: size?.height }], frameBytes: jpeg.length };
+  }
   const f = exit.signal
     ? { reason: 'timeout' as const, message: `no frame decoded within ${timeoutS + 5} s` }
     : classifyFailure(exit.stderr, exit);
-  return { url: shown, ok: false, streams, frameBytes: bytes, reason: f.reason, message: f.message };
+  return fail(f, [stream], jpeg.length);
 }
 
 /** Probes an rtsp:// URL, or an ONVIF device (its profiles, then its analysis stream). */

@@ -12,7 +12,10 @@ import { SingleFlight } from './snapshots/single-flight.js';
 import { FrameHub, type FrameSource } from './frames/hub.js';
 import { CameraPipeline, type CameraCounters } from './ingest/camera-pipeline.js';
 import { SnapshotStore, type SavedSnapshot } from './snapshots/store.js';
-import { grabJpeg } from './ffmpeg/grab.js';
+import { grabJpegFromStream } from './stream/grab-jpeg.js';
+import { StreamRegistry } from './stream/registry.js';
+import type { PictureSource } from './stream/decoder-feed.js';
+import type { StreamStats } from './stream/shared-stream.js';
 import { StatusRecorder } from './status-recorder.js';
 import { startDemoCameras, type DemoCameras } from '../demo/cameras.js';
 import { OnvifSource } from './onvif/source.js';
@@ -40,7 +43,15 @@ export interface CameraStreams {
   cameraIds(): string[];
   /** The URL of a camera's full stream (what live view reads; credentials included), or undefined. */
   streamUrl(cameraId: string): Promise<string> | undefined;
+  /**
+   * A camera's full stream as pictures from its one shared RTSP session (the GOP cache first), or
+   * undefined: relaying rooms (GB/T 28181) use this rather than opening a session of their own.
+   */
+  pictures?(cameraId: string): PictureSource | undefined;
 }
+
+/** How long a camera stream stays open after its last consumer left (a snapshot or viewer soon after reuses it). */
+const STREAM_LINGER_MS = 5000;
 
 /**
  * The cameras room: one ffmpeg per camera (kept alive by its watchdog), motion gating, the
@@ -59,6 +70,8 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
   /** Where each camera's live view reads from (the analysis URL, or ONVIF's main profile). */
   private readonly liveUrls = new Map<string, () => Promise<string>>();
   private readonly mainSnapshots = new SingleFlight<string, SavedSnapshot>();
+  /** One RTSP session per camera stream, shared by analysis, live view, GB/T 28181 and snapshots. */
+  private readonly streams: StreamRegistry;
   private status: StatusRecorder | undefined;
   private demo: DemoCameras | undefined;
   private live: LiveView | undefined;
@@ -67,6 +80,14 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
     this.cfg = ctx.loaded.config.cameras;
     this.log = componentLogger(ctx.log, 'cameras');
     this.frames = this.hub;
+    this.streams = new StreamRegistry({
+      timeoutS: Math.max(2, Math.min(this.cfg.connectTimeoutS, 10)),
+      stallTimeoutS: this.cfg.stallTimeoutS,
+      lingerMs: STREAM_LINGER_MS,
+      restartMinMs: this.cfg.restartMinMs,
+      restartMaxMs: this.cfg.restartMaxMs,
+      log: this.log,
+    });
     this.snapshots = new SnapshotStore({
       dir: resolveConfigPath({ baseDir: ctx.dataDir }, this.cfg.snapshots.dir),
       maxBytes: this.cfg.snapshots.maxMb * 1024 * 1024,
@@ -82,6 +103,15 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
 
   streamUrl(cameraId: string): Promise<string> | undefined {
     return this.liveUrls.get(cameraId)?.();
+  }
+
+  pictures(cameraId: string): PictureSource | undefined {
+    return this.streams.source(cameraId, 'main');
+  }
+
+  /** Each camera stream: consumers, sessions open (at most 1), reconnects. */
+  streamStats(): StreamStats[] {
+    return this.streams.stats();
   }
 
   counters(): CameraCounters[] {
@@ -134,10 +164,10 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
         );
       }
     }
-    const url = this.liveUrls.get(cameraId);
-    if (!url) throw new ActionError(`no camera ${cameraId}`, 'not_found');
+    const stream = this.streams.stream(cameraId, 'main');
+    if (!stream) throw new ActionError(`no camera ${cameraId}`, 'not_found');
     try {
-      return await this.snapshots.saveJpeg(cameraId, Date.now(), await grabJpeg(await url(), 10));
+      return await this.snapshots.saveJpeg(cameraId, Date.now(), await grabJpegFromStream(stream, 10));
     } catch (err) {
       throw new ActionError(`camera ${cameraId}: ${errMessage(err)}`, 'unavailable');
     }
@@ -185,7 +215,8 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
     if (list.length === 0 && cfg.demo && cfg.list.length === 0) {
       this.demo = await startDemoCameras({ width: cfg.analysis.width, height: cfg.analysis.height, log });
       for (const { id, url } of this.demo.cameras) {
-        this.addPipeline(id, () => url, {
+        this.streams.add(id, 'main', () => url);
+        this.addPipeline(id, {
           motion: { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [] },
           regions: cameraRegions({ cameras: cfg }, id),
         });
@@ -195,7 +226,8 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
     for (const cam of list) {
       if (cam.rtsp) {
         const url = this.plainRtsp(cam);
-        this.addPipeline(cam.id, url, cam);
+        this.streams.add(cam.id, 'main', url);
+        this.addPipeline(cam.id, cam);
         this.liveUrls.set(cam.id, async () => url());
       } else if (cam.onvif) {
         const source = new OnvifSource({
@@ -211,7 +243,9 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
           onEvent: (kind, data) => this.ctx.events.publish(kind, data),
         });
         this.onvifSources.set(cam.id, source);
-        this.addPipeline(cam.id, () => source.analysisUrl(), cam);
+        this.streams.add(cam.id, 'main', () => source.mainUrl());
+        this.streams.addSubOrMain(cam.id, async () => ({ sub: await source.analysisUrl(), main: await source.mainUrl() }));
+        this.addPipeline(cam.id, cam, 'sub');
         this.liveUrls.set(cam.id, () => source.mainUrl());
       }
     }
@@ -222,7 +256,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
       async () => void (await this.snapshots.sweep().catch((err: unknown) => log.warn({ err: errMessage(err) }, 'snapshot sweep failed'))),
     );
     if (cfg.liveView.enabled) {
-      this.live = new LiveView({ ...cfg.liveView, log, urlOf: (id) => this.liveUrls.get(id) });
+      this.live = new LiveView({ ...cfg.liveView, log, streamOf: (id) => this.streams.source(id, 'main') });
       this.live.start();
     }
   }
@@ -234,6 +268,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
     for (const p of this.pipelines.values()) steps.push(p.stop());
     const results = await Promise.allSettled(steps);
     for (const r of results) if (r.status === 'rejected') this.log.error({ err: String(r.reason) }, 'camera failed to stop cleanly');
+    await this.streams.stop();
     this.hub.closeAll();
     if (this.demo) await this.demo.server.stop();
     this.demo = undefined;
@@ -242,13 +277,13 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
     this.onvifSources.clear();
   }
 
-  private addPipeline(cameraId: string, url: () => Promise<string> | string, cam: Pick<CameraConfig, 'motion' | 'regions'>): void {
+  private addPipeline(cameraId: string, cam: Pick<CameraConfig, 'motion' | 'regions'>, profile: 'main' | 'sub' = 'main'): void {
     const { cfg, log } = this;
     this.pipelines.set(
       cameraId,
       new CameraPipeline({
         cameraId,
-        url,
+        stream: this.streams.source(cameraId, profile),
         analysis: cfg.analysis,
         motion: { ...cam.motion, regions: cam.regions.motion },
         stallTimeoutS: cfg.stallTimeoutS,

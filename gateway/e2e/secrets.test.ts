@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Database } from '../store/database.js';
 import { Gateway } from './support.js';
 import { freePort } from '../../cloud-bridge/testing/mosquitto.js';
@@ -8,17 +9,26 @@ import { CloudBridgeRoom } from '../../cloud-bridge/room.js';
 
 /**
  * Credentials never leave the box in clear: a camera whose RTSP URL carries a password, on a port
- * nobody listens on, goes offline with ffmpeg's error line (which quotes the URL); neither the
- * daemon's log lines, its stdout, the events the platform receives, the outbox rows, nor the
- * status, camera list and config answers contain the password.
+ * that accepts connections and never answers, goes offline (after the RTSP timeout, so the test's
+ * platform, which subscribes once the daemon runs, is listening by then: a refused port fails
+ * within milliseconds, before it subscribes); neither the daemon's log lines, its stdout, the
+ * events the platform receives, the outbox rows, nor the status, camera list and config answers
+ * contain the password.
  */
 const PASSWORD = 's3cret-Cam-pw';
 
 describe('a camera password stays out of logs, events and answers', () => {
   let gw: Gateway;
+  let silent: Server;
+  const sockets = new Set<Socket>();
 
   beforeAll(async () => {
-    const closed = await freePort();
+    silent = createServer((sock) => {
+      sock.on('error', () => undefined); // accepts, never answers
+      sockets.add(sock);
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const port = (silent.address() as AddressInfo).port;
     gw = new Gateway(
       'secrets',
       [
@@ -26,7 +36,7 @@ describe('a camera password stays out of logs, events and answers', () => {
         '  demo: false',
         '  liveView: {enabled: false}',
         '  list:',
-        `    - {id: cam-1, rtsp: "rtsp://admin:${PASSWORD}@127.0.0.1:${closed}/x", motion: {enabled: false}}`,
+        `    - {id: cam-1, rtsp: "rtsp://admin:${PASSWORD}@127.0.0.1:${port}/x", motion: {enabled: false}}`,
         'devices: []',
         'access: {points: []}',
         'faces: {enabled: false}',
@@ -38,6 +48,8 @@ describe('a camera password stays out of logs, events and answers', () => {
   }, 180_000);
   afterAll(async () => {
     await gw?.stop();
+    for (const s of sockets) s.destroy();
+    silent?.close();
   });
 
   it('camera.offline quotes the URL without its password, and nothing else shows it', async () => {

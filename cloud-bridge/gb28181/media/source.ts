@@ -7,6 +7,7 @@
 import type { FfmpegSpec } from '../../../gateway/cameras/ffmpeg/args.js';
 import { runFfmpeg, type FfmpegRun } from '../../../gateway/cameras/ffmpeg/process.js';
 import { TsDemuxer, type AccessUnit } from './ts-demux.js';
+import type { PictureSource } from '../../../gateway/cameras/stream/decoder-feed.js';
 
 /** ffmpeg arguments: RTSP over TCP in, the first video stream copied to MPEG-TS out. Pure. */
 export function liveCopyArgs(url: string, ioTimeoutS = 5): FfmpegSpec {
@@ -77,5 +78,30 @@ export function startLiveSource(url: string, onUnit: (au: AccessUnit) => void): 
     },
     ended,
     stop: () => r.kill(),
+  };
+}
+
+/**
+ * The camera's pictures from the cameras room's shared stream (one RTSP session for every
+ * consumer; the cached GOP first, so the platform gets a keyframe at once). Ends when the camera
+ * session drops, like the ffmpeg source when its ffmpeg exits.
+ */
+export function startSharedSource(pictures: PictureSource, onUnit: (au: AccessUnit) => void): LiveSource {
+  let resolveEnded!: (why: string) => void;
+  const ended = new Promise<string>((r) => (resolveEnded = r));
+  const sub = pictures.subscribe({
+    onUnit,
+    onDown: (f) => {
+      sub.close();
+      resolveEnded(f.message);
+    },
+  });
+  return {
+    pid: undefined,
+    ended,
+    stop: () => {
+      sub.close();
+      resolveEnded('stopped');
+    },
   };
 }

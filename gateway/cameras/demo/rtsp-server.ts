@@ -21,6 +21,10 @@ export interface RtspServerOptions {
   launches?: Record<string, string>;
   /** "user:password": require RTSP authentication. */
   auth?: string;
+  /** With auth: Basic (default) or Digest. */
+  authMethod?: 'basic' | 'digest';
+  /** Close connections beyond this many at once, as a cheap camera does (0/undefined: no limit). */
+  maxClients?: number;
   startTimeoutMs?: number;
 }
 
@@ -33,6 +37,8 @@ export interface RtspServer {
   /** Freeze / thaw (SIGSTOP / SIGCONT), for fault tests. */
   signal(sig: NodeJS.Signals): void;
   readonly process: ChildProcess;
+  /** RTSP connections (one session each) open now, at most at once, and refused over maxClients. */
+  readonly clients: { now: number; max: number; refused: number };
 }
 
 /**
@@ -45,8 +51,15 @@ export function startRtspServer(opts: RtspServerOptions): Promise<RtspServer> {
   for (const [m, p] of Object.entries(opts.patterns ?? {})) args.push('--pattern', `${m}=${p}`);
   for (const [m, l] of Object.entries(opts.launches ?? {})) args.push('--launch', `${m}=${l}`);
   for (const [m, l] of Object.entries(opts.loops ?? {})) args.push('--loop', `${m}=${l.file}@${l.fps}`);
-  if (opts.auth) args.push('--auth', opts.auth);
-  const child = spawn(SYSTEM_PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The credentials go by environment, not argv: tests check that no password is on any command line.
+  if (opts.auth) args.push('--auth-method', opts.authMethod ?? 'basic');
+  if (opts.maxClients) args.push('--max-clients', String(opts.maxClients));
+  args.push('--report-clients');
+  const clients = { now: 0, max: 0, refused: 0 };
+  const env = { ...process.env };
+  if (opts.auth) env.RTSP_TEST_AUTH = opts.auth;
+  else delete env.RTSP_TEST_AUTH;
+  const child = spawn(SYSTEM_PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -78,10 +91,18 @@ export function startRtspServer(opts: RtspServerOptions): Promise<RtspServer> {
         return;
       }
       child.off('exit', early);
+      rl.on('line', (l) => {
+        try {
+          Object.assign(clients, JSON.parse(l) as typeof clients);
+        } catch {
+          /* not a report */
+        }
+      });
       resolvePromise({
         port,
         pid: child.pid!,
         process: child,
+        clients,
         url: (mount) => `rtsp://127.0.0.1:${port}${mount.startsWith('/') ? mount : `/${mount}`}`,
         signal: (sig) => {
           child.kill(sig);

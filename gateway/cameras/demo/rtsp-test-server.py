@@ -22,8 +22,9 @@ import sys
 import gi
 
 gi.require_version("Gst", "1.0")
+gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 
 def file_launch(path):
@@ -121,7 +122,15 @@ def main():
     ap.add_argument("--pattern", action="append", default=[], metavar="/MOUNT=WxH@FPS")
     ap.add_argument("--launch", action="append", default=[], metavar="/MOUNT=PIPELINE")
     ap.add_argument("--loop", action="append", default=[], metavar="/MOUNT=PATH.h264@FPS")
-    ap.add_argument("--auth", metavar="USER:PASSWORD", help="require RTSP basic authentication")
+    ap.add_argument(
+        "--auth",
+        metavar="USER:PASSWORD",
+        default=os.environ.get("RTSP_TEST_AUTH") or None,
+        help="require RTSP authentication (or RTSP_TEST_AUTH in the environment: off the command line)",
+    )
+    ap.add_argument("--auth-method", choices=["basic", "digest"], default="basic", help="with --auth: Basic or Digest")
+    ap.add_argument("--max-clients", type=int, default=0, help="close connections beyond N at once (a cheap camera); 0: no limit")
+    ap.add_argument("--report-clients", action="store_true", help='print {"clients": N, "max": M} on every connect and close')
     args = ap.parse_args()
 
     Gst.init(None)
@@ -136,8 +145,37 @@ def main():
         auth = GstRtspServer.RTSPAuth()
         token = GstRtspServer.RTSPToken()
         token.set_string("media.factory.role", "user")
-        auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
+        if args.auth_method == "digest":
+            auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+            auth.add_digest(user, password, token)
+        else:
+            auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
         server.set_auth(auth)
+
+    # Connections open now and at most (each RTSP client over TCP holds one session here), so
+    # tests and benchmarks can check how many sessions the gateway opens to one camera.
+    clients = {"now": 0, "max": 0, "refused": 0}
+
+    def report():
+        if args.report_clients:
+            print(json.dumps({"now": clients["now"], "max": clients["max"], "refused": clients["refused"]}), flush=True)
+
+    def on_closed(_client):
+        clients["now"] -= 1
+        report()
+
+    def on_connected(_server, client):
+        if args.max_clients and clients["now"] >= args.max_clients:
+            clients["refused"] += 1
+            report()
+            client.close()
+            return
+        clients["now"] += 1
+        clients["max"] = max(clients["max"], clients["now"])
+        client.connect("closed", on_closed)
+        report()
+
+    server.connect("client-connected", on_connected)
 
     def add(mount, launch, configure=None):
         if not mount.startswith("/"):

@@ -20,6 +20,22 @@ export interface AnalysisArgs {
   ioTimeoutS: number;
   /** Decode keyframes only: ~25x cheaper, but only one frame per GOP. */
   keyframesOnly?: boolean;
+  /** Read the camera's pictures from stdin (the stream hub), not from `url`. */
+  pipe?: PipeCodec;
+}
+
+/** What the stream hub writes to a decoder's stdin: Annex-B H.264 or H.265. */
+export type PipeCodec = 'h264' | 'hevc';
+
+/**
+ * Input options for Annex-B video on stdin from the stream hub. A raw stream has no timestamps:
+ * they are taken from the arrival time (so fps filters follow the camera's real rate), and
+ * probing is cut short (the hub starts every decoder on a keyframe with its parameter sets; with
+ * ffmpeg's default 5 s of analysis no picture would come out for seconds).
+ */
+export function pipeInput(codec: PipeCodec): string[] {
+  // Not -fflags nobuffer: it throws away the packets read while probing, i.e. the cached keyframe.
+  return ['-f', codec, '-use_wallclock_as_timestamps', '1', '-probesize', '500000', '-analyzeduration', '0'];
 }
 
 function isRtsp(url: string): boolean {
@@ -42,12 +58,12 @@ export function analysisArgs(a: AnalysisArgs): FfmpegSpec {
       'info',
       '-nostats',
       '-nostdin',
-      ...rtspInput(a.url, a.ioTimeoutS),
+      ...(a.pipe ? pipeInput(a.pipe) : rtspInput(a.url, a.ioTimeoutS)),
       '-threads',
       String(a.threads),
       ...(a.keyframesOnly ? ['-skip_frame', 'nokey'] : []),
     ],
-    input: a.url,
+    input: a.pipe ? 'pipe:0' : a.url,
     outputOptions: [
       '-map',
       '0:v:0',
@@ -66,12 +82,29 @@ export function analysisArgs(a: AnalysisArgs): FfmpegSpec {
   };
 }
 
-/** One frame as a JPEG (the probe's decode check). */
-export function oneFrameArgs(url: string, ioTimeoutS: number): FfmpegSpec {
+/**
+ * One JPEG from pictures on stdin (a full-resolution snapshot from the stream hub's cached GOP):
+ * the `frames`-th decoded picture (0-based: the newest of the GOP handed over), or the first if
+ * fewer decode.
+ */
+export function pipeJpegArgs(codec: PipeCodec, pick: number): FfmpegSpec {
   return {
-    inputOptions: ['-hide_banner', '-loglevel', 'error', '-nostdin', ...rtspInput(url, ioTimeoutS)],
-    input: url,
-    outputOptions: ['-map', '0:v:0', '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'mjpeg'],
+    inputOptions: ['-hide_banner', '-loglevel', 'error', '-nostats', ...pipeInput(codec)],
+    input: 'pipe:0',
+    outputOptions: [
+      '-map',
+      '0:v:0',
+      '-vf',
+      `select=gte(n\\,${Math.max(0, Math.floor(pick))})`,
+      '-frames:v',
+      '1',
+      '-f',
+      'image2pipe',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '3',
+    ],
   };
 }
 

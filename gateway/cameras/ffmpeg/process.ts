@@ -1,5 +1,5 @@
 import ffmpeg from 'fluent-ffmpeg';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type { FfmpegSpec } from './args.js';
 
 /**
@@ -25,6 +25,8 @@ export interface RunHandlers {
   onData(chunk: Buffer): void;
   onStderr?(line: string): void;
   onStart?(pid: number | undefined): void;
+  /** Fed to ffmpeg's stdin (the spec's input is then pipe:0): pictures from the stream hub. */
+  stdin?: Readable;
 }
 
 export function runFfmpeg(spec: FfmpegSpec, handlers: RunHandlers): FfmpegRun {
@@ -33,7 +35,9 @@ export function runFfmpeg(spec: FfmpegSpec, handlers: RunHandlers): FfmpegRun {
   out.on('data', (chunk: Buffer) => handlers.onData(chunk));
   let pid: number | undefined;
   let killed = false;
-  const cmd = ffmpeg({ source: spec.input, stdoutLines: 20 }).inputOptions(spec.inputOptions).outputOptions(spec.outputOptions);
+  const cmd = ffmpeg({ source: handlers.stdin ?? spec.input, stdoutLines: 20 })
+    .inputOptions(spec.inputOptions)
+    .outputOptions(spec.outputOptions);
   const exited = new Promise<FfmpegExit>((resolve) => {
     let done = false;
     const finish = (code: number | null, signal: string | null) => {
@@ -82,6 +86,7 @@ export function runFfmpeg(spec: FfmpegSpec, handlers: RunHandlers): FfmpegRun {
   };
 }
 
+/** A stream as `sharpeyes probe` reports it. */
 export interface ProbedStream {
   index: number;
   type: string;
@@ -89,34 +94,4 @@ export interface ProbedStream {
   width: number | undefined;
   height: number | undefined;
   fps: number | undefined;
-}
-
-/** ffprobe of a URL (RTSP over TCP). Rejects with ffprobe's stderr in the message. */
-export function probeStreams(url: string, ioTimeoutS: number): Promise<{ format: string | undefined; streams: ProbedStream[] }> {
-  const opts = /^rtsps?:/i.test(url)
-    ? ['-rtsp_transport', 'tcp', '-timeout', String(Math.round(ioTimeoutS * 1e6))]
-    : ['-rw_timeout', String(Math.round(ioTimeoutS * 1e6))];
-  return new Promise((resolve, reject) => {
-    ffmpeg.ffprobe(url, opts, (err: Error | null, data: ffmpeg.FfprobeData) => {
-      if (err) return reject(err);
-      resolve({
-        format: data.format?.format_name,
-        streams: (data.streams ?? []).map((s) => ({
-          index: s.index,
-          type: s.codec_type ?? 'unknown',
-          codec: s.codec_name,
-          width: s.width,
-          height: s.height,
-          fps: parseRate(s.avg_frame_rate) ?? parseRate(s.r_frame_rate),
-        })),
-      });
-    });
-  });
-}
-
-function parseRate(r: string | undefined): number | undefined {
-  if (!r) return undefined;
-  const [n, d] = r.split('/').map(Number);
-  if (!n || !d) return undefined;
-  return Math.round((n / d) * 100) / 100;
 }

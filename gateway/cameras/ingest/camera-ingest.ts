@@ -1,11 +1,12 @@
 import type { Logger } from '../../core/logger.js';
-import { analysisArgs, redactUrl, SUPPORTED_CODECS, videoCodecOf } from '../ffmpeg/args.js';
+import { analysisArgs } from '../ffmpeg/args.js';
 import { classifyFailure, type Failure } from '../ffmpeg/errors.js';
 import { FrameAssembler } from '../ffmpeg/frame-assembler.js';
 import { runFfmpeg, type FfmpegRun } from '../ffmpeg/process.js';
 import { FramePool } from '../frames/pool.js';
 import { backoffDelay, NO_JITTER } from '../../core/backoff.js';
 import { errMessage } from '../../core/errors.js';
+import { feedDecoder, type PictureSource } from '../stream/decoder-feed.js';
 
 export type IngestState = 'starting' | 'online' | 'offline' | 'stopped';
 
@@ -19,8 +20,11 @@ export interface IngestStats {
 
 export interface CameraIngestContext {
   cameraId: string;
-  /** Resolves the URL to read at each (re)start (ONVIF cameras may change it); may include credentials. */
-  url: () => Promise<string> | string;
+  /**
+   * The camera's pictures from the stream hub (one RTSP session shared with live view, GB/T 28181
+   * and snapshots); the decoder reads them on stdin, so no URL or password is on its command line.
+   */
+  stream: PictureSource;
   width: number;
   height: number;
   fps: number;
@@ -38,9 +42,11 @@ export interface CameraIngestContext {
 }
 
 /**
- * One camera's ffmpeg, kept alive: restarted with backoff when it exits (ffmpeg exits 0 when
- * a camera dies) and killed when no frame arrived for stallTimeoutS (a frozen camera makes
- * ffmpeg hang). A camera never blocks another: each has its own process, pool and timers.
+ * One camera's analysis decoder (an ffmpeg reading the camera's shared stream on stdin), kept
+ * alive: a run ends when the stream reports the camera down or ffmpeg exits, or when no frame
+ * arrived for stallTimeoutS, and starts again with backoff (the stream reconnects by itself).
+ * The first ffmpeg of a run starts with the first picture (a keyframe), so an offline camera
+ * costs no process. A camera never blocks another: each has its own process, pool and timers.
  */
 export class CameraIngest {
   readonly pool: FramePool;
@@ -51,6 +57,9 @@ export class CameraIngest {
   private attempt = 0;
   private runStartedAt = 0;
   private killedFor: Failure | null = null;
+  /** Ends a hub run that has no decoder yet (no picture came). */
+  private cancel: ((f: Failure) => void) | undefined;
+  private active = false;
   private stopped = true;
   private online = false;
   private readonly stats: IngestStats = { framesIn: 0, restarts: 0, lastFrameAt: null, state: 'stopped', reason: null };
@@ -83,6 +92,7 @@ export class CameraIngest {
     this.stats.state = 'stopped';
     if (this.watchdog) clearInterval(this.watchdog);
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.cancel?.({ reason: 'exited', message: 'stopped' });
     const run = this.run;
     if (run) {
       run.kill();
@@ -92,25 +102,16 @@ export class CameraIngest {
 
   private async spawn(): Promise<void> {
     if (this.stopped) return;
-    let url: string;
+    this.active = true;
     try {
-      url = await this.ctx.url();
-    } catch (err) {
-      // A source may throw an error carrying its own Failure (e.g. ONVIF: unauthorised).
-      const failure = (err as { failure?: Failure }).failure;
-      this.ended(failure ?? { reason: 'unreachable', message: `cannot resolve the stream URL: ${errMessage(err)}` });
-      return;
+      await this.spawnFromStream(this.ctx.stream);
+    } finally {
+      this.active = false;
     }
-    if (this.stopped) return;
-    const { cameraId, log } = this.ctx;
-    const spec = analysisArgs({
-      url,
-      width: this.ctx.width,
-      height: this.ctx.height,
-      fps: this.ctx.fps,
-      threads: this.ctx.threads,
-      ioTimeoutS: Math.max(1, this.ctx.stallTimeoutS / 2),
-    });
+  }
+
+  /** One run fed by the stream hub: the decoder starts with the first picture (a keyframe). */
+  private async spawnFromStream(stream: PictureSource): Promise<void> {
     this.killedFor = null;
     this.runStartedAt = Date.now();
     const assembler = new FrameAssembler({
@@ -119,33 +120,47 @@ export class CameraIngest {
       onFrame: (buf) => this.frame(buf),
     });
     this.assembler = assembler;
-    log.debug({ cameraId, url: redactUrl(url) }, 'starting ffmpeg');
-    let codecSeen = false;
-    const run = runFfmpeg(spec, {
-      onData: (chunk) => {
-        // Nothing from a run being killed (e.g. an unsupported codec) reaches the consumers.
-        if (this.assembler === assembler && !this.killedFor) assembler.push(chunk);
-      },
-      onStderr: (line) => {
-        // The input's stream line comes first; later ones describe the rawvideo output.
-        const codec = codecSeen ? undefined : videoCodecOf(line);
-        if (codec) codecSeen = true;
-        if (codec && !(SUPPORTED_CODECS as readonly string[]).includes(codec) && !this.killedFor) {
-          this.kill({ reason: 'unsupported-codec', message: `the camera sends ${codec}; only H.264 and H.265 are supported` });
-        }
+    let run: FfmpegRun | undefined;
+    let resolveEnd!: (f: Failure) => void;
+    const end = new Promise<Failure>((r) => (resolveEnd = r));
+    this.cancel = (f) => resolveEnd(f);
+    const feed = feedDecoder(stream, {
+      onDown: (f) => this.kill(f),
+      onFirst: (au) => {
+        if (this.stopped || this.killedFor) return;
+        const spec = analysisArgs({
+          url: 'pipe:0',
+          pipe: au.codec,
+          width: this.ctx.width,
+          height: this.ctx.height,
+          fps: this.ctx.fps,
+          threads: this.ctx.threads,
+          ioTimeoutS: 1,
+        });
+        run = runFfmpeg(spec, {
+          stdin: feed.stdin,
+          onData: (chunk) => {
+            if (this.assembler === assembler && !this.killedFor) assembler.push(chunk);
+          },
+        });
+        this.run = run;
+        void run.exited.then((exit) => resolveEnd(this.killedFor ?? classifyFailure(exit.stderr, exit)));
       },
     });
-    this.run = run;
-    const exit = await run.exited;
-    if (this.run === run) this.run = undefined;
+    let failure = await end;
+    feed.close();
+    this.cancel = undefined;
+    const r = run as FfmpegRun | undefined;
+    if (r) {
+      r.kill();
+      await r.exited;
+    }
+    if (this.run === r) this.run = undefined;
     const partial = assembler.takePartial();
     if (partial) this.pool.release(partial);
     if (this.assembler === assembler) this.assembler = undefined;
     if (this.stopped) return;
-    let failure = this.killedFor ?? classifyFailure(exit.stderr, exit);
-    // ffmpeg's own socket timeout may fire before the watchdog: after frames, that is a stall.
-    if (failure.reason === 'timeout' && (this.stats.lastFrameAt ?? 0) >= this.runStartedAt)
-      failure = { reason: 'stalled', message: `the stream stalled: ${failure.message}` };
+    failure = this.killedFor ?? failure;
     this.ended(failure);
   }
 
@@ -170,12 +185,14 @@ export class CameraIngest {
   }
 
   private kill(why: Failure): void {
+    if (this.killedFor) return;
     this.killedFor = why;
     this.run?.kill();
+    this.cancel?.(why);
   }
 
   private checkStall(): void {
-    if (this.stopped || !this.run || this.killedFor) return;
+    if (this.stopped || !this.active || this.killedFor) return;
     const first = this.stats.lastFrameAt === null || this.stats.lastFrameAt < this.runStartedAt;
     const silentMs = Date.now() - (first ? this.runStartedAt : (this.stats.lastFrameAt as number));
     const limitS = first ? Math.max(this.ctx.connectTimeoutS, this.ctx.stallTimeoutS) : this.ctx.stallTimeoutS;

@@ -5,6 +5,8 @@ import type { FrameHub } from '../frames/hub.js';
 import type { FramePool } from '../frames/pool.js';
 import { MotionDetector, type MotionSettings } from '../motion/detector.js';
 import { CameraIngest, type IngestStats } from './camera-ingest.js';
+import { SharedStream } from '../stream/shared-stream.js';
+import type { PictureSource } from '../stream/decoder-feed.js';
 
 export interface CameraCounters extends IngestStats {
   cameraId: string;
@@ -20,7 +22,10 @@ export interface CameraCounters extends IngestStats {
 
 export interface CameraPipelineContext {
   cameraId: string;
-  url: () => Promise<string> | string;
+  /** The camera's stream from the room's stream hub (shared with live view, GB/T 28181, snapshots). */
+  stream?: PictureSource;
+  /** Without `stream`: the pipeline pulls this URL through a stream of its own. */
+  url?: () => Promise<string> | string;
   analysis: { width: number; height: number; fps: number; threads: number };
   motion: MotionSettings;
   stallTimeoutS: number;
@@ -43,13 +48,26 @@ export class CameraPipeline {
   private passed = 0;
   private seq = 0;
   private latest: { frame: Frame; pool: FramePool } | undefined;
+  private readonly own: SharedStream | undefined;
 
   constructor(private readonly ctx: CameraPipelineContext) {
     const { width, height } = ctx.analysis;
     this.detector = new MotionDetector(ctx.motion, width, height);
+    if (!ctx.stream && !ctx.url) throw new Error(`camera ${ctx.cameraId}: a stream or a URL is needed`);
+    if (!ctx.stream && ctx.url)
+      this.own = new SharedStream({
+        name: `${ctx.cameraId}/analysis`,
+        url: ctx.url,
+        timeoutS: Math.max(2, Math.min(ctx.connectTimeoutS, 10)),
+        stallTimeoutS: ctx.stallTimeoutS,
+        lingerMs: 0,
+        restartMinMs: ctx.restartMinMs,
+        restartMaxMs: ctx.restartMaxMs,
+        log: ctx.log,
+      });
     this.ingest = new CameraIngest({
       cameraId: ctx.cameraId,
-      url: ctx.url,
+      stream: (ctx.stream ?? this.own) as PictureSource,
       ...ctx.analysis,
       stallTimeoutS: ctx.stallTimeoutS,
       connectTimeoutS: ctx.connectTimeoutS,
@@ -71,6 +89,7 @@ export class CameraPipeline {
 
   async stop(): Promise<void> {
     await this.ingest.stop();
+    await this.own?.stop();
     if (this.latest) this.latest.pool.release(this.latest.frame.data);
     this.latest = undefined;
   }

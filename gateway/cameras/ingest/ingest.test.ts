@@ -98,7 +98,8 @@ describe('camera ingest against a real RTSP server', () => {
       expect(c.states.filter((s) => s.state === 'offline')).toHaveLength(1); // reported once, not at every retry
       expect(frames(c)).toBe(0);
     }
-    expect(frames(goodCam)).toBeGreaterThan(before);
+    // The bad peers fail within milliseconds (the RTSP client needs no process): give the good one a frame's time.
+    await until(() => frames(goodCam) > before, 'the good camera still delivering', 10_000);
     expect(goodCam.pipeline.counters().state).toBe('online');
     await Promise.all(Object.values(bad).map((c) => c.pipeline.stop()));
   });

@@ -12,6 +12,7 @@ import { createLogger } from '../../core/logger.js';
 import { startRtspServer, type RtspServer } from '../demo/rtsp-server.js';
 import { until } from '../../testing/context.js';
 import { LiveView } from './server.js';
+import { SharedStream } from '../stream/shared-stream.js';
 
 if (!hasChromium) console.warn(`live view browser test skipped: ${CHROMIUM} is absent (scripts/install-system-deps.sh installs chromium)`);
 
@@ -60,10 +61,11 @@ const BRIGHT_PIXELS = `(() => {
   return n;
 })()`;
 
-// Real peers end to end: GStreamer RTSP test server → node-rtsp-stream's Mpeg1Muxer (ffmpeg) →
-// websocket → JSMpeg in headless Chromium.
+// Real peers end to end: GStreamer RTSP test server → the shared stream (the gateway's RTSP client)
+// → ffmpeg transcoding to MPEG-1 → websocket → JSMpeg in headless Chromium.
 describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
   let rtsp: RtspServer;
+  let stream: SharedStream;
   let live: LiveView;
   let web: { server: Server; port: number };
   let browser: BrowserContext;
@@ -71,6 +73,16 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
 
   beforeAll(async () => {
     rtsp = await startRtspServer({ patterns: { '/cam': '320x180@10' } });
+    stream = new SharedStream({
+      name: 'cam/main',
+      url: () => rtsp.url('/cam'),
+      timeoutS: 5,
+      stallTimeoutS: 5,
+      lingerMs: 200,
+      restartMinMs: 300,
+      restartMaxMs: 2000,
+      log: createLogger({ level: 'silent' }),
+    });
     live = new LiveView({
       maxRelays: 2,
       maxViewersPerCamera: 2,
@@ -80,7 +92,7 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
       height: 180,
       idleStopS: 0.5,
       log: createLogger({ level: 'silent' }),
-      urlOf: (id) => (id === 'cam' ? async () => rtsp.url('/cam') : undefined),
+      streamOf: (id) => (id === 'cam' ? stream : undefined),
     });
     live.start();
     web = await pageServer(live);
@@ -91,6 +103,7 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
   afterAll(async () => {
     await browser?.close();
     await live?.stop();
+    await stream?.stop();
     await new Promise<void>((resolve) => (web ? web.server.close(() => resolve()) : resolve()));
     await rtsp?.stop();
     if (profile) rmSync(profile, { recursive: true, force: true });
@@ -111,24 +124,18 @@ describe.skipIf(!hasChromium)('live view in a browser (JSMpeg)', () => {
     await until(() => live.activeRelays === 0, 'relay stopped after the viewer left', 15_000);
   }, 120_000);
 
-  it('restarts the relay when its ffmpeg dies while a viewer remains (node-rtsp-stream never does)', async () => {
+  it('restarts the relay when its ffmpeg dies while a viewer remains', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${web.port}/live/cam`);
     let bytes = 0;
     ws.on('message', (d: Buffer) => void (bytes += d.length));
     await until(() => bytes > 0 && live.relayPid('cam') !== undefined, 'live data', 30_000);
     const first = live.relayPid('cam') as number;
-    // node-rtsp-stream's argv behind the wrapper script: RTSP over TCP before its -i.
+    // The relay transcodes the shared stream from stdin: no camera URL on its command line.
     const argv = readFileSync(`/proc/${first}/cmdline`, 'utf8').split('\0');
-    expect(argv.slice(argv.indexOf('-rtsp_transport'), argv.indexOf('-rtsp_transport') + 2)).toEqual(['-rtsp_transport', 'tcp']);
-    expect(argv.indexOf('-rtsp_transport')).toBeLessThan(argv.indexOf('-i'));
-    expect(argv.slice(argv.indexOf('-i'), argv.indexOf('-i') + 6)).toEqual([
-      '-i',
-      rtsp.url('/cam'),
-      '-f',
-      'mpegts',
-      '-codec:v',
-      'mpeg1video',
-    ]);
+    expect(argv.slice(argv.indexOf('-i'), argv.indexOf('-i') + 2)).toEqual(['-i', 'pipe:0']);
+    expect(argv.slice(argv.indexOf('-f'), argv.indexOf('-f') + 2)).toEqual(['-f', 'h264']);
+    expect(argv.join(' ')).not.toMatch(/rtsp:/);
+    expect(argv.slice(argv.indexOf('-codec:v'), argv.indexOf('-codec:v') + 2)).toEqual(['-codec:v', 'mpeg1video']);
     process.kill(first, 'SIGKILL');
     await until(() => (live.relayPid('cam') ?? first) !== first, 'a new relay ffmpeg', 30_000);
     const second = live.relayPid('cam') as number;

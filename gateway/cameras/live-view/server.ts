@@ -2,8 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { Logger } from '../../core/logger.js';
-import { startMpeg1Muxer, type Mpeg1Relay } from './mpeg1-muxer.js';
-import { errMessage } from '../../core/errors.js';
+import { startTranscoder, type Transcoder } from './transcoder.js';
+import { TsStartCache } from './ts-start-cache.js';
+import type { PictureSource } from '../stream/decoder-feed.js';
 
 export interface LiveViewContext {
   maxRelays: number;
@@ -17,8 +18,8 @@ export interface LiveViewContext {
   /** How often viewers are pinged; one that has not answered the previous ping is dropped. */
   pingS?: number;
   log: Logger;
-  /** The RTSP URL of a camera, or undefined for an unknown camera. */
-  urlOf(cameraId: string): (() => Promise<string>) | undefined;
+  /** A camera's shared stream (the same RTSP session analysis and GB/T 28181 use), or undefined for an unknown camera. */
+  streamOf(cameraId: string): PictureSource | undefined;
 }
 
 /** Why a viewer was not let in: HTTP status and a message. */
@@ -30,7 +31,9 @@ export interface Refusal {
 interface Relay {
   cameraId: string;
   clients: Set<WebSocket>;
-  run: Mpeg1Relay | undefined;
+  run: Transcoder | undefined;
+  /** The relay's output since its last MPEG-1 sequence header: a joining viewer starts with it. */
+  start: TsStartCache;
   idleTimer: NodeJS.Timeout | undefined;
   restartTimer: NodeJS.Timeout | undefined;
   stopped: boolean;
@@ -39,8 +42,8 @@ interface Relay {
 /**
  * Live view for browsers: MPEG-TS with MPEG-1 video (what JSMpeg plays) over a websocket. It has
  * no port of its own: the console authenticates the viewer (session, Host, Origin) and hands the
- * upgrade over with `accept`. One relay (node-rtsp-stream's Mpeg1Muxer, one ffmpeg) per camera,
- * started with the first viewer, stopped idleStopS after the last leaves, restarted if ffmpeg
+ * upgrade over with `accept`. One relay (one ffmpeg transcoding the camera's shared stream, fed
+ * from its cached GOP so the first picture comes at once) per camera, started with the first viewer, stopped idleStopS after the last leaves, restarted if ffmpeg
  * exits while viewers remain; capped at maxRelays cameras, maxViewersPerCamera and maxViewers.
  * Viewers are pinged; a dead one (no pong) is dropped, so it does not hold a slot.
  */
@@ -74,7 +77,7 @@ export class LiveView {
 
   /** Whether a viewer of this camera would be let in now (undefined) or why not. */
   refusal(cameraId: string): Refusal | undefined {
-    if (!this.ctx.urlOf(cameraId)) return { status: 404, message: `no camera ${cameraId}` };
+    if (!this.ctx.streamOf(cameraId)) return { status: 404, message: `no camera ${cameraId}` };
     const relay = this.relays.get(cameraId);
     if (!relay && this.relays.size >= this.ctx.maxRelays)
       return { status: 503, message: `at most ${this.ctx.maxRelays} cameras can be viewed at once` };
@@ -91,8 +94,8 @@ export class LiveView {
    */
   accept(cameraId: string, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<WebSocket | Refusal> {
     const refused = this.refusal(cameraId);
-    const url = this.ctx.urlOf(cameraId);
-    if (refused || !url) {
+    const stream = this.ctx.streamOf(cameraId);
+    if (refused || !stream) {
       const r = refused ?? { status: 404 as const, message: `no camera ${cameraId}` };
       const text = r.status === 404 ? 'Not Found' : 'Service Unavailable';
       socket.end(`HTTP/1.1 ${r.status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${r.message}\n`);
@@ -100,7 +103,7 @@ export class LiveView {
     }
     return new Promise((resolve) =>
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        this.join(cameraId, url, ws);
+        this.join(cameraId, stream, ws);
         resolve(ws);
       }),
     );
@@ -128,17 +131,26 @@ export class LiveView {
       }
   }
 
-  private join(cameraId: string, url: () => Promise<string>, ws: WebSocket): void {
+  private join(cameraId: string, stream: PictureSource, ws: WebSocket): void {
     let relay = this.relays.get(cameraId);
     if (!relay) {
-      relay = { cameraId, clients: new Set(), run: undefined, idleTimer: undefined, restartTimer: undefined, stopped: false };
+      relay = {
+        cameraId,
+        clients: new Set(),
+        run: undefined,
+        start: new TsStartCache(),
+        idleTimer: undefined,
+        restartTimer: undefined,
+        stopped: false,
+      };
       this.relays.set(cameraId, relay);
-      void this.spawn(relay, url);
+      void this.spawn(relay, stream);
     }
     const r = relay;
     if (r.idleTimer) clearTimeout(r.idleTimer);
     r.idleTimer = undefined;
     r.clients.add(ws);
+    for (const chunk of r.start.burst()) ws.send(chunk, { binary: true });
     this.alive.add(ws);
     ws.on('pong', () => this.alive.add(ws));
     ws.on('error', () => ws.terminate());
@@ -151,25 +163,16 @@ export class LiveView {
     });
   }
 
-  private async spawn(relay: Relay, url: () => Promise<string>): Promise<void> {
+  private async spawn(relay: Relay, stream: PictureSource): Promise<void> {
     if (relay.stopped) return;
-    let u: string;
-    try {
-      u = await url();
-    } catch (err) {
-      this.ctx.log.warn({ cameraId: relay.cameraId, err: errMessage(err) }, 'live view: camera unavailable');
-      for (const c of relay.clients) c.close(1011, 'camera unavailable');
-      await this.stopRelay(relay);
-      return;
-    }
-    if (relay.stopped) return; // the last viewer left while the URL was being resolved
-    const run = startMpeg1Muxer({
-      url: u,
+    relay.start = new TsStartCache(); // a new ffmpeg: a new transport stream
+    const run = startTranscoder(stream, {
       width: this.ctx.width,
       height: this.ctx.height,
       fps: 25,
       kbps: 800,
       onData: (chunk) => {
+        relay.start.push(chunk);
         for (const c of relay.clients) {
           // A slow viewer is skipped rather than buffered without bound.
           if (c.readyState === WebSocket.OPEN && c.bufferedAmount < 4 * 1024 * 1024) c.send(chunk, { binary: true });
@@ -184,7 +187,7 @@ export class LiveView {
       { cameraId: relay.cameraId, code: exit.code, signal: exit.signal, stderr: exit.stderr.slice(-2) },
       'live view relay exited; restarting',
     );
-    relay.restartTimer = setTimeout(() => void this.spawn(relay, url), 1000);
+    relay.restartTimer = setTimeout(() => void this.spawn(relay, stream), 1000);
     relay.restartTimer.unref();
   }
 

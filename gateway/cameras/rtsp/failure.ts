@@ -1,0 +1,49 @@
+/**
+ * Why an RTSP session could not be opened or ended, in the gateway's camera failure terms
+ * (../ffmpeg/errors.ts). Pure: status codes and socket error codes in, a Failure out.
+ */
+import type { Failure } from '../ffmpeg/errors.js';
+
+/** An Error carrying its classified Failure (what the stream hub reports to consumers). */
+export class RtspFailure extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+  }
+}
+
+/** The camera closed or reset the connection before the stream played. */
+export const CLOSED_EARLY: Failure = {
+  reason: 'refused',
+  message: 'the camera closed the connection before answering; it may allow only a few sessions at once',
+};
+
+export function statusFailure(method: string, status: number, reason: string): Failure {
+  const what = `${method} answered ${status} ${reason}`.trim();
+  if (status === 401 || status === 403) return { reason: 'unauthorised', message: `the camera refused the credentials (${what})` };
+  if (status === 404) return { reason: 'not-found', message: `the camera has no stream at that path (${what})` };
+  if (status === 453 || status === 503)
+    return { reason: 'refused', message: `the camera refused another session (${what}); it may allow only a few at once` };
+  if (status === 461) return { reason: 'invalid-data', message: `the camera cannot send RTP over TCP (${what})` };
+  return { reason: 'invalid-data', message: `the camera refused the request (${what})` };
+}
+
+/** `beforePlay`: a reset during the set-up is how cameras at their session limit often refuse. */
+export function socketFailure(err: NodeJS.ErrnoException, beforePlay = false): Failure {
+  if (beforePlay && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return CLOSED_EARLY;
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return { reason: 'refused', message: 'connection refused: nothing listens on that port' };
+    case 'ETIMEDOUT':
+      return { reason: 'timeout', message: 'the camera did not answer in time' };
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return { reason: 'unreachable', message: `the camera address cannot be reached (${err.code})` };
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return { reason: 'exited', message: 'the camera closed the connection (camera gone or restarted)' };
+    default:
+      return { reason: 'exited', message: `connection to the camera failed: ${err.message}` };
+  }
+}
