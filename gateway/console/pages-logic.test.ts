@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { gateState } from './public/js/pages/dashboard.js';
 // @ts-expect-error: a plain JS module without types
 import { passState } from './public/js/pages/visitors.js';
+// @ts-expect-error: a plain JS module without types
+import { formatDateTime } from './public/js/format.js';
 
 describe('what the pages show', () => {
   it('a gate: not answering, held open by a fire alarm, fault, open, closed', () => {
@@ -19,5 +21,14 @@ describe('what the pages show', () => {
     expect(passState('2026-11-24T13:00:00.000Z', '2026-11-24T18:00:00.000Z', now)).toBe('pending');
     expect(passState(null, '2026-11-24T18:00:00.000Z', now)).toBe('valid');
     expect(passState(null, '2026-11-24T12:00:00.000Z', now)).toBe('expired');
+  });
+  it('a time in the account locale: zh 2026-12-07 14:36:46, en 7 Dec 2026, 14:36:46, both 24-hour', () => {
+    const at = '2026-12-07T06:36:46.120Z';
+    expect(formatDateTime(at, 'zh', 'Asia/Shanghai')).toBe('2026-12-07 14:36:46');
+    expect(formatDateTime(at, 'en', 'Asia/Shanghai')).toBe('7 Dec 2026, 14:36:46');
+    expect(formatDateTime('2026-01-02T16:05:09Z', 'zh', 'UTC')).toBe('2026-01-02 16:05:09');
+    expect(formatDateTime(Date.parse('2026-01-02T00:00:00Z'), 'zh', 'UTC')).toBe('2026-01-02 00:00:00');
+    expect(formatDateTime(null, 'zh')).toBe('');
+    expect(formatDateTime('not a time', 'en')).toBe('not a time');
   });
 });

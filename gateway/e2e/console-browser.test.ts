@@ -208,6 +208,8 @@ describe.skipIf(!ready)('the console in a browser, against the real daemon', () 
       .toBeGreaterThan(0);
     const row = page.locator('#events tr[data-kind="face.recognized"]').first();
     expect(await row.textContent()).toContain('奥巴马');
+    // Times as the account's locale writes them (zh: 2026-12-07 14:36:46, 24-hour), not 12/7/2026, 2:36:46 PM.
+    expect(await row.locator('td').first().textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     // The demo's access point (demo-door -(face)-> door-1) lets the new resident in.
     const opened = await gw.waitForEvent('access.decision', (d) => d.gateId === 'door-1' && d.allow === true, 60_000);
     expect(opened.data).toMatchObject({ via: 'face', reason: 'resident', label: '奥巴马' });
