@@ -6,6 +6,8 @@ import { gateState } from './public/js/pages/dashboard.js';
 import { passState } from './public/js/pages/visitors.js';
 // @ts-expect-error: a plain JS module without types
 import { formatDateTime } from './public/js/format.js';
+// @ts-expect-error: a plain JS module without types
+import { deviceLabel } from './public/js/device-names.js';
 
 describe('what the pages show', () => {
   it('a gate: not answering, held open by a fire alarm, fault, open, closed', () => {
@@ -15,6 +17,9 @@ describe('what the pages show', () => {
     expect(gateState({ online: true, gate: 'opening' })).toBe('open');
     expect(gateState({ online: true, gate: 'closed' })).toBe('closed');
     expect(gateState({ online: true, gate: null })).toBe('unknown');
+    // A turnstile letting one person through shows open; a relay the gateway only switches cannot tell.
+    expect(gateState({ online: true, gate: 'open-entry', position: 'open' })).toBe('open');
+    expect(gateState({ online: true, gate: 'open', position: 'not-reported' })).toBe('not-reported');
   });
   it('a visitor pass: not valid yet, valid, expired', () => {
     const now = '2026-11-24T12:00:00.000Z';
@@ -30,5 +35,13 @@ describe('what the pages show', () => {
     expect(formatDateTime(Date.parse('2026-01-02T00:00:00Z'), 'zh', 'UTC')).toBe('2026-01-02 00:00:00');
     expect(formatDateTime(null, 'zh')).toBe('');
     expect(formatDateTime('not a time', 'en')).toBe('not a time');
+  });
+  it("a device's name: the config's, else the profile's display name in the locale (simulated marked), else the id", () => {
+    const tr = (key: string, vars: { name: string }) => (key === 'device.simulated' ? `${vars.name}（模拟）` : key);
+    const turnstile = { id: 'door-1', displayName: { zh: '三辊闸 TS100', en: 'TS100 tripod turnstile' }, simulated: true };
+    expect(deviceLabel(turnstile, 'zh', tr)).toBe('三辊闸 TS100（模拟）');
+    expect(deviceLabel({ ...turnstile, simulated: false }, 'en', tr)).toBe('TS100 tripod turnstile');
+    expect(deviceLabel({ ...turnstile, name: '东门闸机' }, 'en', tr)).toBe('东门闸机');
+    expect(deviceLabel({ id: 'io-3' }, 'zh', tr)).toBe('io-3');
   });
 });

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { shownPosition } from './gate-position.js';
 import { join } from 'node:path';
 import type { GatewayContext } from '../core/context.js';
 import type { ActionTable } from '../core/actions.js';
@@ -169,6 +170,8 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     return [...this.devices.values()].map((d) => ({
       ...d.snapshot(),
       name: this.configs.get(d.id)?.name,
+      displayName: d.profile.displayName,
+      position: shownPosition(d.profile, d.gateState),
       simulated: this.configs.get(d.id)?.simulate ?? false,
       heldOpen: this.policy.isHeldOpen(d.id),
     }));

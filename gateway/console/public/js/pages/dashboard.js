@@ -7,15 +7,18 @@ import { onEvent } from '../live-events.js';
 import { eventRow } from '../event-view.js';
 import { alarmCard } from '../components/alarm-card.js';
 import { listAlarms } from '../alarms-client.js';
+import { labelOf } from '../device-names.js';
 
 const GATE_KINDS = ['barrier', 'turnstile', 'pedestrian-gate'];
 
 export function gateState(d) {
   if (!d.online) return 'offline';
   if (d.heldOpen) return 'heldOpen';
-  if (d.gate === 'fault') return 'fault';
-  if (d.gate === 'open' || d.gate === 'opening') return 'open';
-  if (d.gate === 'closed' || d.gate === 'closing') return 'closed';
+  const position = d.position ?? d.gate;
+  if (position === 'fault') return 'fault';
+  if (position === 'not-reported') return 'not-reported';
+  if (position === 'open' || position === 'opening') return 'open';
+  if (position === 'closed' || position === 'closing') return 'closed';
   return 'unknown';
 }
 
@@ -86,7 +89,7 @@ export async function render(view) {
             open.disabled = true;
             try {
               await action('gate/open', { gateId: d.id });
-              toast(t('gate.opened', { gate: d.name || d.id }));
+              toast(t('gate.opened', { gate: labelOf(d) }));
             } catch (err) {
               toast(err.describe());
             }
@@ -96,7 +99,7 @@ export async function render(view) {
           return h(
             'div',
             { class: `tile gate ${state}`, dataset: { gate: d.id, state } },
-            h('strong', {}, d.name || d.id),
+            h('strong', {}, labelOf(d)),
             h('div', { class: `state ${state}` }, t(`gateState.${state}`)),
             can('gate/open') ? open : '',
           );
