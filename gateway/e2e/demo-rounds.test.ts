@@ -78,4 +78,18 @@ describe('the demo, round after round', () => {
       for (const gap of gaps) expect(gap).toBeLessThan(loopMs * 1.5);
     }
   }, 600_000);
+
+  it('says which uplinks exist, which is connected and what waits for it (one answer for the console card and the events page)', async (ctx) => {
+    if (missing) ctx.skip();
+    const r = await gw.request('uplinks/status');
+    expect(r.status).toBe('ok');
+    const { uplinks } = r.data as { uplinks: Array<{ kind: string; state: string; backlog: number | null; delivery: { by: string } }> };
+    expect(uplinks.map((u) => [u.kind, u.state])).toEqual([
+      ['embedded-broker', 'up'], // the platform's client is connected to it right now
+      ['city-mqtt', 'off'],
+      ['gb28181', 'off'],
+      ['gat1400', 'off'],
+    ]);
+    expect(uplinks[0]).toMatchObject({ backlog: expect.any(Number), delivery: { by: 'sent-flag' } });
+  });
 });
