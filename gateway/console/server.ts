@@ -8,6 +8,7 @@ import { ConcurrencyLimit, RateLimiter } from '../core/limits.js';
 import { tokensEqual } from './security/sessions.js';
 import { SESSION_COOKIE, sessionRoutes } from './routes/session.js';
 import { apiRoutes } from './routes/api.js';
+import { accountRoutes } from './routes/accounts.js';
 import { serveStatic } from './routes/static.js';
 import { healthz, metrics } from './routes/ops.js';
 import { liveRoute } from './routes/live.js';
@@ -145,6 +146,7 @@ export class ConsoleServer {
         this.ctx.log.warn({ user: auth.user.name, path }, 'console: request without a valid CSRF token refused');
         throw new HttpError(403, 'missing or wrong X-CSRF-Token', 'forbidden');
       }
+      if (await accountRoutes(this.ctx, auth, req, res, url)) return;
       if (await apiRoutes(this, this.ctx, auth, req, res, url)) return;
       throw new HttpError(404, `no ${req.method} ${path}`);
     } finally {
