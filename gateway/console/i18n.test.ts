@@ -50,6 +50,7 @@ describe('console message catalogues', () => {
       ...['open', 'closed', 'heldOpen', 'fault', 'offline', 'unknown', 'not-reported'].map((s) => `gateState.${s}`),
       ...['embedded-broker', 'city-mqtt', 'gb28181', 'gat1400'].flatMap((k) => [`uplink.kind.${k}`, `uplink.short.${k}`]),
       ...['off', 'connecting', 'up', 'down'].map((s) => `uplink.state.${s}`),
+      ...['console', 'platform', 'cli', 'system'].map((c) => `audit.channel.${c}`),
       ...['panic', 'tamper', 'fire'].map((s) => `alarm.kind.${s}`),
       ...['raised', 'acknowledged', 'resolved'].map((s) => `alarm.state.${s}`),
       ...['resident', 'visitor-valid', 'visitor-not-yet-valid', 'visitor-expired', 'unknown', 'denied', 'gate-fault'].map(
