@@ -67,7 +67,8 @@ export class ConsoleRoom implements Room {
       absoluteMs: cfg.sessionMaxHours * 3600_000,
     });
     const metrics = new ConsoleMetrics({ actions: ctx.actions, outbox: ctx.outbox });
-    const accounts = new ActionTable({ onAudit: (e) => ctx.audit.record(e) });
+    // Changes are audited; listing the accounts (admin-only, but a read) is not.
+    const accounts = new ActionTable({ onAudit: (e) => void (e.action !== 'users/list' && ctx.audit.record(e)) });
     registerConsoleAccountActions(accounts, users, { audit: (e) => ctx.audit.record(e) });
     this.metrics = metrics;
     scope.on('gateway.started', () => void (this.started = true));
