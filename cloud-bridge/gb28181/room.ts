@@ -102,7 +102,10 @@ export class Gb28181Room implements Room, UplinkSource {
     onAlarmRaised(scope, async (e) => {
       const channel = directory.byDevice(e.deviceId);
       if (!channel || !this.gb) return;
-      const name = ctx.loaded.config.devices.find((d) => d.id === e.deviceId)?.name ?? e.deviceId;
+      const name =
+        ctx.loaded.config.devices.find((d) => d.id === e.deviceId)?.name ??
+        this.deps.devices.info(e.deviceId)?.displayName?.zh ??
+        e.deviceId;
       await this.gb.alarm({
         channelId: channel.gbId,
         priority: cfg.alarmPriority,

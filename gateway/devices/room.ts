@@ -38,6 +38,8 @@ export type GateResult = CommandResult & { ms: number; refused?: string; note?: 
 export interface DeviceInfo {
   id: string;
   name: string | undefined;
+  /** The profile's display name (zh, en), for where the config gives no name. */
+  displayName?: DeviceProfile['displayName'];
   kind: DeviceProfile['kind'];
   model: string;
   camera: string | undefined;
@@ -187,7 +189,15 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     if (!d || !cfg) return undefined;
     const resetOf: Record<string, CommandName | undefined> = {};
     for (const [name, i] of Object.entries(d.profile.inputs)) if (i.mode === 'latching') resetOf[name] = i.reset;
-    return { id: d.id, name: cfg.name, kind: d.profile.kind, model: d.profile.model, camera: cfg.camera, resetOf };
+    return {
+      id: d.id,
+      name: cfg.name,
+      displayName: d.profile.displayName,
+      kind: d.profile.kind,
+      model: d.profile.model,
+      camera: cfg.camera,
+      resetOf,
+    };
   }
 
   async run(deviceId: string, command: CommandName, opts: { origin: string; arg?: number; requestId?: string }): Promise<GateResult> {
