@@ -17,6 +17,7 @@ import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
 import { redactText } from '../gateway/core/redact.js';
 import { DeviceAvailability } from './availability.js';
 import { registerReplayAction } from './replay.js';
+import type { UplinkSource, UplinkStatus } from '../gateway/core/uplinks.js';
 
 /**
  * The cloud bridge: status (retained, last will `offline`), device availability (retained), the
@@ -24,7 +25,7 @@ import { registerReplayAction } from './replay.js';
  * ActionTable. Starting it never waits for the broker: the gateway works offline and the outbox
  * catches up when the link comes back.
  */
-export class CloudBridgeRoom implements Room {
+export class CloudBridgeRoom implements Room, UplinkSource {
   readonly name = 'cloud-bridge';
   private readonly log: Logger;
   private readonly topics: Topics;
@@ -33,6 +34,8 @@ export class CloudBridgeRoom implements Room {
   private embedded: EmbeddedBroker | undefined;
   private link: BrokerLink | undefined;
   private url = '';
+  /** The MQTT link as uplinks/status reports it (the console may start after the first cloud.link). */
+  private linkState: { state: 'off' | 'connecting' | 'up' | 'down'; since: string | null } = { state: 'off', since: null };
 
   constructor(private readonly ctx: GatewayContext) {
     const cloud = ctx.loaded.config.cloud;
@@ -113,16 +116,42 @@ export class CloudBridgeRoom implements Room {
         await conn.publish(topics.status, this.status('online'), { qos: 1, retain: true });
         await availability.attach(conn);
         relay.attach(conn);
+        this.linkState = { state: 'up', since: new Date().toISOString() };
         ctx.bus.emit('cloud.link', { up: true, url: this.url });
       },
       onDown: () => {
         availability.detach();
         relay.detach();
+        this.linkState = { state: 'down', since: new Date().toISOString() };
         ctx.bus.emit('cloud.link', { up: false, url: this.url });
       },
     });
     relay.start();
+    this.linkState = { state: 'connecting', since: new Date().toISOString() };
     this.link.start();
+  }
+
+  /** The embedded broker or the city's broker (whichever runs; the other is off), with the outbox backlog. */
+  uplinkStatus(): UplinkStatus[] {
+    const embedded = !this.ctx.loaded.config.cloud.url;
+    const running: UplinkStatus = {
+      kind: embedded ? 'embedded-broker' : 'city-mqtt',
+      ...this.linkState,
+      target: this.url || null,
+      detail: null,
+      backlog: this.ctx.outbox.stats().unsent,
+      delivery: { by: 'sent-flag' },
+    };
+    const other: UplinkStatus = {
+      kind: embedded ? 'city-mqtt' : 'embedded-broker',
+      state: 'off',
+      since: null,
+      target: null,
+      detail: null,
+      backlog: null,
+      delivery: { by: 'none' },
+    };
+    return [running, other];
   }
 
   async stop(): Promise<void> {

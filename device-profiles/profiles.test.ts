@@ -26,6 +26,10 @@ describe('device profiles', () => {
     it('has no reference problems', () => {
       expect(checkProfileReferences(p)).toEqual([]);
     });
+    it('has a Chinese and an English display name (the console shows them per locale)', () => {
+      expect(p.displayName?.zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(p.displayName?.en).toMatch(/^[\x20-\x7e]+$/);
+    });
     it('uses a known checksum', () => {
       if (p.protocol.type === 'framed') expect(Object.keys(CHECKSUMS)).toContain(p.protocol.checksum.algorithm);
     });

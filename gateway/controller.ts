@@ -15,6 +15,7 @@ import { FacesRoom } from './faces/room.js';
 import { Gb28181Room } from '../cloud-bridge/gb28181/room.js';
 import { DemoRoom } from './demo/room.js';
 import { Gat1400Room } from '../cloud-bridge/gat1400/room.js';
+import { registerUplinkActions } from './core/uplinks.js';
 
 /**
  * The composition root: the only place that builds concrete rooms and hands each the typed
@@ -37,12 +38,15 @@ export class Controller {
     const devices = new DevicesRoom(ctx);
     const faces = new FacesRoom(ctx, { frames: cameras.frames, snapshots: cameras.snapshots });
     const plates = new PlatesRoom(ctx, { frames: cameras.frames, snapshots: cameras.snapshots });
+    const cloud = new CloudBridgeRoom(ctx);
+    const gat1400 = new Gat1400Room(ctx);
+    const gb28181 = new Gb28181Room(ctx, { cameras, devices });
     // Recognition rooms start (load their models) before the cameras, so the first frames find
     // them ready; they subscribe to the cameras room's frame hub, which exists from construction.
     this.rooms = [
       new HousekeepingRoom(ctx),
-      new CloudBridgeRoom(ctx), // early: drains last run's backlog while slow rooms start; stops last, so events recorded while they stop still go out, then the offline status
-      new Gat1400Room(ctx), // GA/T 1400 uplink (off by default): its own outbox position, so it drains its backlog early too
+      cloud, // early: drains last run's backlog while slow rooms start; stops last, so events recorded while they stop still go out, then the offline status
+      gat1400, // GA/T 1400 uplink (off by default): its own outbox position, so it drains its backlog early too
       devices,
       faces,
       plates,
@@ -50,10 +54,11 @@ export class Controller {
       cameras,
       new AccessRoom(ctx, { gates: devices }),
       new AlarmsRoom(ctx, { gates: devices, devices, cameras }),
-      new Gb28181Room(ctx, { cameras, devices }), // after cameras and devices: its catalog lists them; off unless gb28181.enabled
+      gb28181, // after cameras and devices: its catalog lists them; off unless gb28181.enabled
       new ConsoleRoom(ctx, { cameras }),
     ];
     registerCoreActions(ctx);
+    registerUplinkActions(ctx.actions, [cloud, gb28181, gat1400]);
     for (const room of this.rooms) room.registerActions?.(ctx.actions);
   }
 

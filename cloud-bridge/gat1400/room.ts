@@ -13,7 +13,8 @@ import { parseUtcOffset, viidCameraOf } from './ids.js';
 import { VEHICLE_KINDS, type ViidCamera } from './mapping.js';
 import { loadPictures } from './pictures.js';
 import { ViidPusher } from './pusher.js';
-import { ViidSession } from './session.js';
+import { ViidSession, type SessionState } from './session.js';
+import type { UplinkSource, UplinkStatus } from '../../gateway/core/uplinks.js';
 import { DEAD_LETTERS_FILE, DeadLetters } from './dead-letters.js';
 
 /**
@@ -40,7 +41,7 @@ export const GAT1400_SINK = 'gat1400';
  * plate events from the outbox through its own sink position. Off by default; when off, a
  * position left by an earlier run is dropped so it no longer holds sent rows back.
  */
-export class Gat1400Room implements Room {
+export class Gat1400Room implements Room, UplinkSource {
   readonly name = 'gat1400';
   private readonly log: Logger;
   private readonly cameras = new Map<string, ViidCamera>();
@@ -49,6 +50,7 @@ export class Gat1400Room implements Room {
   private pusher: ViidPusher | undefined;
   private sink: OutboxSink | undefined;
   private deadLetters: DeadLetters | undefined;
+  private sessionState: { state: SessionState; since: string; detail: string } | undefined;
 
   constructor(private readonly ctx: GatewayContext) {
     this.log = componentLogger(ctx.log, 'gat1400');
@@ -162,6 +164,7 @@ export class Gat1400Room implements Room {
       retryMaxMs: cfg.retryMaxMs,
       offsetMinutes,
       log,
+      onState: (state, detail) => void (this.sessionState = { state, since: new Date().toISOString(), detail }),
     });
     const sink = OutboxSink.open(ctx.db, GAT1400_SINK, kinds);
     const snapshotsDir = resolveConfigPath({ baseDir: ctx.dataDir }, ctx.loaded.config.cameras.snapshots.dir);
@@ -195,6 +198,27 @@ export class Gat1400Room implements Room {
     await stopping;
     this.deadLetters?.close();
     this.deadLetters = undefined;
+  }
+
+  /** For uplinks/status: the session's state and the events of its kinds it has not taken yet. */
+  uplinkStatus(): UplinkStatus[] {
+    const { session, sink } = this;
+    if (!session || !sink)
+      return [{ kind: 'gat1400', state: 'off', since: null, target: null, detail: null, backlog: null, delivery: { by: 'none' } }];
+    const s = this.sessionState;
+    const state =
+      session.state === 'registered' ? 'up' : session.state === 'stopped' ? 'off' : s?.state === 'waiting' ? 'down' : 'connecting';
+    return [
+      {
+        kind: 'gat1400',
+        state,
+        since: s?.since ?? null,
+        target: this.cfg.url ?? null,
+        detail: state === 'up' ? null : (s?.detail ?? null),
+        backlog: sink.backlog(),
+        delivery: { by: 'position', kinds: [...sink.kinds], position: sink.position },
+      },
+    ];
   }
 
   summary(): string[] {

@@ -39,7 +39,7 @@ export class ChannelDirectory {
     const names = new Map(cfg.cameras.list.map((c) => [c.id, c.name]));
     const devices = cfg.devices.flatMap((d) => {
       const info = this.o.devices.info(d.id);
-      return info ? [{ id: d.id, name: d.name, kind: info.kind }] : []; // the devices room reports a device it could not load
+      return info ? [{ id: d.id, name: d.name ?? info.displayName?.zh, kind: info.kind }] : []; // the devices room reports a device it could not load
     });
     this.channels = buildChannels({
       prefix: this.o.prefix,

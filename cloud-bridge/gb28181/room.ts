@@ -3,6 +3,7 @@
  * a device and serves it the catalog, device queries, alarms and live video. Thin: the work is
  * in ./device.ts and the modules it wires.
  */
+import type { UplinkSource, UplinkStatus } from '../../gateway/core/uplinks.js';
 import type { GatewayContext } from '../../gateway/core/context.js';
 import type { Room, Scope } from '../../gateway/core/room.js';
 import { componentLogger, type Logger } from '../../gateway/core/logger.js';
@@ -16,12 +17,13 @@ import { onAlarmRaised } from './alarm-adapter.js';
 
 const ALARM_WORDS: Record<string, string> = { panic: '一键报警', tamper: '防拆报警', fire: '火警' };
 
-export class Gb28181Room implements Room {
+export class Gb28181Room implements Room, UplinkSource {
   readonly name = 'gb28181';
   private readonly log: Logger;
   private gb: GbDevice | undefined;
   private failed: string | undefined;
   private directory: ChannelDirectory | undefined;
+  private since: string | null = null;
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -38,6 +40,34 @@ export class Gb28181Room implements Room {
   private get active(): boolean {
     const cfg = this.ctx.loaded.config.gb28181;
     return cfg.enabled && Boolean(cfg.server) && Boolean(cfg.deviceId);
+  }
+
+  /** For uplinks/status: registered or not; alarms go out live (no stored backlog). */
+  uplinkStatus(): UplinkStatus[] {
+    const cfg = this.ctx.loaded.config.gb28181;
+    const reg = this.gb?.registration;
+    const off: UplinkStatus = {
+      kind: 'gb28181',
+      state: 'off',
+      since: null,
+      target: null,
+      detail: null,
+      backlog: null,
+      delivery: { by: 'none' },
+    };
+    if (!this.active || !cfg.server) return [off];
+    if (this.failed) return [{ ...off, state: 'down', detail: this.failed }];
+    return [
+      {
+        kind: 'gb28181',
+        state: reg?.registered ? 'up' : this.since ? 'down' : 'connecting',
+        since: this.since,
+        target: `${cfg.server.id}@${cfg.server.host}:${cfg.server.port}/${cfg.server.transport}`,
+        detail: reg?.registered ? null : (reg?.lastError ?? null),
+        backlog: null,
+        delivery: { by: 'none' },
+      },
+    ];
   }
 
   summary(): string[] {
@@ -72,7 +102,10 @@ export class Gb28181Room implements Room {
     onAlarmRaised(scope, async (e) => {
       const channel = directory.byDevice(e.deviceId);
       if (!channel || !this.gb) return;
-      const name = ctx.loaded.config.devices.find((d) => d.id === e.deviceId)?.name ?? e.deviceId;
+      const name =
+        ctx.loaded.config.devices.find((d) => d.id === e.deviceId)?.name ??
+        this.deps.devices.info(e.deviceId)?.displayName?.zh ??
+        e.deviceId;
       await this.gb.alarm({
         channelId: channel.gbId,
         priority: cfg.alarmPriority,
@@ -117,8 +150,14 @@ export class Gb28181Room implements Room {
       channels: () => directory.list(),
       cameraUrl: (id) => directory.cameraUrl(id),
       cameraPictures: (id) => this.deps.cameras.pictures?.(id),
-      onRegistered: (expiresS) => ctx.bus.emit('gb28181.registered', { server: where, deviceId, expiresS }),
-      onUnregistered: (reason) => ctx.bus.emit('gb28181.unregistered', { server: where, deviceId, reason }),
+      onRegistered: (expiresS) => {
+        this.since = new Date().toISOString();
+        ctx.bus.emit('gb28181.registered', { server: where, deviceId, expiresS });
+      },
+      onUnregistered: (reason) => {
+        this.since = new Date().toISOString();
+        ctx.bus.emit('gb28181.unregistered', { server: where, deviceId, reason });
+      },
     });
     this.gb = device;
     try {

@@ -39,6 +39,8 @@ export interface ConsoleServerContext {
   /** The MQTT uplink: up or down since when (null before the first attempt). */
   uplink(): { up: boolean | null; since: string | null };
   metrics?: ConsoleMetrics;
+  /** The console's own account actions (routes/accounts.ts), never on the shared table. */
+  accounts?: ActionTable;
   /** Bearer token /metrics requires; without it /metrics is served only on its own listen address (console.metricsListen). */
   metricsToken?: string;
   /** console.metricsListen: /metrics is served there (then the console port serves it only with the token). */

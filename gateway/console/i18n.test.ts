@@ -47,7 +47,10 @@ describe('console message catalogues', () => {
       ...['unauthenticated', 'locked', 'setup_needed'].map((c) => `error.${c}`),
       ...['viewer', 'operator', 'admin'].map((r) => `role.${r}`),
       ...['starting', 'online', 'offline', 'stopped'].map((s) => `camera.${s}`),
-      ...['open', 'closed', 'heldOpen', 'fault', 'offline', 'unknown'].map((s) => `gateState.${s}`),
+      ...['open', 'closed', 'heldOpen', 'fault', 'offline', 'unknown', 'not-reported'].map((s) => `gateState.${s}`),
+      ...['embedded-broker', 'city-mqtt', 'gb28181', 'gat1400'].flatMap((k) => [`uplink.kind.${k}`, `uplink.short.${k}`]),
+      ...['off', 'connecting', 'up', 'down'].map((s) => `uplink.state.${s}`),
+      ...['console', 'platform', 'cli', 'system'].map((c) => `audit.channel.${c}`),
       ...['panic', 'tamper', 'fire'].map((s) => `alarm.kind.${s}`),
       ...['raised', 'acknowledged', 'resolved'].map((s) => `alarm.state.${s}`),
       ...['resident', 'visitor-valid', 'visitor-not-yet-valid', 'visitor-expired', 'unknown', 'denied', 'gate-fault'].map(

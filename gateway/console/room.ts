@@ -8,6 +8,8 @@ import { ConsoleAuth } from './auth.js';
 import { UserStore } from './accounts/user-store.js';
 import { ConsoleMetrics } from './metrics/metrics.js';
 import type { Health } from './context.js';
+import { ActionTable } from '../core/actions.js';
+import { registerConsoleAccountActions } from './accounts/console-actions.js';
 
 /** The store is probed with a real write at most this often (/healthz may be polled every few seconds). */
 const STORE_PROBE_MS = 30_000;
@@ -62,6 +64,9 @@ export class ConsoleRoom implements Room {
       maxSessionsPerUser: cfg.maxSessionsPerUser,
     });
     const metrics = new ConsoleMetrics({ actions: ctx.actions, outbox: ctx.outbox });
+    // Changes are audited; listing the accounts (admin-only, but a read) is not.
+    const accounts = new ActionTable({ onAudit: (e) => void (e.action !== 'users/list' && ctx.audit.record(e)) });
+    registerConsoleAccountActions(accounts, users, { audit: (e) => ctx.audit.record(e) });
     this.metrics = metrics;
     scope.on('gateway.started', () => void (this.started = true));
     scope.on('gateway.stopping', () => void (this.started = false));
@@ -88,6 +93,7 @@ export class ConsoleRoom implements Room {
       health: () => this.health(),
       uplink: () => this.uplink,
       metrics,
+      accounts,
       ...(cfg.metricsTokenFile ? { metricsToken: readSecretFile(ctx.loaded, cfg.metricsTokenFile, 'console.metricsTokenFile') } : {}),
       ...(cfg.metricsListen ? { metricsListen: cfg.metricsListen } : {}),
       trustedProxies: cfg.trustedProxies,

@@ -9,6 +9,7 @@ import { NEVER_STARVED } from '../core/action-limits.js';
 import { tokensEqual } from './security/sessions.js';
 import { SESSION_COOKIE, sessionRoutes } from './routes/session.js';
 import { apiRoutes } from './routes/api.js';
+import { accountRoutes } from './routes/accounts.js';
 import { serveStatic } from './routes/static.js';
 import { healthz, metrics } from './routes/ops.js';
 import { liveRoute } from './routes/live.js';
@@ -176,6 +177,7 @@ export class ConsoleServer {
         this.ctx.log.warn({ user: auth.user.name, path }, 'console: request without a valid CSRF token refused');
         throw new HttpError(403, 'missing or wrong X-CSRF-Token', 'forbidden');
       }
+      if (await accountRoutes(this.ctx, auth, req, res, url)) return;
       if (await apiRoutes(this, this.ctx, auth, req, res, url)) return;
       throw new HttpError(404, `no ${req.method} ${path}`);
     } finally {

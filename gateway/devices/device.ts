@@ -2,6 +2,7 @@ import type { Logger } from '../core/logger.js';
 import { RateLimitedLog } from '../core/logger.js';
 import { planCommand } from './command-plan.js';
 import { Debouncer } from './debounce.js';
+import { positionReported } from './gate-position.js';
 import type { CommandName, DeviceProfile, InputKind } from './profile-schema.js';
 import { normalise, outOfRange, rawToValue, sameValue, type Value } from './resources.js';
 import type { CommandResult, ExecuteOptions, ProtocolSession } from './session.js';
@@ -36,6 +37,8 @@ export interface DeviceSnapshot {
   since: string;
   lastReason: string | undefined;
   gate: GateState | undefined;
+  /** Whether the device reports the gate's position (else `gate` is what the last command should have done). */
+  positionReported: boolean;
   inputs: Record<string, boolean>;
   values: Record<string, Value>;
   faults: Record<string, number>;
@@ -140,6 +143,7 @@ export class Device {
       since: this.since,
       lastReason: this.lastReason,
       gate: this.gate,
+      positionReported: positionReported(this.profile),
       inputs,
       values: { ...this.values },
       faults: { ...this.faults },

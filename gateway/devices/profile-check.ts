@@ -152,6 +152,7 @@ export function checkProfileReferences(p: DeviceProfile): ProfileProblem[] {
   if (p.gate) {
     label(['gate', 'open'], p.gate.resource, p.gate.open, false);
     label(['gate', 'closed'], p.gate.resource, p.gate.closed, false);
+    p.gate.alsoOpen.forEach((v, i) => label(['gate', 'alsoOpen', i], p.gate!.resource, v, false));
     if (!p.commands.open) add(['commands'], 'a gate needs an open command');
   }
   if (p.heartbeat && !p.commands[p.heartbeat.command]) add(['heartbeat', 'command'], `no command ${p.heartbeat.command}`);

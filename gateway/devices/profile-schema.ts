@@ -195,6 +195,12 @@ const profileBase = z.strictObject({
   vendor: z.string(),
   kind: z.enum(['barrier', 'turnstile', 'pedestrian-gate', 'alarm-post', 'io-board']),
   description: z.string().optional(),
+  displayName: z
+    .strictObject({ zh: z.string().min(1).max(60), en: z.string().min(1).max(60) })
+    .optional()
+    .describe(
+      "The model as people call it, in Chinese and English: the console shows it per the account's locale when the device config gives no name.",
+    ),
   transport: z.discriminatedUnion('type', [serialTransport, gpioTransport]),
   protocol: z.discriminatedUnion('type', [modbusProtocol, framedProtocol, gpioProtocol]),
   resources: z.record(name, resource),
@@ -202,7 +208,17 @@ const profileBase = z.strictObject({
   commands: z.partialRecord(z.enum(COMMAND_NAMES), command),
   inputs: z.record(name, input).default({}),
   gate: z
-    .strictObject({ resource: name, open: rawValue, closed: rawValue })
+    .strictObject({
+      resource: name,
+      open: rawValue,
+      closed: rawValue,
+      alsoOpen: z
+        .array(rawValue)
+        .default([])
+        .describe(
+          'Other values the console shows as open (a turnstile letting one person through). Display only: the fire hold-open still needs `open`.',
+        ),
+    })
     .optional()
     .describe('Which resource tells the gate position, and its open/closed values.'),
   heartbeat: z

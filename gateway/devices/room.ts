@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { shownPosition } from './gate-position.js';
 import { join } from 'node:path';
 import type { GatewayContext } from '../core/context.js';
 import type { ActionTable } from '../core/actions.js';
@@ -36,6 +37,8 @@ export type GateResult = CommandResult & { ms: number; refused?: string; note?: 
 export interface DeviceInfo {
   id: string;
   name: string | undefined;
+  /** The profile's display name (zh, en), for where the config gives no name. */
+  displayName?: DeviceProfile['displayName'];
   kind: DeviceProfile['kind'];
   model: string;
   camera: string | undefined;
@@ -156,6 +159,8 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     return [...this.devices.values()].map((d) => ({
       ...d.snapshot(),
       name: this.configs.get(d.id)?.name,
+      displayName: d.profile.displayName,
+      position: shownPosition(d.profile, d.gateState),
       simulated: this.configs.get(d.id)?.simulate ?? false,
       heldOpen: this.policy.isHeldOpen(d.id),
     }));
@@ -171,7 +176,15 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     if (!d || !cfg) return undefined;
     const resetOf: Record<string, CommandName | undefined> = {};
     for (const [name, i] of Object.entries(d.profile.inputs)) if (i.mode === 'latching') resetOf[name] = i.reset;
-    return { id: d.id, name: cfg.name, kind: d.profile.kind, model: d.profile.model, camera: cfg.camera, resetOf };
+    return {
+      id: d.id,
+      name: cfg.name,
+      displayName: d.profile.displayName,
+      kind: d.profile.kind,
+      model: d.profile.model,
+      camera: cfg.camera,
+      resetOf,
+    };
   }
 
   async run(deviceId: string, command: CommandName, opts: { origin: string; arg?: number; requestId?: string }): Promise<GateResult> {

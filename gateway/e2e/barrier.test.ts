@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Gateway } from './support.js';
 import { startRtspServer, type RtspServer } from '../cameras/demo/rtsp-server.js';
 import { modelsPrepared } from '../inference/models.js';
+import { demoFixture, laneStill, type DemoFixture } from './demo-fixture.js';
+import { DEMO_RESIDENT_PLATE } from '../demo/cast.js';
 
-const SCENE = resolve(
-  '../shared/datasets/plates/full/ccpd__00471264367816-90_87-310&523_445&572-448&574_310&579_307&532_445&527-0_0_5_10_30_24_29-135-22.jpg',
-);
-const PLATE = '皖AFL605';
-const ready = existsSync(SCENE) && modelsPrepared(['text-detect-ppocrv4.onnx', 'text-recognise-ppocrv4.onnx']);
-if (!ready) console.warn('barrier end-to-end test skipped: needs ../shared/datasets and `npm run models`');
+// The demo lane's frame with the resident's car at the barrier (`npm run demo-assets`): no ../shared needed.
+const PLATE = DEMO_RESIDENT_PLATE;
+const models = modelsPrepared(['text-detect-ppocrv4.onnx', 'text-recognise-ppocrv4.onnx']);
+const fixture = models ? await demoFixture() : 'the plate models are missing (`npm run models`)';
+const ready = typeof fixture !== 'string';
+if (typeof fixture === 'string') console.warn(`barrier end-to-end test skipped: ${fixture}`);
 
 /**
  * A resident's car at the barrier camera: RTSP stream → ffmpeg → plate read → known vehicle →
@@ -24,7 +25,7 @@ describe.skipIf(!ready)('a known car at the barrier', () => {
     'barrier',
     [
       'cameras:',
-      '  analysis: {width: 720, height: 1160, fps: 2}',
+      '  analysis: {width: 640, height: 360, fps: 2}',
       '  liveView: {enabled: false}',
       '  list:',
       '    - id: lane-1',
@@ -41,6 +42,7 @@ describe.skipIf(!ready)('a known car at the barrier', () => {
 
   beforeAll(async () => {
     const clip = join(gw.dir, 'lane.mp4');
+    const SCENE = laneStill(fixture as DemoFixture, join(gw.dir, 'lane.jpg'));
     execFileSync('ffmpeg', [
       '-loglevel',
       'error',

@@ -12,17 +12,22 @@ import { Gateway } from './support.js';
 import { SHARPEYES } from '../../cloud-bridge/testing/daemon.js';
 import { startRtspServer, type RtspServer } from '../cameras/demo/rtsp-server.js';
 import { faceModelsPrepared } from '../faces/models.js';
+import { demoFixture, type DemoFixture } from './demo-fixture.js';
 
 const run = promisify(execFile);
-const FACES = resolve('../shared/datasets/faces');
-const ENROL = join(FACES, 'obama/fr_obama.jpg');
-const AT_THE_DOOR = join(FACES, 'obama/fr_obama1.jpg');
 const SHOTS = resolve('.cache/screenshots');
-const ready = existsSync(CHROMIUM) && existsSync(ENROL) && existsSync(AT_THE_DOOR) && faceModelsPrepared();
-if (!ready)
-  console.warn(
-    `console browser test skipped: needs ${CHROMIUM} (scripts/install-system-deps.sh), ../shared/datasets/faces and \`npm run models\``,
-  );
+
+/** The faces this test needs are the demo's (a photo to enrol, another of the same person at the door): no ../shared. */
+async function faceFixture(): Promise<DemoFixture | string> {
+  if (!existsSync(CHROMIUM)) return `needs ${CHROMIUM} (scripts/install-system-deps.sh)`;
+  if (!faceModelsPrepared()) return 'needs the face models (`npm run models`)';
+  return demoFixture();
+}
+const fixture = await faceFixture();
+const ready = typeof fixture !== 'string';
+if (typeof fixture === 'string') console.warn(`console browser test skipped: ${fixture}`);
+const ENROL = typeof fixture === 'string' ? '' : fixture.enrol;
+const AT_THE_DOOR = typeof fixture === 'string' ? '' : fixture.resident;
 
 /**
  * A person who steps in front of the door camera for 12 s every 20 s (so a face enrolled
@@ -31,7 +36,7 @@ if (!ready)
  */
 function doorClip(): string {
   const dir = join(tmpdir(), 'sharpeyes-test-clips');
-  const out = join(dir, 'console-door-visits-960x540-5fps-300s.mp4');
+  const out = join(dir, 'console-door-visits-jesper-960x540-5fps-300s.mp4');
   if (existsSync(out)) return out;
   mkdirSync(dir, { recursive: true });
   const tmp = `${out}.${process.pid}.tmp.mp4`;
@@ -120,7 +125,7 @@ describe.skipIf(!ready)('the console in a browser, against the real daemon', () 
     writeFileSync(pw, 'Only looking 42\n', { mode: 0o600 });
     await cli('users', 'add', 'guest', '--role', 'viewer', '--password-file', pw);
     browser = await launchChromium(join(gw.dir, 'chromium'), {
-      viewport: { width: 1280, height: 860 },
+      viewport: { width: 1366, height: 768 }, // a guard-room screen; the phone test narrows it to 390 x 844
       args: ['--autoplay-policy=no-user-gesture-required'], // the alarm tone without a click first
     });
     page = await browser.newPage();
@@ -186,11 +191,11 @@ describe.skipIf(!ready)('the console in a browser, against the real daemon', () 
     await page.goto(`${base}#/residents`);
     await page.setInputFiles('#enrol input[type=file]', ENROL);
     await page.waitForSelector('#verdict[data-ok="true"] img.crop', { timeout: 60_000 });
-    await page.fill('#enrol input[name=name]', '奥巴马');
+    await page.fill('#enrol input[name=name]', '杰斯帕');
     await shot('residents-check');
     await page.click('#enrol button[type=submit]');
     await page.waitForSelector('#residents tbody tr', { timeout: 30_000 });
-    expect(await page.textContent('#residents tbody')).toContain('奥巴马');
+    expect(await page.textContent('#residents tbody')).toContain('杰斯帕');
     await shot('residents');
   }, 120_000);
 
@@ -207,13 +212,25 @@ describe.skipIf(!ready)('the console in a browser, against the real daemon', () 
       )
       .toBeGreaterThan(0);
     const row = page.locator('#events tr[data-kind="face.recognized"]').first();
-    expect(await row.textContent()).toContain('奥巴马');
+    expect(await row.textContent()).toContain('杰斯帕');
+    // Times as the account's locale writes them (zh: 2026-12-07 14:36:46, 24-hour), not 12/7/2026, 2:36:46 PM.
+    expect(await row.locator('td').first().textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     // The demo's access point (demo-door -(face)-> door-1) lets the new resident in.
     const opened = await gw.waitForEvent('access.decision', (d) => d.gateId === 'door-1' && d.allow === true, 60_000);
-    expect(opened.data).toMatchObject({ via: 'face', reason: 'resident', label: '奥巴马' });
+    expect(opened.data).toMatchObject({ via: 'face', reason: 'resident', label: '杰斯帕' });
     await expect
       .poll(() => row.locator('img.thumb').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
       .toBeGreaterThan(20);
+    // Delivery per uplink: the embedded broker's MQTT took it (the test's platform client is subscribed).
+    await expect
+      .poll(
+        async () => {
+          await page.click('#event-filters button[type=submit]');
+          return page.locator('#events tr[data-kind="face.recognized"] td.delivery').first().textContent();
+        },
+        { timeout: 30_000, interval: 2000 },
+      )
+      .toBe('MQTT 已上传');
     await row.locator('img.thumb').click();
     await page.waitForSelector('.overlay img');
     await shot('events');
@@ -241,7 +258,15 @@ describe.skipIf(!ready)('the console in a browser, against the real daemon', () 
       )
       .toBeGreaterThan(100);
     await page.waitForTimeout(2500); // frames per second need two readings
-    await shot('dashboard');
+    // Devices by their profile's Chinese name; the turnstile's position is read from it, not 位置未知.
+    expect(await page.textContent('[data-gate="gate-1"] strong')).toBe('道闸 BG300（模拟）');
+    expect(await page.textContent('[data-gate="door-1"] strong')).toBe('三辊闸 TS100（模拟）');
+    expect(await page.getAttribute('[data-gate="door-1"]', 'data-state')).not.toBe('unknown');
+    // One line per uplink, from uplinks/status: the embedded broker is connected, the others are off.
+    await expect.poll(() => page.getAttribute('#uplink li[data-uplink="embedded-broker"]', 'data-state')).toBe('up');
+    expect(await page.textContent('#uplink li[data-uplink="embedded-broker"]')).toMatch(/内置 MQTT 代理 已连接 自 \d{4}-\d{2}-\d{2} /);
+    expect(await page.getAttribute('#uplink li[data-uplink="gat1400"]', 'data-state')).toBe('off');
+    await shot('dashboard-1366x768');
   }, 200_000);
 
   it('raises the alarm of the post with a sound and a picture, and acknowledges it', async () => {
@@ -253,13 +278,98 @@ describe.skipIf(!ready)('the console in a browser, against the real daemon', () 
     expect(await page.isVisible('#alarm-banner')).toBe(true);
     // The picture follows the never-dropped alarm.raised as alarm.snapshot; the page shows it when it comes.
     await page.waitForSelector('.alarm-card.raised img.thumb', { timeout: 30_000 });
-    await shot('alarm');
+    expect(await page.textContent('.alarm-card.raised strong')).toContain('一键报警柱 SOS200（模拟）');
+    await shot('alarm-1366x768');
     await gw.request('devices/simulate', { deviceId: 'alarm-1', control: 'release button' });
     await page.fill('.alarm-card.raised input.note', '保安7号前往');
     await page.click('.alarm-card.raised button.ack');
     const ack = await gw.waitForEvent('alarm.acknowledged', (d) => d.deviceId === 'alarm-1');
     expect(ack.data).toMatchObject({ by: 'admin', note: '保安7号前往', origin: 'console' });
     await expect.poll(() => page.getAttribute('body', 'data-sound')).toBe('off');
+  }, 200_000);
+
+  it('works on a phone (390 x 844): the dashboard in one column, an alarm acknowledged with the thumb', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${base}#/dashboard`);
+      await page.waitForSelector('[data-gate="gate-1"]');
+      const overflow = () => page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+      expect(await overflow()).toBeLessThanOrEqual(0); // nothing sideways: no horizontal scrolling of the page
+      await shot('dashboard-390x844');
+      expect((await gw.request('devices/simulate', { deviceId: 'alarm-1', control: 'press button' })).status).toBe('ok');
+      const card = page.locator('.alarm-card.raised');
+      await card.waitFor({ timeout: 30_000 });
+      await page.waitForSelector('.alarm-card.raised img.thumb', { timeout: 30_000 });
+      const ack = card.locator('button.ack');
+      const box = (await ack.boundingBox())!;
+      // The acknowledge button is on screen, within the phone's width, and big enough for a thumb.
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+      expect(box.height).toBeGreaterThanOrEqual(44);
+      expect(box.width).toBeGreaterThan(300);
+      expect(await overflow()).toBeLessThanOrEqual(0);
+      await shot('alarm-390x844');
+      await gw.request('devices/simulate', { deviceId: 'alarm-1', control: 'release button' });
+      await card.locator('input.note').fill('巡逻员3号到场');
+      await ack.click();
+      const acked = await gw.waitForEvent('alarm.acknowledged', (d) => d.note === '巡逻员3号到场');
+      expect(acked.data).toMatchObject({ by: 'admin', origin: 'console', deviceId: 'alarm-1' });
+      await expect.poll(() => page.locator('.alarm-card.raised').count()).toBe(0);
+      await shot('alarm-acknowledged-390x844');
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 768 });
+    }
+  }, 200_000);
+
+  it('an admin adds an operator, resets the password (shown once) and disables the account; the audit page shows it', async () => {
+    await page.goto(`${base}#/accounts`);
+    await page.fill('#account-add input[name=name]', 'zhang');
+    await page.selectOption('#account-add select[name=role]', 'operator');
+    await page.fill('#account-add input[name=password]', 'Patrol shift 2026');
+    await page.click('#account-add button[type=submit]');
+    await page.waitForSelector('#accounts tr[data-user="zhang"]');
+    page.once('dialog', (d) => void d.accept());
+    await page.click('#accounts tr[data-user="zhang"] button.reset');
+    const once = page.locator('#password-once code.password');
+    await once.waitFor();
+    const fresh = (await once.textContent()) ?? '';
+    expect(fresh).toMatch(/^[A-Za-z2-9]{4}(-[A-Za-z2-9]{4}){3}$/);
+    await shot('accounts-reset');
+    await page.click('#password-once button');
+    expect(await page.locator('#password-once').count()).toBe(0); // gone, and nowhere to read again
+    // The operator logs in with it (another browser, the admin's session stays).
+    const other = await launchChromium(join(gw.dir, 'chromium-2'), { viewport: { width: 390, height: 844 } });
+    try {
+      const p2 = await other.newPage();
+      await p2.goto(base);
+      await p2.fill('#login input[name=name]', 'zhang');
+      await p2.fill('#login input[name=password]', fresh);
+      await p2.click('#login button[type=submit]');
+      await p2.waitForSelector('#nav a');
+      expect(await p2.textContent('#who')).toBe('zhang · 操作员');
+      expect(await p2.locator('#nav a[data-page="audit"]').count()).toBe(0); // not an admin's page
+      page.once('dialog', (d) => void d.accept());
+      await page.click('#accounts tr[data-user="zhang"] button.disable');
+      await expect.poll(() => page.getAttribute('#accounts tr[data-user="zhang"]', 'data-disabled')).toBe('true');
+      expect(await p2.evaluate(`fetch('/api/status').then((r) => r.status)`)).toBe(401); // disabled: the session ended
+    } finally {
+      await other.close();
+    }
+    await page.goto(`${base}#/audit`);
+    await page.fill('#audit-filters input[name=action]', 'users/');
+    await page.selectOption('#audit-filters select[name=channel]', 'console'); // the CLI added admin and guest
+    await page.click('#audit-filters button[type=submit]');
+    await expect
+      .poll(async () =>
+        (
+          await page
+            .locator('#audit tbody tr')
+            .evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { action: string } }).dataset.action))
+        ).sort(),
+      )
+      .toEqual(['users/add', 'users/disable', 'users/reset-password']);
+    expect(await page.textContent('#audit tbody')).not.toContain(fresh);
+    await shot('audit');
   }, 200_000);
 
   it('plays the live view of the camera: the picture moves', async () => {
@@ -284,6 +394,13 @@ describe.skipIf(!ready)('the console in a browser, against the real daemon', () 
     await page.evaluate('localStorage.clear()');
     await login('admin', 'Night shift 7 gate!');
     expect(await page.textContent('#nav a[data-page="dashboard"]')).toBe('Dashboard');
+    await page.waitForSelector('[data-gate="gate-1"]');
+    expect(await page.textContent('[data-gate="gate-1"] strong')).toBe('BG300 barrier gate (simulated)');
+    await page.goto(`${base}#/events`);
+    await page.waitForSelector('#events tbody tr');
+    expect(await page.locator('#events tbody tr td').first().textContent()).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2}$/);
+    await page.goto(`${base}#/dashboard`);
+    await page.waitForSelector('[data-gate="gate-1"]');
     await shot('dashboard-en');
     await page.click('#logout');
     await page.waitForSelector('#login');

@@ -62,6 +62,35 @@ describe('PlateTracker', () => {
     expect(t.size).toBe(1);
   });
 
+  it('a car that drove off and comes back is a new vehicle, even while another car stood at the barrier in between', () => {
+    // The demo lane as the daemon saw it (a 16 s loop; the next car is read ~15 s after the last): the resident's car stops, drives on; an
+    // unregistered car comes up, waits, backs away. While one car waits, only its own track is
+    // kept alive: the car that left is not, so its return is a new passage.
+    const t = new PlateTracker({ ...opts, maxReads: 5, trackTimeoutMs: 5000, stationaryRecheckMs: 60_000 });
+    const at = (plate: string, y: number) => ({ plate, colour: 'blue', confidence: 0.99, box: { x: 260, y, width: 120, height: 40 } });
+    const reported: string[] = [];
+    const read = (plate: string, ms: number, y: number) =>
+      reported.push(...t.add('lane', [at(plate, y)], ms).map((x) => x.consensus.plate));
+    const wait = (plate: string, from: number, to: number) => {
+      const standsStill = (tr: { reportedPlate: string }) => tr.reportedPlate === plate;
+      for (let ms = from; ms <= to; ms += 200) {
+        expect(t.wantsRead('lane', ms, null, standsStill)).toBe(false);
+        t.touch('lane', ms, standsStill);
+      }
+    };
+    for (let t0 = 0; t0 < 3 * 15_000; t0 += 15_000) {
+      [200, 400, 600, 700].forEach((ms, i) => read('粤B3K7M9', t0 + ms, 270 + i * 4));
+      wait('粤B3K7M9', t0 + 900, t0 + 2900);
+      [3100, 3300, 3500].forEach((ms, i) => read('粤B3K7M9', t0 + ms, 288 + i * 16));
+      for (let ms = 3700; ms <= 6300; ms += 200) t.expire(t0 + ms);
+      [6500, 6700, 6900, 7100, 7300, 8100].forEach((ms, i) => read('粤B7Q2H5', t0 + ms, 182 + i * 20));
+      wait('粤B7Q2H5', t0 + 8300, t0 + 10_300);
+      [10_500, 10_700, 11_500].forEach((ms, i) => read('粤B7Q2H5', t0 + ms, 284 - i * 30));
+      for (let ms = 11_700; ms < 15_000; ms += 200) t.expire(t0 + ms);
+    }
+    expect(reported).toEqual(['粤B3K7M9', '粤B7Q2H5', '粤B3K7M9', '粤B7Q2H5', '粤B3K7M9', '粤B7Q2H5']);
+  });
+
   it('a misread of a settled plate (one character off) stays with its vehicle', () => {
     const t = new PlateTracker(opts);
     t.add('cam', [r('粤B12345')], 0);

@@ -179,18 +179,30 @@ export class PlateTracker {
   wantsRead(cameraId: string, now: number, motion?: Box | null, standsStill: (t: Track) => boolean = () => true): boolean {
     for (const t of this.tracks) {
       if (t.cameraId !== cameraId || now - t.lastSeen > this.options.trackTimeoutMs) continue;
-      // An early report (one read) goes on being read until minReads, so a misread is corrected.
-      const settled = t.reads.length >= this.options.maxReads || (t.reportedAt > 0 && t.reads.length >= this.options.minReads);
-      if (!settled) return true;
+      if (!this.settled(t)) return true;
       if (motion && !intersects(motion, t.lastBox)) continue;
       if (now - t.lastReadAt < this.options.stationaryRecheckMs && standsStill(t)) return false;
     }
     return true;
   }
 
-  /** Keeps a settled vehicle's track alive without reading it (the motion gate still sees it). */
-  touch(cameraId: string, now: number): void {
-    for (const t of this.tracks) if (t.cameraId === cameraId && now - t.lastSeen <= this.options.trackTimeoutMs) t.lastSeen = now;
+  /**
+   * Keeps the tracks of settled vehicles that stand still alive without reading them (the frame
+   * was not read). Only those: a vehicle that drove off (the picture at its box changed) is not
+   * kept alive by another one waiting at the barrier, so its track closes `trackTimeoutMs` after
+   * its last read and the same car coming back is a new vehicle, reported (and decided) again.
+   */
+  touch(cameraId: string, now: number, standsStill: (t: Track) => boolean = () => true): void {
+    for (const t of this.tracks) {
+      if (t.cameraId !== cameraId || now - t.lastSeen > this.options.trackTimeoutMs) continue;
+      if (this.settled(t) && standsStill(t)) t.lastSeen = now;
+    }
+  }
+
+  /** Reported, or read enough: no more reads wanted while it stands still. */
+  private settled(t: Track): boolean {
+    // An early report (one read) goes on being read until minReads, so a misread is corrected.
+    return t.reads.length >= this.options.maxReads || (t.reportedAt > 0 && t.reads.length >= this.options.minReads);
   }
 
   /**

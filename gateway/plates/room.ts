@@ -129,7 +129,7 @@ export class PlatesRoom implements Room {
       return seen !== undefined && patchDifference(seen, patchSignature(img, t.lastBox)) < PATCH_CHANGED;
     };
     if (!this.tracker.wantsRead(frame.cameraId, frame.ts, frame.motionRoi, standsStill)) {
-      this.tracker.touch(frame.cameraId, frame.ts);
+      this.tracker.touch(frame.cameraId, frame.ts, standsStill);
       return;
     }
     this.busy.add(frame.cameraId);

@@ -36,9 +36,9 @@ const device = z
 export const devicesSection = z
   .array(device)
   .default([
-    { id: 'door-1', name: 'Demo pedestrian turnstile (simulated)', profile: 'turnstile-ts100-framed', simulate: true, egress: [] },
-    { id: 'gate-1', name: 'Demo barrier gate (simulated)', profile: 'barrier-bg300-framed', simulate: true, egress: [] },
-    { id: 'alarm-1', name: 'Demo alarm post (simulated)', profile: 'alarm-post-sos200', simulate: true, egress: [], camera: 'demo-door' },
+    { id: 'door-1', profile: 'turnstile-ts100-framed', simulate: true, egress: [] },
+    { id: 'gate-1', profile: 'barrier-bg300-framed', simulate: true, egress: [] },
+    { id: 'alarm-1', profile: 'alarm-post-sos200', simulate: true, egress: [], camera: 'demo-door' },
   ])
   .superRefine((list, ctx) => {
     const ids = new Set<string>();

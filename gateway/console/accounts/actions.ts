@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ActionError, type ActionTable } from '../../core/actions.js';
 import { hashPassword, passwordProblem, type ScryptParams } from './password.js';
-import { ROLES, USER_NAME, type UserStore } from './user-store.js';
+import { isDisabledHash, ROLES, USER_NAME, type UserStore } from './user-store.js';
 
 /**
  * `users/*`: console accounts. Registered on the table `sharpeyes users` runs (its own process,
@@ -26,7 +26,14 @@ export function registerUserActions(actions: ActionTable, users: UserStore, para
     description: 'Console accounts: name, role, language, when created and changed.',
     input: z.strictObject({}).prefault({}),
     handle: () => ({
-      users: users.list().map(({ name: n, role: r, locale, createdAt, updatedAt }) => ({ name: n, role: r, locale, createdAt, updatedAt })),
+      users: users.list().map(({ name: n, role: r, locale, createdAt, updatedAt }) => ({
+        name: n,
+        role: r,
+        locale,
+        createdAt,
+        updatedAt,
+        disabled: isDisabledHash(users.credentials(n)?.hash ?? ''),
+      })),
     }),
   });
   actions.register('users/add', {

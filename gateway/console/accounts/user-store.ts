@@ -21,6 +21,10 @@ export const LOCALES = ['zh', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const USER_NAME = /^[A-Za-z0-9_.@-]{1,64}$/;
 
+/** The marker before the hash of a disabled account (no scrypt hash starts with it). */
+const DISABLED = '!disabled:';
+export const isDisabledHash = (hash: string): boolean => hash.startsWith(DISABLED);
+
 interface Row {
   id: number;
   name: string;
@@ -101,6 +105,26 @@ export class UserStore {
 
   setLocale(id: number, locale: Locale): void {
     this.db.prepare('UPDATE console_users SET locale = ? WHERE id = ?').run(locale, id);
+  }
+
+  /**
+   * Disables (or enables again) an account without a schema change: the stored hash gets a
+   * marker no password matches (kept, so enabling restores the password); the generation
+   * changes, so its sessions end at once.
+   */
+  setDisabled(name: string, disabled: boolean, now = new Date()): boolean {
+    const c = this.credentials(name);
+    if (!c || isDisabledHash(c.hash) === disabled) return Boolean(c);
+    const hash = disabled ? `${DISABLED}${c.hash}` : c.hash.slice(DISABLED.length);
+    return this.setPassword(name, hash, now);
+  }
+
+  /** Admins that can log in (not disabled). */
+  enabledAdmins(): number {
+    return this.db
+      .prepare<{ password: string }>("SELECT password FROM console_users WHERE role = 'admin'")
+      .all()
+      .filter((r) => !isDisabledHash(r.password)).length;
   }
 
   admins(): number {

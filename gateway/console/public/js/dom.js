@@ -1,3 +1,6 @@
+import { formatDateTime } from './format.js';
+import { locale } from './i18n.js';
+
 // Tiny DOM helpers: elements are built with textContent, never innerHTML, so no event data can inject markup.
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -15,10 +18,9 @@ export function h(tag, attrs = {}, ...children) {
 
 export const $ = (sel, root = document) => root.querySelector(sel);
 
+/** A time in the account's locale (zh: 2026-12-07 14:36:46); every page shows times through this. */
 export function fmtTime(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString();
+  return formatDateTime(iso, locale());
 }
 
 /** A local datetime-local input value to ISO (with the browser's zone). */

@@ -1,4 +1,5 @@
 // How an event reads on the pages: its kind's label, a one-line summary and its picture.
+import { deliveries } from './uplinks.js';
 import { h, fmtTime } from './dom.js';
 import { t, has } from './i18n.js';
 
@@ -70,6 +71,13 @@ export function showPicture(src) {
   document.body.append(overlay);
 }
 
+/** Where the event went, per uplink that carries it: "MQTT 已上传 · 视图库 待上传". */
+export function deliveryText(e) {
+  const list = deliveries(e);
+  if (!list.length) return e.sent ? t('event.sent') : t('event.queued');
+  return list.map((d) => `${t(`uplink.short.${d.kind}`)} ${t(d.state === 'sent' ? 'event.sent' : 'event.queued')}`).join(' · ');
+}
+
 export function eventRow(e) {
   return h(
     'tr',
@@ -78,6 +86,6 @@ export function eventRow(e) {
     h('td', {}, kindLabel(e.kind)),
     h('td', { class: 'details' }, summary(e)),
     h('td', {}, thumbnail(snapshotOf(e))),
-    h('td', { class: 'muted' }, e.sent ? t('event.sent') : t('event.queued')),
+    h('td', { class: 'muted delivery' }, deliveryText(e)),
   );
 }

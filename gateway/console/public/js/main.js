@@ -7,6 +7,7 @@ import { $, toast } from './dom.js';
 import { renderLogin } from './pages/login.js';
 import { renderSetup } from './pages/setup.js';
 import { startAlarmWatch } from './alarm-watch.js';
+import { loadDeviceNames } from './device-names.js';
 
 async function boot() {
   const s = await getJson('/api/session');
@@ -25,6 +26,7 @@ async function onLogin(s) {
   setCsrf(s.csrf);
   await setLocale(s.user.locale);
   await loadSession(s.user);
+  await loadDeviceNames().catch(() => undefined); // names fall back to ids
   $('#top').hidden = false;
   $('#node').textContent = s.nodeId;
   $('#who').textContent = `${s.user.name} · ${t(`role.${s.user.role}`)}`;

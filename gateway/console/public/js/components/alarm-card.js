@@ -5,6 +5,7 @@ import { can } from '../session.js';
 import { acknowledge, resolve } from '../alarms-client.js';
 import { thumbnail } from '../event-view.js';
 import { refreshAlarms } from '../alarm-watch.js';
+import { deviceName } from '../device-names.js';
 
 export function alarmCard(a, reload) {
   const note = h('input', { class: 'note', 'data-i18n-placeholder': 'alarm.note', placeholder: t('alarm.note'), maxlength: 500 });
@@ -29,7 +30,7 @@ export function alarmCard(a, reload) {
     h(
       'div',
       {},
-      h('strong', {}, t(`alarm.kind.${a.kind}`), ' · ', a.deviceName || a.deviceId),
+      h('strong', {}, t(`alarm.kind.${a.kind}`), ' · ', a.deviceName || deviceName(a.deviceId)),
       h('div', {}, t(`alarm.state.${a.state}`), ' · ', fmtTime(a.raisedAt)),
       ...who.map((w) => h('div', { class: 'muted' }, w)),
       a.note ? h('div', { class: 'muted' }, a.note) : '',

@@ -7,15 +7,19 @@ import { onEvent } from '../live-events.js';
 import { eventRow } from '../event-view.js';
 import { alarmCard } from '../components/alarm-card.js';
 import { listAlarms } from '../alarms-client.js';
+import { labelOf } from '../device-names.js';
+import { loadUplinks } from '../uplinks.js';
 
 const GATE_KINDS = ['barrier', 'turnstile', 'pedestrian-gate'];
 
 export function gateState(d) {
   if (!d.online) return 'offline';
   if (d.heldOpen) return 'heldOpen';
-  if (d.gate === 'fault') return 'fault';
-  if (d.gate === 'open' || d.gate === 'opening') return 'open';
-  if (d.gate === 'closed' || d.gate === 'closing') return 'closed';
+  const position = d.position ?? d.gate;
+  if (position === 'fault') return 'fault';
+  if (position === 'not-reported') return 'not-reported';
+  if (position === 'open' || position === 'opening') return 'open';
+  if (position === 'closed' || position === 'closing') return 'closed';
   return 'unknown';
 }
 
@@ -23,7 +27,7 @@ export async function render(view) {
   const alarms = h('section', { id: 'alarms', class: 'alarms' });
   const cameras = h('div', { class: 'grid', id: 'cameras' });
   const gates = h('div', { class: 'grid', id: 'gates' });
-  const uplink = h('p', { id: 'uplink' });
+  const uplink = h('ul', { id: 'uplink', class: 'uplinks' });
   const recent = h('tbody');
   view.append(
     alarms,
@@ -86,7 +90,7 @@ export async function render(view) {
             open.disabled = true;
             try {
               await action('gate/open', { gateId: d.id });
-              toast(t('gate.opened', { gate: d.name || d.id }));
+              toast(t('gate.opened', { gate: labelOf(d) }));
             } catch (err) {
               toast(err.describe());
             }
@@ -96,7 +100,7 @@ export async function render(view) {
           return h(
             'div',
             { class: `tile gate ${state}`, dataset: { gate: d.id, state } },
-            h('strong', {}, d.name || d.id),
+            h('strong', {}, labelOf(d)),
             h('div', { class: `state ${state}` }, t(`gateState.${state}`)),
             can('gate/open') ? open : '',
           );
@@ -105,14 +109,24 @@ export async function render(view) {
   }
 
   async function loadUplink() {
-    const s = await getJson('/api/status');
-    const up = s.uplink.up;
+    const list = await loadUplinks();
     uplink.replaceChildren(
-      h('span', { class: `state ${up ? 'online' : 'offline'}` }, t(up === null ? 'uplink.unknown' : up ? 'uplink.up' : 'uplink.down')),
-      ' ',
-      s.uplink.since ? t('uplink.since', { since: fmtTime(s.uplink.since) }) : '',
-      ' · ',
-      h('span', { id: 'outbox' }, t('uplink.waiting', { n: s.outbox.unsent })),
+      ...list.map((u) =>
+        h(
+          'li',
+          { dataset: { uplink: u.kind, state: u.state } },
+          h('strong', {}, t(`uplink.kind.${u.kind}`)),
+          ' ',
+          h(
+            'span',
+            { class: `state ${u.state === 'up' ? 'online' : u.state === 'off' ? 'muted' : 'offline'}` },
+            t(`uplink.state.${u.state}`),
+          ),
+          u.since && u.state !== 'off' ? ` ${t('uplink.since', { since: fmtTime(u.since) })}` : '',
+          u.backlog !== null && u.state !== 'off' ? h('span', { class: 'backlog' }, ' · ', t('uplink.waiting', { n: u.backlog })) : '',
+          u.detail && u.state !== 'up' ? h('div', { class: 'muted' }, u.detail) : '',
+        ),
+      ),
     );
   }
 
@@ -122,7 +136,7 @@ export async function render(view) {
   }
 
   const all = () =>
-    Promise.all([loadAlarms(), loadCameras(), loadGates(), loadUplink(), loadRecent()]).catch((err) =>
+    Promise.all([loadAlarms(), loadCameras(), loadGates(), loadUplink().then(loadRecent)]).catch((err) =>
       toast(err.describe ? err.describe() : err.message),
     );
   await all();
@@ -130,7 +144,11 @@ export async function render(view) {
     loadCameras().catch(() => undefined);
     loadUplink().catch(() => undefined);
   }, 2000);
-  const slow = setInterval(() => loadGates().catch(() => undefined), 5000);
+  // Gates, and the recent events' delivery per uplink (a row shown as waiting goes out meanwhile).
+  const slow = setInterval(() => {
+    loadGates().catch(() => undefined);
+    loadRecent().catch(() => undefined);
+  }, 5000);
   const off = onEvent((e) => {
     if (e.kind === 'camera.motion') return;
     recent.prepend(eventRow(e));

@@ -3,6 +3,7 @@ import { getJson } from '../api.js';
 import { h, localToIso, toast } from '../dom.js';
 import { t } from '../i18n.js';
 import { eventRow, kindLabel } from '../event-view.js';
+import { loadUplinks } from '../uplinks.js';
 
 const KINDS = [
   'face.recognized',
@@ -40,6 +41,7 @@ export async function render(view) {
     if (tt) p.set('to', tt);
     if (append && oldest) p.set('before', String(oldest));
     try {
+      await loadUplinks();
       const { events } = await getJson(`/api/events?${p}`);
       if (!append) body.replaceChildren();
       body.append(...events.map(eventRow));
