@@ -161,6 +161,9 @@ export class ResidentStore {
     this.db.prepare('DELETE FROM face_templates WHERE resident_id = ?').run(id);
     const n = this.db.prepare('DELETE FROM residents WHERE id = ?').run(id).changes;
     if (n === 0) return false;
+    // Their access group memberships go with them (gateway/access/group-store.ts).
+    if (this.db.prepare('DELETE FROM access_members WHERE resident_id = ?').run(id).changes)
+      this.db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'access_version'").run();
     this.changed(id, now.toISOString());
     this.versions.markDeleted('resident', id, now);
     return true;
