@@ -36,6 +36,7 @@ export class FacesRoom implements Room {
   readonly store: ResidentStore;
   readonly identities: Identities;
   private readonly groups: GroupDirectory;
+  private readonly groupStore: GroupStore;
   /** Camera id → the gates it recognises faces for (access.points). */
   private readonly gatesOf = new Map<string, string[]>();
   private models: FaceModels | undefined;
@@ -60,7 +61,8 @@ export class FacesRoom implements Room {
     this.warnings = new RateLimitedLog(this.log);
     this.store = new ResidentStore({ db: ctx.db });
     this.identities = new Identities({ store: this.store });
-    this.groups = new GroupDirectory(new GroupStore(ctx.db), ctx.db);
+    this.groupStore = new GroupStore(ctx.db);
+    this.groups = new GroupDirectory(this.groupStore, ctx.db);
     for (const p of ctx.loaded.config.access.points)
       if (p.via === 'face') this.gatesOf.set(p.camera, [...(this.gatesOf.get(p.camera) ?? []), p.gate]);
     this.source = deps.frames;
@@ -68,7 +70,12 @@ export class FacesRoom implements Room {
   }
 
   registerActions(actions: ActionTable): void {
-    registerResidentActions(actions, this.cfg, () => ({ store: this.store, identities: this.identities, pipeline: () => this.pipeline() }));
+    registerResidentActions(actions, this.cfg, () => ({
+      store: this.store,
+      groups: this.groupStore,
+      identities: this.identities,
+      pipeline: () => this.pipeline(),
+    }));
   }
 
   /** The loaded pipeline (models load in the background after start). */
