@@ -31,6 +31,7 @@ export const accessEvents = defineEvents({
         subjectId: z.string().nullable().describe('Resident or visitor id; null for a stranger.'),
         label: z.string().describe("Plate text, or the resident's name."),
         confidence: z.number().min(0).max(1).describe('Face similarity or plate read confidence.'),
+        frames: z.number().int().min(0).optional().describe('Faces: how many frames of the passage the recognition combined.'),
         snapshotId: z.string().nullable().describe('Snapshot of the recognition (fetch with request/snapshots/get).'),
         ts: z.string().describe('ISO 8601 time of the recognition.'),
       })

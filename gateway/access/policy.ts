@@ -29,6 +29,8 @@ export interface Recognition {
   label: string;
   /** Plates: the text read and the known plate it matched; each is checked against the watchlist. */
   plates?: readonly string[];
+  /** Faces: how many frames of the passage the recognition combined. */
+  frames?: number;
   ts: Date;
 }
 
@@ -58,6 +60,8 @@ export interface Decision {
   subjectId: string | null;
   label: string;
   confidence: number;
+  /** Faces: how many frames of the passage the decision rests on. */
+  frames?: number;
   ts: string;
 }
 
@@ -124,6 +128,7 @@ export function decide(rec: Recognition, points: readonly AccessPoint[], opts: P
       subjectId: rec.subject.kind === 'unknown' ? null : rec.subject.id,
       label: rec.label,
       confidence: rec.confidence,
+      ...(rec.frames === undefined ? {} : { frames: rec.frames }),
       ts: rec.ts.toISOString(),
     });
   }
