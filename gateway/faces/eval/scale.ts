@@ -80,6 +80,14 @@ export function scaleFigures(
 ): { rows: ScaleRow[]; skipped: Array<{ residents: number; reason: string }> } {
   const people = input.identities.filter((i) => i.templates.length >= Math.max(...photos) && i.probes.length > 0);
   const nId = people.length;
+  if (nId === 0)
+    return {
+      rows: [],
+      skipped: sizes.map((residents) => ({
+        residents,
+        reason: `no identity has ${Math.max(...photos)} enrollable photos in distinct split groups and a probe photo besides`,
+      })),
+    };
   const { reporting } = strangerHalves(input.strangers.length);
   const probeSet = reporting.filter((s) => input.strangers[s]!.embedding !== null);
   const enrollable = shuffled(input.strangers.length).filter((s) => input.strangers[s]!.template !== null);
