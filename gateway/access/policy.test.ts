@@ -139,3 +139,13 @@ describe('access policy and the watchlist', () => {
     expect(decide(read('粤B80124', resident, '粤B80124'), points, o, new Map())[0]?.reason).toBe('resident');
   });
 });
+
+describe('a face decision says how many frames of the passage it rests on', () => {
+  it('carries the frames of the recognition; plate decisions carry none', () => {
+    const rec = { ...face({ kind: 'resident', id: 'r1', name: 'Li Lei' }), frames: 3 };
+    expect(decide(rec, points, opts, new Map())[0]).toMatchObject({ allow: true, frames: 3 });
+    expect(decide(plate('粤B12345', { kind: 'resident', id: 'r1', name: '粤B12345' }), points, opts, new Map())[0]).not.toHaveProperty(
+      'frames',
+    );
+  });
+});

@@ -3,6 +3,7 @@
  * literal inputs and the gate opens offline. The access room feeds it recognitions and carries
  * out what it returns.
  */
+import { mayPass, type GroupData, type GroupRefusal } from './group-policy.js';
 
 export type Via = 'face' | 'plate';
 
@@ -28,6 +29,8 @@ export interface Recognition {
   label: string;
   /** Plates: the text read and the known plate it matched; each is checked against the watchlist. */
   plates?: readonly string[];
+  /** Faces: how many frames of the passage the recognition combined. */
+  frames?: number;
   ts: Date;
 }
 
@@ -40,9 +43,12 @@ export interface PolicyOptions {
   deniedPlate?: (plate: string) => boolean;
   /** Gates that are in fault (their controller offline): never commanded, decision says why. */
   gatesInFault: ReadonlySet<string>;
+  /** Access groups and schedules (group-policy.ts): who may pass which gate, and when. Absent: everyone everywhere. */
+  groups?: GroupData;
 }
 
-export type Reason = 'resident' | 'visitor-valid' | 'visitor-not-yet-valid' | 'visitor-expired' | 'unknown' | 'denied' | 'gate-fault';
+export type Reason =
+  'resident' | 'visitor-valid' | 'visitor-not-yet-valid' | 'visitor-expired' | 'unknown' | 'denied' | 'gate-fault' | GroupRefusal;
 
 export interface Decision {
   gateId: string;
@@ -54,6 +60,8 @@ export interface Decision {
   subjectId: string | null;
   label: string;
   confidence: number;
+  /** Faces: how many frames of the passage the decision rests on. */
+  frames?: number;
   ts: string;
 }
 
@@ -96,6 +104,15 @@ export function decide(rec: Recognition, points: readonly AccessPoint[], opts: P
     const last = memory.get(key);
     if (last !== undefined && now - last >= 0 && now - last < opts.cooldownS * 1000) continue;
     let { allow, reason } = reasonFor(rec, opts);
+    const s = rec.subject;
+    if (allow && opts.groups && s.kind !== 'unknown') {
+      // Allowed as a person: now whether this person may pass this gate, and now.
+      const refusal = mayPass(opts.groups, { id: s.id, kind: s.kind }, point.gateId, rec.ts);
+      if (refusal) {
+        allow = false;
+        reason = refusal;
+      }
+    }
     if (allow && opts.gatesInFault.has(point.gateId)) {
       allow = false;
       reason = 'gate-fault';
@@ -111,6 +128,7 @@ export function decide(rec: Recognition, points: readonly AccessPoint[], opts: P
       subjectId: rec.subject.kind === 'unknown' ? null : rec.subject.id,
       label: rec.label,
       confidence: rec.confidence,
+      ...(rec.frames === undefined ? {} : { frames: rec.frames }),
       ts: rec.ts.toISOString(),
     });
   }

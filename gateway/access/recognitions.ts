@@ -16,6 +16,7 @@ export function fromFace(e: GatewayEvents['face.recognized'] | GatewayEvents['fa
         : { kind: 'resident', id: e.residentId, name: e.name },
     confidence: Math.max(0, Math.min(1, e.similarity)),
     label: resident ? e.name : `stranger#${e.trackId}`,
+    frames: e.frames,
     ts,
   };
 }

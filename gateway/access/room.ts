@@ -8,6 +8,8 @@ import type { GateControl } from '../devices/room.js';
 import { decide, prunePassages, type AccessPoint, type Decision, type PassageMemory, type Recognition } from './policy.js';
 import { fromFace, fromPlate } from './recognitions.js';
 import { registerWatchlistActions, Watchlist } from './watchlist.js';
+import { registerGroupActions } from './group-actions.js';
+import { GroupDirectory, GroupStore } from './group-store.js';
 
 /**
  * The access room: recognitions in (face.recognized / face.unknown, plate.recognized),
@@ -23,6 +25,8 @@ export class AccessRoom implements Room {
   private readonly memory: PassageMemory = new Map();
   private readonly gatesInFault = new Set<string>();
   private watchlist: Watchlist | undefined;
+  private groupStore: GroupStore | undefined;
+  private groupDirectory: GroupDirectory | undefined;
   private insert: Statement | undefined;
 
   constructor(
@@ -35,6 +39,17 @@ export class AccessRoom implements Room {
 
   registerActions(actions: ActionTable): void {
     registerWatchlistActions(actions, () => this.list());
+    registerGroupActions(actions, () => this.groups());
+  }
+
+  private groups(): GroupStore {
+    this.groupStore ??= new GroupStore(this.ctx.db);
+    return this.groupStore;
+  }
+
+  private directory(): GroupDirectory {
+    this.groupDirectory ??= new GroupDirectory(this.groups(), this.ctx.db);
+    return this.groupDirectory;
   }
 
   private list(): Watchlist {
@@ -72,6 +87,7 @@ export class AccessRoom implements Room {
         denied: this.list().subjects,
         deniedPlate: (p) => this.list().deniesPlate(p),
         gatesInFault: this.gatesInFault,
+        groups: this.directory().current().data,
       },
       this.memory,
     );

@@ -8,13 +8,16 @@ import { ActionError } from '../core/actions.js';
 import type { FacesConfig } from '../config/sections/faces.js';
 import type { Identities } from './identities.js';
 import type { FacePipeline } from './pipeline.js';
-import type { ResidentStore } from './store/resident-store.js';
+import type { ResidentDetails, ResidentStore } from './store/resident-store.js';
 import { EnrolmentRefused } from './enrolment.js';
+import type { GroupStore } from '../access/group-store.js';
 import { PassError, passOf, type Pass, type PassFields } from './visitors/pass.js';
 import { errMessage } from '../core/errors.js';
 
 export interface ResidentServices {
   store: ResidentStore;
+  /** Access group memberships (groups field). */
+  groups: GroupStore;
   identities: Identities;
   /** Resolves when the models are loaded; rejects with a readable reason if they cannot be. */
   pipeline(): Promise<FacePipeline>;
@@ -56,4 +59,44 @@ export async function readyPipeline(s: ResidentServices): Promise<FacePipeline> 
 /** EnrolmentRefused becomes photo_refused (the message names each photo and why). */
 export function refusedPhotos(err: unknown): unknown {
   return err instanceof EnrolmentRefused ? new ActionError(err.message, 'photo_refused') : err;
+}
+
+const detail = (what: string) => z.string().max(64).optional().describe(`${what} (optional; "" clears it).`);
+/** Address, phone, access groups and visitor pass gates: the fields residents/add, upsert and update accept beside the face. */
+export const personFields = {
+  building: detail('Building, e.g. "3" or "3栋"'),
+  unit: detail('Unit (单元)'),
+  room: detail('Room, e.g. "1502"'),
+  phone: z
+    .string()
+    .max(32)
+    .regex(/^[0-9+\-() ]*$/, 'digits, spaces, + - ( )')
+    .optional()
+    .describe('Phone (optional; "" clears it).'),
+  groups: z
+    .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/))
+    .max(100)
+    .optional()
+    .describe('Access groups the person is a member of (replaces their memberships; absent: unchanged).'),
+  gates: z
+    .array(z.string().min(1).max(64))
+    .max(200)
+    .optional()
+    .describe('Visitors: the gates the pass is for (absent or empty: what their groups allow).'),
+};
+
+export interface PersonFieldValues {
+  building?: string | undefined;
+  unit?: string | undefined;
+  room?: string | undefined;
+  phone?: string | undefined;
+  groups?: string[] | undefined;
+  gates?: string[] | undefined;
+}
+
+/** The store's extras from the request's fields (absent fields stay absent). */
+export function extrasOf(f: PersonFieldValues): { details: Partial<ResidentDetails>; passGates?: string[] | null } {
+  const details: Partial<ResidentDetails> = {};
+  for (const k of ['building', 'unit', 'room', 'phone'] as const) if (f[k] !== undefined) details[k] = f[k].trim() || null;
+  return { details, ...(f.gates === undefined ? {} : { passGates: f.gates.length ? f.gates : null }) };
 }

@@ -11,7 +11,16 @@ import { enrolResident } from './enrolment.js';
 import { RESIDENT_ID } from './store/resident-store.js';
 import { passInput } from './visitors/pass.js';
 import { registerResidentSyncActions } from './sync-actions.js';
-import { photosField, readyPipeline, refusedPhotos, requestedPass, type ResidentServices } from './action-support.js';
+import {
+  extrasOf,
+  personFields,
+  photosField,
+  readyPipeline,
+  refusedPhotos,
+  requestedPass,
+  type ResidentServices,
+} from './action-support.js';
+import { residentPage } from './store/resident-page.js';
 import { checkPhoto } from './photo-check.js';
 
 export type { ResidentServices } from './action-support.js';
@@ -24,12 +33,14 @@ export function registerResidentActions(actions: ActionTable, cfg: FacesConfig, 
     input: z.strictObject({
       id: z.string().regex(RESIDENT_ID).optional().describe('Resident id (generated when absent).'),
       name: z.string().min(1).max(100).describe('Name shown in events.'),
-      photos: photosField(cfg).describe('Photos, base64.'),
+      photos: photosField(cfg).describe('Photos, base64: one template per photo.'),
       ...passInput,
+      ...personFields,
     }),
     async handle(input) {
       const s = services();
-      const { id, name, photos, ...fields } = input;
+      const { id, name, photos, building, unit, room, phone, groups, gates, ...fields } = input;
+      const extras = extrasOf({ building, unit, room, phone, gates });
       // Without kind or window an existing person keeps who they are (adding photos); a new one is a resident.
       const given = Object.values(fields).some((v) => v !== undefined);
       const pass = given ? requestedPass(fields, id === undefined || !s.store.get(id)) : undefined;
@@ -40,10 +51,12 @@ export function registerResidentActions(actions: ActionTable, cfg: FacesConfig, 
           {
             ...(id === undefined ? {} : { id }),
             ...(pass === undefined ? {} : { pass }),
+            ...extras,
             name,
             photos: photos.map((b64, i) => ({ input: Buffer.from(b64, 'base64'), source: `photo ${i + 1}` })),
           },
         );
+        if (groups) groupsOf(s, resident.id, groups);
         s.identities.refresh();
         return { resident };
       } catch (err) {
@@ -85,6 +98,37 @@ export function registerResidentActions(actions: ActionTable, cfg: FacesConfig, 
     input: z.strictObject({}).prefault({}),
     handle: () => ({ residents: services().store.list() }),
   });
+  actions.register('residents/update', {
+    role: 'operator',
+    description: "Change a person's building, unit, room, phone, access groups or visitor pass gates (fields absent stay as they are).",
+    input: z.strictObject({ id: z.string().regex(RESIDENT_ID), name: z.string().min(1).max(100).optional(), ...personFields }),
+    handle(input) {
+      const s = services();
+      const { id, name, groups, ...rest } = input;
+      const r = s.store.get(id);
+      if (!r) throw new ActionError(`no resident ${id}`, 'not_found');
+      s.store.update(id, { ...(name === undefined ? {} : { name }), ...extrasOf(rest) });
+      if (groups) groupsOf(s, id, groups);
+      s.identities.refresh();
+      return { resident: s.store.get(id), groups: s.groups.groupsOf(id) };
+    },
+  });
+  actions.register('residents/page', {
+    role: 'viewer',
+    description:
+      'One page of residents and visitors for the console: search words over name, id, building, unit, room and phone; optional kind and access group; sorted by name; each with its groups and thumbnail (base64 JPEG of the enrolment crop); and the total.',
+    input: z.strictObject({
+      q: z.string().max(100).optional(),
+      kind: z.enum(['resident', 'visitor']).optional(),
+      group: z.string().max(64).optional(),
+      offset: z.number().int().min(0).max(10_000_000).default(0),
+      limit: z.number().int().min(1).max(100).default(20),
+    }),
+    handle: (input) => {
+      const s = services();
+      return residentPage(s.store.db, s.store.modelName, input);
+    },
+  });
   actions.register('residents/changed', {
     role: 'operator',
     description: 'Reload the residents changed in the database since the last reload (the daemon also polls).',
@@ -96,4 +140,13 @@ export function registerResidentActions(actions: ActionTable, cfg: FacesConfig, 
     },
   });
   registerResidentSyncActions(actions, cfg, services);
+}
+
+/** Replaces a person's memberships; an unknown group is the requester's mistake (invalid_input). */
+function groupsOf(s: ResidentServices, id: string, groups: string[]): void {
+  try {
+    s.groups.setGroupsOf(id, groups);
+  } catch (err) {
+    throw new ActionError(err instanceof Error ? err.message : String(err), 'invalid_input');
+  }
 }

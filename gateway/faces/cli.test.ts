@@ -88,8 +88,13 @@ describe.skipIf(!ready)('sharpeyes residents / identify / eval faces (real photo
     expect(r.code).toBe(0);
     const report = lines(r.stdout).at(-1)!;
     expect(report).toMatchObject({ identities: 3, probes: 4, strangers: 12, noface_false_positives: 0 });
-    // The headline is the configured policy (0.44 for a gallery this small), not a fitted threshold.
-    expect(report.at_config).toMatchObject({ threshold: 0.44, gallery: 3, rank1: 1, far: 0 });
+    // The headline is the configured policy (0.472 for a gallery this small), not a fitted threshold.
+    expect(report.at_config).toMatchObject({ threshold: 0.472, gallery: 3, rank1: 1, far: 0 });
+    // No identity here has 3 enrollable photos in distinct split groups: scale rows say how many they hold.
+    expect(report.scale).toEqual([]);
+    expect(report.scale_skipped).toEqual(
+      [50, 500, 1500, 5000].map((residents) => ({ residents, reason: expect.stringMatching(/no identity has 3 enrollable photos/) })),
+    );
     expect((report.fitted as { threshold: number }).threshold).toEqual(expect.any(Number));
     const sizes = report.gallery_sizes as Array<{ gallery: number; gallery_built: number; far: number; stranger_probes: number }>;
     expect(sizes.map((g) => g.gallery)).toEqual([3, 10]);
@@ -98,7 +103,7 @@ describe.skipIf(!ready)('sharpeyes residents / identify / eval faces (real photo
     // Without strangers: still the configured policy.
     rmSync(join(dir, '_unknown'), { recursive: true });
     const r2 = await cli('eval', 'faces', dir, '--json', '--gallery-sizes', 'none');
-    expect(lines(r2.stdout).at(-1)).toMatchObject({ strangers: 0, fitted: null, at_config: { threshold: 0.44, rank1: 1 } });
+    expect(lines(r2.stdout).at(-1)).toMatchObject({ strangers: 0, fitted: null, at_config: { threshold: 0.472, rank1: 1 } });
   });
 
   it('eval faces --stream walks the photos up to a camera and reports the gate figures', async () => {

@@ -5,7 +5,8 @@
 import { decodeImage, ImageError } from '../imaging/image.js';
 import { checkEnrolmentPhoto, enrolmentTemplate, MAX_PHOTO_PIXELS } from './enrol.js';
 import type { FacePipeline } from './pipeline.js';
-import type { NewTemplate, Resident, ResidentStore } from './store/resident-store.js';
+import type { NewTemplate, PersonExtras, Resident, ResidentStore } from './store/resident-store.js';
+import { alignedCrop } from './photo-check.js';
 import type { Pass } from './visitors/pass.js';
 
 export interface EnrolPhoto {
@@ -16,7 +17,11 @@ export interface EnrolPhoto {
 }
 
 export class EnrolmentRefused extends Error {
-  constructor(readonly refusals: Array<{ source: string; reason: string }>) {
+  constructor(
+    readonly refusals: Array<{ source: string; reason: string }>,
+    /** The templates of the photos that were usable. */
+    readonly usable: NewTemplate[] = [],
+  ) {
     super(`photo refused: ${refusals.map((r) => `${r.source}: ${r.reason}`).join('; ')}`);
     this.name = 'EnrolmentRefused';
   }
@@ -24,15 +29,33 @@ export class EnrolmentRefused extends Error {
 
 export async function enrolResident(
   ctx: { pipeline: FacePipeline; store: ResidentStore },
-  input: { id?: string; name: string; photos: EnrolPhoto[]; pass?: Pass },
-): Promise<Resident> {
-  const templates = await enrolmentTemplates(ctx.pipeline, input.photos);
-  return ctx.store.add({
-    ...(input.id === undefined ? {} : { id: input.id }),
-    ...(input.pass === undefined ? {} : { pass: input.pass }),
-    name: input.name,
-    templates,
-  });
+  input: { id?: string; name: string; photos: EnrolPhoto[]; pass?: Pass; keepUsable?: boolean } & PersonExtras,
+): Promise<Resident & { refused: Refusal[] }> {
+  const { templates, refused } = await checkedTemplates(ctx.pipeline, input.photos, input.keepUsable ?? false);
+  const { photos: _, keepUsable: __, ...rest } = input;
+  return { ...ctx.store.add({ ...rest, templates }), refused };
+}
+
+export interface Refusal {
+  source: string;
+  reason: string;
+}
+
+/**
+ * The templates of the usable photos, one per photo, and why the others were refused. Throws
+ * EnrolmentRefused when none is usable, or (without `keepUsable`) when any photo is refused.
+ */
+export async function checkedTemplates(
+  pipeline: FacePipeline,
+  photos: EnrolPhoto[],
+  keepUsable: boolean,
+): Promise<{ templates: NewTemplate[]; refused: Refusal[] }> {
+  try {
+    return { templates: await enrolmentTemplates(pipeline, photos), refused: [] };
+  } catch (err) {
+    if (!(err instanceof EnrolmentRefused) || !keepUsable || err.usable.length === 0) throw err;
+    return { templates: err.usable, refused: err.refusals };
+  }
 }
 
 /** The templates of enrolment photos, every one checked; throws EnrolmentRefused naming each refused photo. */
@@ -60,6 +83,7 @@ export async function enrolmentTemplates(pipeline: FacePipeline, photos: EnrolPh
     templates.push({
       embedding: await enrolmentTemplate(pipeline, img, check.face),
       source: photo.source,
+      crop: await alignedCrop(img, check.face.points5, 80),
       quality: {
         facePx: Math.round(q.facePx),
         eyeDistancePx: Math.round(q.eyeDistancePx),
@@ -70,7 +94,7 @@ export async function enrolmentTemplates(pipeline: FacePipeline, photos: EnrolPh
       },
     });
   }
-  if (refusals.length > 0) throw new EnrolmentRefused(refusals);
+  if (refusals.length > 0) throw new EnrolmentRefused(refusals, templates);
   return templates;
 }
 

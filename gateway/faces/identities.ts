@@ -27,6 +27,8 @@ export class Identities {
   private readonly departed = new Map<string, Pass>();
   private readonly store: ResidentStore;
   private version = -1;
+  /** Per camera, who its gates admit (access groups): its 1:N search covers only them. Absent: everyone. */
+  private scopes = new Map<string, ReadonlySet<string>>();
 
   constructor(ctx: { store: ResidentStore }) {
     this.store = ctx.store;
@@ -92,9 +94,34 @@ export class Identities {
     if (this.departed.size > DEPARTED_KEPT) this.departed.delete(this.departed.keys().next().value as string);
   }
 
-  /** Best resident for an embedding (whatever the similarity), or null with nobody enrolled. */
-  best(embedding: Float32Array): Match | null {
-    const hit = this.index.search(embedding, 1)[0];
+  /** Every enrolled person's id and kind (for the access groups' scopes). */
+  *people(): Generator<{ id: string; kind: Pass['kind'] }> {
+    for (const [id, p] of this.passes) yield { id, kind: p.kind };
+  }
+
+  /** Restricts each camera's search to these people (null or absent: everyone). */
+  setScopes(scopes: ReadonlyMap<string, ReadonlySet<string> | null>): void {
+    const next = new Map<string, ReadonlySet<string>>();
+    for (const [cam, ids] of scopes) if (ids) next.set(cam, ids);
+    this.scopes = next;
+  }
+
+  /** How many enrolled people the camera's search covers. */
+  sizeFor(cameraId: string): number {
+    const scope = this.scopes.get(cameraId);
+    if (!scope) return this.index.size;
+    let n = 0;
+    for (const id of scope) if (this.index.has(id)) n++;
+    return n;
+  }
+
+  /**
+   * Best resident for an embedding (whatever the similarity), or null with nobody enrolled;
+   * with `cameraId`, among the people the camera's gates admit only.
+   */
+  best(embedding: Float32Array, cameraId?: string): Match | null {
+    const scope = cameraId === undefined ? undefined : this.scopes.get(cameraId);
+    const hit = this.index.search(embedding, 1, scope)[0];
     if (!hit) return null;
     return { residentId: hit.id, name: this.names.get(hit.id) ?? hit.id, similarity: hit.similarity };
   }

@@ -3,7 +3,7 @@
  * same decode (pixel cap first), the same checks (checkEnrolmentPhoto), and the aligned face
  * crop the template would be made from, as JPEG, so the person enrolling sees it before saving.
  */
-import { decodeImage, encodeJpeg, ImageError } from '../imaging/image.js';
+import { decodeImage, encodeJpeg, ImageError, type RgbImage } from '../imaging/image.js';
 import { alignmentMap } from './align.js';
 import { checkEnrolmentPhoto, MAX_PHOTO_PIXELS } from './enrol.js';
 import type { FacePipeline } from './pipeline.js';
@@ -18,6 +18,12 @@ export interface PhotoVerdict {
   quality?: { facePx: number; eyeDistancePx: number; yaw: number; pitch: number; sharpness: number; score: number };
 }
 
+/** The aligned 112x112 face (the template's input), as JPEG: the verdict's crop and the resident's thumbnail. */
+export async function alignedCrop(img: RgbImage, points5: Parameters<typeof alignmentMap>[0], quality: number): Promise<Buffer> {
+  const aligned = warpToTensor(img, alignmentMap(points5), 112, 112, { layout: 'nchw', mean: 0, std: 1, fill: 0 });
+  return encodeJpeg(tensorToRgb(aligned, 112, 112, 0, 1), quality);
+}
+
 export async function checkPhoto(pipeline: FacePipeline, photo: Uint8Array): Promise<PhotoVerdict> {
   let img;
   try {
@@ -30,8 +36,7 @@ export async function checkPhoto(pipeline: FacePipeline, photo: Uint8Array): Pro
   const face = check.face;
   const verdict: PhotoVerdict = { ok: check.ok, reasons: check.ok ? [] : [check.reason] };
   if (!face) return verdict;
-  const aligned = warpToTensor(img, alignmentMap(face.points5), 112, 112, { layout: 'nchw', mean: 0, std: 1, fill: 0 });
-  verdict.crop = (await encodeJpeg(tensorToRgb(aligned, 112, 112, 0, 1), 90)).toString('base64');
+  verdict.crop = (await alignedCrop(img, face.points5, 90)).toString('base64');
   const q = face.quality;
   const r2 = (x: number) => Math.round(x * 100) / 100;
   verdict.quality = {

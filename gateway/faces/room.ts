@@ -25,6 +25,8 @@ import { cameraRegions } from '../cameras/regions.js';
 import { cameraIdsOf } from '../config/sections/cameras.js';
 import type { Rect } from '../config/sections/rect.js';
 import { RETENTION_SWEEP_MS, VisitorRetention } from './visitors/retention.js';
+import { GroupDirectory, GroupStore } from '../access/group-store.js';
+import { allowedAt } from '../access/group-policy.js';
 
 export class FacesRoom implements Room {
   readonly name = 'faces';
@@ -33,6 +35,10 @@ export class FacesRoom implements Room {
   private readonly warnings: RateLimitedLog;
   readonly store: ResidentStore;
   readonly identities: Identities;
+  private readonly groups: GroupDirectory;
+  private readonly groupStore: GroupStore;
+  /** Camera id → the gates it recognises faces for (access.points). */
+  private readonly gatesOf = new Map<string, string[]>();
   private models: FaceModels | undefined;
   private pipelineReady: Promise<FacePipeline> | undefined;
   private stream: FaceStream | undefined;
@@ -55,12 +61,21 @@ export class FacesRoom implements Room {
     this.warnings = new RateLimitedLog(this.log);
     this.store = new ResidentStore({ db: ctx.db });
     this.identities = new Identities({ store: this.store });
+    this.groupStore = new GroupStore(ctx.db);
+    this.groups = new GroupDirectory(this.groupStore, ctx.db);
+    for (const p of ctx.loaded.config.access.points)
+      if (p.via === 'face') this.gatesOf.set(p.camera, [...(this.gatesOf.get(p.camera) ?? []), p.gate]);
     this.source = deps.frames;
     this.snapshots = deps.snapshots;
   }
 
   registerActions(actions: ActionTable): void {
-    registerResidentActions(actions, this.cfg, () => ({ store: this.store, identities: this.identities, pipeline: () => this.pipeline() }));
+    registerResidentActions(actions, this.cfg, () => ({
+      store: this.store,
+      groups: this.groupStore,
+      identities: this.identities,
+      pipeline: () => this.pipeline(),
+    }));
   }
 
   /** The loaded pipeline (models load in the background after start). */
@@ -79,6 +94,7 @@ export class FacesRoom implements Room {
     });
     retention.sweep();
     const n = this.identities.loadAll();
+    this.rescope(true);
     scope.every(this.cfg.pollMs, () => this.refresh());
     scope.every(RETENTION_SWEEP_MS, () => void (retention.sweep() && this.refresh()));
     if (!this.cfg.enabled) {
@@ -183,9 +199,24 @@ export class FacesRoom implements Room {
       await this.record(o).catch((err: unknown) => this.log.error({ err }, 'recording a face decision failed'));
   }
 
+  /**
+   * Each camera's 1:N search covers only the people its gates admit (access groups): a unit
+   * door tells apart its building's residents, not the whole community's.
+   */
+  private rescope(force: boolean): void {
+    const { data, changed } = this.groups.current();
+    if (!changed && !force) return;
+    const scopes = new Map<string, ReadonlySet<string> | null>();
+    for (const [cam, gates] of this.gatesOf) scopes.set(cam, allowedAt(data, gates, this.identities.people()));
+    this.identities.setScopes(scopes);
+    const sizes = [...scopes.keys()].map((cam) => `${cam}: ${this.identities.sizeFor(cam)}`);
+    if (changed && data.groups.size) this.log.info({ galleries: sizes.join(', ') }, 'access groups loaded: per-camera galleries');
+  }
+
   private refresh(): void {
     try {
       const changed = this.identities.refresh();
+      this.rescope(changed.length > 0);
       if (changed.length) this.log.info({ changed: changed.length, residents: this.identities.size }, 'residents reloaded');
     } catch (err) {
       this.warnings.warn({ err }, 'residents reload failed');

@@ -10,10 +10,18 @@ import { z } from 'zod';
 import { ActionError, type ActionTable } from '../core/actions.js';
 import type { FacesConfig } from '../config/sections/faces.js';
 import { answer, judge, versionField } from '../sync/versions.js';
-import { enrolmentTemplates } from './enrolment.js';
+import { checkedTemplates, type Refusal } from './enrolment.js';
 import { RESIDENT_ID, type NewTemplate } from './store/resident-store.js';
 import { passInput } from './visitors/pass.js';
-import { photosField, readyPipeline, refusedPhotos, requestedPass, type ResidentServices } from './action-support.js';
+import {
+  extrasOf,
+  personFields,
+  photosField,
+  readyPipeline,
+  refusedPhotos,
+  requestedPass,
+  type ResidentServices,
+} from './action-support.js';
 
 /** Where the answer is explained (README, "Sync from the platform"). */
 const outcomeDoc = 'Answers outcome "applied", "duplicate" or "stale" with the version held (README: Sync from the platform)';
@@ -27,11 +35,18 @@ export function registerResidentSyncActions(actions: ActionTable, cfg: FacesConf
       name: z.string().min(1).max(100).describe('Name shown in events.'),
       photos: photosField(cfg).optional().describe('Photos, base64; needed for a person the box has no face of.'),
       ...passInput,
+      ...personFields,
+      keepUsablePhotos: z
+        .boolean()
+        .default(false)
+        .describe(
+          'With several photos: keep the usable ones and answer why the others were refused (refused), instead of refusing the person.',
+        ),
       version: versionField,
     }),
     async handle(input) {
       const s = services();
-      const { id, name, photos, version, ...fields } = input;
+      const { id, name, photos, version, keepUsablePhotos, building, unit, room, phone, groups, gates, ...fields } = input;
       const held = s.store.versions.get('resident', id);
       const early = judge(held, 'upsert', version);
       if (early !== 'applied') return { ...answer(early, held, 'upsert', version), resident: s.store.get(id) ?? null };
@@ -40,21 +55,29 @@ export function registerResidentSyncActions(actions: ActionTable, cfg: FacesConf
       if (!photos && !existing?.templates)
         throw new ActionError(`${id} has no face on this box: a new person is enrolled from photos`, 'invalid_input');
       let templates: NewTemplate[] | undefined;
+      let refused: Refusal[] = [];
       if (photos) {
         const pipeline = await readyPipeline(s);
-        templates = await enrolmentTemplates(
+        ({ templates, refused } = await checkedTemplates(
           pipeline,
           photos.map((b64, i) => ({ input: Buffer.from(b64, 'base64'), source: `photo ${i + 1}` })),
+          keepUsablePhotos,
         ).catch((err: unknown) => {
           throw refusedPhotos(err);
-        });
+        }));
       }
-      const r = s.store.versions.applyVersioned('resident', id, 'upsert', version, () =>
-        s.store.upsert({ id, name, pass, ...(templates ? { templates } : {}) }),
-      );
+      const extras = extrasOf({ building, unit, room, phone, gates: gates ?? [] });
+      const r = s.store.versions.applyVersioned('resident', id, 'upsert', version, () => {
+        const person = s.store.upsert({ id, name, pass, ...extras, ...(templates ? { templates } : {}) });
+        if (groups) {
+          for (const g of groups) if (!s.groups.get(g)) throw new ActionError(`no access group ${g}`, 'invalid_input');
+          s.groups.setGroupsOf(id, groups);
+        }
+        return person;
+      });
       if (r.outcome === 'applied') s.identities.refresh();
       const { result, ...rest } = r;
-      return { ...rest, resident: result ?? s.store.get(id) ?? null };
+      return { ...rest, resident: result ?? s.store.get(id) ?? null, ...(refused.length ? { refused } : {}) };
     },
   });
   actions.register('residents/delete', {

@@ -7,7 +7,8 @@
 import type { Database, Statement } from '../store/database.js';
 import { answer, judge, type HeldVersion, type SyncAnswer, type SyncOp } from './versions.js';
 
-export type SyncEntity = 'resident' | 'vehicle' | 'watchlist';
+/** membership: key `groupId|residentId` (a group's member; a tombstone when they left). */
+export type SyncEntity = 'resident' | 'vehicle' | 'watchlist' | 'group' | 'membership';
 
 export class SyncVersions {
   private readonly getRow: Statement<{ version: number; deleted_at: string | null }>;

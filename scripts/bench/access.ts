@@ -144,6 +144,10 @@ try {
     const reads = String(field<number>(seen, VIA === 'face' ? 'frames' : 'reads') ?? '?');
     readsToDecide[reads] = (readsToDecide[reads] ?? 0) + 1;
   }
+  // Every passage after the first must have opened the gate once: one that never did is a
+  // failure of the bench, not a smaller sample.
+  const openedPassages = Math.max(0, opened().length - 1);
+  const missed = Math.max(0, PASSAGES - openedPassages);
   if (toGate.length === 0) throw new Error(`no passage measured\n${gw.daemon.tail()}`);
   const r1 = (v: number) => Math.round(v * 10) / 10;
   const out = {
@@ -151,6 +155,8 @@ try {
     via: VIA,
     path: `RTSP camera → ffmpeg → motion gate → ${VIA === 'face' ? 'faces' : 'plates'} (worker) → access → ${VIA === 'face' ? 'turnstile' : 'barrier'} simulator on a pty; times from the events the platform receives`,
     passages: toGate.length,
+    expected_passages: PASSAGES,
+    never_opened: missed,
     analysis_fps: ANALYSIS_FPS,
     to_decision_p50_ms: r1(percentile(toDecision, 50)),
     to_decision_p95_ms: r1(percentile(toDecision, 95)),
@@ -161,8 +167,12 @@ try {
     load_avg_1m: r1(loadavg()[0] ?? 0),
   };
   process.stdout.write(
-    `${VIA} → gate acknowledged: p50 ${out.to_gate_p50_ms} ms, p95 ${out.to_gate_p95_ms} ms over ${out.passages} passages\n`,
+    `${VIA} → gate acknowledged: p50 ${out.to_gate_p50_ms} ms, p95 ${out.to_gate_p95_ms} ms over ${out.passages} passages; ${missed} of ${PASSAGES} never opened\n`,
   );
+  if (missed > 0) {
+    log(`bench access: ${missed} of ${PASSAGES} passages never opened the gate`);
+    process.exitCode = 1;
+  }
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } finally {
   await gw.stop();

@@ -13,7 +13,7 @@ export const facesSection = z
       .number()
       .min(0)
       .max(1)
-      .default(0.44)
+      .default(0.472)
       .describe(
         "Known-face threshold for a gallery of up to faces.gallery.referenceSize residents: similarity of a track (its frames fused, quality-weighted) to a resident's template needed to recognise them. Above that size it rises with log10 of the gallery size (faces.gallery), as the stranger false-accept rate grows with the number of residents. `sharpeyes eval faces DIR --json` reports FAR/FRR at this policy (at_config) and for galleries of ~50, 500 and 1,500 (see models/README.md).",
       ),
@@ -24,7 +24,7 @@ export const facesSection = z
           .number()
           .min(0)
           .max(0.3)
-          .default(0.05)
+          .default(0.077)
           .describe(
             'How much the known-face threshold rises per tenfold growth of the gallery beyond referenceSize (from the tail of impostor scores: see gateway/faces/threshold-policy.ts).',
           ),

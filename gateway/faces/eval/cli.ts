@@ -7,14 +7,13 @@ import { evaluateFaces, type FaceEvalReport } from './run.js';
 import { runStreamEval, STREAM_FLAGS } from './stream/cli.js';
 
 export const FACES_EVAL_USAGE =
-  'sharpeyes eval faces DIR [--json] [--enrol N] [--far 0.001] [--gallery-sizes 50,500,1500|none] [--config FILE]\n';
+  'sharpeyes eval faces DIR [--json] [--enrol N] [--far 0.001] [--gallery-sizes 50,500,1500|none] [--scale 50,500,1500,5000|none] [--config FILE]\n';
 
-function sizesOf(text: string | undefined): number[] {
-  if (text === undefined) return [50, 500, 1500];
+function sizesOf(text: string | undefined, defaults = [50, 500, 1500], flag = '--gallery-sizes'): number[] {
+  if (text === undefined) return defaults;
   if (text === 'none') return [];
   const sizes = text.split(',').map(Number);
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1))
-    throw new UsageError('--gallery-sizes takes whole numbers separated by commas, or none');
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`${flag} takes whole numbers separated by commas, or none`);
   return sizes;
 }
 
@@ -26,6 +25,7 @@ export async function runFacesEval(argv: string[]): Promise<number> {
       enrol: { type: 'string' },
       far: { type: 'string' },
       'gallery-sizes': { type: 'string' },
+      scale: { type: 'string' },
       config: { type: 'string', short: 'c' },
       stream: { type: 'boolean' },
       ...STREAM_FLAGS,
@@ -39,6 +39,7 @@ export async function runFacesEval(argv: string[]): Promise<number> {
   if (!Number.isInteger(enrol) || enrol < 1) throw new UsageError('--enrol must be a whole number >= 1');
   if (!(far > 0 && far < 1)) throw new UsageError('--far must be between 0 and 1');
   const gallerySizes = sizesOf(values['gallery-sizes']);
+  const scaleSizes = sizesOf(values.scale, [50, 500, 1500, 5000], '--scale');
   const loaded = loadFacesConfig(values.config);
   const { pipeline, close } = await openPipeline(loaded);
   try {
@@ -50,6 +51,8 @@ export async function runFacesEval(argv: string[]): Promise<number> {
       targetFar: far,
       thresholdFor: (n) => thresholdFor(loaded.config.faces, n),
       gallerySizes,
+      scaleSizes,
+      referenceSize: loaded.config.faces.gallery.referenceSize,
       progress: (done, total) => {
         if (!values.json && process.stderr.isTTY && done - last >= 50) {
           last = done;
@@ -79,6 +82,14 @@ function humanLines(r: FaceEvalReport): string[] {
       (g) =>
         `gallery ~${g.gallery_built} (${g.folds} folds): threshold ${g.threshold} -> FAR ${pct(g.far)} (${g.false_accepts}/${g.stranger_probes}), FRR ${pct(g.frr)}, misidentified ${g.misidentified}`,
     ),
+    r.policy_fit
+      ? `policy fitted on ${r.policy_fit.set} (${r.policy_fit.pairs} pairs): threshold ${r.policy_fit.threshold} at ${r.policy_fit.reference_size} residents, +${r.policy_fit.rise_per_decade} per decade`
+      : '',
+    ...r.scale.map(
+      (g) =>
+        `scale ${g.residents} (built ${g.built}), ${g.photos} photo(s), learned ${g.learned ? 'on' : 'off'}: threshold ${g.threshold} -> FAR ${pct(g.far)} (${g.false_accepts}/${g.stranger_probes}), FRR ${pct(g.frr)} (${g.rejected} of ${g.identities} residents' decisions), misidentified ${g.misidentified}`,
+    ),
+    ...r.scale_skipped.map((s) => `scale ${s.residents}: not built (${s.reason})`),
     `_noface: ${r.noface_false_positives} detection(s) in ${r.noface_photos} photo(s)`,
     `${r.ms_per_photo} ms per photo`,
     ...r.refusals.map((x) => `  enrolment refused ${x.photo}: ${x.reason}`),
@@ -96,6 +107,17 @@ function summary(r: FaceEvalReport) {
       frr: r.at_config.frr,
     },
     gallery_sizes: r.gallery_sizes.map((g) => ({ gallery: g.gallery_built, threshold: g.threshold, far: g.far, frr: g.frr })),
+    scale: r.scale.map(({ residents, built, photos, learned, threshold, far, frr, stranger_probes, probes }) => ({
+      residents,
+      built,
+      photos,
+      learned,
+      threshold,
+      far,
+      frr,
+      stranger_probes,
+      probes,
+    })),
     noface_false_positives: r.noface_false_positives,
     identities: r.identities,
     probes: r.probes,

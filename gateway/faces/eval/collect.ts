@@ -30,6 +30,10 @@ export interface CollectedIdentity {
   enrolPhotos: string[];
   /** Photos of other split groups than the enrolment photos. */
   probes: ProbeFace[];
+  /** Templates of the first `extraTemplates` enrollable photos, one per split group, in file order (the scale figures). */
+  templates: Array<{ template: Float32Array; group: string }>;
+  /** Every photo with a face, with its split group (the scale figures pick probes outside the enrolment groups). */
+  faces: Array<ProbeFace & { group: string }>;
 }
 
 export interface CollectedStranger extends ProbeFace {
@@ -61,6 +65,8 @@ export async function collectFaces(
   pipeline: FacePipeline,
   opts: {
     enrolPhotos: number;
+    /** Also keep templates of up to this many enrollable photos (distinct split groups) per identity. */
+    extraTemplates?: number;
     strangerTemplates: boolean;
     /** Analyse only this many strangers (a fixed sample); default all. */
     strangerLimit?: number;
@@ -90,11 +96,13 @@ export async function collectFaces(
     photos: 0,
   };
 
+  const extra = Math.max(opts.enrolPhotos, opts.extraTemplates ?? 0);
   for (const ident of ds.identities) {
     const templates: Float32Array[] = [];
     const enrolGroups = new Set<string>();
     const enrolPhotos: string[] = [];
     const candidates: Array<ProbeFace & { group: string }> = [];
+    const kept: Array<{ template: Float32Array; group: string }> = [];
     for (const p of ident.photos) {
       const img = await load(p.path);
       tick();
@@ -104,31 +112,38 @@ export async function collectFaces(
       }
       const label = `${ident.name}/${basename(p.path)}`;
       const faces = await pipeline.analyse(img, { padRetry: true, maxFaces: 3 });
-      if (templates.length < opts.enrolPhotos && !enrolGroups.has(p.group)) {
-        const check = judgeEnrolment(faces);
-        if (check.ok) {
-          templates.push(await enrolmentTemplate(pipeline, img, check.face));
-          enrolGroups.add(p.group);
-          enrolPhotos.push(label);
-          continue;
-        }
-        out.refusals.push({ photo: label, reason: check.reason });
-      }
       const face = faces[0];
-      candidates.push({
+      const probe = {
         photo: label,
         path: p.path,
         box: face?.box ?? null,
         group: p.group,
         embedding: face?.embedding ?? null,
         flagged: face ? face.quality.problems.length > 0 : false,
-      });
+      };
+      if (kept.length < extra && !kept.some((k) => k.group === p.group)) {
+        const check = judgeEnrolment(faces);
+        if (check.ok) {
+          const template = await enrolmentTemplate(pipeline, img, check.face);
+          kept.push({ template, group: p.group });
+          if (templates.length < opts.enrolPhotos && !enrolGroups.has(p.group)) {
+            templates.push(template);
+            enrolGroups.add(p.group);
+            enrolPhotos.push(label);
+            continue;
+          }
+        } else if (templates.length < opts.enrolPhotos && !enrolGroups.has(p.group))
+          out.refusals.push({ photo: label, reason: check.reason });
+      }
+      candidates.push(probe);
     }
     out.identities.push({
       name: ident.name,
       template: templates.length ? meanTemplate(templates) : null,
       enrolPhotos,
       probes: candidates.filter((c) => !enrolGroups.has(c.group)).map(({ group: _g, ...probe }) => probe),
+      templates: kept,
+      faces: candidates,
     });
   }
 

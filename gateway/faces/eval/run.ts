@@ -14,6 +14,9 @@ import { collectFaces } from './collect.js';
 import { readFaceDataset } from './dataset.js';
 import { galleryFigures, type GallerySizeFigure } from './gallery-size.js';
 import { operatingPoint, rank1, thresholdForFar, type OperatingPoint, type ProbeResult } from './metrics.js';
+import { scaleFigures, strangerHalves, type ScaleRow } from './scale.js';
+import { fitPolicy, type PolicyFit } from './policy-fit.js';
+import { DEFAULT_LEARNING, type LearningRule } from '../learning-policy.js';
 
 export interface FaceEvalOptions {
   dir: string;
@@ -26,6 +29,11 @@ export interface FaceEvalOptions {
   thresholdFor: (gallerySize: number) => number;
   /** Gallery sizes for the large-gallery figures (empty: none). */
   gallerySizes?: readonly number[];
+  /** Resident counts for the `scale` rows (empty: none), and the learning rule of the daemon. */
+  scaleSizes?: readonly number[];
+  learning?: LearningRule;
+  /** The configured policy's reference size (the policy fit reports its threshold there). */
+  referenceSize?: number;
   progress?: (done: number, total: number) => void;
 }
 
@@ -40,6 +48,11 @@ export interface FaceEvalReport {
   /** Fitted to these strangers (optimistic; for comparison only). */
   fitted: (OperatingPoint & { target_far: number }) | null;
   gallery_sizes: GallerySizeFigure[];
+  /** One row per (residents, enrolment photos, learned) the folder allows: see scale.ts. */
+  scale: ScaleRow[];
+  scale_skipped: Array<{ residents: number; reason: string }>;
+  /** The threshold policy fitted on the fitting half of the strangers (policy-fit.ts); the scale rows report on the other half. */
+  policy_fit: PolicyFit | null;
   identities: number;
   enrolled: number;
   probes: number;
@@ -68,9 +81,11 @@ export async function evaluateFaces(opts: FaceEvalOptions): Promise<FaceEvalRepo
   const t0 = performance.now();
   const ds = readFaceDataset(opts.dir);
   const sizes = opts.gallerySizes ?? [];
+  const scaleSizes = opts.scaleSizes ?? [];
   const c = await collectFaces(ds, opts.pipeline, {
     enrolPhotos: Math.max(1, opts.enrolPhotos ?? 1),
-    strangerTemplates: sizes.length > 0,
+    extraTemplates: scaleSizes.length ? 3 : 0,
+    strangerTemplates: sizes.length > 0 || scaleSizes.length > 0,
     ...(opts.progress ? { progress: opts.progress } : {}),
   });
   const gallery = c.identities.filter((i) => i.template !== null).map((i) => ({ name: i.name, template: i.template! }));
@@ -126,6 +141,40 @@ export async function evaluateFaces(opts: FaceEvalOptions): Promise<FaceEvalRepo
         sizes,
       )
     : [];
+  const scale = scaleSizes.length
+    ? scaleFigures(
+        {
+          identities: c.identities.map((i) => {
+            const groups = new Set(i.templates.map((t) => t.group));
+            return {
+              name: i.name,
+              templates: i.templates.map((t) => t.template),
+              probes: i.faces.filter((f) => !groups.has(f.group)).map((f) => ({ embedding: f.embedding, usable: !f.flagged })),
+            };
+          }),
+          strangers: c.strangers,
+          thresholdFor: opts.thresholdFor,
+          learning: opts.learning ?? DEFAULT_LEARNING,
+        },
+        scaleSizes,
+      )
+    : { rows: [], skipped: [] };
+  const { fitting } = strangerHalves(c.strangers.length);
+  const policyFit = scaleSizes.length
+    ? fitPolicy(
+        fitting.flatMap((i) => c.strangers[i]!.embedding ?? []),
+        [
+          ...fitting.flatMap((i, k) => (c.strangers[i]!.template ? [{ owner: k, template: c.strangers[i]!.template! }] : [])),
+          ...c.identities.flatMap((i) => i.templates.map((t) => ({ owner: -1, template: t.template }))),
+        ],
+        {
+          targetFar,
+          referenceSize: opts.referenceSize ?? 50,
+          sizes: scaleSizes,
+          set: 'even half of _unknown (scale.ts strangerHalves), against each other and the residents',
+        },
+      )
+    : null;
   const failures = genuine
     .filter((g) => g.best !== g.truth || g.similarity < threshold)
     .map((g) => ({ photo: g.photo, truth: g.truth as string, best: g.best, similarity: Math.round(g.similarity * 1000) / 1000 }));
@@ -133,6 +182,9 @@ export async function evaluateFaces(opts: FaceEvalOptions): Promise<FaceEvalRepo
     at_config: atConfig,
     fitted,
     gallery_sizes: gallerySizes,
+    scale: scale.rows,
+    scale_skipped: scale.skipped,
+    policy_fit: policyFit,
     identities: ds.identities.length,
     enrolled: gallery.length,
     probes: genuine.length,

@@ -120,18 +120,18 @@ describe.skipIf(!faces)('sharpeyes residents import: real faces', { timeout: 600
     const csv = join(dir, 'faces.csv');
     writeFileSync(
       csv,
-      '\ufeffid,name,kind,photo,validUntil,hostId,version\n' +
-        'p-obama,Barack Obama,resident,obama.jpg,,,3\n' +
-        'p-biden,Joe Biden,resident,biden.jpg,,,1\n' +
-        'p-guest,Guest,visitor,biden.jpg,2099-01-01 18:00,p-obama,1\n' +
-        'p-land,Landscape,resident,landscape.jpg,,,1\n' +
-        'p-broken,Broken,resident,broken.jpg;obama.jpg,,,1\n',
+      '\ufeffid,name,kind,photo,validUntil,hostId,version,楼栋,房号,电话\n' +
+        'p-obama,Barack Obama,resident,obama.jpg,,,3,3,1502,138 0013 8000\n' +
+        'p-biden,Joe Biden,resident,biden.jpg,,,1,,,\n' +
+        'p-guest,Guest,visitor,biden.jpg,2099-01-01 18:00,p-obama,1,,,\n' +
+        'p-land,Landscape,resident,landscape.jpg,,,1,,,\n' +
+        'p-broken,Broken,resident,broken.jpg;obama.jpg,,,1,,,\n',
     );
     const first = await importCsv(csv, 'en_US.UTF-8', '--json');
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/^1\/5 line 2 p-obama: applied \(version 3\)$/m);
     const report = JSON.parse(first.stdout) as Record<string, unknown>;
-    expect(report).toMatchObject({ rows: 5, applied: 3, unchanged: 0, stale: 0, refused: 2, interrupted: false });
+    expect(report).toMatchObject({ rows: 5, applied: 4, unchanged: 0, stale: 0, refused: 1, interrupted: false });
     expect(report.notApplied).toEqual([
       expect.objectContaining({
         line: 5,
@@ -139,21 +139,37 @@ describe.skipIf(!faces)('sharpeyes residents import: real faces', { timeout: 600
         boxCode: 'photo_refused',
         error: expect.stringMatching(/landscape\.jpg: no face found/),
       }),
-      expect.objectContaining({ line: 6, id: 'p-broken', boxCode: 'photo_refused', error: expect.stringMatching(/broken\.jpg: /) }),
     ]);
+    // Several photos: the usable one is kept, the refused one is named with why.
+    expect(first.stderr).toMatch(/^5\/5 line 6 p-broken: applied \(version 1\); photos not used: broken\.jpg: .+$/m);
 
     const list = await cli(['residents', 'list', '--json', '-c', config()], 'en');
-    const people = JSON.parse(list.stdout) as Array<{ id: string; kind: string; version: number; hostId: string | null }>;
+    const people = JSON.parse(list.stdout) as Array<{
+      id: string;
+      kind: string;
+      version: number;
+      hostId: string | null;
+      templates: number;
+    }>;
+    expect(people.find((p) => p.id === 'p-obama')).toMatchObject({
+      building: '3',
+      unit: null,
+      room: '1502',
+      phone: '138 0013 8000',
+      hasThumbnail: true,
+    });
+    expect(people.find((p) => p.id === 'p-broken')).toMatchObject({ templates: 1 });
     expect(people.map((p) => [p.id, p.kind, p.version]).sort()).toEqual([
       ['p-biden', 'resident', 1],
+      ['p-broken', 'resident', 1],
       ['p-guest', 'visitor', 1],
       ['p-obama', 'resident', 3],
     ]);
 
     // Run again (an interrupted import is simply run again): what is there is not sent again.
     const again = await importCsv(csv, 'zh_CN.UTF-8');
-    expect(again.stdout.split('\n')[0]).toBe('共 5 行：写入 0，已是最新 3，版本较旧 0，拒绝 2');
-    expect(auditRows().filter((r) => r.ok === 1)).toHaveLength(3);
+    expect(again.stdout.split('\n')[0]).toBe('共 5 行：写入 0，已是最新 4，版本较旧 0，拒绝 1');
+    expect(auditRows().filter((r) => r.ok === 1)).toHaveLength(4);
   });
 });
 

@@ -18,6 +18,14 @@ export interface UpsertInput {
   validFrom?: string;
   validUntil?: string;
   hostId?: string;
+  building?: string;
+  unit?: string;
+  room?: string;
+  phone?: string;
+  groups?: string[];
+  gates?: string[];
+  /** Several photos: keep the usable ones, report the others. */
+  keepUsablePhotos?: boolean;
 }
 
 export type CallResult = { ok: true; data: unknown } | { ok: false; code: string; error: string };
@@ -40,7 +48,7 @@ export interface BoxRefusal {
 export type Problem = RowProblem | PhotoProblem | BoxRefusal;
 
 export type RowOutcome =
-  | { line: number; id: string; status: 'applied'; version: number }
+  | { line: number; id: string; status: 'applied'; version: number; photosRefused?: Array<{ photo: string; reason: string }> }
   | { line: number; id: string; status: 'unchanged'; version: number }
   | { line: number; id: string; status: 'stale'; version: number; held: number; deleted: boolean }
   | { line: number; id: string; status: 'refused'; problem: Problem };
@@ -153,14 +161,25 @@ async function importRow(target: ImportTarget, row: ImportRow, opts: ImportOptio
     ...(row.validFrom ? { validFrom: row.validFrom } : {}),
     ...(row.validUntil ? { validUntil: row.validUntil } : {}),
     ...(row.hostId ? { hostId: row.hostId } : {}),
+    ...(row.building ? { building: row.building } : {}),
+    ...(row.unit ? { unit: row.unit } : {}),
+    ...(row.room ? { room: row.room } : {}),
+    ...(row.phone ? { phone: row.phone } : {}),
+    ...(row.groups ? { groups: row.groups } : {}),
+    ...(row.gates ? { gates: row.gates } : {}),
+    ...(photos && photos.length > 1 ? { keepUsablePhotos: true } : {}),
   };
+  // The box numbers the photos it was sent; the person fixing the file needs their names.
+  const named = (msg: string) => msg.replace(/\bphoto (\d+)(?=:|$)/g, (m, n: string) => row.photos[Number(n) - 1] ?? m);
   let retried = false;
   for (let attempt = 0; ; attempt++) {
     const r = await target.upsert(input);
     if (r.ok) {
-      const a = r.data as { outcome: string; version: number; deleted: boolean };
+      const a = r.data as { outcome: string; version: number; deleted: boolean; refused?: Array<{ source: string; reason: string }> };
+      const photosRefused = a.refused?.map((x) => ({ photo: named(x.source), reason: x.reason }));
       // A retry after a timeout that finds its own version applied: the first attempt did it.
-      if (a.outcome === 'applied' || (a.outcome === 'duplicate' && retried)) return { ...base, status: 'applied', version: row.version };
+      if (a.outcome === 'applied' || (a.outcome === 'duplicate' && retried))
+        return { ...base, status: 'applied', version: row.version, ...(photosRefused?.length ? { photosRefused } : {}) };
       if (a.outcome === 'duplicate') return { ...base, status: 'unchanged', version: row.version };
       return { ...base, status: 'stale', version: row.version, held: a.version, deleted: a.deleted };
     }
@@ -170,9 +189,7 @@ async function importRow(target: ImportTarget, row: ImportRow, opts: ImportOptio
       await new Promise((res) => setTimeout(res, opts.retryMs ?? 1000));
       continue;
     }
-    // The box numbers the photos it was sent; the person fixing the file needs their names.
-    const error =
-      r.code === 'photo_refused' ? r.error.replace(/\bphoto (\d+)(?=:)/g, (m, n: string) => row.photos[Number(n) - 1] ?? m) : r.error;
+    const error = r.code === 'photo_refused' ? named(r.error) : r.error;
     return { ...base, status: 'refused', problem: { code: 'box', boxCode: r.code, error } };
   }
 }

@@ -16,6 +16,12 @@ const COLUMN_ZH: Record<Column, string> = {
   validUntil: '失效时间 (validUntil)',
   hostId: '被访住户 (hostId)',
   version: '版本 (version)',
+  building: '楼栋 (building)',
+  unit: '单元 (unit)',
+  room: '房号 (room)',
+  phone: '电话 (phone)',
+  groups: '门禁组 (groups)',
+  gates: '通行门 (gates)',
 };
 
 const BOX_ZH: Record<string, string> = {
@@ -47,6 +53,10 @@ export function problemText(p: Problem, lang: Lang): string {
       return zh ? `版本 "${p.value}" 必须是非负整数` : `version "${p.value}" must be a whole number >= 0`;
     case 'too-many-photos':
       return zh ? `照片 ${p.count} 张，最多 ${p.max} 张` : `${p.count} photos, at most ${p.max}`;
+    case 'bad-detail':
+      return zh
+        ? `${COLUMN_ZH[p.column]} "${p.value}" 不合格${p.column === 'phone' ? '：只能用数字、空格、+ - ( )，最多 32 个字符' : p.column === 'groups' ? '：组编号只能用字母、数字、"_"、"-"、"."' : '：最多 64 个字符'}`
+        : `${p.column} "${p.value}": ${p.column === 'phone' ? 'digits, spaces, + - ( ), at most 32' : p.column === 'groups' ? 'group ids are letters, digits, "_", "-", "."' : 'at most 64 characters'}`;
     case 'duplicate-id':
       return zh ? `编号与第 ${p.firstLine} 行重复` : `same id as line ${p.firstLine}`;
     case 'photo-missing':
@@ -68,7 +78,14 @@ export function outcomeText(o: RowOutcome, lang: Lang): string {
   const zh = lang === 'zh';
   switch (o.status) {
     case 'applied':
-      return zh ? `已写入 (版本 ${o.version})` : `applied (version ${o.version})`;
+      return (
+        (zh ? `已写入 (版本 ${o.version})` : `applied (version ${o.version})`) +
+        (o.photosRefused?.length
+          ? zh
+            ? `；未采用的照片：${o.photosRefused.map((p) => `${p.photo}：${p.reason}`).join('；')}`
+            : `; photos not used: ${o.photosRefused.map((p) => `${p.photo}: ${p.reason}`).join('; ')}`
+          : '')
+      );
     case 'unchanged':
       return zh ? `已是版本 ${o.version}，跳过` : `already at version ${o.version}, skipped`;
     case 'stale':

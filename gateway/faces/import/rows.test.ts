@@ -36,4 +36,39 @@ describe('residents CSV rows', () => {
       { ok: false, line: 4, id: 'c', problem: { code: 'bad-version', value: '1.5' } },
     ]);
   });
+
+  it('reads building, unit, room, phone, access groups and pass gates; refuses a bad phone or group id', () => {
+    const header = readHeader(['编号', '姓名', '楼栋', '单元', '房号', '电话', '门禁组', '通行门']);
+    const plans = planRows(
+      [
+        rec(2, 'a', '张伟', '3栋', '2', '1502', '+86 138-0013-8000', 'b3；owners', ''),
+        rec(3, 'b', '李娜', '', '', '', '', '', 'gate-main;door-b3'),
+        rec(4, 'c', '王芳', '', '', '', 'call me', '', ''),
+        rec(5, 'd', '赵敏', '', '', '', '', 'b 3', ''),
+      ],
+      header,
+      { maxPhotos: 5 },
+    );
+    expect(plans).toEqual([
+      {
+        ok: true,
+        row: {
+          line: 2,
+          id: 'a',
+          name: '张伟',
+          version: 1,
+          photos: [],
+          building: '3栋',
+          unit: '2',
+          room: '1502',
+          phone: '+86 138-0013-8000',
+          groups: ['b3', 'owners'],
+        },
+      },
+      // An empty groups cell in a file that has the column: member of no group.
+      { ok: true, row: { line: 3, id: 'b', name: '李娜', version: 1, photos: [], groups: [], gates: ['gate-main', 'door-b3'] } },
+      { ok: false, line: 4, id: 'c', problem: { code: 'bad-detail', column: 'phone', value: 'call me' } },
+      { ok: false, line: 5, id: 'd', problem: { code: 'bad-detail', column: 'groups', value: 'b 3' } },
+    ]);
+  });
 });

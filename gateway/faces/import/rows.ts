@@ -7,10 +7,14 @@
  *   id (编号)            the person's id: letters, digits, "_", "-", "." (required)
  *   name (姓名)          the name shown in events (required)
  *   kind (类型)          resident | visitor (住户 | 访客); default resident
- *   photo (照片)         photo file names in --photos DIR, several separated by ";"
+ *   photo (照片)         photo file names in --photos DIR, several separated by ";" (one template
+ *                        per usable photo; a refused photo is reported, the others are kept)
  *   validFrom (生效时间)  visitors: start of the pass
  *   validUntil (失效时间) visitors: end of the pass (required for visitors)
  *   hostId (被访住户)     visitors: the resident they visit (required for visitors)
+ *   building (楼栋)       building, unit (单元), room (房号), phone (电话): optional
+ *   groups (门禁组)       access group ids, several separated by ";" (replaces the memberships)
+ *   gates (通行门)        visitors: the gates the pass is for, separated by ";"
  *   version (版本)        the record's version (an integer, default 1): a row is applied only
  *                        when newer than what the box holds, so re-running an import skips
  *                        what is already there
@@ -31,6 +35,12 @@ export const COLUMNS = {
   validUntil: ['validuntil', 'valid_until', '失效时间', '截止时间', '结束时间'],
   hostId: ['hostid', 'host_id', 'host', '被访住户', '被访人编号'],
   version: ['version', '版本'],
+  building: ['building', '楼栋', '楼号', '楼'],
+  unit: ['unit', '单元'],
+  room: ['room', '房号', '房间', '室'],
+  phone: ['phone', '电话', '手机', '联系电话'],
+  groups: ['groups', 'group', '门禁组', '权限组', '通行组'],
+  gates: ['gates', '通行门', '可通行门'],
 } as const;
 export type Column = keyof typeof COLUMNS;
 
@@ -48,6 +58,7 @@ export type RowProblem =
   | { code: 'bad-time'; column: 'validFrom' | 'validUntil'; value: string }
   | { code: 'bad-version'; value: string }
   | { code: 'too-many-photos'; count: number; max: number }
+  | { code: 'bad-detail'; column: 'building' | 'unit' | 'room' | 'phone' | 'groups'; value: string }
   | { code: 'duplicate-id'; firstLine: number };
 
 export interface ImportRow {
@@ -60,6 +71,12 @@ export interface ImportRow {
   validFrom?: string;
   validUntil?: string;
   hostId?: string;
+  building?: string;
+  unit?: string;
+  room?: string;
+  phone?: string;
+  groups?: string[];
+  gates?: string[];
 }
 
 export type RowPlan = { ok: true; row: ImportRow } | { ok: false; line: number; id: string; problem: RowProblem };
@@ -166,10 +183,26 @@ export function planRows(records: readonly CsvRecord[], header: Header, opts: { 
       if (!/^\d{1,16}$/.test(version) || Number(version) > Number.MAX_SAFE_INTEGER) return refuse({ code: 'bad-version', value: version });
       row.version = Number(version);
     }
-    row.photos = cell(r, 'photo')
-      .split(/[;；|]/)
-      .map((p) => p.trim())
-      .filter(Boolean);
+    const list = (c: Column) =>
+      cell(r, c)
+        .split(/[;；|]/)
+        .map((p) => p.trim())
+        .filter(Boolean);
+    row.photos = list('photo');
+    for (const c of ['building', 'unit', 'room', 'phone'] as const) {
+      const v = cell(r, c);
+      if (!v) continue;
+      if (v.length > (c === 'phone' ? 32 : 64) || (c === 'phone' && !/^[0-9+\-() ]+$/.test(v)))
+        return refuse({ code: 'bad-detail', column: c, value: v });
+      row[c] = v;
+    }
+    if (header.index.groups !== undefined) {
+      row.groups = list('groups');
+      const bad = row.groups.find((g) => !/^[A-Za-z0-9_.-]{1,64}$/.test(g));
+      if (bad !== undefined) return refuse({ code: 'bad-detail', column: 'groups', value: bad });
+    }
+    const gates = list('gates');
+    if (gates.length) row.gates = gates;
     if (row.photos.length > opts.maxPhotos) return refuse({ code: 'too-many-photos', count: row.photos.length, max: opts.maxPhotos });
     return { ok: true, row };
   });

@@ -13,6 +13,7 @@ import { errMessage } from '../../core/errors.js';
 import { cliActor } from '../../cli/actor.js';
 import { RequestClient, RequestTimeoutError } from '../../../cloud-bridge/request-client.js';
 import { registerResidentActions } from '../actions.js';
+import { GroupStore } from '../../access/group-store.js';
 import { openPipeline } from '../cli-support.js';
 import { Identities } from '../identities.js';
 import type { FacePipeline } from '../pipeline.js';
@@ -57,8 +58,10 @@ export async function offlineTarget(loaded: LoadedConfig): Promise<ImportTarget>
   const store = new ResidentStore({ db: ctx.db });
   const identities = new Identities({ store });
   let pipeline: Promise<{ pipeline: FacePipeline; close(): Promise<void> }> | undefined;
+  const groups = new GroupStore(ctx.db);
   registerResidentActions(ctx.actions, loaded.config.faces, () => ({
     store,
+    groups,
     identities,
     pipeline: async () => (await (pipeline ??= openPipeline(loaded))).pipeline,
   }));

@@ -107,3 +107,32 @@ describe('GalleryIndex', () => {
     expect(idx.search(vs[257]!)[0]!.id).toBe('257');
   });
 });
+
+describe("a gate's restricted search (access groups)", () => {
+  it('finds the best among the allowed ids only, exactly for a small group and by codes for a large one', () => {
+    const r = seededRandom(7);
+    const index = new GalleryIndex({ dim: 512, exactBelow: 256 });
+    const gallery = new Map<string, Float32Array>();
+    for (let i = 0; i < 3000; i++) {
+      const v = unitVec(r, 512);
+      gallery.set(`r${i}`, v);
+      index.upsert(`r${i}`, v);
+    }
+    const small = new Set(['r1', 'r2', 'r3', 'r2999', 'absent']);
+    const large = new Set([...gallery.keys()].filter((_, i) => i % 3 === 0));
+    for (const among of [small, large]) {
+      const sub = new Map([...gallery].filter(([id]) => among.has(id)));
+      for (let q = 0; q < 20; q++) {
+        // A probe of somebody outside the group (their nearest entry overall is not allowed) and one of a member.
+        const outsider = near(r, gallery.get(`r${3 * q + 1}`)!, 0.6);
+        const member = near(r, sub.get([...sub.keys()][q % sub.size]!)!, 0.5);
+        for (const probe of [outsider, member]) {
+          const hit = index.search(probe, 1, among)[0]!;
+          expect(among.has(hit.id)).toBe(true);
+          // The code scan guarantees real matches, not the order of near-ties among strangers (cosine ~0.1).
+          if (among === small || probe === member) expect(hit.id).toBe(brute(sub, probe).id);
+        }
+      }
+    }
+  });
+});

@@ -117,17 +117,28 @@ export class GalleryIndex {
     this.slotOf.clear();
   }
 
-  /** The k most similar entries (cosine), best first. */
-  search(query: Float32Array, k = 1): SearchHit[] {
+  /**
+   * The k most similar entries (cosine), best first; with `among`, only entries whose id is in it
+   * (a gate's access groups): scored exactly when it is small, else by the code scan restricted to it.
+   */
+  search(query: Float32Array, k = 1, among?: ReadonlySet<string>): SearchHit[] {
     if (query.length !== this.dim) throw new Error(`query has ${query.length} values, expected ${this.dim}`);
     if (this.count === 0) return [];
     const q = unit(query);
     let slots: Int32Array;
-    if (this.count <= this.exactBelow) {
-      slots = new Int32Array(this.count);
-      for (let i = 0; i < this.count; i++) slots[i] = i;
+    if (among && among.size <= this.exactBelow) {
+      const list: number[] = [];
+      for (const id of among) {
+        const slot = this.slotOf.get(id);
+        if (slot !== undefined) list.push(slot);
+      }
+      slots = Int32Array.from(list);
+    } else if (this.count <= this.exactBelow) {
+      const list: number[] = [];
+      for (let i = 0; i < this.count; i++) if (!among || among.has(this.ids[i]!)) list.push(i);
+      slots = Int32Array.from(list);
     } else {
-      slots = this.nearestCodes(this.code(q), Math.max(k, this.candidates));
+      slots = this.nearestCodes(this.code(q), Math.max(k, this.candidates), among);
     }
     const hits: Array<{ slot: number; s: number }> = [];
     for (const slot of slots) hits.push({ slot, s: this.score(q, slot) });
@@ -162,7 +173,8 @@ export class GalleryIndex {
    * of every code, keeping the `shortlist` nearest by a histogram cut, then the whole code on
    * those. The shortlist is wide (4% of 100,000) so a real match is not lost in the first pass.
    */
-  private nearestCodes(qc: Int32Array, k: number): Int32Array {
+  private nearestCodes(qc: Int32Array, k: number, among?: ReadonlySet<string>): Int32Array {
+    if (among) return this.nearestCodesAmong(qc, k, among);
     const count = this.count;
     const words = this.words;
     const codes = this.codes;
@@ -220,6 +232,28 @@ export class GalleryIndex {
     const cut2 = cutoff(hist2, k);
     const out: number[] = [];
     for (let i = 0; i < short.length; i++) if (full[i]! <= cut2) out.push(short[i]!);
+    return Int32Array.from(out);
+  }
+
+  /** nearestCodes over the entries in `among` only (whole codes; a restricted gallery is the smaller one). */
+  private nearestCodesAmong(qc: Int32Array, k: number, among: ReadonlySet<string>): Int32Array {
+    const words = this.words;
+    const codes = this.codes;
+    const slots: number[] = [];
+    const dists: number[] = [];
+    const hist = new Int32Array(words * 32 + 1);
+    for (let slot = 0; slot < this.count; slot++) {
+      if (!among.has(this.ids[slot]!)) continue;
+      const o = slot * words;
+      let d = 0;
+      for (let w = 0; w < words; w++) d += popcount32(codes[o + w]! ^ qc[w]!);
+      slots.push(slot);
+      dists.push(d);
+      hist[d]!++;
+    }
+    const cut = cutoff(hist, k);
+    const out: number[] = [];
+    for (let i = 0; i < slots.length; i++) if (dists[i]! <= cut) out.push(slots[i]!);
     return Int32Array.from(out);
   }
 

@@ -13,9 +13,23 @@ import type { Pass } from '../visitors/pass.js';
 
 export const RESIDENT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
-export interface Resident extends Pass {
+/** Where a resident lives and how to reach them (all optional; shown in the console, synced and imported). */
+export interface ResidentDetails {
+  building: string | null;
+  unit: string | null;
+  room: string | null;
+  phone: string | null;
+}
+
+export const NO_DETAILS: ResidentDetails = { building: null, unit: null, room: null, phone: null };
+
+export interface Resident extends Pass, ResidentDetails {
   id: string;
   name: string;
+  /** Visitors: the gates their pass is for (null: what their access groups allow). */
+  passGates: string[] | null;
+  /** Whether a thumbnail of the enrolment crop is kept (residents/thumbnail). */
+  hasThumbnail: boolean;
   templates: number;
   createdAt: string;
   updatedAt: string;
@@ -31,7 +45,8 @@ export interface EndedVisitor {
   templates: number;
 }
 
-const SELECT_RESIDENT = `SELECT r.id, r.name, r.kind, r.valid_from AS validFrom, r.valid_until AS validUntil, r.host_id AS hostId,
+export const SELECT_RESIDENT = `SELECT r.id, r.name, r.kind, r.valid_from AS validFrom, r.valid_until AS validUntil, r.host_id AS hostId,
+        r.building, r.unit, r.room, r.phone, r.pass_gates AS passGates, (r.thumbnail IS NOT NULL) AS hasThumbnail,
         r.created_at AS createdAt, r.updated_at AS updatedAt,
         (SELECT COUNT(*) FROM face_templates t WHERE t.resident_id = r.id AND t.model = ?) AS templates,
         (SELECT s.version FROM sync_versions s WHERE s.entity = 'resident' AND s.key = r.id AND s.deleted_at IS NULL) AS version
@@ -41,10 +56,26 @@ export interface NewTemplate {
   embedding: Float32Array;
   quality: object;
   source: string;
+  /** The aligned enrolment crop, JPEG: the first one becomes the resident's thumbnail. */
+  crop?: Buffer;
+}
+
+/** What add and upsert may set beside the name, pass and templates. */
+export interface PersonExtras {
+  details?: Partial<ResidentDetails>;
+  /** Visitors: the gates their pass is for (null: what their groups allow). */
+  passGates?: string[] | null;
+}
+
+/** A row as SQLite returns it (JSON and 0/1 fields not yet read). */
+type RawResident = Omit<Resident, 'passGates' | 'hasThumbnail'> & { passGates: string | null; hasThumbnail: number };
+
+export function fromRaw(r: RawResident): Resident {
+  return { ...r, passGates: r.passGates ? (JSON.parse(r.passGates) as string[]) : null, hasThumbnail: r.hasThumbnail === 1 };
 }
 
 export class ResidentStore {
-  private readonly db: Database;
+  readonly db: Database;
   private readonly model: string;
   private readonly getVersion: Statement<{ value: string }>;
   private readonly bump: Statement;
@@ -74,7 +105,7 @@ export class ResidentStore {
    * `pass` sets who they are (resident, or visitor with a window); absent, an existing person
    * keeps theirs and a new one is a resident.
    */
-  add(input: { id?: string; name: string; templates: NewTemplate[]; pass?: Pass }): Resident {
+  add(input: { id?: string; name: string; templates: NewTemplate[]; pass?: Pass } & PersonExtras): Resident {
     const id = input.id ?? ulid();
     checkId(id);
     if (input.templates.length === 0) throw new Error('no templates to add');
@@ -92,6 +123,8 @@ export class ResidentStore {
         )
         .run(id, input.name, p?.kind ?? 'resident', p?.validFrom ?? null, p?.validUntil ?? null, p?.hostId ?? null, now, now);
       this.insertTemplates(id, input.templates, now);
+      this.setExtras(id, input);
+      this.setThumbnail(id, input.templates, false);
       this.changed(id, now);
     });
     return this.get(id)!;
@@ -102,7 +135,7 @@ export class ResidentStore {
    * given, these templates instead of the old ones. Without templates the person must already
    * have some. Call inside the versioned transaction (sync/version-store.ts).
    */
-  upsert(input: { id: string; name: string; pass: Pass; templates?: NewTemplate[] }): Resident {
+  upsert(input: { id: string; name: string; pass: Pass; templates?: NewTemplate[] } & PersonExtras): Resident {
     checkId(input.id);
     const now = new Date().toISOString();
     return this.db.transaction(() => {
@@ -118,10 +151,47 @@ export class ResidentStore {
       if (input.templates?.length) {
         this.db.prepare('DELETE FROM face_templates WHERE resident_id = ?').run(input.id);
         this.insertTemplates(input.id, input.templates, now);
+        this.setThumbnail(input.id, input.templates, true);
       }
+      this.setExtras(input.id, { details: { ...NO_DETAILS, ...input.details }, passGates: input.passGates ?? null });
       this.changed(input.id, now);
       return this.get(input.id)!;
     });
+  }
+
+  /** Renames a person and sets the extras given (residents/update); false when there is no such person. */
+  update(id: string, x: { name?: string } & PersonExtras): boolean {
+    return this.db.transaction(() => {
+      const now = new Date().toISOString();
+      const n = this.db
+        .prepare('UPDATE residents SET name = coalesce(?, name), updated_at = ? WHERE id = ?')
+        .run(x.name ?? null, now, id).changes;
+      if (!n) return false;
+      this.setExtras(id, x);
+      this.changed(id, now);
+      return true;
+    });
+  }
+
+  /** Sets the details given (a field absent stays as it is) and the visitor's pass gates when given. */
+  private setExtras(id: string, x: PersonExtras): void {
+    const d = x.details ?? {};
+    for (const k of ['building', 'unit', 'room', 'phone'] as const)
+      if (d[k] !== undefined) this.db.prepare(`UPDATE residents SET ${k} = ? WHERE id = ?`).run(d[k] || null, id);
+    if (x.passGates !== undefined)
+      this.db.prepare('UPDATE residents SET pass_gates = ? WHERE id = ?').run(x.passGates?.length ? JSON.stringify(x.passGates) : null, id);
+  }
+
+  /** The first crop of the templates becomes the thumbnail (`replace`: new faces, else only when there is none). */
+  private setThumbnail(id: string, templates: NewTemplate[], replace: boolean): void {
+    const crop = templates.find((t) => t.crop)?.crop;
+    if (!crop) return;
+    this.db.prepare(`UPDATE residents SET thumbnail = ? WHERE id = ?${replace ? '' : ' AND thumbnail IS NULL'}`).run(crop, id);
+  }
+
+  /** The thumbnail of the enrolment crop (JPEG), if one is kept. */
+  thumbnail(id: string): Buffer | undefined {
+    return this.db.prepare<{ thumbnail: Buffer | null }>('SELECT thumbnail FROM residents WHERE id = ?').get(id)?.thumbnail ?? undefined;
   }
 
   private insertTemplates(id: string, templates: NewTemplate[], now: string): void {
@@ -161,6 +231,9 @@ export class ResidentStore {
     this.db.prepare('DELETE FROM face_templates WHERE resident_id = ?').run(id);
     const n = this.db.prepare('DELETE FROM residents WHERE id = ?').run(id).changes;
     if (n === 0) return false;
+    // Their access group memberships go with them (gateway/access/group-store.ts).
+    if (this.db.prepare('DELETE FROM access_members WHERE resident_id = ?').run(id).changes)
+      this.db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'access_version'").run();
     this.changed(id, now.toISOString());
     this.versions.markDeleted('resident', id, now);
     return true;
@@ -187,11 +260,17 @@ export class ResidentStore {
   }
 
   get(id: string): Resident | undefined {
-    return this.db.prepare<Resident>(`${SELECT_RESIDENT} WHERE r.id = ?`).get(this.model, id);
+    const r = this.db.prepare<RawResident>(`${SELECT_RESIDENT} WHERE r.id = ?`).get(this.model, id);
+    return r ? fromRaw(r) : undefined;
   }
 
   list(): Resident[] {
-    return this.db.prepare<Resident>(`${SELECT_RESIDENT} ORDER BY r.name, r.id`).all(this.model);
+    return this.db.prepare<RawResident>(`${SELECT_RESIDENT} ORDER BY r.name, r.id`).all(this.model).map(fromRaw);
+  }
+
+  /** The embedding model whose templates count. */
+  get modelName(): string {
+    return this.model;
   }
 
   /** Templates (embeddings) of one resident for the current model. */

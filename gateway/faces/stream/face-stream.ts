@@ -110,9 +110,12 @@ const freshTrack = (): TrackState => ({
 
 /** What the stream needs from the residents' index. */
 export interface StreamIdentities {
-  best(e: Float32Array): Match | null;
+  /** Best resident among those the camera's gates admit (access groups; absent camera: everyone). */
+  best(e: Float32Array, cameraId?: string): Match | null;
   /** Residents enrolled (the threshold rises with it). */
   readonly size: number;
+  /** Residents the camera's search covers (its gates' access groups); absent: `size`. */
+  sizeFor?(cameraId: string): number;
 }
 
 interface CameraState {
@@ -166,7 +169,7 @@ export class FaceStream {
         ev.crop = cropFace(img, face.box);
         return;
       }
-      if (st.decided && !otherPerson && st.unknownAtGallery !== undefined && st.unknownAtGallery !== this.ctx.identities.size) {
+      if (st.decided && !otherPerson && st.unknownAtGallery !== undefined && st.unknownAtGallery !== this.sizeAt(frame.cameraId)) {
         // Residents were enrolled or removed since this face was found a stranger (somebody
         // enrolled while standing at the gate): look again, against the gallery as it is now.
         cam.tracks.set(trackId, (st = freshTrack()));
@@ -175,7 +178,9 @@ export class FaceStream {
       if (otherPerson) {
         // The track of the first person ends here (decided now if it was not yet); the second
         // gets a new one, from their first differing face.
-        const previous = st.decided ? null : decideTrack(st.votes, this.policy(), true, ...this.fusedMatches(st));
+        const previous = st.decided
+          ? null
+          : decideTrack(st.votes, this.policy(frame.cameraId), true, ...this.fusedMatches(st, frame.cameraId));
         if (previous)
           out.push({
             cameraId: frame.cameraId,
@@ -191,11 +196,11 @@ export class FaceStream {
         trackId = track.id;
         cam.tracks.set(trackId, (st = freshTrack()));
       }
-      for (const e of otherPerson ? change : [ev]) this.addEvidence(st, e, img);
-      const decision = decideTrack(st.votes, this.policy(), false, ...this.fusedMatches(st));
+      for (const e of otherPerson ? change : [ev]) this.addEvidence(st, e, img, frame.cameraId);
+      const decision = decideTrack(st.votes, this.policy(frame.cameraId), false, ...this.fusedMatches(st, frame.cameraId));
       if (decision) {
         st.decided = true;
-        if (decision.kind === 'unknown') st.unknownAtGallery = this.ctx.identities.size;
+        if (decision.kind === 'unknown') st.unknownAtGallery = this.sizeAt(frame.cameraId);
         out.push({ cameraId: frame.cameraId, trackId, decision, box: face.box, firstTs: track.firstTs, ts: frame.ts, crop: st.crop });
       }
     });
@@ -215,7 +220,7 @@ export class FaceStream {
       const st = cam.tracks.get(t.id);
       cam.tracks.delete(t.id);
       if (!st || st.decided) continue;
-      const decision = decideTrack(st.votes, this.policy(), true, ...this.fusedMatches(st));
+      const decision = decideTrack(st.votes, this.policy(cameraId), true, ...this.fusedMatches(st, cameraId));
       if (decision) out.push({ cameraId, trackId: t.id, decision, box: t.box, firstTs: t.firstTs, ts, crop: st.crop });
     }
     return out;
@@ -227,9 +232,9 @@ export class FaceStream {
     return { face, usable, weak: !usable && live && !face.quality.tooSmall, ts };
   }
 
-  private addEvidence(st: TrackState, e: Evidence, img: RgbImage): void {
+  private addEvidence(st: TrackState, e: Evidence, img: RgbImage, cameraId: string): void {
     const { face, usable, weak } = e;
-    const match = this.ctx.identities.best(face.embedding);
+    const match = this.ctx.identities.best(face.embedding, cameraId);
     if (usable) {
       st.faces.push(face.embedding);
       st.weights.push(frameWeight(face.quality));
@@ -252,16 +257,23 @@ export class FaceStream {
     }
   }
 
-  /** The vote policy with the known threshold for the current gallery size. */
-  private policy(): VotePolicy {
+  /** How many residents this camera's search covers (its gates' access groups). */
+  private sizeAt(cameraId: string): number {
+    const ids = this.ctx.identities;
+    return ids.sizeFor ? ids.sizeFor(cameraId) : ids.size;
+  }
+
+  /** The vote policy with the known threshold for the size of the camera's gallery (its gates' residents). */
+  private policy(cameraId: string): VotePolicy {
     const p = this.ctx.options.policy;
     const g = this.ctx.options.gallery;
-    return g ? { ...p, knownThreshold: knownThresholdFor(p.knownThreshold, this.ctx.identities.size, g) } : p;
+    return g ? { ...p, knownThreshold: knownThresholdFor(p.knownThreshold, this.sizeAt(cameraId), g) } : p;
   }
 
   /** The best resident for the track's fused face (two usable frames or more), and for its fused weak faces. */
-  private fusedMatches(st: TrackState): [Match | null, Match | null] {
-    const match = (faces: Float32Array[], weights: number[]) => (faces.length < 2 ? null : this.ctx.identities.best(fuse(faces, weights)));
+  private fusedMatches(st: TrackState, cameraId: string): [Match | null, Match | null] {
+    const match = (faces: Float32Array[], weights: number[]) =>
+      faces.length < 2 ? null : this.ctx.identities.best(fuse(faces, weights), cameraId);
     return [match(st.faces, st.weights), st.faces.length > 0 ? null : match(st.weak, st.weakWeights)];
   }
 
