@@ -57,6 +57,11 @@ export default tseslint.config(
     },
   },
   {
+    // Tool configs in CommonJS (.dependency-cruiser.cjs).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // The console's pages: plain ES modules run by the browser, no build step.
     files: ['gateway/console/public/**/*.js'],
     languageOptions: {

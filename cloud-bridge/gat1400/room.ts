@@ -5,6 +5,7 @@ import { ActionError, type ActionTable } from '../../gateway/core/actions.js';
 import type { GatewayContext } from '../../gateway/core/context.js';
 import type { Room } from '../../gateway/core/room.js';
 import { componentLogger, type Logger } from '../../gateway/core/logger.js';
+import { errMessage } from '../../gateway/core/errors.js';
 import { cameraIdsOf } from '../../gateway/config/sections/cameras.js';
 import { readSecretFile, resolveConfigPath } from '../../gateway/config/load.js';
 import { OutboxSink } from '../../gateway/store/outbox-sink.js';

@@ -75,7 +75,7 @@ export async function probeRtsp(url: string, timeoutS = 10): Promise<StreamProbe
         },
         (err: unknown) => {
           clearTimeout(timer);
-          reject(err as Error);
+          reject(err);
         },
       );
     });

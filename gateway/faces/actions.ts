@@ -22,6 +22,7 @@ import {
 } from './action-support.js';
 import { residentPage } from './store/resident-page.js';
 import { checkPhoto } from './photo-check.js';
+import { errMessage } from '../core/errors.js';
 
 export type { ResidentServices } from './action-support.js';
 
@@ -147,6 +148,6 @@ function groupsOf(s: ResidentServices, id: string, groups: string[]): void {
   try {
     s.groups.setGroupsOf(id, groups);
   } catch (err) {
-    throw new ActionError(err instanceof Error ? err.message : String(err), 'invalid_input');
+    throw new ActionError(errMessage(err), 'invalid_input');
   }
 }

@@ -12,6 +12,7 @@ import { parseSdp, type StreamCodec, type VideoTrack } from './sdp.js';
 import { Depacketizer, parseRtp, type AccessUnit } from './depacketize.js';
 import { CLOSED_EARLY, RtspFailure, socketFailure, statusFailure } from './failure.js';
 import type { Failure } from '../ffmpeg/errors.js';
+import { errMessage } from '../../core/errors.js';
 
 export interface RtspOpenOptions {
   /** rtsp://[user:password@]host[:port]/path */
@@ -135,7 +136,7 @@ class Connection {
     try {
       items = this.reader.push(chunk);
     } catch (err) {
-      this.fail({ reason: 'invalid-data', message: `the peer does not speak RTSP: ${(err as Error).message}` });
+      this.fail({ reason: 'invalid-data', message: `the peer does not speak RTSP: ${errMessage(err)}` });
       this.socket?.destroy();
       return;
     }

@@ -41,7 +41,7 @@ export class MetricsListener {
       };
       run().catch((err: unknown) => {
         const e = err instanceof HttpError ? err : new HttpError(500, 'internal error (logged)');
-        if (e.status === 500) this.ctx.log.error({ err: String(err) }, 'metrics request failed');
+        if (e.status === 500) this.ctx.log.error({ err }, 'metrics request failed');
         if (!res.headersSent) sendJson(res, e.status, { status: 'error', code: e.code, error: e.message }, e.headers);
         else res.end();
       });
