@@ -8,6 +8,7 @@ import type { GateControl } from '../devices/room.js';
 import { decide, prunePassages, type AccessPoint, type Decision, type PassageMemory, type Recognition } from './policy.js';
 import { fromFace, fromPlate } from './recognitions.js';
 import { registerWatchlistActions, Watchlist } from './watchlist.js';
+import { registerWatchlistSyncActions } from './watchlist-sync.js';
 import { registerGroupActions } from './group-actions.js';
 import { GroupDirectory, GroupStore } from './group-store.js';
 
@@ -39,6 +40,7 @@ export class AccessRoom implements Room {
 
   registerActions(actions: ActionTable): void {
     registerWatchlistActions(actions, () => this.list());
+    registerWatchlistSyncActions(actions, () => this.list());
     registerGroupActions(actions, () => this.groups());
   }
 

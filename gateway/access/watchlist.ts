@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { Database, Statement } from '../store/database.js';
 import type { ActionTable } from '../core/actions.js';
 import { SyncVersions } from '../sync/version-store.js';
-import { registerWatchlistSyncActions } from './watchlist-sync.js';
 import { normalisePlate, PROVINCES } from '../plates/grammar.js';
 import { lookalikeKey } from '../plates/lookalike.js';
 
@@ -110,5 +109,4 @@ export function registerWatchlistActions(actions: ActionTable, watchlist: () => 
     input: z.strictObject({}).prefault({}),
     handle: () => ({ entries: watchlist().list() }),
   });
-  registerWatchlistSyncActions(actions, watchlist);
 }

@@ -9,6 +9,7 @@ import { NEVER_STARVED } from '../core/action-limits.js';
 import { tokensEqual } from './security/sessions.js';
 import { SESSION_COOKIE, sessionRoutes } from './routes/session.js';
 import { apiRoutes } from './routes/api.js';
+import type { RouteHost } from './routes/host.js';
 import { accountRoutes } from './routes/accounts.js';
 import { serveStatic } from './routes/static.js';
 import { healthz, metrics } from './routes/ops.js';
@@ -25,7 +26,7 @@ import type { Authenticated } from './auth.js';
  * come from another origin. Live view websockets (/api/live/<cameraId>) pass the same checks
  * before the cameras room's LiveView takes the socket.
  */
-export class ConsoleServer {
+export class ConsoleServer implements RouteHost {
   private server: Server | undefined;
   private readonly names: string[];
   readonly limit: ConcurrencyLimit;

@@ -1,4 +1,4 @@
-import { ActionError } from './actions.js';
+import { ActionError } from './action-error.js';
 import { ConcurrencyLimit, RateLimiter } from './limits.js';
 
 /**

@@ -6,6 +6,9 @@ import type { ReplayGuard } from './replay-guard.js';
 import { errMessage } from './errors.js';
 import type { ActionLimits, Rate } from './action-limits.js';
 import { mayRun, type Role } from './roles.js';
+import { ActionError } from './action-error.js';
+
+export { ActionError } from './action-error.js';
 
 export type { Role } from './roles.js';
 
@@ -42,17 +45,6 @@ export interface Action<I = unknown> {
   /** A tighter rate than the default (cloud.requestsPerMinute), for costly actions. */
   rate?: Rate;
   handle(input: I, ctx: ActionContext): unknown | Promise<unknown>;
-}
-
-/** An error whose message is safe and useful to return to the requester. */
-export class ActionError extends Error {
-  constructor(
-    message: string,
-    readonly code: ErrorCode = 'failed',
-  ) {
-    super(message);
-    this.name = 'ActionError';
-  }
 }
 
 /** One change, as the audit log keeps it. */

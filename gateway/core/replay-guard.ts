@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ActionError } from './actions.js';
+import { ActionError } from './action-error.js';
 import { errMessage } from './errors.js';
 import { ReplayWindow, type Stamp } from './replay-window.js';
 

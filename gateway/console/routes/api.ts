@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ActionError } from '../../core/actions.js';
 import type { ConsoleServerContext } from '../context.js';
-import type { ConsoleServer } from '../server.js';
+import type { RouteHost } from './host.js';
 import type { Authenticated } from '../auth.js';
 import { HttpError, readJson, sendBytes, sendJson, type ConsoleErrorCode } from '../http-util.js';
 import { actionRatePerMinute } from '../security/rates.js';
@@ -35,7 +35,7 @@ const thumbs = new Map<string, { at: number; jpeg: Promise<Buffer> }>();
 
 /** The logged-in API; true when the path was one of its routes. */
 export async function apiRoutes(
-  server: ConsoleServer,
+  server: RouteHost,
   ctx: ConsoleServerContext,
   auth: Authenticated,
   req: IncomingMessage,

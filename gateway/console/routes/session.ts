@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { ConsoleServerContext } from '../context.js';
-import type { ConsoleServer } from '../server.js';
+import type { RouteHost } from './host.js';
 import { clientAddress, cookie, HttpError, parseCookies, readJson, sendJson, viaHttps } from '../http-util.js';
 import { newToken, tokensEqual } from '../security/sessions.js';
 import { LOCALES } from '../accounts/user-store.js';
@@ -15,7 +15,7 @@ const localeInput = z.strictObject({ locale: z.enum(LOCALES) });
 
 /** /api/session, /api/login, /api/logout, /api/locale; true when the path was one of them. */
 export async function sessionRoutes(
-  server: ConsoleServer,
+  server: RouteHost,
   ctx: ConsoleServerContext,
   req: IncomingMessage,
   res: ServerResponse,
