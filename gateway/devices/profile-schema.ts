@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { CHECKSUM_NAMES } from './codec/checksums.js';
-import { checkProfileReferences } from './profile-check.js';
 
 /**
  * A device profile: one YAML file per gate controller / alarm post model in device-profiles/.
@@ -187,7 +186,7 @@ const input = z.strictObject({
   reset: z.enum(COMMAND_NAMES).optional().describe('Latching inputs: the command that resets the input.'),
 });
 
-const profileBase = z.strictObject({
+export const profileBase = z.strictObject({
   model: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and "-"')
@@ -233,9 +232,6 @@ const profileBase = z.strictObject({
 
 export type DeviceProfile = z.output<typeof profileBase>;
 
-export const profileSchema = profileBase.superRefine((p, ctx) => {
-  for (const problem of checkProfileReferences(p)) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
-});
 export type ProfileResource = DeviceProfile['resources'][string];
 export type ProfileCommand = NonNullable<DeviceProfile['commands'][CommandName]>;
 export type ProfileMessage = DeviceProfile['messages'][string];

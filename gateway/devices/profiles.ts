@@ -2,9 +2,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { profileSchema, type DeviceProfile } from './profile-schema.js';
+import { profileBase, type DeviceProfile } from './profile-schema.js';
+import { checkProfileReferences } from './profile-check.js';
 import { formatIssues } from '../config/errors.js';
 import { errMessage } from '../core/errors.js';
+
+/** A profile file's schema: every field (profile-schema.ts), then the references between them (profile-check.ts). */
+const profileSchema = profileBase.superRefine((p, ctx) => {
+  for (const problem of checkProfileReferences(p)) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+});
 
 /** The project's own profiles (device-profiles/ at the project root). */
 export const PROFILES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../device-profiles');
