@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, testContext, type TestContext } from '../testing/context.js';
 import { KnownVehicles, registerVehicleActions } from '../plates/known-vehicles.js';
 import { registerWatchlistActions, Watchlist } from '../access/watchlist.js';
+import { registerWatchlistSyncActions } from '../access/watchlist-sync.js';
 import { SyncVersions } from './version-store.js';
 
 /**
@@ -22,6 +23,7 @@ describe('versioned sync of vehicles and the watchlist', () => {
     watchlist = new Watchlist(ctx.db);
     registerVehicleActions(ctx.actions, vehicles);
     registerWatchlistActions(ctx.actions, () => watchlist);
+    registerWatchlistSyncActions(ctx.actions, () => watchlist);
   });
   afterEach(() => ctx.dispose());
 
