@@ -42,20 +42,28 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
 /**
  * SQLite in WAL mode. synchronous=NORMAL keeps every committed transaction across a process
  * kill (kill -9); only a power cut may lose the last few, never corrupt the file.
+ *
+ * `busyTimeoutMs`: how long a write waits for a lock another process holds. The daemon opens its
+ * database with 0 (core/context.ts): better-sqlite3 waits on the event loop, so a CLI command or
+ * a backup holding the lock would otherwise stall gates and alarms; a write that meets the lock
+ * fails with SQLITE_BUSY at once and its caller retries from a timer (the publisher keeps the
+ * events in memory and the journal meanwhile). One-shot tools (the CLI) keep the default 5 s.
  */
 export class Database {
   private readonly db: BetterSqlite3.Database;
   readonly path: string;
 
-  constructor(path: string, opts: { migrations?: Migration[] } = {}) {
+  constructor(path: string, opts: { migrations?: Migration[]; busyTimeoutMs?: number } = {}) {
     this.path = path;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new BetterSqlite3(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
+    // Migrations may wait for a lock (start-up, before anything else runs); then the setting.
     this.db.pragma('busy_timeout = 5000');
     this.migrate(opts.migrations ?? readMigrations());
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
   }
 
   get schemaVersion(): number {
