@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testContext, until, type TestContext } from '../testing/context.js';
-import { loopFs } from '../testing/loop-fs.js';
+import { loopFs, loopFsAvailable, type LoopFs } from '../testing/loop-fs.js';
 import { Journal } from '../store/journal.js';
 import type { GatewayEvents } from './events.js';
 
@@ -74,8 +74,9 @@ describe('another process holds the database lock (sqlite3 CLI, BEGIN EXCLUSIVE)
     expect(degraded).toHaveLength(1); // a lock held past 5 s is reported, once
     expect(degraded[0]).toMatch(/locked|busy/i);
     // Each flush used to wait 5 s for the lock on the event loop; now none waits at all. The
-    // bound leaves room for a loaded machine (2 cores shared with other work).
-    expect(stall.max).toBeLessThan(1000);
+    // bound leaves room for a loaded machine (2 cores shared with other work: 350 ms seen at
+    // load 25); with the old timeout the same test measures 5,226 ms.
+    expect(stall.max).toBeLessThan(2000);
 
     h.stdin.end('COMMIT;\n');
     await until(() => !ctx.events.status().degraded, 'the store recovered', 30_000);
@@ -107,12 +108,18 @@ describe('another process holds the database lock (sqlite3 CLI, BEGIN EXCLUSIVE)
   });
 });
 
-const fs = loopFs({ sizeMb: 48 });
-if (!fs) console.warn('degraded-mode test skipped: cannot mount a loop-device file system here (needs root)');
+const canLoop = loopFsAvailable();
+if (!canLoop) console.warn('degraded-mode test skipped: cannot mount a loop-device file system here (needs root)');
 
-describe.skipIf(!fs)('degraded mode on a full ext4 file system (loop device): the journal is fsynced off the loop', () => {
-  const dir = join(fs?.dir ?? '', 'data');
+describe.skipIf(!canLoop)('degraded mode on a full ext4 file system (loop device): the journal is fsynced off the loop', () => {
+  let fs: LoopFs | undefined;
+  let dir = '';
   let ctx: TestContext;
+  beforeAll(() => {
+    fs = loopFs({ sizeMb: 48 });
+    if (!fs) throw new Error('mounting an ext4 loop-device file system failed');
+    dir = join(fs.dir, 'data');
+  });
   afterAll(() => {
     ctx?.dispose();
     fs?.dispose();
@@ -148,7 +155,7 @@ describe.skipIf(!fs)('degraded mode on a full ext4 file system (loop device): th
     );
     expect(heard).toHaveLength(n);
     expect(syncs).toBeLessThanOrEqual(100); // at most one per tick that held events, never one per event
-    expect(stall.max).toBeLessThan(1000);
+    expect(stall.max).toBeLessThan(2000);
 
     // A crash now keeps them: a second reader of the file (as the next start) finds every one.
     const other = new Journal(join(dir, 'events.journal'));

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,6 +19,11 @@ export interface LoopFs {
   free(): void;
   /** Unmounts and deletes the image. */
   dispose(): void;
+}
+
+/** Whether `loopFs` can work here (root, loop devices, mkfs.ext4), without mounting anything. */
+export function loopFsAvailable(): boolean {
+  return process.getuid?.() === 0 && existsSync('/dev/loop-control') && spawnSync('mkfs.ext4', ['-V'], { stdio: 'ignore' }).status === 0;
 }
 
 export function loopFs(opts: { sizeMb?: number } = {}): LoopFs | undefined {
