@@ -13,7 +13,7 @@ SELF=$(realpath "$0")
 cd "$(dirname "$SELF")/../.."
 ROOT=$PWD
 CACHE=$ROOT/.cache/gpio-vm
-TESTS=${*:-gateway/devices/gpio.vm.test.ts gateway/devices/gpio-hold.vm.test.ts}
+TESTS=${*:-gateway/devices/gpio.vm.test.ts gateway/devices/gpio-hold.vm.test.ts gateway/devices/gpio-holder-lost.vm.test.ts}
 mkdir -p "$CACHE"
 
 # qemu boots the VM; busybox-static is its userland; gpiod and python3-libgpiod (the output
