@@ -138,6 +138,7 @@ describe.skipIf(!canLoop)('degraded mode on a full ext4 file system (loop device
       ctx.events.flush();
     }
     expect(ctx.events.status().degraded).toBe(true);
+    await ctx.events.durable(); // no fsync of the filling phase still in flight
     const syncsBefore = ctx.events.journalStats().syncs;
 
     const delay = monitorEventLoopDelay({ resolution: 10 });
