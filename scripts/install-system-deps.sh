@@ -3,7 +3,8 @@
 # - build tools for native addons that node-gyp compiles from source (unix-dgram always,
 #   better-sqlite3 when its prebuilt binary cannot be downloaded): python3, make, g++;
 # - what the gateway runs: ffmpeg, mosquitto (embedded-broker tests, the MQTT CLI), socat (pty
-#   pairs of the simulated devices), udev (serialport lists ports through udevadm), gpiod;
+#   pairs of the simulated devices), udev (serialport lists ports through udevadm), gpiod, and
+#   python3-libgpiod (the GPIO output holders, gateway/devices/transport/gpio-holder.py);
 # - real peers of the tests: GStreamer's RTSP server (with Debian's python3), mosquitto-clients,
 #   pymodbus and mbpoll (Modbus), onvif-tools, openssl (TLS certificates), iproute2 (network
 #   namespaces), systemd (systemd-analyze), fonts for synthetic plates, Chromium for the console,
@@ -15,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 pkgs=(
   python3 make g++
-  ffmpeg mosquitto mosquitto-clients socat udev openssl iproute2 gpiod
+  ffmpeg mosquitto mosquitto-clients socat udev openssl iproute2 gpiod python3-libgpiod
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
   python3-pymodbus python3-serial-asyncio mbpoll onvif-tools

@@ -22,6 +22,11 @@ describe('systemd/sharpeyes.service', () => {
     expect(keys.ExecStart).toContain('scripts/sharpeyes.mjs start --config');
   });
 
+  it('a stop signals the daemon only (GPIO holders keep their lines) and sweeps what else it left', () => {
+    expect(unit).toMatch(/^KillMode=process$/m);
+    expect(unit).toMatch(/^ExecStopPost=\/bin\/bash \/opt\/sharpeyes\/scripts\/stop-leftovers\.sh$/m);
+  });
+
   it('hides other processes, filters system calls and allows only serial, GPIO and pty devices', () => {
     const all = (key: string) => [...unit.matchAll(new RegExp(`^${key}=(.*)$`, 'gm'))].map((m) => m[1]);
     expect(all('ProtectProc')).toEqual(['invisible']);

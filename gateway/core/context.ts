@@ -35,7 +35,7 @@ export interface GatewayContext {
 /** Builds the context of a daemon (or a test) from a loaded config: database, outbox, bus. */
 export function createContext(loaded: LoadedConfig, log: Logger, opts: { dataDir?: string; version?: string } = {}): GatewayContext {
   const dataDir = opts.dataDir ?? resolveConfigPath(loaded, loaded.config.node.dataDir);
-  const db = new Database(resolve(dataDir, 'gateway.db'));
+  const db = new Database(resolve(dataDir, 'gateway.db'), { busyTimeoutMs: 0, checkpointInWorker: true }); // the loop never waits on the disk
   const outbox = new Outbox({
     db,
     log: componentLogger(log, 'outbox'),

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Device } from './device.js';
 import { gpioEndpoint } from './gpio-endpoint.js';
 import { loadProfileFile, PROFILES_DIR } from './profiles.js';
-import { quietLog, recordingObserver, until } from './testing/helpers.js';
+import { quietLog, recordingObserver, tempDir, until } from './testing/helpers.js';
+import { HeldLine } from './transport/gpio-hold.js';
 
 /**
  * The GPIO profile and driver on a real GPIO character device: a gpio-sim chip inside the qemu
@@ -24,6 +25,7 @@ describe.skipIf(!available)('gpio button + relay through libgpiod on gpio-sim', 
   const profile = loadProfileFile(join(PROFILES_DIR, 'gpio-button-relay.yaml'));
   const { observer, rec } = recordingObserver();
   const log = quietLog();
+  const holdDir = tempDir('se-gpio-');
   const sim = (line: number, attr: 'pull' | 'value') => join(sysfs as string, `sim_gpio${line}`, attr);
   const device = new Device({
     id: 'door-1',
@@ -31,15 +33,17 @@ describe.skipIf(!available)('gpio button + relay through libgpiod on gpio-sim', 
     log,
     observer,
     heartbeatMs: 200,
-    connect: (dev) => gpioEndpoint(dev, { chip: chip as string, log }),
+    connect: (dev) => gpioEndpoint(dev, { chip: chip as string, log, holdDir }),
   });
 
   beforeAll(async () => {
     device.start();
-    await until(() => device.online, 'gpio device online', 30_000);
+    await until(() => device.online, 'gpio device online', 170_000); // the output holder's interpreter starts slowly in the VM
   });
   afterAll(async () => {
     await device.stop();
+    // The relay's holder outlives the device on purpose; the next test file starts from a free line.
+    await new HeldLine(chip as string, { offset: 1, activeLow: false, bias: 'as-is' }, holdDir).release();
   });
 
   it('a button press (line pulled low, active-low) is one debounced input event, and its release another', async () => {

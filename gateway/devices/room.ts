@@ -122,7 +122,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
 
   private connect(dev: Device, cfg: DeviceConfig, profileFile: string, log: Logger): Endpoint {
     const t = dev.profile.transport;
-    if (t.type === 'gpio') return gpioEndpoint(dev, { chip: cfg.chip ?? t.chip, log });
+    if (t.type === 'gpio') return gpioEndpoint(dev, { chip: cfg.chip ?? t.chip, log, holdDir: join(this.ctx.dataDir, 'run', 'gpio') });
     if (cfg.simulate) {
       const lines = this.sims.add({ id: cfg.id, profileFile, address: cfg.unitId });
       return serialEndpoint(dev, { path: lines.gatewaySide, unitId: cfg.unitId, log, minBackoffMs: 100, maxBackoffMs: 2000 });

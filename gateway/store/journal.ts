@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, writeSync, fsyncSync, fstatSync, ftruncateSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, writeSync, fsync, fsyncSync, fstatSync, ftruncateSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -9,6 +9,12 @@ import { crc32 } from 'node:zlib';
  * Layout: records one after another from offset 0, each `[u32 length][u32 crc32][JSON]`; a
  * zero length ends the list. `reset` writes a zero length at offset 0 once everything is in the
  * database again. A torn last record (crash mid-write) fails its checksum and ends the list.
+ *
+ * Durability, the same promise as the database's (synchronous=NORMAL): what `append` wrote is in
+ * the file before it returns, so it survives the process dying (crash, kill -9, OOM); it reaches
+ * the disk with an fsync that runs off the event loop (libuv's thread pool), one for everything
+ * written since the last, so only a power cut may lose the last few milliseconds. `sync()`
+ * resolves once everything written before it is on the disk, for whoever must know.
  */
 export interface JournalRecord {
   id: string;
@@ -23,6 +29,13 @@ export class Journal {
   private fd: number | undefined;
   private offset = 0;
   readonly bytes: number;
+  private syncing = false;
+  private dirty = false;
+  private waiters: Array<() => void> = [];
+  /** fsyncs run so far (each covering every write before it started). */
+  syncs = 0;
+  /** The last fsync error, if any (the events stay in memory and are retried meanwhile). */
+  syncError: Error | undefined;
 
   constructor(
     readonly path: string,
@@ -40,33 +53,89 @@ export class Journal {
     return records;
   }
 
+  /** Closes the file (at stop): a last fsync of what may not be on the disk yet, then the close. */
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    const fd = this.fd;
+    if (fd === undefined) return;
+    if (this.dirty || this.syncing) fsyncSync(fd);
+    closeSync(fd);
     this.fd = undefined;
+    this.dirty = false;
+    for (const w of this.waiters.splice(0)) w();
   }
 
-  /** Appends one record and syncs it; false when the journal is full (the caller keeps it in memory). */
+  /** Appends one record; false when the journal is full (the caller keeps it in memory). */
   append(record: JournalRecord): boolean {
-    if (this.fd === undefined) return false;
-    const json = Buffer.from(JSON.stringify(record));
-    if (this.offset + HEADER + json.length + 4 > this.bytes) return false;
-    const buf = Buffer.alloc(HEADER + json.length + 4);
-    buf.writeUInt32LE(json.length, 0);
-    buf.writeUInt32LE(crc32(json), 4);
-    json.copy(buf, HEADER);
-    // The 4 trailing zero bytes keep the end marker in place after this record.
+    return this.appendMany([record]) === 1;
+  }
+
+  /**
+   * Appends records in order with one write, as many as fit; returns how many. They are in the
+   * file on return (a process crash keeps them) and on the disk after the next background fsync.
+   */
+  appendMany(records: readonly JournalRecord[]): number {
+    if (this.fd === undefined) return 0;
+    const parts: Buffer[] = [];
+    let size = 0;
+    let count = 0;
+    for (const record of records) {
+      const json = Buffer.from(JSON.stringify(record));
+      if (this.offset + size + HEADER + json.length + 4 > this.bytes) break;
+      const head = Buffer.alloc(HEADER);
+      head.writeUInt32LE(json.length, 0);
+      head.writeUInt32LE(crc32(json), 4);
+      parts.push(head, json);
+      size += HEADER + json.length;
+      count++;
+    }
+    if (size === 0) return 0;
+    // The 4 trailing zero bytes keep the end marker in place after the last record.
+    parts.push(Buffer.alloc(4));
+    const buf = Buffer.concat(parts, size + 4);
     writeSync(this.fd, buf, 0, buf.length, this.offset);
-    fsyncSync(this.fd);
-    this.offset += HEADER + json.length;
-    return true;
+    this.offset += size;
+    this.scheduleSync();
+    return count;
   }
 
   /** Everything in it is safely in the database: start over. */
   reset(): void {
     if (this.fd === undefined || this.offset === 0) return;
     writeSync(this.fd, Buffer.alloc(HEADER), 0, HEADER, 0);
-    fsyncSync(this.fd);
     this.offset = 0;
+    this.scheduleSync();
+  }
+
+  /** Resolves once everything written before the call is on the disk (or the sync failed). */
+  sync(): Promise<void> {
+    if (this.fd === undefined || (!this.dirty && !this.syncing)) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.dirty = true; // an fsync already running may have started before the last write
+      if (!this.syncing) this.runSync();
+    });
+  }
+
+  private scheduleSync(): void {
+    this.dirty = true;
+    if (!this.syncing) this.runSync();
+  }
+
+  private runSync(): void {
+    const fd = this.fd;
+    if (fd === undefined) return;
+    this.syncing = true;
+    this.dirty = false;
+    const waiters = this.waiters;
+    this.waiters = [];
+    fsync(fd, (err) => {
+      this.syncing = false;
+      this.syncs++;
+      // Closed meanwhile: close() synced everything itself (an error here may be EBADF).
+      if (this.fd === fd) this.syncError = err ?? undefined;
+      for (const w of waiters) w();
+      if (this.fd === fd && this.dirty) this.runSync();
+    });
   }
 
   get used(): number {

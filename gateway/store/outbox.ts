@@ -56,6 +56,8 @@ export class Outbox {
   private readonly getMeta: Statement<{ value: string }>;
   private readonly setMeta: Statement;
   private readonly markOne: Statement<{ bytes: number }>;
+  private readonly markMany: Statement<{ bytes: number }>;
+  private readonly numberRange: Statement;
   private readonly exists: Statement<{ one: number }>;
   private readonly countUnsent: Statement<{ n: number; b: number | null }>;
 
@@ -71,6 +73,17 @@ export class Outbox {
     this.getMeta = this.db.prepare('SELECT value FROM meta WHERE key = ?');
     this.setMeta = this.db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     this.markOne = this.db.prepare('UPDATE outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL RETURNING bytes');
+    // A whole acknowledged window in one statement (the ids as one JSON array).
+    this.markMany = this.db.prepare(
+      'UPDATE outbox SET sent_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND sent_at IS NULL RETURNING bytes',
+    );
+    // Numbers the never-numbered unsent rows of a rowid range in rowid order, in one statement.
+    this.numberRange = this.db.prepare(
+      `UPDATE outbox SET seq = ? + t.rn FROM (
+         SELECT rowid AS r, row_number() OVER (ORDER BY rowid) AS rn FROM outbox
+         WHERE rowid BETWEEN ? AND ? AND sent_at IS NULL AND seq IS NULL
+       ) AS t WHERE outbox.rowid = t.r`,
+    );
     this.exists = this.db.prepare('SELECT 1 AS one FROM outbox WHERE id = ?');
     this.countUnsent = this.db.prepare('SELECT COUNT(*) AS n, SUM(bytes) AS b FROM outbox WHERE sent_at IS NULL');
     this.unsentCount = 0;
@@ -169,17 +182,26 @@ export class Outbox {
     return this.db.transaction(() => {
       const rows = this.selectUnsent.all(afterRowid, limit);
       let lastSeq: number | undefined;
+      let firstNew: number | undefined;
       const out: OutboxRawRow[] = [];
       for (const r of rows) {
         let seq = r.seq;
         if (seq === null) {
           lastSeq ??= Number(this.getMeta.get('last_seq')?.value ?? 0);
+          firstNew ??= out.length;
           seq = ++lastSeq;
-          this.setSeq.run(seq, r.rowid);
         }
         out.push({ rowid: r.rowid, id: r.id, kind: r.kind, ts: r.ts, seq, json: r.data });
       }
-      if (lastSeq !== undefined) this.setMeta.run('last_seq', String(lastSeq));
+      if (lastSeq !== undefined && firstNew !== undefined) {
+        const fresh = out.length - firstNew;
+        const from = out[firstNew] as OutboxRawRow;
+        // Every unsent row of the range without a number is in this batch (same transaction, no
+        // LIMIT cut inside the range), and both number those rows in rowid order: the same seqs.
+        if (fresh > 1) this.numberRange.run(from.seq - 1, from.rowid, (out.at(-1) as OutboxRawRow).rowid);
+        else this.setSeq.run(from.seq, from.rowid);
+        this.setMeta.run('last_seq', String(lastSeq));
+      }
       return out;
     });
   }
@@ -199,12 +221,11 @@ export class Outbox {
     if (ids.length === 0) return;
     const now = new Date().toISOString();
     this.db.transaction(() => {
-      for (const id of ids) {
-        const r = this.markOne.get(now, id);
-        if (r) {
-          this.unsentBytes -= r.bytes;
-          this.unsentCount -= 1;
-        }
+      const marked =
+        ids.length === 1 ? [this.markOne.get(now, ids[0])].filter((r) => r !== undefined) : this.markMany.all(now, JSON.stringify(ids));
+      for (const r of marked) {
+        this.unsentBytes -= r.bytes;
+        this.unsentCount -= 1;
       }
     });
   }

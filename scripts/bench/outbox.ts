@@ -3,7 +3,9 @@
  *  1. ingest: 100,000 events appended with no broker, one transaction each (as rooms record them);
  *  2. drain: the cloud bridge room publishes that backlog into a local mosquitto (QoS 1, window
  *     cloud.inflight), counted by a QoS 1 subscriber in this process; rows marked sent on PUBACK;
- *  3. live latency: 2,000 events at ~500/s once the backlog is gone, event ts → subscriber.
+ *  3. live latency: 2,000 events at ~500/s once the backlog is gone, event ts → subscriber;
+ *  4. publish: 50,000 events through the EventPublisher as rooms publish them now (bus at once,
+ *     recorded at the end of each tick in one transaction), 100 per tick, into a second store.
  * Last line: one JSON object. BENCH_EVENTS and BENCH_INFLIGHT override the defaults. The *_per_cpu_s
  * figures divide by this process's CPU time (the in-process subscriber included), which stays
  * meaningful when other work shares the machine (load_avg_1m is printed for that reason).
@@ -80,13 +82,33 @@ try {
   await stopRoom();
   await sub.close();
 
-  const lost = backlog + LIVE - seen.size;
+  // Through the publisher, as the rooms record events (one transaction per tick).
+  const PUBLISHED = 50_000;
+  const pctx = testContext('node:\n  id: bench-publish\n');
+  pctx.log.level = 'warn';
+  const motion = { cameraId: 'cam-north', state: true, source: 'onvif' as const };
+  const c2 = process.cpuUsage();
+  const tPub = performance.now();
+  for (let i = 0; i < PUBLISHED; i += 100) {
+    for (let j = 0; j < 100; j++) pctx.events.publish('camera.motion', motion);
+    await new Promise((r) => setImmediate(r));
+  }
+  pctx.events.flush();
+  const publishS = (performance.now() - tPub) / 1000;
+  const publishCpu = process.cpuUsage(c2);
+  const publishedRows = pctx.outbox.stats().unsent;
+  pctx.dispose();
+  log(`publish: ${publishedRows} events recorded in ${round(publishS, 2)} s`);
+
+  const lost = backlog + LIVE - seen.size + (PUBLISHED - publishedRows);
   const result = {
     events: EVENTS,
     inflight: INFLIGHT,
     ingest_per_s: Math.round(EVENTS / ingestS),
     ingest_per_cpu_s: Math.round(EVENTS / ((ingestCpu.user + ingestCpu.system) / 1e6)),
     backlog,
+    publish_per_s: Math.round(PUBLISHED / publishS),
+    publish_per_cpu_s: Math.round(PUBLISHED / ((publishCpu.user + publishCpu.system) / 1e6)),
     drain_per_s: Math.round(backlog / drainS),
     drain_per_s_median_of_seconds: pct(
       progress.filter((n) => n > 0),

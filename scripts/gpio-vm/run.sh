@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run test:gpio`: runs the GPIO tests (gateway/devices/gpio.vm.test.ts) against a real Linux
+# `npm run test:gpio`: runs the GPIO tests (gateway/devices/*.vm.test.ts) against a real Linux
 # GPIO character device. This machine's kernel has no GPIO, so the tests run in a qemu VM
 # (software emulation) booting Debian's kernel with gpio-sim built out of tree, a busybox
 # initramfs, and the host filesystem shared read-only over 9p; node runs chrooted into it.
@@ -13,13 +13,14 @@ SELF=$(realpath "$0")
 cd "$(dirname "$SELF")/../.."
 ROOT=$PWD
 CACHE=$ROOT/.cache/gpio-vm
-TESTS=${*:-gateway/devices/gpio.vm.test.ts}
+TESTS=${*:-gateway/devices/gpio.vm.test.ts gateway/devices/gpio-hold.vm.test.ts gateway/devices/gpio-holder-lost.vm.test.ts}
 mkdir -p "$CACHE"
 
-# qemu boots the VM; busybox-static is its userland; gpiod is what the tests call; the module is
+# qemu boots the VM; busybox-static is its userland; gpiod and python3-libgpiod (the output
+# holder, devices/transport/gpio-holder.py) are what the tests call; the module is
 # built with make/gcc against linux-headers from linux-source; xz unpacks the source, cpio and
 # gzip pack the initramfs.
-VM_PACKAGES=(qemu-system-x86 busybox-static gpiod linux-headers-amd64 linux-source-6.1 make gcc cpio gzip xz-utils coreutils)
+VM_PACKAGES=(qemu-system-x86 busybox-static gpiod python3-libgpiod linux-headers-amd64 linux-source-6.1 make gcc cpio gzip xz-utils coreutils)
 bash scripts/lib/apt-ensure.sh "${VM_PACKAGES[@]}"
 
 # The newest installed headers; the kernel image of the same version comes from the archive. If
@@ -110,7 +111,7 @@ fi
 # check, which then panics ("IO-APIC + timer doesn't work").
 CMD="${GPIO_VM_CMD:-node_modules/.bin/vitest run --configLoader runner --no-file-parallelism $TESTS}"
 LOG=$CACHE/last-run.log
-timeout 900 qemu-system-x86_64 -m 3072 -smp 2 -nographic -no-reboot \
+timeout "${GPIO_VM_TIMEOUT_S:-1800}" qemu-system-x86_64 -m 3072 -smp 2 -nographic -no-reboot \
   -kernel "$KIMG/boot/vmlinuz-$KVER" -initrd "$INITRD" \
   -append "console=ttyS0 quiet panic=-1 no_timer_check sharpeyes_dir=$ROOT sharpeyes_cmd=${CMD// /%20}" \
   -virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap 2>&1 | tee "$LOG"

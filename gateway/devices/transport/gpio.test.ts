@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { gpiogetArgs, gpiomonArgs, gpiosetArgs, linesHeldBy, parseGpiomonLine } from './gpio.js';
+import { gpiogetArgs, gpiomonArgs, linesHeldBy, parseGpiomonLine } from './gpio.js';
 
 const button = { offset: 0, activeLow: true, bias: 'pull-up' as const };
-const relay = { offset: 1, activeLow: false, bias: 'as-is' as const };
 
 describe('libgpiod v1 tool arguments (Debian gpiod 1.6)', () => {
   it('reads an active-low input with its bias', () => {
     expect(gpiogetArgs('gpiochip0', button)).toEqual(['--active-low', '--bias=pull-up', 'gpiochip0', '0']);
-  });
-  it('drives an output and holds it until signalled', () => {
-    expect(gpiosetArgs('gpiochip1', relay, 1)).toEqual(['--mode=signal', 'gpiochip1', '1=1']);
   });
   it('monitors input lines with a parseable format', () => {
     expect(gpiomonArgs('gpiochip0', [button])).toEqual(['--format=%e %o %s %n', '--active-low', '--bias=pull-up', 'gpiochip0', '0']);

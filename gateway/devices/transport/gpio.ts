@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 
 /**
  * GPIO lines through the Linux GPIO character device, using Debian's libgpiod v1 tools
- * (`gpiod` package: gpioget, gpioset, gpiomon). Argument builders and the event-line parser are
+ * (`gpiod` package: gpioget, gpiomon; outputs are held by gpio-hold.ts). Argument builders and the event-line parser are
  * pure and unit-tested; the process wrappers are thin.
  */
 export interface LineSpec {
@@ -23,11 +23,6 @@ function common(l: LineSpec): string[] {
 /** gpioget: reads one input line's logical value. */
 export function gpiogetArgs(chip: string, l: LineSpec): string[] {
   return [...common(l), chip, String(l.offset)];
-}
-
-/** gpioset in signal mode: drives the line and keeps it driven until the process is killed. */
-export function gpiosetArgs(chip: string, l: LineSpec, value: 0 | 1): string[] {
-  return ['--mode=signal', ...(l.activeLow ? ['--active-low'] : []), chip, `${l.offset}=${value}`];
 }
 
 /** gpiomon: one line per edge on the given input lines ("<rising|falling> <offset> <sec> <nsec>"). */
@@ -73,16 +68,6 @@ export function readLine(chip: string, l: LineSpec): Promise<0 | 1> {
       code === 0 ? resolve(out.trim() === '1' ? 1 : 0) : reject(new Error(`gpioget exited ${code}: ${err.trim()}`)),
     );
   });
-}
-
-/** Drives an output line until `release()`; a new value replaces the holding process. */
-export function driveLine(chip: string, l: LineSpec, value: 0 | 1): { child: ChildProcess; done: Promise<void> } {
-  const child = spawn('gpioset', gpiosetArgs(chip, l, value), { stdio: ['ignore', 'ignore', 'pipe'] });
-  const done = new Promise<void>((resolve, reject) => {
-    child.on('error', (e) => reject(new Error(`gpioset: ${e.message} (apt-get install gpiod)`)));
-    child.on('spawn', () => resolve());
-  });
-  return { child, done };
 }
 
 /** Watches input lines; `onEdge` per event; `onExit` when gpiomon stops (chip gone, killed). */
