@@ -36,6 +36,8 @@ export interface PlateResult {
   colour: PlateColour;
   confidence: number;
   minCharProb: number;
+  /** The reader's per-position evidence (ctc-decode.ts): what a look-alike match may rest on. */
+  evidence: PlateRead['evidence'];
   /** Axis-aligned box in frame pixels (integers). */
   box: { x: number; y: number; width: number; height: number };
   quad: Point[];
@@ -217,5 +219,15 @@ export class PlateReader {
 function toResult(r: PlateRead, quad: Point[], kind: PlateResult['kind'], crop: RgbImage): PlateResult {
   const b = boundsOf(quad);
   const box = { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height) };
-  return { plate: r.plate, colour: r.colour, confidence: r.confidence, minCharProb: r.minCharProb, box, quad, kind, crop };
+  return {
+    plate: r.plate,
+    colour: r.colour,
+    confidence: r.confidence,
+    minCharProb: r.minCharProb,
+    evidence: r.evidence,
+    box,
+    quad,
+    kind,
+    crop,
+  };
 }
