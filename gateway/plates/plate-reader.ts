@@ -16,6 +16,9 @@ import { colourEvidence } from './colour.js';
 import type { ProvincePrior } from './ctc-decode.js';
 import { isDecisive, mergeResults, rankReads } from './ranking.js';
 
+/** Crop-first windows are detected at this multiple of the finest pass's scale. */
+const WINDOW_ZOOM = 1.5;
+
 /** Candidates read per recogniser batch after the plate-like ones (a frame may hold several cars). */
 const BATCH = 4;
 
@@ -184,7 +187,8 @@ export class PlateReader {
       let settled = false;
       for (const w of windows) {
         const img = cropRgb(base, w);
-        const winSide = Math.max(64, Math.ceil((Math.max(img.width, img.height) * finest) / 32) * 32);
+        // 1.5 times the finest pass's scale: a window is small, and a small plate reads better larger.
+        const winSide = Math.max(64, Math.ceil((Math.max(img.width, img.height) * finest * WINDOW_ZOOM) / 32) * 32);
         const found = await this.detector.detect(img, { longSide: winSide, ...(opts.dropKey ? { dropKey: opts.dropKey } : {}) });
         const read = await this.readRegions(img, found, { x: ox + w.x, y: oy + w.y }, state);
         results = mergeResults([...results, ...read.found]);
