@@ -3,6 +3,7 @@ import { act, startRoom, testContext, type TestContext } from '../testing/contex
 import type { GatewayEvents } from '../core/events.js';
 import type { GateControl } from '../devices/room.js';
 import { KnownVehicles } from '../plates/known-vehicles.js';
+import type { Evidence } from '../plates/match.js';
 import { AccessRoom } from './room.js';
 
 /**
@@ -34,8 +35,14 @@ async function barrier(): Promise<{ ctx: TestContext; vehicles: KnownVehicles; o
 }
 
 /** What the plates room publishes for a read: the known vehicle it matched with the daemon's defaults. */
-function recognised(ctx: TestContext, vehicles: KnownVehicles, plate: string, ts: number): GatewayEvents['plate.recognized'] {
-  const m = vehicles.match(plate, new Date(ts), ctx.loaded.config.plates.match);
+function recognised(
+  ctx: TestContext,
+  vehicles: KnownVehicles,
+  plate: string,
+  ts: number,
+  evidence?: Evidence,
+): GatewayEvents['plate.recognized'] {
+  const m = vehicles.match(plate, new Date(ts), ctx.loaded.config.plates.match, evidence);
   const at = new Date(ts).toISOString();
   return {
     cameraId: 'lane-1',
@@ -55,9 +62,10 @@ function recognised(ctx: TestContext, vehicles: KnownVehicles, plate: string, ts
   };
 }
 
-function read(ctx: TestContext, vehicles: KnownVehicles, plates: string[]): void {
+/** `evidence`: what the reader saw per position of a plate (text alone when absent). */
+function read(ctx: TestContext, vehicles: KnownVehicles, plates: string[], evidence: Record<string, Evidence> = {}): void {
   let t = Date.now();
-  for (const p of plates) ctx.events.publish('plate.recognized', recognised(ctx, vehicles, p, t++));
+  for (const p of plates) ctx.events.publish('plate.recognized', recognised(ctx, vehicles, p, t++, evidence[p]));
 }
 
 function decisions(ctx: TestContext): { allow: boolean; reason: string; label: string }[] {
@@ -82,11 +90,19 @@ describe('who may open a barrier', () => {
     expect(opened).toEqual([]);
   });
 
-  it('a resident read with look-alike glyphs still gets in', async () => {
+  it('a resident read with look-alike glyphs the reader hesitated over still gets in; a confident twin does not', async () => {
     const { ctx, vehicles, opened } = await barrier();
     vehicles.add({ plate: '粤B60845', ownerId: 'r-1' });
-    read(ctx, vehicles, ['粤BG0B45']);
+    const unsure: Evidence = [{ 粤: 0.99 }, { B: 0.99 }, { G: 0.5, 6: 0.45 }, { 0: 0.99 }, { B: 0.6, 8: 0.4 }, { 4: 0.99 }, { 5: 0.99 }];
+    read(ctx, vehicles, ['粤BG0B45'], { 粤BG0B45: unsure });
     expect(decisions(ctx).map((d) => [d.allow, d.reason])).toEqual([[true, 'resident']]);
+    expect(opened).toEqual(['barrier-1:open']);
+    const sure: Evidence = [{ 粤: 0.99 }, { B: 0.99 }, { G: 0.97 }, { 0: 0.99 }, { B: 0.98 }, { 4: 0.99 }, { 5: 0.99 }];
+    read(ctx, vehicles, ['粤BG0B45'], { 粤BG0B45: sure });
+    expect(decisions(ctx).map((d) => [d.allow, d.reason])).toEqual([
+      [true, 'resident'],
+      [false, 'unknown'],
+    ]);
     expect(opened).toEqual(['barrier-1:open']);
   });
 

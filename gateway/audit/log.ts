@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../core/actions.js';
 import type { EventPublisher } from '../core/publisher.js';
 import type { Database, Statement } from '../store/database.js';
+import { redactValue } from '../core/redact.js';
 
 /**
  * Writes every audited action (core/actions.ts decides which: all but read-only ones) to the
@@ -12,7 +13,10 @@ export class AuditLog {
 
   constructor(private readonly ctx: { db: Database; events: EventPublisher }) {}
 
-  record(e: AuditEntry): void {
+  record(entry: AuditEntry): void {
+    // The row is written as given (the publisher redacts only the event): the input (a camera
+    // URL) and the error (ffmpeg's last line) are redacted here, where they enter audit_log.
+    const e = { ...entry, input: redactValue(entry.input, { byKey: true }), ...(entry.error ? { error: redactValue(entry.error) } : {}) };
     this.ctx.events.publish(
       'audit.action',
       {

@@ -1,6 +1,7 @@
 import type { GatewayContext } from '../core/context.js';
 import type { Statement } from '../store/database.js';
 import type { Failure } from './ffmpeg/errors.js';
+import { redactText } from '../core/redact.js';
 
 /** Publishes camera state changes (camera.online / camera.offline) with their camera_status row. */
 export class StatusRecorder {
@@ -30,10 +31,11 @@ export class StatusRecorder {
   }
 
   offline(cameraId: string, failure: Failure | { reason: 'onvif'; message: string }, now = new Date()): void {
+    const message = redactText(failure.message); // ffmpeg's last line quotes the camera URL; the row is written as given
     this.ctx.events.publish(
       'camera.offline',
-      { cameraId, reason: failure.reason, message: failure.message },
-      { ts: now, write: () => this.upsert.run(cameraId, 'offline', failure.reason, failure.message, now.toISOString()) },
+      { cameraId, reason: failure.reason, message },
+      { ts: now, write: () => this.upsert.run(cameraId, 'offline', failure.reason, message, now.toISOString()) },
     );
   }
 }

@@ -1,13 +1,19 @@
 import type { z } from 'zod';
+import { redactText } from '../core/redact.js';
 
 /** A config that cannot be used. `problems` has one readable line per fault. */
 export class ConfigError extends Error {
+  /** One line per fault, redacted (a line quoting a camera URL carries no password). */
+  readonly problems: string[];
+
   constructor(
     readonly source: string,
-    readonly problems: string[],
+    problems: string[],
   ) {
-    super(`invalid configuration (${source}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    const lines = problems.map(redactText);
+    super(`invalid configuration (${source}):\n${lines.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
+    this.problems = lines;
   }
 }
 
@@ -26,6 +32,8 @@ function show(value: unknown): string {
     return Array.isArray(value) ? 'an array nested too deep to show' : `${typeof value} nested too deep to show`;
   }
   if (s === undefined) return String(value);
+  // Redacted before it is cut short: a URL cut before its `@` would no longer look like one.
+  s = redactText(s);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 

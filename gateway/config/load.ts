@@ -4,7 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml, parseDocument, YAMLParseError } from 'yaml';
 import { configJsonSchema, configSchema, type GatewayConfig } from './schema.js';
 import { ConfigError, formatIssues } from './errors.js';
-import { redactValue, registerSecret } from '../core/redact.js';
+import { redactValue, registerSecret, registerUrlSecrets } from '../core/redact.js';
 import { migrateConfig, type RawConfig } from './migrations/index.js';
 import { errMessage } from '../core/errors.js';
 
@@ -131,6 +131,8 @@ export function parseConfig(text: string | undefined, opts: { source: string; ba
   }
   const doc = structuredClone(migrated.doc);
   const overridden = applyEnvOverrides(doc, opts.env ?? process.env);
+  // Passwords written into URLs (a camera's rtsp://user:password@) are masked wherever they appear.
+  registerUrlSecrets(doc);
   const result = configSchema.safeParse(doc, { reportInput: true });
   if (!result.success) {
     const lines = formatIssues(result.error.issues);

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Outbox } from '../store/outbox.js';
 import type { Logger } from '../core/logger.js';
 import { HttpError, SECURITY_HEADERS } from './http-util.js';
-import { redactSecrets } from './security/redact.js';
+import { redactValue } from '../core/redact.js';
 
 /** Open event streams at most, and per session. */
 const MAX_STREAMS = 32;
@@ -92,7 +92,7 @@ export class EventStreams {
     const rows = this.outbox.recent(200, this.lastStreamed).reverse();
     if (rows.length === 0) return;
     this.lastStreamed = rows[rows.length - 1]?.rowid ?? this.lastStreamed;
-    const text = rows.map((r) => `data: ${JSON.stringify(redactSecrets(r))}\n\n`).join('');
+    const text = rows.map((r) => `data: ${JSON.stringify(redactValue(r, { byKey: true }))}\n\n`).join('');
     for (const s of [...this.streams.keys()]) this.send(s, text);
   }
 }

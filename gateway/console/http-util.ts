@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '../core/error-codes.js';
-import { redactSecrets } from './security/redact.js';
+import { redactValue } from '../core/redact.js';
 import { forwardedClient } from './security/forwarded.js';
 
 /**
@@ -36,7 +36,7 @@ export const SECURITY_HEADERS: Record<string, string> = {
 
 /** Sends JSON with secrets redacted (credentials in URLs, secret-looking keys): nothing the console answers carries one. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
-  const text = JSON.stringify(redactSecrets(body));
+  const text = JSON.stringify(redactValue(body, { byKey: true }));
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     ...headers,

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { formatIssues } from '../config/errors.js';
 import type { ErrorCode } from './error-codes.js';
-import { redactValue } from './redact.js';
+import { redactText, redactValue } from './redact.js';
 import type { ReplayGuard } from './replay-guard.js';
 import { errMessage } from './errors.js';
 import type { ActionLimits, Rate } from './action-limits.js';
@@ -139,6 +139,12 @@ export class ActionTable {
       if (audited) this.audit(name, ctx, parsed.data, { ok: true });
       return result;
     } catch (err) {
+      // An answer (MQTT, console) and the audit row carry the error's text: a handler quoting
+      // ffmpeg's last line (rtsp://user:password@...) hands out no password.
+      if (err instanceof Error) {
+        err.message = redactText(err.message);
+        if (err.stack) err.stack = redactText(err.stack);
+      }
       if (audited)
         this.audit(name, ctx, parsed.data, {
           ok: false,

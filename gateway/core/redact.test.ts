@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactText, redactValue, registerSecret } from './redact.js';
+import { redactText, redactValue, registerSecret, registerUrlSecrets } from './redact.js';
 
 describe('redact', () => {
   it('masks the password of every URL in a text, keeping user and host', () => {
@@ -22,5 +22,26 @@ describe('redact', () => {
     expect(redactValue(v, { byKey: true }).cam.passwordFile).toBe('***');
     registerSecret('QUJDRA==xyz');
     expect(redactValue({ base64: 'zzQUJDRA==xyzzz', note: 'QUJDRA==xyz' })).toEqual({ base64: 'zzQUJDRA==xyzzz', note: '***' });
+  });
+
+  it('is the console\'s redactor too: credentials in URLs anywhere, secret-looking keys, never words that only contain "pass"', () => {
+    const out = redactValue(
+      {
+        cloud: { url: 'mqtts://box:hunter2@mqtt.example:8883', passwordFile: '/etc/se/pw' },
+        message: 'ffmpeg: rtsp://admin:Cam3ra!@10.0.0.5/stream1 timed out; rtsp://u:p@h/2 too',
+        list: [{ token: 'abc', apiKey: 'k', private_key: 'pk' }],
+        passage: 'north gate',
+        bypass: 'none',
+      },
+      { byKey: true },
+    );
+    const text = JSON.stringify(out);
+    for (const secret of ['hunter2', 'Cam3ra!', ':p@', '"abc"', '"k"', '"pk"', '/etc/se/pw']) expect(text).not.toContain(secret);
+    expect(out).toMatchObject({ cloud: { url: 'mqtts://box:***@mqtt.example:8883' }, passage: 'north gate', bypass: 'none' });
+  });
+
+  it('registers the passwords of the URLs in a config, so they are masked without their URL too', () => {
+    registerUrlSecrets({ cameras: { list: [{ url: 'rtsp://admin:Gr33n%21Gate9@10.0.0.9/s' }] } });
+    expect(redactText('DESCRIBE failed for Gr33n!Gate9 and Gr33n%21Gate9')).toBe('DESCRIBE failed for *** and ***');
   });
 });

@@ -1,9 +1,15 @@
 /**
- * The one place that keeps secrets out of what the gateway shows: every log line (the logger's
- * streamWrite hook), every published event (the publisher), every action result (the ActionTable:
- * status, config/get, cameras/list over MQTT and the console) and the config copy.
+ * The one redactor (the console's own copy is gone): it keeps secrets out of every sink the
+ * gateway writes text to. Applied where text enters each sink:
+ *   - log lines: the logger's streamWrite hook (core/logger.ts);
+ *   - published events, outbox and journal: the publisher (core/publisher.ts);
+ *   - answers over MQTT and the console: action results and error messages (core/actions.ts),
+ *     every JSON answer and event stream of the console (console/http-util.ts, event-streams.ts);
+ *   - database rows written beside an event: audit_log (audit/log.ts), camera_status
+ *     (cameras/status-recorder.ts);
+ *   - config errors and the config copy (config/errors.ts, config/load.ts).
  *
- * Two rules:
+ * Three rules:
  *   - the password of any `scheme://user:password@host` is replaced by `***` (ffmpeg prints the
  *     camera URL in its error lines; a `cloud.url` may carry one);
  *   - every secret the gateway reads (password files, camera passwords it puts into URLs) is
@@ -13,7 +19,11 @@
  */
 const MASK = '***';
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s:@"'<>]*):([^/\s"'<>]*)@/gi;
-const SECRET_KEY = /pass(word)?(file)?$|secret|token|credential|key(file)?$/i;
+/**
+ * Keys whose string values are secret (with `byKey`): passwords, tokens, keys and the files that
+ * hold them. Not `pass` inside other words (a passage, a bypass).
+ */
+const SECRET_KEY = /^pass$|password|passphrase|secret|token|credential|api_?key|private_?key|keyfile$/i;
 
 const secrets = new Set<string>();
 let pattern: RegExp | undefined;
@@ -42,6 +52,28 @@ export function registerSecret(secret: string | undefined): void {
   }
 }
 
+/**
+ * Registers the password of every `scheme://user:password@` URL in a value (the config), as
+ * written and decoded, so it is masked also where it appears without its URL.
+ */
+export function registerUrlSecrets(value: unknown, depth = 0): void {
+  if (typeof value === 'string') {
+    if (!value.includes('://')) return;
+    for (const m of value.matchAll(URL_CREDENTIALS)) {
+      const pw = m[3] ?? '';
+      registerSecret(pw);
+      try {
+        registerSecret(decodeURIComponent(pw));
+      } catch {
+        // not valid percent-encoding: the raw form is registered
+      }
+    }
+    return;
+  }
+  if (depth > 32 || value === null || typeof value !== 'object') return;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) registerUrlSecrets(v, depth + 1);
+}
+
 /** The text with URL passwords and registered secrets replaced by `***`. */
 export function redactText(text: string): string {
   let out = text.includes('://') ? text.replace(URL_CREDENTIALS, `$1$2:${MASK}@`) : text;
@@ -51,8 +83,8 @@ export function redactText(text: string): string {
 
 /**
  * A copy of a value with every string redacted; with `byKey`, values under secret-looking keys
- * (password, passwordFile, token, keyFile, ...) become `***` too (for configuration). Buffers and
- * other non-plain objects are kept as they are.
+ * (password, passwordFile, token, keyFile, apiKey, ...) become `***` too (configuration, the
+ * console's answers). Buffers and other non-plain objects are kept as they are.
  */
 export function redactValue<T>(value: T, opts: { byKey?: boolean } = {}): T {
   const walk = (v: unknown, depth: number): unknown => {

@@ -113,6 +113,9 @@ describe.skipIf(!models)('sharpeyes plate (CLI, real models)', () => {
     const report = JSON.parse(r.stdout.trim().split('\n').pop()!);
     expect(report).toMatchObject({ scenes: 1, crops: 1, scene_top1: 1, scene_exact: 1, crop_exact: 1, char_accuracy: 1 });
     expect(report.per_colour_scenes.blue).toEqual({ n: 1, exact: 1, top1: 1 });
+    expect(report.per_class_scenes).toEqual({ blue: { n: 1, exact: 1, top1: 1 } });
+    expect(report.per_class_crops).toEqual({ blue: { n: 1, exact: 1, top1: 1 } });
+    expect(Object.values(report.scene_failures).reduce((a: number, b) => a + (b as number), 0)).toBe(0);
     expect(report.ms_p50).toBeGreaterThan(0);
     // The reader is the daemon's: its options come from the plates config, floor included.
     const daemon = parseConfig('', { source: 'test', baseDir: dir }).config.plates;
@@ -122,6 +125,7 @@ describe.skipIf(!models)('sharpeyes plate (CLI, real models)', () => {
     const strictReport = JSON.parse(strict.stdout.trim().split('\n').pop()!);
     expect(strictReport.reader).toMatchObject({ minConfidence: 0.9999, longSide: 640 });
     expect(strictReport.scene_top1).toBe(0); // no read is that sure
+    expect(strictReport.scene_failures).toMatchObject({ no_read: 1 });
     const bad = await sharpeyes(['eval', 'plates', join(dir, 'nowhere')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/no MANIFEST\.tsv/);

@@ -169,3 +169,26 @@ describe('early reports for known vehicles', () => {
     expect(t.add('cam', [r('粤B12345', 0.99)], 0, known({ 粤B12345: 'exact' }))).toEqual([]);
   });
 });
+
+describe('the evidence of a consensus', () => {
+  it("is, per position, each glyph's best probability over the reads of the consensus length", () => {
+    const box = { x: 0, y: 0, width: 100, height: 30 };
+    const sure = [...'粤B12A45'].map((c) => ({ [c]: 0.98 }));
+    const unsure = sure.map((e, i) => (i === 4 ? { A: 0.6, 4: 0.38 } : e));
+    const c = consensusOf([
+      { plate: '粤B12A45', colour: 'blue', confidence: 0.98, evidence: sure, box, ts: 1 },
+      { plate: '粤B12A45', colour: 'blue', confidence: 0.9, evidence: unsure, box, ts: 2 },
+      {
+        plate: '粤B12A4',
+        colour: 'blue',
+        confidence: 0.9,
+        evidence: [{ 粤: 1 }, { B: 1 }, { 1: 1 }, { 2: 1 }, { 4: 1 }, { 4: 1 }],
+        box,
+        ts: 3,
+      },
+    ]);
+    expect(c?.plate).toBe('粤B12A45');
+    expect(c?.evidence[4]).toEqual({ A: 0.98, 4: 0.38 });
+    expect(c?.evidence[0]).toEqual({ 粤: 0.98 });
+  });
+});

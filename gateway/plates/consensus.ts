@@ -15,7 +15,7 @@
  * another plate where a settled vehicle stood is the next vehicle (cars queue at a barrier): it
  * starts its own track and the old one is closed.
  */
-import { plateDistance } from './match.js';
+import { plateDistance, type Evidence } from './match.js';
 import type { PlatesConfig } from '../config/sections/plates.js';
 
 export interface Box {
@@ -31,6 +31,8 @@ export interface TrackRead {
   confidence: number;
   /** The least sure character's probability (1 when not known). */
   minCharProb?: number;
+  /** The reader's per-position evidence (ctc-decode.ts); none: the read is taken as text alone. */
+  evidence?: Evidence;
   box: Box;
   ts: number;
 }
@@ -76,6 +78,12 @@ export interface Consensus {
   confidence: number;
   reads: number;
   best: TrackRead;
+  /**
+   * Per position, each glyph's best probability over the reads of the consensus's length (what
+   * the reader saw of this vehicle): a look-alike of the consensus glyph counts only if some read
+   * gave it weight (match.ts).
+   */
+  evidence: Evidence;
 }
 
 export function iou(a: Box, b: Box): number {
@@ -125,7 +133,15 @@ export function consensusOf(reads: readonly TrackRead[]): Consensus | undefined 
   const confidence =
     (agreeing.length ? agreeing : sameLength).reduce((s, r) => s + r.confidence, 0) /
     Math.max(1, (agreeing.length ? agreeing : sameLength).length);
-  return { plate, colour, confidence, reads: bestCluster.length, best };
+  const evidence = chars.map((_, i) => {
+    const at: Record<string, number> = {};
+    for (const r of sameLength) {
+      const seen = r.evidence?.[i] ?? { [[...r.plate][i] as string]: r.confidence };
+      for (const [g, p] of Object.entries(seen)) if (p > (at[g] ?? 0)) at[g] = p;
+    }
+    return at;
+  });
+  return { plate, colour, confidence, reads: bestCluster.length, best, evidence };
 }
 
 export const EARLY_DEFAULTS: EarlyOptions = { minConfidence: 0.97, minCharConfidence: 0.9, decisive: 0.93, decisiveChar: 0.75 };
@@ -213,7 +229,7 @@ export class PlateTracker {
     cameraId: string,
     reads: readonly Omit<TrackRead, 'ts'>[],
     now: number,
-    known: (plate: string) => KnownMatch = () => undefined,
+    known: (plate: string, evidence: Evidence) => KnownMatch = () => undefined,
   ): { track: Track; consensus: Consensus }[] {
     const out: { track: Track; consensus: Consensus }[] = [];
     for (const r of reads) {
@@ -248,7 +264,7 @@ export class PlateTracker {
       if (
         c &&
         c.plate !== track.reportedPlate &&
-        (c.reads >= this.options.minReads || earlyReport(c, track.reads, this.options.early, known(c.plate)))
+        (c.reads >= this.options.minReads || earlyReport(c, track.reads, this.options.early, known(c.plate, c.evidence)))
       ) {
         track.reportedAt = now;
         track.reportedPlate = c.plate;

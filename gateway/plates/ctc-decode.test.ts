@@ -39,6 +39,32 @@ describe('constrained CTC decoding', () => {
     expect(d.confidence).toBeCloseTo(0.95, 2);
   });
 
+  it('keeps per position what the reader saw: the read glyph and its allowed runners-up', () => {
+    const f: [string, number][][] = [blank, [['粤', 0.95]], blank, [['B', 0.95]], blank, [['1', 0.95]], blank, [['2', 0.95]], blank];
+    f.push(
+      [
+        ['A', 0.55],
+        ['4', 0.4],
+      ],
+      blank,
+      [['4', 0.95]],
+      blank,
+      [
+        ['5', 0.9],
+        ['S', 0.05],
+        ['I', 0.04],
+      ],
+      blank,
+    );
+    const d = decodePlate(matrix(f), f.length, alpha);
+    expect(d.plate).toBe('粤B12A45');
+    expect(d.evidence).toHaveLength(7);
+    expect(d.evidence[4]!['A']).toBeCloseTo(0.55, 5);
+    expect(d.evidence[4]!['4']).toBeCloseTo(0.4, 5);
+    expect(Object.keys(d.evidence[6]!)).toEqual(['5', 'S']); // I is not a serial glyph
+    expect(Object.keys(d.evidence[0]!)).toEqual(['粤']);
+  });
+
   it('collapses repeats on the raw argmax before constraining (a province over 3 frames stays one character)', () => {
     const f: [string, number][][] = [[['粤', 0.9]], [['粤', 0.8]], [['粤', 0.7]], blank, ...plateFrames('B12345')];
     expect(decodePlate(matrix(f), f.length, alpha).plate).toBe('粤B12345');

@@ -54,9 +54,24 @@ export interface PlateDecode {
   confidence: number;
   minCharProb: number;
   charProbs: number[];
+  /**
+   * Per position of the plate, what the reader saw there: the probability of each glyph the
+   * position allows that the model gave at least 1% (best frame of the segment it read the
+   * position from; the read glyph included). The matcher tolerates a look-alike glyph only when
+   * it was the reader's close second here (match.ts).
+   */
+  evidence: Evidence;
   /** Plain greedy CTC text, for diagnostics. */
   raw: string;
 }
+
+/** Per position, glyph → probability (see PlateDecode.evidence). */
+export type Evidence = readonly Readonly<Record<string, number>>[];
+
+/** Alternatives below this probability are not kept as evidence. */
+const EVIDENCE_FLOOR = 0.01;
+/** At most this many glyphs per position are kept. */
+const EVIDENCE_TOP = 4;
 
 /** Segments of the collapsed greedy path of a [T, C] probability matrix (row-major). */
 export function segmentCtc(probs: Float32Array, frames: number, alpha: PlateAlphabet): Segment[] {
@@ -110,6 +125,8 @@ interface SlotChoice {
   char: string;
   prob: number;
   prevLetters: number;
+  /** The segment the slot was read from. */
+  seg: number;
 }
 
 const LETTER = /^[A-Z]$/;
@@ -124,7 +141,7 @@ function decodeTemplate(
   tpl: Template,
   alpha: PlateAlphabet,
   provinceWeight?: (alphaIndex: number) => number,
-): { score: number; chars: string[]; probs: number[] } | undefined {
+): { score: number; chars: string[]; probs: number[]; evidence: Record<string, number>[] } | undefined {
   const S = segs.length;
   const K = tpl.slots.length;
   const limit = tpl.maxLetters;
@@ -189,7 +206,7 @@ function decodeTemplate(
           if (score > (best[useTo] as number)) {
             best[useTo] = score;
             back[useTo] = 2;
-            pick[useTo] = { score, char: alpha.chars[bi] as string, prob: bp, prevLetters: l };
+            pick[useTo] = { score, char: alpha.chars[bi] as string, prob: bp, prevLetters: l, seg: s };
           }
         }
       }
@@ -207,6 +224,7 @@ function decodeTemplate(
   if (final === -Infinity) return undefined;
   const chars: string[] = [];
   const probs: number[] = [];
+  const evidence: Record<string, number>[] = [];
   let k = K;
   let l = fl;
   for (let s = S; s > 0; s--) {
@@ -216,10 +234,22 @@ function decodeTemplate(
       chars.unshift(p.char);
       probs.unshift(p.prob);
       k--;
+      const slot = slotIdx[k] as { letters: number[]; other: number[] };
+      evidence.unshift(slotEvidence(segs[p.seg] as Segment, [...slot.other, ...slot.letters], alpha, p.char, p.prob));
       l = p.prevLetters;
     }
   }
-  return { score: final, chars, probs };
+  return { score: final, chars, probs, evidence };
+}
+
+/** The glyphs a slot allows that a segment gave at least EVIDENCE_FLOOR, best first (the read glyph always). */
+function slotEvidence(seg: Segment, idx: readonly number[], alpha: PlateAlphabet, char: string, prob: number): Record<string, number> {
+  const top = idx
+    .map((i) => [alpha.chars[i] as string, seg.scores[i] as number] as const)
+    .filter(([c, p]) => p >= EVIDENCE_FLOOR && c !== char)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, EVIDENCE_TOP - 1);
+  return Object.fromEntries([[char, prob], ...top]);
 }
 
 export interface DecodeOptions {
@@ -253,7 +283,7 @@ export function colourPrior(colour: string | undefined): (template: Template['na
 export function decodePlate(probs: Float32Array, frames: number, alpha: PlateAlphabet, opts: DecodeOptions = {}): PlateDecode {
   const segs = segmentCtc(probs, frames, alpha);
   const raw = greedyText(segs, alpha);
-  let winner: { score: number; chars: string[]; probs: number[]; name: Template['name'] } | undefined;
+  let winner: { score: number; chars: string[]; probs: number[]; evidence: Record<string, number>[]; name: Template['name'] } | undefined;
   const local = opts.provincePrior ? alpha.chars.indexOf(opts.provincePrior.province) : -1;
   const weight = local >= 0 ? (i: number) => (i === local ? (opts.provincePrior as ProvincePrior).weight : 1) : undefined;
   for (const tpl of opts.templates ?? TEMPLATES) {
@@ -265,7 +295,7 @@ export function decodePlate(probs: Float32Array, frames: number, alpha: PlateAlp
     const score = r.score + (opts.prior?.(tpl.name) ?? 0);
     if (!winner || score > winner.score) winner = { ...r, score, name: tpl.name };
   }
-  if (!winner) return { plate: '', template: '', confidence: 0, minCharProb: 0, charProbs: [], raw };
+  if (!winner) return { plate: '', template: '', confidence: 0, minCharProb: 0, charProbs: [], evidence: [], raw };
   const geo = Math.exp(winner.probs.reduce((a, b) => a + Math.log(Math.max(EPS, b)), 0) / winner.probs.length);
   return {
     plate: winner.chars.join(''),
@@ -273,6 +303,7 @@ export function decodePlate(probs: Float32Array, frames: number, alpha: PlateAlp
     confidence: geo,
     minCharProb: Math.min(...winner.probs),
     charProbs: winner.probs,
+    evidence: winner.evidence,
     raw,
   };
 }

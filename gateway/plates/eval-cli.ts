@@ -13,6 +13,12 @@ import { readerOptions } from './reader-options.js';
 export const usage =
   'sharpeyes eval plates DIR [--json] [--verbose] [--config FILE]   (DIR laid out like ../shared/datasets/plates: full/, crops/, MANIFEST.tsv in DIR or DIR/..; the reader is set up from the config as the daemon does)';
 
+const causeList = (c: Record<string, number>) =>
+  Object.entries(c)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ') || 'none';
+
 export async function runPlatesEval(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
@@ -50,6 +56,12 @@ export async function runPlatesEval(argv: string[]): Promise<number> {
         .join(', ')}; scenes and crops (exact/n): ${Object.entries(report.per_colour)
         .map(([k, v]) => `${k} ${v.exact}/${v.n}`)
         .join(', ')}`,
+      `per kind of plate, scenes (top-1/n): ${Object.entries(report.per_class_scenes)
+        .map(([k, v]) => `${k} ${v.top1}/${v.n}`)
+        .join(', ')}; crops (exact/n): ${Object.entries(report.per_class_crops)
+        .map(([k, v]) => `${k} ${v.exact}/${v.n}`)
+        .join(', ')}`,
+      `first reads that failed, by cause: scenes ${causeList(report.scene_failures)}; crops ${causeList(report.crop_failures)}`,
       `per source: ${Object.entries(report.per_source)
         .map(([k, v]) => `${k} ${v.exact}/${v.n}`)
         .join(', ')}`,

@@ -11,6 +11,7 @@ import { loadPlateDataset, type LabelledImage } from './dataset.js';
 import { plateDistance } from './match.js';
 import type { PlateReader, PlateResult } from './plate-reader.js';
 import { errMessage } from '../core/errors.js';
+import { FAILURE_CAUSES, failureCause, plateClass, type FailureCause } from './eval-causes.js';
 
 export interface ImageOutcome {
   image: LabelledImage;
@@ -32,6 +33,12 @@ export interface PlateEvalReport {
   per_colour: Record<string, { n: number; exact: number; top1: number }>;
   per_colour_scenes: Record<string, { n: number; exact: number; top1: number }>;
   per_source: Record<string, { n: number; exact: number }>;
+  /** Scenes by kind of plate (eval-causes.ts: blue, green new-energy, yellow large/two-row, other). */
+  per_class_scenes: Record<string, { n: number; exact: number; top1: number }>;
+  per_class_crops: Record<string, { n: number; exact: number; top1: number }>;
+  /** First reads that were not the label, by cause (eval-causes.ts). */
+  scene_failures: Record<FailureCause, number>;
+  crop_failures: Record<FailureCause, number>;
   errors: number;
   ms_p50: number;
   ms_p95: number;
@@ -42,6 +49,15 @@ export interface PlateEvalReport {
 }
 
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
+
+function causes(of: readonly ImageOutcome[]): Record<FailureCause, number> {
+  const out = Object.fromEntries(FAILURE_CAUSES.map((c) => [c, 0])) as Record<FailureCause, number>;
+  for (const o of of) {
+    const c = failureCause(o.image.plate, o.reads, o.error);
+    if (c) out[c]++;
+  }
+  return out;
+}
 
 export async function evaluatePlates(
   dir: string,
@@ -107,6 +123,10 @@ export async function evaluatePlates(
     per_colour: group((o) => o.image.colour),
     per_colour_scenes: group((o) => o.image.colour, scenes),
     per_source: group((o) => `${o.image.kind}:${o.image.splitGroup.split(':')[0]}`),
+    per_class_scenes: group((o) => plateClass(o.image.plate, o.image.colour), scenes),
+    per_class_crops: group((o) => plateClass(o.image.plate, o.image.colour), crops),
+    scene_failures: causes(scenes),
+    crop_failures: causes(crops),
     errors: outcomes.filter((o) => o.error).length,
     ms_p50: round(
       percentile(

@@ -7,7 +7,7 @@ import type { Database, Statement } from '../store/database.js';
 import type { EventPublisher } from '../core/publisher.js';
 import { ActionError, type ActionTable } from '../core/actions.js';
 import { isValidPlate, normalisePlate } from './grammar.js';
-import { PlateIndex, type MatchOptions, type PlateMatch } from './match.js';
+import { PlateIndex, type Evidence, type MatchOptions, type PlateMatch } from './match.js';
 import { SyncVersions } from '../sync/version-store.js';
 import { registerVehicleSyncActions } from './vehicle-sync.js';
 
@@ -141,18 +141,23 @@ export class KnownVehicles {
   }
 
   /**
-   * The known vehicle valid at `now` that a read matches (match.ts: exact, or look-alike glyphs
-   * only by default). The look-alike index is rebuilt only when the table changed, here or in
+   * The known vehicle valid at `now` that a read matches (match.ts: exact, I/O folds, or look-alike
+   * glyphs the reader's `evidence` hesitated over). The look-alike index is rebuilt only when the table changed, here or in
    * another process (the offline CLI), so a match is a map lookup however many vehicles there are.
    */
-  match(read: string, now = new Date(), opts: Partial<MatchOptions> = {}): PlateMatch<KnownVehicle> | undefined {
+  match(read: string, now = new Date(), opts: Partial<MatchOptions> = {}, evidence?: Evidence): PlateMatch<KnownVehicle> | undefined {
     const t = now.toISOString();
-    return this.currentIndex().match(read, opts, (v) => (!v.validFrom || v.validFrom <= t) && (!v.validUntil || v.validUntil > t));
+    return this.currentIndex().match(
+      read,
+      opts,
+      (v) => (!v.validFrom || v.validFrom <= t) && (!v.validUntil || v.validUntil > t),
+      evidence,
+    );
   }
 
   /** Whether a plate is a known vehicle's at `now`, exactly or by look-alikes (edit-distance matches are not). */
-  knownMatch(plate: string, now: Date, opts: Partial<MatchOptions> = {}): 'exact' | 'lookalike' | undefined {
-    const kind = this.match(plate, now, opts)?.kind;
+  knownMatch(plate: string, now: Date, opts: Partial<MatchOptions> = {}, evidence?: Evidence): 'exact' | 'lookalike' | undefined {
+    const kind = this.match(plate, now, opts, evidence)?.kind;
     return kind === 'edit' ? undefined : kind;
   }
 

@@ -18,6 +18,7 @@ function read(plate: string, confidence: number, x: number, y: number, width: nu
     colour: 'blue',
     confidence,
     minCharProb,
+    evidence: [],
     box: { x, y, width, height },
     quad,
     kind: 'single',

@@ -128,6 +128,24 @@ describe.skipIf(!ready)('plates room (real models, real scene)', () => {
     expect(events).toHaveLength(2);
   });
 
+  it('a confidently read plate never opens the barrier of its look-alike twins (8/B, 1/L are legal serial glyphs)', async () => {
+    const { ctx, room } = await makeRoom();
+    // 京A8B731 is a valid plate one look-alike glyph away from 京A88731: someone else's car (one
+    // twin only: with several equally close ones even the old class rule refused as ambiguous).
+    await act(ctx, 'vehicles/add', { plate: '京A8B731', ownerId: 'twin' });
+    const img = await decodeImage(SCENE);
+    const events: GatewayEvents['plate.recognized'][] = [];
+    ctx.bus.on('plate.recognized', (e) => void events.push(e));
+    const t0 = Date.now();
+    for (const dt of [0, 200])
+      await room.onFrame({ cameraId: 'gate-3', ts: t0 + dt, width: img.width, height: img.height, data: img.data });
+    expect(events.map((e) => [e.plate, e.known, e.vehicle])).toEqual([['京A88731', false, null]]);
+    expect(events[0]!.confidence).toBeGreaterThan(0.93); // a confident read: the case issue 18 is about
+    // The same car, registered, opens.
+    await act(ctx, 'vehicles/add', { plate: '京A88731', ownerId: 'owner' });
+    expect(room.vehicles.match('京A88731')?.entry.ownerId).toBe('owner');
+  });
+
   it('consumes a frame source until stopped', async () => {
     const img = await decodeImage(SCENE);
     let closed = false;

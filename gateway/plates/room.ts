@@ -168,9 +168,16 @@ export class PlatesRoom implements Room {
     const at = new Date(frame.ts);
     const reports = this.tracker.add(
       frame.cameraId,
-      results.map((x) => ({ plate: x.plate, colour: x.colour, confidence: x.confidence, minCharProb: x.minCharProb, box: x.box })),
+      results.map((x) => ({
+        plate: x.plate,
+        colour: x.colour,
+        confidence: x.confidence,
+        minCharProb: x.minCharProb,
+        evidence: x.evidence,
+        box: x.box,
+      })),
       frame.ts,
-      (plate) => this.vehicles.knownMatch(plate, at, this.cfg.match),
+      (plate, evidence) => this.vehicles.knownMatch(plate, at, this.cfg.match, evidence),
     );
     // Keep a copy of the best frame of each track (the frame buffer is pooled).
     for (const res of results) {
@@ -199,7 +206,7 @@ export class PlatesRoom implements Room {
   private async publish(track: Track, c: Consensus): Promise<void> {
     const { cameraId, id: trackId } = track;
     const best = this.best.get(trackId);
-    const match = this.vehicles.match(c.plate, new Date(), this.cfg.match);
+    const match = this.vehicles.match(c.plate, new Date(), this.cfg.match, c.evidence);
     let snapshotId: string | null = null;
     let cropId: string | null = null;
     if (this.cfg.snapshots && best && this.pictures) {

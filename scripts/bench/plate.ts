@@ -7,6 +7,7 @@
  * where the dataset is absent, synthetic scenes drawn by the project's renderer
  * (gateway/plates/testing/synthetic-plate.ts: plates of every colour, sizes, tilts, positions).
  * (BENCH_PLATE_SOURCE=synthetic forces them.) BENCH_ROUNDS (default 2) passes over the frames.
+ * BENCH_PLATE_REFINE=0 turns the crop-first windows off (whole-frame passes only), for comparison.
  * Last line: one JSON object.
  */
 import { existsSync } from 'node:fs';
@@ -77,8 +78,9 @@ async function measure(
   scenes: Scene[],
   W: number,
   H: number,
-): Promise<{ ms: number[]; top1: number; any: number; total: number; cpuMs: number }> {
+): Promise<{ ms: number[]; cpu: number[]; top1: number; any: number; total: number; cpuMs: number }> {
   const ms: number[] = [];
+  const cpuPerFrame: number[] = [];
   let cpuUs = 0;
   let top1 = 0;
   let any = 0;
@@ -92,12 +94,13 @@ async function measure(
       ms.push(performance.now() - t0);
       const cpu = process.cpuUsage(cpu0);
       cpuUs += cpu.user + cpu.system;
+      cpuPerFrame.push((cpu.user + cpu.system) / 1000);
       total++;
       if (reads[0]?.plate === f.plate) top1++;
       if (reads.some((r) => r.plate === f.plate)) any++;
     }
   }
-  return { ms, top1, any, total, cpuMs: cpuUs / 1000 / total };
+  return { ms, cpu: cpuPerFrame, top1, any, total, cpuMs: cpuUs / 1000 / total };
 }
 
 let scenes = process.env.BENCH_PLATE_SOURCE === 'synthetic' ? [] : await datasetScenes();
@@ -106,7 +109,11 @@ if (!scenes.length) scenes = await syntheticScenes();
 log(`bench plate: ${scenes.length} ${source}, ${ROUNDS} rounds at 720p and 1080p...`);
 const cfg = parseConfig('', { source: 'bench', baseDir: process.cwd(), env: process.env }).config.plates;
 const worker = new InferenceWorker('bench-plate');
-const reader = new PlateReader({ worker, options: readerOptions(cfg) });
+// BENCH_PLATE_REFINE=0: whole-frame passes only (the reader before the crop-first windows), for comparison.
+const reader = new PlateReader({
+  worker,
+  options: { ...readerOptions(cfg), ...(process.env.BENCH_PLATE_REFINE === '0' ? { refineWindows: 0 } : {}) },
+});
 await reader.load();
 await reader.readScene(await resizeRgb(await scenes[0]!.load(), 1280, 720, 'contain')); // warm-up (session initialisation)
 const a = await measure(reader, scenes, 1280, 720);
@@ -127,12 +134,18 @@ const out = {
   any_correct_1080p: `${b.any}/${b.total}`,
   cpu_ms_per_frame_720p: r1(a.cpuMs),
   cpu_ms_per_frame_1080p: r1(b.cpuMs),
+  // CPU time of the whole process (inference thread included) per frame: what a frame costs on
+  // a quiet core, whatever the load (the wall times above include waiting for a core).
+  cpu_ms_p50_720p: r1(percentile(a.cpu, 50)),
+  cpu_ms_p95_720p: r1(percentile(a.cpu, 95)),
+  cpu_ms_p50_1080p: r1(percentile(b.cpu, 50)),
+  cpu_ms_p95_1080p: r1(percentile(b.cpu, 95)),
   rss_mb: Math.round(process.memoryUsage().rss / 1048576),
   load_avg_1m: r1(loadavg()[0] ?? 0),
   reader: reader.options,
   threads: 1,
 };
 process.stdout.write(
-  `720p: p50 ${out.frame_to_plate_p50_ms} ms, p95 ${out.frame_to_plate_p95_ms} ms; 1080p: p50 ${out.frame_to_plate_1080p_p50_ms} ms, p95 ${out.frame_to_plate_1080p_p95_ms} ms (${out.scenes} scenes)\n`,
+  `720p: p50 ${out.frame_to_plate_p50_ms} ms, p95 ${out.frame_to_plate_p95_ms} ms; 1080p: p50 ${out.frame_to_plate_1080p_p50_ms} ms, p95 ${out.frame_to_plate_1080p_p95_ms} ms (${out.scenes} scenes); CPU per frame 720p p50 ${out.cpu_ms_p50_720p} ms, p95 ${out.cpu_ms_p95_720p} ms\n`,
 );
 process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -116,7 +116,15 @@ export const platesSection = z
           .max(4)
           .default(2)
           .describe(
-            'Look-alike glyphs (0/O/D, 1/L, 8/B, 6/G, 5/S, 4/A) a read may differ by from a known plate and still match it, in the same province; 0: exact plates only. Never an inserted, missing or other character.',
+            "Positions where a read may differ from a known plate by a look-alike glyph (8/B, 6/G, 5/S, 4/A, 0/D, 1/L) and still match it, only where the recogniser's own evidence shows the known glyph as its close second (closeSecond); a confidently read different plate (粤B12A45 for 粤B12445) never matches. I/1 and O/0 in serials always fold (never issued). 0: exact plates only. Never an inserted, missing or other character, never another province.",
+          ),
+        closeSecond: z
+          .number()
+          .min(0.2)
+          .max(1)
+          .default(0.5)
+          .describe(
+            'A look-alike position is tolerated only when the recogniser gave the known glyph at least this share of the probability of the glyph it read there (bench -- plate-match reports what it recovers and lets in).',
           ),
         maxDistance: z
           .number()
