@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import { formatIssues } from '../config/errors.js';
-import type { ErrorCode } from './error-codes.js';
 import { redactText, redactValue } from './redact.js';
 import type { ReplayGuard } from './replay-guard.js';
 import { errMessage } from './errors.js';

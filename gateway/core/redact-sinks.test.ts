@@ -9,6 +9,7 @@ import { startRoom, testContext, until, type TestContext } from '../testing/cont
 import { dispatchRequest } from '../../cloud-bridge/requests.js';
 import { parseConfig } from '../config/load.js';
 import type { Actor } from './actions.js';
+import { errMessage } from './errors.js';
 
 // Camera passwords reach no sink: MQTT answers, database rows (the SQLite file's bytes), log
 // lines, config errors. Real peers: GStreamer's RTSP server refusing the credentials, real ffmpeg.
@@ -113,7 +114,7 @@ describe('camera passwords in no sink', () => {
     try {
       parseConfig(text, { source: 'test.yaml', baseDir: ctx.dataDir, env: {} });
     } catch (err) {
-      message = (err as Error).message;
+      message = errMessage(err);
     }
     expect(message).toContain('cameras.list');
     expect(message).toContain('camera-operator-north-gate:***@');

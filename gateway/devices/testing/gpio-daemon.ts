@@ -3,6 +3,7 @@ import { Device } from '../device.js';
 import { gpioEndpoint } from '../gpio-endpoint.js';
 import { loadProfileFile } from '../profiles.js';
 import { quietLog } from './helpers.js';
+import { errMessage } from '../../core/errors.js';
 
 /**
  * A stand-in for the daemon in the GPIO VM tests (gpio-hold.vm.test.ts): one GPIO device as the
@@ -32,7 +33,7 @@ createInterface({ input: process.stdin }).on('line', (name) => {
   device
     .command(name as 'hold-open', undefined, { urgent: true })
     .then((r) => say({ command: name, ok: r.ok, error: r.error }))
-    .catch((err: unknown) => say({ command: name, ok: false, error: String(err) }));
+    .catch((err: unknown) => say({ command: name, ok: false, error: errMessage(err) }));
 });
 process.once('SIGTERM', () => {
   void device.stop().then(() => process.exit(0));

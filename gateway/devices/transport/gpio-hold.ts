@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LineSpec } from './gpio.js';
+import { errMessage } from '../../core/errors.js';
 
 /**
  * One GPIO output line held by its own process (gpio-holder.py), which outlives the daemon:
@@ -196,7 +197,7 @@ export class HeldLine {
       this.last = { value: m.value === 1 ? 1 : m.value === 0 ? 0 : null, activeLow: Boolean(m.activeLow), pid: m.pid ?? 0 };
       w.resolve(this.last);
     } catch (err) {
-      w.reject(new Error(`gpio holder of line ${this.spec.offset}: ${String(err)}`));
+      w.reject(new Error(`gpio holder of line ${this.spec.offset}: ${errMessage(err)}`));
     }
   }
 
