@@ -6,7 +6,8 @@ import type { Database } from '../store/database.js';
 import type { Outbox } from '../store/outbox.js';
 import { ActionTable } from '../core/actions.js';
 import { TEST_ACTOR, testContext, type TestContext } from '../testing/context.js';
-import { KnownVehicles, registerVehicleActions } from './known-vehicles.js';
+import { KnownVehicles } from './known-vehicles.js';
+import { registerVehicleActions } from './vehicle-actions.js';
 
 describe('known vehicles (SQLite, migration 005)', () => {
   let ctx: TestContext;

@@ -1,15 +1,14 @@
 /**
  * Residents' vehicles and temporary visitors (with a validity window), in SQLite (migration
- * 005), and the `vehicles/add|remove|list` actions the platform and the CLI call.
+ * 005). Their actions are in vehicle-actions.ts.
  */
 import { z } from 'zod';
 import type { Database, Statement } from '../store/database.js';
 import type { EventPublisher } from '../core/publisher.js';
-import { ActionError, type ActionTable } from '../core/actions.js';
+import { ActionError } from '../core/actions.js';
 import { isValidPlate, normalisePlate } from './grammar.js';
 import { PlateIndex, type Evidence, type MatchOptions, type PlateMatch } from './match.js';
 import { SyncVersions } from '../sync/version-store.js';
-import { registerVehicleSyncActions } from './vehicle-sync.js';
 
 export interface KnownVehicle {
   plate: string;
@@ -166,30 +165,4 @@ export class KnownVehicles {
     if (this.index?.version !== version) this.index = { version, index: new PlateIndex(this.list()) };
     return this.index.index;
   }
-}
-
-/** Registers `vehicles/add`, `vehicles/remove` and `vehicles/list`. */
-export function registerVehicleActions(actions: ActionTable, vehicles: KnownVehicles): void {
-  actions.register('vehicles/add', {
-    role: 'operator',
-    description: 'Add or replace a known vehicle (resident, or visitor with validUntil).',
-    input: addVehicleInput,
-    handle: (input) => vehicles.add(input),
-  });
-  actions.register('vehicles/remove', {
-    role: 'operator',
-    description: 'Remove a known vehicle by plate.',
-    input: removeVehicleInput,
-    handle: (input) => {
-      if (!vehicles.remove(input.plate)) throw new ActionError(`no known vehicle with plate ${normalisePlate(input.plate)}`, 'not_found');
-      return { removed: normalisePlate(input.plate) };
-    },
-  });
-  actions.register('vehicles/list', {
-    role: 'viewer',
-    description: 'List the known vehicles.',
-    input: z.strictObject({}).prefault({}),
-    handle: () => vehicles.list(),
-  });
-  registerVehicleSyncActions(actions, vehicles);
 }

@@ -11,10 +11,12 @@ import { PlateDetector } from './detector.js';
 import { PlateRecogniser, type PlateRead } from './recognizer.js';
 import { cutCandidate, pickCandidates, twoRowFromBottom, type Candidate, type CandidateOptions } from './candidates.js';
 import { boundsOf, type Point, type RotatedRect } from './geometry.js';
-import type { PlateColour } from './dataset.js';
 import { colourEvidence } from './colour.js';
 import type { ProvincePrior } from './ctc-decode.js';
 import { isDecisive, mergeResults, rankReads } from './ranking.js';
+import type { PlateResult } from './plate-result.js';
+
+export type { PlateResult } from './plate-result.js';
 
 /** Crop-first windows are detected at this multiple of the finest pass's scale. */
 const WINDOW_ZOOM = 1.5;
@@ -32,21 +34,6 @@ export function plateLikeness(crop: RgbImage, score: number): { rank: number; pl
   const e = colourEvidence(crop);
   const coloured = e.hue >= 20 && e.hue <= 270 && e.saturation > 0.25;
   return { rank: score * (aspectFit ? 1 : 0.6) * (coloured ? 1 : 0.5), plateLike: aspectFit && coloured };
-}
-
-export interface PlateResult {
-  plate: string;
-  colour: PlateColour;
-  confidence: number;
-  minCharProb: number;
-  /** The reader's per-position evidence (ctc-decode.ts): what a look-alike match may rest on. */
-  evidence: PlateRead['evidence'];
-  /** Axis-aligned box in frame pixels (integers). */
-  box: { x: number; y: number; width: number; height: number };
-  quad: Point[];
-  kind: Candidate['kind'] | 'crop';
-  /** The upright crop that was read (48 px high). */
-  crop: RgbImage;
 }
 
 export interface ReaderOptions {

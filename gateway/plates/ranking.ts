@@ -11,7 +11,7 @@
  *     sure, the nearer one (the one at the barrier, its plate wider in the picture) is the one
  *     that matters, whatever a slightly higher confidence says. Undecided reads by confidence.
  */
-import type { PlateResult } from './plate-reader.js';
+import type { PlateResult } from './plate-result.js';
 
 export interface RankOptions {
   /** Mean confidence and smallest character probability of a decisive read. */

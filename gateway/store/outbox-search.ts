@@ -1,5 +1,4 @@
 import type { Database } from './database.js';
-import type { OutboxRow } from './outbox.js';
 
 /**
  * Searching what the box still holds of its events (the outbox: unsent events, and sent ones
@@ -23,6 +22,16 @@ export interface EventFilter {
 }
 
 /** An outbox row with whether it has reached the broker. */
+/** One event as stored; the cloud bridge wraps it in the published envelope. */
+export interface OutboxRow {
+  rowid: number;
+  id: string;
+  kind: string;
+  ts: string;
+  seq: number;
+  data: unknown;
+}
+
 export type EventRow = OutboxRow & { sent: boolean };
 
 /** The columns an EventRow is read from, and the row as SQLite returns it. */

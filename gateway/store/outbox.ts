@@ -1,17 +1,9 @@
 import { monotonicFactory } from 'ulid';
 import type { Database, Statement } from './database.js';
 import type { Logger } from '../core/logger.js';
-import { EVENT_ROW_COLUMNS, eventRow, type EventRow, type StoredEventRow } from './outbox-search.js';
+import { EVENT_ROW_COLUMNS, eventRow, type EventRow, type OutboxRow, type StoredEventRow } from './outbox-search.js';
 
-/** One event as stored; the cloud bridge wraps it in the published envelope. */
-export interface OutboxRow {
-  rowid: number;
-  id: string;
-  kind: string;
-  ts: string;
-  seq: number;
-  data: unknown;
-}
+export type { OutboxRow } from './outbox-search.js';
 
 /** A row as taken by the relay: `json` is the stored text of `data`, not parsed again. */
 export interface OutboxRawRow {

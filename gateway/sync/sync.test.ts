@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, testContext, type TestContext } from '../testing/context.js';
-import { KnownVehicles, registerVehicleActions } from '../plates/known-vehicles.js';
+import { KnownVehicles } from '../plates/known-vehicles.js';
+import { registerVehicleActions } from '../plates/vehicle-actions.js';
 import { registerWatchlistActions, Watchlist } from '../access/watchlist.js';
 import { registerWatchlistSyncActions } from '../access/watchlist-sync.js';
 import { SyncVersions } from './version-store.js';

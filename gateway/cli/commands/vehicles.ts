@@ -5,7 +5,8 @@ import { createLogger } from '../../core/logger.js';
 import { createContext } from '../../core/context.js';
 import { ActionError } from '../../core/actions.js';
 import { cliActor } from '../actor.js';
-import { KnownVehicles, registerVehicleActions } from '../../plates/known-vehicles.js';
+import { KnownVehicles } from '../../plates/known-vehicles.js';
+import { registerVehicleActions } from '../../plates/vehicle-actions.js';
 import { RequestClient } from '../../../cloud-bridge/request-client.js';
 import { errMessage } from '../../core/errors.js';
 
