@@ -10,7 +10,8 @@ import type { DeviceConfig } from '../config/sections/devices.js';
 import { Device, type Endpoint } from './device.js';
 import { serialEndpoint } from './endpoint.js';
 import { gpioEndpoint } from './gpio-endpoint.js';
-import { FailSafePolicy, movesGate, type SafetyCommand, type Verdict } from './failsafe.js';
+import { FailSafePolicy, fireSources, movesGate, type SafetyCommand, type Verdict } from './failsafe.js';
+import { FireStateFile } from './fire-state.js';
 import { DeviceRecorder } from './recorder.js';
 import { loadProfileFile, resolveProfileFile, ProfileError } from './profiles.js';
 import type { CommandName, DeviceProfile } from './profile-schema.js';
@@ -24,6 +25,11 @@ import type { CommandResult } from './session.js';
  * through its profile. Devices marked `simulate: true` get a socat pty pair and the project's
  * simulator, started here. Gate commands go through one door (`run`), which applies the
  * fail-safe policy and records every result.
+ *
+ * Fire safety across restarts: the fire state (which fire inputs were active) is read from its
+ * file before any device is started, and every fire input is "unknown" until read from the wire
+ * (its device's `fireUnknown`, hold-open by default, holds its egress gates meanwhile): no
+ * start, restart or failed start sends `close` to an egress gate before its fire inputs read clear.
  */
 
 /** What other rooms may ask of gates and posts (access opens gates, alarms switch the strobe). */
@@ -60,9 +66,15 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
   private readonly log: Logger;
   private readonly devices = new Map<string, Device>();
   private readonly configs = new Map<string, DeviceConfig>();
-  private readonly policy = new FailSafePolicy();
+  private policy = new FailSafePolicy();
+  private fireFile: FireStateFile | undefined;
   /** Pending hold-open retries, by gate. */
   private readonly retries = new Map<string, NodeJS.Timeout>();
+  /** Gates with a fail-safe command on their line now, and the next one decided meanwhile (coalesced). */
+  private readonly safetyRunning = new Set<string>();
+  private readonly safetyNext = new Map<string, SafetyCommand>();
+  /** Fire inputs reported as faults (alarm.fire-fault) and not read again yet. */
+  private readonly faulted = new Set<string>();
   private recorder: DeviceRecorder | undefined;
   private readonly sims: SimulatedLines;
 
@@ -85,8 +97,11 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
       onFire: (dev, input, active) => this.onFire(dev, input, active),
       onGateOnline: (dev) => this.safety(this.policy.onGateOnline(dev.id)),
       onGateState: (dev, state) => this.onGateState(dev, state),
+      onFireRead: (dev, input, active) => void this.onFire(dev, input, active),
+      onOffline: (dev) => this.onOffline(dev),
     });
     this.recorder = recorder;
+    const profiles: { cfg: DeviceConfig; file: string; profile: DeviceProfile }[] = [];
     for (const cfg of this.configs.values()) {
       let file: string;
       try {
@@ -104,6 +119,12 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
         throw new ConfigError(this.ctx.loaded.source, [`devices: ${cfg.id}: a serial device needs "port" (or simulate: true)`]);
       if (profile.transport.type === 'gpio' && cfg.simulate)
         this.log.warn({ device: cfg.id }, 'gpio devices cannot be simulated here; using the real chip');
+      profiles.push({ cfg, file, profile });
+    }
+    // The fire state before any device command: what was active stays active until read clear,
+    // and every fire input is unknown (holding its gates, by default) until read.
+    this.restoreFireState(profiles);
+    for (const { cfg, file, profile } of profiles) {
       const log = this.log.child({ device: cfg.id });
       const device = new Device({
         id: cfg.id,
@@ -117,6 +138,9 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
       recorder.registered(device);
     }
     for (const d of this.devices.values()) d.start();
+    const unread = setTimeout(() => this.reportUnread(), FIRE_READ_GRACE_MS);
+    unread.unref();
+    scope.add(() => clearTimeout(unread));
     // Hold-open is re-asserted while a fire alarm lasts: a controller that closed by itself
     // (its own timer, a power dip) without reporting it is opened again within this period.
     scope.every(REASSERT_MS, () => {
@@ -128,6 +152,44 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
       for (const t of this.retries.values()) clearTimeout(t);
       this.retries.clear();
     });
+  }
+
+  private restoreFireState(profiles: { cfg: DeviceConfig; profile: DeviceProfile }[]): void {
+    this.fireFile = new FireStateFile(join(this.ctx.dataDir, 'fire-state.json'), (err) =>
+      this.log.error({ err }, 'fire state not saved (the gates are held in memory; a restart holds unread fire inputs anyway)'),
+    );
+    const saved = this.fireFile.load();
+    if (saved.problem)
+      this.log.error({ file: this.fireFile.path, problem: saved.problem }, 'fire state file unreadable: every fire input is unknown');
+    const sources = fireSources(
+      profiles.map(({ cfg, profile }) => ({ id: cfg.id, profile, egress: cfg.egress, unknownHolds: cfg.fireUnknown === 'hold-open' })),
+    );
+    const known = new Set(sources.map((s) => s.source));
+    for (const a of saved.active)
+      if (!known.has(a)) this.log.warn({ source: a }, 'a fire input active before the restart is no longer configured');
+    this.policy = new FailSafePolicy(sources, saved.active);
+    const restored = saved.active.filter((a) => known.has(a));
+    if (restored.length)
+      this.log.error(
+        { sources: restored },
+        'fire alarm active before the restart: its egress gates stay held open until the input reads clear',
+      );
+    const held = this.policy.heldGates();
+    if (held.length) this.log.warn({ gates: held }, 'egress gates held open until their fire inputs are read');
+  }
+
+  /** Fire inputs still not read FIRE_READ_GRACE_MS after start: a supervision fault each. */
+  private reportUnread(): void {
+    for (const f of this.policy.faults()) this.fault(f.source, f.reason, f.egress, f.holds);
+  }
+
+  private fault(source: string, fault: 'unread' | 'offline' | 'cleared', egress: readonly string[], holdsOpen: boolean): void {
+    if (fault === 'cleared' ? !this.faulted.delete(source) : this.faulted.has(source)) return;
+    if (fault !== 'cleared') this.faulted.add(source);
+    const [deviceId, input] = source.split('/') as [string, string];
+    if (fault === 'cleared') this.log.warn({ source }, 'fire input read again');
+    else this.log.error({ source, fault, egress, holdsOpen }, 'fire input cannot be read: its egress gates are held open as for a fire');
+    this.ctx.events.publish('alarm.fire-fault', { deviceId, input, fault, egress: [...egress], holdsOpen, ts: new Date().toISOString() });
   }
 
   private connect(dev: Device, cfg: DeviceConfig, profileFile: string, log: Logger): Endpoint {
@@ -142,7 +204,8 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
   }
 
   async stop(): Promise<void> {
-    // Fail safe on the way out: close gates that answer (unless a fire alarm holds them open).
+    // Fail safe on the way out: close gates that answer, unless a fire input holds them open
+    // (active, or not read since start: a failed start never closes an egress gate).
     await Promise.all(
       [...this.devices.values()]
         .filter((d) => d.profile.gate && d.online && d.profile.commands.close && !this.policy.isHeldOpen(d.id))
@@ -156,6 +219,8 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
       }
     }
     this.devices.clear();
+    this.recorder?.flushStates();
+    await this.fireFile?.flushed();
     await this.sims.stop();
   }
 
@@ -171,6 +236,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
       name: this.configs.get(d.id)?.name,
       simulated: this.configs.get(d.id)?.simulate ?? false,
       heldOpen: this.policy.isHeldOpen(d.id),
+      ...(this.policy.isHeldOpen(d.id) ? { heldBy: this.policy.holdersOf(d.id) } : {}),
     }));
   }
 
@@ -192,21 +258,29 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     if (!dev) throw new CommandError(`no device "${deviceId}" (known: ${[...this.devices.keys()].join(', ') || 'none'})`, 'not_found');
     const moves = movesGate(dev.profile, command);
     // A fail-safe command is the policy's own decision: sent as it is (the `open` of a gate
-    // without hold-open must not be answered "already open" by the rule meant for requests).
-    const verdict: Verdict = opts.origin === 'fail-safe' ? { send: true } : this.policy.verdict(deviceId, command, moves);
+    // without hold-open must not be answered "already open" by the rule meant for requests),
+    // except that a close never reaches a gate a fire input holds, checked again at its turn.
+    const failSafe = opts.origin === 'fail-safe';
+    const refusal: Verdict = { send: false, ok: false, refused: `gate ${deviceId} is held open by a fire alarm` };
+    const verdict: Verdict = failSafe
+      ? this.policy.mayRun(deviceId, command, moves)
+        ? { send: true }
+        : refusal
+      : this.policy.verdict(deviceId, command, moves);
     let r: GateResult;
     if (verdict.send) {
       // Asked again when its turn on the line comes: a fire alarm may have started meanwhile.
       let late: Verdict | undefined;
       const guard = () => {
-        const v = this.policy.verdict(deviceId, command, moves);
+        const v = failSafe
+          ? this.policy.mayRun(deviceId, command, moves)
+            ? { send: true as const }
+            : refusal
+          : this.policy.verdict(deviceId, command, moves);
         if (!v.send) late = v;
         return v.send;
       };
-      r = await dev.command(command, opts.arg, {
-        urgent: opts.origin === 'fail-safe',
-        guard: opts.origin === 'fail-safe' ? undefined : guard,
-      });
+      r = await dev.command(command, opts.arg, { urgent: failSafe, guard });
       const off = late as Verdict | undefined;
       if (off && !off.send)
         r = off.ok
@@ -232,13 +306,36 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     return this.sims.control(deviceId, line);
   }
 
+  /**
+   * A fire input read (a change or its first reading since its device came online): the gates
+   * first, then the state file and the fault report. The only way a fire ends.
+   */
   private onFire(dev: Device, input: string, active: boolean): string[] {
-    const egress = this.configs.get(dev.id)?.egress ?? [];
-    for (const s of this.policy.onFireAlarm(`${dev.id}/${input}`, active, egress)) {
+    const cfg = this.configs.get(dev.id);
+    const egress = cfg?.egress ?? [];
+    const source = `${dev.id}/${input}`;
+    const before = this.policy.stateOf(source);
+    for (const s of this.policy.onFireAlarm(source, active, egress)) {
       this.log.warn({ gate: s.gateId, command: s.command, reason: s.reason }, 'fire alarm: egress gate command');
       this.safety(s);
     }
+    if ((before === 'active') !== active) this.fireFile?.save(this.policy.persisted());
+    this.fault(source, 'cleared', egress, cfg?.fireUnknown === 'hold-open');
     return egress;
+  }
+
+  /** A device went offline: its fire inputs are unknown (held, by default) and reported. */
+  private onOffline(dev: Device): void {
+    const cfg = this.configs.get(dev.id);
+    for (const [input, spec] of Object.entries(dev.profile.inputs)) {
+      if (spec.kind !== 'fire-alarm' || !cfg?.egress.length) continue;
+      const source = `${dev.id}/${input}`;
+      for (const s of this.policy.onFireOffline(source)) {
+        this.log.warn({ gate: s.gateId, command: s.command, reason: s.reason }, 'fire input offline: egress gate command');
+        this.safety(s);
+      }
+      this.fault(source, 'offline', cfg.egress, cfg.fireUnknown === 'hold-open');
+    }
   }
 
   /** A gate reported its position: while it is held open, anything else is corrected and reported. */
@@ -258,16 +355,33 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
 
   /**
    * Runs a fail-safe command ahead of anything waiting on the device's line; a gate without
-   * hold-open is opened instead. A hold-open that fails is retried with backoff for as long as
-   * the fire alarm lasts. Never throws.
+   * hold-open is opened instead. One at a time per gate: a command decided while another is on
+   * the line replaces any still waiting (the latest decision wins; re-asserts and retries of a
+   * silent gate coalesce instead of piling up). A hold-open that fails is retried with backoff
+   * for as long as the fire alarm lasts. Never throws.
    */
   private safety(s: SafetyCommand, attempt = 0): void {
+    if (this.safetyRunning.has(s.gateId)) {
+      const waiting = this.safetyNext.get(s.gateId);
+      // A re-assert adds nothing to a hold-open already waiting.
+      if (!(waiting && waiting.command === s.command)) this.safetyNext.set(s.gateId, s);
+      return;
+    }
     const dev = this.devices.get(s.gateId);
-    const command = s.command === 'hold-open' && dev && !dev.profile.commands['hold-open'] ? 'open' : s.command;
+    if (!dev) return;
+    const command = s.command === 'hold-open' && !dev.profile.commands['hold-open'] ? 'open' : s.command;
     const holding = s.command === 'hold-open';
+    this.safetyRunning.add(s.gateId);
+    const done = () => {
+      this.safetyRunning.delete(s.gateId);
+      const next = this.safetyNext.get(s.gateId);
+      this.safetyNext.delete(s.gateId);
+      if (next) this.safety(next);
+    };
     this.run(s.gateId, command, { origin: 'fail-safe' })
       .then((r) => {
-        if (r.ok || !holding || !this.policy.isHeldOpen(s.gateId) || this.retries.has(s.gateId)) return;
+        done();
+        if (r.ok || !holding || !this.policy.isHeldOpen(s.gateId) || this.retries.has(s.gateId) || this.safetyRunning.has(s.gateId)) return;
         const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** attempt);
         this.log.error({ gate: s.gateId, error: r.error, attempt: attempt + 1, retryInMs: delay }, 'hold-open not acknowledged; retrying');
         this.retries.set(
@@ -278,7 +392,10 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
           }, delay),
         );
       })
-      .catch((err: unknown) => this.log.error({ gate: s.gateId, command, err: errMessage(err) }, 'fail-safe command failed'));
+      .catch((err: unknown) => {
+        done();
+        this.log.error({ gate: s.gateId, command, err: errMessage(err) }, 'fail-safe command failed');
+      });
   }
 }
 
@@ -292,3 +409,5 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
 const REASSERT_MS = 1000;
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 2000;
+/** A fire input not read this long after start is reported as a fault (alarm.fire-fault). */
+const FIRE_READ_GRACE_MS = 5000;
