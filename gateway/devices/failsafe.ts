@@ -46,14 +46,15 @@ export interface FireFault {
 const MOVES_GATE = new Set<string>(['open', 'close', 'release', 'pulse']);
 
 export class FailSafePolicy {
-  private readonly sources = new Map<string, FireSource & { state: FireState; why: 'unread' | 'offline' }>();
+  /** `read`: read from the wire since its device came online (else a supervision fault: `why`). */
+  private readonly sources = new Map<string, FireSource & { state: FireState; why: 'unread' | 'offline'; read: boolean }>();
 
   /**
    * `restored`: sources that were active when the last run ended (the persisted fire state);
    * they stay active until read clear, whatever `unknownHolds` says.
    */
   constructor(sources: readonly FireSource[] = [], restored: Iterable<string> = []) {
-    for (const s of sources) this.sources.set(s.source, { ...s, state: 'unknown', why: 'unread' });
+    for (const s of sources) this.sources.set(s.source, { ...s, state: 'unknown', why: 'unread', read: false });
     for (const r of restored) {
       const s = this.sources.get(r);
       if (s) s.state = 'active';
@@ -98,11 +99,11 @@ export class FailSafePolicy {
     return this.sources.get(source)?.state;
   }
 
-  /** Fire inputs not read since start (or offline) now: each a fault to report. */
+  /** Fire inputs not read since start, or offline, now (active ones too): each a fault to report. */
   faults(): FireFault[] {
     return [...this.sources.values()]
-      .filter((s) => s.state === 'unknown')
-      .map((s) => ({ source: s.source, reason: s.why, egress: s.egress, holds: s.unknownHolds }));
+      .filter((s) => !s.read)
+      .map((s) => ({ source: s.source, reason: s.why, egress: s.egress, holds: this.holds(s) }));
   }
 
   /** What to send a gate that (re)connects. */
@@ -119,15 +120,18 @@ export class FailSafePolicy {
    */
   onFireAlarm(source: string, active: boolean, egress: readonly string[] = []): SafetyCommand[] {
     let s = this.sources.get(source);
-    if (!s) this.sources.set(source, (s = { source, egress, unknownHolds: false, state: 'clear', why: 'unread' }));
+    if (!s) this.sources.set(source, (s = { source, egress, unknownHolds: false, state: 'clear', why: 'unread', read: true }));
+    s.read = true;
     return this.transition(s, active ? 'active' : 'clear', `fire alarm ${source}`);
   }
 
   /** The device of a fire input went offline: its state is unknown again (an active one stays active). */
   onFireOffline(source: string): SafetyCommand[] {
     const s = this.sources.get(source);
-    if (!s || s.state !== 'clear') return [];
+    if (!s) return [];
+    s.read = false;
     s.why = 'offline';
+    if (s.state !== 'clear') return [];
     return this.transition(s, 'unknown', `fire input ${source} offline`);
   }
 

@@ -334,7 +334,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
         this.log.warn({ gate: s.gateId, command: s.command, reason: s.reason }, 'fire input offline: egress gate command');
         this.safety(s);
       }
-      this.fault(source, 'offline', cfg.egress, cfg.fireUnknown === 'hold-open');
+      this.fault(source, 'offline', cfg.egress, this.policy.stateOf(source) === 'active' || cfg.fireUnknown === 'hold-open');
     }
   }
 

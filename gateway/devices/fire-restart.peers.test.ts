@@ -1,0 +1,140 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadProfileFile, PROFILES_DIR } from './profiles.js';
+import { DevicesRoom } from './room.js';
+import { startRoom, testContext, type TestContext } from '../testing/context.js';
+import { tempDir, until } from './testing/helpers.js';
+import { openSimLine, type SimLine } from './testing/sim-line.js';
+import type { GatewayEvents } from '../core/events.js';
+
+/**
+ * Fire safety across restarts, against the project's simulators on socat ptys that outlive the
+ * gateway (as a real board and barrier do): the devices room is stopped and started again during
+ * a fire, with the IO board unplugged at the second start, and no `close` ever reaches an egress
+ * gate until the fire input itself reads clear.
+ */
+const board = loadProfileFile(join(PROFILES_DIR, 'relay-board-4ch-modbus.yaml'));
+const barrier = loadProfileFile(join(PROFILES_DIR, 'barrier-bg300-framed.yaml'));
+
+/** Requests that leave a gate closed: close, release (and a relay board's pulse end, the same write). */
+const closes = (l: SimLine) => l.count('close') + l.count('release');
+
+interface Run {
+  ctx: TestContext;
+  room: DevicesRoom;
+  faults: GatewayEvents['alarm.fire-fault'][];
+  stop(): Promise<void>;
+}
+
+async function startGateway(dir: string, lines: { board: SimLine; gate: SimLine }, fireUnknown = 'hold-open'): Promise<Run> {
+  const ctx = testContext(
+    `devices:
+  - { id: gate-1, profile: barrier-bg300-framed, port: ${lines.gate.gatewaySide} }
+  - { id: board-1, profile: relay-board-4ch-modbus, port: ${lines.board.gatewaySide}, egress: [gate-1, board-1], fireUnknown: ${fireUnknown} }
+`,
+    { dir },
+  );
+  const faults: GatewayEvents['alarm.fire-fault'][] = [];
+  ctx.bus.on('alarm.fire-fault', (p) => void faults.push(p));
+  const room = new DevicesRoom(ctx);
+  const stopRoom = await startRoom(ctx, room);
+  return {
+    ctx,
+    room,
+    faults,
+    async stop() {
+      await stopRoom();
+      ctx.dispose();
+    },
+  };
+}
+
+describe('fire safety across restarts (simulators on ptys that outlive the gateway)', () => {
+  const dir = tempDir('se-fire-restart-');
+  let lines: { board: SimLine; gate: SimLine };
+  let run: Run | undefined;
+
+  beforeAll(async () => {
+    lines = {
+      board: await openSimLine({ id: 'board-1', profile: board, dir }),
+      gate: await openSimLine({ id: 'gate-1', profile: barrier, dir }),
+    };
+  });
+  afterAll(async () => {
+    await run?.stop().catch(() => undefined);
+    await lines.board.stop();
+    await lines.gate.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a stop and a start during a fire, with the IO board unplugged at the start: never a close, held until the input reads clear', async () => {
+    run = await startGateway(dir, lines);
+    await until(() => run!.room.list().every((d) => d.online), 'devices online', 45_000);
+    // No fire: once the board's input is read clear, the gate is closed (the ordinary fail-safe).
+    await until(() => lines.gate.gateIs('closed') && !run!.room.list().find((d) => d.id === 'gate-1')?.heldOpen, 'gate closed, not held');
+
+    lines.board.sim.setInput('fireAlarm', true);
+    await until(() => lines.gate.gateIs('open') && lines.board.gateIs('open'), 'both egress gates open for the fire', 10_000);
+    await until(
+      () => existsSync(join(dir, 'fire-state.json')) && readFileSync(join(dir, 'fire-state.json'), 'utf8').includes('board-1/fireAlarm'),
+      'fire state saved',
+    );
+    const before = { gate: closes(lines.gate), board: closes(lines.board) };
+
+    await run.stop();
+    run = undefined;
+    await lines.board.unplug(); // the IO board is absent when the gateway starts again
+    const hold = lines.gate.count('hold-open');
+    run = await startGateway(dir, lines);
+    await until(() => run!.room.list().find((d) => d.id === 'gate-1')?.online === true, 'gate online', 45_000);
+    await until(() => lines.gate.count('hold-open') > hold, 'hold-open at the gate first connect');
+    expect(run.room.list().find((d) => d.id === 'gate-1')).toMatchObject({ heldOpen: true, heldBy: ['board-1/fireAlarm: active'] });
+    // The fire input is not read within the grace: a supervision fault, the gate still held.
+    await until(() => run!.faults.some((f) => f.fault === 'unread'), 'alarm.fire-fault unread', 15_000);
+    expect(run.faults[0]).toMatchObject({
+      deviceId: 'board-1',
+      input: 'fireAlarm',
+      fault: 'unread',
+      holdsOpen: true,
+      egress: ['gate-1', 'board-1'],
+    });
+    expect(lines.gate.gateIs('open')).toBe(true);
+
+    await lines.board.plug(); // plugged in while the fire is still on
+    await until(() => run!.faults.some((f) => f.fault === 'cleared'), 'fire input read again', 30_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect({ gate: closes(lines.gate), board: closes(lines.board) }).toEqual(before);
+    expect(lines.gate.gateIs('open') && lines.board.gateIs('open')).toBe(true);
+
+    // Only the fire input itself ends the fire.
+    lines.board.sim.setInput('fireAlarm', false);
+    await until(() => lines.gate.gateIs('closed'), 'gate closed once the input reads clear', 10_000);
+    expect(closes(lines.gate)).toBeGreaterThan(before.gate);
+    await run.stop();
+    run = undefined;
+  });
+
+  it('with fireUnknown: ignore, the persisted fire state alone keeps the gates held across a restart with the board absent', async () => {
+    run = await startGateway(dir, lines, 'ignore');
+    await until(() => run!.room.list().every((d) => d.online), 'devices online', 45_000);
+    await until(() => lines.gate.gateIs('closed'), 'gate closed');
+    lines.board.sim.setInput('fireAlarm', true);
+    await until(() => lines.gate.gateIs('open'), 'gate open for the fire', 10_000);
+    await until(() => readFileSync(join(dir, 'fire-state.json'), 'utf8').includes('board-1/fireAlarm'), 'fire state saved');
+    const before = closes(lines.gate);
+    await run.stop();
+    run = undefined;
+    await lines.board.unplug();
+    const hold = lines.gate.count('hold-open');
+    run = await startGateway(dir, lines, 'ignore');
+    await until(() => lines.gate.count('hold-open') > hold, 'hold-open at the first connect (restored fire state)', 45_000);
+    await until(() => run!.faults.some((f) => f.fault === 'unread'), 'alarm.fire-fault unread', 15_000);
+    expect(closes(lines.gate)).toBe(before);
+    // The input reads clear: now the fire is over.
+    lines.board.sim.setInput('fireAlarm', false);
+    await lines.board.plug();
+    await until(() => lines.gate.gateIs('closed'), 'gate closed once the input reads clear', 30_000);
+    expect(readFileSync(join(dir, 'fire-state.json'), 'utf8')).toContain('"active":[]');
+  });
+});
