@@ -25,6 +25,8 @@ const only = new Set((process.env.FAULTS_ONLY ?? 'kills,fuzz,egress,disk,restart
 const seed = knob('FAULTS_SEED', 20261129);
 const t0 = performance.now();
 const out: Record<string, unknown> = { bench: 'faults', seed, loadavg_1m_at_start: load1() };
+/** Why this run does not count (its figures tested nothing, or a promise did not hold). */
+const failed: string[] = [];
 
 if (only.has('fuzz')) {
   const all = knob('FAULTS_FUZZ', 10_000);
@@ -77,15 +79,20 @@ if (only.has('egress')) {
 
 if (only.has('disk')) {
   log('disk: the store on a full tmpfs');
-  Object.assign(out, await runDiskFull({ reactMs: knob('FAULTS_DISK_REACT_MS', 5000) }));
+  const d = await runDiskFull({ reactMs: knob('FAULTS_DISK_REACT_MS', 5000) });
+  Object.assign(out, d);
+  if (d.disk_full_invalid) failed.push(`disk: ${d.disk_full_invalid}`);
 }
 
 if (only.has('restarts')) {
   log('restarts: the daemon stopped, crashed, killed and failed to start during a fire');
-  Object.assign(out, await runRestarts({ sequences: knob('FAULTS_RESTARTS', 52), lockCases: knob('FAULTS_RESTART_LOCKS', 10), seed }));
+  const r = await runRestarts({ sequences: knob('FAULTS_RESTARTS', 52), lockCases: knob('FAULTS_RESTART_LOCKS', 10), seed });
+  Object.assign(out, r);
+  if (r.restart_closes > 0) failed.push(`restarts: ${r.restart_closes} close requests reached an egress gate during a fire`);
 }
 
+if (failed.length) out.failed = failed;
 out.seconds = Math.round((performance.now() - t0) / 100) / 10;
 out.loadavg_1m_at_end = load1();
 process.stdout.write(`${JSON.stringify(out)}\n`);
-process.exit(0);
+process.exit(failed.length ? 1 : 0);
