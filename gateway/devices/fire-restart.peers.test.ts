@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProfileFile, PROFILES_DIR } from './profiles.js';
 import { DevicesRoom } from './room.js';
 import { startRoom, testContext, type TestContext } from '../testing/context.js';
+import { startRooms, type Room } from '../core/room.js';
 import { tempDir, until } from './testing/helpers.js';
 import { openSimLine, type SimLine } from './testing/sim-line.js';
 import type { GatewayEvents } from '../core/events.js';
@@ -136,5 +137,37 @@ describe('fire safety across restarts (simulators on ptys that outlive the gatew
     await lines.board.plug();
     await until(() => lines.gate.gateIs('closed'), 'gate closed once the input reads clear', 30_000);
     expect(readFileSync(join(dir, 'fire-state.json'), 'utf8')).toContain('"active":[]');
+  });
+
+  it('a failed start (a later room cannot start) during a fire never sends close, with the board there or not', async () => {
+    lines.board.sim.setInput('fireAlarm', true);
+    await lines.board.plug();
+    for (const boardThere of [true, false]) {
+      if (!boardThere) await lines.board.unplug();
+      const before = { gate: closes(lines.gate), board: closes(lines.board) };
+      const hold = lines.gate.count('hold-open');
+      const ctx = testContext(
+        `devices:
+  - { id: gate-1, profile: barrier-bg300-framed, port: ${lines.gate.gatewaySide} }
+  - { id: board-1, profile: relay-board-4ch-modbus, port: ${lines.board.gatewaySide}, egress: [gate-1, board-1] }
+`,
+        { dir },
+      );
+      // The console's port is taken: it fails once the gate has connected (and been told hold-open).
+      const failing: Room = {
+        name: 'console',
+        start: async () => {
+          await until(() => lines.gate.count('hold-open') > hold, 'hold-open before the failure', 30_000);
+          throw new Error('listen EADDRINUSE: address already in use 127.0.0.1:8080');
+        },
+        stop: async () => undefined,
+      };
+      await expect(startRooms([new DevicesRoom(ctx), failing], { bus: ctx.bus, log: ctx.log })).rejects.toThrow(/console failed to start/);
+      ctx.dispose();
+      expect({ gate: closes(lines.gate), board: closes(lines.board) }).toEqual(before);
+      expect(lines.gate.gateIs('open')).toBe(true);
+    }
+    lines.board.sim.setInput('fireAlarm', false);
+    await lines.board.plug();
   });
 });
