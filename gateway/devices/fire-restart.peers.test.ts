@@ -8,6 +8,7 @@ import { startRooms, type Room } from '../core/room.js';
 import { tempDir, until } from './testing/helpers.js';
 import { openSimLine, type SimLine } from './testing/sim-line.js';
 import type { GatewayEvents } from '../core/events.js';
+import { Database } from '../store/database.js';
 
 /**
  * Fire safety across restarts, against the project's simulators on socat ptys that outlive the
@@ -169,5 +170,29 @@ describe('fire safety across restarts (simulators on ptys that outlive the gatew
     }
     lines.board.sim.setInput('fireAlarm', false);
     await lines.board.plug();
+  });
+
+  it('the devices room starts without a database write: with BEGIN EXCLUSIVE held by another connection it starts at once', async () => {
+    const ctx = testContext(
+      `devices:
+  - { id: gate-1, profile: barrier-bg300-framed, port: ${lines.gate.gatewaySide} }
+  - { id: board-1, profile: relay-board-4ch-modbus, port: ${lines.board.gatewaySide}, egress: [gate-1, board-1] }
+`,
+      { dir },
+    );
+    const locker = new Database(join(dir, 'gateway.db'));
+    locker.exec('BEGIN EXCLUSIVE');
+    let stopRoom: (() => Promise<void>) | undefined;
+    try {
+      const t = performance.now();
+      stopRoom = await startRoom(ctx, new DevicesRoom(ctx));
+      // Below SQLite's busy timeout (5 s): nothing in the start waited on the lock.
+      expect(performance.now() - t).toBeLessThan(1000);
+    } finally {
+      locker.exec('ROLLBACK');
+      locker.close();
+      await stopRoom?.();
+      ctx.dispose();
+    }
   });
 });

@@ -33,6 +33,7 @@ export class DeviceRecorder implements DeviceObserver {
   /** Devices whose state row waits to be written, with the reason to record. */
   private readonly dirty = new Map<string, { dev: Device; reason: string | undefined }>();
   private flushTimer: NodeJS.Immediate | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   private lastWriteError = '';
 
   constructor(rc: RecorderContext) {
@@ -62,10 +63,22 @@ export class DeviceRecorder implements DeviceObserver {
     this.flushTimer ??= setImmediate(() => this.flushStates());
   }
 
-  /** Writes the queued device rows now; a failure is logged (once per distinct error), never thrown. */
-  flushStates(): void {
+  /**
+   * Writes the queued device rows now; a failure is logged (once per distinct error), never
+   * thrown. While the store is failing (the publisher holds events), the rows wait: a locked
+   * database would hold the event loop for its busy timeout on every try.
+   */
+  flushStates(opts: { force?: boolean } = {}): void {
     if (this.flushTimer) clearImmediate(this.flushTimer);
     this.flushTimer = undefined;
+    if (!opts.force && this.rc.ctx.events.status().degraded) {
+      this.retryTimer ??= setTimeout(() => {
+        this.retryTimer = undefined;
+        this.flushStates();
+      }, STATE_RETRY_MS);
+      this.retryTimer.unref();
+      return;
+    }
     const rows = [...this.dirty.values()];
     this.dirty.clear();
     const at = new Date().toISOString();
@@ -81,6 +94,14 @@ export class DeviceRecorder implements DeviceObserver {
         this.lastWriteError = msg;
       }
     }
+  }
+
+  /** Stops retrying (the room stopped): rows not written by now are left to the next start. */
+  cancel(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = undefined;
   }
 
   /** Records the initial (offline) state so `sharpeyes devices` lists every configured device (later, never blocking the start). */
@@ -158,3 +179,6 @@ export class DeviceRecorder implements DeviceObserver {
     );
   }
 }
+
+/** How often device rows are tried again while the store is failing. */
+const STATE_RETRY_MS = 5000;

@@ -220,6 +220,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     }
     this.devices.clear();
     this.recorder?.flushStates();
+    this.recorder?.cancel();
     await this.fireFile?.flushed();
     await this.sims.stop();
   }
