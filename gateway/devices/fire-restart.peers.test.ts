@@ -137,7 +137,8 @@ describe('fire safety across restarts (simulators on ptys that outlive the gatew
     lines.board.sim.setInput('fireAlarm', false);
     await lines.board.plug();
     await until(() => lines.gate.gateIs('closed'), 'gate closed once the input reads clear', 30_000);
-    expect(readFileSync(join(dir, 'fire-state.json'), 'utf8')).toContain('"active":[]');
+    // The file is written after the gates are acted on, off the safety path.
+    await until(() => readFileSync(join(dir, 'fire-state.json'), 'utf8').includes('"active":[]'), 'fire state saved as over');
   });
 
   it('a failed start (a later room cannot start) during a fire never sends close, with the board there or not', async () => {
@@ -186,8 +187,9 @@ describe('fire safety across restarts (simulators on ptys that outlive the gatew
     try {
       const t = performance.now();
       stopRoom = await startRoom(ctx, new DevicesRoom(ctx));
-      // Below SQLite's busy timeout (5 s): nothing in the start waited on the lock.
-      expect(performance.now() - t).toBeLessThan(1000);
+      // Below SQLite's busy timeout (5 s; the former start waited that long and then failed):
+      // nothing in the start waited on the lock.
+      expect(performance.now() - t).toBeLessThan(4000);
     } finally {
       locker.exec('ROLLBACK');
       locker.close();
