@@ -10,8 +10,8 @@ import type { DeviceConfig } from '../config/sections/devices.js';
 import { Device, type Endpoint } from './device.js';
 import { serialEndpoint } from './endpoint.js';
 import { gpioEndpoint } from './gpio-endpoint.js';
-import { FailSafePolicy, fireSources, movesGate, type SafetyCommand, type Verdict } from './failsafe.js';
-import { FireStateFile } from './fire-state.js';
+import { movesGate, type FailSafePolicy, type SafetyCommand, type Verdict } from './failsafe.js';
+import { FireWatch } from './fire-watch.js';
 import { DeviceRecorder } from './recorder.js';
 import { loadProfileFile, resolveProfileFile, ProfileError } from './profiles.js';
 import type { CommandName, DeviceProfile } from './profile-schema.js';
@@ -66,15 +66,12 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
   private readonly log: Logger;
   private readonly devices = new Map<string, Device>();
   private readonly configs = new Map<string, DeviceConfig>();
-  private policy = new FailSafePolicy();
-  private fireFile: FireStateFile | undefined;
+  private readonly fire: FireWatch;
   /** Pending hold-open retries, by gate. */
   private readonly retries = new Map<string, NodeJS.Timeout>();
   /** Gates with a fail-safe command on their line now, and the next one decided meanwhile (coalesced). */
   private readonly safetyRunning = new Set<string>();
   private readonly safetyNext = new Map<string, SafetyCommand>();
-  /** Fire inputs reported as faults (alarm.fire-fault) and not read again yet. */
-  private readonly faulted = new Set<string>();
   private recorder: DeviceRecorder | undefined;
   private readonly sims: SimulatedLines;
 
@@ -83,6 +80,11 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     this.log = componentLogger(ctx.log, 'devices');
     this.sims = new SimulatedLines({ runDir: join(ctx.dataDir, 'run', 'devices'), log: this.log });
     for (const cfg of ctx.loaded.config.devices) this.configs.set(cfg.id, cfg);
+    this.fire = new FireWatch(ctx, this.log, this.configs, (s) => this.safety(s));
+  }
+
+  private get policy(): FailSafePolicy {
+    return this.fire.policy;
   }
 
   registerActions(actions: ActionTable): void {
@@ -94,11 +96,11 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     const recorder = new DeviceRecorder({
       ctx: this.ctx,
       configOf: (id) => this.configs.get(id),
-      onFire: (dev, input, active) => this.onFire(dev, input, active),
+      onFire: (dev, input, active) => this.fire.onFire(dev, input, active),
       onGateOnline: (dev) => this.safety(this.policy.onGateOnline(dev.id)),
       onGateState: (dev, state) => this.onGateState(dev, state),
-      onFireRead: (dev, input, active) => void this.onFire(dev, input, active),
-      onOffline: (dev) => this.onOffline(dev),
+      onFireRead: (dev, input, active) => void this.fire.onFire(dev, input, active),
+      onOffline: (dev) => this.fire.onOffline(dev),
     });
     this.recorder = recorder;
     const profiles: { cfg: DeviceConfig; file: string; profile: DeviceProfile }[] = [];
@@ -123,7 +125,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     }
     // The fire state before any device command: what was active stays active until read clear,
     // and every fire input is unknown (holding its gates, by default) until read.
-    this.restoreFireState(profiles);
+    this.fire.restore(profiles);
     for (const { cfg, file, profile } of profiles) {
       const log = this.log.child({ device: cfg.id });
       const device = new Device({
@@ -138,9 +140,6 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
       recorder.registered(device);
     }
     for (const d of this.devices.values()) d.start();
-    const unread = setTimeout(() => this.reportUnread(), FIRE_READ_GRACE_MS);
-    unread.unref();
-    scope.add(() => clearTimeout(unread));
     // Hold-open is re-asserted while a fire alarm lasts: a controller that closed by itself
     // (its own timer, a power dip) without reporting it is opened again within this period.
     scope.every(REASSERT_MS, () => {
@@ -152,44 +151,6 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
       for (const t of this.retries.values()) clearTimeout(t);
       this.retries.clear();
     });
-  }
-
-  private restoreFireState(profiles: { cfg: DeviceConfig; profile: DeviceProfile }[]): void {
-    this.fireFile = new FireStateFile(join(this.ctx.dataDir, 'fire-state.json'), (err) =>
-      this.log.error({ err }, 'fire state not saved (the gates are held in memory; a restart holds unread fire inputs anyway)'),
-    );
-    const saved = this.fireFile.load();
-    if (saved.problem)
-      this.log.error({ file: this.fireFile.path, problem: saved.problem }, 'fire state file unreadable: every fire input is unknown');
-    const sources = fireSources(
-      profiles.map(({ cfg, profile }) => ({ id: cfg.id, profile, egress: cfg.egress, unknownHolds: cfg.fireUnknown === 'hold-open' })),
-    );
-    const known = new Set(sources.map((s) => s.source));
-    for (const a of saved.active)
-      if (!known.has(a)) this.log.warn({ source: a }, 'a fire input active before the restart is no longer configured');
-    this.policy = new FailSafePolicy(sources, saved.active);
-    const restored = saved.active.filter((a) => known.has(a));
-    if (restored.length)
-      this.log.error(
-        { sources: restored },
-        'fire alarm active before the restart: its egress gates stay held open until the input reads clear',
-      );
-    const held = this.policy.heldGates();
-    if (held.length) this.log.warn({ gates: held }, 'egress gates held open until their fire inputs are read');
-  }
-
-  /** Fire inputs still not read FIRE_READ_GRACE_MS after start: a supervision fault each. */
-  private reportUnread(): void {
-    for (const f of this.policy.faults()) this.fault(f.source, f.reason, f.egress, f.holds);
-  }
-
-  private fault(source: string, fault: 'unread' | 'offline' | 'cleared', egress: readonly string[], holdsOpen: boolean): void {
-    if (fault === 'cleared' ? !this.faulted.delete(source) : this.faulted.has(source)) return;
-    if (fault !== 'cleared') this.faulted.add(source);
-    const [deviceId, input] = source.split('/') as [string, string];
-    if (fault === 'cleared') this.log.warn({ source }, 'fire input read again');
-    else this.log.error({ source, fault, egress, holdsOpen }, 'fire input cannot be read: its egress gates are held open as for a fire');
-    this.ctx.events.publish('alarm.fire-fault', { deviceId, input, fault, egress: [...egress], holdsOpen, ts: new Date().toISOString() });
   }
 
   private connect(dev: Device, cfg: DeviceConfig, profileFile: string, log: Logger): Endpoint {
@@ -221,7 +182,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     this.devices.clear();
     this.recorder?.flushStates();
     this.recorder?.cancel();
-    await this.fireFile?.flushed();
+    await this.fire.stop();
     await this.sims.stop();
   }
 
@@ -307,38 +268,6 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     return this.sims.control(deviceId, line);
   }
 
-  /**
-   * A fire input read (a change or its first reading since its device came online): the gates
-   * first, then the state file and the fault report. The only way a fire ends.
-   */
-  private onFire(dev: Device, input: string, active: boolean): string[] {
-    const cfg = this.configs.get(dev.id);
-    const egress = cfg?.egress ?? [];
-    const source = `${dev.id}/${input}`;
-    const before = this.policy.stateOf(source);
-    for (const s of this.policy.onFireAlarm(source, active, egress)) {
-      this.log.warn({ gate: s.gateId, command: s.command, reason: s.reason }, 'fire alarm: egress gate command');
-      this.safety(s);
-    }
-    if ((before === 'active') !== active) this.fireFile?.save(this.policy.persisted());
-    this.fault(source, 'cleared', egress, cfg?.fireUnknown === 'hold-open');
-    return egress;
-  }
-
-  /** A device went offline: its fire inputs are unknown (held, by default) and reported. */
-  private onOffline(dev: Device): void {
-    const cfg = this.configs.get(dev.id);
-    for (const [input, spec] of Object.entries(dev.profile.inputs)) {
-      if (spec.kind !== 'fire-alarm' || !cfg?.egress.length) continue;
-      const source = `${dev.id}/${input}`;
-      for (const s of this.policy.onFireOffline(source)) {
-        this.log.warn({ gate: s.gateId, command: s.command, reason: s.reason }, 'fire input offline: egress gate command');
-        this.safety(s);
-      }
-      this.fault(source, 'offline', cfg.egress, this.policy.stateOf(source) === 'active' || cfg.fireUnknown === 'hold-open');
-    }
-  }
-
   /** A gate reported its position: while it is held open, anything else is corrected and reported. */
   private onGateState(dev: Device, state: string): void {
     const fix = this.policy.onGateState(dev.id, state);
@@ -410,5 +339,3 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
 const REASSERT_MS = 1000;
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 2000;
-/** A fire input not read this long after start is reported as a fault (alarm.fire-fault). */
-const FIRE_READ_GRACE_MS = 5000;
