@@ -73,6 +73,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
   private readonly safetyRunning = new Set<string>();
   private readonly safetyNext = new Map<string, SafetyCommand>();
   private recorder: DeviceRecorder | undefined;
+  private stopping = false;
   private readonly sims: SimulatedLines;
 
   constructor(ctx: GatewayContext) {
@@ -100,7 +101,8 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
       onGateOnline: (dev) => this.safety(this.policy.onGateOnline(dev.id)),
       onGateState: (dev, state) => this.onGateState(dev, state),
       onFireRead: (dev, input, active) => void this.fire.onFire(dev, input, active),
-      onOffline: (dev) => this.fire.onOffline(dev),
+      // Devices going offline because the room stops are not a supervision fault.
+      onOffline: (dev) => !this.stopping && this.fire.onOffline(dev),
     });
     this.recorder = recorder;
     const profiles: { cfg: DeviceConfig; file: string; profile: DeviceProfile }[] = [];
@@ -165,6 +167,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     // Fail safe on the way out: close gates that answer, unless a fire input holds them open
     // (active, or not read since start: a failed start never closes an egress gate).
     await Promise.all(
