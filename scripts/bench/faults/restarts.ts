@@ -120,15 +120,19 @@ export async function runRestarts(opts: { sequences: number; lockCases: number; 
   const endFire = async () => {
     setFire(false);
     const off = performance.now();
-    if (await waitFor(() => lines.gate.gateIs('closed'), 15_000)) {
+    if (await waitFor(() => lines.gate.gateIs('closed') && lines.board.gateIs('closed'), 15_000)) {
       const c = lines.gate.requests.find((r) => r.at >= off && r.command === 'close');
       if (c) toClose.push(c.at - off);
     }
   };
 
   try {
+    const first = performance.now();
     await start();
-    await waitFor(() => lines.gate.gateIs('closed'), 60_000);
+    // Settled before the first fire: the board read clear and the gate's fail-safe close arrived
+    // (the simulated gate starts closed, so its position alone says nothing).
+    await waitFor(() => lines.gate.requests.some((r) => r.at >= first && r.command === 'close'), 60_000);
+    await sleep(1000);
     for (let i = 0; i < opts.sequences; i++) {
       const p = new Pick(caseRng(opts.seed, 'restarts', i));
       if (!fireOn()) {
@@ -217,7 +221,10 @@ export async function runRestarts(opts: { sequences: number; lockCases: number; 
     restart_sequences_by_kind: byKind,
     restart_board_absent_at_boot: absent,
     restart_closes: closes.length,
-    restart_closes_detail: closes.slice(0, 5).map((c) => `${c.dev} ${c.command} at ${r0(c.at - t0)} ms`),
+    restart_closes_detail: closes.slice(0, 5).map((c) => {
+      const f = fires.find((x) => c.at >= x.on && c.at < x.off)!;
+      return `${c.dev} ${c.command} ${r0(c.at - f.on)} ms after the contact (${r0(c.at - t0)} ms into the run)`;
+    }),
     restart_daemon_starts: starts,
     restart_failed_starts_exit_nonzero: failedNonzero,
     restart_gate_held_after_restart: held,
