@@ -72,7 +72,9 @@ export const alarmEvents = defineEvents({
         pressedAt: z.string().describe('ISO 8601 time the alarm was raised (the press).'),
         origin: channel,
       })
-      .describe('A responder acknowledged an alarm (never dropped); the post is silenced and a latching button reset.'),
+      .describe(
+        'A responder acknowledged an alarm (never dropped); the post is silenced and a latching button reset (never a fire input: only the input itself ends a fire).',
+      ),
   },
   'alarm.resolved': {
     priority: 'never-dropped',

@@ -20,6 +20,11 @@ import { alarmKindOf, dueForEscalation, onTrigger, refuseTransition, severityOf,
  * platform or the CLI, all through the same actions; an alarm nobody acknowledges in time
  * escalates (alarm.escalated, siren and strobe on). Open alarms are kept in SQLite and survive a
  * restart.
+ *
+ * An acknowledgement or a resolution acts first (the siren goes quiet) and is recorded after,
+ * through the publisher (held in memory and its journal while the store is down): with the store
+ * down, the siren can still be silenced. It never ends a fire: only the fire input reading clear
+ * does (the devices room), so a fire alarm's latch is not reset from here.
  */
 export class AlarmsRoom implements Room {
   readonly name = 'alarms';
@@ -37,8 +42,13 @@ export class AlarmsRoom implements Room {
   }
 
   async start(scope: Scope): Promise<void> {
-    this.store = new AlarmStore(this.ctx.db);
-    for (const a of this.store.open()) this.open.set(a.alarmId, a);
+    try {
+      this.store = new AlarmStore(this.ctx.db);
+      for (const a of this.store.open()) this.open.set(a.alarmId, a);
+    } catch (err) {
+      // New alarms are still raised, acted on and recorded (the publisher holds them until the store takes writes).
+      this.log.error({ err: errMessage(err) }, 'open alarms not read from the store: alarms from before the restart are not listed');
+    }
     if (this.open.size) this.log.warn({ open: this.open.size }, 'alarms still open from before the restart');
     scope.on('device.input', (e) => this.onInput(e));
     scope.every(1000, () => this.escalate(Date.now()));
@@ -157,7 +167,10 @@ export class AlarmsRoom implements Room {
       acknowledgedBy: actx.actor.name,
       ...(note ? { note } : {}),
     };
-    this.ctx.events.commit(
+    this.open.set(a.alarmId, next);
+    // Act first: the post goes quiet whatever the store does; then the record.
+    const quiet = this.quiet(next);
+    this.ctx.events.publish(
       'alarm.acknowledged',
       {
         alarmId: a.alarmId,
@@ -168,10 +181,9 @@ export class AlarmsRoom implements Room {
         pressedAt: a.raisedAt,
         origin: actx.actor.channel,
       },
-      () => this.store?.save(next),
+      { write: () => this.store?.save(next) },
     );
-    this.open.set(a.alarmId, next);
-    await this.quiet(next);
+    await quiet;
     return next;
   }
 
@@ -180,7 +192,10 @@ export class AlarmsRoom implements Room {
     if (refused) throw new ActionError(refused, 'failed');
     const now = new Date().toISOString();
     const next: Alarm = { ...a, state: 'resolved', resolvedAt: now, resolvedBy: actx.actor.name, ...(note ? { note } : {}) };
-    this.ctx.events.commit(
+    this.open.delete(a.alarmId);
+    // Act first: the post goes quiet whatever the store does; then the record.
+    const quiet = a.state === 'raised' ? this.quiet(next) : Promise.resolve();
+    this.ctx.events.publish(
       'alarm.resolved',
       {
         alarmId: a.alarmId,
@@ -192,10 +207,9 @@ export class AlarmsRoom implements Room {
         acknowledgedAt: a.acknowledgedAt ?? null,
         origin: actx.actor.channel,
       },
-      () => this.store?.save(next),
+      { write: () => this.store?.save(next) },
     );
-    this.open.delete(a.alarmId);
-    if (a.state === 'raised') await this.quiet(next);
+    await quiet;
     return next;
   }
 
@@ -217,10 +231,13 @@ export class AlarmsRoom implements Room {
     }
   }
 
-  /** The post goes quiet; a latching button is released. */
+  /**
+   * The post goes quiet; a latching button is released. A fire input's latch is not: only the
+   * fire input itself ends a fire (reset at the fire panel), never an acknowledgement here.
+   */
   private async quiet(a: Alarm): Promise<void> {
     const outputs: CommandName[] = ['light-off', 'siren-off'];
-    const reset = this.deps.devices.info(a.deviceId)?.resetOf[a.input];
+    const reset = a.kind === 'fire' ? undefined : this.deps.devices.info(a.deviceId)?.resetOf[a.input];
     if (reset) outputs.push(reset);
     await Promise.all(outputs.map((c) => this.output(a.deviceId, c)));
   }

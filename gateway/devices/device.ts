@@ -5,7 +5,7 @@ import { Debouncer } from './debounce.js';
 import { positionReported } from './gate-position.js';
 import type { CommandName, DeviceProfile, InputKind } from './profile-schema.js';
 import { normalise, outOfRange, rawToValue, sameValue, type Value } from './resources.js';
-import type { CommandResult, ExecuteOptions, ProtocolSession } from './session.js';
+import { QueueFull, type CommandResult, type ExecuteOptions, type ProtocolSession } from './session.js';
 import type { ByteLink } from './transport/serial.js';
 import { errMessage } from '../core/errors.js';
 
@@ -22,6 +22,11 @@ export interface DeviceObserver {
   offline(dev: Device, reason: string): void;
   input(dev: Device, e: { input: string; kind: InputKind; active: boolean; ts: number }): void;
   gateState(dev: Device, state: GateState): void;
+  /**
+   * The first reading of an input from the wire since the device came online (its debounced
+   * state then): what tells a fire input clear after a start or a reconnect, when no change is.
+   */
+  inputRead?(dev: Device, e: { input: string; kind: InputKind; active: boolean }): void;
 }
 
 export interface Endpoint {
@@ -72,6 +77,10 @@ export class Device {
   private readonly values: Record<string, Value> = {};
   private readonly debouncers = new Map<string, Debouncer>();
   private readonly settleTimers = new Map<string, NodeJS.Timeout>();
+  /** Inputs read from the wire since the device came online. */
+  private readonly readSinceUp = new Set<string>();
+  /** Resources behind fire-alarm inputs: only the wire sets them, never a command's effects. */
+  private readonly fireResources = new Set<string>();
   private gate: GateState | undefined;
   readonly faults: Record<string, number> = {};
   private readonly faultLog: RateLimitedLog;
@@ -83,7 +92,10 @@ export class Device {
     this.id = ctx.id;
     this.profile = ctx.profile;
     this.faultLog = new RateLimitedLog(ctx.log, 5, 10_000);
-    for (const [name, i] of Object.entries(ctx.profile.inputs)) this.debouncers.set(name, new Debouncer(i.debounceMs));
+    for (const [name, i] of Object.entries(ctx.profile.inputs)) {
+      this.debouncers.set(name, new Debouncer(i.debounceMs));
+      if (i.kind === 'fire-alarm') this.fireResources.add(i.resource);
+    }
     if (ctx.profile.gate) this.gate = 'unknown';
   }
 
@@ -126,9 +138,17 @@ export class Device {
       return { ok: false, attempts: 0, error: 'offline', ms: 0 };
     }
     this.sent++;
-    const r = await ep.session.execute(plan, opts);
-    if (r.ok) for (const [res, v] of Object.entries(plan.effects)) this.setValue(res, v);
-    else this.failed++;
+    let r: CommandResult;
+    try {
+      r = await ep.session.execute(plan, opts);
+    } catch (err) {
+      // The line's queue is full (a device that stopped answering): refused at once, never piled up.
+      r = { ok: false, attempts: 0, error: err instanceof QueueFull ? 'busy' : String(err) };
+    }
+    // A command's effects never end a fire: a fire input's state comes from the wire alone
+    // (a latch reset sent with an alarm acknowledgement does not clear it).
+    if (r.ok) for (const [res, v] of Object.entries(plan.effects)) if (!this.fireResources.has(res)) this.setValue(res, v, false);
+    if (!r.ok) this.failed++;
     return { ...r, ms: performance.now() - t0 };
   }
 
@@ -159,6 +179,7 @@ export class Device {
   }
 
   linkDown(reason: string): void {
+    this.readSinceUp.clear();
     this.endpoint?.session.onLinkDown();
     if (this.hbTimer) clearTimeout(this.hbTimer);
     this.hbTimer = undefined;
@@ -185,11 +206,11 @@ export class Device {
         this.fault('out-of-range', { resource: name, value });
         continue;
       }
-      this.setValue(name, value);
+      this.setValue(name, value, true);
     }
   }
 
-  private setValue(name: string, v: Value): void {
+  private setValue(name: string, v: Value, fromWire: boolean): void {
     const r = this.profile.resources[name];
     if (!r) return;
     const value = normalise(r, v);
@@ -201,6 +222,10 @@ export class Device {
       const out = d.update(sameValue(r, value, spec.active), now);
       if (out !== undefined) this.emitInput(input, out);
       this.armSettle(input, d);
+      if (fromWire && !this.readSinceUp.has(input)) {
+        this.readSinceUp.add(input);
+        this.ctx.observer.inputRead?.(this, { input, kind: spec.kind, active: d.state });
+      }
     }
     const g = this.profile.gate;
     if (g && g.resource === name) {
@@ -267,12 +292,19 @@ export class Device {
     }
     if (this.endpoint !== ep || !ep.link.isOpen) return;
     if (ok) this.alive();
-    else if (++this.misses >= (this.profile.heartbeat?.misses ?? 3)) {
-      this.misses = 0;
-      this.setOnline(false, 'no answer to heartbeat');
-      ep.link.reconnect('heartbeat lost');
-      return;
-    }
+    else if (this.missed(ep)) return;
     this.scheduleHeartbeat(this.heartbeatEvery());
+  }
+
+  /** One more exchange without an answer; true when that made the device offline. */
+  private missed(ep: Endpoint): boolean {
+    if (++this.misses < (this.profile.heartbeat?.misses ?? 3)) return false;
+    this.misses = 0;
+    this.readSinceUp.clear();
+    if (this.hbTimer) clearTimeout(this.hbTimer);
+    this.hbTimer = undefined;
+    this.setOnline(false, 'no answer to heartbeat');
+    ep.link.reconnect('heartbeat lost');
+    return true;
   }
 }

@@ -105,4 +105,22 @@ export const deviceEvents = defineEvents({
       })
       .describe('A fire-alarm contact changed; egress gates are held open while it is active.'),
   },
+  'alarm.fire-fault': {
+    priority: 'never-dropped',
+    published: true,
+    schema: z
+      .strictObject({
+        deviceId,
+        input: z.string(),
+        fault: z
+          .enum(['unread', 'offline', 'cleared'])
+          .describe('unread: not read since the gateway started; offline: its device stopped answering; cleared: read again.'),
+        egress: z.array(z.string()).describe('Gates it governs.'),
+        holdsOpen: z.boolean().describe('Whether those gates are held open meanwhile (devices[].fireUnknown: hold-open, the default).'),
+        ts,
+      })
+      .describe(
+        'A fire-alarm input the gateway cannot read (a supervision fault): its egress gates are held open as for a fire until it reads clear again.',
+      ),
+  },
 });

@@ -30,14 +30,19 @@ export class FramedSession implements ProtocolSession {
     const cmd = this.ctx.profile.heartbeat?.command ?? 'status';
     const c = this.ctx.profile.commands[cmd];
     if (!c?.send) return true;
-    const r = await this.execute({
-      command: cmd,
-      send: { message: c.send.message, raw: {} },
-      ...(c.expect ? { expect: { message: c.expect.message, raw: {} } } : {}),
-      timeoutMs: c.timeoutMs,
-      retries: 0,
-      effects: {},
-    });
+    const r = await this.execute(
+      {
+        command: cmd,
+        send: { message: c.send.message, raw: {} },
+        ...(c.expect ? { expect: { message: c.expect.message, raw: {} } } : {}),
+        timeoutMs: c.timeoutMs,
+        retries: 0,
+        effects: {},
+        // The heartbeat is never starved by fail-safe commands to a silent device (those coalesce):
+        // it takes its turn among them, so the device is marked offline in time.
+      },
+      { urgent: true },
+    );
     return r.ok;
   }
 

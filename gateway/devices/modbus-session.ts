@@ -71,6 +71,9 @@ export class ModbusSession implements ProtocolSession {
         { unit: this.ctx.unitId, fn: READ_FN[p.table], address: p.address, count: p.count },
         this.ctx.timeoutMs,
         0,
+        // Polls are the heartbeat and the inputs' (fire contact's) reading: never starved by
+        // fail-safe commands to a device that stopped answering (those coalesce, one at a time).
+        { urgent: true },
       );
       if (typeof r === 'string') {
         ok = false;

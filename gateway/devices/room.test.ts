@@ -81,9 +81,10 @@ devices:
   });
 
   it('a fire-alarm input holds its egress gate open and refuses to close it until it clears', async () => {
+    const from = seen['gate.command']?.length ?? 0;
     await act('devices/simulate', { deviceId: 'board-1', control: 'press fireAlarm' });
     await until(
-      () => (seen['gate.command'] ?? []).some((c) => c.deviceId === 'gate-1' && c.command === 'hold-open' && c.ok),
+      () => (seen['gate.command'] ?? []).slice(from).some((c) => c.deviceId === 'gate-1' && c.command === 'hold-open' && c.ok),
       'egress hold-open',
     );
     expect(seen['alarm.fire']?.[0]).toMatchObject({ deviceId: 'board-1', active: true, egress: ['gate-1', 'board-1'] });

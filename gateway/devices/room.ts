@@ -10,7 +10,8 @@ import type { DeviceConfig } from '../config/sections/devices.js';
 import { Device, type Endpoint } from './device.js';
 import { serialEndpoint } from './endpoint.js';
 import { gpioEndpoint } from './gpio-endpoint.js';
-import { FailSafePolicy, movesGate, type SafetyCommand, type Verdict } from './failsafe.js';
+import { movesGate, type FailSafePolicy, type SafetyCommand, type Verdict } from './failsafe.js';
+import { FireWatch } from './fire-watch.js';
 import { DeviceRecorder } from './recorder.js';
 import { loadProfileFile, resolveProfileFile } from './profiles.js';
 import type { CommandName, DeviceProfile } from './profile-schema.js';
@@ -24,6 +25,11 @@ import type { CommandResult } from './session.js';
  * through its profile. Devices marked `simulate: true` get a socat pty pair and the project's
  * simulator, started here. Gate commands go through one door (`run`), which applies the
  * fail-safe policy and records every result.
+ *
+ * Fire safety across restarts: the fire state (which fire inputs were active) is read from its
+ * file before any device is started, and every fire input is "unknown" until read from the wire
+ * (its device's `fireUnknown`, hold-open by default, holds its egress gates meanwhile): no
+ * start, restart or failed start sends `close` to an egress gate before its fire inputs read clear.
  */
 
 /** What other rooms may ask of gates and posts (access opens gates, alarms switch the strobe). */
@@ -62,10 +68,14 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
   private readonly log: Logger;
   private readonly devices = new Map<string, Device>();
   private readonly configs = new Map<string, DeviceConfig>();
-  private readonly policy = new FailSafePolicy();
+  private readonly fire: FireWatch;
   /** Pending hold-open retries, by gate. */
   private readonly retries = new Map<string, NodeJS.Timeout>();
+  /** Gates with a fail-safe command on their line now, and the next one decided meanwhile (coalesced). */
+  private readonly safetyRunning = new Set<string>();
+  private readonly safetyNext = new Map<string, SafetyCommand>();
   private recorder: DeviceRecorder | undefined;
+  private stopping = false;
   private readonly sims: SimulatedLines;
 
   constructor(ctx: GatewayContext) {
@@ -73,6 +83,11 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     this.log = componentLogger(ctx.log, 'devices');
     this.sims = new SimulatedLines({ runDir: join(ctx.dataDir, 'run', 'devices'), log: this.log });
     for (const cfg of ctx.loaded.config.devices) this.configs.set(cfg.id, cfg);
+    this.fire = new FireWatch(ctx, this.log, this.configs, (s) => this.safety(s));
+  }
+
+  private get policy(): FailSafePolicy {
+    return this.fire.policy;
   }
 
   registerActions(actions: ActionTable): void {
@@ -84,16 +99,26 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     const recorder = new DeviceRecorder({
       ctx: this.ctx,
       configOf: (id) => this.configs.get(id),
-      onFire: (dev, input, active) => this.onFire(dev, input, active),
+      onFire: (dev, input, active) => this.fire.onFire(dev, input, active),
       onGateOnline: (dev) => this.safety(this.policy.onGateOnline(dev.id)),
       onGateState: (dev, state) => this.onGateState(dev, state),
+      onFireRead: (dev, input, active) => void this.fire.onFire(dev, input, active),
+      // Devices going offline because the room stops are not a supervision fault.
+      onOffline: (dev) => !this.stopping && this.fire.onOffline(dev),
     });
     this.recorder = recorder;
+    const profiles: { cfg: DeviceConfig; file: string; profile: DeviceProfile }[] = [];
     for (const cfg of this.configs.values()) {
       // The config check (gateway/check-config.ts) resolved every profile and refused a serial
       // device without a port: here they are only read.
       const file = resolveProfileFile(cfg.profile, { baseDir: this.ctx.loaded.baseDir });
       const profile = loadProfileFile(file);
+      profiles.push({ cfg, file, profile });
+    }
+    // The fire state before any device command: what was active stays active until read clear,
+    // and every fire input is unknown (holding its gates, by default) until read.
+    this.fire.restore(profiles);
+    for (const { cfg, file, profile } of profiles) {
       const log = this.log.child({ device: cfg.id });
       const device = new Device({
         id: cfg.id,
@@ -132,7 +157,9 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
   }
 
   async stop(): Promise<void> {
-    // Fail safe on the way out: close gates that answer (unless a fire alarm holds them open).
+    this.stopping = true;
+    // Fail safe on the way out: close gates that answer, unless a fire input holds them open
+    // (active, or not read since start: a failed start never closes an egress gate).
     await Promise.all(
       [...this.devices.values()]
         .filter((d) => d.profile.gate && d.online && d.profile.commands.close && !this.policy.isHeldOpen(d.id))
@@ -146,6 +173,9 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
       }
     }
     this.devices.clear();
+    this.recorder?.flushStates();
+    this.recorder?.cancel();
+    await this.fire.stop();
     await this.sims.stop();
   }
 
@@ -163,6 +193,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
       position: shownPosition(d.profile, d.gateState),
       simulated: this.configs.get(d.id)?.simulate ?? false,
       heldOpen: this.policy.isHeldOpen(d.id),
+      ...(this.policy.isHeldOpen(d.id) ? { heldBy: this.policy.holdersOf(d.id) } : {}),
     }));
   }
 
@@ -192,21 +223,29 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     if (!dev) throw new CommandError(`no device "${deviceId}" (known: ${[...this.devices.keys()].join(', ') || 'none'})`, 'not_found');
     const moves = movesGate(dev.profile, command);
     // A fail-safe command is the policy's own decision: sent as it is (the `open` of a gate
-    // without hold-open must not be answered "already open" by the rule meant for requests).
-    const verdict: Verdict = opts.origin === 'fail-safe' ? { send: true } : this.policy.verdict(deviceId, command, moves);
+    // without hold-open must not be answered "already open" by the rule meant for requests),
+    // except that a close never reaches a gate a fire input holds, checked again at its turn.
+    const failSafe = opts.origin === 'fail-safe';
+    const refusal: Verdict = { send: false, ok: false, refused: `gate ${deviceId} is held open by a fire alarm` };
+    const verdict: Verdict = failSafe
+      ? this.policy.mayRun(deviceId, command, moves)
+        ? { send: true }
+        : refusal
+      : this.policy.verdict(deviceId, command, moves);
     let r: GateResult;
     if (verdict.send) {
       // Asked again when its turn on the line comes: a fire alarm may have started meanwhile.
       let late: Verdict | undefined;
       const guard = () => {
-        const v = this.policy.verdict(deviceId, command, moves);
+        const v = failSafe
+          ? this.policy.mayRun(deviceId, command, moves)
+            ? { send: true as const }
+            : refusal
+          : this.policy.verdict(deviceId, command, moves);
         if (!v.send) late = v;
         return v.send;
       };
-      r = await dev.command(command, opts.arg, {
-        urgent: opts.origin === 'fail-safe',
-        guard: opts.origin === 'fail-safe' ? undefined : guard,
-      });
+      r = await dev.command(command, opts.arg, { urgent: failSafe, guard });
       const off = late as Verdict | undefined;
       if (off && !off.send)
         r = off.ok
@@ -232,15 +271,6 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     return this.sims.control(deviceId, line);
   }
 
-  private onFire(dev: Device, input: string, active: boolean): string[] {
-    const egress = this.configs.get(dev.id)?.egress ?? [];
-    for (const s of this.policy.onFireAlarm(`${dev.id}/${input}`, active, egress)) {
-      this.log.warn({ gate: s.gateId, command: s.command, reason: s.reason }, 'fire alarm: egress gate command');
-      this.safety(s);
-    }
-    return egress;
-  }
-
   /** A gate reported its position: while it is held open, anything else is corrected and reported. */
   private onGateState(dev: Device, state: string): void {
     const fix = this.policy.onGateState(dev.id, state);
@@ -258,16 +288,33 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
 
   /**
    * Runs a fail-safe command ahead of anything waiting on the device's line; a gate without
-   * hold-open is opened instead. A hold-open that fails is retried with backoff for as long as
-   * the fire alarm lasts. Never throws.
+   * hold-open is opened instead. One at a time per gate: a command decided while another is on
+   * the line replaces any still waiting (the latest decision wins; re-asserts and retries of a
+   * silent gate coalesce instead of piling up). A hold-open that fails is retried with backoff
+   * for as long as the fire alarm lasts. Never throws.
    */
   private safety(s: SafetyCommand, attempt = 0): void {
+    if (this.safetyRunning.has(s.gateId)) {
+      const waiting = this.safetyNext.get(s.gateId);
+      // A re-assert adds nothing to a hold-open already waiting.
+      if (!(waiting && waiting.command === s.command)) this.safetyNext.set(s.gateId, s);
+      return;
+    }
     const dev = this.devices.get(s.gateId);
-    const command = s.command === 'hold-open' && dev && !dev.profile.commands['hold-open'] ? 'open' : s.command;
+    if (!dev) return;
+    const command = s.command === 'hold-open' && !dev.profile.commands['hold-open'] ? 'open' : s.command;
     const holding = s.command === 'hold-open';
+    this.safetyRunning.add(s.gateId);
+    const done = () => {
+      this.safetyRunning.delete(s.gateId);
+      const next = this.safetyNext.get(s.gateId);
+      this.safetyNext.delete(s.gateId);
+      if (next) this.safety(next);
+    };
     this.run(s.gateId, command, { origin: 'fail-safe' })
       .then((r) => {
-        if (r.ok || !holding || !this.policy.isHeldOpen(s.gateId) || this.retries.has(s.gateId)) return;
+        done();
+        if (r.ok || !holding || !this.policy.isHeldOpen(s.gateId) || this.retries.has(s.gateId) || this.safetyRunning.has(s.gateId)) return;
         const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** attempt);
         this.log.error({ gate: s.gateId, error: r.error, attempt: attempt + 1, retryInMs: delay }, 'hold-open not acknowledged; retrying');
         this.retries.set(
@@ -278,7 +325,10 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
           }, delay),
         );
       })
-      .catch((err: unknown) => this.log.error({ gate: s.gateId, command, err: errMessage(err) }, 'fail-safe command failed'));
+      .catch((err: unknown) => {
+        done();
+        this.log.error({ gate: s.gateId, command, err: errMessage(err) }, 'fail-safe command failed');
+      });
   }
 }
 

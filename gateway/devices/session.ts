@@ -49,17 +49,33 @@ export interface ProtocolSession {
   stop(): void;
 }
 
+/** A job refused because too many wait for the line already (a device that stopped answering). */
+export class QueueFull extends Error {
+  constructor(waiting: number) {
+    super(`${waiting} commands already wait for this device's line`);
+  }
+}
+
 /**
  * Runs async jobs one at a time (half-duplex buses: one request in flight), in order, except
- * that urgent jobs (fail-safe commands) go ahead of every job still waiting.
+ * that urgent jobs (fail-safe commands) go ahead of every job still waiting. Bounded: past
+ * `max` waiting jobs of a class, a new one is refused (QueueFull) rather than queued, so a
+ * silent device costs memory and time in proportion to its line, not to what keeps asking.
  */
 export class SerialQueue {
   private readonly urgent: Array<() => void> = [];
   private readonly normal: Array<() => void> = [];
   private busy = false;
 
+  constructor(private readonly max = MAX_WAITING) {}
+
   run<T>(job: () => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      const list = opts.urgent ? this.urgent : this.normal;
+      if (list.length >= this.max) {
+        reject(new QueueFull(list.length));
+        return;
+      }
       const start = () => {
         let p: Promise<T>;
         try {
@@ -72,7 +88,7 @@ export class SerialQueue {
           this.next();
         });
       };
-      (opts.urgent ? this.urgent : this.normal).push(start);
+      list.push(start);
       if (!this.busy) this.next();
     });
   }
@@ -89,6 +105,9 @@ export class SerialQueue {
     start();
   }
 }
+
+/** Jobs that may wait for one device's line, per class (urgent, normal). */
+export const MAX_WAITING = 32;
 
 /**
  * The one reply a master session is waiting for (half-duplex: at most one). `wait` arms it with

@@ -4,8 +4,11 @@
  *  - fuzz: hostile inputs of every kind into the real parsers and servers; no crash, no hang;
  *  - egress: random command/pulse/reconnect/fire sequences against the simulators; a fire exit
  *    is never left closed;
- *  - disk: the store's folder on a full file system; the box still opens the exits and alarms.
- * Knobs: FAULTS_ONLY=kills,fuzz,egress,disk  FAULTS_SEED  FAULTS_KILLS  FAULTS_FUZZ (cases per
+ *  - disk: the store's folder on a full file system; the box still opens the exits and alarms;
+ *  - restarts: the real daemon stopped, crashed, killed -9 and failed to start during a fire, the
+ *    IO board absent at boot in some; no close ever reaches an egress gate (restart_closes 0).
+ * Knobs: FAULTS_ONLY=kills,fuzz,egress,disk,restarts  FAULTS_RESTARTS (sequences, >= 50)
+ * FAULTS_RESTART_LOCKS (fires while BEGIN EXCLUSIVE is held on the database)  FAULTS_SEED  FAULTS_KILLS  FAULTS_FUZZ (cases per
  * kind; FAULTS_FUZZ_<KIND> per kind: MQTT, HTTP, SERIAL, ONVIF, IMAGE, CONFIG)  FAULTS_SEQUENCES
  * (per egress profile)  FAULTS_LANES (lanes per egress profile, sharing them)  FAULTS_EGRESS_GRACE_MS
  * FAULTS_EGRESS_SHOW (violations printed with their steps and timeline). Last line: one JSON object.
@@ -16,11 +19,14 @@ import { runEgress } from './faults/egress.ts';
 import { fuzzConfig, fuzzImages, fuzzOnvif, fuzzSerial, type KindResult } from './faults/fuzz.ts';
 import { fuzzDaemon } from './faults/fuzz-daemon.ts';
 import { runDiskFull } from './faults/disk.ts';
+import { runRestarts } from './faults/restarts.ts';
 
-const only = new Set((process.env.FAULTS_ONLY ?? 'kills,fuzz,egress,disk').split(',').map((s) => s.trim()));
+const only = new Set((process.env.FAULTS_ONLY ?? 'kills,fuzz,egress,disk,restarts').split(',').map((s) => s.trim()));
 const seed = knob('FAULTS_SEED', 20261129);
 const t0 = performance.now();
 const out: Record<string, unknown> = { bench: 'faults', seed, loadavg_1m_at_start: load1() };
+/** Why this run does not count (its figures tested nothing, or a promise did not hold). */
+const failed: string[] = [];
 
 if (only.has('fuzz')) {
   const all = knob('FAULTS_FUZZ', 10_000);
@@ -73,10 +79,20 @@ if (only.has('egress')) {
 
 if (only.has('disk')) {
   log('disk: the store on a full tmpfs');
-  Object.assign(out, await runDiskFull({ reactMs: knob('FAULTS_DISK_REACT_MS', 5000) }));
+  const d = await runDiskFull({ reactMs: knob('FAULTS_DISK_REACT_MS', 5000) });
+  Object.assign(out, d);
+  if (d.disk_full_invalid) failed.push(`disk: ${d.disk_full_invalid}`);
 }
 
+if (only.has('restarts')) {
+  log('restarts: the daemon stopped, crashed, killed and failed to start during a fire');
+  const r = await runRestarts({ sequences: knob('FAULTS_RESTARTS', 52), lockCases: knob('FAULTS_RESTART_LOCKS', 10), seed });
+  Object.assign(out, r);
+  if (r.restart_closes > 0) failed.push(`restarts: ${r.restart_closes} close requests reached an egress gate during a fire`);
+}
+
+if (failed.length) out.failed = failed;
 out.seconds = Math.round((performance.now() - t0) / 100) / 10;
 out.loadavg_1m_at_end = load1();
 process.stdout.write(`${JSON.stringify(out)}\n`);
-process.exit(0);
+process.exit(failed.length ? 1 : 0);

@@ -29,6 +29,12 @@ const device = z
       .default(false)
       .describe("Run the project's simulator for this device on a socat pty pair instead of real hardware (demo, tests)."),
     egress: z.array(z.string()).default([]).describe('Gates held open while a fire-alarm input of this device is active (egress on fire).'),
+    fireUnknown: z
+      .enum(['hold-open', 'ignore'])
+      .default('hold-open')
+      .describe(
+        'While a fire-alarm input of this device has not been read since start, or the device is offline, its egress gates are held open as for a fire (hold-open, with an alarm.fire-fault event) or left as they are (ignore).',
+      ),
     camera: z.string().optional().describe('Camera id linked to this device (alarm snapshots).'),
   })
   .describe('One gate controller, turnstile, alarm post or IO board.');
@@ -36,9 +42,9 @@ const device = z
 export const devicesSection = z
   .array(device)
   .default([
-    { id: 'door-1', profile: 'turnstile-ts100-framed', simulate: true, egress: [] },
-    { id: 'gate-1', profile: 'barrier-bg300-framed', simulate: true, egress: [] },
-    { id: 'alarm-1', profile: 'alarm-post-sos200', simulate: true, egress: [], camera: 'demo-door' },
+    { id: 'door-1', profile: 'turnstile-ts100-framed', simulate: true, egress: [], fireUnknown: 'hold-open' },
+    { id: 'gate-1', profile: 'barrier-bg300-framed', simulate: true, egress: [], fireUnknown: 'hold-open' },
+    { id: 'alarm-1', profile: 'alarm-post-sos200', simulate: true, egress: [], fireUnknown: 'hold-open', camera: 'demo-door' },
   ])
   .superRefine((list, ctx) => {
     const ids = new Set<string>();

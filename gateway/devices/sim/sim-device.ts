@@ -15,7 +15,7 @@ export interface SimContext {
   write(bytes: Buffer): void;
   address?: number;
   /** Called with every request the simulator understood (tests and the bench watch it). */
-  onRequest?(name: string, at: number): void;
+  onRequest?(name: string, at: number, detail?: Record<string, number>): void;
 }
 
 /** How long a simulated finger stays on a momentary button. */
@@ -104,7 +104,7 @@ export class SimDevice {
         const m = this.codec.identify(frame, 'to-device');
         if (!m) continue;
         if (m.address !== undefined && m.address !== this.address) continue;
-        this.ctx.onRequest?.(m.message, performance.now());
+        this.ctx.onRequest?.(m.message, performance.now(), m.values);
         this.answerFramed(m.message, m.values);
       }
       return;
@@ -120,7 +120,7 @@ export class SimDevice {
       }
       this.mbuf = this.mbuf.subarray(r.size);
       if (r.request.unit !== this.address) continue; // like a real slave: silence for other units
-      this.ctx.onRequest?.(`fn${r.request.fn}`, performance.now());
+      this.ctx.onRequest?.(`fn${r.request.fn}`, performance.now(), { address: r.request.address, count: r.request.count });
       this.send(this.answerModbus(r.request));
     }
   }

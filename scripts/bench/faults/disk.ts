@@ -13,7 +13,9 @@ import { startRig, type Rig } from './rig.ts';
  *  - fire contacts (relay board, turnstile) → every egress gate open, on the simulators' side;
  *  - an alarm post press → its strobe on at once;
  *  - once space returns, alarm.raised reaches the platform (and the store says it recovered).
- * Needs root to mount the tmpfs; elsewhere the result says it was skipped.
+ * Needs root to mount the tmpfs; elsewhere the result says it was skipped. The checks count only
+ * when the store did refuse writes (`disk_full_store_refused_writes`): otherwise they tested a
+ * working store, `disk_full_safety_failures` is null, and the run fails (faults.ts).
  */
 export interface DiskResult {
   disk_full_safety_failures: number | null;
@@ -21,6 +23,8 @@ export interface DiskResult {
   disk_full_store_refused_writes: boolean;
   disk_full_alarm_delivered_after_s: number | null;
   disk_full_skipped?: string;
+  /** Why the figures do not count (the store never refused a write). */
+  disk_full_invalid?: string;
 }
 
 async function simState(rig: Rig, deviceId: string): Promise<Record<string, unknown>> {
@@ -123,6 +127,14 @@ export async function runDiskFull(opts: { reactMs: number }): Promise<DiskResult
         .filter((k) => !checks[k])
         .join(', ')}`,
     );
+  if (!refused)
+    return {
+      disk_full_safety_failures: null,
+      disk_full_checks: checks,
+      disk_full_store_refused_writes: false,
+      disk_full_alarm_delivered_after_s: null,
+      disk_full_invalid: 'the store never refused a write: the disk-full checks tested a working store and do not count',
+    };
   return {
     disk_full_safety_failures: failures,
     disk_full_checks: checks,

@@ -48,10 +48,6 @@ export interface Lane {
   trace: LaneTrace;
   violating: boolean;
   legacyViolating: boolean;
-  /** How long after a fire contact closes (its line up) the gateway can be expected to see it. */
-  fireSeenWithinMs: number;
-  /** The fire has been on at the simulator, its line up, for longer than debounce + poll + grace, unseen by the gateway. */
-  unseen: boolean;
   violations: number;
   violatingMs: number;
   /** Fire activations not yet answered by an open gate: start of the clock. */
@@ -113,7 +109,7 @@ export interface Sampler {
   stop(): void;
   readonly samples: number;
   readonly maxGap: number;
-  /** What the former, simulator-side clock counted. */
+  /** What the former clock (from when the gateway saw the fire) counted. */
   readonly legacyViolations: number;
 }
 
@@ -143,21 +139,26 @@ export function startSampler(lanes: Lane[], graceMs: number): Sampler {
       if (!fire) l.fireSince = undefined;
       if (!open && l.closedSince === undefined) l.closedSince = now;
       if (open) l.closedSince = undefined;
-      // The former clock (simulator side only), kept to show how much it over-counted.
-      const legacy = fire && !open ? Math.max(l.fireSince ?? now, l.gate.upSince, l.fire.upSince) : Infinity;
+      // The former clock (from when the gateway saw the fire, its own link open), kept to show
+      // how much it under-counted.
+      const legacy =
+        fire && !open && l.gwFireSince !== undefined
+          ? Math.max(l.fireSince ?? now, l.gwFireSince, l.closedSince ?? now, l.gate.upSince, l.gate.gwUpSince)
+          : Infinity;
       const legacyBad = legacy !== Infinity && now - legacy > opts.graceMs;
       if (legacyBad && !l.legacyViolating) legacyViolations++;
       l.legacyViolating = legacyBad;
-      // The clock of a closed exit starts once the fire is on at the simulator AND seen by the
-      // gateway, and the gate's line is up on both sides (the gateway's own link open).
+      // The clock of a closed exit starts at the contact: the fire on at the simulator (not when
+      // the gateway saw it: its debounce, poll and reconnects are its own time), or later only
+      // for what no gateway can help: the gate closing by itself at the simulator, or a line
+      // physically down (the simulator's side of the gate's or the fire input's line).
       const parts: [string, number][] =
-        fire && !open && l.gwFireSince !== undefined
+        fire && !open
           ? [
-              ['simulator fire on', l.fireSince ?? now],
-              ['gateway saw the fire', l.gwFireSince],
+              ['contact (simulator fire on)', l.fireSince ?? now],
               ['simulator gate closed', l.closedSince ?? now],
               [`${l.gate.id} simulator side up`, l.gate.upSince],
-              [`${l.gate.id} gateway link open`, l.gate.gwUpSince],
+              [`${l.fire.id} simulator side up`, l.fire.upSince],
             ]
           : [];
       const [from, clock] = parts.reduce<[string, number]>((a, b) => (b[1] > a[1] ? b : a), ['', -Infinity]);
@@ -166,7 +167,8 @@ export function startSampler(lanes: Lane[], graceMs: number): Sampler {
         const bad = now - clock > opts.graceMs;
         if (bad && !l.violating) {
           l.violations++;
-          l.trace.violationStarted('gate-not-open', clock, from);
+          // Of which: the gateway had not even seen the fire (its input never read active).
+          l.trace.violationStarted(l.gwFireSince === undefined ? 'fire-not-seen' : 'gate-not-open', clock, from);
           log(`egress violation: ${l.gate.id} not open (${gateRaw}) ${Math.round(now - clock)} ms after ${from}`);
         }
         if (bad) l.violatingMs += dt;
@@ -178,20 +180,6 @@ export function startSampler(lanes: Lane[], graceMs: number): Sampler {
         l.waitingSince = undefined;
         l.violating = false;
       }
-      // A fire the gateway never sees cannot be answered: counted on its own, from the moment it
-      // could have been seen (fire line up on both sides, plus the input's debounce and one poll).
-      const unseenAt =
-        fire && l.gwFireSince === undefined
-          ? Math.max(l.fireSince ?? now, l.fire.upSince, l.fire.gwUpSince) + l.fireSeenWithinMs
-          : Infinity;
-      const unseen = unseenAt !== Infinity && now - unseenAt > opts.graceMs;
-      if (unseen && !l.unseen) {
-        l.violations++;
-        l.trace.violationStarted('fire-not-seen', unseenAt, 'fire on, its line up, debounce and one poll later');
-        log(`egress violation: fire on ${l.fire.id} not seen by the gateway ${Math.round(now - unseenAt)} ms after it could have been`);
-      }
-      if (!unseen && l.unseen) l.trace.violationEnded(now);
-      l.unseen = unseen;
     }
   }, 5);
   return {

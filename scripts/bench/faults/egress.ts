@@ -20,23 +20,19 @@ import { startSampler, watchGateway, type Lane, type Line } from './egress-watch
  * itself), serial reconnects (the socat peer killed and restarted) and fire-input changes, run
  * through the real devices room against the project's simulators. The simulators' own state is
  * sampled every few ms: an egress gate that is not open while its fire input is active, for
- * longer than the grace, is a violation. The grace clock starts at the latest of: the fire on at
- * the simulator, the fire SEEN by the gateway (its debounced device.input), the gate closing at
- * the simulator (a controller that closes by itself starts a new clock), the simulator's side
- * of the gate's line open (its own SerialLink, not the socat restart) and the gateway's own
- * link open (its SerialLink's onUp, watched through Device.linkUp).
+ * longer than the grace, is a violation. The grace clock starts at the contact (the fire on at
+ * the simulator), or later only for what no gateway can help: the gate closing by itself at the
+ * simulator (a new clock) or a line physically down (the simulator's side of the gate's or the
+ * fire input's line). The gateway's debounce, poll, reconnect backoff and missed fires all count
+ * against it; a violation where the gateway had not even seen the fire is also counted as
+ * `egress_violations_fire_not_seen`.
  *
- * Said openly: the first version started the clock at the fire on and the socat restart, on the
- * simulator's side only. It counted as violations (a) a gate that the controller closed by itself
- * long after the fire and that the gateway re-opened within ~1 s, (b) the gateway's reconnect
- * backoff (200 ms doubling to 10 s for a configured port) and the simulator's own (50-300 ms),
- * and (c) the 500 ms debounce of the fire contact. `egress_violations_former_clock` still counts
- * what that clock would say. A fire the gateway never sees would hide behind the new clock, so
- * it is counted on its own (`egress_violations_fire_not_seen`) from when it could have been seen
- * (line up on both sides, plus debounce and one poll). Each violation keeps its sequence (seed,
- * lane, index, steps) and a timeline of both sides; the first FAULTS_EGRESS_SHOW are printed.
- * The sampler and the gateway share one event loop: on a loaded box both stall alike, and the
- * timeline marks stalls over 100 ms.
+ * Said openly: an earlier version started the clock when the gateway had seen the fire (its
+ * debounced device.input) and its own link was open, which hid the gateway's own delays;
+ * `egress_violations_gateway_clock` still counts what that clock would say. Each violation keeps
+ * its sequence (seed, lane, index, steps) and a timeline of both sides; the first
+ * FAULTS_EGRESS_SHOW are printed. The sampler and the gateway share one event loop: on a loaded
+ * box both stall alike, and the timeline marks stalls over 100 ms.
  *
  * Each group has a relay board whose fire contact (in4) holds open itself and a barrier (which
  * has no fire input of its own), and a turnstile held open by its own fire input: three lanes,
@@ -52,8 +48,8 @@ export interface EgressResult {
   egress_violations_by_profile: Record<string, number>;
   /** Of which: fires the gateway never saw (counted from when it could have). */
   egress_violations_fire_not_seen: number;
-  /** What the former, simulator-side clock would have counted (grace from the simulator's line and fire). */
-  egress_violations_former_clock: number;
+  /** What the former clock would have counted (grace from when the gateway saw the fire and its own link opened). */
+  egress_violations_gateway_clock: number;
   egress_violating_ms: number;
   egress_grace_ms: number;
   egress_fire_to_open_p50_ms: number;
@@ -190,7 +186,6 @@ export async function runEgress(opts: {
       closedSince: undefined,
       lastGate: undefined,
       lastFire: undefined,
-      unseen: false,
       profile,
       gate,
       fire,
@@ -202,9 +197,6 @@ export async function runEgress(opts: {
       fireSince: undefined,
       violating: false,
       legacyViolating: false,
-      fireSeenWithinMs:
-        spec.debounceMs +
-        (fire.profile.protocol.type === 'modbus-rtu' ? fire.profile.protocol.pollMs : (fire.profile.heartbeat?.everyMs ?? 1000)),
       violations: 0,
       violatingMs: 0,
       waitingSince: undefined,
@@ -295,7 +287,7 @@ export async function runEgress(opts: {
     egress_violations: Object.values(by).reduce((a, b) => a + b, 0),
     egress_violations_by_profile: by,
     egress_violations_fire_not_seen: lanes.reduce((a, l) => a + l.trace.reports.filter((r) => r.kind === 'fire-not-seen').length, 0),
-    egress_violations_former_clock: sampler.legacyViolations,
+    egress_violations_gateway_clock: sampler.legacyViolations,
     egress_violating_ms: r0(lanes.reduce((a, l) => a + l.violatingMs, 0)),
     egress_grace_ms: opts.graceMs,
     egress_fire_to_open_p50_ms: r0(percentile(tto, 50)),
