@@ -143,7 +143,7 @@ export class Device {
       r = await ep.session.execute(plan, opts);
     } catch (err) {
       // The line's queue is full (a device that stopped answering): refused at once, never piled up.
-      r = { ok: false, attempts: 0, error: err instanceof QueueFull ? 'busy' : String(err) };
+      r = { ok: false, attempts: 0, error: err instanceof QueueFull ? 'busy' : errMessage(err) };
     }
     // A command's effects never end a fire: a fire input's state comes from the wire alone
     // (a latch reset sent with an alarm acknowledgement does not clear it).

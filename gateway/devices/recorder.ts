@@ -1,3 +1,4 @@
+import { errMessage } from '../core/errors.js';
 import type { GatewayContext } from '../core/context.js';
 import type { Statement } from '../store/database.js';
 import type { Device, DeviceObserver, GateState } from './device.js';
@@ -89,7 +90,7 @@ export class DeviceRecorder implements DeviceObserver {
         this.lastWriteError = '';
       } catch (err) {
         // The state is in memory and on the bus; the row is only for `sharpeyes devices`.
-        const msg = String(err);
+        const msg = errMessage(err);
         if (msg !== this.lastWriteError) this.rc.ctx.log.warn({ device: dev.id, err: msg }, 'device state row not written');
         this.lastWriteError = msg;
       }
