@@ -2,8 +2,7 @@
  * The import rules of the tree (dependency-cruiser, run by `npm test`):
  * - no import circles;
  * - runtime code never imports test code (test files, testing/ helpers);
- * - the gateway does not import the cloud bridge, except its composition root;
- * Rules are added as the tree is cleaned up (issue 19): see gateway/README.md.
+ * More rules (which folders may import which) come with the tree's rooms in one place.
  */
 module.exports = {
   forbidden: [

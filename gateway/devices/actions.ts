@@ -3,7 +3,7 @@ import { ActionError, type ActionTable } from '../core/actions.js';
 import { errMessage } from '../core/errors.js';
 import { CommandError } from './command-plan.js';
 import { COMMAND_NAMES } from './profile-schema.js';
-import type { DevicesService } from './room.js';
+import type { DevicesService } from './services.js';
 
 /**
  * Requests the platform (MQTT request/<action>), the console and the CLI send to the devices

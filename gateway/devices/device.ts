@@ -15,7 +15,9 @@ import { errMessage } from '../core/errors.js';
  * position, the heartbeat that decides online/offline. It reports through `DeviceObserver`; the
  * room turns that into bus events and outbox rows.
  */
-export type GateState = 'open' | 'closed' | 'unknown' | string;
+import type { GateState } from './gate-position.js';
+
+export type { GateState } from './gate-position.js';
 
 export interface DeviceObserver {
   online(dev: Device): void;

@@ -1,5 +1,7 @@
 import type { DeviceProfile } from './profile-schema.js';
-import type { GateState } from './device.js';
+
+/** A gate's position as the device reports it: open, closed, unknown before the first report, or a raw label. */
+export type GateState = 'open' | 'closed' | 'unknown' | string;
 
 /**
  * Whether the device reports its gate's position (pure, from the profile): the gate's resource

@@ -18,7 +18,9 @@ import type { CommandName, DeviceProfile } from './profile-schema.js';
 import { CommandError } from './command-plan.js';
 import { SimulatedLines } from './sim/simulated-lines.js';
 import { registerDeviceActions } from './actions.js';
-import type { CommandResult } from './session.js';
+import type { DeviceDirectory, DeviceInfo, DevicesService, GateResult } from './services.js';
+
+export type { DeviceDirectory, DeviceInfo, DevicesService, GateControl, GateResult } from './services.js';
 
 /**
  * The devices room: gates, turnstiles, alarm posts and IO boards from the config, each driven
@@ -31,36 +33,6 @@ import type { CommandResult } from './session.js';
  * (its device's `fireUnknown`, hold-open by default, holds its egress gates meanwhile): no
  * start, restart or failed start sends `close` to an egress gate before its fire inputs read clear.
  */
-
-/** What other rooms may ask of gates and posts (access opens gates, alarms switch the strobe). */
-export interface GateControl {
-  run(deviceId: string, command: CommandName, opts: { origin: string; arg?: number; requestId?: string }): Promise<GateResult>;
-}
-
-export type GateResult = CommandResult & { ms: number; refused?: string; note?: string };
-
-/** What other rooms may know of a configured device (the alarms room: which inputs are alarm buttons). */
-export interface DeviceInfo {
-  id: string;
-  name: string | undefined;
-  /** The profile's display name (zh, en), for where the config gives no name. */
-  displayName?: DeviceProfile['displayName'];
-  kind: DeviceProfile['kind'];
-  model: string;
-  camera: string | undefined;
-  /** The command that resets a latching input, by input name. */
-  resetOf: Record<string, CommandName | undefined>;
-}
-
-export interface DeviceDirectory {
-  info(deviceId: string): DeviceInfo | undefined;
-}
-
-export interface DevicesService extends GateControl {
-  list(): ReturnType<Device['snapshot']>[];
-  device(id: string): Device | undefined;
-  simulatorControl(deviceId: string, line: string): Promise<string>;
-}
 
 export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
   readonly name = 'devices';
