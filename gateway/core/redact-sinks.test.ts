@@ -69,21 +69,23 @@ describe('camera passwords in no sink', () => {
     expect(offline().map((r) => r.message)).toEqual([expect.stringContaining('401'), expect.stringContaining('401')]);
 
     // MQTT answers: the handler's error quotes ffmpeg's last line (the camera URL); an invalid
-    // input echoes the value it got.
+    // input echoes the value it got. Each request carries a zoned ts and a nonce, as every change must.
+    let nonces = 0;
+    const stamp = () => ({ ts: new Date().toISOString(), nonce: `redact-test-${++nonces}` });
     const answers = [];
     for (const cameraId of ['in-url', 'in-file'])
       answers.push(
         await dispatchRequest(
           { actions: ctx.actions, maxRequestBytes: 65536, actor: PLATFORM },
           'cameras/snapshot',
-          Buffer.from(JSON.stringify({ transaction: `t-${cameraId}`, input: { cameraId, main: true } })),
+          Buffer.from(JSON.stringify({ transaction: `t-${cameraId}`, input: { cameraId, main: true }, ...stamp() })),
         ),
       );
     answers.push(
       await dispatchRequest(
         { actions: ctx.actions, maxRequestBytes: 65536, actor: PLATFORM },
         'cameras/snapshot',
-        Buffer.from(JSON.stringify({ transaction: 't-echo', input: { cameraId: [`rtsp://admin:${inUrl}@10.0.0.9/s`] } })),
+        Buffer.from(JSON.stringify({ transaction: 't-echo', input: { cameraId: [`rtsp://admin:${inUrl}@10.0.0.9/s`] }, ...stamp() })),
       ),
     );
     expect(answers.map((a) => [a.status, 'code' in a ? a.code : ''])).toEqual([
@@ -97,7 +99,7 @@ describe('camera passwords in no sink', () => {
     // Database rows (camera_status, audit_log, outbox...): the SQLite files' bytes.
     ctx.events.flush();
     const audit = ctx.db.prepare<{ detail: string }>("SELECT detail FROM audit_log WHERE action = 'cameras/snapshot'").all();
-    expect(audit).toHaveLength(2);
+    expect(audit).toHaveLength(3); // both failures and the refused invalid input (refusals are audited too)
     ctx.db.exec('PRAGMA wal_checkpoint(FULL)');
     const files = filesUnder(ctx.dataDir);
     expect(files.some((f) => f.endsWith('.db') || f.endsWith('.sqlite'))).toBe(true);

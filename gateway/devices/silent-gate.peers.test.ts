@@ -42,8 +42,14 @@ describe('a silent gate held open during a fire', () => {
     room = new DevicesRoom(ctx);
     stopRoom = await startRoom(ctx, room);
     await until(() => room.list().every((d) => d.online), 'devices online', 45_000);
+    // At start the fire input is unknown (gate-1 held open) until the board is first read: no
+    // fire, so the fail-safe closes gate-1. Wait for that close to be answered before the fire
+    // starts, or it is still on the line when the test silences the gate (and retried there).
+    await until(() => lines.gate1!.count('close') >= 1 && lines.gate1!.gateIs('closed'), 'gate-1 closed after the first read', 10_000);
+    await until(() => room.list().find((d) => d.id === 'gate-1')?.heldOpen === false, 'gate-1 not held before the fire', 10_000);
     lines.board!.sim.setInput('fireAlarm', true);
     await until(() => lines.gate1!.gateIs('open'), 'gate-1 held open for the fire', 10_000);
+    await until(() => room.list().find((d) => d.id === 'gate-1')?.heldOpen === true, 'gate-1 held for the fire', 10_000);
   });
   afterAll(async () => {
     await stopRoom?.();
