@@ -10,7 +10,7 @@ import { ConsoleAuth } from './auth.js';
 import { UserStore } from './accounts/user-store.js';
 import { registerUserActions } from './accounts/actions.js';
 import { ConsoleMetrics } from './metrics/metrics.js';
-import { send } from './http-test-client.js';
+import { login, send } from '../testing/console-http.js';
 
 const FAST = { ln: 10, r: 8, p: 1 };
 const CLI = { actor: { channel: 'cli' as const, name: 'root@box', role: 'admin' as const }, transaction: 't' };
@@ -25,14 +25,7 @@ describe('console security over HTTP', () => {
   const users = () => new UserStore(ctx.db);
   const admin = new ActionTable();
 
-  const session = async (name: string, password: string, address?: Record<string, string>) => {
-    const pre = await send(port, 'GET', '/api/session');
-    const token = pre.json().loginCsrf as string;
-    const loginCookie = String(pre.headers['set-cookie']).split(';')[0] as string;
-    const r = await send(port, 'POST', '/api/login', { 'x-csrf-token': token, cookie: loginCookie, ...address }, { name, password });
-    const cookie = ((r.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith('se_session='));
-    return { r, cookie: cookie?.split(';')[0] ?? '', setCookie: cookie ?? '', csrf: r.status === 200 ? (r.json().csrf as string) : '' };
-  };
+  const session = (name: string, password: string, address?: Record<string, string>) => login(port, name, password, address);
   const post = (s: { cookie: string; csrf: string }, path: string, body: unknown, extra: Record<string, string> = {}) =>
     send(port, 'POST', path, { cookie: s.cookie, 'x-csrf-token': s.csrf, origin: `http://127.0.0.1:${port}`, ...extra }, body);
 

@@ -7,7 +7,7 @@ import { ConsoleServer } from './server.js';
 import { ConsoleAuth } from './auth.js';
 import { UserStore } from './accounts/user-store.js';
 import { registerUserActions } from './accounts/actions.js';
-import { send } from './http-test-client.js';
+import { login, send } from '../testing/console-http.js';
 import { z } from 'zod';
 
 const FAST = { ln: 10, r: 8, p: 1 };
@@ -25,15 +25,7 @@ describe('console: who may act, behind a trusted proxy', () => {
   const users = () => new UserStore(ctx.db);
   const held: Array<() => void> = [];
 
-  const session = async (name: string, password: string, from?: string) => {
-    const xff: Record<string, string> = from ? { 'x-forwarded-for': from } : {};
-    const pre = await send(port, 'GET', '/api/session', xff);
-    const token = pre.json().loginCsrf as string;
-    const loginCookie = String(pre.headers['set-cookie']).split(';')[0] as string;
-    const r = await send(port, 'POST', '/api/login', { 'x-csrf-token': token, cookie: loginCookie, ...xff }, { name, password });
-    const cookie = ((r.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith('se_session='));
-    return { r, cookie: cookie?.split(';')[0] ?? '', csrf: r.status === 200 ? (r.json().csrf as string) : '' };
-  };
+  const session = (name: string, password: string, from?: string) => login(port, name, password, from ? { 'x-forwarded-for': from } : {});
   const alive = async (cookie: string) => (await send(port, 'GET', '/api/status', { cookie })).status === 200;
 
   beforeAll(async () => {

@@ -7,9 +7,9 @@
  * Goal: page p95 ≤ 300 ms. Last line: one JSON object.
  */
 import { loadavg } from 'node:os';
-import { request as httpRequest } from 'node:http';
 import sharp from 'sharp';
 import { startRoom, testContext } from '../../gateway/testing/context.ts';
+import { login, send } from '../../gateway/testing/console-http.ts';
 import { ConsoleRoom } from '../../gateway/console/room.ts';
 import { UserStore } from '../../gateway/console/accounts/user-store.ts';
 import { hashPassword } from '../../gateway/console/accounts/password.ts';
@@ -76,44 +76,8 @@ const stop = await startRoom(ctx, room);
 const base = new URL(room.url() as string);
 const port = Number(base.port);
 
-function send(method: string, path: string, headers: Record<string, string>, body?: unknown) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        headers: {
-          host: `127.0.0.1:${port}`,
-          ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}),
-          ...headers,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-const pre = await send('GET', '/api/session', {});
-const loginCsrf = (JSON.parse(pre.text) as { loginCsrf: string }).loginCsrf;
-const loginCookie = String(pre.headers['set-cookie']).split(';')[0]!;
-const login = await send(
-  'POST',
-  '/api/login',
-  { 'x-csrf-token': loginCsrf, cookie: loginCookie },
-  { name: 'bench', password: 'bench-password-1' },
-);
-if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
-const cookie = ((login.headers['set-cookie'] as string[]) ?? []).find((c) => c.startsWith('se_session='))!.split(';')[0]!;
-const csrf = (JSON.parse(login.text) as { csrf: string }).csrf;
+const { r: loggedIn, cookie, csrf } = await login(port, 'bench', 'bench-password-1');
+if (loggedIn.status !== 200) throw new Error(`login failed: ${loggedIn.status} ${loggedIn.text}`);
 
 const queries: Array<{ name: string; input: Record<string, unknown> }> = [
   { name: 'first page', input: { offset: 0, limit: 20 } },
@@ -132,7 +96,7 @@ let rows = 0;
 for (let round = 0; round < ROUNDS; round++)
   for (const q of queries) {
     const t = performance.now();
-    const r = await send('POST', '/api/actions/residents/page', { cookie, 'x-csrf-token': csrf, origin: base.origin }, q.input);
+    const r = await send(port, 'POST', '/api/actions/residents/page', { cookie, 'x-csrf-token': csrf, origin: base.origin }, q.input);
     const ms = performance.now() - t;
     if (r.status !== 200) throw new Error(`${q.name}: ${r.status} ${r.text.slice(0, 200)}`);
     const page = (JSON.parse(r.text) as { data: { total: number; residents: Array<{ thumbnail: string | null; groups: string[] }> } }).data;

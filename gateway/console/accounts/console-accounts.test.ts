@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request as httpRequest } from 'node:http';
 import { testContext, type TestContext } from '../../testing/context.js';
+import { login as loginHttp, send } from '../../testing/console-http.js';
 import { AuditLog } from '../../audit/log.js';
 import { ActionTable } from '../../core/actions.js';
 import { ConsoleServer } from '../server.js';
@@ -12,41 +12,6 @@ import { registerConsoleAccountActions } from './console-actions.js';
 const FAST = { ln: 10, r: 8, p: 1 };
 const CLI = { actor: { channel: 'cli' as const, name: 'root@box', role: 'admin' as const }, transaction: 't' };
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  json: () => Record<string, unknown>;
-}
-
-function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        headers: {
-          host: `127.0.0.1:${port}`,
-          ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}),
-          ...headers,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, json: () => JSON.parse(text) as Record<string, unknown> });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
 /** Accounts and the audit log from the console, over its real HTTP server and store. */
 describe('console accounts and audit log', () => {
   let ctx: TestContext;
@@ -56,12 +21,8 @@ describe('console accounts and audit log', () => {
   const cli = new ActionTable();
 
   const login = async (name: string, password: string) => {
-    const pre = await send(port, 'GET', '/api/session');
-    const token = pre.json().loginCsrf as string;
-    const loginCookie = String(pre.headers['set-cookie']).split(';')[0] as string;
-    const r = await send(port, 'POST', '/api/login', { 'x-csrf-token': token, cookie: loginCookie }, { name, password });
-    const cookie = ((r.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith('se_session='));
-    return { status: r.status, cookie: cookie?.split(';')[0] ?? '', csrf: r.status === 200 ? (r.json().csrf as string) : '' };
+    const s = await loginHttp(port, name, password);
+    return { status: s.r.status, cookie: s.cookie, csrf: s.csrf };
   };
   type S = Awaited<ReturnType<typeof login>>;
   const post = (s: S, path: string, body: unknown) =>

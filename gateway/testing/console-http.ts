@@ -36,3 +36,17 @@ export function send(port: number, method: string, path: string, headers: Record
     req.end(data);
   });
 }
+
+/**
+ * Logs in as a page does: the pre-login CSRF cookie and token, then POST /api/login. `headers`
+ * go with both requests (an X-Forwarded-For, say). The session cookie and CSRF token are empty
+ * when the login was refused.
+ */
+export async function login(port: number, name: string, password: string, headers: Record<string, string> = {}) {
+  const pre = await send(port, 'GET', '/api/session', headers);
+  const token = pre.json().loginCsrf as string;
+  const loginCookie = String(pre.headers['set-cookie']).split(';')[0] as string;
+  const r = await send(port, 'POST', '/api/login', { 'x-csrf-token': token, cookie: loginCookie, ...headers }, { name, password });
+  const cookie = ((r.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith('se_session='));
+  return { r, cookie: cookie?.split(';')[0] ?? '', setCookie: cookie ?? '', csrf: r.status === 200 ? (r.json().csrf as string) : '' };
+}
