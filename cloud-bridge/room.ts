@@ -17,7 +17,7 @@ import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
 import { redactText } from '../gateway/core/redact.js';
 import { DeviceAvailability } from './availability.js';
 import { registerReplayAction } from './replay.js';
-import type { UplinkSource, UplinkStatus } from '../gateway/core/uplinks.js';
+import { uplinkOff, type UplinkSource, type UplinkStatus } from '../gateway/core/uplinks.js';
 
 /**
  * The cloud bridge: status (retained, last will `offline`), device availability (retained), the
@@ -142,16 +142,7 @@ export class CloudBridgeRoom implements Room, UplinkSource {
       backlog: this.ctx.outbox.stats().unsent,
       delivery: { by: 'sent-flag' },
     };
-    const other: UplinkStatus = {
-      kind: embedded ? 'city-mqtt' : 'embedded-broker',
-      state: 'off',
-      since: null,
-      target: null,
-      detail: null,
-      backlog: null,
-      delivery: { by: 'none' },
-    };
-    return [running, other];
+    return [running, uplinkOff(embedded ? 'city-mqtt' : 'embedded-broker')];
   }
 
   async stop(): Promise<void> {

@@ -15,7 +15,7 @@ import { VEHICLE_KINDS, type ViidCamera } from './mapping.js';
 import { loadPictures } from './pictures.js';
 import { ViidPusher } from './pusher.js';
 import { ViidSession, type SessionState } from './session.js';
-import type { UplinkSource, UplinkStatus } from '../../gateway/core/uplinks.js';
+import { uplinkOff, type UplinkSource, type UplinkStatus } from '../../gateway/core/uplinks.js';
 import { DEAD_LETTERS_FILE, DeadLetters } from './dead-letters.js';
 
 /**
@@ -204,8 +204,7 @@ export class Gat1400Room implements Room, UplinkSource {
   /** For uplinks/status: the session's state and the events of its kinds it has not taken yet. */
   uplinkStatus(): UplinkStatus[] {
     const { session, sink } = this;
-    if (!session || !sink)
-      return [{ kind: 'gat1400', state: 'off', since: null, target: null, detail: null, backlog: null, delivery: { by: 'none' } }];
+    if (!session || !sink) return [uplinkOff('gat1400')];
     const s = this.sessionState;
     const state =
       session.state === 'registered' ? 'up' : session.state === 'stopped' ? 'off' : s?.state === 'waiting' ? 'down' : 'connecting';

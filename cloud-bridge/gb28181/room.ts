@@ -3,7 +3,7 @@
  * a device and serves it the catalog, device queries, alarms and live video. Thin: the work is
  * in ./device.ts and the modules it wires.
  */
-import type { UplinkSource, UplinkStatus } from '../../gateway/core/uplinks.js';
+import { uplinkOff, type UplinkSource, type UplinkStatus } from '../../gateway/core/uplinks.js';
 import type { GatewayContext } from '../../gateway/core/context.js';
 import type { Room, Scope } from '../../gateway/core/room.js';
 import { componentLogger, type Logger } from '../../gateway/core/logger.js';
@@ -46,15 +46,7 @@ export class Gb28181Room implements Room, UplinkSource {
   uplinkStatus(): UplinkStatus[] {
     const cfg = this.ctx.loaded.config.gb28181;
     const reg = this.gb?.registration;
-    const off: UplinkStatus = {
-      kind: 'gb28181',
-      state: 'off',
-      since: null,
-      target: null,
-      detail: null,
-      backlog: null,
-      delivery: { by: 'none' },
-    };
+    const off = uplinkOff('gb28181');
     if (!this.active || !cfg.server) return [off];
     if (this.failed) return [{ ...off, state: 'down', detail: this.failed }];
     return [

@@ -29,6 +29,11 @@ export interface UplinkStatus {
   delivery: { by: 'sent-flag' } | { by: 'position'; kinds: string[]; position: number } | { by: 'none' };
 }
 
+/** An uplink that is not configured or not running: no target, no backlog, no delivery. */
+export function uplinkOff(kind: UplinkKind): UplinkStatus {
+  return { kind, state: 'off', since: null, target: null, detail: null, backlog: null, delivery: { by: 'none' } };
+}
+
 export interface UplinkSource {
   /** The uplinks this room runs (or would run), configured or not. */
   uplinkStatus(): UplinkStatus[];
