@@ -20,6 +20,37 @@ const SERVER = '34020000002000000001';
 const REALM = '3402000000';
 const PASSWORD = 'Gb-28181-secret';
 
+/** kamailio on a free port and the GB/T 28181 room registering to it with `password` (no cameras, no devices). */
+async function deviceAgainstKamailio(password: string, server: Record<string, unknown>, gb28181: Record<string, unknown>) {
+  const kam = new Kamailio({ realm: REALM, password: PASSWORD });
+  await kam.start();
+  try {
+    return await startDevice(kam, password, server, gb28181);
+  } catch (err) {
+    await kam.stop(); // never leave the peer running
+    throw err;
+  }
+}
+
+async function startDevice(kam: Kamailio, password: string, server: Record<string, unknown>, gb28181: Record<string, unknown>) {
+  const ctx = testContext({
+    cameras: { demo: false, liveView: { enabled: false } },
+    devices: [],
+    console: { enabled: false },
+    gb28181: {
+      enabled: true,
+      server: { id: SERVER, host: '127.0.0.1', port: kam.port, ...server },
+      deviceId: DEVICE,
+      passwordFile: 'gb.pw',
+      localPort: 0,
+      ...gb28181,
+    },
+  });
+  writeFileSync(join(ctx.dataDir, 'gb.pw'), `${password}\n`, { mode: 0o600 });
+  const gb = new Gb28181Room(ctx, { cameras: { cameraIds: () => [], streamUrl: () => undefined }, devices: { info: () => undefined } });
+  return { kam, ctx, stopGb: await startRoom(ctx, gb) };
+}
+
 it('the kamailio peer is installed (a missing peer is a failure, not a skip)', () => {
   expect(MISSING).toBe('');
 });
@@ -29,25 +60,8 @@ describe.skipIf(MISSING).each(['udp', 'tcp'] as const)('GB/T 28181 device agains
   let ctx: TestContext;
   let stopGb: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    kam = new Kamailio({ realm: REALM, password: PASSWORD });
-    await kam.start();
-    ctx = testContext({
-      cameras: { demo: false, liveView: { enabled: false } },
-      devices: [],
-      console: { enabled: false },
-      gb28181: {
-        enabled: true,
-        server: { id: SERVER, host: '127.0.0.1', port: kam.port, transport },
-        deviceId: DEVICE,
-        passwordFile: 'gb.pw',
-        localPort: 0,
-        registerExpiresS: 10, // renewed about every second (renewAfterMs)
-        keepaliveIntervalS: 1,
-      },
-    });
-    writeFileSync(join(ctx.dataDir, 'gb.pw'), `${PASSWORD}\n`, { mode: 0o600 });
-    const gb = new Gb28181Room(ctx, { cameras: { cameraIds: () => [], streamUrl: () => undefined }, devices: { info: () => undefined } });
-    stopGb = await startRoom(ctx, gb);
+    // renewed about every second (renewAfterMs)
+    ({ kam, ctx, stopGb } = await deviceAgainstKamailio(PASSWORD, { transport }, { registerExpiresS: 10, keepaliveIntervalS: 1 }));
   });
   afterAll(async () => {
     await stopGb?.();
@@ -101,25 +115,7 @@ describe.skipIf(MISSING)('GB/T 28181 device against kamailio with the wrong pass
   let ctx: TestContext;
   let stopGb: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    kam = new Kamailio({ realm: REALM, password: PASSWORD });
-    await kam.start();
-    ctx = testContext({
-      cameras: { demo: false, liveView: { enabled: false } },
-      devices: [],
-      console: { enabled: false },
-      gb28181: {
-        enabled: true,
-        server: { id: SERVER, host: '127.0.0.1', port: kam.port },
-        deviceId: DEVICE,
-        passwordFile: 'gb.pw',
-        localPort: 0,
-        retryMinMs: 300,
-        retryMaxMs: 5000,
-      },
-    });
-    writeFileSync(join(ctx.dataDir, 'gb.pw'), 'not-the-password\n', { mode: 0o600 });
-    const gb = new Gb28181Room(ctx, { cameras: { cameraIds: () => [], streamUrl: () => undefined }, devices: { info: () => undefined } });
-    stopGb = await startRoom(ctx, gb);
+    ({ kam, ctx, stopGb } = await deviceAgainstKamailio('not-the-password', {}, { retryMinMs: 300, retryMaxMs: 5000 }));
   });
   afterAll(async () => {
     await stopGb?.();
