@@ -104,7 +104,7 @@ describe('cloud bridge against mosquitto', () => {
     }
     const m = sub.messages.find((x) => x.topic.endsWith('/events/camera.online'));
     expect(m).toBeDefined();
-    expect(envs[1]).toMatchObject({ nodeId: 'test-node', kind: 'camera.online', v: 1, data: { cameraId: 'cam-1' } });
+    expect(envs[1]).toMatchObject({ nodeId: 'test-node', kind: 'camera.online', v: 2, data: { cameraId: 'cam-1' } });
     await until(() => ctx.outbox.stats().unsent === 0, 'rows marked sent');
   });
 

@@ -163,7 +163,7 @@ describe('embedded broker (no cloud.url)', () => {
       db.transaction(() => outbox.append('alarm.raised', { post: 'A1' }));
       db.close();
       await until(() => sub.envelopes().some((e) => e.kind === 'alarm.raised'), 'alarm event');
-      expect(sub.envelopes().find((e) => e.kind === 'alarm.raised')).toMatchObject({ nodeId: 'gw-emb', data: { post: 'A1' }, v: 1 });
+      expect(sub.envelopes().find((e) => e.kind === 'alarm.raised')).toMatchObject({ nodeId: 'gw-emb', data: { post: 'A1' }, v: 2 });
     } finally {
       await sub.close();
     }

@@ -1,3 +1,4 @@
+import { currentEventName } from '../gateway/core/wire-spelling.js';
 import type { Envelope } from './payloads.js';
 
 /** One readable line per event for `sharpeyes events` (pure): time, seq, kind, data, state. */
@@ -11,5 +12,6 @@ export function formatEventLine(e: Pick<Envelope, 'ts' | 'seq' | 'kind' | 'data'
 /** `--kind` filter: the exact kind, or a prefix ending at a dot (`alarm` matches `alarm.raised`). */
 export function kindMatches(kind: string, filter: string | undefined): boolean {
   if (!filter) return true;
-  return kind === filter || kind.startsWith(`${filter.replace(/\.$/, '')}.`);
+  const f = currentEventName(filter);
+  return kind === f || kind.startsWith(`${f.replace(/\.$/, '')}.`);
 }

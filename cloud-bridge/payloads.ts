@@ -5,7 +5,13 @@ import { z } from 'zod';
  * TypeScript types and of the JSON Schemas in cloud-bridge/schemas/ (`npm run -s schemas`).
  */
 
-export const ENVELOPE_VERSION = 1;
+/**
+ * Version 2 (release 0.2.0): every value and event name in one spelling, snake_case
+ * (`camera.clock_skew`, `alarm.fire_fault`, reasons such as `not_found`, `unauthorized`,
+ * `visitor_expired`); the renamed ones are listed in gateway/core/wire-spelling.ts, which also
+ * accepts the old spellings on input until 0.3.0. Version 1: the first format.
+ */
+export const ENVELOPE_VERSION = 2;
 
 export const envelopeSchema = z
   .strictObject({

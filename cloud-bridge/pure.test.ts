@@ -35,7 +35,7 @@ describe('envelope', () => {
       kind: 'alarm.raised',
       ts: '2026-11-24T07:00:00.000Z',
       seq: 12,
-      v: 1,
+      v: 2,
       data: { post: 'A3' },
     });
     expect(envelopeSchema.safeParse(env).success).toBe(true);

@@ -1,5 +1,6 @@
 import { Database, type Statement } from '../../gateway/store/database.js';
 import type { SinkRow } from '../../gateway/store/outbox-sink.js';
+import { currentValue } from '../../gateway/core/wire-spelling.js';
 
 /**
  * The GA/T 1400 dead letters: records the platform kept refusing (a non-zero StatusCode, a 4xx,
@@ -16,7 +17,7 @@ import type { SinkRow } from '../../gateway/store/outbox-sink.js';
  * deleted (they name a camera, a time and a face box: personal data kept only as long as an
  * operator may still act on them), and at most `maxLetters` are kept (the oldest go first).
  */
-export type DeadReason = 'refused' | 'failed' | 'malformed' | 'invalid-event';
+export type DeadReason = 'refused' | 'failed' | 'malformed' | 'invalid_event';
 
 export interface DeadLetter {
   /** Outbox rowid of the event (the source of the record's ids). */
@@ -195,7 +196,8 @@ function view(r: Row): DeadLetter {
     kind: r.kind,
     ts: r.ts,
     recordId: r.record_id,
-    reason: r.reason,
+    // Letters set aside before envelope version 2 say invalid-event: read in today's spelling.
+    reason: currentValue(r.reason) as DeadReason,
     httpStatus: r.http_status,
     statusCode: r.status_code,
     message: r.message,

@@ -12,9 +12,9 @@ export const gat1400Events = defineEvents({
         kind: z.string().describe('Its kind (face.recognized, face.unknown, plate.recognized).'),
         recordId: z.string().nullable().describe('FaceID or MotorVehicleID, or null when no record could be built.'),
         reason: z
-          .enum(['refused', 'failed', 'malformed', 'invalid-event'])
+          .enum(['refused', 'failed', 'malformed', 'invalid_event'])
           .describe(
-            'refused: a non-zero StatusCode or an HTTP 4xx for this record; failed: an HTTP 5xx for this record sent alone; malformed: an answer without a readable status for it; invalid-event: the stored event could not be mapped.',
+            'refused: a non-zero StatusCode or an HTTP 4xx for this record; failed: an HTTP 5xx for this record sent alone; malformed: an answer without a readable status for it; invalid_event: the stored event could not be mapped.',
           ),
         httpStatus: z.number().int().nullable().describe('HTTP status of the answer, if any.'),
         statusCode: z.number().int().nullable().describe('GA/T 1400 StatusCode for this record, if any.'),

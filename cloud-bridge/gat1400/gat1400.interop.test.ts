@@ -196,7 +196,7 @@ describe('GA/T 1400 uplink', () => {
     expect(rejected.map((r) => [r.eventId, r.reason, r.httpStatus, r.statusCode, r.attempts])).toEqual([
       [ids[2], 'refused', 200, 8, 3],
       [ids[5], 'refused', 400, null, 3],
-      [ids[8], 'invalid-event', null, null, 0],
+      [ids[8], 'invalid_event', null, null, 0],
     ]);
     expect(rejected[0]!.recordId).toMatch(/^\d{41}02\d{5}$/);
     // Sent exactly `attempts` times each (the 400 one alone, after its batch was split to find it), then never again.
@@ -230,7 +230,7 @@ describe('GA/T 1400 uplink', () => {
     expect(s.server.acceptedIds().slice(7)).toEqual([two![0]!.id, five![0]!.id]);
     await until(async () => ((await act(s.ctx, 'gat1400/dead-letters', {})) as { total: number }).total === 1, 'one dead letter left');
     const left = (await act(s.ctx, 'gat1400/dead-letters', {})) as { letters: { eventId: string; reason: string; replays: number }[] };
-    expect(left.letters).toMatchObject([{ eventId: ids[8], reason: 'invalid-event' }]);
+    expect(left.letters).toMatchObject([{ eventId: ids[8], reason: 'invalid_event' }]);
     expect(await act(s.ctx, 'gat1400/status', {})).toMatchObject({ replayed: 2, deadLetters: 1 });
   });
 

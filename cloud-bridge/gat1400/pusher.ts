@@ -133,7 +133,7 @@ export class ViidPusher {
     const { row } = next;
     const plan = planRecord(row, this.ctx.mapping);
     if (!plan.ok) {
-      this.deadLetter(row, null, { reason: 'invalid-event', httpStatus: null, statusCode: null, message: plan.error }, 0);
+      this.deadLetter(row, null, { reason: 'invalid_event', httpStatus: null, statusCode: null, message: plan.error }, 0);
       return 'more';
     }
     this.ctx.deadLetters.replayTried(row.rowid);
@@ -216,7 +216,7 @@ export class ViidPusher {
     const records: { index: number; record: PlannedRecord }[] = [];
     for (const [index, item] of items.entries()) {
       if ('error' in item) {
-        this.deadLetter(item.row, null, { reason: 'invalid-event', httpStatus: null, statusCode: null, message: item.error }, 0);
+        this.deadLetter(item.row, null, { reason: 'invalid_event', httpStatus: null, statusCode: null, message: item.error }, 0);
         verdicts[index] = 'done';
       } else records.push({ index, record: item.record });
     }

@@ -94,7 +94,7 @@ export async function setupUplink(
       const data =
         kind === 'face.recognized'
           ? { ...common, residentId: `r-${i}`, name: '李四', similarity: 0.6, threshold: 0.44 }
-          : { ...common, reason: 'below-unknown-threshold', similarity: 0.1, bestResidentId: null };
+          : { ...common, reason: 'below_unknown_threshold', similarity: 0.1, bestResidentId: null };
       return ctx.outbox.append(kind, data, { ts: new Date(ts) }).id;
     },
     async plate(i) {

@@ -15,12 +15,12 @@ export const accessEvents = defineEvents({
         reason: z
           .enum([
             'resident',
-            'visitor-valid',
-            'visitor-not-yet-valid',
-            'visitor-expired',
+            'visitor_valid',
+            'visitor_not_yet_valid',
+            'visitor_expired',
             'unknown',
             'denied',
-            'gate-fault',
+            'gate_fault',
             'not_in_group',
             'outside_schedule',
           ])

@@ -64,14 +64,14 @@ describe('access policy', () => {
       validFrom: '2026-11-24T07:00:00Z',
       validUntil: '2026-11-24T09:00:00Z',
     };
-    expect(decide(plate('沪A12345', visitor), points, opts, new Map())[0]).toMatchObject({ allow: true, reason: 'visitor-valid' });
+    expect(decide(plate('沪A12345', visitor), points, opts, new Map())[0]).toMatchObject({ allow: true, reason: 'visitor_valid' });
     expect(decide(plate('沪A12345', visitor, new Date('2026-11-24T06:59:59Z')), points, opts, new Map())[0]).toMatchObject({
       allow: false,
-      reason: 'visitor-not-yet-valid',
+      reason: 'visitor_not_yet_valid',
     });
     expect(decide(plate('沪A12345', visitor, new Date('2026-11-24T09:00:01Z')), points, opts, new Map())[0]).toMatchObject({
       allow: false,
-      reason: 'visitor-expired',
+      reason: 'visitor_expired',
     });
   });
 
@@ -84,10 +84,10 @@ describe('access policy', () => {
       validUntil: '2026-11-24T09:00:00.000Z',
     };
     const at = (iso: string) => decide(face(visitor, new Date(iso)), points, opts, new Map())[0];
-    expect(at('2026-11-24T06:59:59.999Z')).toMatchObject({ allow: false, reason: 'visitor-not-yet-valid', subjectKind: 'visitor' });
-    expect(at('2026-11-24T07:00:00Z')).toMatchObject({ allow: true, reason: 'visitor-valid', subjectId: 'v-7', gateId: 'ped-1' });
-    expect(at('2026-11-24T08:59:59.999Z')).toMatchObject({ allow: true, reason: 'visitor-valid' });
-    expect(at('2026-11-24T09:00:00Z')).toMatchObject({ allow: false, reason: 'visitor-expired' });
+    expect(at('2026-11-24T06:59:59.999Z')).toMatchObject({ allow: false, reason: 'visitor_not_yet_valid', subjectKind: 'visitor' });
+    expect(at('2026-11-24T07:00:00Z')).toMatchObject({ allow: true, reason: 'visitor_valid', subjectId: 'v-7', gateId: 'ped-1' });
+    expect(at('2026-11-24T08:59:59.999Z')).toMatchObject({ allow: true, reason: 'visitor_valid' });
+    expect(at('2026-11-24T09:00:00Z')).toMatchObject({ allow: false, reason: 'visitor_expired' });
     expect(decide(face({ ...visitor, id: 'r-banned' }), points, opts, new Map())[0]).toMatchObject({ allow: false, reason: 'denied' });
   });
 
@@ -109,7 +109,7 @@ describe('access policy', () => {
     const d = decide(plate('沪A12345', { kind: 'resident', id: 'r1', name: 'Li Lei' }), points, faulty, new Map());
     expect(d.map((x) => [x.gateId, x.allow, x.reason])).toEqual([
       ['barrier-1', true, 'resident'],
-      ['barrier-2', false, 'gate-fault'],
+      ['barrier-2', false, 'gate_fault'],
     ]);
   });
 

@@ -48,7 +48,7 @@ export interface PolicyOptions {
 }
 
 export type Reason =
-  'resident' | 'visitor-valid' | 'visitor-not-yet-valid' | 'visitor-expired' | 'unknown' | 'denied' | 'gate-fault' | GroupRefusal;
+  'resident' | 'visitor_valid' | 'visitor_not_yet_valid' | 'visitor_expired' | 'unknown' | 'denied' | 'gate_fault' | GroupRefusal;
 
 export interface Decision {
   gateId: string;
@@ -83,9 +83,9 @@ function reasonFor(rec: Recognition, opts: PolicyOptions): { allow: boolean; rea
   if (s.kind === 'visitor') {
     // The pass is the half-open window [validFrom, validUntil): at validUntil it has ended.
     const t = rec.ts.getTime();
-    if (s.validFrom && t < Date.parse(s.validFrom)) return { allow: false, reason: 'visitor-not-yet-valid' };
-    if (s.validUntil && t >= Date.parse(s.validUntil)) return { allow: false, reason: 'visitor-expired' };
-    return { allow: true, reason: 'visitor-valid' };
+    if (s.validFrom && t < Date.parse(s.validFrom)) return { allow: false, reason: 'visitor_not_yet_valid' };
+    if (s.validUntil && t >= Date.parse(s.validUntil)) return { allow: false, reason: 'visitor_expired' };
+    return { allow: true, reason: 'visitor_valid' };
   }
   return { allow: false, reason: 'unknown' };
 }
@@ -115,7 +115,7 @@ export function decide(rec: Recognition, points: readonly AccessPoint[], opts: P
     }
     if (allow && opts.gatesInFault.has(point.gateId)) {
       allow = false;
-      reason = 'gate-fault';
+      reason = 'gate_fault';
     }
     memory.set(key, now);
     out.push({

@@ -25,18 +25,18 @@ export const cameraEvents = defineEvents({
         reason: z
           .enum([
             'refused',
-            'unauthorised',
-            'not-found',
+            'unauthorized',
+            'not_found',
             'timeout',
-            'unsupported-codec',
-            'not-rtsp',
+            'unsupported_codec',
+            'not_rtsp',
             'unreachable',
-            'invalid-data',
+            'invalid_data',
             'exited',
             'stalled',
             'onvif',
           ])
-          .describe('Why: refused, unauthorised, timeout, stalled (no frame for stallTimeoutS), unsupported-codec, ...'),
+          .describe('Why: refused, unauthorized, timeout, stalled (no frame for stallTimeoutS), unsupported_codec, ...'),
         message: z.string().describe('One readable line.'),
       })
       .describe('A camera stopped delivering frames; the gateway keeps retrying with backoff.'),
@@ -60,7 +60,7 @@ export const cameraEvents = defineEvents({
       .strictObject({ cameraId, state: z.boolean(), topic: z.string().optional() })
       .describe('The camera reports tampering (covered, moved, defocused).'),
   },
-  'camera.clock-skew': {
+  'camera.clock_skew': {
     priority: 'normal',
     published: true,
     schema: z

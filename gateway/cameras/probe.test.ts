@@ -47,11 +47,11 @@ describe('sharpeyes probe against real peers', () => {
     }).catch((e: { code: number; stdout: string }) => e);
     expect((refused as { code: number }).code).toBe(1);
     expect((refused as { stdout: string }).stdout).toMatch(/frames decode: NO — refused: connection refused/);
-    expect((await probeTarget(authed.url('/clip'), { username: 'admin', password: 'wrong', timeoutS: 5 })).reason).toBe('unauthorised');
+    expect((await probeTarget(authed.url('/clip'), { username: 'admin', password: 'wrong', timeoutS: 5 })).reason).toBe('unauthorized');
     const mj = await probeTarget(open.url('/mjpeg'), { timeoutS: 5 });
-    expect(mj).toMatchObject({ ok: false, reason: 'unsupported-codec' });
+    expect(mj).toMatchObject({ ok: false, reason: 'unsupported_codec' });
     expect(mj.message).toContain('mjpeg');
-    expect(['invalid-data', 'timeout']).toContain((await probeTarget(`rtsp://127.0.0.1:${garbage.port}/x`, { timeoutS: 3 })).reason);
+    expect(['invalid_data', 'timeout']).toContain((await probeTarget(`rtsp://127.0.0.1:${garbage.port}/x`, { timeoutS: 3 })).reason);
     expect((await probeTarget('http://', { timeoutS: 3 })).ok).toBe(false);
   });
 
@@ -64,6 +64,6 @@ describe('sharpeyes probe against real peers', () => {
       ['sub', 'analysis'],
     ]);
     const bad = await probeTarget(`127.0.0.1:${sim.port}`, { username: 'admin', password: 'wrong', timeoutS: 5 });
-    expect(bad).toMatchObject({ ok: false, reason: 'unauthorised' });
+    expect(bad).toMatchObject({ ok: false, reason: 'unauthorized' });
   });
 });

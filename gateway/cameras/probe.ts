@@ -120,7 +120,7 @@ export async function probeTarget(
   try {
     address = parseOnvifAddress(target);
   } catch (err) {
-    return { target, kind: 'onvif', ok: false, reason: 'not-rtsp', message: errMessage(err) };
+    return { target, kind: 'onvif', ok: false, reason: 'not_rtsp', message: errMessage(err) };
   }
   const shown = formatOnvifAddress(address);
   let cam;
@@ -129,7 +129,7 @@ export async function probeTarget(
   } catch (err) {
     const e = err as OnvifError;
     const reason =
-      e.kind === 'unauthorised' ? 'unauthorised' : e.kind === 'refused' ? 'refused' : e.kind === 'timeout' ? 'timeout' : 'onvif';
+      e.kind === 'unauthorized' ? 'unauthorized' : e.kind === 'refused' ? 'refused' : e.kind === 'timeout' ? 'timeout' : 'onvif';
     return { target: shown, kind: 'onvif', ok: false, reason, message: `ONVIF: ${e.message}` };
   }
   try {
@@ -155,7 +155,7 @@ export async function probeTarget(
         ok: false,
         device: cam.info,
         profiles,
-        reason: 'unsupported-codec',
+        reason: 'unsupported_codec',
         message: 'no H.264/H.265 profile with a stream URI',
       };
     const stream = await probeRtsp(withCredentials(analysisUri, opts.username, opts.password), timeoutS);

@@ -1,3 +1,4 @@
+import { currentEventName } from '../core/wire-spelling.js';
 import type { EventFilter } from '../store/outbox-search.js';
 
 /** The events page's query string → the outbox search's filter (gateway/store/outbox-search.ts). */
@@ -18,6 +19,8 @@ export function parseFilter(params: URLSearchParams): EventFilter {
     const v = text(k);
     if (v) f[k] = v;
   }
+  // An old event name (before envelope version 2) still filters: core/wire-spelling.ts.
+  if (f.kind) f.kind = currentEventName(f.kind);
   for (const k of ['from', 'to'] as const) {
     const v = time(k);
     if (v) f[k] = v;

@@ -53,7 +53,7 @@ describe('console message catalogues', () => {
       ...['console', 'platform', 'cli', 'system'].map((c) => `audit.channel.${c}`),
       ...['panic', 'tamper', 'fire'].map((s) => `alarm.kind.${s}`),
       ...['raised', 'acknowledged', 'resolved'].map((s) => `alarm.state.${s}`),
-      ...['resident', 'visitor-valid', 'visitor-not-yet-valid', 'visitor-expired', 'unknown', 'denied', 'gate-fault'].map(
+      ...['resident', 'visitor_valid', 'visitor_not_yet_valid', 'visitor_expired', 'unknown', 'denied', 'gate_fault'].map(
         (r) => `reason.${r}`,
       ),
       ...['pending', 'valid', 'expired'].map((s) => `visitor.${s}`),

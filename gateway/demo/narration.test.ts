@@ -36,7 +36,7 @@ describe('decision lines', () => {
     expect(narrate('en', resident, { opened: false, error: 'timeout' })).toBe(
       'face → door-1: resident Wang Fang, gate did not open (timeout)',
     );
-    expect(narrate('en', { ...car, subjectKind: 'visitor', allow: false, reason: 'visitor-expired' }, null)).toBe(
+    expect(narrate('en', { ...car, subjectKind: 'visitor', allow: false, reason: 'visitor_expired' }, null)).toBe(
       "plate 粤B·3K7M9 → gate-1: visitor's car, visitor's pass expired, refused",
     );
   });

@@ -33,12 +33,12 @@ const WHO: Record<Lang, Record<Via, (f: DecisionFacts) => string>> = {
 
 const WHY: Record<Lang, Partial<Record<Reason, string>>> = {
   en: {
-    'visitor-expired': "visitor's pass expired",
-    'visitor-not-yet-valid': "visitor's pass not yet valid",
+    visitor_expired: "visitor's pass expired",
+    visitor_not_yet_valid: "visitor's pass not yet valid",
     denied: 'on the watchlist',
-    'gate-fault': 'gate in fault',
+    gate_fault: 'gate in fault',
   },
-  zh: { 'visitor-expired': '通行证已过期', 'visitor-not-yet-valid': '通行证未生效', denied: '在黑名单上', 'gate-fault': '闸机故障' },
+  zh: { visitor_expired: '通行证已过期', visitor_not_yet_valid: '通行证未生效', denied: '在黑名单上', gate_fault: '闸机故障' },
 };
 
 function result(lang: Lang, f: DecisionFacts, gate: GateOutcome): string {

@@ -105,7 +105,7 @@ export const deviceEvents = defineEvents({
       })
       .describe('A fire-alarm contact changed; egress gates are held open while it is active.'),
   },
-  'alarm.fire-fault': {
+  'alarm.fire_fault': {
     priority: 'never-dropped',
     published: true,
     schema: z

@@ -25,7 +25,7 @@ const closes = (l: SimLine) => l.count('close') + l.count('release');
 interface Run {
   ctx: TestContext;
   room: DevicesRoom;
-  faults: GatewayEvents['alarm.fire-fault'][];
+  faults: GatewayEvents['alarm.fire_fault'][];
   stop(): Promise<void>;
 }
 
@@ -37,8 +37,8 @@ async function startGateway(dir: string, lines: { board: SimLine; gate: SimLine 
 `,
     { dir },
   );
-  const faults: GatewayEvents['alarm.fire-fault'][] = [];
-  ctx.bus.on('alarm.fire-fault', (p) => void faults.push(p));
+  const faults: GatewayEvents['alarm.fire_fault'][] = [];
+  ctx.bus.on('alarm.fire_fault', (p) => void faults.push(p));
   const room = new DevicesRoom(ctx);
   const stopRoom = await startRoom(ctx, room);
   return {
@@ -93,7 +93,7 @@ describe('fire safety across restarts (simulators on ptys that outlive the gatew
     await until(() => lines.gate.count('hold-open') > hold, 'hold-open at the gate first connect');
     expect(run.room.list().find((d) => d.id === 'gate-1')).toMatchObject({ heldOpen: true, heldBy: ['board-1/fireAlarm: active'] });
     // The fire input is not read within the grace: a supervision fault, the gate still held.
-    await until(() => run!.faults.some((f) => f.fault === 'unread'), 'alarm.fire-fault unread', 15_000);
+    await until(() => run!.faults.some((f) => f.fault === 'unread'), 'alarm.fire_fault unread', 15_000);
     expect(run.faults[0]).toMatchObject({
       deviceId: 'board-1',
       input: 'fireAlarm',
@@ -131,7 +131,7 @@ describe('fire safety across restarts (simulators on ptys that outlive the gatew
     const hold = lines.gate.count('hold-open');
     run = await startGateway(dir, lines, 'ignore');
     await until(() => lines.gate.count('hold-open') > hold, 'hold-open at the first connect (restored fire state)', 45_000);
-    await until(() => run!.faults.some((f) => f.fault === 'unread'), 'alarm.fire-fault unread', 15_000);
+    await until(() => run!.faults.some((f) => f.fault === 'unread'), 'alarm.fire_fault unread', 15_000);
     expect(closes(lines.gate)).toBe(before);
     // The input reads clear: now the fire is over.
     lines.board.sim.setInput('fireAlarm', false);

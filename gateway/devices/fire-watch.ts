@@ -12,7 +12,7 @@ import type { DeviceProfile } from './profile-schema.js';
  * state restored from `<dataDir>/fire-state.json` before the first device command and saved
  * after every change (off the safety path), fire inputs read or gone offline turned into gate
  * commands (handed to `act`, which sends them first), and supervision faults reported as
- * `alarm.fire-fault`: an input not read within FIRE_READ_GRACE_MS of the start, or offline.
+ * `alarm.fire_fault`: an input not read within FIRE_READ_GRACE_MS of the start, or offline.
  */
 export class FireWatch {
   policy = new FailSafePolicy();
@@ -102,9 +102,9 @@ export class FireWatch {
     const [deviceId, input] = source.split('/') as [string, string];
     if (fault === 'cleared') this.log.warn({ source }, 'fire input read again');
     else this.log.error({ source, fault, egress, holdsOpen }, 'fire input cannot be read: its egress gates are held open as for a fire');
-    this.ctx.events.publish('alarm.fire-fault', { deviceId, input, fault, egress: [...egress], holdsOpen, ts: new Date().toISOString() });
+    this.ctx.events.publish('alarm.fire_fault', { deviceId, input, fault, egress: [...egress], holdsOpen, ts: new Date().toISOString() });
   }
 }
 
-/** A fire input not read this long after start is reported as a fault (alarm.fire-fault). */
+/** A fire input not read this long after start is reported as a fault (alarm.fire_fault). */
 const FIRE_READ_GRACE_MS = 5000;

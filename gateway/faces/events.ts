@@ -44,8 +44,8 @@ export const faceEvents = defineEvents({
       .strictObject({
         ...common,
         reason: z
-          .enum(['below-unknown-threshold', 'undecided'])
-          .describe('below-unknown-threshold: like nobody enrolled; undecided: the track ended between the two thresholds.'),
+          .enum(['below_unknown_threshold', 'undecided'])
+          .describe('below_unknown_threshold: like nobody enrolled; undecided: the track ended between the two thresholds.'),
         similarity: z.number().min(-1).max(1).describe('Best similarity to any resident over the frames.'),
         bestResidentId: z.string().nullable().describe('Closest resident (for audit; NOT an identification).'),
       })

@@ -121,7 +121,7 @@ describe.skipIf(!ready)('faces room (real models, real photos)', () => {
     const rows = ctx.outbox.takeBatch(20).filter((r) => r.kind === 'face.unknown');
     expect(eventSchema('face.unknown')!.parse(rows.at(-1)!.data)).toMatchObject({
       cameraId: 'gate-2',
-      reason: 'below-unknown-threshold',
+      reason: 'below_unknown_threshold',
     });
   });
 

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderConfigReference } from './config-reference.js';
-import { renderActionTable, renderErrorCodes, renderEventTable } from './mqtt-reference.js';
+import { renderActionTable, renderErrorCodes, renderEventTable, renderRenamedSpellings } from './mqtt-reference.js';
 
 export const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 
@@ -14,6 +14,7 @@ const SECTIONS: Record<string, () => string> = {
   'mqtt-events': renderEventTable,
   'mqtt-actions': renderActionTable,
   'error-codes': renderErrorCodes,
+  'renamed-spellings': renderRenamedSpellings,
 };
 
 export function regenerate(text: string): string {

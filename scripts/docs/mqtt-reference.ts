@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publishedEvents } from '../../gateway/core/events.js';
 import { ERROR_CODES } from '../../gateway/core/error-codes.js';
+import { RENAMED_EVENTS, RENAMED_VALUES } from '../../gateway/core/wire-spelling.js';
 import type { Priority } from '../../gateway/core/event-spec.js';
 import { parseConfig } from '../../gateway/config/load.js';
 import { createLogger } from '../../gateway/core/logger.js';
@@ -44,4 +45,13 @@ export function renderActionTable(): string {
 export function renderErrorCodes(): string {
   const rows = Object.entries(ERROR_CODES).map(([code, meaning]) => `| \`${code}\` | ${cell(meaning)} |`);
   return ['| code | meaning |', '|---|---|', ...rows].join('\n');
+}
+
+/** The spellings envelope version 2 renamed (gateway/core/wire-spelling.ts). */
+export function renderRenamedSpellings(): string {
+  const rows = [
+    ...Object.entries(RENAMED_EVENTS).map(([old, now]) => `| event name | \`${old}\` | \`${now}\` |`),
+    ...Object.entries(RENAMED_VALUES).map(([old, { now, field }]) => `| ${field} | \`${old}\` | \`${now}\` |`),
+  ];
+  return ['| event name or field | until 0.1 (envelope `v: 1`) | from 0.2 (envelope `v: 2`) |', '|---|---|---|', ...rows].join('\n');
 }

@@ -64,14 +64,14 @@ describe('ffmpeg failure classification', () => {
   const cases: [string[], string][] = [
     [
       ['[rtsp @ 0x1] method DESCRIBE failed: 401 Unauthorized', 'rtsp://x: Server returned 401 Unauthorized (authorization failed)'],
-      'unauthorised',
+      'unauthorized',
     ],
     [['rtsp://127.0.0.1:1/x: Connection refused'], 'refused'],
-    [['[rtsp @ 0x1] method DESCRIBE failed: 404 Not Found'], 'not-found'],
+    [['[rtsp @ 0x1] method DESCRIBE failed: 404 Not Found'], 'not_found'],
     [['rtsp://10.9.9.9/x: Connection timed out'], 'timeout'],
-    [['rtsp://127.0.0.1:5/x: Invalid data found when processing input'], 'invalid-data'],
-    [['http://x: Protocol not found'], 'not-rtsp'],
-    [['Output file #0 does not contain any stream'], 'unsupported-codec'],
+    [['rtsp://127.0.0.1:5/x: Invalid data found when processing input'], 'invalid_data'],
+    [['http://x: Protocol not found'], 'not_rtsp'],
+    [['Output file #0 does not contain any stream'], 'unsupported_codec'],
   ];
   it.each(cases)('%j → %s', (lines, reason) => {
     expect(classifyFailure(lines).reason).toBe(reason);

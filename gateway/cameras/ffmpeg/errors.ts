@@ -3,13 +3,13 @@
  */
 export type FailureReason =
   | 'refused'
-  | 'unauthorised'
-  | 'not-found'
+  | 'unauthorized'
+  | 'not_found'
   | 'timeout'
-  | 'unsupported-codec'
-  | 'not-rtsp'
+  | 'unsupported_codec'
+  | 'not_rtsp'
   | 'unreachable'
-  | 'invalid-data'
+  | 'invalid_data'
   | 'exited'
   | 'stalled';
 
@@ -20,24 +20,24 @@ export interface Failure {
 }
 
 const RULES: [RegExp, FailureReason, string][] = [
-  [/401 Unauthorized|403 Forbidden|authoriz/i, 'unauthorised', 'the camera refused the credentials (401 Unauthorized)'],
+  [/401 Unauthorized|403 Forbidden|authoriz/i, 'unauthorized', 'the camera refused the credentials (401 Unauthorized)'],
   [/Connection refused/i, 'refused', 'connection refused: nothing listens on that port'],
-  [/404 Not Found|Stream not found/i, 'not-found', 'the camera has no stream at that path (404)'],
+  [/404 Not Found|Stream not found/i, 'not_found', 'the camera has no stream at that path (404)'],
   [/Connection timed out|timed out|Operation timed out/i, 'timeout', 'the camera did not answer in time'],
   [
     /No route to host|Network is unreachable|Name or service not known|Temporary failure in name resolution|Host is unreachable/i,
     'unreachable',
     'the camera address cannot be reached',
   ],
-  [/Protocol not found|Unsupported protocol|Invalid URL/i, 'not-rtsp', 'not an RTSP URL ffmpeg can open'],
+  [/Protocol not found|Unsupported protocol|Invalid URL/i, 'not_rtsp', 'not an RTSP URL ffmpeg can open'],
   [
     /unsupported codec|Decoder .* not found|Unsupported codec|no decoder|could not find codec parameters|does not contain any stream|Output file #0 does not contain any stream|matches no streams/i,
-    'unsupported-codec',
+    'unsupported_codec',
     'the stream has no video ffmpeg can decode',
   ],
   [
     /Invalid data found when processing input|method DESCRIBE failed|Invalid RTSP|nonmatching transport|bad request/i,
-    'invalid-data',
+    'invalid_data',
     'the peer does not speak RTSP (invalid reply)',
   ],
 ];

@@ -90,10 +90,10 @@ describe('camera ingest against a real RTSP server', () => {
     };
     await until(() => Object.values(bad).every((c) => lastOffline(c) !== undefined), 'every bad camera to be reported offline', 45_000);
     expect(lastOffline(bad.refused)?.reason).toBe('refused');
-    expect(['invalid-data', 'timeout']).toContain(lastOffline(bad.garbage)?.reason);
-    expect(['invalid-data', 'not-found']).toContain(lastOffline(bad.http)?.reason);
-    expect(lastOffline(bad.notFound)?.reason).toBe('not-found');
-    expect(lastOffline(bad.mjpeg)).toMatchObject({ reason: 'unsupported-codec', message: expect.stringContaining('mjpeg') });
+    expect(['invalid_data', 'timeout']).toContain(lastOffline(bad.garbage)?.reason);
+    expect(['invalid_data', 'not_found']).toContain(lastOffline(bad.http)?.reason);
+    expect(lastOffline(bad.notFound)?.reason).toBe('not_found');
+    expect(lastOffline(bad.mjpeg)).toMatchObject({ reason: 'unsupported_codec', message: expect.stringContaining('mjpeg') });
     for (const c of Object.values(bad)) {
       expect(c.states.filter((s) => s.state === 'offline')).toHaveLength(1); // reported once, not at every retry
       expect(frames(c)).toBe(0);
@@ -104,13 +104,13 @@ describe('camera ingest against a real RTSP server', () => {
     await Promise.all(Object.values(bad).map((c) => c.pipeline.stop()));
   });
 
-  it('refuses wrong credentials with "unauthorised" and accepts the right ones', async () => {
+  it('refuses wrong credentials with "unauthorized" and accepts the right ones', async () => {
     const authed = await startRtspServer({ files: { '/s': clip }, auth: 'admin:secret' });
     closers.push(() => authed.stop());
     const wrong = camera('wrong', authed.url('/s').replace('rtsp://', 'rtsp://admin:nope@'));
     const right = camera('right', authed.url('/s').replace('rtsp://', 'rtsp://admin:secret@'));
     await until(() => lastOffline(wrong) !== undefined && frames(right) > 0, 'wrong refused and right accepted', 40_000);
-    expect(lastOffline(wrong)?.reason).toBe('unauthorised');
+    expect(lastOffline(wrong)?.reason).toBe('unauthorized');
     await Promise.all([wrong.pipeline.stop(), right.pipeline.stop()]);
   });
 
@@ -138,7 +138,7 @@ describe('camera ingest against a real RTSP server', () => {
     srv.process.kill('SIGKILL');
     await srv.stop();
     await until(() => lastOffline(cam) !== undefined, 'offline after the kill', 20_000);
-    expect(['exited', 'refused', 'invalid-data']).toContain(lastOffline(cam)?.reason);
+    expect(['exited', 'refused', 'invalid_data']).toContain(lastOffline(cam)?.reason);
     await new Promise((r) => setTimeout(r, 1500)); // stays dead for a while (several retries)
     srv = await startRtspServer({ port, files: { '/k': clip } });
     closers.push(() => srv.stop());

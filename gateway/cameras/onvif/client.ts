@@ -50,7 +50,7 @@ export interface OnvifConnectOptions extends OnvifAddress {
 export class OnvifError extends Error {
   constructor(
     message: string,
-    readonly kind: 'unauthorised' | 'timeout' | 'refused' | 'bad-reply' | 'unsupported',
+    readonly kind: 'unauthorized' | 'timeout' | 'refused' | 'bad-reply' | 'unsupported',
   ) {
     super(message);
     this.name = 'OnvifError';
@@ -79,7 +79,7 @@ function classify(err: unknown): OnvifError {
   if (err instanceof OnvifError) return err;
   const msg = errMessage(err);
   if (/NotAuthorized|not authori[sz]ed|401|Digest authentication failed/i.test(msg))
-    return new OnvifError(`the camera refused the credentials (${msg.slice(0, 120)})`, 'unauthorised');
+    return new OnvifError(`the camera refused the credentials (${msg.slice(0, 120)})`, 'unauthorized');
   if (errCode(err) === 'ECONNREFUSED') return new OnvifError('connection refused: nothing listens on that port', 'refused');
   if (/timeout|ETIMEDOUT/i.test(msg)) return new OnvifError('the camera did not answer in time', 'timeout');
   if (/larger than/.test(msg)) return new OnvifError(msg, 'bad-reply');

@@ -60,7 +60,7 @@ describe('ONVIF client against the simulator', () => {
   it('refuses wrong credentials with a clear error', async () => {
     const err = await connectOnvif(target(good, 'wrong')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OnvifError);
-    expect((err as OnvifError).kind).toBe('unauthorised');
+    expect((err as OnvifError).kind).toBe('unauthorized');
   });
 
   it.each([
@@ -102,7 +102,7 @@ describe('ONVIF client against the simulator', () => {
     try {
       expect(await source.analysisUrl()).toBe('rtsp://admin:secret@127.0.0.1:8554/sub');
       expect(await source.mainUrl()).toBe('rtsp://admin:secret@127.0.0.1:8554/main');
-      expect(events.find((e) => e.kind === 'camera.clock-skew')?.data.skewS).toBeGreaterThan(100);
+      expect(events.find((e) => e.kind === 'camera.clock_skew')?.data.skewS).toBeGreaterThan(100);
       await until(() => (good.calls.get('CreatePullPointSubscription') ?? 0) > 0, 'PullPoint subscription', 10_000);
       good.emitMotion(true);
       good.emitMotion(true); // repeated start: one event
@@ -117,7 +117,7 @@ describe('ONVIF client against the simulator', () => {
     }
   });
 
-  it('an ONVIF source with wrong credentials reports "unauthorised" to the ingest', async () => {
+  it('an ONVIF source with wrong credentials reports "unauthorized" to the ingest', async () => {
     const source = new OnvifSource({
       cameraId: 'x',
       onvif: { address: `http://127.0.0.1:${good.port}/onvif/device_service`, username: 'admin', events: false },
@@ -129,7 +129,7 @@ describe('ONVIF client against the simulator', () => {
       onEvent: () => undefined,
     });
     const err = (await source.analysisUrl().catch((e: unknown) => e)) as { failure?: { reason: string } };
-    expect(err.failure?.reason).toBe('unauthorised');
+    expect(err.failure?.reason).toBe('unauthorized');
     await source.stop();
   });
 });

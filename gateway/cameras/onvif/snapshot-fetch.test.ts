@@ -29,8 +29,8 @@ describe('fetching a camera snapshot URI', () => {
   it("answers the camera's Digest challenge with its credentials", async () => {
     const uri = await camera();
     expect(isJpeg(await fetchSnapshot(uri, { username: 'admin', password: 'secret' }))).toBe(true);
-    expect(await failure(fetchSnapshot(uri, { username: 'admin', password: 'wrong' }))).toBe('unauthorised');
-    expect(await failure(fetchSnapshot(uri))).toBe('unauthorised');
+    expect(await failure(fetchSnapshot(uri, { username: 'admin', password: 'wrong' }))).toBe('unauthorized');
+    expect(await failure(fetchSnapshot(uri))).toBe('unauthorized');
   });
 
   it('uses credentials carried in the URI when none are configured', async () => {

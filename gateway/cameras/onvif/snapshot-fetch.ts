@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { digestAuthorization, parseChallenges, pickDigest } from './http-digest.js';
 import { errMessage } from '../../core/errors.js';
 
-export type SnapshotFailure = 'bad-uri' | 'unauthorised' | 'http' | 'too-large' | 'not-jpeg' | 'timeout' | 'network';
+export type SnapshotFailure = 'bad-uri' | 'unauthorized' | 'http' | 'too-large' | 'not-jpeg' | 'timeout' | 'network';
 
 export class SnapshotError extends Error {
   constructor(
@@ -59,7 +59,7 @@ export async function fetchSnapshot(uri: string, opts: SnapshotOptions = {}): Pr
     }
     if (res.status === 401 || res.status === 403) {
       await res.body?.cancel();
-      throw new SnapshotError(`camera refused the snapshot credentials (HTTP ${res.status})`, 'unauthorised');
+      throw new SnapshotError(`camera refused the snapshot credentials (HTTP ${res.status})`, 'unauthorized');
     }
     if (!res.ok) {
       await res.body?.cancel();

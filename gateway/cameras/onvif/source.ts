@@ -10,7 +10,7 @@ import { fetchSnapshot } from './snapshot-fetch.js';
 import { errMessage } from '../../core/errors.js';
 
 /** The events an ONVIF camera reports itself. */
-export type OnvifEventName = 'camera.motion' | 'camera.tamper' | 'camera.clock-skew';
+export type OnvifEventName = 'camera.motion' | 'camera.tamper' | 'camera.clock_skew';
 
 export interface OnvifSourceContext {
   cameraId: string;
@@ -116,14 +116,14 @@ export class OnvifSource {
     } catch (err) {
       const e = err as OnvifError;
       const reason: FailureReason | 'onvif' =
-        e.kind === 'unauthorised' ? 'unauthorised' : e.kind === 'refused' ? 'refused' : e.kind === 'timeout' ? 'timeout' : 'onvif';
+        e.kind === 'unauthorized' ? 'unauthorized' : e.kind === 'refused' ? 'refused' : e.kind === 'timeout' ? 'timeout' : 'onvif';
       throw new SourceError(e.message, { reason, message: `ONVIF: ${e.message}` });
     }
     try {
       const picked = pickProfiles(cam.profiles, this.ctx.analysisWidth);
       if (!picked)
         throw new SourceError('no H.264/H.265 profile', {
-          reason: 'unsupported-codec',
+          reason: 'unsupported_codec',
           message: `ONVIF: no H.264/H.265 profile (profiles: ${cam.profiles.map((p) => `${p.name}=${p.encoding}`).join(', ')})`,
         });
       const user = this.ctx.onvif.username;
@@ -136,7 +136,7 @@ export class OnvifSource {
       const skew = clockSkewS(cam.clock.camera, cam.clock.boxMs);
       if (Math.abs(skew) > this.ctx.clockSkewWarnS) {
         log.warn({ cameraId, skewS: skew }, 'camera clock differs from the box clock; set NTP on the camera');
-        this.ctx.onEvent('camera.clock-skew', { cameraId, skewS: skew });
+        this.ctx.onEvent('camera.clock_skew', { cameraId, skewS: skew });
       }
       log.info({ cameraId, ...cam.info, analysis: picked.analysis, main: picked.main }, 'ONVIF camera connected');
       if (this.ctx.onvif.events && !this.stopped) this.subscribe(cam);
@@ -147,7 +147,7 @@ export class OnvifSource {
       cam.close();
       if (err instanceof SourceError) throw err;
       const e = err as OnvifError;
-      throw new SourceError(e.message, { reason: e.kind === 'unauthorised' ? 'unauthorised' : 'onvif', message: `ONVIF: ${e.message}` });
+      throw new SourceError(e.message, { reason: e.kind === 'unauthorized' ? 'unauthorized' : 'onvif', message: `ONVIF: ${e.message}` });
     }
   }
 

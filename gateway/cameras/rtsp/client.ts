@@ -40,7 +40,7 @@ export async function openRtsp(o: RtspOpenOptions): Promise<RtspSession> {
     c?.destroy();
     if (err instanceof RtspFailure) throw err;
     if (err instanceof RtspProtocolError)
-      throw new RtspFailure({ reason: 'invalid-data', message: `the peer does not speak RTSP: ${err.message}` });
+      throw new RtspFailure({ reason: 'invalid_data', message: `the peer does not speak RTSP: ${err.message}` });
     throw new RtspFailure(socketFailure(err as NodeJS.ErrnoException));
   }
 }
@@ -79,19 +79,19 @@ class Connection {
     const describe = await this.request('DESCRIBE', this.target, { Accept: 'application/sdp' });
     const base = describe.headers.get('content-base') ?? describe.headers.get('content-location') ?? this.target;
     const track = parseSdp(describe.body.toString('utf8'), base);
-    if (!track) throw new RtspFailure({ reason: 'unsupported-codec', message: 'the camera offers no video stream' });
+    if (!track) throw new RtspFailure({ reason: 'unsupported_codec', message: 'the camera offers no video stream' });
     if (!track.supported)
       throw new RtspFailure({
-        reason: 'unsupported-codec',
+        reason: 'unsupported_codec',
         message: `the camera sends ${track.codec}; only H.264 and H.265 are supported`,
       });
     const setup = await this.request('SETUP', track.control, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' });
     const session = parseSession(setup.headers.get('session'));
-    if (!session) throw new RtspFailure({ reason: 'invalid-data', message: 'the camera answered SETUP without a Session' });
+    if (!session) throw new RtspFailure({ reason: 'invalid_data', message: 'the camera answered SETUP without a Session' });
     this.session = session.id;
     const transport = setup.headers.get('transport') ?? '';
     if (transport && !/TCP/i.test(transport))
-      throw new RtspFailure({ reason: 'invalid-data', message: `the camera did not accept RTP over TCP (Transport: ${transport})` });
+      throw new RtspFailure({ reason: 'invalid_data', message: `the camera did not accept RTP over TCP (Transport: ${transport})` });
     this.payloadType = track.payloadType;
     this.depack = new Depacketizer(track.codec as StreamCodec, track.parameterSets);
     await this.request('PLAY', base, { Range: 'npt=0.000-' });
@@ -136,7 +136,7 @@ class Connection {
     try {
       items = this.reader.push(chunk);
     } catch (err) {
-      this.fail({ reason: 'invalid-data', message: `the peer does not speak RTSP: ${errMessage(err)}` });
+      this.fail({ reason: 'invalid_data', message: `the peer does not speak RTSP: ${errMessage(err)}` });
       this.socket?.destroy();
       return;
     }

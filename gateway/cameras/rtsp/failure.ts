@@ -19,12 +19,12 @@ export const CLOSED_EARLY: Failure = {
 
 export function statusFailure(method: string, status: number, reason: string): Failure {
   const what = `${method} answered ${status} ${reason}`.trim();
-  if (status === 401 || status === 403) return { reason: 'unauthorised', message: `the camera refused the credentials (${what})` };
-  if (status === 404) return { reason: 'not-found', message: `the camera has no stream at that path (${what})` };
+  if (status === 401 || status === 403) return { reason: 'unauthorized', message: `the camera refused the credentials (${what})` };
+  if (status === 404) return { reason: 'not_found', message: `the camera has no stream at that path (${what})` };
   if (status === 453 || status === 503)
     return { reason: 'refused', message: `the camera refused another session (${what}); it may allow only a few at once` };
-  if (status === 461) return { reason: 'invalid-data', message: `the camera cannot send RTP over TCP (${what})` };
-  return { reason: 'invalid-data', message: `the camera refused the request (${what})` };
+  if (status === 461) return { reason: 'invalid_data', message: `the camera cannot send RTP over TCP (${what})` };
+  return { reason: 'invalid_data', message: `the camera refused the request (${what})` };
 }
 
 /** `beforePlay`: a reset during the set-up is how cameras at their session limit often refuse. */

@@ -56,7 +56,7 @@ describe('RTSP reader', () => {
       password: 'p:ss',
     });
     expect(() => splitCredentials('http://x/')).toThrow(/rtsp/);
-    expect(statusFailure('DESCRIBE', 401, 'Unauthorized').reason).toBe('unauthorised');
+    expect(statusFailure('DESCRIBE', 401, 'Unauthorized').reason).toBe('unauthorized');
     expect(statusFailure('SETUP', 453, 'Not Enough Bandwidth').reason).toBe('refused');
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
     expect(socketFailure(reset, true).reason).toBe('refused'); // a camera at its session limit

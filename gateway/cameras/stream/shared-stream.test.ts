@@ -67,10 +67,10 @@ describe('shared stream against a camera that allows one session', () => {
     const s = stream('wrong');
     const reasons: string[] = [];
     const sub = s.subscribe({ onUnit: () => undefined, onDown: (f) => reasons.push(f.reason) });
-    await until(() => reasons.filter((r) => r === 'unauthorised').length >= 2, 'two refused attempts', 20_000);
+    await until(() => reasons.filter((r) => r === 'unauthorized').length >= 2, 'two refused attempts', 20_000);
     // An attempt right after the last one may find the camera still counting the previous
     // connection: it closes the new one (the one-session limit), which reads as refused.
-    for (const r of reasons) expect(['unauthorised', 'refused']).toContain(r);
+    for (const r of reasons) expect(['unauthorized', 'refused']).toContain(r);
     sub.close();
     await s.stop();
   }, 30_000);

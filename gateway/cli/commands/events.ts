@@ -11,7 +11,7 @@ import { MqttConnection } from '../../../cloud-bridge/mqtt-client.js';
 import { cliBrokerOptions } from '../../../cloud-bridge/request-client.js';
 import { topicsFor } from '../../../cloud-bridge/topics.js';
 import { formatEventLine, kindMatches } from '../../../cloud-bridge/event-format.js';
-import type { Envelope } from '../../../cloud-bridge/payloads.js';
+import { ENVELOPE_VERSION, type Envelope } from '../../../cloud-bridge/payloads.js';
 
 const command: Command = {
   summary: 'Show events: the most recent ones from the local outbox, or (--follow) the live stream from the broker.',
@@ -45,7 +45,18 @@ const command: Command = {
           .reverse();
         for (const r of rows) {
           if (values.json)
-            out(JSON.stringify({ id: r.id, nodeId: loaded.nodeId, kind: r.kind, ts: r.ts, seq: r.seq, v: 1, data: r.data, sent: r.sent }));
+            out(
+              JSON.stringify({
+                id: r.id,
+                nodeId: loaded.nodeId,
+                kind: r.kind,
+                ts: r.ts,
+                seq: r.seq,
+                v: ENVELOPE_VERSION,
+                data: r.data,
+                sent: r.sent,
+              }),
+            );
           else out(formatEventLine({ ...r, state: r.sent ? 'sent' : 'queued' }));
         }
       } finally {

@@ -28,7 +28,7 @@ function render(r: ProbeReport): string {
 
 const command: Command = {
   summary:
-    'Report what a camera offers (ONVIF profiles, streams, codecs) and whether its frames decode; a readable reason when not (refused, unauthorised, timeout, unsupported codec).',
+    'Report what a camera offers (ONVIF profiles, streams, codecs) and whether its frames decode; a readable reason when not (refused, unauthorized, timeout, unsupported codec).',
   usage: 'sharpeyes probe <rtsp://URL | ONVIF host[:port]> [--user NAME] [--password-file FILE] [--timeout S] [--json]',
   async run(argv) {
     const { values, positionals } = parse(

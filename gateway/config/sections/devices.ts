@@ -33,7 +33,7 @@ const device = z
       .enum(['hold-open', 'ignore'])
       .default('hold-open')
       .describe(
-        'While a fire-alarm input of this device has not been read since start, or the device is offline, its egress gates are held open as for a fire (hold-open, with an alarm.fire-fault event) or left as they are (ignore).',
+        'While a fire-alarm input of this device has not been read since start, or the device is offline, its egress gates are held open as for a fire (hold-open, with an alarm.fire_fault event) or left as they are (ignore).',
       ),
     camera: z.string().optional().describe('Camera id linked to this device (alarm snapshots).'),
   })

@@ -159,7 +159,7 @@ export const facesSection = z
           .max(24 * 90)
           .default(24)
           .describe(
-            'A visitor enrolled by face is erased (face templates and record, with a visitor.erased event) this long after the pass ended. Until then the gate refuses them as visitor-expired (the guard sees why) and the host can extend the pass without new photos; 0 erases at once. Faces are sensitive personal information: keep it short.',
+            'A visitor enrolled by face is erased (face templates and record, with a visitor.erased event) this long after the pass ended. Until then the gate refuses them as visitor_expired (the guard sees why) and the host can extend the pass without new photos; 0 erases at once. Faces are sensitive personal information: keep it short.',
           ),
       })
       .prefault({})

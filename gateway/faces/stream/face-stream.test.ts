@@ -81,7 +81,7 @@ describe('FaceStream: one decision per person, also in a queue', () => {
       ['unknown', 600],
     ]);
     expect(out[0]!.decision).toMatchObject({ reason: 'undecided' });
-    expect(out[1]!.decision).toMatchObject({ reason: 'below-unknown-threshold' });
+    expect(out[1]!.decision).toMatchObject({ reason: 'below_unknown_threshold' });
   });
 
   it('a face found a stranger is looked at again once the gallery changes (enrolled at the gate)', async () => {

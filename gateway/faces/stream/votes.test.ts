@@ -65,7 +65,7 @@ describe('decideTrack', () => {
   it('declares a stranger early when every frame is below the unknown threshold', () => {
     expect(decideTrack([v('a', 0.1), v('b', 0.25)], policy, false)).toEqual({
       kind: 'unknown',
-      reason: 'below-unknown-threshold',
+      reason: 'below_unknown_threshold',
       bestResidentId: 'b',
       similarity: 0.25,
       frames: 2,

@@ -49,7 +49,7 @@ export interface FusedMatch {
 
 export type TrackDecision =
   | { kind: 'recognized'; residentId: string; name: string; similarity: number; frames: number; threshold: number }
-  | { kind: 'unknown'; reason: 'below-unknown-threshold' | 'undecided'; bestResidentId: string | null; similarity: number; frames: number };
+  | { kind: 'unknown'; reason: 'below_unknown_threshold' | 'undecided'; bestResidentId: string | null; similarity: number; frames: number };
 
 export function decideTrack(
   votes: readonly FrameVote[],
@@ -126,7 +126,7 @@ function judge(
   }
   const leaderId = leader ? leader[0] : null;
   if (best < unknownThreshold)
-    return { kind: 'unknown', reason: 'below-unknown-threshold', bestResidentId: leaderId, similarity: round3(best), frames: n };
+    return { kind: 'unknown', reason: 'below_unknown_threshold', bestResidentId: leaderId, similarity: round3(best), frames: n };
   if (final) return { kind: 'unknown', reason: 'undecided', bestResidentId: leaderId, similarity: round3(best), frames: n };
   return null;
 }

@@ -94,13 +94,13 @@ describe.skipIf(!ready)('visitors with a pass, by face (real models, real photos
     const recognised: Array<GatewayEvents['face.recognized']> = [];
     ctx.bus.on('face.recognized', (e) => void recognised.push(e));
     const d = await passAt('door-1', await decodeImage(join(FACES, 'obama/fr_obama2.jpg')));
-    expect(d).toMatchObject({ gateId: 'ped-1', allow: true, reason: 'visitor-valid', subjectKind: 'visitor', subjectId: 'v-obama' });
+    expect(d).toMatchObject({ gateId: 'ped-1', allow: true, reason: 'visitor_valid', subjectKind: 'visitor', subjectId: 'v-obama' });
     expect(opened).toEqual(['ped-1']);
     expect(recognised.at(-1)).toMatchObject({ residentId: 'v-obama', kind: 'visitor', hostId: 'r-1201' });
     expect(() => eventSchema('face.recognized')!.parse(recognised.at(-1))).not.toThrow();
   });
 
-  it('refuses a visitor whose pass the platform ended (residents/upsert, no photos) as visitor-expired', async () => {
+  it('refuses a visitor whose pass the platform ended (residents/upsert, no photos) as visitor_expired', async () => {
     const r = (await act(ctx, 'residents/upsert', {
       id: 'v-obama',
       name: '奥巴马',
@@ -111,7 +111,7 @@ describe.skipIf(!ready)('visitors with a pass, by face (real models, real photos
     })) as Record<string, unknown>;
     expect(r).toMatchObject({ outcome: 'applied', version: 1, deleted: false, resident: { id: 'v-obama', templates: 1, version: 1 } });
     const d = await passAt('door-2', await decodeImage(join(FACES, 'obama/fr_obama1.jpg')));
-    expect(d).toMatchObject({ gateId: 'ped-2', allow: false, reason: 'visitor-expired', subjectId: 'v-obama' });
+    expect(d).toMatchObject({ gateId: 'ped-2', allow: false, reason: 'visitor_expired', subjectId: 'v-obama' });
     expect(opened).toEqual(['ped-1']);
   });
 
@@ -128,7 +128,7 @@ describe.skipIf(!ready)('visitors with a pass, by face (real models, real photos
     };
     expect(await act(ctx, 'residents/upsert', upsert)).toMatchObject({ outcome: 'applied', resident: { templates: 1, version: 7 } });
     const d = await passAt('door-3', await decodeImage(join(FACES, 'biden/fr_biden2.jpg')));
-    expect(d).toMatchObject({ allow: false, reason: 'visitor-not-yet-valid', subjectId: 'v-biden' });
+    expect(d).toMatchObject({ allow: false, reason: 'visitor_not_yet_valid', subjectId: 'v-biden' });
 
     expect(await act(ctx, 'residents/upsert', upsert)).toMatchObject({ outcome: 'duplicate', version: 7 });
     // Judged before any photo is looked at: a replay or a stale upsert with a photo that would be

@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { catalogue } from './events.js';
+import { currentEventName, currentValue, RENAMED_EVENTS, RENAMED_VALUES } from './wire-spelling.js';
+import { Database, readMigrations } from '../store/database.js';
+import { Outbox } from '../store/outbox.js';
+import { searchOutbox } from '../store/outbox-search.js';
+import { parseFilter } from '../console/events-query.js';
+import { createLogger } from './logger.js';
+import { kindMatches } from '../../cloud-bridge/event-format.js';
+import { DeadLetters, type DeadReason } from '../../cloud-bridge/gat1400/dead-letters.js';
+
+const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+const EVENT_NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)*(\.[a-z][a-z0-9]*(_[a-z0-9]+)*)+$/;
+
+/** Every string an event's payload may hold as an enum or constant, by event name. */
+function enumValues(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [name, spec] of Object.entries(catalogue)) {
+    const found: string[] = [];
+    JSON.stringify(z.toJSONSchema(spec.schema, { io: 'output', unrepresentable: 'any' }), (key, value: unknown) => {
+      if (key === 'enum' && Array.isArray(value)) found.push(...value.filter((v): v is string => typeof v === 'string'));
+      if (key === 'const' && typeof value === 'string') found.push(value);
+      return value;
+    });
+    out.set(name, found);
+  }
+  return out;
+}
+
+describe('one spelling on the wire', () => {
+  it('names every event dotted lowercase with snake_case segments, and every enum value in snake_case', () => {
+    expect(Object.keys(catalogue).filter((n) => !EVENT_NAME.test(n))).toEqual([]);
+    const bad = [...enumValues()].flatMap(([name, values]) => values.filter((v) => !SNAKE.test(v)).map((v) => `${name}: ${v}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('renames each old spelling to a name or value the catalogue has today, and no current one', () => {
+    const names = new Set(Object.keys(catalogue));
+    for (const [old, now] of Object.entries(RENAMED_EVENTS)) {
+      expect(names.has(now), now).toBe(true);
+      expect(names.has(old), old).toBe(false);
+    }
+    const values = new Set([...enumValues().values()].flat());
+    for (const [old, { now }] of Object.entries(RENAMED_VALUES)) {
+      expect(values.has(now), now).toBe(true);
+      expect(values.has(old), old).toBe(false);
+    }
+    expect(currentEventName('camera.clock-skew')).toBe('camera.clock_skew');
+    expect(currentEventName('camera.offline')).toBe('camera.offline');
+    expect(currentValue('unauthorised')).toBe('unauthorized');
+    expect(currentValue('toString')).toBe('toString');
+  });
+
+  it('accepts an old event name in the console filter and `sharpeyes events --kind`', () => {
+    expect(parseFilter(new URLSearchParams('kind=alarm.fire-fault')).kind).toBe('alarm.fire_fault');
+    expect(kindMatches('alarm.fire_fault', 'alarm.fire-fault')).toBe(true);
+    expect(kindMatches('alarm.fire_fault', 'alarm')).toBe(true);
+    expect(kindMatches('alarm.raised', 'alarm.fire-fault')).toBe(false);
+  });
+});
+
+describe('rows stored before envelope version 2', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const tmp = () => {
+    const d = mkdtempSync(join(tmpdir(), 'wire-spelling-'));
+    dirs.push(d);
+    return d;
+  };
+
+  it('are rewritten by store migration 014: outbox kinds and reasons, access decisions, camera status', () => {
+    const path = join(tmp(), 'gateway.db');
+    const before = new Database(path, { migrations: readMigrations().filter((m) => m.version <= 13) });
+    const put = before.prepare('INSERT INTO outbox(id, kind, ts, priority, data, bytes) VALUES (?, ?, ?, 1, ?, ?)');
+    const rows: Array<[string, string, unknown]> = [
+      ['01A', 'camera.clock-skew', { cameraId: 'c1', skewS: 120 }],
+      ['01B', 'camera.offline', { cameraId: 'c1', reason: 'unauthorised', message: 'the camera refused the credentials (401)' }],
+      ['01C', 'access.decision', { gateId: 'g1', allow: false, reason: 'visitor-expired', confidence: 0.25 }],
+      ['01D', 'alarm.fire-fault', { deviceId: 'post-1', fault: 'unread' }],
+      ['01E', 'device.offline', { deviceId: 'gate-fault', model: 'x', reason: 'not-found' }],
+    ];
+    const bytesOf = new Map<string, number>();
+    for (const [id, kind, data] of rows) {
+      const json = JSON.stringify(data);
+      bytesOf.set(id, json.length + kind.length + 64);
+      put.run(id, kind, '2026-12-01T00:00:00.000Z', json, json.length + kind.length + 64);
+    }
+    before
+      .prepare(
+        `INSERT INTO access_decisions(id, ts, gate_id, camera_id, via, allow, reason, subject_kind, subject_id, label, confidence)
+         VALUES ('01C', '2026-12-01T00:00:00.000Z', 'g1', 'c1', 'face', 0, 'visitor-expired', 'visitor', 'v1', 'v1', 0.25)`,
+      )
+      .run();
+    before
+      .prepare(`INSERT INTO camera_status(camera_id, state, reason, message, since) VALUES ('c1', 'offline', 'not-found', '404', 'x')`)
+      .run();
+    before.close();
+
+    const db = new Database(path);
+    try {
+      expect(db.schemaVersion).toBe(14);
+      const outbox = new Outbox({ db, log: createLogger({ level: 'silent' }), quotaBytes: 1e9 });
+      const byId = new Map(outbox.recent(10).map((r) => [r.id, r]));
+      expect(byId.get('01A')).toMatchObject({ kind: 'camera.clock_skew', data: { cameraId: 'c1', skewS: 120 } });
+      expect(byId.get('01B')).toMatchObject({ kind: 'camera.offline', data: { reason: 'unauthorized' } });
+      expect(byId.get('01C')?.data).toEqual({ gateId: 'g1', allow: false, reason: 'visitor_expired', confidence: 0.25 });
+      expect(byId.get('01D')?.kind).toBe('alarm.fire_fault');
+      // Only the renamed enum fields change: a device id or a free-text reason stays as written.
+      expect(byId.get('01E')?.data).toEqual({ deviceId: 'gate-fault', model: 'x', reason: 'not-found' });
+      const sizes = db
+        .prepare<{ id: string; bytes: number; n: number }>('SELECT id, bytes, length(data) + length(kind) + 64 AS n FROM outbox')
+        .all();
+      for (const s of sizes) expect([s.id, s.n]).toEqual([s.id, bytesOf.get(s.id)]);
+      // Found by the console's filter in either spelling.
+      expect(searchOutbox(db, parseFilter(new URLSearchParams('kind=camera.clock-skew'))).map((r) => r.id)).toEqual(['01A']);
+      expect(searchOutbox(db, parseFilter(new URLSearchParams('kind=camera.clock_skew'))).map((r) => r.id)).toEqual(['01A']);
+      expect(db.prepare<{ reason: string }>("SELECT reason FROM access_decisions WHERE id = '01C'").get()?.reason).toBe('visitor_expired');
+      expect(db.prepare<{ reason: string }>("SELECT reason FROM camera_status WHERE camera_id = 'c1'").get()?.reason).toBe('not_found');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('GA/T 1400 dead letters set aside as invalid-event read as invalid_event', () => {
+    const letters = new DeadLetters(join(tmp(), 'dead.db'), { keepDays: 7, maxLetters: 100 });
+    try {
+      const row = { rowid: 1, id: '01F', kind: 'face.unknown', ts: '2026-12-01T00:00:00.000Z', json: '{}' };
+      // What a gateway before envelope version 2 wrote.
+      letters.add(row, {
+        recordId: null,
+        reason: 'invalid-event' as DeadReason,
+        httpStatus: null,
+        statusCode: null,
+        message: 'no face',
+        attempts: 0,
+      });
+      expect(letters.list(10)).toMatchObject([{ eventId: '01F', reason: 'invalid_event' }]);
+    } finally {
+      letters.close();
+    }
+  });
+});

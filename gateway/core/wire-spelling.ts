@@ -1,0 +1,43 @@
+/**
+ * The one table of wire spellings renamed by envelope version 2 (cloud-bridge/payloads.ts
+ * ENVELOPE_VERSION): values are snake_case, event names dotted lowercase with snake_case
+ * segments, and a British/American pair takes the American form the wire already used
+ * (`recognized`, HTTP's 401 "Unauthorized"). Input in the old spelling is accepted and turned
+ * into the new one until release OLD_SPELLINGS_UNTIL; stored rows were rewritten by store
+ * migration 014 (outbox, access decisions), the GA/T 1400 dead letters are read through
+ * `currentValue`. Pure: no I/O.
+ */
+
+/** The release after which the old spellings are refused like any unknown value. */
+export const OLD_SPELLINGS_UNTIL = '0.3.0';
+
+/** Event names: old → new. */
+export const RENAMED_EVENTS: Readonly<Record<string, string>> = {
+  'camera.clock-skew': 'camera.clock_skew',
+  'alarm.fire-fault': 'alarm.fire_fault',
+};
+
+/** Enum values of event payloads, old → new, with the field that carries them. */
+export const RENAMED_VALUES: Readonly<Record<string, { now: string; field: string }>> = {
+  unauthorised: { now: 'unauthorized', field: 'camera.offline reason' },
+  'not-found': { now: 'not_found', field: 'camera.offline reason' },
+  'unsupported-codec': { now: 'unsupported_codec', field: 'camera.offline reason' },
+  'not-rtsp': { now: 'not_rtsp', field: 'camera.offline reason' },
+  'invalid-data': { now: 'invalid_data', field: 'camera.offline reason' },
+  'below-unknown-threshold': { now: 'below_unknown_threshold', field: 'face.unknown reason' },
+  'visitor-valid': { now: 'visitor_valid', field: 'access.decision reason' },
+  'visitor-not-yet-valid': { now: 'visitor_not_yet_valid', field: 'access.decision reason' },
+  'visitor-expired': { now: 'visitor_expired', field: 'access.decision reason' },
+  'gate-fault': { now: 'gate_fault', field: 'access.decision reason' },
+  'invalid-event': { now: 'invalid_event', field: 'gat1400.rejected reason, gat1400/dead-letters' },
+};
+
+/** An event name in today's spelling (an old name is renamed; anything else is returned as is). */
+export function currentEventName(kind: string): string {
+  return Object.hasOwn(RENAMED_EVENTS, kind) ? RENAMED_EVENTS[kind]! : kind;
+}
+
+/** An enum value in today's spelling (an old value is renamed; anything else is returned as is). */
+export function currentValue(value: string): string {
+  return Object.hasOwn(RENAMED_VALUES, value) ? RENAMED_VALUES[value]!.now : value;
+}
