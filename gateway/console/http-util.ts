@@ -1,14 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ErrorCode } from '../core/error-codes.js';
+import type { ConsoleErrorCode } from '../core/error-codes.js';
 import { redactValue } from '../core/redact.js';
 import { forwardedClient } from './security/forwarded.js';
 
-/**
- * Error codes of the console's API: the action table's, plus `unauthenticated` (no live session,
- * or a wrong name or password), `locked` (too many failed logins: wait) and `setup_needed` (no
- * admin account yet).
- */
-export type ConsoleErrorCode = ErrorCode | 'unauthenticated' | 'locked' | 'setup_needed';
+/** Error codes of the console's API: the action table's and its own, all in core/error-codes.ts. */
+export type { ConsoleErrorCode };
 
 /** Small helpers for the console's HTTP handling. */
 export class HttpError extends Error {

@@ -43,8 +43,10 @@ export function renderActionTable(): string {
 }
 
 export function renderErrorCodes(): string {
-  const rows = Object.entries(ERROR_CODES).map(([code, meaning]) => `| \`${code}\` | ${cell(meaning)} |`);
-  return ['| code | meaning |', '|---|---|', ...rows].join('\n');
+  const rows = Object.entries(ERROR_CODES).map(
+    ([code, spec]) => `| \`${code}\` | ${spec.channels.join(', ')} | ${cell(spec.en)} | ${cell(spec.zh)} |`,
+  );
+  return ['| code | answered by | meaning | 含义 |', '|---|---|---|---|', ...rows].join('\n');
 }
 
 /** The spellings envelope version 2 renamed (gateway/core/wire-spelling.ts). */

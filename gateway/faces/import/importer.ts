@@ -8,6 +8,7 @@
 import type { CsvRecord } from './csv.js';
 import { loadPhotos, type PhotoProblem } from './photos.js';
 import { planRows, type Header, type ImportRow, type RowProblem } from './rows.js';
+import type { ImportCode } from '../../core/error-codes.js';
 
 export interface UpsertInput {
   id: string;
@@ -45,7 +46,8 @@ export interface BoxRefusal {
   error: string;
 }
 
-export type Problem = RowProblem | PhotoProblem | BoxRefusal;
+/** Every problem's code is one of the error-code table (core/error-codes.ts). */
+export type Problem = (RowProblem | PhotoProblem | BoxRefusal) & { code: ImportCode };
 
 export type RowOutcome =
   | { line: number; id: string; status: 'applied'; version: number; photosRefused?: Array<{ photo: string; reason: string }> }

@@ -39,35 +39,35 @@ export function problemText(p: Problem, lang: Lang): string {
   switch (p.code) {
     case 'missing':
       return zh ? `缺少${COLUMN_ZH[p.column]}` : `no ${p.column}`;
-    case 'bad-id':
+    case 'bad_id':
       return zh
         ? `编号 "${p.value}" 不合格：只能用字母、数字、"_"、"-"、"."，最多 64 个字符`
         : `id "${p.value}": letters, digits, "_", "-" or ".", at most 64`;
-    case 'bad-kind':
+    case 'bad_kind':
       return zh ? `类型 "${p.value}" 不认识：填 住户 或 访客 (resident / visitor)` : `kind "${p.value}": resident or visitor`;
-    case 'bad-time':
+    case 'bad_time':
       return zh
         ? `${COLUMN_ZH[p.column]} "${p.value}" 不是时间：例如 2026-11-24 18:00 或 2026-11-24T18:00:00+08:00`
         : `${p.column} "${p.value}" is not a time: e.g. 2026-11-24 18:00 or 2026-11-24T18:00:00+08:00`;
-    case 'bad-version':
+    case 'bad_version':
       return zh ? `版本 "${p.value}" 必须是非负整数` : `version "${p.value}" must be a whole number >= 0`;
-    case 'too-many-photos':
+    case 'too_many_photos':
       return zh ? `照片 ${p.count} 张，最多 ${p.max} 张` : `${p.count} photos, at most ${p.max}`;
-    case 'bad-detail':
+    case 'bad_detail':
       return zh
         ? `${COLUMN_ZH[p.column]} "${p.value}" 不合格${p.column === 'phone' ? '：只能用数字、空格、+ - ( )，最多 32 个字符' : p.column === 'groups' ? '：组编号只能用字母、数字、"_"、"-"、"."' : '：最多 64 个字符'}`
         : `${p.column} "${p.value}": ${p.column === 'phone' ? 'digits, spaces, + - ( ), at most 32' : p.column === 'groups' ? 'group ids are letters, digits, "_", "-", "."' : 'at most 64 characters'}`;
-    case 'duplicate-id':
+    case 'duplicate_id':
       return zh ? `编号与第 ${p.firstLine} 行重复` : `same id as line ${p.firstLine}`;
-    case 'photo-missing':
+    case 'photo_missing':
       return zh ? `照片文件 ${p.name} 不存在` : `photo file ${p.name} not found`;
-    case 'photo-outside':
+    case 'photo_outside':
       return zh ? `照片 ${p.name} 不在 --photos 文件夹内，拒绝读取` : `photo ${p.name} is outside the --photos folder: not read`;
-    case 'photo-too-large':
+    case 'photo_too_large':
       return zh
         ? `照片 ${p.name} 有 ${p.bytes} 字节，超过 faces.enrolment.maxPhotoBytes (${p.max})`
         : `photo ${p.name} is ${p.bytes} bytes, more than faces.enrolment.maxPhotoBytes (${p.max})`;
-    case 'photo-unreadable':
+    case 'photo_unreadable':
       return zh ? `照片 ${p.name} 无法读取：${p.error}` : `photo ${p.name} cannot be read: ${p.error}`;
     case 'box':
       return zh ? `${BOX_ZH[p.boxCode] ?? p.boxCode}：${p.error}` : `${p.boxCode}: ${p.error}`;

@@ -9,10 +9,10 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { errMessage } from '../../core/errors.js';
 
 export type PhotoProblem =
-  | { code: 'photo-missing'; name: string }
-  | { code: 'photo-outside'; name: string }
-  | { code: 'photo-too-large'; name: string; bytes: number; max: number }
-  | { code: 'photo-unreadable'; name: string; error: string };
+  | { code: 'photo_missing'; name: string }
+  | { code: 'photo_outside'; name: string }
+  | { code: 'photo_too_large'; name: string; bytes: number; max: number }
+  | { code: 'photo_unreadable'; name: string; error: string };
 
 const inside = (root: string, path: string) => {
   const rel = relative(root, path);
@@ -29,21 +29,21 @@ export async function loadPhotos(
   const photos: string[] = [];
   for (const name of names) {
     const path = resolve(root, name);
-    if (isAbsolute(name) || !inside(root, path)) return { ok: false, problem: { code: 'photo-outside', name } };
+    if (isAbsolute(name) || !inside(root, path)) return { ok: false, problem: { code: 'photo_outside', name } };
     let real: string;
     try {
       real = await realpath(path);
     } catch {
-      return { ok: false, problem: { code: 'photo-missing', name } };
+      return { ok: false, problem: { code: 'photo_missing', name } };
     }
-    if (!inside(root, real)) return { ok: false, problem: { code: 'photo-outside', name } };
+    if (!inside(root, real)) return { ok: false, problem: { code: 'photo_outside', name } };
     try {
       const st = await stat(real);
-      if (!st.isFile()) return { ok: false, problem: { code: 'photo-missing', name } };
-      if (st.size > maxBytes) return { ok: false, problem: { code: 'photo-too-large', name, bytes: st.size, max: maxBytes } };
+      if (!st.isFile()) return { ok: false, problem: { code: 'photo_missing', name } };
+      if (st.size > maxBytes) return { ok: false, problem: { code: 'photo_too_large', name, bytes: st.size, max: maxBytes } };
       photos.push((await readFile(real)).toString('base64'));
     } catch (err) {
-      return { ok: false, problem: { code: 'photo-unreadable', name, error: errMessage(err) } };
+      return { ok: false, problem: { code: 'photo_unreadable', name, error: errMessage(err) } };
     }
   }
   return { ok: true, photos };

@@ -32,8 +32,8 @@ describe('residents CSV rows', () => {
     );
     expect(plans).toEqual([
       { ok: true, row: { line: 2, id: 'a', name: 'A', kind: 'visitor', version: 7, photos: ['x.jpg', 'y.jpg', 'z.jpg'] } },
-      { ok: false, line: 3, id: 'b', problem: { code: 'too-many-photos', count: 6, max: 5 } },
-      { ok: false, line: 4, id: 'c', problem: { code: 'bad-version', value: '1.5' } },
+      { ok: false, line: 3, id: 'b', problem: { code: 'too_many_photos', count: 6, max: 5 } },
+      { ok: false, line: 4, id: 'c', problem: { code: 'bad_version', value: '1.5' } },
     ]);
   });
 
@@ -67,8 +67,8 @@ describe('residents CSV rows', () => {
       },
       // An empty groups cell in a file that has the column: member of no group.
       { ok: true, row: { line: 3, id: 'b', name: '李娜', version: 1, photos: [], groups: [], gates: ['gate-main', 'door-b3'] } },
-      { ok: false, line: 4, id: 'c', problem: { code: 'bad-detail', column: 'phone', value: 'call me' } },
-      { ok: false, line: 5, id: 'd', problem: { code: 'bad-detail', column: 'groups', value: 'b 3' } },
+      { ok: false, line: 4, id: 'c', problem: { code: 'bad_detail', column: 'phone', value: 'call me' } },
+      { ok: false, line: 5, id: 'd', problem: { code: 'bad_detail', column: 'groups', value: 'b 3' } },
     ]);
   });
 });

@@ -53,13 +53,13 @@ export interface Header {
 /** Why a row is not sent; the message is written by messages.ts in the user's language. */
 export type RowProblem =
   | { code: 'missing'; column: Column }
-  | { code: 'bad-id'; value: string }
-  | { code: 'bad-kind'; value: string }
-  | { code: 'bad-time'; column: 'validFrom' | 'validUntil'; value: string }
-  | { code: 'bad-version'; value: string }
-  | { code: 'too-many-photos'; count: number; max: number }
-  | { code: 'bad-detail'; column: 'building' | 'unit' | 'room' | 'phone' | 'groups'; value: string }
-  | { code: 'duplicate-id'; firstLine: number };
+  | { code: 'bad_id'; value: string }
+  | { code: 'bad_kind'; value: string }
+  | { code: 'bad_time'; column: 'validFrom' | 'validUntil'; value: string }
+  | { code: 'bad_version'; value: string }
+  | { code: 'too_many_photos'; count: number; max: number }
+  | { code: 'bad_detail'; column: 'building' | 'unit' | 'room' | 'phone' | 'groups'; value: string }
+  | { code: 'duplicate_id'; firstLine: number };
 
 export interface ImportRow {
   line: number;
@@ -156,9 +156,9 @@ export function planRows(records: readonly CsvRecord[], header: Header, opts: { 
     const id = cell(r, 'id');
     const refuse = (problem: RowProblem): RowPlan => ({ ok: false, line: r.line, id, problem });
     if (!id) return refuse({ code: 'missing', column: 'id' });
-    if (!RESIDENT_ID.test(id)) return refuse({ code: 'bad-id', value: id });
+    if (!RESIDENT_ID.test(id)) return refuse({ code: 'bad_id', value: id });
     const first = seen.get(id);
-    if (first !== undefined) return refuse({ code: 'duplicate-id', firstLine: first });
+    if (first !== undefined) return refuse({ code: 'duplicate_id', firstLine: first });
     seen.set(id, r.line);
     const name = cell(r, 'name');
     if (!name) return refuse({ code: 'missing', column: 'name' });
@@ -166,21 +166,21 @@ export function planRows(records: readonly CsvRecord[], header: Header, opts: { 
     const kind = cell(r, 'kind');
     if (kind) {
       const k = KINDS[kind.toLowerCase()];
-      if (!k) return refuse({ code: 'bad-kind', value: kind });
+      if (!k) return refuse({ code: 'bad_kind', value: kind });
       row.kind = k;
     }
     for (const c of ['validFrom', 'validUntil'] as const) {
       const v = cell(r, c);
       if (!v) continue;
       const t = readTime(v, c === 'validUntil');
-      if (!t) return refuse({ code: 'bad-time', column: c, value: v });
+      if (!t) return refuse({ code: 'bad_time', column: c, value: v });
       row[c] = t;
     }
     const host = cell(r, 'hostId');
     if (host) row.hostId = host;
     const version = cell(r, 'version');
     if (version) {
-      if (!/^\d{1,16}$/.test(version) || Number(version) > Number.MAX_SAFE_INTEGER) return refuse({ code: 'bad-version', value: version });
+      if (!/^\d{1,16}$/.test(version) || Number(version) > Number.MAX_SAFE_INTEGER) return refuse({ code: 'bad_version', value: version });
       row.version = Number(version);
     }
     const list = (c: Column) =>
@@ -193,17 +193,17 @@ export function planRows(records: readonly CsvRecord[], header: Header, opts: { 
       const v = cell(r, c);
       if (!v) continue;
       if (v.length > (c === 'phone' ? 32 : 64) || (c === 'phone' && !/^[0-9+\-() ]+$/.test(v)))
-        return refuse({ code: 'bad-detail', column: c, value: v });
+        return refuse({ code: 'bad_detail', column: c, value: v });
       row[c] = v;
     }
     if (header.index.groups !== undefined) {
       row.groups = list('groups');
       const bad = row.groups.find((g) => !/^[A-Za-z0-9_.-]{1,64}$/.test(g));
-      if (bad !== undefined) return refuse({ code: 'bad-detail', column: 'groups', value: bad });
+      if (bad !== undefined) return refuse({ code: 'bad_detail', column: 'groups', value: bad });
     }
     const gates = list('gates');
     if (gates.length) row.gates = gates;
-    if (row.photos.length > opts.maxPhotos) return refuse({ code: 'too-many-photos', count: row.photos.length, max: opts.maxPhotos });
+    if (row.photos.length > opts.maxPhotos) return refuse({ code: 'too_many_photos', count: row.photos.length, max: opts.maxPhotos });
     return { ok: true, row };
   });
 }
