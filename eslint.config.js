@@ -1,6 +1,25 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** @typescript-eslint/naming-convention options; `keys` are the formats plain object keys may take. */
+function namingConvention(keys) {
+  const members = ['objectLiteralProperty', 'typeProperty', 'classProperty', 'objectLiteralMethod', 'typeMethod'];
+  return [
+    { selector: 'default', format: ['camelCase'], leadingUnderscore: 'allow' },
+    { selector: 'variable', format: ['camelCase', 'UPPER_CASE'], leadingUnderscore: 'allow' },
+    // Destructuring takes the names the object has (a report's snake_case fields).
+    { selector: ['variable', 'parameter'], modifiers: ['destructured'], format: null },
+    { selector: 'typeLike', format: ['PascalCase'] },
+    { selector: 'enumMember', format: ['PascalCase', 'UPPER_CASE'] },
+    { selector: 'import', format: ['camelCase', 'PascalCase'] },
+    { selector: members, modifiers: ['requiresQuotes'], format: null },
+    // Environment variable names (SHARPEYES__NODE__ID) as keys of an env object.
+    { selector: members, filter: { regex: '^[A-Z][A-Z0-9]*(__[A-Z0-9]+)+$', match: true }, format: null },
+    { selector: members, filter: { regex: '^\\w*_\\w*$', match: true }, format: ['snake_case', 'UPPER_CASE'], leadingUnderscore: 'allow' },
+    { selector: members, format: [...keys, 'UPPER_CASE'], leadingUnderscore: 'allow' },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'models/**', '.cache/**', 'var/**', 'coverage/**'] },
   js.configs.recommended,
@@ -54,6 +73,36 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // Names follow the code base's convention: camelCase values and functions, PascalCase types and
+    // classes, UPPER_CASE for constants, a leading underscore for what is deliberately unused.
+    // Object keys are names of a format as often as our own: a key that needs quotes
+    // ('devices/list', 'content-type', 'camera.offline') is the format's, and a key with an
+    // underscore must be proper snake_case (SQL columns, the JSON of reports and benches, wire
+    // values such as error codes) or UPPER_CASE; PascalCase keys only where an outside format
+    // spells them so (the override below).
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/naming-convention': ['error', ...namingConvention(['camelCase'])],
+    },
+  },
+  {
+    // Outside formats with PascalCase keys: GA/T 1400 JSON, GB/T 28181 XML, RTSP headers, ONVIF's
+    // library exports and replies, Intl's weekday names, systemd unit keys.
+    files: [
+      'cloud-bridge/gat1400/**/*.ts',
+      'cloud-bridge/gb28181/**/*.ts',
+      'cloud-bridge/testing/viid-*.ts',
+      'gateway/cameras/rtsp/**/*.ts',
+      'gateway/cameras/onvif/**/*.ts',
+      'gateway/access/group-policy.ts',
+      'scripts/onvif-sim/**/*.ts',
+      'scripts/systemd-unit.test.ts',
+    ],
+    rules: {
+      '@typescript-eslint/naming-convention': ['error', ...namingConvention(['camelCase', 'PascalCase'])],
     },
   },
   {

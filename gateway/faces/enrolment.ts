@@ -32,7 +32,7 @@ export async function enrolResident(
   input: { id?: string; name: string; photos: EnrolPhoto[]; pass?: Pass; keepUsable?: boolean } & PersonExtras,
 ): Promise<Resident & { refused: Refusal[] }> {
   const { templates, refused } = await checkedTemplates(ctx.pipeline, input.photos, input.keepUsable ?? false);
-  const { photos: _, keepUsable: __, ...rest } = input;
+  const { photos: _, keepUsable: _keepUsable, ...rest } = input;
   return { ...ctx.store.add({ ...rest, templates }), refused };
 }
 

@@ -90,9 +90,9 @@ describe('geometry', () => {
 
 describe('DB post-processing and candidates', () => {
   /** A probability map with filled rectangles [x, y, w, h, p]. */
-  function map(W: number, H: number, rects: number[][]): Float32Array {
-    const m = new Float32Array(W * H);
-    for (const [x0, y0, w, h, p] of rects) for (let y = y0!; y < y0! + h!; y++) for (let x = x0!; x < x0! + w!; x++) m[y * W + x] = p!;
+  function map(cols: number, rows: number, rects: number[][]): Float32Array {
+    const m = new Float32Array(cols * rows);
+    for (const [x0, y0, w, h, p] of rects) for (let y = y0!; y < y0! + h!; y++) for (let x = x0!; x < x0! + w!; x++) m[y * cols + x] = p!;
     return m;
   }
 

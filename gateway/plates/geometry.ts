@@ -154,11 +154,11 @@ export function homography(from: readonly Point[], to: readonly Point[]): Float6
   return Float64Array.from([...A.map((r) => r[8] as number), 1]);
 }
 
-export function applyHomography(H: Float64Array, p: Point): Point {
-  const w = (H[6] as number) * p.x + (H[7] as number) * p.y + (H[8] as number);
+export function applyHomography(hm: Float64Array, p: Point): Point {
+  const w = (hm[6] as number) * p.x + (hm[7] as number) * p.y + (hm[8] as number);
   return {
-    x: ((H[0] as number) * p.x + (H[1] as number) * p.y + (H[2] as number)) / w,
-    y: ((H[3] as number) * p.x + (H[4] as number) * p.y + (H[5] as number)) / w,
+    x: ((hm[0] as number) * p.x + (hm[1] as number) * p.y + (hm[2] as number)) / w,
+    y: ((hm[3] as number) * p.x + (hm[4] as number) * p.y + (hm[5] as number)) / w,
   };
 }
 
@@ -167,21 +167,21 @@ export function applyHomography(H: Float64Array, p: Point): Point {
  * bilinear; samples outside the image repeat the edge pixel.
  */
 export function warpQuad(img: RgbImage, quad: readonly Point[], outW: number, outH: number): RgbImage {
-  const W = Math.max(1, Math.round(outW));
-  const Hh = Math.max(1, Math.round(outH));
+  const ow = Math.max(1, Math.round(outW));
+  const oh = Math.max(1, Math.round(outH));
   const dst: Point[] = [
     { x: 0, y: 0 },
-    { x: W, y: 0 },
-    { x: W, y: Hh },
-    { x: 0, y: Hh },
+    { x: ow, y: 0 },
+    { x: ow, y: oh },
+    { x: 0, y: oh },
   ];
   const H = homography(dst, quad);
-  const out = new Uint8Array(W * Hh * 3);
+  const out = new Uint8Array(ow * oh * 3);
   const src = img.data;
   const iw = img.width;
   const ih = img.height;
-  for (let y = 0; y < Hh; y++) {
-    for (let x = 0; x < W; x++) {
+  for (let y = 0; y < oh; y++) {
+    for (let x = 0; x < ow; x++) {
       const p = applyHomography(H, { x: x + 0.5, y: y + 0.5 });
       const sx = Math.min(iw - 1, Math.max(0, p.x - 0.5));
       const sy = Math.min(ih - 1, Math.max(0, p.y - 0.5));
@@ -191,7 +191,7 @@ export function warpQuad(img: RgbImage, quad: readonly Point[], outW: number, ou
       const y1 = Math.min(ih - 1, y0 + 1);
       const fx = sx - x0;
       const fy = sy - y0;
-      const o = (y * W + x) * 3;
+      const o = (y * ow + x) * 3;
       const a = (y0 * iw + x0) * 3;
       const b = (y0 * iw + x1) * 3;
       const c = (y1 * iw + x0) * 3;
@@ -203,7 +203,7 @@ export function warpQuad(img: RgbImage, quad: readonly Point[], outW: number, ou
       }
     }
   }
-  return { width: W, height: Hh, data: out };
+  return { width: ow, height: oh, data: out };
 }
 
 /** Bilinear resize of a whole image (a warp of its own corners). */

@@ -76,8 +76,8 @@ async function syntheticScenes(): Promise<Scene[]> {
 async function measure(
   reader: PlateReader,
   scenes: Scene[],
-  W: number,
-  H: number,
+  width: number,
+  height: number,
 ): Promise<{ ms: number[]; cpu: number[]; top1: number; any: number; total: number; cpuMs: number }> {
   const ms: number[] = [];
   const cpuPerFrame: number[] = [];
@@ -87,7 +87,7 @@ async function measure(
   let total = 0;
   for (let round = 0; round < ROUNDS; round++) {
     for (const f of scenes) {
-      const img = await resizeRgb(await f.load(), W, H, 'contain');
+      const img = await resizeRgb(await f.load(), width, height, 'contain');
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const reads = await reader.readScene(img);
