@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { catalogue } from './events.js';
-import { currentEventName, currentValue, RENAMED_EVENTS, RENAMED_VALUES } from './wire-spelling.js';
+import { currentEventName, currentValue, RENAMED_EVENTS, RENAMED_PREFIXES, RENAMED_VALUES } from './wire-spelling.js';
 import { Database, readMigrations } from '../store/database.js';
 import { Outbox } from '../store/outbox.js';
 import { searchOutbox } from '../store/outbox-search.js';
@@ -44,15 +44,23 @@ describe('one spelling on the wire', () => {
       expect(names.has(now), now).toBe(true);
       expect(names.has(old), old).toBe(false);
     }
-    const values = new Set([...enumValues().values()].flat());
-    for (const [old, { now }] of Object.entries(RENAMED_VALUES)) {
-      expect(values.has(now), now).toBe(true);
-      expect(values.has(old), old).toBe(false);
+    // Each value in the JSON Schema of the event its field names: the new one (an enum value, or
+    // in the description of a free-text field), the old one nowhere.
+    const schemaText = (field: string) => {
+      const kind = field.split(' ')[0]!;
+      expect(names.has(kind), field).toBe(true);
+      return JSON.stringify(z.toJSONSchema(catalogue[kind as keyof typeof catalogue].schema, { io: 'output', unrepresentable: 'any' }));
+    };
+    for (const [old, { now, field }] of [...Object.entries(RENAMED_VALUES), ...Object.entries(RENAMED_PREFIXES)]) {
+      expect(schemaText(field), `${field}: ${now}`).toMatch(new RegExp(`\\b${now}`));
+      expect(schemaText(field), `${field}: ${old}`).not.toMatch(new RegExp(`\\b${old}`));
     }
     expect(currentEventName('camera.clock-skew')).toBe('camera.clock_skew');
     expect(currentEventName('camera.offline')).toBe('camera.offline');
     expect(currentValue('unauthorised')).toBe('unauthorized');
     expect(currentValue('toString')).toBe('toString');
+    expect(currentValue('exception-2')).toBe('exception_2');
+    expect(currentValue('exception-x')).toBe('exception-x');
   });
 
   it('accepts an old event name in the console filter and `sharpeyes events --kind`', () => {
@@ -84,6 +92,8 @@ describe('rows stored before envelope version 2', () => {
       ['01C', 'access.decision', { gateId: 'g1', allow: false, reason: 'visitor-expired', confidence: 0.25 }],
       ['01D', 'alarm.fire-fault', { deviceId: 'post-1', fault: 'unread' }],
       ['01E', 'device.offline', { deviceId: 'gate-fault', model: 'x', reason: 'not-found' }],
+      ['01G', 'gate.command', { deviceId: 'g1', command: 'hold-open', origin: 'fail-safe', ok: false, error: 'exception-4', attempts: 1 }],
+      ['01H', 'gate.command', { deviceId: 'g1', command: 'close', origin: 'console', ok: false, error: 'write-failed', attempts: 3 }],
     ];
     const bytesOf = new Map<string, number>();
     for (const [id, kind, data] of rows) {
@@ -100,6 +110,12 @@ describe('rows stored before envelope version 2', () => {
     before
       .prepare(`INSERT INTO camera_status(camera_id, state, reason, message, since) VALUES ('c1', 'offline', 'not-found', '404', 'x')`)
       .run();
+    before
+      .prepare(
+        `INSERT INTO gate_commands(ts, device_id, command, origin, ok, error, attempts, ms)
+         VALUES ('2026-12-01T00:00:00.000Z', 'g1', 'hold-open', 'fail-safe', 0, 'exception-4', 1, 5)`,
+      )
+      .run();
     before.close();
 
     const db = new Database(path);
@@ -113,6 +129,20 @@ describe('rows stored before envelope version 2', () => {
       expect(byId.get('01D')?.kind).toBe('alarm.fire_fault');
       // Only the renamed enum fields change: a device id or a free-text reason stays as written.
       expect(byId.get('01E')?.data).toEqual({ deviceId: 'gate-fault', model: 'x', reason: 'not-found' });
+      // The device profile's command names are the profile format's (hold-open stays).
+      expect(byId.get('01G')?.data).toEqual({
+        deviceId: 'g1',
+        command: 'hold-open',
+        origin: 'fail_safe',
+        ok: false,
+        error: 'exception_4',
+        attempts: 1,
+      });
+      expect(byId.get('01H')?.data).toMatchObject({ origin: 'console', error: 'write_failed' });
+      expect(db.prepare<{ origin: string; error: string }>('SELECT origin, error FROM gate_commands').get()).toEqual({
+        origin: 'fail_safe',
+        error: 'exception_4',
+      });
       const sizes = db
         .prepare<{ id: string; bytes: number; n: number }>('SELECT id, bytes, length(data) + length(kind) + 64 AS n FROM outbox')
         .all();

@@ -30,6 +30,13 @@ export const RENAMED_VALUES: Readonly<Record<string, { now: string; field: strin
   'visitor-expired': { now: 'visitor_expired', field: 'access.decision reason' },
   'gate-fault': { now: 'gate_fault', field: 'access.decision reason' },
   'invalid-event': { now: 'invalid_event', field: 'gat1400.rejected reason, gat1400/dead-letters' },
+  'fail-safe': { now: 'fail_safe', field: 'gate.command origin' },
+  'write-failed': { now: 'write_failed', field: 'gate.command error' },
+};
+
+/** Values with a number at the end (`exception-2`, a Modbus exception code), old prefix → new. */
+export const RENAMED_PREFIXES: Readonly<Record<string, { now: string; field: string }>> = {
+  'exception-': { now: 'exception_', field: 'gate.command error' },
 };
 
 /** An event name in today's spelling (an old name is renamed; anything else is returned as is). */
@@ -39,5 +46,9 @@ export function currentEventName(kind: string): string {
 
 /** An enum value in today's spelling (an old value is renamed; anything else is returned as is). */
 export function currentValue(value: string): string {
-  return Object.hasOwn(RENAMED_VALUES, value) ? RENAMED_VALUES[value]!.now : value;
+  if (Object.hasOwn(RENAMED_VALUES, value)) return RENAMED_VALUES[value]!.now;
+  for (const [old, { now }] of Object.entries(RENAMED_PREFIXES)) {
+    if (value.startsWith(old) && /^\d+$/.test(value.slice(old.length))) return now + value.slice(old.length);
+  }
+  return value;
 }

@@ -49,9 +49,12 @@ export const deviceEvents = defineEvents({
       .strictObject({
         deviceId,
         command: z.string().describe('open, close, hold-open, release, pulse, ...'),
-        origin: z.string().describe('Who asked: platform, cli, console, access, fail-safe.'),
+        origin: z.string().describe('Who asked: platform, cli, console, access, alarms, fail_safe, shutdown.'),
         ok: z.boolean(),
-        error: z.string().optional().describe('timeout, refused, offline, write-failed, exception-N, or a refusal reason.'),
+        error: z
+          .string()
+          .optional()
+          .describe('timeout, refused, offline, write_failed, exception_N (a Modbus exception code), or a refusal reason.'),
         note: z.string().optional().describe('Why nothing was sent although ok (an open at a gate a fire alarm holds open).'),
         attempts: z.number().int().min(0),
         ms: z.number().min(0).describe('From the request to the acknowledgement (or the failure).'),

@@ -107,7 +107,7 @@ devices:
     // The simulator moves the arm before its acknowledgement reaches the gateway: the command's
     // record follows the movement, it does not precede it.
     const opened = (c: GatewayEvents['gate.command']) =>
-      c.deviceId === 'nohold-1' && c.origin === 'fail-safe' && c.command === 'open' && c.ok && !c.note;
+      c.deviceId === 'nohold-1' && c.origin === 'fail_safe' && c.command === 'open' && c.ok && !c.note;
     await until(() => commands.some(opened), 'the fail-safe open recorded as sent and acknowledged', 5000);
     expect(commands.filter((c) => c.deviceId === 'nohold-1' && c.note)).toEqual([]);
   });
@@ -116,7 +116,7 @@ devices:
     await until(async () => (await barrier('blind-1')) === 1, 'blind-1 held open', 5000);
     // Right after a periodic re-assert, the controller closes by itself and says nothing.
     const n = commands.length;
-    await until(() => commands.slice(n).some((c) => c.deviceId === 'blind-1' && c.origin === 'fail-safe'), 'a re-assert', 10_000);
+    await until(() => commands.slice(n).some((c) => c.deviceId === 'blind-1' && c.origin === 'fail_safe'), 'a re-assert', 10_000);
     await sim('blind-1', 'set barrier 0');
     const t0 = performance.now();
     await until(async () => (await barrier('blind-1')) === 1, 'blind-1 open again', 10_000);

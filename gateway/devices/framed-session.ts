@@ -57,7 +57,7 @@ export class FramedSession implements ProtocolSession {
         await this.ctx.write(frame);
       } catch {
         this.reply.cancel();
-        return { ok: false, attempts, error: 'write-failed' };
+        return { ok: false, attempts, error: 'write_failed' };
       }
       if (!reply) return { ok: true, attempts };
       const r = await reply;

@@ -52,12 +52,12 @@ export class ModbusSession implements ProtocolSession {
           await this.ctx.write(bytes);
         } catch {
           this.reply.cancel();
-          return 'write-failed';
+          return 'write_failed';
         }
         const r = await reply;
         if (r === 'lost') return 'offline';
         if (r === 'timeout') continue;
-        if (r.exception) return `exception-${r.exception}`;
+        if (r.exception) return `exception_${r.exception}`;
         return r;
       }
       return 'timeout';

@@ -43,7 +43,7 @@ devices:
 
   it('a gate that comes online is closed (fail-safe) and the result recorded', async () => {
     await until(
-      () => (seen['gate.command'] ?? []).some((c) => c.deviceId === 'gate-1' && c.origin === 'fail-safe' && c.command === 'close' && c.ok),
+      () => (seen['gate.command'] ?? []).some((c) => c.deviceId === 'gate-1' && c.origin === 'fail_safe' && c.command === 'close' && c.ok),
       'fail-safe close',
     );
     expect(outbox().some((e) => e.kind === 'device.online' && e.data.deviceId === 'gate-1' && e.data.simulated === true)).toBe(true);
@@ -94,7 +94,7 @@ devices:
       () =>
         (seen['gate.command'] ?? []).some(
           (c) =>
-            c.deviceId === 'gate-1' && c.command === 'close' && c.origin === 'fail-safe' && c.ok && (seen['alarm.fire']?.length ?? 0) >= 2,
+            c.deviceId === 'gate-1' && c.command === 'close' && c.origin === 'fail_safe' && c.ok && (seen['alarm.fire']?.length ?? 0) >= 2,
         ),
       'close after clear',
     );

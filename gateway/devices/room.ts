@@ -197,7 +197,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     // A fail-safe command is the policy's own decision: sent as it is (the `open` of a gate
     // without hold-open must not be answered "already open" by the rule meant for requests),
     // except that a close never reaches a gate a fire input holds, checked again at its turn.
-    const failSafe = opts.origin === 'fail-safe';
+    const failSafe = opts.origin === 'fail_safe';
     const refusal: Verdict = { send: false, ok: false, refused: `gate ${deviceId} is held open by a fire alarm` };
     const verdict: Verdict = failSafe
       ? this.policy.mayRun(deviceId, command, moves)
@@ -283,7 +283,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
       this.safetyNext.delete(s.gateId);
       if (next) this.safety(next);
     };
-    this.run(s.gateId, command, { origin: 'fail-safe' })
+    this.run(s.gateId, command, { origin: 'fail_safe' })
       .then((r) => {
         done();
         if (r.ok || !holding || !this.policy.isHeldOpen(s.gateId) || this.retries.has(s.gateId) || this.safetyRunning.has(s.gateId)) return;

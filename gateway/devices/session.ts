@@ -34,7 +34,7 @@ export interface ExecuteOptions {
 export interface CommandResult {
   ok: boolean;
   attempts: number;
-  /** timeout | refused | offline | exception-N | write-failed */
+  /** timeout | refused | offline | exception_N | write_failed */
   error?: string;
   reply?: Record<string, number>;
 }

@@ -83,7 +83,7 @@ describe('a silent gate held open during a fire', () => {
 
     // Ten more seconds of silence: hold-open keeps being tried, one at a time, never piling up.
     await new Promise((r) => setTimeout(r, 10_000));
-    const failSafe = commands.slice(from).filter((c) => c.deviceId === 'gate-1' && c.origin === 'fail-safe');
+    const failSafe = commands.slice(from).filter((c) => c.deviceId === 'gate-1' && c.origin === 'fail_safe');
     expect(failSafe.length).toBeGreaterThan(3);
     // A queue that grew would show as ever longer waits; each try is its own 3 x 500 ms at most.
     expect(Math.max(...failSafe.map((c) => c.ms))).toBeLessThan(2500);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publishedEvents } from '../../gateway/core/events.js';
 import { ERROR_CODES } from '../../gateway/core/error-codes.js';
-import { RENAMED_EVENTS, RENAMED_VALUES } from '../../gateway/core/wire-spelling.js';
+import { RENAMED_EVENTS, RENAMED_PREFIXES, RENAMED_VALUES } from '../../gateway/core/wire-spelling.js';
 import type { Priority } from '../../gateway/core/event-spec.js';
 import { parseConfig } from '../../gateway/config/load.js';
 import { createLogger } from '../../gateway/core/logger.js';
@@ -54,6 +54,7 @@ export function renderRenamedSpellings(): string {
   const rows = [
     ...Object.entries(RENAMED_EVENTS).map(([old, now]) => `| event name | \`${old}\` | \`${now}\` |`),
     ...Object.entries(RENAMED_VALUES).map(([old, { now, field }]) => `| ${field} | \`${old}\` | \`${now}\` |`),
+    ...Object.entries(RENAMED_PREFIXES).map(([old, { now, field }]) => `| ${field} | \`${old}N\` | \`${now}N\` |`),
   ];
   return ['| event name or field | until 0.1 (envelope `v: 1`) | from 0.2 (envelope `v: 2`) |', '|---|---|---|', ...rows].join('\n');
 }

@@ -22,6 +22,14 @@ WHERE kind IN ('camera.offline', 'face.unknown', 'access.decision', 'gat1400.rej
   AND json_extract(data, '$.reason') IN ('unauthorised', 'not-found', 'unsupported-codec', 'not-rtsp', 'invalid-data',
     'below-unknown-threshold', 'visitor-valid', 'visitor-not-yet-valid', 'visitor-expired', 'gate-fault', 'invalid-event');
 
+UPDATE outbox SET data = json_set(data, '$.origin', 'fail_safe')
+WHERE kind = 'gate.command' AND json_extract(data, '$.origin') = 'fail-safe';
+UPDATE outbox SET data = json_set(data, '$.error', replace(json_extract(data, '$.error'), '-', '_'))
+WHERE kind = 'gate.command' AND (json_extract(data, '$.error') = 'write-failed' OR json_extract(data, '$.error') GLOB 'exception-[0-9]*');
+
+UPDATE gate_commands SET origin = 'fail_safe' WHERE origin = 'fail-safe';
+UPDATE gate_commands SET error = replace(error, '-', '_') WHERE error = 'write-failed' OR error GLOB 'exception-[0-9]*';
+
 UPDATE access_decisions SET reason = CASE reason
     WHEN 'visitor-valid' THEN 'visitor_valid'
     WHEN 'visitor-not-yet-valid' THEN 'visitor_not_yet_valid'
