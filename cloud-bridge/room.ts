@@ -135,14 +135,14 @@ export class CloudBridgeRoom implements Room, UplinkSource {
   uplinkStatus(): UplinkStatus[] {
     const embedded = !this.ctx.loaded.config.cloud.url;
     const running: UplinkStatus = {
-      kind: embedded ? 'embedded-broker' : 'city-mqtt',
+      kind: embedded ? 'embedded_broker' : 'city_mqtt',
       ...this.linkState,
       target: this.url || null,
       detail: null,
       backlog: this.ctx.outbox.stats().unsent,
-      delivery: { by: 'sent-flag' },
+      delivery: { by: 'sent_flag' },
     };
-    return [running, uplinkOff(embedded ? 'city-mqtt' : 'embedded-broker')];
+    return [running, uplinkOff(embedded ? 'city_mqtt' : 'embedded_broker')];
   }
 
   async stop(): Promise<void> {

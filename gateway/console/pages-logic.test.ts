@@ -19,7 +19,7 @@ describe('what the pages show', () => {
     expect(gateState({ online: true, gate: null })).toBe('unknown');
     // A turnstile letting one person through shows open; a relay the gateway only switches cannot tell.
     expect(gateState({ online: true, gate: 'open-entry', position: 'open' })).toBe('open');
-    expect(gateState({ online: true, gate: 'open', position: 'not-reported' })).toBe('not-reported');
+    expect(gateState({ online: true, gate: 'open', position: 'not_reported' })).toBe('not_reported');
   });
   it('a visitor pass: not valid yet, valid, expired', () => {
     const now = '2026-11-24T12:00:00.000Z';

@@ -4,13 +4,13 @@ import { deliveryOf, gatherUplinks, type UplinkStatus } from './uplinks.js';
 import { deliveryOf as consoleDeliveryOf } from '../console/public/js/uplinks.js';
 
 const mqtt: UplinkStatus = {
-  kind: 'embedded-broker',
+  kind: 'embedded_broker',
   state: 'up',
   since: '2026-12-07T14:00:00.000Z',
   target: 'mqtt://127.0.0.1:1883',
   detail: null,
   backlog: 2,
-  delivery: { by: 'sent-flag' },
+  delivery: { by: 'sent_flag' },
 };
 const viid: UplinkStatus = {
   kind: 'gat1400',
@@ -27,12 +27,12 @@ describe('uplinks', () => {
   it('lists every uplink once, in a fixed order, whichever room reports it', () => {
     const list = gatherUplinks([
       { uplinkStatus: () => [viid] },
-      { uplinkStatus: () => [mqtt, off('city-mqtt')] },
+      { uplinkStatus: () => [mqtt, off('city_mqtt')] },
       { uplinkStatus: () => [off('gb28181')] },
     ]);
     expect(list.map((u) => [u.kind, u.state])).toEqual([
-      ['embedded-broker', 'up'],
-      ['city-mqtt', 'off'],
+      ['embedded_broker', 'up'],
+      ['city_mqtt', 'off'],
       ['gb28181', 'off'],
       ['gat1400', 'down'],
     ]);

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ActionTable } from './actions.js';
 
-export type UplinkKind = 'embedded-broker' | 'city-mqtt' | 'gb28181' | 'gat1400';
+export type UplinkKind = 'embedded_broker' | 'city_mqtt' | 'gb28181' | 'gat1400';
 /** off: not configured; connecting: trying, never up yet; up; down (was up, or failing). */
 export type UplinkState = 'off' | 'connecting' | 'up' | 'down';
 
@@ -23,10 +23,10 @@ export interface UplinkStatus {
   /** Stored events waiting for this uplink; null when it carries no stored events (GB/T 28181 sends alarms live). */
   backlog: number | null;
   /**
-   * How an event's delivery on this uplink is known: 'sent-flag' (the outbox row's sent mark,
+   * How an event's delivery on this uplink is known: 'sent_flag' (the outbox row's sent mark,
    * MQTT), 'position' (rows of `kinds` up to `position` were taken, GA/T 1400), or 'none'.
    */
-  delivery: { by: 'sent-flag' } | { by: 'position'; kinds: string[]; position: number } | { by: 'none' };
+  delivery: { by: 'sent_flag' } | { by: 'position'; kinds: string[]; position: number } | { by: 'none' };
 }
 
 /** An uplink that is not configured or not running: no target, no backlog, no delivery. */
@@ -39,7 +39,7 @@ export interface UplinkSource {
   uplinkStatus(): UplinkStatus[];
 }
 
-const ORDER: UplinkKind[] = ['embedded-broker', 'city-mqtt', 'gb28181', 'gat1400'];
+const ORDER: UplinkKind[] = ['embedded_broker', 'city_mqtt', 'gb28181', 'gat1400'];
 
 /** Every uplink, in a fixed order, each kind once. */
 export function gatherUplinks(sources: readonly UplinkSource[]): UplinkStatus[] {
@@ -53,7 +53,7 @@ export function gatherUplinks(sources: readonly UplinkSource[]): UplinkStatus[] 
  */
 export function deliveryOf(u: UplinkStatus, e: { rowid: number; kind: string; sent: boolean }): 'sent' | 'queued' | null {
   if (u.state === 'off') return null;
-  if (u.delivery.by === 'sent-flag') return e.sent ? 'sent' : 'queued';
+  if (u.delivery.by === 'sent_flag') return e.sent ? 'sent' : 'queued';
   if (u.delivery.by === 'position') return u.delivery.kinds.includes(e.kind) ? (e.rowid <= u.delivery.position ? 'sent' : 'queued') : null;
   return null;
 }

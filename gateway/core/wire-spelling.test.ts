@@ -51,7 +51,11 @@ describe('one spelling on the wire', () => {
       expect(names.has(kind), field).toBe(true);
       return JSON.stringify(z.toJSONSchema(catalogue[kind as keyof typeof catalogue].schema, { io: 'output', unrepresentable: 'any' }));
     };
-    for (const [old, { now, field }] of [...Object.entries(RENAMED_VALUES), ...Object.entries(RENAMED_PREFIXES)]) {
+    const inEvents = [...Object.entries(RENAMED_VALUES), ...Object.entries(RENAMED_PREFIXES)].filter(
+      ([, { field }]) => !field.includes('/'),
+    );
+    expect(inEvents.length).toBeGreaterThan(10);
+    for (const [old, { now, field }] of inEvents) {
       expect(schemaText(field), `${field}: ${now}`).toMatch(new RegExp(`\\b${now}`));
       expect(schemaText(field), `${field}: ${old}`).not.toMatch(new RegExp(`\\b${old}`));
     }

@@ -17,7 +17,7 @@ export const RENAMED_EVENTS: Readonly<Record<string, string>> = {
   'alarm.fire-fault': 'alarm.fire_fault',
 };
 
-/** Enum values of event payloads, old → new, with the field that carries them. */
+/** Values of event payloads and action answers, old → new, with the field that carries them. */
 export const RENAMED_VALUES: Readonly<Record<string, { now: string; field: string }>> = {
   unauthorised: { now: 'unauthorized', field: 'camera.offline reason' },
   'not-found': { now: 'not_found', field: 'camera.offline reason' },
@@ -32,6 +32,11 @@ export const RENAMED_VALUES: Readonly<Record<string, { now: string; field: strin
   'invalid-event': { now: 'invalid_event', field: 'gat1400.rejected reason, gat1400/dead-letters' },
   'fail-safe': { now: 'fail_safe', field: 'gate.command origin' },
   'write-failed': { now: 'write_failed', field: 'gate.command error' },
+  // Answers of actions (nothing sends them to the box).
+  'embedded-broker': { now: 'embedded_broker', field: 'uplinks/status kind' },
+  'city-mqtt': { now: 'city_mqtt', field: 'uplinks/status kind' },
+  'sent-flag': { now: 'sent_flag', field: 'uplinks/status delivery.by' },
+  'not-reported': { now: 'not_reported', field: 'devices/list position' },
 };
 
 /** Values with a number at the end (`exception-2`, a Modbus exception code), old prefix → new. */

@@ -19,7 +19,7 @@ describe('whether a profile reads its gate position', () => {
       'closed',
       'unknown',
     ]);
-    expect(shownPosition(resolveProfile('gpio-button-relay', { baseDir: '.' }), 'open')).toBe('not-reported');
+    expect(shownPosition(resolveProfile('gpio-button-relay', { baseDir: '.' }), 'open')).toBe('not_reported');
     expect(shownPosition(resolveProfile('alarm-post-sos200', { baseDir: '.' }), undefined)).toBeUndefined();
   });
 });

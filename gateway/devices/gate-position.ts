@@ -24,13 +24,13 @@ export function positionReported(profile: DeviceProfile): boolean {
 }
 
 /**
- * The gate position as the console shows it: 'not-reported' when the device cannot tell it,
+ * The gate position as the console shows it: 'not_reported' when the device cannot tell it,
  * 'open' for the profile's `alsoOpen` values too (display only: the fail-safe keeps the raw state),
  * else the device's state ('open', 'closed', 'unknown' before the first report, or a raw label).
  */
 export function shownPosition(profile: DeviceProfile, state: GateState | undefined): GateState | undefined {
   const gate = profile.gate;
   if (!gate || state === undefined) return state;
-  if (!positionReported(profile)) return 'not-reported';
+  if (!positionReported(profile)) return 'not_reported';
   return gate.alsoOpen.some((v) => String(v) === state) ? 'open' : state;
 }

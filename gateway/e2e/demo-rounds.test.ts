@@ -85,11 +85,11 @@ describe('the demo, round after round', () => {
     expect(r.status).toBe('ok');
     const { uplinks } = r.data as { uplinks: Array<{ kind: string; state: string; backlog: number | null; delivery: { by: string } }> };
     expect(uplinks.map((u) => [u.kind, u.state])).toEqual([
-      ['embedded-broker', 'up'], // the platform's client is connected to it right now
-      ['city-mqtt', 'off'],
+      ['embedded_broker', 'up'], // the platform's client is connected to it right now
+      ['city_mqtt', 'off'],
       ['gb28181', 'off'],
       ['gat1400', 'off'],
     ]);
-    expect(uplinks[0]).toMatchObject({ backlog: expect.any(Number), delivery: { by: 'sent-flag' } });
+    expect(uplinks[0]).toMatchObject({ backlog: expect.any(Number), delivery: { by: 'sent_flag' } });
   });
 });

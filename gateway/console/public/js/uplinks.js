@@ -7,7 +7,7 @@ let current = [];
 /** Pure (same rule as gateway/core/uplinks.ts deliveryOf): 'sent', 'queued', or null (not carried / cannot tell). */
 export function deliveryOf(u, e) {
   if (u.state === 'off') return null;
-  if (u.delivery.by === 'sent-flag') return e.sent ? 'sent' : 'queued';
+  if (u.delivery.by === 'sent_flag') return e.sent ? 'sent' : 'queued';
   if (u.delivery.by === 'position') return u.delivery.kinds.includes(e.kind) ? (e.rowid <= u.delivery.position ? 'sent' : 'queued') : null;
   return null;
 }

@@ -17,7 +17,7 @@ export function gateState(d) {
   if (d.heldOpen) return 'heldOpen';
   const position = d.position ?? d.gate;
   if (position === 'fault') return 'fault';
-  if (position === 'not-reported') return 'not-reported';
+  if (position === 'not_reported') return 'not_reported';
   if (position === 'open' || position === 'opening') return 'open';
   if (position === 'closed' || position === 'closing') return 'closed';
   return 'unknown';
