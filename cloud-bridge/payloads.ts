@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACTION_ERROR_CODES } from '../gateway/core/error-codes.js';
 
 /**
  * The payloads the bridge publishes or accepts, as zod schemas: the single source of their
@@ -91,11 +92,8 @@ export const responseSchema = z
       transaction: z.string().nullable().describe("The request's transaction, or null when the request could not be read."),
       status: z.literal('error'),
       code: z
-        .string()
-        .min(1)
-        .describe(
-          'Machine-readable reason, one of the codes in the README (bad_request, invalid_input, not_found, stale, replayed, forbidden, ...).',
-        ),
+        .enum(ACTION_ERROR_CODES)
+        .describe('Machine-readable reason: the error-code table in the README (gateway/core/error-codes.ts).'),
       error: z.string().min(1).describe('Readable reason, naming the faulty field when the input was wrong.'),
     }),
   ])

@@ -168,6 +168,8 @@ export const ERROR_CODES: Readonly<Record<AnyErrorCode, ErrorCodeSpec>> = {
 
 /** A code an action refuses with (ActionError), over MQTT, the console and the CLI. */
 export type ErrorCode = keyof typeof ACTION_CODES;
+/** The codes a response over MQTT can carry (its JSON Schema's enum). */
+export const ACTION_ERROR_CODES = Object.keys(ACTION_CODES) as [ErrorCode, ...ErrorCode[]];
 /** A code of the console's API: an action's, or a login/set-up one. */
 export type ConsoleErrorCode = ErrorCode | keyof typeof CONSOLE_CODES;
 /** A code of a refused row in `sharpeyes residents import`. */
