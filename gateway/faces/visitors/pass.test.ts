@@ -40,7 +40,7 @@ describe('a person enrolled by face: resident or visitor with a pass', () => {
       { kind: 'visitor', validFrom: '2026-11-24T09:00:00Z', validUntil: '2026-11-24T10:00:00Z', hostId: 'h' },
       { isNew: true, now },
     );
-    expect(passState(p, new Date('2026-11-24T08:59:59.999Z'))).toBe('not-yet-valid');
+    expect(passState(p, new Date('2026-11-24T08:59:59.999Z'))).toBe('not_yet_valid');
     expect(passState(p, new Date('2026-11-24T09:00:00Z'))).toBe('valid');
     expect(passState(p, new Date('2026-11-24T09:59:59.999Z'))).toBe('valid');
     expect(passState(p, new Date('2026-11-24T10:00:00Z'))).toBe('expired');

@@ -63,10 +63,10 @@ export function passOf(f: PassFields, opts: { isNew: boolean; now?: Date }): Pas
 }
 
 /** Where a pass stands at `t`: the same half-open window [validFrom, validUntil) as the access policy. */
-export function passState(p: Pass, t: Date): 'resident' | 'not-yet-valid' | 'valid' | 'expired' {
+export function passState(p: Pass, t: Date): 'resident' | 'not_yet_valid' | 'valid' | 'expired' {
   if (p.kind === 'resident') return 'resident';
   const iso = t.toISOString();
-  if (p.validFrom && iso < p.validFrom) return 'not-yet-valid';
+  if (p.validFrom && iso < p.validFrom) return 'not_yet_valid';
   if (p.validUntil && iso >= p.validUntil) return 'expired';
   return 'valid';
 }
