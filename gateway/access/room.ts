@@ -77,8 +77,6 @@ export class AccessRoom implements Room {
     scope.every(60_000, () => prunePassages(this.memory, Date.now(), cooldownS));
   }
 
-  async stop(): Promise<void> {}
-
   private handle(rec: Recognition, snapshotId: string | null): void {
     const cfg = this.ctx.loaded.config.access;
     const decisions = decide(

@@ -49,8 +49,6 @@ export class DemoRoom implements Room {
     }
   }
 
-  async stop(): Promise<void> {}
-
   summary(): string[] {
     if (!demoRuns(this.ctx.loaded.config) || !this.enrolled) return [];
     const plate = dottedPlate(DEMO_RESIDENT_PLATE);

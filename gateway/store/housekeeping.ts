@@ -28,8 +28,6 @@ export class HousekeepingRoom implements Room {
     scope.every(HOUR_MS, () => void this.run());
   }
 
-  async stop(): Promise<void> {}
-
   /** One pass over everything; returns the rows deleted per table (tests, logs). */
   run(now = Date.now()): Record<string, number> {
     const { config } = this.ctx.loaded;
