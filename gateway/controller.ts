@@ -25,6 +25,8 @@ export class Controller {
   readonly ctx: GatewayContext;
   private readonly rooms: Room[];
   private started: StartedRoom[] = [];
+  /** The scopes of the last start, kept after the stop to show they were emptied. */
+  private scopes: StartedRoom['scope'][] = [];
 
   /** Built from a config that passed the one check (gateway/check-config.ts), demo settings included. */
   constructor(loaded: CheckedConfig, log: Logger) {
@@ -65,7 +67,18 @@ export class Controller {
   async start(): Promise<void> {
     this.ctx.events.recoverJournal();
     this.started = await startRooms(this.rooms, { bus: this.ctx.bus, log: componentLogger(this.ctx.log, 'controller') });
+    this.scopes = this.started.map((s) => s.scope);
     this.ctx.bus.emit('gateway.started', { version: this.ctx.version, startedAt: this.ctx.startedAt });
+  }
+
+  /** The rooms, in start order. */
+  roomNames(): string[] {
+    return this.rooms.map((r) => r.name);
+  }
+
+  /** Listeners, timers and other things the rooms' scopes hold: 0 once the controller stopped. */
+  openInScopes(): number {
+    return this.scopes.reduce((n, s) => n + s.open, 0);
   }
 
   /** What the started rooms offer (URLs, demo peers), for the start-up banner. */
