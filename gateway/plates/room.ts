@@ -14,6 +14,7 @@ import { InferenceWorker, StaleFrameError } from '../inference/inference-worker.
 import { modelsPrepared } from '../inference/models.js';
 import type { PlatesConfig } from '../config/sections/plates.js';
 import { KnownVehicles } from './known-vehicles.js';
+import { PlateReadStore } from './read-store.js';
 import { registerVehicleActions } from './vehicle-actions.js';
 import { PlateReader, type PlateResult } from './plate-reader.js';
 import { readerOptions } from './reader-options.js';
@@ -54,6 +55,7 @@ export class PlatesRoom implements Room {
   private readonly log: Logger;
   private worker: InferenceWorker | undefined;
   private reader: PlateReader | undefined;
+  private reads: PlateReadStore | undefined;
   private readonly tracker: PlateTracker;
   private readonly busy = new Set<string>();
   private readonly best = new Map<number, Best>();
@@ -82,6 +84,7 @@ export class PlatesRoom implements Room {
 
   async start(scope: Scope): Promise<void> {
     if (!this.cfg.enabled) return;
+    this.reads = new PlateReadStore(this.ctx.db);
     if (!modelsPrepared([DET_FILE, REC_FILE, REC_KEYS])) {
       this.log.error({ models: [DET_FILE, REC_FILE] }, 'plate models missing: run `npm run models`; plate recognition is off');
       return;
@@ -254,12 +257,19 @@ export class PlatesRoom implements Room {
       at: at.toISOString(),
       firstSeen: new Date(track.firstSeen).toISOString(),
     };
-    const insert = this.ctx.db.prepare(
-      'INSERT INTO plate_reads(id, ts, camera_id, plate, colour, confidence, matched, snapshot_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    const reads = this.reads;
     this.ctx.events.publish('plate.recognized', data, {
       ts: at,
-      write: (id) => insert.run(id, at.toISOString(), cameraId, c.plate, c.colour, data.confidence, match?.entry.plate ?? null, snapshotId),
+      write: (id) =>
+        reads?.record(id, {
+          at,
+          cameraId,
+          plate: c.plate,
+          colour: c.colour,
+          confidence: data.confidence,
+          matched: match?.entry.plate ?? null,
+          snapshotId,
+        }),
     });
     this.log.info({ cameraId, plate: c.plate, known: !!match, reads: c.reads }, 'plate recognised');
   }
