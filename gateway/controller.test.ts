@@ -57,6 +57,8 @@ describe('the controller', () => {
       'gb28181',
       'console',
     ]);
+    // The demo room plays its cameras and the cameras room runs them.
+    expect(controller.summary()).toContainEqual(expect.stringMatching(/^cameras: demo-door, demo-lane \(.*rtsp:\/\/127\.0\.0\.1:\d+/));
     // Let timers, retries and the demo cameras get going.
     await new Promise((r) => setTimeout(r, 1500));
     expect(controller.openInScopes()).toBeGreaterThan(0);

@@ -25,6 +25,7 @@ import { REC_FILE, REC_KEYS } from './recognizer.js';
 import type { PlateColour } from './dataset.js';
 import type { FrameSource } from '../cameras/frames/hub.js';
 import { cameraRegions } from '../cameras/regions.js';
+import type { CameraRegionsOf } from '../cameras/feeds.js';
 import { rectToPixels } from '../config/sections/rect.js';
 
 /** What the room needs of a camera frame (the cameras room's Frame fits). */
@@ -65,10 +66,11 @@ export class PlatesRoom implements Room {
   private consuming: Promise<void> | undefined;
   private readonly pictures: Snapshots | undefined;
   private readonly source: FrameSource | undefined;
+  private readonly regions: CameraRegionsOf;
 
   constructor(
     private readonly ctx: GatewayContext,
-    deps: { frames?: FrameSource; snapshots?: Snapshots } = {},
+    deps: { frames?: FrameSource; snapshots?: Snapshots; regions?: CameraRegionsOf } = {},
   ) {
     this.cfg = ctx.loaded.config.plates;
     this.log = componentLogger(ctx.log, 'plates');
@@ -76,6 +78,7 @@ export class PlatesRoom implements Room {
     this.tracker = new PlateTracker(consensusOptions(this.cfg.consensus));
     this.source = deps.frames;
     this.pictures = deps.snapshots;
+    this.regions = deps.regions ?? { regionsOf: (id) => cameraRegions(ctx.loaded.config, id) };
   }
 
   registerActions(actions: ActionTable): void {
@@ -138,7 +141,7 @@ export class PlatesRoom implements Room {
     }
     this.busy.add(frame.cameraId);
     try {
-      const r = cameraRegions(this.ctx.loaded.config, frame.cameraId).plates;
+      const r = this.regions.regionsOf(frame.cameraId).plates;
       const roi = r ? rectToPixels(r, frame.width, frame.height) : undefined;
       // A decisive read is settled at once, while the rest of the frame is read (a known car's
       // barrier need not wait for the other candidates).
