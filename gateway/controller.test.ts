@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
@@ -35,7 +35,16 @@ describe('the controller', () => {
       faces: { enabled: false },
       plates: { enabled: false },
       gat1400: { enabled: true, url: 'http://127.0.0.1:9/VIID', deviceId: '31010400005030000001', retryMinMs: 100 },
+      gb28181: {
+        enabled: true,
+        deviceId: '34020000001180000001',
+        passwordFile: 'gb.pw',
+        localPort: 0,
+        retryMinMs: 200,
+        server: { id: '34020000002000000001', host: '127.0.0.1', port: 9, transport: 'tcp' },
+      },
     });
+    writeFileSync(join(dir, 'gb.pw'), 'pw\n', { mode: 0o600 });
     const loaded = checkConfig(parseConfig(yaml, { source: 'test', baseDir: dir, env: {} }));
     const log = createLogger({ level: 'silent' });
     const before = resources();
@@ -61,6 +70,9 @@ describe('the controller', () => {
     expect(controller.summary()).toContainEqual(expect.stringMatching(/^cameras: demo-door, demo-lane \(.*rtsp:\/\/127\.0\.0\.1:\d+/));
     // Let timers, retries and the demo cameras get going.
     await new Promise((r) => setTimeout(r, 1500));
+    // Both uplinks run and keep retrying a platform that is not there.
+    expect(controller.summary()).toContainEqual(expect.stringMatching(/^gb28181: device 34020000001180000001 .*not registered/));
+    expect(controller.summary()).toContainEqual(expect.stringMatching(/^GA\/T 1400: http:\/\/127\.0\.0\.1:9\/VIID/));
     expect(controller.openInScopes()).toBeGreaterThan(0);
     expect(timers.live().length).toBeGreaterThan(0);
     await controller.stop('test');
