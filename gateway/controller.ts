@@ -14,6 +14,7 @@ import { PlatesRoom } from './plates/room.js';
 import { FacesRoom } from './faces/room.js';
 import { Gb28181Room } from '../cloud-bridge/gb28181/room.js';
 import { DemoRoom } from './demo/room.js';
+import { DemoCameraFeeds } from './demo/cameras.js';
 import { Gat1400Room } from '../cloud-bridge/gat1400/room.js';
 import { registerUplinkActions } from './core/uplinks.js';
 
@@ -25,6 +26,8 @@ export class Controller {
   readonly ctx: GatewayContext;
   private readonly rooms: Room[];
   private started: StartedRoom[] = [];
+  /** The scopes of the last start, kept after the stop to show they were emptied. */
+  private scopes: StartedRoom['scope'][] = [];
 
   /** Built from a config that passed the one check (gateway/check-config.ts), demo settings included. */
   constructor(loaded: CheckedConfig, log: Logger) {
@@ -34,10 +37,13 @@ export class Controller {
       configLog.warn({ source: loaded.source }, `${n} (\`sharpeyes config migrate --write\` updates the file)`);
     this.ctx = createContext(loaded, log);
     const ctx = this.ctx;
-    const cameras = new CamerasRoom(ctx);
+    // The demo room plays its cameras (when the demo runs); the cameras room runs them.
+    const demoCameras = new DemoCameraFeeds(ctx.loaded.config);
+    const cameras = new CamerasRoom(ctx, { feeds: demoCameras });
     const devices = new DevicesRoom(ctx);
-    const faces = new FacesRoom(ctx, { frames: cameras.frames, snapshots: cameras.snapshots });
-    const plates = new PlatesRoom(ctx, { frames: cameras.frames, snapshots: cameras.snapshots });
+    const frames = { frames: cameras.frames, snapshots: cameras.snapshots, regions: cameras };
+    const faces = new FacesRoom(ctx, frames);
+    const plates = new PlatesRoom(ctx, frames);
     const cloud = new CloudBridgeRoom(ctx);
     const gat1400 = new Gat1400Room(ctx);
     const gb28181 = new Gb28181Room(ctx, { cameras, devices });
@@ -50,7 +56,7 @@ export class Controller {
       devices,
       faces,
       plates,
-      new DemoRoom(ctx, { faces, vehicles: plates.vehicles }), // enrols the demo resident before the demo cameras play
+      new DemoRoom(ctx, { cameras: demoCameras, enrolment: faces, vehicles: plates.vehicles }), // plays the demo cameras and enrols the demo resident before the cameras room reads them
       cameras,
       new AccessRoom(ctx, { gates: devices }),
       new AlarmsRoom(ctx, { gates: devices, devices, cameras }),
@@ -65,7 +71,18 @@ export class Controller {
   async start(): Promise<void> {
     this.ctx.events.recoverJournal();
     this.started = await startRooms(this.rooms, { bus: this.ctx.bus, log: componentLogger(this.ctx.log, 'controller') });
+    this.scopes = this.started.map((s) => s.scope);
     this.ctx.bus.emit('gateway.started', { version: this.ctx.version, startedAt: this.ctx.startedAt });
+  }
+
+  /** The rooms, in start order. */
+  roomNames(): string[] {
+    return this.rooms.map((r) => r.name);
+  }
+
+  /** Listeners, timers and other things the rooms' scopes hold: 0 once the controller stopped. */
+  openInScopes(): number {
+    return this.scopes.reduce((n, s) => n + s.open, 0);
   }
 
   /** What the started rooms offer (URLs, demo peers), for the start-up banner. */

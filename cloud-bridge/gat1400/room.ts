@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ActionError, type ActionTable } from '../../gateway/core/actions.js';
 import type { GatewayContext } from '../../gateway/core/context.js';
-import type { Room } from '../../gateway/core/room.js';
+import type { Room, Scope } from '../../gateway/core/room.js';
 import { componentLogger, type Logger } from '../../gateway/core/logger.js';
 import { errMessage } from '../../gateway/core/errors.js';
 import { cameraIdsOf } from '../../gateway/config/sections/cameras.js';
@@ -33,6 +33,9 @@ function openDeadLetters(path: string, limits: { keepDays: number; maxLetters: n
     return new DeadLetters(path, limits);
   }
 }
+
+/** How long a POST under way may finish when the uplink stops, before the session unregisters. */
+const STOP_GRACE_MS = 2000;
 
 /** The outbox sink name of this uplink (its position in outbox_sinks). */
 export const GAT1400_SINK = 'gat1400';
@@ -139,7 +142,8 @@ export class Gat1400Room implements Room, UplinkSource {
     return this.deadLetters;
   }
 
-  async start(): Promise<void> {
+  /** Everything it opens is handed to the scope where it is opened: a start that fails half-way leaves nothing running. */
+  async start(scope: Scope): Promise<void> {
     const { ctx, log } = this;
     const cfg = this.cfg;
     const kinds = this.kinds();
@@ -170,6 +174,10 @@ export class Gat1400Room implements Room, UplinkSource {
     const sink = OutboxSink.open(ctx.db, GAT1400_SINK, kinds);
     const snapshotsDir = resolveConfigPath({ baseDir: ctx.dataDir }, ctx.loaded.config.cameras.snapshots.dir);
     const deadLetters = openDeadLetters(resolve(ctx.dataDir, DEAD_LETTERS_FILE), cfg.deadLetters, log);
+    scope.add(() => {
+      deadLetters.close();
+      this.deadLetters = undefined;
+    });
     const pusher = new ViidPusher({
       sink,
       session,
@@ -188,17 +196,16 @@ export class Gat1400Room implements Room, UplinkSource {
     Object.assign(this, { http, session, pusher, sink, deadLetters });
     session.start();
     pusher.start();
-  }
-
-  async stop(): Promise<void> {
-    const stopping = this.pusher?.stop();
-    // A POST under way gets a moment to finish, then unregistering closes the session.
-    await Promise.race([stopping, new Promise((r) => setTimeout(r, 2000).unref())]);
-    await this.session?.stop();
-    this.http?.close();
-    await stopping;
-    this.deadLetters?.close();
-    this.deadLetters = undefined;
+    scope.add(async () => {
+      const stopping = pusher.stop();
+      // A POST under way gets a moment to finish, then unregistering closes the session.
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([stopping, new Promise((r) => (grace = setTimeout(r, STOP_GRACE_MS)))]);
+      clearTimeout(grace);
+      await session.stop();
+      http.close();
+      await stopping;
+    });
   }
 
   /** For uplinks/status: the session's state and the events of its kinds it has not taken yet. */

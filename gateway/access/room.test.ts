@@ -96,6 +96,11 @@ describe('who may open a barrier', () => {
     const unsure: Evidence = [{ 粤: 0.99 }, { B: 0.99 }, { G: 0.5, 6: 0.45 }, { 0: 0.99 }, { B: 0.6, 8: 0.4 }, { 4: 0.99 }, { 5: 0.99 }];
     read(ctx, vehicles, ['粤BG0B45'], { 粤BG0B45: unsure });
     expect(decisions(ctx).map((d) => [d.allow, d.reason])).toEqual([[true, 'resident']]);
+    // Kept in access_decisions under the event's id (decision-store.ts, the event's transaction).
+    const [event] = ctx.outbox.recent(10).filter((r) => r.kind === 'access.decision');
+    expect(ctx.db.prepare('SELECT id, gate_id AS gateId, allow, reason, label FROM access_decisions').all()).toEqual([
+      { id: event!.id, gateId: 'barrier-1', allow: 1, reason: 'resident', label: '粤BG0B45' },
+    ]);
     expect(opened).toEqual(['barrier-1:open']);
     const sure: Evidence = [{ 粤: 0.99 }, { B: 0.99 }, { G: 0.97 }, { 0: 0.99 }, { B: 0.98 }, { 4: 0.99 }, { 5: 0.99 }];
     read(ctx, vehicles, ['粤BG0B45'], { 粤BG0B45: sure });

@@ -3,7 +3,6 @@ import type { ActionTable } from '../core/actions.js';
 import type { EventMeta } from '../core/bus.js';
 import type { Room, Scope } from '../core/room.js';
 import { componentLogger, type Logger } from '../core/logger.js';
-import type { Statement } from '../store/database.js';
 import type { GateControl } from '../devices/room.js';
 import { decide, prunePassages, type AccessPoint, type Decision, type PassageMemory, type Recognition } from './policy.js';
 import { fromFace, fromPlate } from './recognitions.js';
@@ -11,6 +10,7 @@ import { registerWatchlistActions, Watchlist } from './watchlist.js';
 import { registerWatchlistSyncActions } from './watchlist-sync.js';
 import { registerGroupActions } from './group-actions.js';
 import { GroupDirectory, GroupStore } from './group-store.js';
+import { DecisionStore } from './decision-store.js';
 
 /**
  * The access room: recognitions in (face.recognized / face.unknown, plate.recognized),
@@ -28,7 +28,7 @@ export class AccessRoom implements Room {
   private watchlist: Watchlist | undefined;
   private groupStore: GroupStore | undefined;
   private groupDirectory: GroupDirectory | undefined;
-  private insert: Statement | undefined;
+  private decisions: DecisionStore | undefined;
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -65,9 +65,7 @@ export class AccessRoom implements Room {
 
   async start(scope: Scope): Promise<void> {
     this.list();
-    this.insert = this.ctx.db.prepare(
-      'INSERT INTO access_decisions(id, ts, gate_id, camera_id, via, allow, reason, subject_kind, subject_id, label, confidence, snapshot_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    this.decisions = new DecisionStore(this.ctx.db);
     scope.on('face.recognized', (e, meta) => this.handle(fromFace(e, at(meta)), e.snapshotId));
     scope.on('face.unknown', (e, meta) => this.handle(fromFace(e, at(meta)), e.snapshotId));
     scope.on('plate.recognized', (e) => this.handle(fromPlate(e), e.snapshotId));
@@ -76,8 +74,6 @@ export class AccessRoom implements Room {
     const cooldownS = this.ctx.loaded.config.access.cooldownS;
     scope.every(60_000, () => prunePassages(this.memory, Date.now(), cooldownS));
   }
-
-  async stop(): Promise<void> {}
 
   private handle(rec: Recognition, snapshotId: string | null): void {
     const cfg = this.ctx.loaded.config.access;
@@ -97,27 +93,11 @@ export class AccessRoom implements Room {
   }
 
   private carryOut(d: Decision, snapshotId: string | null): void {
-    const insert = this.insert as Statement;
+    const decisions = this.decisions;
     const { id } = this.ctx.events.publish(
       'access.decision',
       { ...d, snapshotId },
-      {
-        write: (eventId) =>
-          insert.run(
-            eventId,
-            d.ts,
-            d.gateId,
-            d.cameraId,
-            d.via,
-            d.allow ? 1 : 0,
-            d.reason,
-            d.subjectKind,
-            d.subjectId,
-            d.label,
-            d.confidence,
-            snapshotId,
-          ),
-      },
+      { write: (eventId) => decisions?.record(eventId, d, snapshotId) },
     );
     this.log.info(
       { gateId: d.gateId, allow: d.allow, reason: d.reason, label: d.label, decisionId: id },

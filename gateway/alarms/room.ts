@@ -54,8 +54,6 @@ export class AlarmsRoom implements Room {
     scope.every(1000, () => this.escalate(Date.now()));
   }
 
-  async stop(): Promise<void> {}
-
   registerActions(actions: ActionTable): void {
     const target = {
       alarmId: z.string().min(1).max(64).optional().describe('The alarm (from alarm.raised or alarm/list).'),

@@ -17,10 +17,11 @@ import { StreamRegistry } from './stream/registry.js';
 import type { PictureSource } from './stream/decoder-feed.js';
 import type { StreamStats } from './stream/shared-stream.js';
 import { StatusRecorder } from './status-recorder.js';
-import { startDemoCameras, type DemoCameras } from '../demo/cameras.js';
 import { OnvifSource } from './onvif/source.js';
 import { LiveView } from './live-view/server.js';
 import { cameraRegions } from './regions.js';
+import type { CameraFeeds, CameraRegionsOf } from './feeds.js';
+import type { CameraRegions } from '../config/sections/cameras.js';
 import { encodeJpeg } from '../imaging/image.js';
 
 /** What other rooms may ask of the cameras room: a picture of a camera now. */
@@ -56,8 +57,9 @@ const STREAM_LINGER_MS = 5000;
 /**
  * The cameras room: one ffmpeg per camera (kept alive by its watchdog), motion gating, the
  * frame hub recognition subscribes to, snapshots, ONVIF sources and events, and the live view.
+ * It runs the configured cameras and those another room brings (`feeds`: the demo's).
  */
-export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, CameraViews {
+export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, CameraViews, CameraRegionsOf {
   readonly name = 'cameras';
   /** Gated frames for recognition (see README.md); exists from construction, so rooms that start earlier can subscribe. */
   readonly frames: FrameSource;
@@ -73,10 +75,14 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
   /** One RTSP session per camera stream, shared by analysis, live view, GB/T 28181 and snapshots. */
   private readonly streams: StreamRegistry;
   private status: StatusRecorder | undefined;
-  private demo: DemoCameras | undefined;
   private live: LiveView | undefined;
+  /** Brought cameras that run (for the banner). */
+  private fed = false;
 
-  constructor(private readonly ctx: GatewayContext) {
+  constructor(
+    private readonly ctx: GatewayContext,
+    private readonly deps: { feeds?: CameraFeeds } = {},
+  ) {
     this.cfg = ctx.loaded.config.cameras;
     this.log = componentLogger(ctx.log, 'cameras');
     this.frames = this.hub;
@@ -95,6 +101,11 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
       quality: this.cfg.snapshots.quality,
       log: this.log,
     });
+  }
+
+  /** A camera's regions of interest: its config's, or those of the room that brings it. */
+  regionsOf(cameraId: string): CameraRegions {
+    return this.deps.feeds?.cameras().find((c) => c.id === cameraId)?.regions ?? cameraRegions(this.ctx.loaded.config, cameraId);
   }
 
   cameraIds(): string[] {
@@ -203,7 +214,8 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
   }
 
   summary(): string[] {
-    const lines = [`cameras: ${[...this.pipelines.keys()].join(', ') || 'none'}${this.demo ? ` (${this.demo.describe()})` : ''}`];
+    const fed = this.fed && this.deps.feeds ? ` (${this.deps.feeds.describe()})` : '';
+    const lines = [`cameras: ${[...this.pipelines.keys()].join(', ') || 'none'}${fed}`];
     if (this.live) lines.push('live view: in the console (MPEG-1 for JSMpeg, behind its login)');
     return lines;
   }
@@ -212,16 +224,17 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
     const { cfg, log } = this;
     this.status = new StatusRecorder(this.ctx);
     const list = cfg.list.filter((c) => c.enabled);
-    if (list.length === 0 && cfg.demo && cfg.list.length === 0) {
-      this.demo = await startDemoCameras({ width: cfg.analysis.width, height: cfg.analysis.height, log });
-      for (const { id, url } of this.demo.cameras) {
-        this.streams.add(id, 'main', () => url);
-        this.addPipeline(id, {
-          motion: { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [] },
-          regions: cameraRegions({ cameras: cfg }, id),
-        });
-        this.liveUrls.set(id, async () => url);
+    const feeds = this.deps.feeds;
+    for (const cam of feeds?.cameras() ?? []) {
+      const url = feeds?.url(cam.id);
+      if (!url) {
+        log.error({ cameraId: cam.id }, 'a brought camera has no stream: not run');
+        continue;
       }
+      this.streams.add(cam.id, 'main', () => url);
+      this.addPipeline(cam.id, cam);
+      this.liveUrls.set(cam.id, async () => url);
+      this.fed = true;
     }
     for (const cam of list) {
       if (cam.rtsp) {
@@ -270,8 +283,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
     for (const r of results) if (r.status === 'rejected') this.log.error({ err: String(r.reason) }, 'camera failed to stop cleanly');
     await this.streams.stop();
     this.hub.closeAll();
-    if (this.demo) await this.demo.server.stop();
-    this.demo = undefined;
+    this.fed = false;
     this.live = undefined;
     this.pipelines.clear();
     this.onvifSources.clear();

@@ -8,6 +8,7 @@ import { ConsoleAuth } from './auth.js';
 import { UserStore } from './accounts/user-store.js';
 import { ConsoleMetrics } from './metrics/metrics.js';
 import type { Health } from './context.js';
+import { writeHealthProbe } from './health-probe.js';
 import { ActionTable } from '../core/actions.js';
 import { registerConsoleAccountActions } from './accounts/console-actions.js';
 
@@ -114,9 +115,7 @@ export class ConsoleRoom implements Room {
     if (now - this.storeProbe.at >= STORE_PROBE_MS) {
       this.storeProbe.at = now;
       try {
-        this.ctx.db
-          .prepare("INSERT INTO meta(key, value) VALUES ('console_health_probe', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-          .run(new Date(now).toISOString());
+        writeHealthProbe(this.ctx.db, new Date(now));
         this.storeProbe.ok = true;
       } catch (err) {
         this.storeProbe.ok = false;

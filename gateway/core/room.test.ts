@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
 import { EventBus } from './bus.js';
-import { startRooms, stopRooms, type Room } from './room.js';
+import { startRooms, stopRooms, type Room, type Scope } from './room.js';
 
 const log = createLogger({ level: 'silent' });
 const bus = new EventBus({ log });
@@ -45,7 +45,6 @@ describe('rooms', () => {
         scope.on('gateway.stopping', (p) => void heard.push(p.reason));
         scope.every(5, () => void ticks++);
       },
-      async stop() {},
     };
     const started = await startRooms([r], { bus, log });
     bus.emit('gateway.stopping', { reason: 'while running' });
@@ -58,5 +57,29 @@ describe('rooms', () => {
     expect(heard).toEqual(['while running']);
     expect(ticks).toBe(after);
     expect(bus.listenerCount('gateway.stopping')).toBe(0);
+  });
+
+  it('a one-off timer runs once and is let go; one pending when the room stops never runs', async () => {
+    const fired: string[] = [];
+    let scope: Scope | undefined;
+    const r: Room = {
+      name: 'retrier',
+      async start(s) {
+        scope = s;
+        s.after(5, () => void fired.push('soon'));
+        s.after(10_000, () => void fired.push('late'));
+        const cancel = s.after(5, () => void fired.push('cancelled'));
+        cancel();
+      },
+    };
+    const started = await startRooms([r], { bus, log });
+    expect(scope?.open).toBe(2);
+    await new Promise((res) => setTimeout(res, 40));
+    expect(fired).toEqual(['soon']);
+    expect(scope?.open).toBe(1); // the late one only
+    await stopRooms(started, log);
+    expect(scope?.open).toBe(0);
+    expect(() => scope?.after(1, () => undefined)).toThrow('scope already closed');
+    expect(fired).toEqual(['soon']);
   });
 });

@@ -3,7 +3,11 @@
  * (pre-encoded, nothing re-encoded at run time), or, when they have not been assembled, a test
  * pattern on both cameras with a log line that says how to assemble them.
  */
+import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
+import type { Scope } from '../core/room.js';
+import type { CameraFeeds, FedCamera } from '../cameras/feeds.js';
+import { demoCameras } from './profile.js';
 import { startRtspServer, type RtspServer } from '../cameras/demo/rtsp-server.js';
 import { ASSEMBLE_HINT, checkDemoAssets, demoDir } from './assets.js';
 import { DEMO_DOOR_CAMERA, DEMO_LANE_CAMERA } from './cast.js';
@@ -48,4 +52,39 @@ export async function startDemoCameras(opts: { width: number; height: number; lo
     scenes: false,
     describe: () => `test pattern on ${url}: demo scenes not assembled, ${ASSEMBLE_HINT}`,
   };
+}
+
+/**
+ * The demo cameras as the cameras room sees them (CameraFeeds): their settings from the start,
+ * their stream once the demo room has played them. Built by the controller, which hands it to
+ * both rooms (the cameras room is built before the demo room, whose services come later);
+ * the demo room plays them in its scope, so they stop with it.
+ */
+export class DemoCameraFeeds implements CameraFeeds {
+  private playing: DemoCameras | undefined;
+
+  constructor(private readonly config: Pick<GatewayConfig, 'cameras'>) {}
+
+  cameras(): readonly FedCamera[] {
+    return demoCameras(this.config);
+  }
+
+  url(cameraId: string): string | undefined {
+    return this.playing?.cameras.find((c) => c.id === cameraId)?.url;
+  }
+
+  describe(): string {
+    return this.playing?.describe() ?? 'demo cameras not playing';
+  }
+
+  /** Starts the demo RTSP server (the scenes, or the test pattern); it stops when `scope` closes. */
+  async play(scope: Scope, log: Logger): Promise<void> {
+    const { analysis } = this.config.cameras;
+    const playing = await startDemoCameras({ width: analysis.width, height: analysis.height, log });
+    this.playing = playing;
+    scope.add(async () => {
+      this.playing = undefined;
+      await playing.server.stop();
+    });
+  }
 }

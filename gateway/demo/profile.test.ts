@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
-import { cameraRegions } from '../cameras/regions.js';
-import { applyDemoProfile } from './profile.js';
+import { applyDemoProfile, demoCameras } from './profile.js';
 
 /** The config the daemon runs with (the controller applies the demo profile to what was loaded). */
 const load = (yaml?: string, env: NodeJS.ProcessEnv = {}) => {
@@ -15,8 +14,11 @@ describe('embedded defaults: the demo profile', () => {
     expect(c.cameras.demo).toBe(true);
     expect(c.faces.cameras).toEqual(['demo-door']);
     expect(c.plates).toMatchObject({ enabled: true, cameras: ['demo-lane'] });
-    expect(cameraRegions(c, 'demo-lane')).toEqual({ motion: [], plates: [0.15, 0.5, 0.7, 0.5] });
-    expect(cameraRegions(c, 'demo-door')).toEqual({ motion: [] });
+    // The demo room brings both cameras: plates are read in the lower part of the lane only.
+    expect(demoCameras(c).map((cam) => [cam.id, cam.regions])).toEqual([
+      ['demo-door', { motion: [] }],
+      ['demo-lane', { motion: [], plates: [0.15, 0.5, 0.7, 0.5] }],
+    ]);
     expect(c.access.points).toEqual([
       { camera: 'demo-door', gate: 'door-1', via: 'face' },
       { camera: 'demo-lane', gate: 'gate-1', via: 'plate' },
@@ -47,7 +49,7 @@ describe('embedded defaults: the demo profile', () => {
       const c = load(yaml);
       expect(c.plates.enabled).toBe(false);
       expect(c.plates.cameras).toEqual([]);
-      expect(cameraRegions(c, 'demo-lane')).toEqual({ motion: [] });
+      expect(demoCameras(c)).toEqual([]);
       expect(c.faces.cameras).toEqual([]);
     }
   });

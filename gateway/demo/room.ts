@@ -1,18 +1,21 @@
 /**
- * The demo room: when the demo runs (no camera configured), it enrols the demo resident from
- * the assembled enrolment photos and registers the resident's car, at the first start, like any
- * resident and vehicle (SQLite in the data folder, vehicle.added on the outbox). It starts
- * before the cameras, so the first passage already meets an enrolled resident. When the demo
- * does not run it does nothing: nothing demo-only reaches a real install's database.
+ * The demo room: when the demo runs (no camera configured), it owns the demo cameras (a local
+ * RTSP server playing the assembled scenes, with their settings: gateway/demo/profile.ts) and
+ * plays them for the cameras room (DemoCameraFeeds, its CameraFeeds), and at the first start it enrols the demo
+ * resident from the assembled enrolment photos and registers the resident's car, like any
+ * resident and vehicle (SQLite in the data folder, vehicle.added on the outbox), through the
+ * faces and plates rooms' services. It starts before the cameras, so the first passage already
+ * meets an enrolled resident. When the demo does not run it does nothing: nothing demo-only
+ * reaches a real install's database.
  */
 import type { GatewayContext } from '../core/context.js';
-import type { Room } from '../core/room.js';
+import type { Room, Scope } from '../core/room.js';
 import { componentLogger, type Logger } from '../core/logger.js';
 import { errMessage } from '../core/errors.js';
-import { enrolResident } from '../faces/enrolment.js';
-import type { FacesRoom } from '../faces/room.js';
-import type { KnownVehicles } from '../plates/known-vehicles.js';
+import type { ResidentEnrolment } from '../faces/services.js';
+import type { VehicleRegister } from '../plates/services.js';
 import { checkDemoAssets, demoDir } from './assets.js';
+import type { DemoCameraFeeds } from './cameras.js';
 import { DEMO_RESIDENT, DEMO_RESIDENT_PLATE, dottedPlate } from './cast.js';
 import { demoRuns } from './profile.js';
 import { outputLang } from '../core/locale.js';
@@ -28,28 +31,27 @@ export class DemoRoom implements Room {
 
   constructor(
     private readonly ctx: GatewayContext,
-    private readonly deps: { faces: FacesRoom; vehicles: KnownVehicles },
+    private readonly deps: { cameras: DemoCameraFeeds; enrolment: ResidentEnrolment; vehicles: VehicleRegister },
   ) {
     this.log = componentLogger(ctx.log, 'demo');
   }
 
-  async start(): Promise<void> {
+  async start(scope: Scope): Promise<void> {
     if (!demoRuns(this.ctx.loaded.config)) return;
+    await this.deps.cameras.play(scope, this.log);
     const check = checkDemoAssets(demoDir());
-    if (!check.ok) return; // the cameras room says how to assemble the scenes
+    if (!check.ok) return; // startDemoCameras said how to assemble the scenes
     try {
-      await this.enrolResidentOnce(check.assets.residentPhotos);
+      await this.enrolResidentOnce(check.assets.residentPhotos, scope);
     } catch (err) {
       this.log.error({ err: errMessage(err) }, 'demo resident not enrolled; the demo door will see a stranger');
     }
     const { vehicles } = this.deps;
-    if (!vehicles.list().some((v) => v.plate === DEMO_RESIDENT_PLATE)) {
+    if (!vehicles.get(DEMO_RESIDENT_PLATE)) {
       vehicles.add({ plate: DEMO_RESIDENT_PLATE, ownerId: DEMO_RESIDENT.id, kind: 'resident', note: 'demo resident' });
       this.log.info({ plate: DEMO_RESIDENT_PLATE, ownerId: DEMO_RESIDENT.id }, 'demo vehicle registered');
     }
   }
-
-  async stop(): Promise<void> {}
 
   summary(): string[] {
     if (!demoRuns(this.ctx.loaded.config) || !this.enrolled) return [];
@@ -61,27 +63,20 @@ export class DemoRoom implements Room {
         ];
   }
 
-  private async enrolResidentOnce(photos: string[]): Promise<void> {
-    const { faces } = this.deps;
-    if (faces.store.get(DEMO_RESIDENT.id)) {
+  private async enrolResidentOnce(photos: string[], scope: Scope): Promise<void> {
+    const { enrolment } = this.deps;
+    if (enrolment.isEnrolled(DEMO_RESIDENT.id)) {
       this.enrolled = true;
       return;
     }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`face models not loaded within ${MODELS_WAIT_MS / 1000} s`)), MODELS_WAIT_MS);
-    });
+    const deadline = new AbortController();
+    const cancel = scope.after(MODELS_WAIT_MS, () => deadline.abort(new Error(`face models not loaded within ${MODELS_WAIT_MS / 1000} s`)));
     try {
-      const pipeline = await Promise.race([faces.pipeline(), timeout]);
-      const resident = await enrolResident(
-        { pipeline, store: faces.store },
-        { id: DEMO_RESIDENT.id, name: DEMO_RESIDENT.name, photos: photos.map((p) => ({ input: p, source: p })) },
-      );
-      faces.identities.refresh();
+      const resident = await enrolment.enrolFromPhotos({ id: DEMO_RESIDENT.id, name: DEMO_RESIDENT.name, photos }, deadline.signal);
       this.enrolled = true;
       this.log.info({ residentId: resident.id, name: resident.name, photos: photos.length }, 'demo resident enrolled');
     } finally {
-      clearTimeout(timer);
+      cancel();
     }
   }
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { GatewayContext } from '../core/context.js';
 import type { Logger } from '../core/logger.js';
+import type { Scope } from '../core/room.js';
 import type { DeviceConfig } from '../config/sections/devices.js';
 import type { Device } from './device.js';
 import { FailSafePolicy, fireSources, type SafetyCommand } from './failsafe.js';
@@ -19,7 +20,6 @@ export class FireWatch {
   private file: FireStateFile | undefined;
   /** Fire inputs reported as faults and not read again yet. */
   private readonly faulted = new Set<string>();
-  private unreadTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -28,8 +28,11 @@ export class FireWatch {
     private readonly act: (s: SafetyCommand) => void,
   ) {}
 
-  /** Reads the saved fire state and builds the policy; call before any device starts. */
-  restore(profiles: { cfg: DeviceConfig; profile: DeviceProfile }[]): void {
+  /**
+   * Reads the saved fire state and builds the policy; call before any device starts. The check
+   * for inputs still unread after the grace period is a timer of the room's scope.
+   */
+  restore(profiles: { cfg: DeviceConfig; profile: DeviceProfile }[], scope: Pick<Scope, 'after'>): void {
     this.file = new FireStateFile(join(this.ctx.dataDir, 'fire-state.json'), (err) =>
       this.log.error({ err }, 'fire state not saved (the gates are held in memory; a restart holds unread fire inputs anyway)'),
     );
@@ -51,10 +54,9 @@ export class FireWatch {
       );
     const held = this.policy.heldGates();
     if (held.length) this.log.warn({ gates: held }, 'egress gates held open until their fire inputs are read');
-    this.unreadTimer = setTimeout(() => {
+    scope.after(FIRE_READ_GRACE_MS, () => {
       for (const f of this.policy.faults()) this.fault(f.source, f.reason, f.egress, f.holds);
-    }, FIRE_READ_GRACE_MS);
-    this.unreadTimer.unref();
+    });
   }
 
   /**
@@ -89,10 +91,8 @@ export class FireWatch {
     }
   }
 
-  /** Stops the fault timer and waits for the state file's last write. */
-  async stop(): Promise<void> {
-    if (this.unreadTimer) clearTimeout(this.unreadTimer);
-    this.unreadTimer = undefined;
+  /** Waits for the state file's last write. */
+  async flushed(): Promise<void> {
     await this.file?.flushed();
   }
 

@@ -5,6 +5,7 @@ import type { GatewayContext } from '../core/context.js';
 import type { ActionTable } from '../core/actions.js';
 import type { Room, Scope } from '../core/room.js';
 import { errMessage } from '../core/errors.js';
+import { backoffDelay, NO_JITTER } from '../core/backoff.js';
 import { componentLogger, type Logger } from '../core/logger.js';
 import type { DeviceConfig } from '../config/sections/devices.js';
 import { Device, type Endpoint } from './device.js';
@@ -41,8 +42,9 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
   private readonly devices = new Map<string, Device>();
   private readonly configs = new Map<string, DeviceConfig>();
   private readonly fire: FireWatch;
-  /** Pending hold-open retries, by gate. */
-  private readonly retries = new Map<string, NodeJS.Timeout>();
+  /** Pending hold-open retries (timers of the room's scope), by gate: the cancel of each. */
+  private readonly retries = new Map<string, () => void>();
+  private scope: Scope | undefined;
   /** Gates with a fail-safe command on their line now, and the next one decided meanwhile (coalesced). */
   private readonly safetyRunning = new Set<string>();
   private readonly safetyNext = new Map<string, SafetyCommand>();
@@ -67,6 +69,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
   }
 
   async start(scope: Scope): Promise<void> {
+    this.scope = scope;
     mkdirSync(join(this.ctx.dataDir, 'run', 'devices'), { recursive: true });
     const recorder = new DeviceRecorder({
       ctx: this.ctx,
@@ -89,7 +92,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     }
     // The fire state before any device command: what was active stays active until read clear,
     // and every fire input is unknown (holding its gates, by default) until read.
-    this.fire.restore(profiles);
+    this.fire.restore(profiles, scope);
     for (const { cfg, file, profile } of profiles) {
       const log = this.log.child({ device: cfg.id });
       const device = new Device({
@@ -111,10 +114,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
         if (this.devices.get(gateId)?.online)
           this.safety({ gateId, command: 'hold-open', reason: 'fire alarm active: periodic re-assert' });
     });
-    scope.add(() => {
-      for (const t of this.retries.values()) clearTimeout(t);
-      this.retries.clear();
-    });
+    scope.add(() => this.retries.clear()); // their timers close with the scope
   }
 
   private connect(dev: Device, cfg: DeviceConfig, profileFile: string, log: Logger): Endpoint {
@@ -147,7 +147,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     this.devices.clear();
     this.recorder?.flushStates();
     this.recorder?.cancel();
-    await this.fire.stop();
+    await this.fire.flushed();
     await this.sims.stop();
   }
 
@@ -286,15 +286,17 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
     this.run(s.gateId, command, { origin: 'fail_safe' })
       .then((r) => {
         done();
-        if (r.ok || !holding || !this.policy.isHeldOpen(s.gateId) || this.retries.has(s.gateId) || this.safetyRunning.has(s.gateId)) return;
-        const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** attempt);
+        const { scope } = this;
+        if (r.ok || !holding || this.stopping || !scope || !this.policy.isHeldOpen(s.gateId)) return;
+        if (this.retries.has(s.gateId) || this.safetyRunning.has(s.gateId)) return;
+        const delay = backoffDelay(attempt, RETRY_MIN_MS, RETRY_MAX_MS, NO_JITTER);
         this.log.error({ gate: s.gateId, error: r.error, attempt: attempt + 1, retryInMs: delay }, 'hold-open not acknowledged; retrying');
         this.retries.set(
           s.gateId,
-          setTimeout(() => {
+          scope.after(delay, () => {
             this.retries.delete(s.gateId);
             if (this.policy.isHeldOpen(s.gateId)) this.safety(s, attempt + 1);
-          }, delay),
+          }),
         );
       })
       .catch((err: unknown) => {

@@ -171,4 +171,23 @@ describe.skipIf(!ready)('faces room (real models, real photos)', () => {
     expect(e).toMatchObject({ residentId: 'r-obama' });
     expect(readdirSync(snapDir).some((f) => f.startsWith(e.snapshotId!))).toBe(true);
   });
+
+  it('enrols a resident from photo files for another room (ResidentEnrolment: the demo), who is recognised at once', async () => {
+    const photos = [`${FACES}/biden/fr_biden.jpg`];
+    const resident = { id: 'r-biden', name: 'Joe', photos };
+    expect(room.isEnrolled('r-biden')).toBe(false);
+    // A caller that gave up waiting for the models (its deadline passed): nothing is stored.
+    const gaveUp = new AbortController();
+    gaveUp.abort(new Error('face models not loaded within 120 s'));
+    await expect(room.enrolFromPhotos(resident, gaveUp.signal)).rejects.toThrow('face models not loaded within 120 s');
+    expect(room.isEnrolled('r-biden')).toBe(false);
+    await expect(room.enrolFromPhotos(resident, new AbortController().signal)).resolves.toEqual({ id: 'r-biden', name: 'Joe' });
+    expect(room.isEnrolled('r-biden')).toBe(true);
+    // The recognition index sees the new resident without a reload (the demo's first passage).
+    const img = await decodeImage(`${FACES}/biden/fr_biden.jpg`);
+    const decided = next('gate-4');
+    for (const ts of [Date.now(), Date.now() + 200])
+      await room.onFrame({ cameraId: 'gate-4', ts, width: img.width, height: img.height, data: img.data });
+    expect((await decided).e).toMatchObject({ residentId: 'r-biden', name: 'Joe' });
+  });
 });

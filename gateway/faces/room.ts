@@ -22,13 +22,18 @@ import { FaceStream, type FaceFrame, type TrackOutcome } from './stream/face-str
 import type { FrameSource } from '../cameras/frames/hub.js';
 import type { Snapshots } from '../cameras/snapshots/store.js';
 import { cameraRegions } from '../cameras/regions.js';
+import type { CameraRegionsOf } from '../cameras/feeds.js';
 import { cameraIdsOf } from '../config/sections/cameras.js';
 import type { Rect } from '../config/sections/rect.js';
 import { RETENTION_SWEEP_MS, VisitorRetention } from './visitors/retention.js';
 import { GroupDirectory, GroupStore } from '../access/group-store.js';
 import { allowedAt } from '../access/group-policy.js';
+import { enrolResident } from './enrolment.js';
+import type { PhotoResident, ResidentEnrolment } from './services.js';
 
-export class FacesRoom implements Room {
+export type { PhotoResident, ResidentEnrolment } from './services.js';
+
+export class FacesRoom implements Room, ResidentEnrolment {
   readonly name = 'faces';
   private readonly cfg: FacesConfig;
   private readonly log: Logger;
@@ -45,6 +50,7 @@ export class FacesRoom implements Room {
   private readonly snapshots: Snapshots;
   private subscription: { close(): void } | undefined;
   private readonly source: FrameSource | undefined;
+  private readonly regions: CameraRegionsOf;
   private busy = false;
   private pending: FaceFrame | undefined;
   /** The frame being handled (stop waits for it: its decision and snapshot are not cut off). */
@@ -54,7 +60,7 @@ export class FacesRoom implements Room {
 
   constructor(
     private readonly ctx: GatewayContext,
-    deps: { frames?: FrameSource; snapshots: Snapshots },
+    deps: { frames?: FrameSource; snapshots: Snapshots; regions?: CameraRegionsOf },
   ) {
     this.cfg = ctx.loaded.config.faces;
     this.log = componentLogger(ctx.log, 'faces');
@@ -67,6 +73,7 @@ export class FacesRoom implements Room {
       if (p.via === 'face') this.gatesOf.set(p.camera, [...(this.gatesOf.get(p.camera) ?? []), p.gate]);
     this.source = deps.frames;
     this.snapshots = deps.snapshots;
+    this.regions = deps.regions ?? { regionsOf: (id) => cameraRegions(ctx.loaded.config, id) };
   }
 
   registerActions(actions: ActionTable): void {
@@ -83,6 +90,20 @@ export class FacesRoom implements Room {
     if (!this.cfg.enabled) return Promise.reject(new Error('face recognition is disabled (faces.enabled: false)'));
     if (!this.pipelineReady) return Promise.reject(new Error('the faces room is not running'));
     return this.pipelineReady;
+  }
+
+  isEnrolled(residentId: string): boolean {
+    return this.store.get(residentId) !== undefined;
+  }
+
+  async enrolFromPhotos(resident: PhotoResident, signal?: AbortSignal): Promise<{ id: string; name: string }> {
+    const pipeline = await untilAborted(this.pipeline(), signal);
+    const r = await enrolResident(
+      { pipeline, store: this.store },
+      { id: resident.id, name: resident.name, photos: resident.photos.map((p) => ({ input: p, source: p })) },
+    );
+    this.identities.refresh();
+    return { id: r.id, name: r.name };
   }
 
   async start(scope: Scope): Promise<void> {
@@ -187,7 +208,7 @@ export class FacesRoom implements Room {
     const config = this.ctx.loaded.config;
     const rois = new Map<string, Rect>();
     for (const id of cameraIdsOf(config.cameras)) {
-      const r = cameraRegions(config, id).faces;
+      const r = this.regions.regionsOf(id).faces;
       if (r) rois.set(id, r);
     }
     return rois;
@@ -285,4 +306,16 @@ export class FacesRoom implements Room {
       'face decided',
     );
   }
+}
+
+/** `p`, or the abort reason of `signal` if it aborts first (the listener is removed either way). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort as () => void));
 }

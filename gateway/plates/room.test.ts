@@ -94,6 +94,10 @@ describe.skipIf(!ready)('plates room (real models, real scene)', () => {
     const rows = ctx.outbox.takeBatch(10).filter((r) => r.kind === 'plate.recognized');
     expect(rows).toHaveLength(1);
     expect(rows[0]!.data).toEqual(events[0]); // the same on the bus and on the wire
+    // The read is kept in plate_reads under its event's id (read-store.ts, the event's transaction).
+    expect(ctx.db.prepare('SELECT id, camera_id AS cameraId, plate, matched FROM plate_reads').all()).toEqual([
+      { id: rows[0]!.id, cameraId: 'gate-1', plate: '京A88731', matched: null },
+    ]);
     expect(rows[0]!.data).toMatchObject({
       plate: '京A88731',
       known: false,

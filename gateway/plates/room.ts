@@ -14,6 +14,7 @@ import { InferenceWorker, StaleFrameError } from '../inference/inference-worker.
 import { modelsPrepared } from '../inference/models.js';
 import type { PlatesConfig } from '../config/sections/plates.js';
 import { KnownVehicles } from './known-vehicles.js';
+import { PlateReadStore } from './read-store.js';
 import { registerVehicleActions } from './vehicle-actions.js';
 import { PlateReader, type PlateResult } from './plate-reader.js';
 import { readerOptions } from './reader-options.js';
@@ -24,6 +25,7 @@ import { REC_FILE, REC_KEYS } from './recognizer.js';
 import type { PlateColour } from './dataset.js';
 import type { FrameSource } from '../cameras/frames/hub.js';
 import { cameraRegions } from '../cameras/regions.js';
+import type { CameraRegionsOf } from '../cameras/feeds.js';
 import { rectToPixels } from '../config/sections/rect.js';
 
 /** What the room needs of a camera frame (the cameras room's Frame fits). */
@@ -54,6 +56,7 @@ export class PlatesRoom implements Room {
   private readonly log: Logger;
   private worker: InferenceWorker | undefined;
   private reader: PlateReader | undefined;
+  private reads: PlateReadStore | undefined;
   private readonly tracker: PlateTracker;
   private readonly busy = new Set<string>();
   private readonly best = new Map<number, Best>();
@@ -63,10 +66,11 @@ export class PlatesRoom implements Room {
   private consuming: Promise<void> | undefined;
   private readonly pictures: Snapshots | undefined;
   private readonly source: FrameSource | undefined;
+  private readonly regions: CameraRegionsOf;
 
   constructor(
     private readonly ctx: GatewayContext,
-    deps: { frames?: FrameSource; snapshots?: Snapshots } = {},
+    deps: { frames?: FrameSource; snapshots?: Snapshots; regions?: CameraRegionsOf } = {},
   ) {
     this.cfg = ctx.loaded.config.plates;
     this.log = componentLogger(ctx.log, 'plates');
@@ -74,6 +78,7 @@ export class PlatesRoom implements Room {
     this.tracker = new PlateTracker(consensusOptions(this.cfg.consensus));
     this.source = deps.frames;
     this.pictures = deps.snapshots;
+    this.regions = deps.regions ?? { regionsOf: (id) => cameraRegions(ctx.loaded.config, id) };
   }
 
   registerActions(actions: ActionTable): void {
@@ -82,6 +87,7 @@ export class PlatesRoom implements Room {
 
   async start(scope: Scope): Promise<void> {
     if (!this.cfg.enabled) return;
+    this.reads = new PlateReadStore(this.ctx.db);
     if (!modelsPrepared([DET_FILE, REC_FILE, REC_KEYS])) {
       this.log.error({ models: [DET_FILE, REC_FILE] }, 'plate models missing: run `npm run models`; plate recognition is off');
       return;
@@ -135,7 +141,7 @@ export class PlatesRoom implements Room {
     }
     this.busy.add(frame.cameraId);
     try {
-      const r = cameraRegions(this.ctx.loaded.config, frame.cameraId).plates;
+      const r = this.regions.regionsOf(frame.cameraId).plates;
       const roi = r ? rectToPixels(r, frame.width, frame.height) : undefined;
       // A decisive read is settled at once, while the rest of the frame is read (a known car's
       // barrier need not wait for the other candidates).
@@ -254,12 +260,19 @@ export class PlatesRoom implements Room {
       at: at.toISOString(),
       firstSeen: new Date(track.firstSeen).toISOString(),
     };
-    const insert = this.ctx.db.prepare(
-      'INSERT INTO plate_reads(id, ts, camera_id, plate, colour, confidence, matched, snapshot_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    const reads = this.reads;
     this.ctx.events.publish('plate.recognized', data, {
       ts: at,
-      write: (id) => insert.run(id, at.toISOString(), cameraId, c.plate, c.colour, data.confidence, match?.entry.plate ?? null, snapshotId),
+      write: (id) =>
+        reads?.record(id, {
+          at,
+          cameraId,
+          plate: c.plate,
+          colour: c.colour,
+          confidence: data.confidence,
+          matched: match?.entry.plate ?? null,
+          snapshotId,
+        }),
     });
     this.log.info({ cameraId, plate: c.plate, known: !!match, reads: c.reads }, 'plate recognised');
   }

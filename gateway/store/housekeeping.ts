@@ -4,9 +4,8 @@ import { componentLogger, type Logger } from '../core/logger.js';
 import { SyncVersions } from '../sync/version-store.js';
 import { errMessage } from '../core/errors.js';
 import { rowsOverBudget, TABLES } from './retention.js';
+import { deleteOldest, deleteOlderThan, deleteResolvedAlarms, tableSize } from './retention-store.js';
 
-/** Rows deleted per transaction: retention never holds the write lock for long. */
-const BATCH = 2000;
 const HOUR_MS = 3600_000;
 
 /**
@@ -28,8 +27,6 @@ export class HousekeepingRoom implements Room {
     scope.every(HOUR_MS, () => void this.run());
   }
 
-  async stop(): Promise<void> {}
-
   /** One pass over everything; returns the rows deleted per table (tests, logs). */
   run(now = Date.now()): Record<string, number> {
     const { config } = this.ctx.loaded;
@@ -41,14 +38,10 @@ export class HousekeepingRoom implements Room {
       const limit = config.store.retention[t.key];
       try {
         const cutoff = new Date(now - limit.keepDays * 86_400_000).toISOString();
-        count(t.table, this.deleteWhere(t.table, `${t.ts} < ?`, [cutoff]));
-        const { n, avg } = this.ctx.db
-          .prepare<{ n: number; avg: number | null }>(
-            `SELECT (SELECT COUNT(*) FROM ${t.table}) AS n, (SELECT AVG(b) FROM (SELECT ${t.bytes} AS b FROM ${t.table} ORDER BY rowid DESC LIMIT 500)) AS avg`,
-          )
-          .get() ?? { n: 0, avg: null };
-        const over = rowsOverBudget(n, avg ?? 0, limit.maxMb * 1024 * 1024);
-        if (over > 0) count(t.table, this.deleteOldest(t.table, over));
+        count(t.table, deleteOlderThan(this.ctx.db, t, cutoff));
+        const { rows, avgBytes } = tableSize(this.ctx.db, t);
+        const over = rowsOverBudget(rows, avgBytes, limit.maxMb * 1024 * 1024);
+        if (over > 0) count(t.table, deleteOldest(this.ctx.db, t.table, over));
       } catch (err) {
         this.log.error({ table: t.table, err: errMessage(err) }, 'retention failed for a table; trying again next hour');
       }
@@ -57,36 +50,12 @@ export class HousekeepingRoom implements Room {
       const out = config.outbox;
       count('outbox (sent)', this.ctx.outbox.purgeSent(out.keepSentHours * HOUR_MS, out.keepSentMb * 1024 * 1024));
       const resolvedBefore = new Date(now - config.alarms.keepResolvedDays * 86_400_000).toISOString();
-      count('alarms (resolved)', this.deleteWhere('alarms', "state = 'resolved' AND resolved_at < ?", [resolvedBefore]));
+      count('alarms (resolved)', deleteResolvedAlarms(this.ctx.db, resolvedBefore));
       count('sync tombstones', new SyncVersions(this.ctx.db).purgeTombstones(config.sync.tombstoneDays * 86_400_000, new Date(now)));
     } catch (err) {
       this.log.error({ err: errMessage(err) }, 'retention failed; trying again next hour');
     }
     if (Object.keys(deleted).length) this.log.info({ deleted }, 'retention: old rows deleted');
     return deleted;
-  }
-
-  private deleteWhere(table: string, where: string, params: unknown[]): number {
-    const del = this.ctx.db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT ${BATCH})`);
-    let total = 0;
-    for (;;) {
-      const n = del.run(...params).changes;
-      total += n;
-      if (n < BATCH) return total;
-    }
-  }
-
-  private deleteOldest(table: string, rows: number): number {
-    let left = rows;
-    let total = 0;
-    while (left > 0) {
-      const n = this.ctx.db
-        .prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} ORDER BY rowid LIMIT ?)`)
-        .run(Math.min(BATCH, left)).changes;
-      total += n;
-      left -= n;
-      if (n === 0) break;
-    }
-    return total;
   }
 }

@@ -103,7 +103,7 @@ export async function startRoom(ctx: GatewayContext, room: Room, opts: { registe
   return async () => {
     if (stopped) return;
     stopped = true;
-    await room.stop();
+    await room.stop?.();
     await scope.close();
   };
 }

@@ -2,8 +2,11 @@
  * Lockout after repeated login failures, per key (an account name, or a client address).
  * `freeFailures` failures in a row are allowed; each one after that locks the key for a delay
  * that doubles from `baseMs` up to `maxMs`. A success clears the key; a key idle for `forgetMs`
- * is forgotten. Pure: time comes from the caller.
+ * is forgotten (the doubling is the gateway's one backoff, gateway/core/backoff.ts). Pure: time
+ * comes from the caller.
  */
+import { backoffDelay, NO_JITTER } from '../../core/backoff.js';
+
 export interface LockoutPolicy {
   freeFailures: number;
   baseMs: number;
@@ -52,7 +55,7 @@ export class Lockout {
     e.failures++;
     e.lastFailure = now;
     const over = e.failures - this.policy.freeFailures;
-    const lockMs = over > 0 ? Math.min(this.policy.maxMs, this.policy.baseMs * 2 ** (over - 1)) : 0;
+    const lockMs = over > 0 ? backoffDelay(over - 1, this.policy.baseMs, this.policy.maxMs, NO_JITTER) : 0;
     e.lockedUntil = now + lockMs;
     return lockMs;
   }
