@@ -37,17 +37,15 @@ export interface CameraViews {
   liveView(): LiveView | undefined;
 }
 
-/** The cameras that run, and where to read a camera's full stream (for rooms that relay video). */
+/** The cameras that run, and a camera's full stream (for rooms that relay video). */
 export interface CameraStreams {
   /** Ids of the cameras that run (known once the cameras room started). */
   cameraIds(): string[];
-  /** The URL of a camera's full stream (what live view reads; credentials included), or undefined. */
-  streamUrl(cameraId: string): Promise<string> | undefined;
   /**
    * A camera's full stream as pictures from its one shared RTSP session (the GOP cache first), or
-   * undefined: relaying rooms (GB/T 28181) use this rather than opening a session of their own.
+   * undefined: relaying rooms (GB/T 28181) use this and never open a session of their own.
    */
-  pictures?(cameraId: string): PictureSource | undefined;
+  pictures(cameraId: string): PictureSource | undefined;
 }
 
 /** How long a camera stream stays open after its last consumer left (a snapshot or viewer soon after reuses it). */
@@ -68,7 +66,6 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
   private readonly pipelines = new Map<string, CameraPipeline>();
   private readonly onvifSources = new Map<string, OnvifSource>();
   /** Where each camera's live view reads from (the analysis URL, or ONVIF's main profile). */
-  private readonly liveUrls = new Map<string, () => Promise<string>>();
   private readonly mainSnapshots = new SingleFlight<string, SavedSnapshot>();
   /** One RTSP session per camera stream, shared by analysis, live view, GB/T 28181 and snapshots. */
   private readonly streams: StreamRegistry;
@@ -99,10 +96,6 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
 
   cameraIds(): string[] {
     return [...this.pipelines.keys()];
-  }
-
-  streamUrl(cameraId: string): Promise<string> | undefined {
-    return this.liveUrls.get(cameraId)?.();
   }
 
   pictures(cameraId: string): PictureSource | undefined {
@@ -220,7 +213,6 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
           motion: { enabled: true, pixelThreshold: 25, minAreaRatio: 0.004, backgroundAlpha: 0.08, masks: [] },
           regions: cameraRegions({ cameras: cfg }, id),
         });
-        this.liveUrls.set(id, async () => url);
       }
     }
     for (const cam of list) {
@@ -228,7 +220,6 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
         const url = this.plainRtsp(cam);
         this.streams.add(cam.id, 'main', url);
         this.addPipeline(cam.id, cam);
-        this.liveUrls.set(cam.id, async () => url());
       } else if (cam.onvif) {
         const source = new OnvifSource({
           cameraId: cam.id,
@@ -246,7 +237,6 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
         this.streams.add(cam.id, 'main', () => source.mainUrl());
         this.streams.addSubOrMain(cam.id, async () => ({ sub: await source.analysisUrl(), main: await source.mainUrl() }));
         this.addPipeline(cam.id, cam, 'sub');
-        this.liveUrls.set(cam.id, () => source.mainUrl());
       }
     }
     for (const p of this.pipelines.values()) p.start();
