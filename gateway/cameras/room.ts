@@ -49,7 +49,7 @@ export interface CameraStreams {
 }
 
 /** How long a camera stream stays open after its last consumer left (a snapshot or viewer soon after reuses it). */
-const STREAM_LINGER_MS = 5000;
+export const STREAM_LINGER_MS = 5000;
 
 /**
  * The cameras room: one ffmpeg per camera (kept alive by its watchdog), motion gating, the

@@ -17,6 +17,8 @@ export interface RtspServerOptions {
   patterns?: Record<string, string>;
   /** mount → raw H.264 file (access unit delimiters, no B-frames) played in a loop at `fps`. */
   loops?: Record<string, { file: string; fps: number }>;
+  /** Loops follow the wall clock, like a camera's encoder that never stops: a new client joins mid-GOP. */
+  freeRunning?: boolean;
   /** mount → GStreamer launch line "( ... name=pay0 )". */
   launches?: Record<string, string>;
   /** "user:password": require RTSP authentication. */
@@ -51,6 +53,7 @@ export function startRtspServer(opts: RtspServerOptions): Promise<RtspServer> {
   for (const [m, p] of Object.entries(opts.patterns ?? {})) args.push('--pattern', `${m}=${p}`);
   for (const [m, l] of Object.entries(opts.launches ?? {})) args.push('--launch', `${m}=${l}`);
   for (const [m, l] of Object.entries(opts.loops ?? {})) args.push('--loop', `${m}=${l.file}@${l.fps}`);
+  if (opts.freeRunning) args.push('--free-running');
   // The credentials go by environment, not argv: tests check that no password is on any command line.
   if (opts.auth) args.push('--auth-method', opts.authMethod ?? 'basic');
   if (opts.maxClients) args.push('--max-clients', String(opts.maxClients));
