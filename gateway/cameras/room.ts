@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { GatewayContext } from '../core/context.js';
@@ -6,6 +7,7 @@ import { componentLogger, type Logger } from '../core/logger.js';
 import { ActionError, type ActionTable } from '../core/actions.js';
 import { errMessage } from '../core/errors.js';
 import { readSecretFile, resolveConfigPath } from '../config/load.js';
+import { ConfigError } from '../config/errors.js';
 import type { CameraConfig, CamerasConfig } from '../config/sections/cameras.js';
 import { withCredentials } from './ffmpeg/args.js';
 import { SingleFlight } from './snapshots/single-flight.js';
@@ -14,6 +16,7 @@ import { CameraPipeline, type CameraCounters } from './ingest/camera-pipeline.js
 import { SnapshotStore, type SavedSnapshot } from './snapshots/store.js';
 import { grabJpegFromStream } from './stream/grab-jpeg.js';
 import { StreamRegistry } from './stream/registry.js';
+import type { RtspTlsOptions } from './rtsp/client.js';
 import type { PictureSource } from './stream/decoder-feed.js';
 import type { StreamStats } from './stream/shared-stream.js';
 import { StatusRecorder } from './status-recorder.js';
@@ -218,7 +221,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
     for (const cam of list) {
       if (cam.rtsp) {
         const url = this.plainRtsp(cam);
-        this.streams.add(cam.id, 'main', url);
+        this.streams.add(cam.id, 'main', url, this.tlsOf(cam));
         this.addPipeline(cam.id, cam);
       } else if (cam.onvif) {
         const source = new OnvifSource({
@@ -234,8 +237,8 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
           onEvent: (kind, data) => this.ctx.events.publish(kind, data),
         });
         this.onvifSources.set(cam.id, source);
-        this.streams.add(cam.id, 'main', () => source.mainUrl());
-        this.streams.addSubOrMain(cam.id, async () => ({ sub: await source.analysisUrl(), main: await source.mainUrl() }));
+        this.streams.add(cam.id, 'main', () => source.mainUrl(), this.tlsOf(cam));
+        this.streams.addSubOrMain(cam.id, async () => ({ sub: await source.analysisUrl(), main: await source.mainUrl() }), this.tlsOf(cam));
         this.addPipeline(cam.id, cam, 'sub');
       }
     }
@@ -294,6 +297,22 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
         },
       }),
     );
+  }
+
+  /** How an rtsps:// stream's certificate is checked (the CA file read once, at start). */
+  private tlsOf(cam: CameraConfig): RtspTlsOptions | undefined {
+    const t = cam.tls;
+    if (!t) return undefined;
+    let ca: Buffer | undefined;
+    if (t.caFile) {
+      const path = resolveConfigPath(this.ctx.loaded, t.caFile);
+      try {
+        ca = readFileSync(path);
+      } catch (err) {
+        throw new ConfigError(path, [`cameras.list[${cam.id}].tls.caFile: cannot read it: ${errMessage(err)}`]);
+      }
+    }
+    return { ...(ca ? { ca } : {}), ...(t.serverName ? { serverName: t.serverName } : {}), insecure: t.insecure };
   }
 
   private plainRtsp(cam: CameraConfig): () => string {

@@ -25,6 +25,8 @@ export interface RtspServerOptions {
   auth?: string;
   /** With auth: Basic (default) or Digest. */
   authMethod?: 'basic' | 'digest';
+  /** Serve RTSP over TLS only (rtsps://) with this certificate and key (PEM files). */
+  tls?: { cert: string; key: string };
   /** Close connections beyond this many at once, as a cheap camera does (0/undefined: no limit). */
   maxClients?: number;
   startTimeoutMs?: number;
@@ -54,6 +56,7 @@ export function startRtspServer(opts: RtspServerOptions): Promise<RtspServer> {
   for (const [m, l] of Object.entries(opts.launches ?? {})) args.push('--launch', `${m}=${l}`);
   for (const [m, l] of Object.entries(opts.loops ?? {})) args.push('--loop', `${m}=${l.file}@${l.fps}`);
   if (opts.freeRunning) args.push('--free-running');
+  if (opts.tls) args.push('--tls', `${opts.tls.cert},${opts.tls.key}`);
   // The credentials go by environment, not argv: tests check that no password is on any command line.
   if (opts.auth) args.push('--auth-method', opts.authMethod ?? 'basic');
   if (opts.maxClients) args.push('--max-clients', String(opts.maxClients));
@@ -106,7 +109,7 @@ export function startRtspServer(opts: RtspServerOptions): Promise<RtspServer> {
         pid: child.pid!,
         process: child,
         clients,
-        url: (mount) => `rtsp://127.0.0.1:${port}${mount.startsWith('/') ? mount : `/${mount}`}`,
+        url: (mount) => `${opts.tls ? 'rtsps' : 'rtsp'}://127.0.0.1:${port}${mount.startsWith('/') ? mount : `/${mount}`}`,
         signal: (sig) => {
           child.kill(sig);
         },

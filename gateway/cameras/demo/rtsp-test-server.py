@@ -14,7 +14,8 @@ H.264 or H.265 in MP4 or Matroska. --pattern serves a live, moving test pattern 
 B-frames, starting with an IDR frame) forever at FPS, pre-encoded: the demo scenes. With
 --free-running a loop follows the wall clock from the server's start, like a camera whose encoder
 never stops: a client that connects joins wherever the encoder is in its GOP (and waits for the
-next keyframe), instead of getting the file's first IDR frame at once.
+next keyframe), instead of getting the file's first IDR frame at once. With --tls CERT,KEY
+it serves RTSP over TLS only (rtsps://, GStreamer's own TLS through GIO), as an rtsps:// camera.
 """
 import argparse
 import json
@@ -28,7 +29,7 @@ import gi
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+from gi.repository import Gio, GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 
 def file_launch(path):
@@ -140,6 +141,7 @@ def main():
     )
     ap.add_argument("--auth-method", choices=["basic", "digest"], default="basic", help="with --auth: Basic or Digest")
     ap.add_argument("--max-clients", type=int, default=0, help="close connections beyond N at once (a cheap camera); 0: no limit")
+    ap.add_argument("--tls", metavar="CERT.pem,KEY.pem", help="serve RTSP over TLS (rtsps://) with this certificate")
     ap.add_argument("--report-clients", action="store_true", help='print {"clients": N, "max": M} on every connect and close')
     args = ap.parse_args()
 
@@ -160,6 +162,15 @@ def main():
             auth.add_digest(user, password, token)
         else:
             auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
+        server.set_auth(auth)
+    if args.tls:
+        cert_path, _, key_path = args.tls.partition(",")
+        if not args.auth:
+            auth = GstRtspServer.RTSPAuth()
+            anonymous = GstRtspServer.RTSPToken()
+            anonymous.set_string("media.factory.role", "user")
+            auth.set_default_token(anonymous)
+        auth.set_tls_certificate(Gio.TlsCertificate.new_from_files(cert_path, key_path))
         server.set_auth(auth)
 
     # Connections open now and at most (each RTSP client over TCP holds one session here), so
@@ -195,7 +206,7 @@ def main():
         if configure:
             factory.connect("media-configure", configure)
         factory.set_shared(True)
-        if args.auth:
+        if args.auth or args.tls:
             factory.add_role_from_structure(
                 Gst.Structure.from_string("user, media.factory.access=(boolean)true, media.factory.construct=(boolean)true")[0]
             )
