@@ -13,7 +13,7 @@ import {
   type PlannedRecord,
 } from './mapping.js';
 import type { ViidSession } from './session.js';
-import type { DeadLetters, DeadReason } from './dead-letters.js';
+import type { DeadLetters, DeadReason, StrikeStore } from './dead-letters.js';
 import { judgeAnswer, type Answer, type RecordOutcome, type Strike } from './verdicts.js';
 import { errMessage } from '../../gateway/core/errors.js';
 
@@ -62,9 +62,10 @@ type Step = 'more' | 'idle' | 'retry';
  * retries the same records with backoff for as long as it lasts; a record refused (a non-zero
  * StatusCode, a 4xx, a 5xx or an unreadable answer to it alone) gets a strike, and after
  * `attempts` strikes it becomes a dead letter and the records behind it go on; a batch failing
- * without naming a record is split in halves until the record is alone. A 401 registers again
- * first. Records acknowledged after one that must be retried are not sent again. Dead letters
- * an operator asked to replay are sent first, one per request.
+ * without naming a record is split in halves until the record is alone. Strikes are kept in the
+ * dead-letter file across restarts. A 401 registers again first. Records acknowledged after one
+ * that must be retried are not sent again. Dead letters an operator asked to replay are sent
+ * first, one per request.
  */
 export class ViidPusher {
   private stopped = true;
@@ -75,16 +76,20 @@ export class ViidPusher {
   private lastError = '';
   /** Rows done (acknowledged or set aside) beyond the sink position, while an earlier one is retried. */
   private readonly doneAhead = new Set<number>();
-  /** Strikes per outbox rowid of the records being retried, and of the dead letters being replayed. */
-  private readonly strikes = new Map<number, number>();
-  private readonly replayStrikes = new Map<number, number>();
+  /** Strikes per outbox rowid of the records being retried, and of the dead letters being replayed (persisted). */
+  private readonly strikes: StrikeStore;
+  private readonly replayStrikes: StrikeStore;
+  private strikesForgotUpTo = -1;
   /** While the head is at or before `until`, send at most `size` records per request (bisection). */
   private split: { until: number; size: number } | undefined;
   pushed = 0;
   rejected = 0;
   lastPushAt: string | undefined;
 
-  constructor(private readonly ctx: PusherContext) {}
+  constructor(private readonly ctx: PusherContext) {
+    this.strikes = ctx.deadLetters.strikes(false);
+    this.replayStrikes = ctx.deadLetters.strikes(true);
+  }
 
   start(): void {
     if (!this.stopped) return;
@@ -154,7 +159,10 @@ export class ViidPusher {
   private async step(): Promise<Step> {
     const position = this.ctx.sink.position;
     for (const r of this.doneAhead) if (r <= position) this.doneAhead.delete(r);
-    for (const r of this.strikes.keys()) if (r <= position) this.strikes.delete(r);
+    if (position > this.strikesForgotUpTo) {
+      this.strikes.forgetUpTo(position);
+      this.strikesForgotUpTo = position;
+    }
     if (this.split && this.split.until <= position) this.split = undefined;
     const { rows, scannedTo } = this.ctx.sink.take(this.ctx.batchSize + this.doneAhead.size, position);
     const todo = rows.filter((r) => !this.doneAhead.has(r.rowid));
