@@ -177,4 +177,36 @@ describe('strikes and a failing platform', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(refused()).toBe(3); // 2 before the restart, 1 after: not 2 + 3
   });
+
+  it('a platform failing every record (HTTP 500) is down, not a dead letter per record: nothing set aside or lost, order kept', async () => {
+    const server = await stub('flags-required');
+    const s = await setupUplink(cleanups, { deadLetters: { attempts: 2 }, batchSize: 4 }, server);
+    await s.plate(0);
+    await until(() => server.acceptedIds().length === 1, 'the first record while the platform works', 20_000);
+    server.failure = '500';
+    for (let i = 1; i < 7; i++) await s.plate(i);
+    // The batch is bisected down to its head, then a witness goes alone: both fail alike, round after round.
+    const lone = () => server.received.filter((r) => r.batch === 1 && r.object.PlateNo !== '粤B10000');
+    await until(() => lone().length >= 6 && new Set(lone().map((r) => r.id)).size >= 2, 'lone records failing alike, 3 rounds', 30_000);
+    const down = s.room.uplinkStatus()[0];
+    expect(down).toMatchObject({ kind: 'gat1400', state: 'down' });
+    expect(down?.detail).toMatch(/fails every record alike \(HTTP 500/);
+    expect(await act(s.ctx, 'gat1400/status', {})).toMatchObject({
+      failing: { detail: expect.stringMatching(/HTTP 500/) },
+      deadLetters: 0,
+    });
+    expect(rejections(s)).toEqual([]);
+    server.failure = false;
+    await until(
+      () => server.acceptedIds().length === 7,
+      () => `7 accepted, got ${plateNos(server).join(' ')}`,
+      30_000,
+    );
+    expect(plateNos(server)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `粤B${10000 + i}`));
+    expect(server.stored.map((r) => r.id)).toEqual(server.acceptedIds()); // each stored once
+    expect(((await act(s.ctx, 'gat1400/dead-letters', {})) as { total: number }).total).toBe(0);
+    expect(rejections(s)).toEqual([]);
+    expect(s.room.uplinkStatus()[0]).toMatchObject({ state: 'up', detail: null });
+    expect(server.violations).toEqual([]);
+  });
 });
