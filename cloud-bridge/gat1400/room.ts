@@ -79,7 +79,7 @@ export class Gat1400Room implements Room, UplinkSource {
     actions.register('gat1400/status', {
       role: 'viewer',
       description:
-        'The GA/T 1400 uplink: session state, backlog, records delivered and set aside since start, dead letters waiting (also in /metrics).',
+        'The GA/T 1400 uplink: session state, backlog, records delivered and set aside since start, dead letters waiting (also in /metrics), and why the platform is failing when it is.',
       input: z.strictObject({}).prefault({}),
       handle: () => {
         const { session, pusher, sink, deadLetters } = this;
