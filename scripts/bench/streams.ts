@@ -39,12 +39,15 @@ const { values } = parseArgs({
     snapshots: { type: 'string', default: '10' },
     'gb-rounds': { type: 'string', default: '3' },
     'cold-rounds': { type: 'string', default: '8' },
+    'cold-gop-s': { type: 'string', default: '2' },
   },
 });
 const rounds = Number(values.rounds);
 const snapshotCount = Number(values.snapshots);
 const gbRounds = Number(values['gb-rounds']);
 const coldRounds = Number(values['cold-rounds']);
+/** The cold camera's keyframe interval, seconds (a camera's I-frame interval setting). */
+const coldGopS = Number(values['cold-gop-s']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => {
   if (xs.length === 0) return null;
@@ -52,11 +55,12 @@ const pct = (xs: number[], p: number) => {
   return Math.round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number);
 };
 
-/** 10 s of 720p25 H.264, Annex B with access unit delimiters, no B-frames, GOP 2 s: what --loop plays. */
-function loopClip(): string {
+/** 10 s of 720p25 H.264, Annex B with access unit delimiters, no B-frames, GOP 2 s (or gopS): what --loop plays. */
+function loopClip(gopS = 2): string {
+  const gop = String(Math.round(gopS * 25));
   const dir = join(tmpdir(), 'sharpeyes-test-clips');
   mkdirSync(dir, { recursive: true });
-  const out = join(dir, 'testsrc2-1280x720-25fps-gop50-aud.h264');
+  const out = join(dir, `testsrc2-1280x720-25fps-gop${gop}-aud.h264`);
   if (existsSync(out)) return out;
   const tmp = `${out}.${process.pid}.tmp.h264`;
   execFileSync('ffmpeg', [
@@ -69,13 +73,17 @@ function loopClip(): string {
     '-i',
     'testsrc2=size=1280x720:rate=25',
     '-t',
-    '10',
+    String(Math.ceil(10 / gopS) * gopS), // whole GOPs: the loop's wrap keeps the interval
     '-c:v',
     'libx264',
     '-preset',
     'veryfast',
     '-g',
-    '50',
+    gop,
+    '-keyint_min',
+    gop,
+    '-sc_threshold',
+    '0',
     '-bf',
     '0',
     '-pix_fmt',
@@ -172,7 +180,7 @@ for (let r = 0; r < gbRounds; r++) {
 }
 // GB/T 28181 on a cold camera: the same shared-stream code as the room's, on a stream no consumer holds.
 const coldCamera = await startRtspServer({
-  loops: { '/cam': { file: loopClip(), fps: 25 } },
+  loops: { '/cam': { file: loopClip(coldGopS), fps: 25 } },
   freeRunning: true,
   auth: 'admin:bench-secret',
   authMethod: 'digest',
@@ -236,6 +244,7 @@ const result = {
   invite_to_first_picture_cold_p95_ms: pct(coldReceived, 95),
   cold_first_keyframe_p95_ms: pct(coldKey, 95),
   cold_samples: coldReceived.length,
+  cold_gop_s: coldGopS,
   cold_undecodable: coldUndecodable,
   cold_rtsp_sessions_max: coldCamera.clients.max,
   live_first_frame_p50_ms: pct(liveMs, 50),
