@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startRoom, testContext, until } from '../../testing/context.js';
 import { startRtspServer, type RtspServer } from '../demo/rtsp-server.js';
 import { CamerasRoom } from '../room.js';
@@ -17,6 +17,8 @@ import type { AccessUnit } from './depacketize.js';
 // rtsps:// against a real TLS RTSP peer: GStreamer's RTSP server with its own TLS (GIO,
 // RTSPAuth.set_tls_certificate), Digest inside. Certificates made by openssl for the run: a CA
 // that signs the camera's certificate (127.0.0.1 and cam.local), and a second CA that does not.
+
+const ROOT = resolve(import.meta.dirname, '../../..');
 
 function openssl(dir: string, ...args: string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
@@ -142,6 +144,32 @@ describe('rtsps:// cameras (GStreamer RTSP server over TLS)', () => {
     expect(ok.target).not.toContain('s3cret');
     const refused = await probeTarget(cam.url('/cam'), { username: 'admin', password: 's3cret' });
     expect(refused).toMatchObject({ ok: false, reason: 'unauthorised' });
+  });
+
+  it('sharpeyes probe (the CLI) takes --ca-file or --insecure for an rtsps:// camera', async () => {
+    writeFileSync(join(dir, 'probe.pw'), 's3cret\n', { mode: 0o600 });
+    const probe = (...extra: string[]) =>
+      new Promise<{ code: number; out: { ok: boolean; reason?: string } }>((done) =>
+        execFile(
+          process.execPath,
+          [
+            'scripts/sharpeyes.mjs',
+            'probe',
+            cam.url('/cam'),
+            '--user',
+            'admin',
+            '--password-file',
+            join(dir, 'probe.pw'),
+            '--json',
+            ...extra,
+          ],
+          { cwd: ROOT, timeout: 60_000 },
+          (err, stdout) => done({ code: err ? Number((err as { code?: number }).code) : 0, out: JSON.parse(stdout) }),
+        ),
+      );
+    expect(await probe('--ca-file', join(dir, 'ca.pem'))).toMatchObject({ code: 0, out: { ok: true } });
+    expect(await probe('--insecure')).toMatchObject({ code: 0, out: { ok: true } });
+    expect(await probe()).toMatchObject({ code: 1, out: { ok: false, reason: 'unauthorised' } });
   });
 
   it('config check: a missing CA file is an error, insecure a warning, both at once refused', () => {
