@@ -9,7 +9,8 @@
 #   pymodbus and mbpoll (Modbus), onvif-tools, openssl (TLS certificates), iproute2 (network
 #   namespaces), systemd (systemd-analyze), fonts for synthetic plates, Chromium for the console,
 #   SIPp (sip-tester) as the GB/T 28181 platform of the interop tests, kamailio as a real SIP
-#   registrar, gst-launch-1.0 (gstreamer1.0-tools) to run mpegpsdemux as a second PS demuxer;
+#   registrar, gst-launch-1.0 (gstreamer1.0-tools) to run mpegpsdemux as a second PS demuxer,
+#   glib-networking (GIO's TLS backend: the RTSP test camera serving rtsps://);
 # - the base tools the scripts call (ps, setpriv, stdbuf, xz), named so a minimal system gets them.
 # The GPIO VM's own packages are installed by scripts/gpio-vm/run.sh.
 set -euo pipefail
@@ -18,7 +19,7 @@ pkgs=(
   python3 make g++
   ffmpeg mosquitto mosquitto-clients socat udev openssl iproute2 gpiod python3-libgpiod
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
+  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly glib-networking
   python3-pymodbus python3-serial-asyncio mbpoll onvif-tools
   fonts-wqy-microhei chromium systemd sip-tester kamailio gstreamer1.0-tools
   procps util-linux coreutils xz-utils ca-certificates

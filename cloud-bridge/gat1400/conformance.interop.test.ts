@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { act, until } from '../../gateway/testing/context.js';
+import { act, startRoom, until } from '../../gateway/testing/context.js';
 import { createLogger } from '../../gateway/core/logger.js';
 import { ViidServer } from '../testing/viid-server.js';
 import { VIID_PROFILES, type ViidProfile } from '../testing/viid-profiles.js';
 import { GW, setupUplink } from '../testing/gat1400-uplink.js';
 import { HttpClient } from './http.js';
 import { ViidSession } from './session.js';
+import { Gat1400Room } from './room.js';
 
 // The GA/T 1400 uplink against each validation profile of the project's conformance stub
 // (cloud-bridge/testing/viid-profiles.ts): rules of public 视图库 servers read from their code and
@@ -149,6 +150,63 @@ describe('the conformance stub plays the public servers’ rules (so the uplink�
     // Copies stored before a crash are the same records (same ids): the platform can deduplicate.
     for (const r of server.stored) expect(r.object).toEqual(server.stored.find((x) => x.id === r.id)?.object);
     expect(new Set(server.stored.map((r) => r.id)).size).toBe(7);
+    expect(server.violations).toEqual([]);
+  });
+});
+
+describe('strikes and a failing platform', () => {
+  const rejections = (s: Awaited<ReturnType<typeof setupUplink>>) =>
+    s.ctx.outbox
+      .recent(50)
+      .filter((r) => r.kind === 'gat1400.rejected')
+      .map((r) => r.data as { reason: string; attempts: number; statusCode: number | null });
+
+  it('a record’s strikes survive a restart of the uplink: it is not given its attempts again', async () => {
+    const server = await stub('flags-required');
+    const s = await setupUplink(cleanups, { deadLetters: { attempts: 3 }, retryMinMs: 1500, retryMaxMs: 3000 }, server);
+    server.statusFor = (r) => (r.object.PlateNo === '粤B10001' ? 8 : 0);
+    const refused = () => server.refusals.filter((r) => r.answer === 'StatusCode 8').length;
+    for (let i = 0; i < 3; i++) await s.plate(i);
+    await until(() => refused() === 2, 'two refusals', 20_000);
+    await s.room.stop(); // a real restart: the room stops, its dead-letter file is closed
+    expect(refused()).toBe(2);
+    expect(rejections(s)).toEqual([]);
+    cleanups.push(await startRoom(s.ctx, new Gat1400Room(s.ctx), { registerActions: false }));
+    await until(() => rejections(s).length === 1, 'set aside after its third refusal', 20_000);
+    expect(rejections(s)).toMatchObject([{ reason: 'refused', statusCode: 8, attempts: 3 }]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(refused()).toBe(3); // 2 before the restart, 1 after: not 2 + 3
+  });
+
+  it('a platform failing every record (HTTP 500) is down, not a dead letter per record: nothing set aside or lost, order kept', async () => {
+    const server = await stub('flags-required');
+    const s = await setupUplink(cleanups, { deadLetters: { attempts: 2 }, batchSize: 4 }, server);
+    await s.plate(0);
+    await until(() => server.acceptedIds().length === 1, 'the first record while the platform works', 20_000);
+    server.failure = '500';
+    for (let i = 1; i < 7; i++) await s.plate(i);
+    // The batch is bisected down to its head, then a witness goes alone: both fail alike, round after round.
+    const lone = () => server.received.filter((r) => r.batch === 1 && r.object.PlateNo !== '粤B10000');
+    await until(() => lone().length >= 6 && new Set(lone().map((r) => r.id)).size >= 2, 'lone records failing alike, 3 rounds', 30_000);
+    const down = s.room.uplinkStatus()[0];
+    expect(down).toMatchObject({ kind: 'gat1400', state: 'down' });
+    expect(down?.detail).toMatch(/fails every record alike \(HTTP 500/);
+    expect(await act(s.ctx, 'gat1400/status', {})).toMatchObject({
+      failing: { detail: expect.stringMatching(/HTTP 500/) },
+      deadLetters: 0,
+    });
+    expect(rejections(s)).toEqual([]);
+    server.failure = false;
+    await until(
+      () => server.acceptedIds().length === 7,
+      () => `7 accepted, got ${plateNos(server).join(' ')}`,
+      30_000,
+    );
+    expect(plateNos(server)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `粤B${10000 + i}`));
+    expect(server.stored.map((r) => r.id)).toEqual(server.acceptedIds()); // each stored once
+    expect(((await act(s.ctx, 'gat1400/dead-letters', {})) as { total: number }).total).toBe(0);
+    expect(rejections(s)).toEqual([]);
+    expect(s.room.uplinkStatus()[0]).toMatchObject({ state: 'up', detail: null });
     expect(server.violations).toEqual([]);
   });
 });

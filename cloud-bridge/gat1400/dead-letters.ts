@@ -16,6 +16,11 @@ import { currentValue } from '../../gateway/core/wire-spelling.js';
  * `attempts` times → back to waiting, with the new reason. Letters older than `keepDays` are
  * deleted (they name a camera, a time and a face box: personal data kept only as long as an
  * operator may still act on them), and at most `maxLetters` are kept (the oldest go first).
+ *
+ * The strikes of the records still being retried are kept here too (`strikes`: outbox rowid →
+ * refusals so far, for the outbox head and for replays apart), so a restart does not give a
+ * record that keeps being refused its attempts again; a platform that saves every copy before
+ * answering would otherwise store `attempts` more duplicates after each restart.
  */
 export type DeadReason = 'refused' | 'failed' | 'malformed' | 'invalid_event';
 
@@ -77,7 +82,26 @@ const MIGRATIONS = [
     );
     CREATE INDEX dead_letters_replay ON dead_letters(replay_requested_at) WHERE replay_requested_at IS NOT NULL;`,
   },
+  {
+    version: 2,
+    name: 'strikes',
+    sql: `CREATE TABLE strikes (
+      rowid INTEGER NOT NULL,
+      replay INTEGER NOT NULL,
+      n INTEGER NOT NULL,
+      PRIMARY KEY (rowid, replay)
+    ) WITHOUT ROWID;`,
+  },
 ];
+
+/** Refusals so far of the records being retried (outbox rowid → strikes), kept across restarts. */
+export interface StrikeStore {
+  get(rowid: number): number | undefined;
+  set(rowid: number, n: number): void;
+  delete(rowid: number): void;
+  /** Forgets the strikes of rows at or before `position` (delivered or set aside). */
+  forgetUpTo(position: number): void;
+}
 
 export const DEAD_LETTERS_FILE = 'gat1400-dead-letters.db';
 
@@ -133,6 +157,23 @@ export class DeadLetters {
     return this.count.get()?.n ?? 0;
   }
 
+  /** The strikes of the outbox head's records (`replay` false) or of dead letters being replayed. */
+  strikes(replay: boolean): StrikeStore {
+    const r = replay ? 1 : 0;
+    const get = this.db.prepare<{ n: number }>('SELECT n FROM strikes WHERE rowid = ? AND replay = ?');
+    const set = this.db.prepare(
+      'INSERT INTO strikes(rowid, replay, n) VALUES (?, ?, ?) ON CONFLICT(rowid, replay) DO UPDATE SET n = excluded.n',
+    );
+    const del = this.db.prepare('DELETE FROM strikes WHERE rowid = ? AND replay = ?');
+    const forget = this.db.prepare('DELETE FROM strikes WHERE rowid <= ? AND replay = ?');
+    return {
+      get: (rowid) => get.get(rowid, r)?.n,
+      set: (rowid, n) => void set.run(rowid, r, n),
+      delete: (rowid) => void del.run(rowid, r),
+      forgetUpTo: (position) => void forget.run(position, r),
+    };
+  }
+
   /** Newest first, up to `limit`, from `offset`. */
   list(limit: number, offset = 0): DeadLetter[] {
     return this.db
@@ -181,6 +222,7 @@ export class DeadLetters {
         'DELETE FROM dead_letters WHERE rowid IN (SELECT rowid FROM dead_letters ORDER BY dead_at DESC, rowid DESC LIMIT -1 OFFSET ?)',
       )
       .run(this.limits.maxLetters).changes;
+    this.db.prepare('DELETE FROM strikes WHERE replay = 1 AND rowid NOT IN (SELECT rowid FROM dead_letters)').run();
     return n;
   }
 

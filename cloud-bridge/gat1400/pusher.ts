@@ -13,7 +13,7 @@ import {
   type PlannedRecord,
 } from './mapping.js';
 import type { ViidSession } from './session.js';
-import type { DeadLetters, DeadReason } from './dead-letters.js';
+import type { DeadLetters, DeadReason, StrikeStore } from './dead-letters.js';
 import { judgeAnswer, type Answer, type RecordOutcome, type Strike } from './verdicts.js';
 import { errMessage } from '../../gateway/core/errors.js';
 
@@ -62,9 +62,13 @@ type Step = 'more' | 'idle' | 'retry';
  * retries the same records with backoff for as long as it lasts; a record refused (a non-zero
  * StatusCode, a 4xx, a 5xx or an unreadable answer to it alone) gets a strike, and after
  * `attempts` strikes it becomes a dead letter and the records behind it go on; a batch failing
- * without naming a record is split in halves until the record is alone. A 401 registers again
- * first. Records acknowledged after one that must be retried are not sent again. Dead letters
- * an operator asked to replay are sent first, one per request.
+ * without naming a record is split in halves until the record is alone. A record alone that
+ * fails without the platform saying why (a 5xx, an unreadable answer, a 4xx without statuses) is
+ * only struck once a witness, the next record sent alone, went through: when the witness fails
+ * the same way the platform is failing every record, so nothing is struck, the records wait in
+ * order and the uplink is reported failing. Strikes are kept in the dead-letter file across
+ * restarts. A 401 registers again first. Records acknowledged after one that must be retried are
+ * not sent again. Dead letters an operator asked to replay are sent first, one per request.
  */
 export class ViidPusher {
   private stopped = true;
@@ -75,16 +79,24 @@ export class ViidPusher {
   private lastError = '';
   /** Rows done (acknowledged or set aside) beyond the sink position, while an earlier one is retried. */
   private readonly doneAhead = new Set<number>();
-  /** Strikes per outbox rowid of the records being retried, and of the dead letters being replayed. */
-  private readonly strikes = new Map<number, number>();
-  private readonly replayStrikes = new Map<number, number>();
+  /** Strikes per outbox rowid of the records being retried, and of the dead letters being replayed (persisted). */
+  private readonly strikes: StrikeStore;
+  private readonly replayStrikes: StrikeStore;
+  private strikesForgotUpTo = -1;
+  /** The head record whose lone failures are its own: a witness behind it went through. */
+  private provenFor: number | undefined;
+  /** While the platform fails every record alike or does not answer (uplinks/status reports the uplink down). */
+  failing: { since: string; detail: string } | undefined;
   /** While the head is at or before `until`, send at most `size` records per request (bisection). */
   private split: { until: number; size: number } | undefined;
   pushed = 0;
   rejected = 0;
   lastPushAt: string | undefined;
 
-  constructor(private readonly ctx: PusherContext) {}
+  constructor(private readonly ctx: PusherContext) {
+    this.strikes = ctx.deadLetters.strikes(false);
+    this.replayStrikes = ctx.deadLetters.strikes(true);
+  }
 
   start(): void {
     if (!this.stopped) return;
@@ -142,6 +154,7 @@ export class ViidPusher {
     if (verdict === 'platform') return 'retry';
     const outcome = verdict[0] as RecordOutcome;
     if (outcome.ok) {
+      this.platformOk();
       this.replayStrikes.delete(row.rowid);
       this.ctx.deadLetters.delivered(row.rowid);
       this.ctx.log.info({ eventId: row.id, recordId: plan.record.recordId }, 'GA/T 1400 dead letter replayed and delivered');
@@ -154,7 +167,11 @@ export class ViidPusher {
   private async step(): Promise<Step> {
     const position = this.ctx.sink.position;
     for (const r of this.doneAhead) if (r <= position) this.doneAhead.delete(r);
-    for (const r of this.strikes.keys()) if (r <= position) this.strikes.delete(r);
+    if (position > this.strikesForgotUpTo) {
+      this.strikes.forgetUpTo(position);
+      this.strikesForgotUpTo = position;
+    }
+    if (this.provenFor !== undefined && this.provenFor <= position) this.provenFor = undefined;
     if (this.split && this.split.until <= position) this.split = undefined;
     const { rows, scannedTo } = this.ctx.sink.take(this.ctx.batchSize + this.doneAhead.size, position);
     const todo = rows.filter((r) => !this.doneAhead.has(r.rowid));
@@ -164,7 +181,7 @@ export class ViidPusher {
       return 'idle';
     }
     const items = this.batch(todo);
-    const { verdicts, then } = await this.send(items);
+    const { verdicts, then } = await this.send(items, todo.slice(items.length));
     let prefixEnd = position;
     let blocked = false;
     for (const [i, item] of items.entries()) {
@@ -211,7 +228,7 @@ export class ViidPusher {
    * POSTs the mappable items: the verdict of every item (rows that cannot be mapped are set aside
    * and done whatever the answer), and `then` when the batch is to be split or the session renewed.
    */
-  private async send(items: Item[]): Promise<{ verdicts: Verdict[]; then?: 'lost' | 'split' }> {
+  private async send(items: Item[], behind: SinkRow[]): Promise<{ verdicts: Verdict[]; then?: 'lost' | 'split' }> {
     const verdicts: Verdict[] = items.map(() => 'retry');
     const records: { index: number; record: PlannedRecord }[] = [];
     for (const [index, item] of items.entries()) {
@@ -229,16 +246,77 @@ export class ViidPusher {
       this.split = { until: last, size: Math.ceil(records.length / 2) };
       return { verdicts, then: 'split' };
     }
+    const alone = records.length === 1 ? (records[0] as { record: PlannedRecord }).record : undefined;
+    const lone = verdict[0] as RecordOutcome;
+    if (alone && !lone.ok && lone.statusCode === null && this.provenFor !== alone.rowid) {
+      const w = await this.witness(alone, lone, behind);
+      if (w !== 'strike') return w === 'lost' ? { verdicts, then: 'lost' } : { verdicts };
+    }
     records.forEach(({ index, record }, i) => {
       const outcome = verdict[i] as RecordOutcome;
       if (outcome.ok) {
-        this.pushed++;
-        this.lastPushAt = new Date().toISOString();
-        this.strikes.delete(record.rowid);
+        this.delivered(record.rowid);
         verdicts[index] = 'done';
       } else verdicts[index] = this.strike(items[index]?.row as SinkRow, record.recordId, outcome);
     });
     return { verdicts };
+  }
+
+  private delivered(rowid: number): void {
+    this.pushed++;
+    this.lastPushAt = new Date().toISOString();
+    this.strikes.delete(rowid);
+    this.platformOk();
+  }
+
+  /**
+   * A record alone failed without the platform naming why. Its own fault, or the platform failing
+   * every record? The next record behind it goes alone as a witness: taken (delivered ahead, as
+   * behind a dead letter) → the platform works, the head takes its strikes; failing the same way →
+   * the platform is failing: no strike, back off, the records wait in order. With no record
+   * behind, nothing tells them apart: no strike yet.
+   */
+  private async witness(head: PlannedRecord, failure: Strike, behind: SinkRow[]): Promise<'strike' | 'platform' | 'lost'> {
+    let next: PlannedRecord | undefined;
+    for (const row of behind) {
+      const plan = planRecord(row, this.ctx.mapping);
+      if (plan.ok) {
+        next = plan.record;
+        break;
+      }
+    }
+    if (!next) {
+      this.retrying(`${head.recordId}: ${failure.message}; no record behind it to tell the record from the platform, not counted`, 1);
+      return 'platform';
+    }
+    const verdict = await this.post([next]);
+    if (verdict === 'lost') return 'lost';
+    if (verdict === 'platform' || verdict === 'split') return 'platform';
+    const w = verdict[0] as RecordOutcome;
+    if (w.ok) {
+      this.delivered(next.rowid);
+      this.doneAhead.add(next.rowid);
+      this.provenFor = head.rowid;
+      return 'strike';
+    }
+    if (w.statusCode === null && w.reason === failure.reason && w.httpStatus === failure.httpStatus) {
+      this.platformFailing(
+        `the platform fails every record alike (${failure.message}, for ${head.recordId} and ${next.recordId} alone); records wait in order`,
+      );
+      return 'platform';
+    }
+    return 'strike'; // the witness failed otherwise: its own turn tells
+  }
+
+  private platformFailing(detail: string): void {
+    this.failing = { since: this.failing?.since ?? new Date().toISOString(), detail };
+    this.retrying(detail, 1);
+  }
+
+  private platformOk(): void {
+    if (!this.failing) return;
+    this.ctx.log.info({ failingSince: this.failing.since }, 'GA/T 1400 platform takes records again');
+    this.failing = undefined;
   }
 
   /** One POST of records of one endpoint: the outcome of each, or what failed for all of them. */
@@ -269,7 +347,7 @@ export class ViidPusher {
       return 'lost';
     }
     if (verdict.type === 'platform') {
-      this.retrying(verdict.message, records.length);
+      this.platformFailing(verdict.message);
       return 'platform';
     }
     if (verdict.type === 'split') {

@@ -82,7 +82,7 @@ export class Gat1400Room implements Room, UplinkSource {
     actions.register('gat1400/status', {
       role: 'viewer',
       description:
-        'The GA/T 1400 uplink: session state, backlog, records delivered and set aside since start, dead letters waiting (also in /metrics).',
+        'The GA/T 1400 uplink: session state, backlog, records delivered and set aside since start, dead letters waiting (also in /metrics), and why the platform is failing when it is.',
       input: z.strictObject({}).prefault({}),
       handle: () => {
         const { session, pusher, sink, deadLetters } = this;
@@ -93,6 +93,7 @@ export class Gat1400Room implements Room, UplinkSource {
           backlog: sink.backlog(),
           pushed: pusher.pushed,
           lastPushAt: pusher.lastPushAt ?? null,
+          failing: pusher.failing ?? null,
           deadLettered: deadLetters.added,
           replayed: deadLetters.replayed,
           deadLetters: deadLetters.size(),
@@ -213,15 +214,24 @@ export class Gat1400Room implements Room, UplinkSource {
     const { session, sink } = this;
     if (!session || !sink) return [uplinkOff('gat1400')];
     const s = this.sessionState;
-    const state =
-      session.state === 'registered' ? 'up' : session.state === 'stopped' ? 'off' : s?.state === 'waiting' ? 'down' : 'connecting';
+    // Registered, but the platform fails every record alike (or does not answer): down, with why.
+    const failing = session.state === 'registered' ? this.pusher?.failing : undefined;
+    const state = failing
+      ? 'down'
+      : session.state === 'registered'
+        ? 'up'
+        : session.state === 'stopped'
+          ? 'off'
+          : s?.state === 'waiting'
+            ? 'down'
+            : 'connecting';
     return [
       {
         kind: 'gat1400',
         state,
-        since: s?.since ?? null,
+        since: failing?.since ?? s?.since ?? null,
         target: this.cfg.url ?? null,
-        detail: state === 'up' ? null : (s?.detail ?? null),
+        detail: failing?.detail ?? (state === 'up' ? null : (s?.detail ?? null)),
         backlog: sink.backlog(),
         delivery: { by: 'position', kinds: [...sink.kinds], position: sink.position },
       },

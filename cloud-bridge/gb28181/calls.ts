@@ -19,10 +19,9 @@ export interface CallDeps {
   t1Ms: number;
   maxSessions: number;
   channels: () => ChannelState[];
-  /** The camera's stream URL, or undefined when the camera is unknown or not running. */
-  cameraUrl: (cameraId: string) => Promise<string | undefined>;
-  /** The camera's shared stream: no RTSP session of its own, and the first picture from the GOP cache. */
-  cameraPictures?: (cameraId: string) => PictureSource | undefined;
+  /** The camera's shared stream (no RTSP session of its own, the first picture from the GOP cache),
+   *  or undefined when the camera is unknown or not running. */
+  cameraPictures: (cameraId: string) => PictureSource | undefined;
 }
 
 export class CallHandler {
@@ -80,8 +79,8 @@ export class CallHandler {
       return refuse(488, 'Not Acceptable Here', `s=${offer.sessionName}: only live video (Play) is served`);
     const live = [...this.sessions.values()].filter((s) => !s.ended).length;
     if (live >= this.d.maxSessions) return refuse(486, 'Busy Here', `${live} live sessions already (gb28181.maxLiveSessions)`);
-    const url = await this.d.cameraUrl(channel.sourceId).catch(() => undefined);
-    if (!url) return refuse(503, 'Service Unavailable', `camera ${channel.sourceId} has no stream now`);
+    const pictures = this.d.cameraPictures(channel.sourceId);
+    if (!pictures) return refuse(503, 'Service Unavailable', `camera ${channel.sourceId} has no stream now`);
     await ua.reply(req, from, 100);
     const s = new LiveSession(req, from, offer, {
       ua,
@@ -89,8 +88,7 @@ export class CallHandler {
       t1Ms: this.d.t1Ms,
       channelId: channel.gbId,
       cameraId: channel.sourceId,
-      url,
-      pictures: this.d.cameraPictures?.(channel.sourceId),
+      pictures,
       onEnd: (ended) => {
         if (this.sessions.get(ended.callId) === ended) this.sessions.delete(ended.callId);
       },

@@ -58,8 +58,4 @@ export class ChannelDirectory {
   byDevice(deviceId: string): Channel | undefined {
     return this.channels.find((c) => c.kind !== 'camera' && c.sourceId === deviceId);
   }
-
-  async cameraUrl(cameraId: string): Promise<string | undefined> {
-    return this.o.cameras.streamUrl(cameraId);
-  }
 }

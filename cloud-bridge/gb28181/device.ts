@@ -30,9 +30,8 @@ export interface DeviceOptions {
   maxLiveSessions: number;
   facts: () => DeviceFacts;
   channels: () => ChannelState[];
-  cameraUrl: (cameraId: string) => Promise<string | undefined>;
-  /** The camera's shared stream (its one RTSP session and GOP cache), when the cameras room offers it. */
-  cameraPictures?: (cameraId: string) => PictureSource | undefined;
+  /** The camera's shared stream (its one RTSP session and GOP cache), or undefined when it is not running. */
+  cameraPictures: (cameraId: string) => PictureSource | undefined;
   onRegistered?(expiresS: number): void;
   onUnregistered?(reason: string): void;
 }
@@ -92,7 +91,6 @@ export class GbDevice {
       t1Ms: o.identity.t1Ms,
       maxSessions: o.maxLiveSessions,
       channels: o.channels,
-      cameraUrl: o.cameraUrl,
       cameraPictures: o.cameraPictures,
     });
     this.ua.onRequest = (req, from) => void this.route(req, from);

@@ -62,6 +62,7 @@ interface Harness {
   rx: RtpReceiver;
   stops: Array<() => Promise<void>>;
   gb: Gb28181Room;
+  cameras: CamerasRoom;
 }
 
 /** Media modes: UDP; TCP where the platform listens (device active); TCP where the device listens. */
@@ -131,7 +132,7 @@ async function setUp(mode: Mode, camera: RtspServer): Promise<Harness> {
   const gb = new Gb28181Room(ctx, { cameras, devices });
   const stops: Array<() => Promise<void>> = [];
   for (const r of [devices, cameras, alarms, gb]) stops.push(await startRoom(ctx, r));
-  return { ctx, sipp, rx, stops, gb };
+  return { ctx, sipp, rx, stops, gb, cameras };
 }
 
 async function tearDown(h: Harness | undefined): Promise<void> {
@@ -181,7 +182,7 @@ describe.skipIf(SKIP)('GB/T 28181 device against SIPp as the platform', () => {
       await until(() => h.ctx.logs.some((l) => l.msg === 'registered with the GB/T 28181 platform'), 'registered log');
     });
 
-    it('streams the camera as H.264 in PS over RTP after INVITE/ACK and stops ffmpeg on BYE', async () => {
+    it('streams the camera as H.264 in PS over RTP after INVITE/ACK from the shared stream, and leaves it on BYE', async () => {
       if (mode.media === 'tcp-device-listens') {
         const f = join(h.sipp.dir, 'devport.txt');
         await until(() => existsSync(f) && readFileSync(f, 'utf8').endsWith('\n'), 'the device port in its SDP answer');
@@ -202,6 +203,8 @@ describe.skipIf(SKIP)('GB/T 28181 device against SIPp as the platform', () => {
       }
       // Ten pictures in, the platform hangs up (SIPp waits for the test's word: -3pcc, <recvCmd>).
       await until(() => h.rx.markers >= 10, 'ten pictures', 90_000);
+      expect(consumers(h, 'north-cam/main')).toBe(2); // analysis and this session, one RTSP session
+      expect(h.cameras.streamStats().find((s) => s.name === 'north-cam/main')?.sessionsMax).toBe(1);
       const invite = h.sipp.messages().find((m) => m.direction === 'sent' && m.first === 'INVITE') as SippMessage;
       await h.sipp.command(invite.callId);
       const msgs = await h.sipp.waitFor(
@@ -229,7 +232,7 @@ describe.skipIf(SKIP)('GB/T 28181 device against SIPp as the platform', () => {
       const gst = gstPsProbe(file);
       expect(gst).toMatchObject({ codec: 'h264', width: 320, height: 180, error: '' });
       expect(gst.packets).toBeGreaterThanOrEqual(10);
-      await until(() => !pidAlive(ended.ffmpegPid as number), 'ffmpeg killed', 5000);
+      await until(() => consumers(h, 'north-cam/main') === 1, 'the session left the shared stream (analysis alone)', 5000);
     });
 
     it('answers Catalog with every channel, split over several MESSAGEs over UDP, and DeviceInfo/DeviceStatus', async () => {
@@ -299,7 +302,7 @@ describe.skipIf(SKIP)('GB/T 28181 device against SIPp as the platform', () => {
     });
     afterAll(async () => tearDown(h));
 
-    it('ends the session with a BYE from the device and kills its ffmpeg', async () => {
+    it('ends the session with a BYE from the device and leaves the shared stream', async () => {
       await until(() => h.rx.packets > 5, 'video packets', 90_000);
       await h.rx.close(); // the platform's media port is closed: ICMP port unreachable
       // SIPp's trace shows the device's BYE and SIPp's 200 to it (the scenario's devicebye branch).
@@ -310,7 +313,7 @@ describe.skipIf(SKIP)('GB/T 28181 device against SIPp as the platform', () => {
       expect(msgs.some((x) => x.direction === 'received' && x.first === 'BYE')).toBe(true);
       const ended = await h.ctx.waitForLog((l) => l.msg === 'GB/T 28181 live video ended');
       expect(ended.reason).toMatch(/gone/);
-      await until(() => !pidAlive(ended.ffmpegPid as number), 'ffmpeg killed', 5000);
+      await until(() => consumers(h, 'north-cam/main') === 1, 'the session left the shared stream (analysis alone)', 5000);
     });
   });
 
@@ -337,7 +340,7 @@ describe.skipIf(SKIP)('GB/T 28181 device against SIPp as the platform', () => {
         },
       });
       writeFileSync(join(ctx.dataDir, 'gb.pw'), 'a-wrong-one\n', { mode: 0o600 });
-      gb = new Gb28181Room(ctx, { cameras: { cameraIds: () => [], streamUrl: () => undefined }, devices: { info: () => undefined } });
+      gb = new Gb28181Room(ctx, { cameras: { cameraIds: () => [], pictures: () => undefined }, devices: { info: () => undefined } });
       stopGb = await startRoom(ctx, gb);
     });
     afterAll(async () => {
@@ -366,11 +369,7 @@ function sumNum(catalog: SippMessage[]): number {
   return catalog.reduce((n, m) => n + Number(/<DeviceList Num="(\d+)"/.exec(bodyOf(m))?.[1] ?? 0), 0);
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** Consumers of one shared camera stream (analysis, live sessions...). */
+function consumers(h: Harness, stream: string): number {
+  return h.cameras.streamStats().find((s) => s.name === stream)?.consumers ?? -1;
 }

@@ -47,7 +47,7 @@ async function startDevice(kam: Kamailio, password: string, server: Record<strin
     },
   });
   writeFileSync(join(ctx.dataDir, 'gb.pw'), `${password}\n`, { mode: 0o600 });
-  const gb = new Gb28181Room(ctx, { cameras: { cameraIds: () => [], streamUrl: () => undefined }, devices: { info: () => undefined } });
+  const gb = new Gb28181Room(ctx, { cameras: { cameraIds: () => [], pictures: () => undefined }, devices: { info: () => undefined } });
   return { kam, ctx, stopGb: await startRoom(ctx, gb) };
 }
 

@@ -9,7 +9,7 @@ import { Gb28181Room } from './room.js';
 import { freeSipPort } from './testing/sipp.js';
 
 /** No camera or device: these tests are about the uplink itself. */
-const noCameras: CameraStreams = { cameraIds: () => [], streamUrl: () => undefined };
+const noCameras: CameraStreams = { cameraIds: () => [], pictures: () => undefined };
 const noDevices: DeviceDirectory = { info: () => undefined };
 
 /** The room never takes the gateway down: an unreachable platform or a taken SIP port cost only this uplink. */

@@ -140,8 +140,7 @@ export class Gb28181Room implements Room, UplinkSource {
         civilCode: cfg.civilCode ?? prefix.slice(0, 6),
       }),
       channels: () => directory.list(),
-      cameraUrl: (id) => directory.cameraUrl(id),
-      cameraPictures: (id) => this.deps.cameras.pictures?.(id),
+      cameraPictures: (id) => this.deps.cameras.pictures(id),
       onRegistered: (expiresS) => {
         this.since = new Date().toISOString();
         ctx.bus.emit('gb28181.registered', { server: where, deviceId, expiresS });

@@ -1,8 +1,8 @@
 /**
  * One live-video session (GB/T 28181-2016 §9.2, real-time media): the INVITE is answered with
- * the device's SDP while the camera's ffmpeg starts; the ACK starts the stream (PS over RTP from
- * the next keyframe); a BYE from the platform, or the device's own BYE when the camera or the
- * receiver fails, ends it and kills the ffmpeg.
+ * the device's SDP while it subscribes to the camera's shared stream; the ACK starts the stream
+ * (PS over RTP from the cached keyframe); a BYE from the platform, or the device's own BYE when
+ * the camera or the receiver fails, ends it and leaves the shared stream.
  */
 import type { Logger } from '../../gateway/core/logger.js';
 import { header, type SipRequest } from './sip/message.js';
@@ -14,7 +14,7 @@ import { buildAnswer, type MediaOffer } from './sdp.js';
 import { psPack } from './media/ps-mux.js';
 import { RtpPacketiser } from './media/rtp.js';
 import type { AccessUnit } from './media/ts-demux.js';
-import { startLiveSource, startSharedSource, type LiveSource } from './media/source.js';
+import { startSharedSource, type LiveSource } from './media/source.js';
 import type { PictureSource } from '../../gateway/cameras/stream/decoder-feed.js';
 import { tcpActiveSink, tcpPassiveSink, udpSink, type MediaSink } from './media/sink.js';
 import { errMessage } from '../../gateway/core/errors.js';
@@ -28,9 +28,8 @@ export interface SessionDeps {
   t1Ms: number;
   channelId: string;
   cameraId: string;
-  url: string;
-  /** The camera's shared stream; without it the session runs its own ffmpeg on `url`. */
-  pictures?: PictureSource;
+  /** The camera's shared stream (its one RTSP session and GOP cache). */
+  pictures: PictureSource;
   onEnd(s: LiveSession, reason: string): void;
 }
 
@@ -87,9 +86,7 @@ export class LiveSession {
         : this.offer.deviceRole === 'active'
           ? tcpActiveSink(to, timeout, gone)
           : await tcpPassiveSink(local, timeout, gone);
-    this.source = this.d.pictures
-      ? startSharedSource(this.d.pictures, (au) => this.onUnit(au))
-      : startLiveSource(this.d.url, (au) => this.onUnit(au));
+    this.source = startSharedSource(this.d.pictures, (au) => this.onUnit(au));
     void this.source.ended.then((why) => this.end(`camera stream ended: ${why}`, true));
     const sdp = buildAnswer({ channelId: this.d.channelId, address: local, port: this.sink.port, offer: this.offer });
     const ok = () =>
@@ -159,7 +156,6 @@ export class LiveSession {
         callId: this.callId,
         cameraId: this.d.cameraId,
         reason,
-        ffmpegPid: this.source?.pid,
         ...this.stats,
         ms: Date.now() - this.stats.startedAt,
       },

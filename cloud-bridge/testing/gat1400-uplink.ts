@@ -6,13 +6,14 @@ import { encodeJpeg } from '../../gateway/imaging/image.js';
 import { snapshotId } from '../../gateway/cameras/snapshots/retention.js';
 import { Gat1400Room } from '../gat1400/room.js';
 import { ViidServer } from './viid-server.js';
+import type { UplinkStatus } from '../../gateway/core/uplinks.js';
 
 export const GW = '31010400005030000001';
 
 export interface Setup {
   server: ViidServer;
   ctx: TestContext;
-  room: { stop(): Promise<void>; summary(): string[] };
+  room: { stop(): Promise<void>; summary(): string[]; uplinkStatus(): UplinkStatus[] };
   dir: string;
   face(i: number, opts?: { picture?: boolean }): Promise<string>;
   plate(i: number): Promise<string>;
@@ -73,6 +74,7 @@ export async function setupUplink(
     dir,
     room: {
       summary: () => room.summary(),
+      uplinkStatus: () => room.uplinkStatus(),
       stop: async () => {
         stopped = true;
         await stopRoom();

@@ -67,8 +67,12 @@ export class ViidServer {
   refuseRegistration = false;
   /** Data endpoints: wait this long before answering. */
   delayMs = 0;
-  /** Data endpoints: 'hang' never answers, '503' fails, 'reset' drops the connection. */
-  failure: false | 'hang' | '503' | 'reset' = false;
+  /**
+   * Data endpoints: 'hang' never answers, '503' fails, 'reset' drops the connection, '500' reads
+   * the records and answers every request HTTP 500 (a platform whose database is down: it fails
+   * every record alike, whatever the record).
+   */
+  failure: false | 'hang' | '503' | 'reset' | '500' = false;
   /** Data endpoints answer 200 with a body that is not a valid status list. */
   malformed: false | 'not-json' | 'no-list' | 'bad-code' = false;
   /** Records for which this returns a StatusCode other than 0 (e.g. 8 invalid content, 2 busy). */
@@ -212,6 +216,8 @@ export class ViidServer {
     );
     for (const r of records) this.checkIds(r);
     this.received.push(...records);
+    if (this.failure === '500')
+      return send(500, { timestamp: Date.now(), status: 500, error: 'Internal Server Error', message: 'database unavailable', path });
     if (this.malformed === 'not-json') return send(200, '<html>gateway timeout</html>');
     if (this.malformed === 'no-list') return send(200, { Result: 'ok' });
     if (this.malformed === 'bad-code')

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { pipeJpegArgs, redactUrl, withCredentials } from './ffmpeg/args.js';
 import { classifyFailure, type Failure, type FailureReason } from './ffmpeg/errors.js';
 import { runFfmpeg, type ProbedStream } from './ffmpeg/process.js';
-import { openRtsp, type RtspSession } from './rtsp/client.js';
+import { openRtsp, type RtspSession, type RtspTlsOptions } from './rtsp/client.js';
 import { RtspFailure } from './rtsp/failure.js';
 import type { AccessUnit } from './rtsp/depacketize.js';
 import { probeImage } from '../imaging/image.js';
@@ -37,7 +37,7 @@ export interface ProbeReport {
  * gateway's own RTSP client reads the stream (credentials stay in this process; no command line
  * carries them) and ffmpeg decodes the first keyframe from stdin.
  */
-export async function probeRtsp(url: string, timeoutS = 10): Promise<StreamProbe> {
+export async function probeRtsp(url: string, timeoutS = 10, tls?: RtspTlsOptions): Promise<StreamProbe> {
   const shown = redactUrl(url);
   const fail = (f: Failure, streams: ProbedStream[] = [], frameBytes = 0): StreamProbe => ({
     url: shown,
@@ -58,6 +58,7 @@ export async function probeRtsp(url: string, timeoutS = 10): Promise<StreamProbe
       );
       void openRtsp({
         url,
+        tls,
         timeoutS,
         onUnit: (au) => {
           if (!au.keyframe) return;
@@ -109,11 +110,11 @@ export async function probeRtsp(url: string, timeoutS = 10): Promise<StreamProbe
 /** Probes an rtsp:// URL, or an ONVIF device (its profiles, then its analysis stream). */
 export async function probeTarget(
   target: string,
-  opts: { username?: string; password?: string; timeoutS?: number; analysisWidth?: number } = {},
+  opts: { username?: string; password?: string; timeoutS?: number; analysisWidth?: number; tls?: RtspTlsOptions } = {},
 ): Promise<ProbeReport> {
   const timeoutS = opts.timeoutS ?? 10;
   if (/^rtsps?:\/\//i.test(target)) {
-    const stream = await probeRtsp(withCredentials(target, opts.username, opts.password), timeoutS);
+    const stream = await probeRtsp(withCredentials(target, opts.username, opts.password), timeoutS, opts.tls);
     return { target: redactUrl(target), kind: 'rtsp', ok: stream.ok, stream, reason: stream.reason, message: stream.message };
   }
   let address;
@@ -158,7 +159,7 @@ export async function probeTarget(
         reason: 'unsupported_codec',
         message: 'no H.264/H.265 profile with a stream URI',
       };
-    const stream = await probeRtsp(withCredentials(analysisUri, opts.username, opts.password), timeoutS);
+    const stream = await probeRtsp(withCredentials(analysisUri, opts.username, opts.password), timeoutS, opts.tls);
     return {
       target: shown,
       kind: 'onvif',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { GatewayContext } from '../core/context.js';
@@ -6,6 +7,7 @@ import { componentLogger, type Logger } from '../core/logger.js';
 import { ActionError, type ActionTable } from '../core/actions.js';
 import { errMessage } from '../core/errors.js';
 import { readSecretFile, resolveConfigPath } from '../config/load.js';
+import { ConfigError } from '../config/errors.js';
 import type { CameraConfig, CamerasConfig } from '../config/sections/cameras.js';
 import { withCredentials } from './ffmpeg/args.js';
 import { SingleFlight } from './snapshots/single-flight.js';
@@ -14,6 +16,7 @@ import { CameraPipeline, type CameraCounters } from './ingest/camera-pipeline.js
 import { SnapshotStore, type SavedSnapshot } from './snapshots/store.js';
 import { grabJpegFromStream } from './stream/grab-jpeg.js';
 import { StreamRegistry } from './stream/registry.js';
+import type { RtspTlsOptions } from './rtsp/client.js';
 import type { PictureSource } from './stream/decoder-feed.js';
 import type { StreamStats } from './stream/shared-stream.js';
 import { StatusRecorder } from './status-recorder.js';
@@ -38,21 +41,19 @@ export interface CameraViews {
   liveView(): LiveView | undefined;
 }
 
-/** The cameras that run, and where to read a camera's full stream (for rooms that relay video). */
+/** The cameras that run, and a camera's full stream (for rooms that relay video). */
 export interface CameraStreams {
   /** Ids of the cameras that run (known once the cameras room started). */
   cameraIds(): string[];
-  /** The URL of a camera's full stream (what live view reads; credentials included), or undefined. */
-  streamUrl(cameraId: string): Promise<string> | undefined;
   /**
    * A camera's full stream as pictures from its one shared RTSP session (the GOP cache first), or
-   * undefined: relaying rooms (GB/T 28181) use this rather than opening a session of their own.
+   * undefined: relaying rooms (GB/T 28181) use this and never open a session of their own.
    */
-  pictures?(cameraId: string): PictureSource | undefined;
+  pictures(cameraId: string): PictureSource | undefined;
 }
 
 /** How long a camera stream stays open after its last consumer left (a snapshot or viewer soon after reuses it). */
-const STREAM_LINGER_MS = 5000;
+export const STREAM_LINGER_MS = 5000;
 
 /**
  * The cameras room: one ffmpeg per camera (kept alive by its watchdog), motion gating, the
@@ -70,7 +71,6 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
   private readonly pipelines = new Map<string, CameraPipeline>();
   private readonly onvifSources = new Map<string, OnvifSource>();
   /** Where each camera's live view reads from (the analysis URL, or ONVIF's main profile). */
-  private readonly liveUrls = new Map<string, () => Promise<string>>();
   private readonly mainSnapshots = new SingleFlight<string, SavedSnapshot>();
   /** One RTSP session per camera stream, shared by analysis, live view, GB/T 28181 and snapshots. */
   private readonly streams: StreamRegistry;
@@ -110,10 +110,6 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
 
   cameraIds(): string[] {
     return [...this.pipelines.keys()];
-  }
-
-  streamUrl(cameraId: string): Promise<string> | undefined {
-    return this.liveUrls.get(cameraId)?.();
   }
 
   pictures(cameraId: string): PictureSource | undefined {
@@ -233,15 +229,13 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
       }
       this.streams.add(cam.id, 'main', () => url);
       this.addPipeline(cam.id, cam);
-      this.liveUrls.set(cam.id, async () => url);
       this.fed = true;
     }
     for (const cam of list) {
       if (cam.rtsp) {
         const url = this.plainRtsp(cam);
-        this.streams.add(cam.id, 'main', url);
+        this.streams.add(cam.id, 'main', url, this.tlsOf(cam));
         this.addPipeline(cam.id, cam);
-        this.liveUrls.set(cam.id, async () => url());
       } else if (cam.onvif) {
         const source = new OnvifSource({
           cameraId: cam.id,
@@ -256,10 +250,9 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
           onEvent: (kind, data) => this.ctx.events.publish(kind, data),
         });
         this.onvifSources.set(cam.id, source);
-        this.streams.add(cam.id, 'main', () => source.mainUrl());
-        this.streams.addSubOrMain(cam.id, async () => ({ sub: await source.analysisUrl(), main: await source.mainUrl() }));
+        this.streams.add(cam.id, 'main', () => source.mainUrl(), this.tlsOf(cam));
+        this.streams.addSubOrMain(cam.id, async () => ({ sub: await source.analysisUrl(), main: await source.mainUrl() }), this.tlsOf(cam));
         this.addPipeline(cam.id, cam, 'sub');
-        this.liveUrls.set(cam.id, () => source.mainUrl());
       }
     }
     for (const p of this.pipelines.values()) p.start();
@@ -316,6 +309,22 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
         },
       }),
     );
+  }
+
+  /** How an rtsps:// stream's certificate is checked (the CA file read once, at start). */
+  private tlsOf(cam: CameraConfig): RtspTlsOptions | undefined {
+    const t = cam.tls;
+    if (!t) return undefined;
+    let ca: Buffer | undefined;
+    if (t.caFile) {
+      const path = resolveConfigPath(this.ctx.loaded, t.caFile);
+      try {
+        ca = readFileSync(path);
+      } catch (err) {
+        throw new ConfigError(path, [`cameras.list[${cam.id}].tls.caFile: cannot read it: ${errMessage(err)}`]);
+      }
+    }
+    return { ...(ca ? { ca } : {}), ...(t.serverName ? { serverName: t.serverName } : {}), insecure: t.insecure };
   }
 
   private plainRtsp(cam: CameraConfig): () => string {

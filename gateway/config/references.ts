@@ -3,6 +3,8 @@ import { cameraIdsOf } from './sections/cameras.js';
 import { resolveProfile } from '../devices/profiles.js';
 import type { DeviceProfile } from '../devices/profile-schema.js';
 import { errMessage } from '../core/errors.js';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 
 /**
  * The checks between sections that the schema alone cannot make: every camera, gate and device
@@ -64,6 +66,22 @@ export function checkReferences(config: GatewayConfig, opts: { baseDir: string }
         errors.push(`devices[${i}].egress[${j}]: "${g}" (${profile.kind}) is not a gate to hold open`);
     }),
   );
+  // rtsps:// cameras: the CA file must be there; an unchecked certificate is said out loud.
+  for (const cam of config.cameras.list.filter((c) => c.enabled && c.tls)) {
+    const { caFile, insecure } = cam.tls as { caFile?: string; insecure: boolean };
+    if (caFile) {
+      const path = isAbsolute(caFile) ? caFile : resolve(opts.baseDir, caFile);
+      try {
+        readFileSync(path);
+      } catch (err) {
+        errors.push(`cameras.list[${cam.id}].tls.caFile: cannot read ${path}: ${errMessage(err)}`);
+      }
+    }
+    if (insecure)
+      warnings.push(
+        `cameras.list[${cam.id}].tls.insecure: the camera's certificate is not checked; anyone on the network path can pose as it`,
+      );
+  }
   config.faces.cameras.forEach((c, i) => camera(`faces.cameras[${i}]`, c));
   config.plates.cameras.forEach((c, i) => camera(`plates.cameras[${i}]`, c));
   // Options a site may set on purpose, but that let a read open a barrier for a plate it is not.

@@ -9,7 +9,13 @@
 // decoding; goal <= 1000),
 // snapshot_p95_ms, and `gb-rounds` GB/T 28181 sessions (SIPp as the platform: REGISTER, INVITE,
 // ACK, BYE; media over UDP): invite_to_first_picture_p95_ms (the device handling the INVITE → the
-// first picture at the platform's RTP socket; goal <= 1000 on a warm camera).
+// first picture at the platform's RTP socket; goal <= 1000 on a warm camera). Then `cold-rounds`
+// sessions on a cold camera: a second, identical camera read through a stream nobody holds
+// (the shared stream closes 5 s after its last consumer; each round waits until it has), so the
+// INVITE pays the RTSP set-up (Digest) and the wait for the camera's next keyframe:
+// invite_to_first_picture_cold_p95_ms (goal <= 3000), each first picture checked to hold an IDR
+// slice (decodable). The camera runs free (--free-running): like a real encoder, a new session
+// joins wherever it is in its GOP, it does not start on a fresh IDR frame.
 // Last line: one JSON object.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -19,7 +25,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { CamerasRoom } from '../../gateway/cameras/room.js';
+import { CamerasRoom, STREAM_LINGER_MS, type CameraStreams } from '../../gateway/cameras/room.js';
+import { StreamRegistry } from '../../gateway/cameras/stream/registry.js';
+import { withCredentials } from '../../gateway/cameras/ffmpeg/args.js';
 import { startRtspServer } from '../../gateway/cameras/demo/rtsp-server.js';
 import { act, startRoom, testContext, until } from '../../gateway/testing/context.js';
 import { gbSession } from './streams/gb-session.js';
@@ -30,11 +38,16 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     snapshots: { type: 'string', default: '10' },
     'gb-rounds': { type: 'string', default: '3' },
+    'cold-rounds': { type: 'string', default: '8' },
+    'cold-gop-s': { type: 'string', default: '2' },
   },
 });
 const rounds = Number(values.rounds);
 const snapshotCount = Number(values.snapshots);
 const gbRounds = Number(values['gb-rounds']);
+const coldRounds = Number(values['cold-rounds']);
+/** The cold camera's keyframe interval, seconds (a camera's I-frame interval setting). */
+const coldGopS = Number(values['cold-gop-s']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => {
   if (xs.length === 0) return null;
@@ -42,11 +55,12 @@ const pct = (xs: number[], p: number) => {
   return Math.round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number);
 };
 
-/** 10 s of 720p25 H.264, Annex B with access unit delimiters, no B-frames, GOP 2 s: what --loop plays. */
-function loopClip(): string {
+/** 10 s of 720p25 H.264, Annex B with access unit delimiters, no B-frames, GOP 2 s (or gopS): what --loop plays. */
+function loopClip(gopS = 2): string {
+  const gop = String(Math.round(gopS * 25));
   const dir = join(tmpdir(), 'sharpeyes-test-clips');
   mkdirSync(dir, { recursive: true });
-  const out = join(dir, 'testsrc2-1280x720-25fps-gop50-aud.h264');
+  const out = join(dir, `testsrc2-1280x720-25fps-gop${gop}-aud.h264`);
   if (existsSync(out)) return out;
   const tmp = `${out}.${process.pid}.tmp.h264`;
   execFileSync('ffmpeg', [
@@ -59,13 +73,17 @@ function loopClip(): string {
     '-i',
     'testsrc2=size=1280x720:rate=25',
     '-t',
-    '10',
+    String(Math.ceil(10 / gopS) * gopS), // whole GOPs: the loop's wrap keeps the interval
     '-c:v',
     'libx264',
     '-preset',
     'veryfast',
     '-g',
-    '50',
+    gop,
+    '-keyint_min',
+    gop,
+    '-sc_threshold',
+    '0',
     '-bf',
     '0',
     '-pix_fmt',
@@ -83,6 +101,7 @@ function loopClip(): string {
 const load0 = loadavg()[0] as number;
 const camera = await startRtspServer({
   loops: { '/cam': { file: loopClip(), fps: 25 } },
+  freeRunning: true,
   auth: 'admin:bench-secret',
   authMethod: 'digest',
 });
@@ -159,6 +178,57 @@ for (let r = 0; r < gbRounds; r++) {
     `GB/T 28181 session ${r + 1}: INVITE → first picture sent ${s.inviteToFirstSentMs} ms, received ${s.inviteToFirstReceivedMs} ms\n`,
   );
 }
+// GB/T 28181 on a cold camera: the same shared-stream code as the room's, on a stream no consumer holds.
+const coldCamera = await startRtspServer({
+  loops: { '/cam': { file: loopClip(coldGopS), fps: 25 } },
+  freeRunning: true,
+  auth: 'admin:bench-secret',
+  authMethod: 'digest',
+});
+const cold = new StreamRegistry({
+  timeoutS: 10,
+  stallTimeoutS: 5,
+  lingerMs: STREAM_LINGER_MS,
+  restartMinMs: 500,
+  restartMaxMs: 2000,
+  log: ctx.log,
+});
+const coldTimes = { subscribedAt: 0, firstUnitMs: -1, firstKeyMs: -1 };
+cold.add('cam', 'main', () => withCredentials(coldCamera.url('/cam'), 'admin', 'bench-secret'));
+const coldStreams: CameraStreams = {
+  cameraIds: () => ['cam'],
+  pictures: () => ({
+    subscribe: (c) => {
+      coldTimes.subscribedAt = Date.now();
+      coldTimes.firstUnitMs = coldTimes.firstKeyMs = -1;
+      return cold.stream('cam', 'main')!.subscribe({
+        onUnit: (au) => {
+          if (coldTimes.firstUnitMs < 0) coldTimes.firstUnitMs = Date.now() - coldTimes.subscribedAt;
+          if (au.keyframe && coldTimes.firstKeyMs < 0) coldTimes.firstKeyMs = Date.now() - coldTimes.subscribedAt;
+          c.onUnit(au);
+        },
+        onDown: (f) => c.onDown?.(f),
+      });
+    },
+  }),
+};
+const coldReceived: number[] = [];
+const coldKey: number[] = [];
+let coldUndecodable = 0;
+for (let r = 0; r < coldRounds; r++) {
+  // Cold: no consumer, and the stream closed (5 s after the last one left), plus a random part of a GOP.
+  await until(() => cold.stats()[0]?.sessionsOpen === 0 && cold.stats()[0]?.state === 'idle', 'the cold stream closed', 30_000);
+  await sleep(Math.round(Math.random() * 2000));
+  const s = await gbSession(coldStreams, { list: [{ ...cameraList[0], rtsp: coldCamera.url('/cam') }] });
+  coldReceived.push(s.inviteToFirstReceivedMs);
+  coldKey.push(coldTimes.firstKeyMs);
+  if (!s.firstDecodable) coldUndecodable++;
+  process.stderr.write(
+    `GB/T 28181 cold session ${r + 1}: INVITE → first picture received ${s.inviteToFirstReceivedMs} ms (subscribe → first picture from the camera ${coldTimes.firstUnitMs} ms, first keyframe ${coldTimes.firstKeyMs} ms; decodable ${s.firstDecodable})\n`,
+  );
+}
+await cold.stop();
+await coldCamera.stop();
 const n = framesIn();
 await sleep(2000);
 const analysisFps = Math.round(((framesIn() - n) / 2) * 10) / 10;
@@ -170,6 +240,13 @@ const result = {
   invite_to_first_picture_p95_ms: pct(gbReceived, 95),
   invite_to_first_picture_sent_p95_ms: pct(gbSent, 95),
   gb_samples: gbReceived.length,
+  invite_to_first_picture_cold_p50_ms: pct(coldReceived, 50),
+  invite_to_first_picture_cold_p95_ms: pct(coldReceived, 95),
+  cold_first_keyframe_p95_ms: pct(coldKey, 95),
+  cold_samples: coldReceived.length,
+  cold_gop_s: coldGopS,
+  cold_undecodable: coldUndecodable,
+  cold_rtsp_sessions_max: coldCamera.clients.max,
   live_first_frame_p50_ms: pct(liveMs, 50),
   live_first_frame_p95_ms: pct(liveMs, 95),
   live_samples: liveMs.length,
@@ -178,7 +255,7 @@ const result = {
   snapshot_samples: snapMs.length,
   analysis_first_frame_ms: analysisFirstMs,
   analysis_fps: analysisFps,
-  stream: '1280x720 H.264 25 fps, GOP 2 s, Digest auth',
+  stream: '1280x720 H.264 25 fps, GOP 2 s, Digest auth, encoder free running',
   load_before: Math.round(load0 * 10) / 10,
   load_after: Math.round((loadavg()[0] as number) * 10) / 10,
 };

@@ -6,8 +6,6 @@ import { join } from 'node:path';
 import { TsDemuxer, readTs, type AccessUnit } from './ts-demux.js';
 import { crc32Mpeg, packHeader, programStreamMap, psPack } from './ps-mux.js';
 import { frame4571, parseRtp, Rfc4571Reader, RtpPacketiser } from './rtp.js';
-import { liveCopyArgs } from './source.js';
-import { argvOf } from '../../../gateway/cameras/ffmpeg/args.js';
 import { gstPsProbe } from '../testing/gst-ps.js';
 
 /** H.264 in MPEG-TS as ffmpeg writes it when it copies a camera (here from a generated clip). */
@@ -184,14 +182,5 @@ describe('RTP', () => {
     expect(parseRtp(p).payload).toEqual(Buffer.from([0xaa, 0xbb]));
     expect(() => parseRtp(Buffer.from([0x40, 0, 0]))).toThrow();
     expect(() => parseRtp(Buffer.alloc(12))).toThrow(/version 0/);
-  });
-});
-
-describe('ffmpeg arguments for live video', () => {
-  it('copies the video of an RTSP camera over TCP into MPEG-TS, with parameter sets at keyframes', () => {
-    const argv = argvOf(liveCopyArgs('rtsp://cam/main'));
-    expect(argv.join(' ')).toContain('-rtsp_transport tcp -timeout 5000000');
-    expect(argv.join(' ')).toContain('-map 0:v:0 -an -sn -dn -c:v copy -bsf:v dump_extra=freq=keyframe -f mpegts');
-    expect(argv).not.toContain('libx264');
   });
 });

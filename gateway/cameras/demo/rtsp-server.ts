@@ -17,12 +17,16 @@ export interface RtspServerOptions {
   patterns?: Record<string, string>;
   /** mount → raw H.264 file (access unit delimiters, no B-frames) played in a loop at `fps`. */
   loops?: Record<string, { file: string; fps: number }>;
+  /** Loops follow the wall clock, like a camera's encoder that never stops: a new client joins mid-GOP. */
+  freeRunning?: boolean;
   /** mount → GStreamer launch line "( ... name=pay0 )". */
   launches?: Record<string, string>;
   /** "user:password": require RTSP authentication. */
   auth?: string;
   /** With auth: Basic (default) or Digest. */
   authMethod?: 'basic' | 'digest';
+  /** Serve RTSP over TLS only (rtsps://) with this certificate and key (PEM files). */
+  tls?: { cert: string; key: string };
   /** Close connections beyond this many at once, as a cheap camera does (0/undefined: no limit). */
   maxClients?: number;
   startTimeoutMs?: number;
@@ -51,6 +55,8 @@ export function startRtspServer(opts: RtspServerOptions): Promise<RtspServer> {
   for (const [m, p] of Object.entries(opts.patterns ?? {})) args.push('--pattern', `${m}=${p}`);
   for (const [m, l] of Object.entries(opts.launches ?? {})) args.push('--launch', `${m}=${l}`);
   for (const [m, l] of Object.entries(opts.loops ?? {})) args.push('--loop', `${m}=${l.file}@${l.fps}`);
+  if (opts.freeRunning) args.push('--free-running');
+  if (opts.tls) args.push('--tls', `${opts.tls.cert},${opts.tls.key}`);
   // The credentials go by environment, not argv: tests check that no password is on any command line.
   if (opts.auth) args.push('--auth-method', opts.authMethod ?? 'basic');
   if (opts.maxClients) args.push('--max-clients', String(opts.maxClients));
@@ -103,7 +109,7 @@ export function startRtspServer(opts: RtspServerOptions): Promise<RtspServer> {
         pid: child.pid!,
         process: child,
         clients,
-        url: (mount) => `rtsp://127.0.0.1:${port}${mount.startsWith('/') ? mount : `/${mount}`}`,
+        url: (mount) => `${opts.tls ? 'rtsps' : 'rtsp'}://127.0.0.1:${port}${mount.startsWith('/') ? mount : `/${mount}`}`,
         signal: (sig) => {
           child.kill(sig);
         },

@@ -11,20 +11,25 @@ Each mount is shared between clients (set_shared). Prints one JSON line on stdou
 listens: {"port": N, "mounts": [...]}. Files are served pre-encoded (no re-encoding: cheap),
 H.264 or H.265 in MP4 or Matroska. --pattern serves a live, moving test pattern encoded with x264.
 --loop serves a raw H.264 stream (Annex B, an access unit delimiter before each frame, no
-B-frames, starting with an IDR frame) forever at FPS, pre-encoded: the demo scenes.
+B-frames, starting with an IDR frame) forever at FPS, pre-encoded: the demo scenes. With
+--free-running a loop follows the wall clock from the server's start, like a camera whose encoder
+never stops: a client that connects joins wherever the encoder is in its GOP (and waits for the
+next keyframe), instead of getting the file's first IDR frame at once. With --tls CERT,KEY
+it serves RTSP over TLS only (rtsps://, GStreamer's own TLS through GIO), as an rtsps:// camera.
 """
 import argparse
 import json
 import os
 import signal
 import sys
+import time
 
 import gi
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+from gi.repository import Gio, GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 
 def file_launch(path):
@@ -75,7 +80,10 @@ def access_units(path):
     return [data[a:b] for a, b in zip(starts, starts[1:] + [len(data)])]
 
 
-def loop_factory(spec):
+STARTED = time.monotonic()
+
+
+def loop_factory(spec, free_running=False):
     """A shared media playing the frames of a raw H.264 file in a loop, timestamped at FPS."""
     path, _, fps = spec.rpartition("@")
     if not path or not fps.isdigit() or int(fps) <= 0:
@@ -88,11 +96,13 @@ def loop_factory(spec):
 
     def configure(_factory, media):
         src = media.get_element().get_by_name_recurse_up("loop")
+        # Free running: the frame the encoder is at now (timestamps still start at 0 for this media).
+        base = int((time.monotonic() - STARTED) * int(fps)) if free_running else 0
         state = {"n": 0}
 
         def need_data(appsrc, _length):
             n = state["n"]
-            buf = Gst.Buffer.new_wrapped(frames[n % len(frames)])
+            buf = Gst.Buffer.new_wrapped(frames[(base + n) % len(frames)])
             buf.pts = buf.dts = n * duration
             buf.duration = duration
             state["n"] = n + 1
@@ -122,6 +132,7 @@ def main():
     ap.add_argument("--pattern", action="append", default=[], metavar="/MOUNT=WxH@FPS")
     ap.add_argument("--launch", action="append", default=[], metavar="/MOUNT=PIPELINE")
     ap.add_argument("--loop", action="append", default=[], metavar="/MOUNT=PATH.h264@FPS")
+    ap.add_argument("--free-running", action="store_true", help="--loop mounts follow the wall clock (a camera's encoder that never stops)")
     ap.add_argument(
         "--auth",
         metavar="USER:PASSWORD",
@@ -130,6 +141,7 @@ def main():
     )
     ap.add_argument("--auth-method", choices=["basic", "digest"], default="basic", help="with --auth: Basic or Digest")
     ap.add_argument("--max-clients", type=int, default=0, help="close connections beyond N at once (a cheap camera); 0: no limit")
+    ap.add_argument("--tls", metavar="CERT.pem,KEY.pem", help="serve RTSP over TLS (rtsps://) with this certificate")
     ap.add_argument("--report-clients", action="store_true", help='print {"clients": N, "max": M} on every connect and close')
     args = ap.parse_args()
 
@@ -150,6 +162,15 @@ def main():
             auth.add_digest(user, password, token)
         else:
             auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
+        server.set_auth(auth)
+    if args.tls:
+        cert_path, _, key_path = args.tls.partition(",")
+        if not args.auth:
+            auth = GstRtspServer.RTSPAuth()
+            anonymous = GstRtspServer.RTSPToken()
+            anonymous.set_string("media.factory.role", "user")
+            auth.set_default_token(anonymous)
+        auth.set_tls_certificate(Gio.TlsCertificate.new_from_files(cert_path, key_path))
         server.set_auth(auth)
 
     # Connections open now and at most (each RTSP client over TCP holds one session here), so
@@ -185,7 +206,7 @@ def main():
         if configure:
             factory.connect("media-configure", configure)
         factory.set_shared(True)
-        if args.auth:
+        if args.auth or args.tls:
             factory.add_role_from_structure(
                 Gst.Structure.from_string("user, media.factory.access=(boolean)true, media.factory.construct=(boolean)true")[0]
             )
@@ -203,7 +224,7 @@ def main():
         add(m, p)
     for item in args.loop:
         m, _, p = item.partition("=")
-        add(m, *loop_factory(p))
+        add(m, *loop_factory(p, args.free_running))
     if not names:
         add("/test", pattern_launch("640x360@10"))
 

@@ -2,21 +2,35 @@
  * A small RTSP client (RFC 2326) for one camera stream: RTP interleaved over the RTSP TCP
  * connection, OPTIONS → DESCRIBE → SETUP → PLAY, Basic or Digest authentication, keepalive by
  * GET_PARAMETER (or OPTIONS), video depacketised into access units (./depacketize.ts). The
- * credentials stay in this process: no command line ever carries them.
+ * credentials stay in this process: no command line ever carries them. `rtsps://` runs the same
+ * exchange inside TLS (default port 322), the camera's certificate checked against the system's
+ * CAs, a CA of its own (`tls.ca`), or not at all only when `tls.insecure` says so.
  */
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
+import { checkServerIdentity, connect as tlsConnect } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { digestAuthorization, parseChallenges, pickDigest, type Challenge } from '../onvif/http-digest.js';
 import { buildRequest, parseSession, RtspProtocolError, RtspReader, splitCredentials, type RtspResponse } from './message.js';
 import { parseSdp, type StreamCodec, type VideoTrack } from './sdp.js';
 import { Depacketizer, parseRtp, type AccessUnit } from './depacketize.js';
-import { CLOSED_EARLY, RtspFailure, socketFailure, statusFailure } from './failure.js';
+import { CLOSED_EARLY, RtspFailure, socketFailure, statusFailure, tlsFailure } from './failure.js';
 import type { Failure } from '../ffmpeg/errors.js';
 import { errMessage } from '../../core/errors.js';
 
+/** How an rtsps:// camera's certificate is checked (ignored for rtsp://). */
+export interface RtspTlsOptions {
+  /** PEM: the only CAs trusted for this camera (its own CA, or its self-signed certificate). Default: the system's CAs. */
+  ca?: string | Buffer;
+  /** The name the certificate must carry, when it is not the host in the URL. */
+  serverName?: string;
+  /** Accept any certificate: encrypted, but anyone on the path can pose as the camera. */
+  insecure?: boolean;
+}
+
 export interface RtspOpenOptions {
-  /** rtsp://[user:password@]host[:port]/path */
+  /** rtsp://[user:password@]host[:port]/path or rtsps://… (TLS) */
   url: string;
+  tls?: RtspTlsOptions;
   /** Connect and per-request timeout, seconds. */
   timeoutS: number;
   onUnit(au: AccessUnit): void;
@@ -104,21 +118,34 @@ class Connection {
 
   private connect(): Promise<void> {
     const u = new URL(this.target);
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    const secure = u.protocol === 'rtsps:';
+    const t = this.o.tls ?? {};
     return new Promise((resolve, reject) => {
-      const s = connect({ host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 554) });
+      const s = secure
+        ? tlsConnect({
+            host,
+            port: Number(u.port || 322),
+            // SNI and the name checked: the configured one, else the URL's host (SNI never carries an IP address).
+            servername: t.serverName ?? (isIP(host) ? undefined : host),
+            ...(t.serverName ? { checkServerIdentity: (_h: string, cert) => checkServerIdentity(t.serverName as string, cert) } : {}),
+            ...(t.ca ? { ca: t.ca } : {}),
+            rejectUnauthorized: !t.insecure,
+          })
+        : connect({ host, port: Number(u.port || 554) });
       this.socket = s;
       s.setNoDelay(true);
       const timer = setTimeout(() => {
         s.destroy();
         reject(new RtspFailure({ reason: 'timeout', message: `no connection to the camera within ${this.o.timeoutS} s` }));
       }, this.o.timeoutS * 1000);
-      s.once('connect', () => {
+      s.once(secure ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         resolve();
       });
       s.on('error', (err) => {
         clearTimeout(timer);
-        const f = socketFailure(err as NodeJS.ErrnoException, !this.playing);
+        const f = tlsFailure(err as NodeJS.ErrnoException) ?? socketFailure(err as NodeJS.ErrnoException, !this.playing);
         reject(new RtspFailure(f));
         this.fail(f);
       });

@@ -27,6 +27,19 @@ export function statusFailure(method: string, status: number, reason: string): F
   return { reason: 'invalid_data', message: `the camera refused the request (${what})` };
 }
 
+/** A TLS handshake that failed on the camera's certificate (rtsps://), or undefined for other errors. */
+export function tlsFailure(err: NodeJS.ErrnoException): Failure | undefined {
+  const code = err.code ?? '';
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT_ALTNAME_INVALID/.test(code))
+    return {
+      reason: 'unauthorized',
+      message: `the camera's TLS certificate is not trusted (${code}): give its CA in cameras.list[].tls.caFile (or tls.serverName if it names another host)`,
+    };
+  if (/^ERR_SSL_|^EPROTO$/.test(code) || /wrong version number|handshake/i.test(err.message))
+    return { reason: 'invalid_data', message: `TLS with the camera failed (${code || err.message}); is it an rtsps:// camera?` };
+  return undefined;
+}
+
 /** `beforePlay`: a reset during the set-up is how cameras at their session limit often refuse. */
 export function socketFailure(err: NodeJS.ErrnoException, beforePlay = false): Failure {
   if (beforePlay && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return CLOSED_EARLY;

@@ -136,7 +136,7 @@ export function splitCredentials(url: string): { url: string; username?: string;
   } catch {
     throw new RtspProtocolError('not a valid RTSP URL');
   }
-  if (!/^rtsp:$/i.test(u.protocol)) throw new RtspProtocolError(`not an rtsp:// URL (${u.protocol})`);
+  if (!/^rtsps?:$/i.test(u.protocol)) throw new RtspProtocolError(`not an rtsp:// or rtsps:// URL (${u.protocol})`);
   const username = u.username ? decodeURIComponent(u.username) : undefined;
   const password = u.password ? decodeURIComponent(u.password) : undefined;
   u.username = '';

@@ -55,6 +55,7 @@ describe('RTSP reader', () => {
       username: 'ad@min',
       password: 'p:ss',
     });
+    expect(splitCredentials('rtsps://u:p@cam:322/s')).toEqual({ url: 'rtsps://cam:322/s', username: 'u', password: 'p' });
     expect(() => splitCredentials('http://x/')).toThrow(/rtsp/);
     expect(statusFailure('DESCRIBE', 401, 'Unauthorized').reason).toBe('unauthorized');
     expect(statusFailure('SETUP', 453, 'Not Enough Bandwidth').reason).toBe('refused');
@@ -87,6 +88,7 @@ describe('SDP', () => {
     expect(parseSdp('v=0\r\nm=audio 0 RTP/AVP 0\r\n', 'rtsp://c/')).toBeUndefined();
     expect(resolveControl('rtsp://c/a', 'rtsp://d/b')).toBe('rtsp://d/b');
     expect(resolveControl('rtsp://c/a', 'stream=0')).toBe('rtsp://c/a/stream=0');
+    expect(resolveControl('rtsps://c/a', 'rtsps://c/a/t0')).toBe('rtsps://c/a/t0');
   });
 });
 

@@ -58,7 +58,7 @@ export function parseSdp(sdp: string, baseUrl: string): VideoTrack | undefined {
       .filter((x) => x.length > 0);
   if (codec === 'h264') parameterSets.push(...b64(fmtp['sprop-parameter-sets']));
   if (codec === 'hevc') parameterSets.push(...b64(fmtp['sprop-vps']), ...b64(fmtp['sprop-sps']), ...b64(fmtp['sprop-pps']));
-  const base = sessionControl && sessionControl !== '*' && /^rtsp:/i.test(sessionControl) ? sessionControl : baseUrl;
+  const base = sessionControl && sessionControl !== '*' && /^rtsps?:/i.test(sessionControl) ? sessionControl : baseUrl;
   return {
     codec,
     supported: codec === 'h264' || codec === 'hevc',
@@ -81,6 +81,6 @@ function parseFmtp(s: string): Record<string, string> {
 /** RFC 2326 C.1.1: an absolute control URL as is, "*" or none: the base; else relative to the base. */
 export function resolveControl(base: string, control: string | undefined): string {
   if (!control || control === '*') return base;
-  if (/^rtsp:\/\//i.test(control)) return control;
+  if (/^rtsps?:\/\//i.test(control)) return control;
   return base.endsWith('/') ? `${base}${control}` : `${base}/${control}`;
 }

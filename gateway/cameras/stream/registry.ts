@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../../core/logger.js';
 import type { PictureSource } from './decoder-feed.js';
+import type { RtspTlsOptions } from '../rtsp/client.js';
 import { SharedStream, type StreamConsumer, type StreamStats, type StreamSubscription } from './shared-stream.js';
 
 export type StreamProfile = 'main' | 'sub';
@@ -24,9 +25,9 @@ export class StreamRegistry {
 
   constructor(private readonly ctx: StreamRegistryContext) {}
 
-  /** Declares a camera stream (its URL is resolved at each connect). */
-  add(cameraId: string, profile: StreamProfile, url: () => Promise<string> | string): SharedStream {
-    const s = new SharedStream({ ...this.ctx, name: `${cameraId}/${profile}`, url });
+  /** Declares a camera stream (its URL is resolved at each connect; `tls` is for an rtsps:// one). */
+  add(cameraId: string, profile: StreamProfile, url: () => Promise<string> | string, tls?: RtspTlsOptions): SharedStream {
+    const s = new SharedStream({ ...this.ctx, name: `${cameraId}/${profile}`, url, ...(tls ? { tls } : {}) });
     this.streams.set(`${cameraId}/${profile}`, s);
     this.sources.set(`${cameraId}/${profile}`, s);
     return s;
@@ -36,8 +37,8 @@ export class StreamRegistry {
    * The sub stream of a camera whose two URLs are only known at connect time (ONVIF): consumers
    * are sent to the main stream when both URLs are the same, so one profile means one session.
    */
-  addSubOrMain(cameraId: string, urls: () => Promise<{ sub: string; main: string }>): void {
-    const sub = this.add(cameraId, 'sub', async () => (await urls()).sub);
+  addSubOrMain(cameraId: string, urls: () => Promise<{ sub: string; main: string }>, tls?: RtspTlsOptions): void {
+    const sub = this.add(cameraId, 'sub', async () => (await urls()).sub, tls);
     const main = () => this.streams.get(`${cameraId}/main`);
     this.sources.set(`${cameraId}/sub`, {
       subscribe: (c: StreamConsumer): StreamSubscription => {

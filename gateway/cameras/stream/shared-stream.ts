@@ -11,7 +11,7 @@ import { Backoff, NO_JITTER } from '../../core/backoff.js';
 import { errMessage } from '../../core/errors.js';
 import { redactUrl } from '../ffmpeg/args.js';
 import type { Failure } from '../ffmpeg/errors.js';
-import { openRtsp, type RtspSession } from '../rtsp/client.js';
+import { openRtsp, type RtspSession, type RtspTlsOptions } from '../rtsp/client.js';
 import type { AccessUnit } from '../rtsp/depacketize.js';
 import { RtspFailure } from '../rtsp/failure.js';
 import { GopCache } from './gop-cache.js';
@@ -34,6 +34,8 @@ export interface SharedStreamContext {
   name: string;
   /** Resolved at each (re)connect; may carry credentials (they never leave this process). */
   url: () => Promise<string> | string;
+  /** For an rtsps:// URL: how the camera's certificate is checked. */
+  tls?: RtspTlsOptions;
   /** Connect and per-request timeout, seconds. */
   timeoutS: number;
   /** No picture for this long: the session is dropped and opened again. */
@@ -183,6 +185,7 @@ export class SharedStream {
       this.ctx.log.debug({ stream: this.ctx.name, url: redactUrl(url) }, 'opening the camera stream');
       session = await openRtsp({
         url,
+        tls: this.ctx.tls,
         timeoutS: this.ctx.timeoutS,
         onUnit: (au) => {
           if (gen === this.generation) this.unit(au);

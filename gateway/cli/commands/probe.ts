@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
 import { parse } from '../args.js';
@@ -29,7 +30,8 @@ function render(r: ProbeReport): string {
 const command: Command = {
   summary:
     'Report what a camera offers (ONVIF profiles, streams, codecs) and whether its frames decode; a readable reason when not (refused, unauthorized, timeout, unsupported codec).',
-  usage: 'sharpeyes probe <rtsp://URL | ONVIF host[:port]> [--user NAME] [--password-file FILE] [--timeout S] [--json]',
+  usage:
+    'sharpeyes probe <rtsp://URL | rtsps://URL | ONVIF host[:port]> [--user NAME] [--password-file FILE] [--ca-file PEM | --insecure] [--timeout S] [--json]',
   async run(argv) {
     const { values, positionals } = parse(
       argv,
@@ -37,6 +39,8 @@ const command: Command = {
         user: { type: 'string', short: 'u' },
         'password-file': { type: 'string' },
         timeout: { type: 'string', default: '10' },
+        'ca-file': { type: 'string' },
+        insecure: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
       true,
@@ -48,7 +52,10 @@ const command: Command = {
     const password = values['password-file']
       ? readSecretFile({ baseDir: process.cwd() }, values['password-file'], '--password-file')
       : undefined;
-    const report = await probeTarget(target, { username: values.user, password, timeoutS });
+    if (values['ca-file'] && values.insecure) throw new UsageError('give --ca-file or --insecure, not both');
+    // rtsps://: the camera's certificate checked against the system's CAs, the given CA, or not at all.
+    const tls = values['ca-file'] ? { ca: readFileSync(values['ca-file']) } : values.insecure ? { insecure: true } : undefined;
+    const report = await probeTarget(target, { username: values.user, password, timeoutS, tls });
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${render(report)}\n`);
     return report.ok ? 0 : 1;
   },

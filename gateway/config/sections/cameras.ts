@@ -69,6 +69,25 @@ const onvif = z
   })
   .describe('Reach the camera through ONVIF: its profiles, stream and snapshot URIs, clock and events are read from it.');
 
+const tls = z
+  .strictObject({
+    caFile: z
+      .string()
+      .optional()
+      .describe(
+        "PEM file of the CA that signed the camera's certificate (or the camera's self-signed certificate): the only one trusted for it. Default: the system's CAs.",
+      ),
+    serverName: z.string().min(1).optional().describe("The name the camera's certificate carries, when it is not the host in the URL."),
+    insecure: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Accept any certificate: the video is encrypted, but anyone on the network path can pose as the camera. Only when no CA can be had.',
+      ),
+  })
+  .refine((t) => !(t.insecure && t.caFile), { message: 'give tls.caFile or tls.insecure, not both' })
+  .describe("For rtsps:// streams (the URL, or what ONVIF returns): how the camera's TLS certificate is checked.");
+
 export const cameraEntry = z
   .strictObject({
     id: z
@@ -85,6 +104,7 @@ export const cameraEntry = z
     username: z.string().optional().describe('RTSP user, when not written in the URL.'),
     passwordFile: z.string().optional().describe('File holding the RTSP password (never inline in the config).'),
     onvif: onvif.optional(),
+    tls: tls.optional(),
     motion: motion.prefault({}),
     regions: regions.prefault({}),
   })

@@ -46,7 +46,7 @@ export const gat1400Section = z
           .max(100)
           .default(5)
           .describe(
-            'Refusals of one record (a non-zero StatusCode, a 4xx, a 5xx or an unreadable answer to it alone) before it is set aside as a dead letter and the records behind it go on. A platform that is away or busy (no answer, 502–504, 429) never counts.',
+            'Refusals of one record (a non-zero StatusCode, a 4xx, a 5xx or an unreadable answer to it alone) before it is set aside as a dead letter and the records behind it go on. A platform that is away or busy (no answer, 502–504, 429) never counts, nor one that fails every record alike (the next record sent alone fails the same way): the records wait in order.',
           ),
         keepDays: z.number().int().min(1).max(365).default(30).describe('Dead letters older than this are deleted.'),
         maxLetters: z

@@ -20,6 +20,15 @@ const PASSWORD = 'bench-gb-secret';
 export interface GbSample {
   inviteToFirstSentMs: number;
   inviteToFirstReceivedMs: number;
+  /** The PS the platform had when its first picture was complete holds an H.264 IDR slice: it can decode it. */
+  firstDecodable: boolean;
+}
+
+/** An H.264 IDR slice (NAL type 5) after a start code in the received program stream. */
+function hasIdr(ps: Buffer): boolean {
+  for (let i = ps.indexOf(Buffer.from([0, 0, 1])); i >= 0 && i + 3 < ps.length; i = ps.indexOf(Buffer.from([0, 0, 1]), i + 3))
+    if (((ps[i + 3] as number) & 0x1f) === 5) return true;
+  return false;
 }
 
 export async function gbSession(cameras: CameraStreams, cameraConfig: Record<string, unknown>): Promise<GbSample> {
@@ -65,6 +74,7 @@ export async function gbSession(cameras: CameraStreams, cameraConfig: Record<str
   try {
     await until(() => rx.markers > 0, 'the first picture at the platform', 60_000, 5);
     const receivedAt = Date.now();
+    const firstDecodable = hasIdr(rx.ps());
     const session = [...(gb.device()?.calls.sessions.values() ?? [])][0];
     if (!session) throw new Error('no GB/T 28181 session on the device');
     const sent = session.stats.firstSentMs;
@@ -79,7 +89,7 @@ export async function gbSession(cameras: CameraStreams, cameraConfig: Record<str
         10_000,
       )
       .catch(() => undefined);
-    return { inviteToFirstSentMs: sent, inviteToFirstReceivedMs: received };
+    return { inviteToFirstSentMs: sent, inviteToFirstReceivedMs: received, firstDecodable };
   } finally {
     await stop();
     await sipp.stop();
