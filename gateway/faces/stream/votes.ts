@@ -71,7 +71,8 @@ export function decideTrack(
         residentId: last.residentId,
         name: last.name ?? last.residentId,
         similarity: round3(last.similarity),
-        frames: n,
+        // Decided on that one frame, whatever came before it.
+        frames: 1,
         threshold: t,
       };
   }
