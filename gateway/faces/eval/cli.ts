@@ -53,6 +53,7 @@ export async function runFacesEval(argv: string[]): Promise<number> {
       gallerySizes,
       scaleSizes,
       referenceSize: loaded.config.faces.gallery.referenceSize,
+      learning: loaded.config.faces.learning,
       progress: (done, total) => {
         if (!values.json && process.stderr.isTTY && done - last >= 50) {
           last = done;

@@ -11,11 +11,14 @@
  * - The threshold is the daemon's policy for the size actually built (`thresholdFor`); a resident
  *   is scored by the mean of their templates, as the daemon's index does.
  * - Learned on: in each fold the residents' probe photos come in file order; each is decided
- *   first (that decision counts), then learned when the daemon's rule (learning-policy.ts)
- *   allows it, into whoever it was recognised as. Strangers are probed after the learning.
+ *   first (that decision counts), then learned when the daemon's rule and bound
+ *   (learning-policy.ts `shouldLearn`, `keepLearned`, as learner.ts and store/learned-store.ts
+ *   use them; switched on for these rows whatever faces.learning.enabled says) allow it, into
+ *   whoever it was recognised as (a resident, never a distractor). Strangers are probed after
+ *   the learning.
  */
 import { meanTemplate } from '../enrol.js';
-import { shouldLearn, type LearningRule } from '../learning-policy.js';
+import { keepLearned, shouldLearn, type LearningRule } from '../learning-policy.js';
 import { shuffled } from './gallery-size.js';
 
 export interface ScaleInput {
@@ -169,17 +172,20 @@ function run(
             if (accepted && hit.i !== pi) mis++;
           }
           if (!learned || !accepted || hit.i >= people.length) continue;
-          const verdict = shouldLearn(input.learning, {
-            similarity: hit.s,
-            second: hit.second,
-            threshold,
-            usable: probe.usable,
-            overridden: false,
-          });
+          // The daemon's rule and bound (learner.ts, store/learned-store.ts), switched on for this row.
+          const verdict = shouldLearn(
+            { ...input.learning, enabled: true },
+            {
+              similarity: hit.s,
+              second: hit.second,
+              threshold,
+              usable: probe.usable,
+              overridden: false,
+            },
+          );
           if (!verdict.learn) continue;
-          const list = extra[hit.i]!;
-          list.push(probe.embedding!);
-          if (list.length > input.learning.maxLearned) list.shift();
+          const list = keepLearned(extra[hit.i]!, probe.embedding!, input.learning.maxLearned).kept;
+          extra[hit.i] = list;
           vectors[hit.i] = meanTemplate([...enrol[hit.i]!, ...list]);
           if (f < GENUINE_FOLDS) learnedN++;
         }
