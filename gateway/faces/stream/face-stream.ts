@@ -10,7 +10,7 @@ import type { FaceBox, Rect } from '../geometry.js';
 import { meanTemplate } from '../enrol.js';
 import type { Match } from '../identities.js';
 import type { FaceObservation, FacePipeline } from '../pipeline.js';
-import { knownThresholdFor, type GalleryScaling } from '../threshold-policy.js';
+import { passageThresholdFor, type GalleryScaling } from '../threshold-policy.js';
 import { frameWeight, fuse } from './fusion.js';
 import { IouTracker, type Track, type TrackerOptions } from './tracker.js';
 import { decideTrack, type FrameVote, type TrackDecision, type VotePolicy } from './votes.js';
@@ -315,11 +315,15 @@ export class FaceStream {
     return ids.sizeFor ? ids.sizeFor(cameraId) : ids.size;
   }
 
-  /** The vote policy with the known threshold for the size of the camera's gallery (its gates' residents). */
+  /**
+   * The vote policy with the known threshold for a passage at the camera's gallery (its gates'
+   * residents): the one-look threshold for a gallery as many times larger as the passage has
+   * looks (threshold-policy.ts `passageLooks`).
+   */
   private policy(cameraId: string): VotePolicy {
     const p = this.ctx.options.policy;
     const g = this.ctx.options.gallery;
-    return g ? { ...p, knownThreshold: knownThresholdFor(p.knownThreshold, this.sizeAt(cameraId), g) } : p;
+    return g ? { ...p, knownThreshold: passageThresholdFor(p.knownThreshold, this.sizeAt(cameraId), g, p) } : p;
   }
 
   /** The best resident for the track's fused face (two usable frames or more), and for its fused weak faces. */
