@@ -8,8 +8,10 @@
  * - Strangers: the reporting half of `_unknown` (odd positions in a fixed shuffled order; the even
  *   half is the fitting set of policy-fit.ts). Each is probed once, in a fold whose gallery does
  *   not hold them: a stranger is never among the distractors.
- * - The threshold is the daemon's policy for the size actually built (`thresholdFor`); a resident
- *   is scored by the mean of their templates, as the daemon's index does.
+ * - The threshold is the daemon's policy for the size actually built (`thresholdFor`: per passage,
+ *   settings.ts); a resident is scored by the mean of their templates, as the daemon's index does.
+ *   Each photo is one look: `far` is per look at the gate's threshold, `far_passage_bound` the
+ *   per-passage rate it bounds (`passage_looks` x far).
  * - Learned on: in each fold the residents' probe photos come in file order; each is decided
  *   first (that decision counts), then learned when the daemon's rule and bound
  *   (learning-policy.ts `shouldLearn`, `keepLearned`, as learner.ts and store/learned-store.ts
@@ -26,6 +28,8 @@ export interface ScaleInput {
   strangers: Array<{ embedding: Float32Array | null; template: Float32Array | null }>;
   thresholdFor(size: number): number;
   learning: LearningRule;
+  /** Looks per passage at the gate (threshold-policy.ts passageLooks; default 1). */
+  looks?: number;
 }
 
 export interface ScaleRow {
@@ -44,6 +48,9 @@ export interface ScaleRow {
   rejected: number;
   misidentified: number;
   learned_templates: number;
+  /** Looks per passage the threshold was set for, and the per-passage FAR they bound: looks x far (union bound). */
+  passage_looks: number;
+  far_passage_bound: number;
 }
 
 const MAX_FOLDS = 80;
@@ -213,5 +220,7 @@ function run(
     rejected,
     misidentified: mis,
     learned_templates: learnedN,
+    passage_looks: Math.round((input.looks ?? 1) * 100) / 100,
+    far_passage_bound: probed ? r4(Math.min(1, (fa / probed) * (input.looks ?? 1))) : 0,
   };
 }
