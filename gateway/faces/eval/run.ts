@@ -153,7 +153,9 @@ export async function evaluateFaces(opts: FaceEvalOptions): Promise<FaceEvalRepo
             return {
               name: i.name,
               templates: i.templates.map((t) => t.template),
-              probes: i.faces.filter((f) => !groups.has(f.group)).map((f) => ({ embedding: f.embedding, usable: !f.flagged })),
+              probes: i.faces
+                .filter((f) => !groups.has(f.group))
+                .map((f) => ({ embedding: f.embedding, usable: !f.flagged, group: f.group })),
             };
           }),
           strangers: c.strangers,

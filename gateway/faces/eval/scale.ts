@@ -24,7 +24,12 @@ import { keepLearned, shouldLearn, type LearningRule } from '../learning-policy.
 import { shuffled } from './gallery-size.js';
 
 export interface ScaleInput {
-  identities: Array<{ name: string; templates: Float32Array[]; probes: Array<{ embedding: Float32Array | null; usable: boolean }> }>;
+  identities: Array<{
+    name: string;
+    templates: Float32Array[];
+    /** `group`: the photo's split group (a learned capture never helps decide a photo of its own group). */
+    probes: Array<{ embedding: Float32Array | null; usable: boolean; group?: string }>;
+  }>;
   strangers: Array<{ embedding: Float32Array | null; template: Float32Array | null }>;
   thresholdFor(size: number): number;
   learning: LearningRule;
@@ -166,12 +171,18 @@ function run(
     const threshold = input.thresholdFor(n);
     thresholdSum += threshold;
     const enrol = people.map((p) => p.templates.slice(0, photos));
-    const extra: Float32Array[][] = people.map(() => []);
+    const extra: Array<Array<{ e: Float32Array; group: string | undefined }>> = people.map(() => []);
     const vectors: Float32Array[] = [...enrol.map((t) => meanTemplate(t)), ...g.base.map((t) => t[0]!)];
     if (f < GENUINE_FOLDS || learned) {
       people.forEach((person, pi) => {
         for (const probe of person.probes) {
+          // A capture learned from another crop of the same original photo would flatter the
+          // decision: it is left out of the person's vector for this probe.
+          const own = vectors[pi]!;
+          const sameGroup = probe.group !== undefined && extra[pi]!.some((x) => x.group === probe.group);
+          if (sameGroup) vectors[pi] = meanTemplate([...enrol[pi]!, ...extra[pi]!.filter((x) => x.group !== probe.group).map((x) => x.e)]);
           const hit = probe.embedding ? top2(probe.embedding, vectors) : null;
+          vectors[pi] = own;
           const accepted = hit !== null && hit.s >= threshold;
           if (f < GENUINE_FOLDS) {
             decisions++;
@@ -191,9 +202,9 @@ function run(
             },
           );
           if (!verdict.learn) continue;
-          const list = keepLearned(extra[hit.i]!, probe.embedding!, input.learning.maxLearned).kept;
+          const list = keepLearned(extra[hit.i]!, { e: probe.embedding!, group: probe.group }, input.learning.maxLearned).kept;
           extra[hit.i] = list;
-          vectors[hit.i] = meanTemplate([...enrol[hit.i]!, ...list]);
+          vectors[hit.i] = meanTemplate([...enrol[hit.i]!, ...list.map((x) => x.e)]);
           if (f < GENUINE_FOLDS) learnedN++;
         }
       });
