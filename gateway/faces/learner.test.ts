@@ -8,7 +8,7 @@ import { LearnedTemplates } from './store/learned-store.js';
 import { ResidentStore } from './store/resident-store.js';
 import type { TrackOutcome } from './stream/face-stream.js';
 
-// The learner's bookkeeping over a real SQLite file (migrations 004 + 014); the captures are
+// The learner's bookkeeping over a real SQLite file (migrations 004 + 015); the captures are
 // chosen vectors (the look-alike test, learning.faces.test.ts, uses real faces and models).
 const dim = 512;
 function vec(seed: number): Float32Array {

@@ -1,5 +1,5 @@
 /**
- * Templates learned at the gate in SQLite (migration 014: `face_templates.learned = 1`). Each one
+ * Templates learned at the gate in SQLite (migration 015: `face_templates.learned = 1`). Each one
  * is the embedding of a capture the daemon recognised very surely (learning-policy.ts); no image
  * is kept. A resident keeps at most `maxLearned` (the oldest replaced, keepLearned); enrolment
  * templates are never touched. Erasing a person or re-enrolling their photos (resident-store.ts)

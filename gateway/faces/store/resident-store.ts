@@ -1,6 +1,6 @@
 /**
  * Residents (and visitors with a pass, migration 020) and their face templates in SQLite
- * (migration 004; templates learned at the gate: migration 014, learned-store.ts). Every change bumps the
+ * (migration 004; templates learned at the gate: migration 015, learned-store.ts). Every change bumps the
  * `faces_version` counter in `meta` and records which resident changed, so a daemon sharing the
  * file with the CLI reloads just those residents. Removal deletes the rows with SQLite's
  * secure_delete on (freed pages are zeroed) and checkpoints the WAL, so templates are gone for good.
