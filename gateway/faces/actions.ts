@@ -9,6 +9,7 @@ import { ActionError, type ActionTable } from '../core/actions.js';
 import type { FacesConfig } from '../config/sections/faces.js';
 import { enrolResident } from './enrolment.js';
 import { RESIDENT_ID } from './store/resident-store.js';
+import { LearnedTemplates } from './store/learned-store.js';
 import { passInput } from './visitors/pass.js';
 import { registerResidentSyncActions } from './sync-actions.js';
 import {
@@ -90,6 +91,18 @@ export function registerResidentActions(actions: ActionTable, cfg: FacesConfig, 
       if (!s.store.remove(input.id)) throw new ActionError(`no resident ${input.id}`, 'not_found');
       s.identities.refresh();
       return { removed: input.id };
+    },
+  });
+  actions.register('residents/clear-learned', {
+    role: 'operator',
+    description: 'Erase the templates a resident learned at the gate (faces.learning); the enrolment photos stay.',
+    input: z.strictObject({ id: z.string().regex(RESIDENT_ID) }),
+    handle(input) {
+      const s = services();
+      if (!s.store.get(input.id)) throw new ActionError(`no resident ${input.id}`, 'not_found');
+      const cleared = new LearnedTemplates(s.store).clear(input.id);
+      s.identities.refresh();
+      return { id: input.id, cleared };
     },
   });
   actions.register('residents/list', {

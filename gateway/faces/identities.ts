@@ -120,9 +120,14 @@ export class Identities {
    * with `cameraId`, among the people the camera's gates admit only.
    */
   best(embedding: Float32Array, cameraId?: string): Match | null {
+    return this.ranked(embedding, 1, cameraId)[0] ?? null;
+  }
+
+  /** The best `k` people for an embedding, best first (the same search as `best`). */
+  ranked(embedding: Float32Array, k: number, cameraId?: string): Match[] {
     const scope = cameraId === undefined ? undefined : this.scopes.get(cameraId);
-    const hit = this.index.search(embedding, 1, scope)[0];
-    if (!hit) return null;
-    return { residentId: hit.id, name: this.names.get(hit.id) ?? hit.id, similarity: hit.similarity };
+    return this.index
+      .search(embedding, k, scope)
+      .map((hit) => ({ residentId: hit.id, name: this.names.get(hit.id) ?? hit.id, similarity: hit.similarity }));
   }
 }

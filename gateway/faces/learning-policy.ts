@@ -1,7 +1,8 @@
 /**
  * Templates learned at the gate: whether a recognised capture may be added to the resident's
- * templates. Pure. Used by `eval faces` (its `learned` scale rows) to measure what the rule
- * would give; the daemon does not learn yet (no store, audit or override wiring).
+ * templates, and which learned templates a resident keeps. Pure. The daemon (learner.ts, with
+ * store/learned-store.ts) and `eval faces` (its `learned` scale rows) both decide with these
+ * functions.
  *
  * A capture is learned only when it is very sure: its similarity clears the gate's threshold by
  * `aboveThreshold` and is at least `minSimilarity`, it is `margin` ahead of the second-best
@@ -25,7 +26,7 @@ export interface LearningRule {
   maxLearned: number;
 }
 
-export const DEFAULT_LEARNING: LearningRule = { enabled: true, aboveThreshold: 0.2, minSimilarity: 0.7, margin: 0.25, maxLearned: 3 };
+export const DEFAULT_LEARNING: LearningRule = { enabled: false, aboveThreshold: 0.2, minSimilarity: 0.7, margin: 0.25, maxLearned: 3 };
 
 export interface Capture {
   similarity: number;
@@ -48,4 +49,14 @@ export function shouldLearn(rule: LearningRule, c: Capture): LearnVerdict {
   if (c.similarity < Math.max(rule.minSimilarity, c.threshold + rule.aboveThreshold)) return { learn: false, why: 'score' };
   if (c.similarity - c.second < rule.margin) return { learn: false, why: 'margin' };
   return { learn: true };
+}
+
+/**
+ * The learned templates a resident keeps after `added` joins `learned` (oldest first): at most
+ * `maxLearned`, the oldest dropped. Enrolment templates are not in `learned`: never dropped.
+ */
+export function keepLearned<T>(learned: readonly T[], added: T, maxLearned: number): { kept: T[]; dropped: T[] } {
+  const all = [...learned, added];
+  const cut = Math.max(0, all.length - Math.max(0, maxLearned));
+  return { kept: all.slice(cut), dropped: all.slice(0, cut) };
 }

@@ -30,6 +30,8 @@ import { GroupDirectory, GroupStore } from '../access/group-store.js';
 import { allowedAt } from '../access/group-policy.js';
 import { enrolResident } from './enrolment.js';
 import type { PhotoResident, ResidentEnrolment } from './services.js';
+import { Learner } from './learner.js';
+import { LearnedTemplates } from './store/learned-store.js';
 
 export type { PhotoResident, ResidentEnrolment } from './services.js';
 
@@ -48,6 +50,9 @@ export class FacesRoom implements Room, ResidentEnrolment {
   private pipelineReady: Promise<FacePipeline> | undefined;
   private stream: FaceStream | undefined;
   private readonly snapshots: Snapshots;
+  readonly learned: LearnedTemplates;
+  /** Templates learned at the gate (faces.learning). */
+  readonly learner: Learner;
   private subscription: { close(): void } | undefined;
   private readonly source: FrameSource | undefined;
   private readonly regions: CameraRegionsOf;
@@ -74,6 +79,14 @@ export class FacesRoom implements Room, ResidentEnrolment {
     this.source = deps.frames;
     this.snapshots = deps.snapshots;
     this.regions = deps.regions ?? { regionsOf: (id) => cameraRegions(ctx.loaded.config, id) };
+    this.learned = new LearnedTemplates(this.store);
+    this.learner = new Learner({
+      options: this.cfg.learning,
+      store: this.learned,
+      gatesOf: this.gatesOf,
+      audit: (entry) => ctx.audit.record(entry),
+      log: this.log,
+    });
   }
 
   registerActions(actions: ActionTable): void {
@@ -139,6 +152,15 @@ export class FacesRoom implements Room, ResidentEnrolment {
       (err: unknown) => this.log.error({ err }, 'face models failed to load; face recognition stays idle'),
     );
     scope.every(500, () => this.flush());
+    if (this.cfg.learning.enabled) {
+      // A person opening or commanding a gate overrides the passages at it: nothing held there is learned.
+      scope.on('audit.action', (e) => {
+        const gateId = (e.input as { gateId?: unknown } | null)?.gateId;
+        if ((e.action === 'gate/open' || e.action === 'gate/command') && e.channel !== 'system' && typeof gateId === 'string')
+          this.learner.overridden(gateId);
+      });
+      scope.every(1000, () => this.learnDue());
+    }
     if (this.source) this.consume(this.source);
   }
 
@@ -244,6 +266,21 @@ export class FacesRoom implements Room, ResidentEnrolment {
     }
   }
 
+  /**
+   * Learns the captures whose passage closed by `now` (frame clock) without a person acting on
+   * the gate (every second while faces.learning is on; tests call it with their frames' clock).
+   */
+  learnDue(now = Date.now()): void {
+    const stream = this.stream;
+    if (!stream || this.learner.waiting === 0) return;
+    try {
+      const done = this.learner.commitDue(now, (cam, track) => stream.isLive(cam, track));
+      if (done.some((d) => d.outcome.added)) this.refresh();
+    } catch (err) {
+      this.warnings.warn({ err }, 'learning a template failed');
+    }
+  }
+
   private async record(o: TrackOutcome): Promise<void> {
     let snapshotId: string | null = null;
     if (o.crop && o.crop.width > 0 && o.crop.height > 0) {
@@ -293,6 +330,7 @@ export class FacesRoom implements Room, ResidentEnrolment {
         { ...common, reason: d.reason, similarity: d.similarity, bestResidentId: d.bestResidentId },
         { ts },
       );
+    if (d.kind === 'recognized') this.learner.offer(o, this.identities.pass(d.residentId).kind);
     if (d.kind === 'recognized') this.stats.recognized++;
     else this.stats.unknown++;
     this.log.info(

@@ -3,7 +3,7 @@ import type { FacesConfig } from '../config/sections/faces.js';
 import type { Rect } from '../config/sections/rect.js';
 import type { PipelineOptions } from './pipeline.js';
 import type { FaceStreamOptions } from './stream/face-stream.js';
-import { knownThresholdFor, type GalleryScaling } from './threshold-policy.js';
+import { knownThresholdFor, passageLooks, passageThresholdFor, type GalleryScaling } from './threshold-policy.js';
 
 export function pipelineOptions(cfg: FacesConfig): PipelineOptions {
   return {
@@ -43,7 +43,17 @@ export function galleryScaling(cfg: FacesConfig): GalleryScaling {
   return { referenceSize: cfg.gallery.referenceSize, risePerDecade: cfg.gallery.risePerDecade };
 }
 
-/** The known-face threshold in force for a gallery of `size` residents. */
+/** The known-face threshold at a gate whose gallery holds `size` people: per passage (all its looks). */
 export function thresholdFor(cfg: FacesConfig, size: number): number {
+  return passageThresholdFor(cfg.threshold, size, galleryScaling(cfg), cfg.tracking);
+}
+
+/** The threshold for one look at a gallery of `size` (one photo: `sharpeyes identify`). */
+export function lookThresholdFor(cfg: FacesConfig, size: number): number {
   return knownThresholdFor(cfg.threshold, size, galleryScaling(cfg));
+}
+
+/** How many one-look galleries a passage is worth under the configured tracking (threshold-policy.ts). */
+export function looksOf(cfg: FacesConfig): number {
+  return passageLooks(cfg.tracking, cfg.gallery.risePerDecade);
 }

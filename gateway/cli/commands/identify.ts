@@ -4,7 +4,7 @@ import { parse } from '../args.js';
 import { decodeImage } from '../../imaging/image.js';
 import { loadFacesConfig, openPipeline, openResidentStore } from '../../faces/cli-support.js';
 import { Identities } from '../../faces/identities.js';
-import { thresholdFor } from '../../faces/settings.js';
+import { lookThresholdFor } from '../../faces/settings.js';
 import { errMessage } from '../../core/errors.js';
 
 /** One JSON line per face found: box, detection score, identity (or null) and similarity. */
@@ -18,7 +18,7 @@ const command: Command = {
     const { db, store } = openResidentStore(loaded);
     const identities = new Identities({ store });
     identities.loadAll();
-    const threshold = thresholdFor(loaded.config.faces, identities.size);
+    const threshold = lookThresholdFor(loaded.config.faces, identities.size);
     db.close();
     const { pipeline, close } = await openPipeline(loaded);
     let failed = 0;

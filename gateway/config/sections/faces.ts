@@ -15,7 +15,7 @@ export const facesSection = z
       .max(1)
       .default(0.472)
       .describe(
-        "Known-face threshold for a gallery of up to faces.gallery.referenceSize residents: similarity of a track (its frames fused, quality-weighted) to a resident's template needed to recognise them. Above that size it rises with log10 of the gallery size (faces.gallery), as the stranger false-accept rate grows with the number of residents. `sharpeyes eval faces DIR --json` reports FAR/FRR at this policy (at_config) and for galleries of ~50, 500 and 1,500 (see models/README.md).",
+        "Known-face threshold for a gallery of up to faces.gallery.referenceSize residents: similarity of a track (its frames fused, quality-weighted) to a resident's template needed to recognise them. Above that size it rises with log10 of the gallery size (faces.gallery), as the stranger false-accept rate grows with the number of residents; at a gate it is the threshold for a gallery as many times larger as a passage has looks (about 2.3 with the default tracking: per-passage FAR, gateway/faces/README.md). `sharpeyes eval faces DIR --json` reports FAR/FRR at this policy (at_config) and for galleries of ~50, 500 and 1,500 (see models/README.md).",
       ),
     gallery: z
       .strictObject({
@@ -151,6 +151,42 @@ export const facesSection = z
       .max(60_000)
       .default(2000)
       .describe('How often the daemon checks the residents version counter for changes made by the CLI.'),
+    learning: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Templates learned at the gate: a resident recognised very surely adds that capture's embedding (no image) as a template, audited (faces/learn). Off by default: it keeps biometric data the resident did not hand in (ask them first), and on the dev set it helps small galleries only (see gateway/faces/README.md).",
+          ),
+        minSimilarity: z.number().min(0).max(1).default(0.7).describe('A capture is learned only at this similarity or more.'),
+        aboveThreshold: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.2)
+          .describe("And at least this far above the gate's known-face threshold (for its gallery size)."),
+        margin: z.number().min(0).max(1).default(0.25).describe('And at least this far ahead of the second-best resident.'),
+        maxLearned: z
+          .number()
+          .int()
+          .min(1)
+          .max(20)
+          .default(3)
+          .describe('Learned templates kept per resident (the oldest is replaced; enrolment templates never).'),
+        holdS: z
+          .number()
+          .min(1)
+          .max(600)
+          .default(30)
+          .describe(
+            'A capture is held this long after its decision, and until its track has left, before it is learned: a gate opened or commanded by a person (gate/open, gate/command) at a gate of that camera meanwhile discards it.',
+          ),
+      })
+      .prefault({})
+      .describe(
+        'Templates learned at the gate (gateway/faces/learner.ts). Synced residents keep their learned templates across updates without photos; new photos or erasure delete them.',
+      ),
     visitors: z
       .strictObject({
         retentionHours: z

@@ -2,7 +2,7 @@
 import { parse } from '../../cli/args.js';
 import { UsageError } from '../../cli/command.js';
 import { loadFacesConfig, openPipeline } from '../cli-support.js';
-import { thresholdFor } from '../settings.js';
+import { looksOf, thresholdFor } from '../settings.js';
 import { evaluateFaces, type FaceEvalReport } from './run.js';
 import { runStreamEval, STREAM_FLAGS } from './stream/cli.js';
 
@@ -53,6 +53,8 @@ export async function runFacesEval(argv: string[]): Promise<number> {
       gallerySizes,
       scaleSizes,
       referenceSize: loaded.config.faces.gallery.referenceSize,
+      learning: loaded.config.faces.learning,
+      looks: looksOf(loaded.config.faces),
       progress: (done, total) => {
         if (!values.json && process.stderr.isTTY && done - last >= 50) {
           last = done;

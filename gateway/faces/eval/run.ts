@@ -32,6 +32,8 @@ export interface FaceEvalOptions {
   /** Resident counts for the `scale` rows (empty: none), and the learning rule of the daemon. */
   scaleSizes?: readonly number[];
   learning?: LearningRule;
+  /** Looks per passage the gate's threshold holds FAR for (settings.ts looksOf; default 1). */
+  looks?: number;
   /** The configured policy's reference size (the policy fit reports its threshold there). */
   referenceSize?: number;
   progress?: (done: number, total: number) => void;
@@ -53,6 +55,8 @@ export interface FaceEvalReport {
   scale_skipped: Array<{ residents: number; reason: string }>;
   /** The threshold policy fitted on the fitting half of the strangers (policy-fit.ts); the scale rows report on the other half. */
   policy_fit: PolicyFit | null;
+  /** Looks per passage the gate's thresholds are set for (threshold-policy.ts passageLooks). */
+  passage_looks: number;
   identities: number;
   enrolled: number;
   probes: number;
@@ -149,12 +153,15 @@ export async function evaluateFaces(opts: FaceEvalOptions): Promise<FaceEvalRepo
             return {
               name: i.name,
               templates: i.templates.map((t) => t.template),
-              probes: i.faces.filter((f) => !groups.has(f.group)).map((f) => ({ embedding: f.embedding, usable: !f.flagged })),
+              probes: i.faces
+                .filter((f) => !groups.has(f.group))
+                .map((f) => ({ embedding: f.embedding, usable: !f.flagged, group: f.group })),
             };
           }),
           strangers: c.strangers,
           thresholdFor: opts.thresholdFor,
           learning: opts.learning ?? DEFAULT_LEARNING,
+          looks: opts.looks ?? 1,
         },
         scaleSizes,
       )
@@ -185,6 +192,7 @@ export async function evaluateFaces(opts: FaceEvalOptions): Promise<FaceEvalRepo
     scale: scale.rows,
     scale_skipped: scale.skipped,
     policy_fit: policyFit,
+    passage_looks: Math.round((opts.looks ?? 1) * 100) / 100,
     identities: ds.identities.length,
     enrolled: gallery.length,
     probes: genuine.length,

@@ -8,21 +8,33 @@
  * - Strangers: the reporting half of `_unknown` (odd positions in a fixed shuffled order; the even
  *   half is the fitting set of policy-fit.ts). Each is probed once, in a fold whose gallery does
  *   not hold them: a stranger is never among the distractors.
- * - The threshold is the daemon's policy for the size actually built (`thresholdFor`); a resident
- *   is scored by the mean of their templates, as the daemon's index does.
+ * - The threshold is the daemon's policy for the size actually built (`thresholdFor`: per passage,
+ *   settings.ts); a resident is scored by the mean of their templates, as the daemon's index does.
+ *   Each photo is one look: `far` is per look at the gate's threshold, `far_passage_bound` the
+ *   per-passage rate it bounds (`passage_looks` x far).
  * - Learned on: in each fold the residents' probe photos come in file order; each is decided
- *   first (that decision counts), then learned when the daemon's rule (learning-policy.ts)
- *   allows it, into whoever it was recognised as. Strangers are probed after the learning.
+ *   first (that decision counts), then learned when the daemon's rule and bound
+ *   (learning-policy.ts `shouldLearn`, `keepLearned`, as learner.ts and store/learned-store.ts
+ *   use them; switched on for these rows whatever faces.learning.enabled says) allow it, into
+ *   whoever it was recognised as (a resident, never a distractor). Strangers are probed after
+ *   the learning.
  */
 import { meanTemplate } from '../enrol.js';
-import { shouldLearn, type LearningRule } from '../learning-policy.js';
+import { keepLearned, shouldLearn, type LearningRule } from '../learning-policy.js';
 import { shuffled } from './gallery-size.js';
 
 export interface ScaleInput {
-  identities: Array<{ name: string; templates: Float32Array[]; probes: Array<{ embedding: Float32Array | null; usable: boolean }> }>;
+  identities: Array<{
+    name: string;
+    templates: Float32Array[];
+    /** `group`: the photo's split group (a learned capture never helps decide a photo of its own group). */
+    probes: Array<{ embedding: Float32Array | null; usable: boolean; group?: string }>;
+  }>;
   strangers: Array<{ embedding: Float32Array | null; template: Float32Array | null }>;
   thresholdFor(size: number): number;
   learning: LearningRule;
+  /** Looks per passage at the gate (threshold-policy.ts passageLooks; default 1). */
+  looks?: number;
 }
 
 export interface ScaleRow {
@@ -41,6 +53,9 @@ export interface ScaleRow {
   rejected: number;
   misidentified: number;
   learned_templates: number;
+  /** Looks per passage the threshold was set for, and the per-passage FAR they bound: looks x far (union bound). */
+  passage_looks: number;
+  far_passage_bound: number;
 }
 
 const MAX_FOLDS = 80;
@@ -156,12 +171,18 @@ function run(
     const threshold = input.thresholdFor(n);
     thresholdSum += threshold;
     const enrol = people.map((p) => p.templates.slice(0, photos));
-    const extra: Float32Array[][] = people.map(() => []);
+    const extra: Array<Array<{ e: Float32Array; group: string | undefined }>> = people.map(() => []);
     const vectors: Float32Array[] = [...enrol.map((t) => meanTemplate(t)), ...g.base.map((t) => t[0]!)];
     if (f < GENUINE_FOLDS || learned) {
       people.forEach((person, pi) => {
         for (const probe of person.probes) {
+          // A capture learned from another crop of the same original photo would flatter the
+          // decision: it is left out of the person's vector for this probe.
+          const own = vectors[pi]!;
+          const sameGroup = probe.group !== undefined && extra[pi]!.some((x) => x.group === probe.group);
+          if (sameGroup) vectors[pi] = meanTemplate([...enrol[pi]!, ...extra[pi]!.filter((x) => x.group !== probe.group).map((x) => x.e)]);
           const hit = probe.embedding ? top2(probe.embedding, vectors) : null;
+          vectors[pi] = own;
           const accepted = hit !== null && hit.s >= threshold;
           if (f < GENUINE_FOLDS) {
             decisions++;
@@ -169,18 +190,21 @@ function run(
             if (accepted && hit.i !== pi) mis++;
           }
           if (!learned || !accepted || hit.i >= people.length) continue;
-          const verdict = shouldLearn(input.learning, {
-            similarity: hit.s,
-            second: hit.second,
-            threshold,
-            usable: probe.usable,
-            overridden: false,
-          });
+          // The daemon's rule and bound (learner.ts, store/learned-store.ts), switched on for this row.
+          const verdict = shouldLearn(
+            { ...input.learning, enabled: true },
+            {
+              similarity: hit.s,
+              second: hit.second,
+              threshold,
+              usable: probe.usable,
+              overridden: false,
+            },
+          );
           if (!verdict.learn) continue;
-          const list = extra[hit.i]!;
-          list.push(probe.embedding!);
-          if (list.length > input.learning.maxLearned) list.shift();
-          vectors[hit.i] = meanTemplate([...enrol[hit.i]!, ...list]);
+          const list = keepLearned(extra[hit.i]!, { e: probe.embedding!, group: probe.group }, input.learning.maxLearned).kept;
+          extra[hit.i] = list;
+          vectors[hit.i] = meanTemplate([...enrol[hit.i]!, ...list.map((x) => x.e)]);
           if (f < GENUINE_FOLDS) learnedN++;
         }
       });
@@ -207,5 +231,7 @@ function run(
     rejected,
     misidentified: mis,
     learned_templates: learnedN,
+    passage_looks: Math.round((input.looks ?? 1) * 100) / 100,
+    far_passage_bound: probed ? r4(Math.min(1, (fa / probed) * (input.looks ?? 1))) : 0,
   };
 }

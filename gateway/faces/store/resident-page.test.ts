@@ -5,6 +5,7 @@ import { registerGroupActions } from '../../access/group-actions.js';
 import { registerResidentActions } from '../actions.js';
 import { Identities } from '../identities.js';
 import { ResidentStore } from './resident-store.js';
+import { LearnedTemplates } from './learned-store.js';
 
 /** The console's residents list through the action table: search, paging, details, groups, thumbnails, erasure. */
 describe('residents/page and residents/update', () => {
@@ -64,5 +65,32 @@ describe('residents/page and residents/update', () => {
     expect(store.thumbnail('r02')).toBeUndefined();
     expect(ctx.db.prepare('SELECT COUNT(*) AS n FROM access_members WHERE resident_id = ?').get('r02')).toEqual({ n: 0 });
     expect(ctx.db.prepare('SELECT COUNT(*) AS n FROM residents WHERE id = ?').get('r02')).toEqual({ n: 0 });
+  });
+});
+
+describe('learned templates in the console list', () => {
+  it('residents/page counts them apart from the photos, and residents/clear-learned erases them only', async () => {
+    const ctx = testContext('');
+    try {
+      const store = new ResidentStore({ db: ctx.db });
+      const groups = new GroupStore(ctx.db);
+      registerResidentActions(ctx.actions, ctx.loaded.config.faces, () => ({
+        store,
+        groups,
+        identities: new Identities({ store }),
+        pipeline: () => Promise.reject(new Error('no models in this test')),
+      }));
+      const face = new Float32Array(512).fill(1 / Math.sqrt(512));
+      store.add({ id: 'r1', name: 'Li', templates: [{ embedding: face, quality: {}, source: 't' }] });
+      const evidence = { similarity: 0.9, second: 0.1, threshold: 0.5, cameraId: 'c', frames: 2 };
+      new LearnedTemplates(store).add({ residentId: 'r1', embedding: face, evidence }, 3);
+      const page = (await act(ctx, 'residents/page', { limit: 20 })) as { residents: Array<Record<string, unknown>> };
+      expect(page.residents[0]).toMatchObject({ id: 'r1', templates: 1, learned: 1 });
+      expect(await act(ctx, 'residents/clear-learned', { id: 'r1' })).toEqual({ id: 'r1', cleared: 1 });
+      expect(store.get('r1')).toMatchObject({ templates: 1, learned: 0 });
+      await expect(act(ctx, 'residents/clear-learned', { id: 'nobody' })).rejects.toMatchObject({ code: 'not_found' });
+    } finally {
+      ctx.dispose();
+    }
   });
 });

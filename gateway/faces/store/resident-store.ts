@@ -1,6 +1,6 @@
 /**
  * Residents (and visitors with a pass, migration 020) and their face templates in SQLite
- * (migration 004). Every change bumps the
+ * (migration 004; templates learned at the gate: migration 015, learned-store.ts). Every change bumps the
  * `faces_version` counter in `meta` and records which resident changed, so a daemon sharing the
  * file with the CLI reloads just those residents. Removal deletes the rows with SQLite's
  * secure_delete on (freed pages are zeroed) and checkpoints the WAL, so templates are gone for good.
@@ -30,7 +30,10 @@ export interface Resident extends Pass, ResidentDetails {
   passGates: string[] | null;
   /** Whether a thumbnail of the enrolment crop is kept (residents/thumbnail). */
   hasThumbnail: boolean;
+  /** Enrolment templates (photos) of the current model. */
   templates: number;
+  /** Templates learned at the gate (faces.learning; store/learned-store.ts). */
+  learned: number;
   createdAt: string;
   updatedAt: string;
   /** The platform's version of this record (residents/upsert), null when enrolled locally. */
@@ -48,7 +51,8 @@ export interface EndedVisitor {
 export const SELECT_RESIDENT = `SELECT r.id, r.name, r.kind, r.valid_from AS validFrom, r.valid_until AS validUntil, r.host_id AS hostId,
         r.building, r.unit, r.room, r.phone, r.pass_gates AS passGates, (r.thumbnail IS NOT NULL) AS hasThumbnail,
         r.created_at AS createdAt, r.updated_at AS updatedAt,
-        (SELECT COUNT(*) FROM face_templates t WHERE t.resident_id = r.id AND t.model = ?) AS templates,
+        (SELECT COUNT(*) FROM face_templates t WHERE t.resident_id = r.id AND t.model = ? AND t.learned = 0) AS templates,
+        (SELECT COUNT(*) FROM face_templates t WHERE t.resident_id = r.id AND t.learned = 1) AS learned,
         (SELECT s.version FROM sync_versions s WHERE s.entity = 'resident' AND s.key = r.id AND s.deleted_at IS NULL) AS version
    FROM residents r`;
 
@@ -132,7 +136,8 @@ export class ResidentStore {
 
   /**
    * Makes the person exactly this (residents/upsert): name and pass, and, when `templates` are
-   * given, these templates instead of the old ones. Without templates the person must already
+   * given, these templates instead of the old ones (learned ones too: new photos say what the
+   * person looks like now; without photos the learned templates stay). Without templates the person must already
    * have some. Call inside the versioned transaction (sync/version-store.ts).
    */
   upsert(input: { id: string; name: string; pass: Pass; templates?: NewTemplate[] } & PersonExtras): Resident {
@@ -323,6 +328,11 @@ export class ResidentStore {
       .all(version);
     const ids = [...new Set(rows.map((r) => r.resident_id))];
     return { version: rows.length ? rows[rows.length - 1]!.version : Math.max(version, this.version()), residentIds: ids };
+  }
+
+  /** Records that a person's templates changed outside this class (learned-store.ts), inside the caller's transaction. */
+  markChanged(id: string): void {
+    this.changed(id, new Date().toISOString());
   }
 
   private changed(id: string, ts: string): void {

@@ -10,7 +10,7 @@ import type { FaceBox, Rect } from '../geometry.js';
 import { meanTemplate } from '../enrol.js';
 import type { Match } from '../identities.js';
 import type { FaceObservation, FacePipeline } from '../pipeline.js';
-import { knownThresholdFor, type GalleryScaling } from '../threshold-policy.js';
+import { passageThresholdFor, type GalleryScaling } from '../threshold-policy.js';
 import { frameWeight, fuse } from './fusion.js';
 import { IouTracker, type Track, type TrackerOptions } from './tracker.js';
 import { decideTrack, type FrameVote, type TrackDecision, type VotePolicy } from './votes.js';
@@ -34,6 +34,18 @@ export interface TrackOutcome {
   ts: number;
   /** Face crop from the best frame, or null. */
   crop: RgbImage | null;
+  /**
+   * Recognised on usable frames: the embedding the decision was taken on (the one frame, or the
+   * track's fused face), its similarity and the second-best person's (learner.ts decides whether
+   * it becomes a template). Absent for strangers and for decisions on weak frames.
+   */
+  learnable?: Learnable;
+}
+
+export interface Learnable {
+  embedding: Float32Array;
+  similarity: number;
+  second: number;
 }
 
 export interface FaceStreamOptions {
@@ -116,6 +128,8 @@ export interface StreamIdentities {
   readonly size: number;
   /** Residents the camera's search covers (its gates' access groups); absent: `size`. */
   sizeFor?(cameraId: string): number;
+  /** The best `k` people, best first (for the margin to the second-best); absent: nothing is learnable. */
+  ranked?(e: Float32Array, k: number, cameraId?: string): Match[];
 }
 
 interface CameraState {
@@ -190,6 +204,7 @@ export class FaceStream {
             firstTs: track.firstTs,
             ts: frame.ts,
             crop: st.crop,
+            ...this.learnable(st, previous, frame.cameraId),
           });
         cam.tracks.delete(trackId);
         track = cam.tracker.restart(trackId, change[0]!.ts) as Track;
@@ -201,7 +216,16 @@ export class FaceStream {
       if (decision) {
         st.decided = true;
         if (decision.kind === 'unknown') st.unknownAtGallery = this.sizeAt(frame.cameraId);
-        out.push({ cameraId: frame.cameraId, trackId, decision, box: face.box, firstTs: track.firstTs, ts: frame.ts, crop: st.crop });
+        out.push({
+          cameraId: frame.cameraId,
+          trackId,
+          decision,
+          box: face.box,
+          firstTs: track.firstTs,
+          ts: frame.ts,
+          crop: st.crop,
+          ...this.learnable(st, decision, frame.cameraId),
+        });
       }
     });
     return out;
@@ -221,9 +245,37 @@ export class FaceStream {
       cam.tracks.delete(t.id);
       if (!st || st.decided) continue;
       const decision = decideTrack(st.votes, this.policy(cameraId), true, ...this.fusedMatches(st, cameraId));
-      if (decision) out.push({ cameraId, trackId: t.id, decision, box: t.box, firstTs: t.firstTs, ts, crop: st.crop });
+      if (decision)
+        out.push({
+          cameraId,
+          trackId: t.id,
+          decision,
+          box: t.box,
+          firstTs: t.firstTs,
+          ts,
+          crop: st.crop,
+          ...this.learnable(st, decision, cameraId),
+        });
     }
     return out;
+  }
+
+  /**
+   * What a recognition on usable frames was decided on: one frame (`frames` 1: the latest usable
+   * face) or the track's fused usable faces, scored again with the second-best person beside it.
+   */
+  private learnable(st: TrackState, d: TrackDecision, cameraId: string): { learnable?: Learnable } {
+    const ranked = this.ctx.identities.ranked?.bind(this.ctx.identities);
+    if (d.kind !== 'recognized' || !ranked || st.faces.length === 0) return {};
+    const embedding = d.frames <= 1 || st.faces.length < 2 ? st.faces[st.faces.length - 1]! : fuse(st.faces, st.weights);
+    const [best, second] = ranked(embedding, 2, cameraId);
+    if (!best || best.residentId !== d.residentId) return {};
+    return { learnable: { embedding, similarity: best.similarity, second: Math.max(0, second?.similarity ?? 0) } };
+  }
+
+  /** Whether a track of the camera is still in view (a passage held for learning closes when it is not). */
+  isLive(cameraId: string, trackId: number): boolean {
+    return this.cameras.get(cameraId)?.tracker.live.some((t) => t.id === trackId) ?? false;
   }
 
   private evidenceOf(face: FaceObservation, ts: number): Evidence {
@@ -263,11 +315,15 @@ export class FaceStream {
     return ids.sizeFor ? ids.sizeFor(cameraId) : ids.size;
   }
 
-  /** The vote policy with the known threshold for the size of the camera's gallery (its gates' residents). */
+  /**
+   * The vote policy with the known threshold for a passage at the camera's gallery (its gates'
+   * residents): the one-look threshold for a gallery as many times larger as the passage has
+   * looks (threshold-policy.ts `passageLooks`).
+   */
   private policy(cameraId: string): VotePolicy {
     const p = this.ctx.options.policy;
     const g = this.ctx.options.gallery;
-    return g ? { ...p, knownThreshold: knownThresholdFor(p.knownThreshold, this.sizeAt(cameraId), g) } : p;
+    return g ? { ...p, knownThreshold: passageThresholdFor(p.knownThreshold, this.sizeAt(cameraId), g, p) } : p;
   }
 
   /** The best resident for the track's fused face (two usable frames or more), and for its fused weak faces. */

@@ -55,11 +55,21 @@ describe('decideTrack', () => {
 
   it('a split vote is not a recognition', () => {
     expect(decideTrack([v('a', 0.6), v('b', 0.6), v('a', 0.6), v('b', 0.6)], policy, false)).toBeNull(); // a leads only half
-    expect(decideTrack([v('a', 0.6), v('b', 0.6), v('a', 0.6), v('a', 0.6), v('a', 0.6)], policy, false)).toMatchObject({
-      kind: 'recognized',
-      residentId: 'a',
-      frames: 5,
-    });
+    const five = [v('a', 0.6), v('b', 0.6), v('a', 0.6), v('a', 0.6), v('a', 0.6)];
+    // Past the first look (at minFrames) the next one is at the end: a passage's looks are counted.
+    expect(decideTrack(five, policy, false)).toBeNull();
+    expect(decideTrack(five, policy, true)).toMatchObject({ kind: 'recognized', residentId: 'a', frames: 5 });
+  });
+
+  it('looks twice at most on several frames: at minFrames usable frames and when no more will come', () => {
+    const rising = [v('a', 0.3), v('a', 0.4), v('a', 0.6), v('a', 0.6)]; // mean at 2: 0.35, at 4: 0.475
+    expect(decideTrack(rising.slice(0, 2), policy, false)).toBeNull();
+    expect(decideTrack(rising.slice(0, 3), policy, false)).toBeNull(); // mean 0.43 would pass: no look here
+    expect(decideTrack(rising, policy, false)).toBeNull();
+    expect(decideTrack(rising, policy, true)).toMatchObject({ kind: 'recognized', frames: 4 });
+    // A stranger can still be declared between the looks (it admits nobody).
+    expect(decideTrack([v('a', 0.35), v('a', 0.36), v('a', 0.1)], policy, false)).toBeNull();
+    expect(decideTrack([v('a', 0.2), v('a', 0.25), v('a', 0.1)], policy, false)).toMatchObject({ kind: 'unknown' });
   });
 
   it('declares a stranger early when every frame is below the unknown threshold', () => {

@@ -17,6 +17,13 @@
  * frames (faces refused only by the pose or blur gates: still described, less reliably). A
  * person who never faced the camera squarely is then decided once, instead of never.
  * A frame is usable when the face passed the quality gates (and liveness, when enabled).
+ *
+ * Looks: a stranger gets in when any look at their passage clears a threshold, so the passage's
+ * false-accept rate is at most the sum over its looks (threshold-policy.ts `passageLooks`). The
+ * multi-frame rules therefore look twice at most — when the track reaches `minFrames` usable
+ * frames, and once more when no more evidence will come (`ended`, or `maxFrames`) — not at every
+ * frame; in between a track can only be found a stranger (below `unknownThreshold`, which admits
+ * nobody). One-frame decisions look at every usable frame, far above the threshold.
  */
 
 export interface FrameVote {
@@ -71,12 +78,18 @@ export function decideTrack(
         residentId: last.residentId,
         name: last.name ?? last.residentId,
         similarity: round3(last.similarity),
-        frames: n,
+        // Decided on that one frame, whatever came before it.
+        frames: 1,
         threshold: t,
       };
   }
   const exhausted = votes.filter((v) => v.usable).length >= policy.maxFrames;
-  if (n >= policy.minFrames) return judge(usable, policy.minFrames, t, policy.unknownThreshold, ended || exhausted, fused);
+  if (n >= policy.minFrames) {
+    const final = ended || exhausted;
+    // The first multi-frame look, or the last one; in between only a stranger can be declared.
+    const look = final || n === policy.minFrames;
+    return judge(usable, policy.minFrames, look ? t : Infinity, policy.unknownThreshold, final, fused);
+  }
   // Fewer usable frames than minFrames: wait, unless no more evidence will come.
   if (!ended && votes.length < policy.maxFrames) return null;
   if (n > 0) return judge(usable, 1, t, policy.unknownThreshold, true, fused);

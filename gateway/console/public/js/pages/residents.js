@@ -34,12 +34,20 @@ export async function render(view) {
       h('td', {}, r.phone ?? ''),
       h('td', { class: 'groups' }, r.groups.join(', ')),
       h('td', {}, r.kind ? t(`person.${r.kind}`) : t('person.resident')),
-      h('td', {}, String(r.templates)),
+      h(
+        'td',
+        { class: 'templates' },
+        String(r.templates),
+        r.learned ? h('span', { class: 'muted' }, ` ${t('residents.learned', { n: r.learned })}`) : '',
+      ),
       h('td', {}, fmtTime(r.updatedAt)),
       h(
         'td',
         {},
         can('residents/update') ? h('button', { type: 'button', onclick: () => editGroups(r) }, t('residents.editGroups')) : '',
+        r.learned && can('residents/clear-learned')
+          ? h('button', { type: 'button', onclick: () => clearLearned(r) }, t('residents.clearLearned'))
+          : '',
         can('residents/remove') ? h('button', { type: 'button', class: 'danger', onclick: () => remove(r) }, t('common.remove')) : '',
       ),
     );
@@ -60,6 +68,15 @@ export async function render(view) {
     try {
       const groups = v.split(/[,，;；\s]+/).filter(Boolean);
       await action('residents/update', { id: r.id, groups });
+      await load();
+    } catch (err) {
+      toast(err.describe());
+    }
+  };
+  const clearLearned = async (r) => {
+    if (!window.confirm(t('residents.confirmClearLearned', { name: r.name, n: r.learned }))) return;
+    try {
+      await action('residents/clear-learned', { id: r.id });
       await load();
     } catch (err) {
       toast(err.describe());
