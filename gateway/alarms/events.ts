@@ -28,6 +28,23 @@ export const alarmEvents = defineEvents({
         'An alarm was raised: a post button pressed, a housing opened, a fire contact (never dropped). A held or bouncing button raises one alarm; after it is acknowledged, the next press raises a new one.',
       ),
   },
+  'alarm.repeated': {
+    priority: 'never-dropped',
+    published: true,
+    schema: z
+      .strictObject({
+        alarmId,
+        deviceId,
+        input: z.string(),
+        kind,
+        presses: z.number().int().min(2).describe('Presses of this alarm so far, the first included.'),
+        raisedAt,
+        ts: z.string().describe('ISO 8601 time of this press.'),
+      })
+      .describe(
+        'The same input pressed again while its alarm still waits for a responder: the same alarm, one more press (someone is still calling). Never dropped.',
+      ),
+  },
   'alarm.snapshot': {
     priority: 'never-dropped',
     published: true,

@@ -122,7 +122,13 @@ export class AlarmsRoom implements Room {
       const a = decided.repeatOf;
       a.presses++;
       this.log.info({ alarmId: a.alarmId, deviceId: a.deviceId, presses: a.presses }, 'pressed again while the alarm waits: same alarm');
-      this.save(a);
+      // Heard at once; the row is rewritten with the event at the end of the tick (held while the store is down).
+      const row = { ...a };
+      this.ctx.events.publish(
+        'alarm.repeated',
+        { alarmId: a.alarmId, deviceId: a.deviceId, input: a.input, kind: a.kind, presses: a.presses, raisedAt: a.raisedAt, ts: e.ts },
+        { write: () => this.store?.save(row) },
+      );
       return;
     }
     const alarm: Alarm = {
@@ -268,13 +274,5 @@ export class AlarmsRoom implements Room {
       { write: () => current && this.store?.save(current) },
     );
     if (error) this.log.warn({ deviceId: a.deviceId, cameraId, error }, 'no picture for the alarm');
-  }
-
-  private save(a: Alarm): void {
-    try {
-      this.store?.save(a);
-    } catch (err) {
-      this.log.error({ alarmId: a.alarmId, err: errMessage(err) }, 'alarm row not saved');
-    }
   }
 }
