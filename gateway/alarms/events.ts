@@ -3,7 +3,11 @@ import { defineEvents } from '../core/event-spec.js';
 
 const alarmId = z.string().describe('The alarm (ULID), the same in every event of its life cycle.');
 const deviceId = z.string().describe('Alarm post (or device) whose input raised it.');
-const kind = z.enum(['panic', 'tamper', 'fire']).describe('panic: an alarm button; tamper: a housing opened; fire: a fire-alarm contact.');
+const kind = z
+  .enum(['panic', 'tamper', 'fire', 'fire-fault'])
+  .describe(
+    'panic: an alarm button; tamper: a housing opened; fire: a fire-alarm contact; fire-fault: a fire-alarm input unread or offline (alarm.fire-fault), resolved only when it reads again.',
+  );
 const severity = z.enum(['normal', 'high']).describe('high for fire alarms, and for any alarm nobody acknowledged in time.');
 const raisedAt = z.string().describe('ISO 8601 time the alarm was raised.');
 const channel = z.enum(['platform', 'console', 'cli', 'system']).describe('Where the responder acted.');

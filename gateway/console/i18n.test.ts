@@ -51,7 +51,7 @@ describe('console message catalogues', () => {
       ...['embedded-broker', 'city-mqtt', 'gb28181', 'gat1400'].flatMap((k) => [`uplink.kind.${k}`, `uplink.short.${k}`]),
       ...['off', 'connecting', 'up', 'down'].map((s) => `uplink.state.${s}`),
       ...['console', 'platform', 'cli', 'system'].map((c) => `audit.channel.${c}`),
-      ...['panic', 'tamper', 'fire'].map((s) => `alarm.kind.${s}`),
+      ...['panic', 'tamper', 'fire', 'fire-fault'].map((s) => `alarm.kind.${s}`),
       ...['raised', 'acknowledged', 'resolved'].map((s) => `alarm.state.${s}`),
       ...['resident', 'visitor-valid', 'visitor-not-yet-valid', 'visitor-expired', 'unknown', 'denied', 'gate-fault'].map(
         (r) => `reason.${r}`,
