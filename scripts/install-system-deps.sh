@@ -9,7 +9,9 @@
 #   pymodbus and mbpoll (Modbus), onvif-tools, openssl (TLS certificates), iproute2 (network
 #   namespaces), systemd (systemd-analyze), fonts for synthetic plates, Chromium for the console,
 #   SIPp (sip-tester) as the GB/T 28181 platform of the interop tests, kamailio as a real SIP
-#   registrar, gst-launch-1.0 (gstreamer1.0-tools) to run mpegpsdemux as a second PS demuxer;
+#   registrar, gst-launch-1.0 (gstreamer1.0-tools) to run mpegpsdemux as a second PS demuxer,
+#   Erlang (erlang-base: parses the EMQX ACL template as EMQX does, there being no EMQX peer),
+#   e2fsprogs (mkfs.ext4 for the real file systems on loop devices of the disk tests and benches);
 # - the base tools the scripts call (ps, setpriv, stdbuf, xz), named so a minimal system gets them.
 # The GPIO VM's own packages are installed by scripts/gpio-vm/run.sh.
 set -euo pipefail
@@ -20,7 +22,7 @@ pkgs=(
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
   python3-pymodbus python3-serial-asyncio mbpoll onvif-tools
-  fonts-wqy-microhei chromium systemd sip-tester kamailio gstreamer1.0-tools
+  fonts-wqy-microhei chromium systemd sip-tester kamailio gstreamer1.0-tools erlang-base e2fsprogs
   procps util-linux coreutils xz-utils ca-certificates
 )
 bash lib/apt-ensure.sh "${pkgs[@]}"
