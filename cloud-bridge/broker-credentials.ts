@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -32,20 +32,34 @@ interface Stored {
 
 const newPassword = () => randomBytes(24).toString('base64url');
 
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads the file, creating it (0600) when absent; a file others can read is made 0600 again. */
 export function ensureBrokerCredentials(dataDir: string, nodeId: string, warn: (msg: string) => void): BrokerCredentials {
   if (nodeId === PLATFORM_USER)
     throw new Error(`node.id "${PLATFORM_USER}" is the embedded broker's platform identity; choose another node id`);
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, BROKER_CREDENTIALS_FILE);
+  let fd: number | undefined;
   try {
     // 'wx': two starts racing never overwrite each other's passwords.
-    writeFileSync(file, `${JSON.stringify({ gatewayPassword: newPassword(), platformPassword: newPassword() } satisfies Stored)}\n`, {
-      mode: 0o600,
-      flag: 'wx',
-    });
+    fd = openSync(file, 'wx', 0o600);
+    writeFileSync(fd, `${JSON.stringify({ gatewayPassword: newPassword(), platformPassword: newPassword() } satisfies Stored)}\n`);
+    // On the disk before anyone uses it (once, at the first start): a power cut soon after would
+    // otherwise leave an empty file, and the gateway would refuse to start.
+    fsyncSync(fd);
+    fsyncDir(dataDir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   const mode = statSync(file).mode & 0o777;
   if (mode & 0o077) {

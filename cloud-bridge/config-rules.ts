@@ -42,6 +42,8 @@ export function uplinkConfigFindings(loaded: LoadedConfig): ConfigFindings {
     readable('cloud.tls.caFile', caFile);
     readable('cloud.tls.certFile', certFile);
     secret('cloud.tls.keyFile', keyFile);
+    // The CLI's own files are read by the CLI's user when it connects, not checked here.
+    if (Boolean(cloud.cli.certFile) !== Boolean(cloud.cli.keyFile)) errors.push('cloud.cli: certFile and keyFile go together');
   }
 
   const gat = loaded.config.gat1400;

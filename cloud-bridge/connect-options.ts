@@ -11,7 +11,13 @@ import type { Identity } from './broker-credentials.js';
  */
 export function brokerOptions(
   loaded: LoadedConfig,
-  opts: { clientId: string; embeddedPort?: number; identity?: Identity | undefined },
+  opts: {
+    clientId: string;
+    embeddedPort?: number;
+    identity?: Identity | undefined;
+    /** A client certificate other than cloud.tls's (the CLI's own: cloud.cli.certFile/keyFile), with the key's setting name. */
+    clientCert?: { certFile: string; keyFile: string; keySetting: string };
+  },
 ): ConnectOptions {
   const cloud = loaded.config.cloud;
   if (!cloud.url) {
@@ -40,8 +46,13 @@ export function brokerOptions(
     const pem = (p: string | undefined): Buffer | undefined => (p === undefined ? undefined : readFileSync(resolveConfigPath(loaded, p)));
     out.tls = { rejectUnauthorized };
     const ca = pem(caFile);
-    const cert = pem(certFile);
-    const key = keyFile === undefined ? undefined : readKey(loaded, keyFile);
+    const own = opts.clientCert;
+    const cert = pem(own ? own.certFile : certFile);
+    const key = own
+      ? readKey(loaded, own.keyFile, own.keySetting)
+      : keyFile === undefined
+        ? undefined
+        : readKey(loaded, keyFile, 'cloud.tls.keyFile');
     if (ca) out.tls.ca = ca;
     if (cert) out.tls.cert = cert;
     if (key) out.tls.key = key;
@@ -49,8 +60,8 @@ export function brokerOptions(
   return out;
 }
 
-function readKey(loaded: LoadedConfig, p: string): Buffer {
-  return Buffer.from(readSecretFile(loaded, p, 'cloud.tls.keyFile') + '\n');
+function readKey(loaded: LoadedConfig, p: string, setting: string): Buffer {
+  return Buffer.from(readSecretFile(loaded, p, setting) + '\n');
 }
 
 export function defaultClientId(loaded: LoadedConfig): string {

@@ -1,14 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { startRoom, testContext, type TestContext } from '../gateway/testing/context.js';
-import { CloudBridgeRoom } from './room.js';
-import { readBrokerCredentials } from './broker-credentials.js';
-import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
-import { MqttConnection } from './mqtt-client.js';
-import type { Response } from './payloads.js';
+import { bootRequestNode } from './testing/request-node.js';
 
 /**
  * A state-changing request captured on the wire is refused when sent again, also after the daemon
@@ -20,55 +14,7 @@ describe('replays across a restart (embedded broker)', () => {
   const added: string[] = [];
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function boot(): Promise<{
-    ctx: TestContext;
-    stop: () => Promise<void>;
-    send: (topic: string, body: object) => Promise<Response>;
-  }> {
-    const ctx = testContext(`node:\n  id: gw-r\ncloud:\n  embeddedPort: 0\n`, { dir });
-    ctx.actions.register('vehicles/add', {
-      role: 'operator',
-      description: 'probe',
-      input: z.strictObject({ plate: z.string() }),
-      handle: ({ plate }) => void added.push(plate),
-    });
-    const stopRoom = await startRoom(ctx, new CloudBridgeRoom(ctx));
-    await ctx.waitForLog((l) => l.msg === 'connected to the broker');
-    const { port } = JSON.parse(readFileSync(join(dir, EMBEDDED_BROKER_FILE), 'utf8')) as { port: number };
-    const { platform } = readBrokerCredentials(dir, 'gw-r');
-    const conn = await MqttConnection.open({
-      url: `mqtt://127.0.0.1:${port}`,
-      clientId: `p-${Date.now()}`,
-      protocolVersion: 4,
-      ...platform,
-    });
-    const answers: Response[] = [];
-    conn.onMessage((m) => answers.push(JSON.parse(m.payload.toString()) as Response));
-    await conn.subscribe(['sharpeyes/gw-r/from/platform/response/#', 'sharpeyes/gw-r/response/#'], 1);
-    const send = async (topic: string, body: object): Promise<Response> => {
-      const tx = (body as { transaction: string }).transaction;
-      await conn.publish(topic, JSON.stringify(body), { qos: 1 });
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const a = answers.find((r) => r.transaction === tx);
-        if (a) {
-          answers.splice(answers.indexOf(a), 1);
-          return a;
-        }
-        if (Date.now() > deadline) throw new Error(`no answer to ${topic}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
-    return {
-      ctx,
-      send,
-      stop: async () => {
-        await conn.close();
-        await stopRoom();
-        ctx.dispose();
-      },
-    };
-  }
+  const boot = () => bootRequestNode(dir, added);
 
   it('refuses the captured request after a restart, a timestamp without a zone, and one without ts/nonce; reads need neither', async () => {
     const captured = { transaction: 'add-1', input: { plate: '粤B12445' }, ts: new Date().toISOString(), nonce: 'c0ffee-0001' };

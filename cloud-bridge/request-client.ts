@@ -26,11 +26,21 @@ export function cliBrokerOptions(loaded: LoadedConfig, purpose: string): Connect
       throw new Error(
         `cloud.cli is not set: the CLI will not connect to ${url.replace(/\/\/[^@/]*@/, '//')} as the gateway's own account (${loaded.config.cloud.username ?? loaded.nodeId}), which may not send requests and whose broker session it would take over; set cloud.cli.username and cloud.cli.passwordFile to an account of its own, listed in cloud.accounts`,
       );
+    // With mutual TLS, a certificate of its own too: the gateway's (cloud.tls.certFile) would make
+    // it the gateway on a broker that takes the account from the certificate (use_identity_as_username).
+    if (loaded.config.cloud.tls.certFile !== undefined && (cli.certFile === undefined || cli.keyFile === undefined))
+      throw new Error(
+        `cloud.tls.certFile is the gateway's client certificate: with mutual TLS the CLI presents one of its own; set cloud.cli.certFile and cloud.cli.keyFile (its CN the CLI's account, ${cli.username})`,
+      );
     const identity = {
       username: cli.username,
       password: cli.passwordFile === undefined ? '' : readSecretFile(loaded, cli.passwordFile, 'cloud.cli.passwordFile'),
     };
-    return { ...brokerOptions(loaded, { clientId, identity }), connectTimeoutMs: 5000 };
+    const clientCert =
+      cli.certFile !== undefined && cli.keyFile !== undefined
+        ? { certFile: cli.certFile, keyFile: cli.keyFile, keySetting: 'cloud.cli.keyFile' }
+        : undefined;
+    return { ...brokerOptions(loaded, { clientId, identity, ...(clientCert ? { clientCert } : {}) }), connectTimeoutMs: 5000 };
   }
   let port = loaded.config.cloud.embeddedPort;
   const dataDir = resolveConfigPath(loaded, loaded.config.node.dataDir);

@@ -10,7 +10,9 @@
 #   namespaces), systemd (systemd-analyze), fonts for synthetic plates, Chromium for the console,
 #   SIPp (sip-tester) as the GB/T 28181 platform of the interop tests, kamailio as a real SIP
 #   registrar, gst-launch-1.0 (gstreamer1.0-tools) to run mpegpsdemux as a second PS demuxer,
-#   glib-networking (GIO's TLS backend: the RTSP test camera serving rtsps://);
+#   glib-networking (GIO's TLS backend: the RTSP test camera serving rtsps://),
+#   Erlang (erlang-base: parses the EMQX ACL template as EMQX does, there being no EMQX peer),
+#   e2fsprogs (mkfs.ext4 for the real file systems on loop devices of the disk tests and benches);
 # - the base tools the scripts call (ps, setpriv, stdbuf, xz), named so a minimal system gets them.
 # The GPIO VM's own packages are installed by scripts/gpio-vm/run.sh.
 set -euo pipefail
@@ -21,7 +23,7 @@ pkgs=(
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly glib-networking
   python3-pymodbus python3-serial-asyncio mbpoll onvif-tools
-  fonts-wqy-microhei chromium systemd sip-tester kamailio gstreamer1.0-tools
+  fonts-wqy-microhei chromium systemd sip-tester kamailio gstreamer1.0-tools erlang-base e2fsprogs
   procps util-linux coreutils xz-utils ca-certificates
 )
 bash lib/apt-ensure.sh "${pkgs[@]}"

@@ -3,7 +3,11 @@ import { defineEvents } from '../core/event-spec.js';
 
 const alarmId = z.string().describe('The alarm (ULID), the same in every event of its life cycle.');
 const deviceId = z.string().describe('Alarm post (or device) whose input raised it.');
-const kind = z.enum(['panic', 'tamper', 'fire']).describe('panic: an alarm button; tamper: a housing opened; fire: a fire-alarm contact.');
+const kind = z
+  .enum(['panic', 'tamper', 'fire', 'fire_fault'])
+  .describe(
+    'panic: an alarm button; tamper: a housing opened; fire: a fire-alarm contact; fire_fault: a fire-alarm input unread or offline (alarm.fire_fault), resolved only when it reads again.',
+  );
 const severity = z.enum(['normal', 'high']).describe('high for fire alarms, and for any alarm nobody acknowledged in time.');
 const raisedAt = z.string().describe('ISO 8601 time the alarm was raised.');
 const channel = z.enum(['platform', 'console', 'cli', 'system']).describe('Where the responder acted.');
@@ -26,6 +30,23 @@ export const alarmEvents = defineEvents({
       })
       .describe(
         'An alarm was raised: a post button pressed, a housing opened, a fire contact (never dropped). A held or bouncing button raises one alarm; after it is acknowledged, the next press raises a new one.',
+      ),
+  },
+  'alarm.repeated': {
+    priority: 'never-dropped',
+    published: true,
+    schema: z
+      .strictObject({
+        alarmId,
+        deviceId,
+        input: z.string(),
+        kind,
+        presses: z.number().int().min(2).describe('Presses of this alarm so far, the first included.'),
+        raisedAt,
+        ts: z.string().describe('ISO 8601 time of this press.'),
+      })
+      .describe(
+        'The same input pressed again while its alarm still waits for a responder: the same alarm, one more press (someone is still calling). Never dropped.',
       ),
   },
   'alarm.snapshot': {

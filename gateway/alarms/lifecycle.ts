@@ -2,7 +2,7 @@
  * The alarm life cycle, pure: raised -> acknowledged -> resolved, escalation when nobody
  * acknowledges, and which input changes raise an alarm at all. The room does the I/O.
  */
-export type AlarmKind = 'panic' | 'tamper' | 'fire';
+export type AlarmKind = 'panic' | 'tamper' | 'fire' | 'fire_fault';
 export type AlarmState = 'raised' | 'acknowledged' | 'resolved';
 export type Severity = 'normal' | 'high';
 
@@ -35,7 +35,7 @@ export function alarmKindOf(deviceKind: string, inputKind: string): AlarmKind | 
 }
 
 export function severityOf(kind: AlarmKind): Severity {
-  return kind === 'fire' ? 'high' : 'normal';
+  return kind === 'fire' || kind === 'fire_fault' ? 'high' : 'normal';
 }
 
 /**
@@ -56,9 +56,15 @@ export function dueForEscalation(a: Alarm, nowMs: number, escalateAfterS: number
   return a.state === 'raised' && a.escalatedAt === undefined && nowMs - Date.parse(a.raisedAt) >= escalateAfterS * 1000;
 }
 
-/** Why an alarm cannot move to `to`, or undefined when it can (resolving also acknowledges). */
-export function refuseTransition(a: Alarm, to: 'acknowledged' | 'resolved'): string | undefined {
+/**
+ * Why an alarm cannot move to `to`, or undefined when it can (resolving also acknowledges). A
+ * fire input fault (an unread or offline fire input) is acknowledged by a responder but resolved
+ * only by the input reading again (`by: 'input'`): the list shows it as long as it stands.
+ */
+export function refuseTransition(a: Alarm, to: 'acknowledged' | 'resolved', by: 'responder' | 'input' = 'responder'): string | undefined {
   if (a.state === 'resolved') return `alarm ${a.alarmId} is already resolved`;
+  if (a.kind === 'fire_fault' && to === 'resolved' && by === 'responder')
+    return `alarm ${a.alarmId} is a fire input fault: it resolves itself when ${a.deviceId}/${a.input} reads again (acknowledge it meanwhile)`;
   if (to === 'acknowledged' && a.state === 'acknowledged')
     return `alarm ${a.alarmId} was already acknowledged by ${a.acknowledgedBy ?? 'someone'}`;
   return undefined;

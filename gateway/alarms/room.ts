@@ -6,11 +6,14 @@ import { ActionError, type ActionContext, type ActionTable } from '../core/actio
 import { componentLogger, type Logger } from '../core/logger.js';
 import { errMessage } from '../core/errors.js';
 import type { GatewayEvents } from '../core/events.js';
-import type { DeviceDirectory, GateControl } from '../devices/room.js';
+import type { DeviceDirectory, FireInputs, GateControl } from '../devices/room.js';
 import type { CommandName } from '../devices/profile-schema.js';
 import type { CameraSnapshots } from '../cameras/room.js';
 import { AlarmStore } from './store.js';
 import { alarmKindOf, dueForEscalation, onTrigger, refuseTransition, severityOf, type Alarm } from './lifecycle.js';
+
+/** The gateway itself, resolving a fire input fault once the input reads again. */
+const SYSTEM = { name: 'system', channel: 'system' } as const;
 
 /**
  * Alarms and their life cycle. An alarm button press (or a tamper or fire contact) raises an
@@ -25,6 +28,11 @@ import { alarmKindOf, dueForEscalation, onTrigger, refuseTransition, severityOf,
  * through the publisher (held in memory and its journal while the store is down): with the store
  * down, the siren can still be silenced. It never ends a fire: only the fire input reading clear
  * does (the devices room), so a fire alarm's latch is not reset from here.
+ *
+ * A fire input the devices room cannot read (alarm.fire_fault: unread since start, or offline)
+ * is an alarm too (kind `fire_fault`, high): listed, acknowledged like the others (which only
+ * says someone is on it: the fault and the hold-open go on), and resolved by the system alone
+ * once the input reads again.
  */
 export class AlarmsRoom implements Room {
   readonly name = 'alarms';
@@ -36,7 +44,7 @@ export class AlarmsRoom implements Room {
 
   constructor(
     private readonly ctx: GatewayContext,
-    private readonly deps: { gates: GateControl; devices: DeviceDirectory; cameras: CameraSnapshots },
+    private readonly deps: { gates: GateControl; devices: DeviceDirectory & FireInputs; cameras: CameraSnapshots },
   ) {
     this.log = componentLogger(ctx.log, 'alarms');
   }
@@ -51,7 +59,11 @@ export class AlarmsRoom implements Room {
     }
     if (this.open.size) this.log.warn({ open: this.open.size }, 'alarms still open from before the restart');
     scope.on('device.input', (e) => this.onInput(e));
-    scope.every(1000, () => this.escalate(Date.now()));
+    scope.on('alarm.fire_fault', (e) => this.onFireFault(e));
+    scope.every(1000, () => {
+      this.escalate(Date.now());
+      this.fireFaultsCleared();
+    });
   }
 
   registerActions(actions: ActionTable): void {
@@ -72,7 +84,12 @@ export class AlarmsRoom implements Room {
       description:
         'Closes an alarm that was dealt with (acknowledging it too if nobody had): recorded as alarm.resolved with who and a note.',
       input: z.strictObject(target),
-      handle: (input, actx) => this.resolve(this.find(input), input.note, actx),
+      handle: (input, actx) => {
+        const a = this.find(input);
+        const refused = refuseTransition(a, 'resolved');
+        if (refused) throw new ActionError(refused, 'failed');
+        return this.resolve(a, input.note, actx.actor);
+      },
     });
     actions.register('alarm/list', {
       role: 'viewer',
@@ -120,7 +137,13 @@ export class AlarmsRoom implements Room {
       const a = decided.repeatOf;
       a.presses++;
       this.log.info({ alarmId: a.alarmId, deviceId: a.deviceId, presses: a.presses }, 'pressed again while the alarm waits: same alarm');
-      this.save(a);
+      // Heard at once; the row is rewritten with the event at the end of the tick (held while the store is down).
+      const row = { ...a };
+      this.ctx.events.publish(
+        'alarm.repeated',
+        { alarmId: a.alarmId, deviceId: a.deviceId, input: a.input, kind: a.kind, presses: a.presses, raisedAt: a.raisedAt, ts: e.ts },
+        { write: () => this.store?.save(row) },
+      );
       return;
     }
     const alarm: Alarm = {
@@ -155,6 +178,56 @@ export class AlarmsRoom implements Room {
     if (info.camera) void this.picture(alarm, info.camera);
   }
 
+  /** A fire input cannot be read: one open fault alarm per input, until it reads again. */
+  private onFireFault(e: GatewayEvents['alarm.fire_fault']): void {
+    const open = [...this.open.values()].filter((a) => a.kind === 'fire_fault' && a.deviceId === e.deviceId && a.input === e.input);
+    if (e.fault === 'cleared') {
+      for (const a of open) void this.resolve(a, 'the fire input reads again', SYSTEM);
+      return;
+    }
+    if (open.length) return;
+    const info = this.deps.devices.info(e.deviceId);
+    const alarm: Alarm = {
+      alarmId: this.ulid(),
+      deviceId: e.deviceId,
+      input: e.input,
+      kind: 'fire_fault',
+      severity: severityOf('fire_fault'),
+      state: 'raised',
+      raisedAt: e.ts,
+      presses: 1,
+      note: e.fault === 'offline' ? 'the device is offline' : 'not read since the gateway started',
+    };
+    this.open.set(alarm.alarmId, alarm);
+    this.ctx.events.publish(
+      'alarm.raised',
+      {
+        alarmId: alarm.alarmId,
+        deviceId: alarm.deviceId,
+        input: alarm.input,
+        kind: alarm.kind,
+        severity: alarm.severity,
+        ...(info?.name ? { name: info.name } : {}),
+        ts: alarm.raisedAt,
+      },
+      { write: () => this.store?.save(alarm) },
+    );
+    this.log.error(
+      { alarmId: alarm.alarmId, deviceId: alarm.deviceId, input: alarm.input, fault: e.fault },
+      'fire input fault alarm raised',
+    );
+  }
+
+  /** Fault alarms whose input reads clear now (also those from before a restart, read before any fault was reported). */
+  private fireFaultsCleared(): void {
+    for (const a of [...this.open.values()]) {
+      if (a.kind !== 'fire_fault') continue;
+      const state = this.deps.devices.fireInput(a.deviceId, a.input);
+      if (state === 'clear' || state === undefined)
+        void this.resolve(a, state ? 'the fire input reads again' : 'no longer a configured fire input', SYSTEM);
+    }
+  }
+
   private async acknowledge(a: Alarm, note: string | undefined, actx: ActionContext): Promise<Alarm> {
     const refused = refuseTransition(a, 'acknowledged');
     if (refused) throw new ActionError(refused, 'failed');
@@ -185,11 +258,10 @@ export class AlarmsRoom implements Room {
     return next;
   }
 
-  private async resolve(a: Alarm, note: string | undefined, actx: ActionContext): Promise<Alarm> {
-    const refused = refuseTransition(a, 'resolved');
-    if (refused) throw new ActionError(refused, 'failed');
+  /** Resolves an alarm (the caller checked refuseTransition for a responder; the system resolves fire input faults). */
+  private async resolve(a: Alarm, note: string | undefined, actor: Pick<ActionContext['actor'], 'name' | 'channel'>): Promise<Alarm> {
     const now = new Date().toISOString();
-    const next: Alarm = { ...a, state: 'resolved', resolvedAt: now, resolvedBy: actx.actor.name, ...(note ? { note } : {}) };
+    const next: Alarm = { ...a, state: 'resolved', resolvedAt: now, resolvedBy: actor.name, ...(note ? { note } : {}) };
     this.open.delete(a.alarmId);
     // Act first: the post goes quiet whatever the store does; then the record.
     const quiet = a.state === 'raised' ? this.quiet(next) : Promise.resolve();
@@ -199,11 +271,11 @@ export class AlarmsRoom implements Room {
         alarmId: a.alarmId,
         deviceId: a.deviceId,
         kind: a.kind,
-        by: actx.actor.name,
+        by: actor.name,
         ...(note ? { note } : {}),
         raisedAt: a.raisedAt,
         acknowledgedAt: a.acknowledgedAt ?? null,
-        origin: actx.actor.channel,
+        origin: actor.channel,
       },
       { write: () => this.store?.save(next) },
     );
@@ -219,8 +291,10 @@ export class AlarmsRoom implements Room {
       a.severity = 'high';
       a.escalatedAt = new Date(now).toISOString();
       this.log.error({ alarmId: a.alarmId, deviceId: a.deviceId, afterS }, 'alarm not acknowledged in time: escalated');
-      void this.output(a.deviceId, 'siren-on');
-      void this.output(a.deviceId, 'light-on');
+      if (a.kind !== 'fire_fault') {
+        void this.output(a.deviceId, 'siren-on');
+        void this.output(a.deviceId, 'light-on');
+      }
       this.ctx.events.publish(
         'alarm.escalated',
         { alarmId: a.alarmId, deviceId: a.deviceId, kind: a.kind, severity: 'high', raisedAt: a.raisedAt, afterS },
@@ -234,6 +308,7 @@ export class AlarmsRoom implements Room {
    * fire input itself ends a fire (reset at the fire panel), never an acknowledgement here.
    */
   private async quiet(a: Alarm): Promise<void> {
+    if (a.kind === 'fire_fault') return; // its device is unread or offline, and has no post outputs to quiet
     const outputs: CommandName[] = ['light-off', 'siren-off'];
     const reset = a.kind === 'fire' ? undefined : this.deps.devices.info(a.deviceId)?.resetOf[a.input];
     if (reset) outputs.push(reset);
@@ -266,13 +341,5 @@ export class AlarmsRoom implements Room {
       { write: () => current && this.store?.save(current) },
     );
     if (error) this.log.warn({ deviceId: a.deviceId, cameraId, error }, 'no picture for the alarm');
-  }
-
-  private save(a: Alarm): void {
-    try {
-      this.store?.save(a);
-    } catch (err) {
-      this.log.error({ alarmId: a.alarmId, err: errMessage(err) }, 'alarm row not saved');
-    }
   }
 }

@@ -52,7 +52,7 @@ describe('console message catalogues', () => {
       ...['embedded_broker', 'city_mqtt', 'gb28181', 'gat1400'].flatMap((k) => [`uplink.kind.${k}`, `uplink.short.${k}`]),
       ...['off', 'connecting', 'up', 'down'].map((s) => `uplink.state.${s}`),
       ...['console', 'platform', 'cli', 'system'].map((c) => `audit.channel.${c}`),
-      ...['panic', 'tamper', 'fire'].map((s) => `alarm.kind.${s}`),
+      ...['panic', 'tamper', 'fire', 'fire_fault'].map((s) => `alarm.kind.${s}`),
       ...['raised', 'acknowledged', 'resolved'].map((s) => `alarm.state.${s}`),
       ...['resident', 'visitor_valid', 'visitor_not_yet_valid', 'visitor_expired', 'unknown', 'denied', 'gate_fault'].map(
         (r) => `reason.${r}`,

@@ -124,9 +124,13 @@ export class ActionTable {
     }
     const audited = changes(action);
     let release: (() => void) | undefined;
+    /** The admitted nonce on the disk: the answer waits for it (the action does not). */
+    let nonceDurable: Promise<void> | undefined;
     try {
-      if (ctx.actor.channel === 'platform' && (audited || action.replayGuard))
+      if (ctx.actor.channel === 'platform' && (audited || action.replayGuard)) {
         this.opts.replayGuard?.check(opts.stamp ?? {}, ctx.actor.name);
+        nonceDurable = this.opts.replayGuard?.durable();
+      }
       if (ctx.actor.channel !== 'system') release = this.opts.limits?.acquire(name, action.rate, `${ctx.actor.channel}:${ctx.actor.name}`);
     } catch (err) {
       this.auditRefusal(name, ctx, parsed.data, err);
@@ -136,8 +140,10 @@ export class ActionTable {
       // Redacted: a status, config or camera listing never hands out a password.
       const result = redactValue(await action.handle(parsed.data, ctx));
       if (audited) this.audit(name, ctx, parsed.data, { ok: true });
+      await nonceDurable;
       return result;
     } catch (err) {
+      await nonceDurable; // never rejects
       // An answer (MQTT, console) and the audit row carry the error's text: a handler quoting
       // ffmpeg's last line (rtsp://user:password@...) hands out no password.
       if (err instanceof Error) {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReplayWindow } from './replay-window.js';
@@ -56,12 +56,13 @@ describe('replay guard: nonces persist across restarts', () => {
   const dir = mkdtempSync(join(tmpdir(), 'se-nonces-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('refuses after a restart a request admitted before it; the file stays bounded; a torn last line is ignored', () => {
+  it('refuses after a restart a request admitted before it; the file stays bounded; a torn last line is ignored', async () => {
     const file = join(dir, 'request-nonces.jsonl');
     let now = T0;
     const guard = () => new ReplayGuard(60, { file, now: () => now, maxEntries: 500 });
     const a = guard();
     a.check({ ts: iso(now), nonce: 'gate-open-1' });
+    await a.durable(); // the answer waits for this: the nonce is on the disk
     // "Restart": a new guard reads the file.
     now += 5000;
     const b = guard();
@@ -70,6 +71,8 @@ describe('replay guard: nonces persist across restarts', () => {
       now += 100;
       b.check({ ts: iso(now), nonce: `n-${String(i).padStart(6, '0')}` });
     }
+    await b.durable(); // the last rewrite renamed over the file
+    expect(existsSync(`${file}.tmp`)).toBe(false);
     const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
     expect(lines).toBeLessThanOrEqual(500 + 1000 + 2);
     writeFileSync(file, `${readFileSync(file, 'utf8')}[17648`);

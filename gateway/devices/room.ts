@@ -19,9 +19,9 @@ import type { CommandName, DeviceProfile } from './profile-schema.js';
 import { CommandError } from './command-plan.js';
 import { SimulatedLines } from './sim/simulated-lines.js';
 import { registerDeviceActions } from './actions.js';
-import type { DeviceDirectory, DeviceInfo, DevicesService, GateResult } from './services.js';
+import type { DeviceDirectory, DeviceInfo, DevicesService, FireInputs, GateResult } from './services.js';
 
-export type { DeviceDirectory, DeviceInfo, DevicesService, GateControl, GateResult } from './services.js';
+export type { DeviceDirectory, DeviceInfo, DevicesService, FireInputs, GateControl, GateResult } from './services.js';
 
 /**
  * The devices room: gates, turnstiles, alarm posts and IO boards from the config, each driven
@@ -35,7 +35,7 @@ export type { DeviceDirectory, DeviceInfo, DevicesService, GateControl, GateResu
  * start, restart or failed start sends `close` to an egress gate before its fire inputs read clear.
  */
 
-export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
+export class DevicesRoom implements Room, DevicesService, DeviceDirectory, FireInputs {
   readonly name = 'devices';
   private readonly ctx: GatewayContext;
   private readonly log: Logger;
@@ -171,6 +171,10 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory {
 
   device(id: string): Device | undefined {
     return this.devices.get(id);
+  }
+
+  fireInput(deviceId: string, input: string): 'active' | 'clear' | 'unknown' | undefined {
+    return this.policy.stateOf(`${deviceId}/${input}`);
   }
 
   info(deviceId: string): DeviceInfo | undefined {

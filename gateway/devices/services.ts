@@ -30,6 +30,12 @@ export interface DeviceDirectory {
   info(deviceId: string): DeviceInfo | undefined;
 }
 
+/** The fire inputs' states (the alarms room: whether a fire input fault still stands). */
+export interface FireInputs {
+  /** As the fail-safe policy has it (unknown: unread since start, or offline); undefined if not a configured fire input. */
+  fireInput(deviceId: string, input: string): 'active' | 'clear' | 'unknown' | undefined;
+}
+
 export interface DevicesService extends GateControl {
   list(): ReturnType<Device['snapshot']>[];
   device(id: string): Device | undefined;

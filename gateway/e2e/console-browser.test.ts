@@ -263,8 +263,8 @@ describe.skipIf(!ready)('the console in a browser, against the real daemon', () 
     expect(await page.textContent('[data-gate="door-1"] strong')).toBe('三辊闸 TS100（模拟）');
     expect(await page.getAttribute('[data-gate="door-1"]', 'data-state')).not.toBe('unknown');
     // One line per uplink, from uplinks/status: the embedded broker is connected, the others are off.
-    await expect.poll(() => page.getAttribute('#uplink li[data-uplink="embedded-broker"]', 'data-state')).toBe('up');
-    expect(await page.textContent('#uplink li[data-uplink="embedded-broker"]')).toMatch(/内置 MQTT 代理 已连接 自 \d{4}-\d{2}-\d{2} /);
+    await expect.poll(() => page.getAttribute('#uplink li[data-uplink="embedded_broker"]', 'data-state')).toBe('up');
+    expect(await page.textContent('#uplink li[data-uplink="embedded_broker"]')).toMatch(/内置 MQTT 代理 已连接 自 \d{4}-\d{2}-\d{2} /);
     expect(await page.getAttribute('#uplink li[data-uplink="gat1400"]', 'data-state')).toBe('off');
     await shot('dashboard-1366x768');
   }, 200_000);

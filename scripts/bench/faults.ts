@@ -5,9 +5,13 @@
  *  - egress: random command/pulse/reconnect/fire sequences against the simulators; a fire exit
  *    is never left closed;
  *  - disk: the store's folder on a full file system; the box still opens the exits and alarms;
+ *  - fire-disk: fire → hold-open with the data folder on a full ext4 loop device (degraded store,
+ *    real fsyncs); counts only when the store refused writes (disk_full_store_refused_writes);
  *  - restarts: the real daemon stopped, crashed, killed -9 and failed to start during a fire, the
  *    IO board absent at boot in some; no close ever reaches an egress gate (restart_closes 0).
- * Knobs: FAULTS_ONLY=kills,fuzz,egress,disk,restarts  FAULTS_RESTARTS (sequences, >= 50)
+ * `fire_to_hold_open_*` (from the contact change) covers every counted case of fire-disk and
+ * restarts (with the database locked among them).
+ * Knobs: FAULTS_ONLY=kills,fuzz,egress,disk,fire-disk,restarts  FAULTS_DISK_FIRES  FAULTS_RESTARTS (sequences, >= 50)
  * FAULTS_RESTART_LOCKS (fires while BEGIN EXCLUSIVE is held on the database)  FAULTS_SEED  FAULTS_KILLS  FAULTS_FUZZ (cases per
  * kind; FAULTS_FUZZ_<KIND> per kind: MQTT, HTTP, SERIAL, ONVIF, IMAGE, CONFIG)  FAULTS_SEQUENCES
  * (per egress profile)  FAULTS_LANES (lanes per egress profile, sharing them)  FAULTS_EGRESS_GRACE_MS
@@ -20,13 +24,17 @@ import { fuzzConfig, fuzzImages, fuzzOnvif, fuzzSerial, type KindResult } from '
 import { fuzzDaemon } from './faults/fuzz-daemon.ts';
 import { runDiskFull } from './faults/disk.ts';
 import { runRestarts } from './faults/restarts.ts';
+import { runFireDiskFull } from './faults/fire-disk.ts';
+import { percentile } from '../../gateway/core/percentile.ts';
 
-const only = new Set((process.env.FAULTS_ONLY ?? 'kills,fuzz,egress,disk,restarts').split(',').map((s) => s.trim()));
+const only = new Set((process.env.FAULTS_ONLY ?? 'kills,fuzz,egress,disk,fire-disk,restarts').split(',').map((s) => s.trim()));
 const seed = knob('FAULTS_SEED', 20261129);
 const t0 = performance.now();
 const out: Record<string, unknown> = { bench: 'faults', seed, loadavg_1m_at_start: load1() };
 /** Why this run does not count (its figures tested nothing, or a promise did not hold). */
 const failed: string[] = [];
+/** Contact → hold-open cases (ms) of every part that times them. */
+const toHold: number[] = [];
 
 if (only.has('fuzz')) {
   const all = knob('FAULTS_FUZZ', 10_000);
@@ -78,17 +86,44 @@ if (only.has('egress')) {
 }
 
 if (only.has('disk')) {
-  log('disk: the store on a full tmpfs');
+  log('disk: the store on a full ext4 loop device');
   const d = await runDiskFull({ reactMs: knob('FAULTS_DISK_REACT_MS', 5000) });
   Object.assign(out, d);
   if (d.disk_full_invalid) failed.push(`disk: ${d.disk_full_invalid}`);
 }
 
+if (only.has('fire-disk')) {
+  log('fire-disk: fire → hold-open with the data folder on a full ext4 loop device');
+  const { samples, ...d } = await runFireDiskFull({ fires: knob('FAULTS_DISK_FIRES', 20) });
+  // Both disk parts report whether the store refused writes: true only when it did in each.
+  const refusedBefore = out.disk_full_store_refused_writes as boolean | undefined;
+  Object.assign(out, d, { disk_full_store_refused_writes: (refusedBefore ?? true) && d.disk_full_store_refused_writes });
+  toHold.push(...samples);
+  if (d.fire_disk_invalid) failed.push(`fire-disk: ${d.fire_disk_invalid}`);
+  if (d.fire_disk_full_not_held > 0)
+    failed.push(`fire-disk: ${d.fire_disk_full_not_held} fires on the full disk never held the barrier open`);
+}
+
 if (only.has('restarts')) {
   log('restarts: the daemon stopped, crashed, killed and failed to start during a fire');
-  const r = await runRestarts({ sequences: knob('FAULTS_RESTARTS', 52), lockCases: knob('FAULTS_RESTART_LOCKS', 10), seed });
+  const { samples, ...r } = await runRestarts({
+    sequences: knob('FAULTS_RESTARTS', 52),
+    lockCases: knob('FAULTS_RESTART_LOCKS', 10),
+    seed,
+  });
   Object.assign(out, r);
+  toHold.push(...samples);
   if (r.restart_closes > 0) failed.push(`restarts: ${r.restart_closes} close requests reached an egress gate during a fire`);
+}
+
+if (toHold.length) {
+  // Over every counted case: restarts, the database locked, the disk full.
+  Object.assign(out, {
+    fire_to_hold_open_cases: toHold.length,
+    fire_to_hold_open_p50_ms: Math.round(percentile(toHold, 50)),
+    fire_to_hold_open_p99_ms: Math.round(percentile(toHold, 99)),
+    fire_to_hold_open_max_ms: Math.round(Math.max(...toHold)),
+  });
 }
 
 if (failed.length) out.failed = failed;

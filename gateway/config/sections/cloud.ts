@@ -36,6 +36,13 @@ export const cloudSection = z
       .strictObject({
         username: z.string().optional().describe('User name the CLI connects with.'),
         passwordFile: z.string().optional().describe('File holding its password.'),
+        certFile: z
+          .string()
+          .optional()
+          .describe(
+            "With mutual TLS (cloud.tls.certFile): the CLI's own PEM client certificate, never the gateway's. On a broker with use_identity_as_username its CN is the CLI's account: make it cloud.cli.username.",
+          ),
+        keyFile: z.string().optional().describe('PEM private key of cloud.cli.certFile (readable by the CLI user only).'),
       })
       .prefault({})
       .describe(

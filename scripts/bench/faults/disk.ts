@@ -1,19 +1,18 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loopFs, loopFsAvailable } from '../../../gateway/testing/loop-fs.ts';
 import { loadProfileFile, PROFILES_DIR } from '../../../gateway/devices/profiles.ts';
 import { valueToRaw } from '../../../gateway/devices/resources.ts';
 import { log, sleep, waitFor } from './common.ts';
 import { startRig, type Rig } from './rig.ts';
 
 /**
- * The real daemon with its data folder on a tmpfs that is then filled to the last byte: the
- * store refuses writes. Checked, each a safety failure when it does not hold:
+ * The real daemon with its data folder on a real file system (ext4 on a loop device,
+ * gateway/testing/loop-fs.ts: fsync costs what it costs on a disk, unlike a tmpfs) that is then
+ * filled to the last block: the store refuses writes (degraded mode). Checked, each a safety failure when it does not hold:
  *  - fire contacts (relay board, turnstile) → every egress gate open, on the simulators' side;
  *  - an alarm post press → its strobe on at once;
  *  - once space returns, alarm.raised reaches the platform (and the store says it recovered).
- * Needs root to mount the tmpfs; elsewhere the result says it was skipped. The checks count only
+ * Needs root to mount the image; elsewhere the result says it was skipped. The checks count only
  * when the store did refuse writes (`disk_full_store_refused_writes`): otherwise they tested a
  * working store, `disk_full_safety_failures` is null, and the run fails (faults.ts).
  */
@@ -44,19 +43,16 @@ async function until(rig: Rig, deviceId: string, ok: (s: Record<string, unknown>
 }
 
 export async function runDiskFull(opts: { reactMs: number }): Promise<DiskResult> {
-  const mountPoint = mkdtempSync(join(tmpdir(), 'se-faults-full-'));
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', mountPoint]).status !== 0) {
-    rmSync(mountPoint, { recursive: true, force: true });
+  const fs = loopFsAvailable() ? loopFs({ sizeMb: 64 }) : undefined;
+  if (!fs)
     return {
       disk_full_safety_failures: null,
       disk_full_checks: {},
       disk_full_store_refused_writes: false,
       disk_full_alarm_delivered_after_s: null,
-      disk_full_skipped: 'cannot mount a tmpfs here (needs root)',
+      disk_full_skipped: 'cannot mount an ext4 image on a loop device here (needs root, loop devices, mkfs.ext4)',
     };
-  }
-  const filler = join(mountPoint, 'filler');
-  const rig = await startRig({ dataDir: join(mountPoint, 'var') });
+  const rig = await startRig({ dataDir: join(fs.dir, 'var') });
   const checks: Record<string, boolean> = {};
   let refused = false;
   let deliveredAfter: number | null = null;
@@ -65,11 +61,7 @@ export async function runDiskFull(opts: { reactMs: number }): Promise<DiskResult
     await rig.daemon.waitForLog((l) => l.msg === 'gateway running', 120_000);
     await waitFor(() => rig.daemon.logs.filter((l) => l.msg === 'simulated device running').length >= 4, 60_000);
     await sleep(2000); // the devices answer their first polls
-    try {
-      execFileSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k'], { stdio: 'ignore' });
-    } catch {
-      // "No space left on device": the point
-    }
+    fs.fill();
     // SQLite first uses the free pages it has: events until it refuses one.
     const from = rig.daemon.logs.length;
     const refusedLine = (l: Record<string, unknown>) => String(l.msg).startsWith('the store refuses writes');
@@ -105,7 +97,7 @@ export async function runDiskFull(opts: { reactMs: number }): Promise<DiskResult
       rig.sub.envelopes().some((e) => e.kind === 'alarm.raised' && (e.data as { deviceId?: string }).deviceId === 'post-1');
 
     // Space returns: the held alarm.raised reaches the platform.
-    rmSync(filler, { force: true });
+    fs.free();
     const t0 = Date.now();
     const delivered = await waitFor(raisedAtPlatform, 90_000);
     deliveredAfter = delivered ? Math.round((Date.now() - t0) / 100) / 10 : null;
@@ -116,9 +108,7 @@ export async function runDiskFull(opts: { reactMs: number }): Promise<DiskResult
     await rig.request('devices/simulate', { deviceId: 'turn-1', control: 'release fireInput' });
   } finally {
     await rig.dispose();
-    rmSync(filler, { force: true });
-    spawnSync('umount', [mountPoint]);
-    rmSync(mountPoint, { recursive: true, force: true });
+    fs.dispose();
   }
   const failures = Object.values(checks).filter((v) => !v).length;
   if (failures)

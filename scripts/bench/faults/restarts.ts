@@ -76,7 +76,12 @@ function busyPort(): Promise<{ server: Server; port: number }> {
   });
 }
 
-export async function runRestarts(opts: { sequences: number; lockCases: number; seed: number }): Promise<RestartResult> {
+/** The figures, and `samples`: every contact → hold-open case (ms), for the bench's overall percentiles. */
+export async function runRestarts(opts: {
+  sequences: number;
+  lockCases: number;
+  seed: number;
+}): Promise<RestartResult & { samples: number[] }> {
   const t0 = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'se-faults-restarts-'));
   const dataDir = join(dir, 'var');
@@ -239,5 +244,6 @@ export async function runRestarts(opts: { sequences: number; lockCases: number; 
     fire_to_hold_open_db_locked_max_ms: r0(Math.max(0, ...toHoldLocked)),
     fire_end_to_close_p50_ms: r0(percentile(toClose, 50)),
     restart_seconds: Math.round((performance.now() - t0) / 100) / 10,
+    samples: all,
   };
 }

@@ -34,11 +34,13 @@ export function alarmCard(a, reload) {
       h('div', {}, t(`alarm.state.${a.state}`), ' · ', fmtTime(a.raisedAt)),
       ...who.map((w) => h('div', { class: 'muted' }, w)),
       a.note ? h('div', { class: 'muted' }, a.note) : '',
+      // A fire input fault is resolved by the input reading again, never by a responder.
+      a.kind === 'fire_fault' && a.state !== 'resolved' ? h('div', { class: 'muted' }, t('alarm.fireFaultNote')) : '',
       can('alarm/ack') && a.state !== 'resolved' ? note : '',
       can('alarm/ack') && a.state === 'raised'
         ? h('button', { type: 'button', class: 'primary ack', onclick: run(acknowledge) }, t('alarm.ack'))
         : '',
-      can('alarm/resolve') && a.state !== 'resolved'
+      can('alarm/resolve') && a.state !== 'resolved' && a.kind !== 'fire_fault'
         ? h('button', { type: 'button', class: 'resolve', onclick: run(resolve) }, t('alarm.resolve'))
         : '',
     ),
