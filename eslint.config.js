@@ -64,12 +64,12 @@ export default tseslint.config(
         {
           paths: [
             { name: 'better-sqlite3', message: 'Only gateway/store/database.ts imports better-sqlite3.' },
-            { name: 'mqtt', message: 'Only cloud-bridge/mqtt-client.ts imports mqtt.' },
+            { name: 'mqtt', message: 'Only cloud-bridge/mqtt/mqtt-client.ts imports mqtt.' },
             { name: 'onnxruntime-node', message: 'Only the inference worker imports onnxruntime-node.' },
-            { name: 'serialport', message: 'Only gateway/devices/transport/serial.ts imports serialport.' },
+            { name: 'serialport', message: 'Only gateway/rooms/devices/transport/serial.ts imports serialport.' },
             { name: 'fluent-ffmpeg', message: 'Only the ffmpeg process wrapper imports fluent-ffmpeg.' },
-            { name: 'sharp', message: 'Only gateway/imaging/image.ts imports sharp.' },
-            { name: 'prom-client', message: 'Only gateway/console/metrics/metrics.ts imports prom-client.' },
+            { name: 'sharp', message: 'Only gateway/lib/imaging/image.ts imports sharp.' },
+            { name: 'prom-client', message: 'Only gateway/rooms/console/metrics/metrics.ts imports prom-client.' },
           ],
         },
       ],
@@ -95,9 +95,9 @@ export default tseslint.config(
       'cloud-bridge/gat1400/**/*.ts',
       'cloud-bridge/gb28181/**/*.ts',
       'cloud-bridge/testing/viid-*.ts',
-      'gateway/cameras/rtsp/**/*.ts',
-      'gateway/cameras/onvif/**/*.ts',
-      'gateway/access/group-policy.ts',
+      'gateway/lib/rtsp/**/*.ts',
+      'gateway/lib/onvif/**/*.ts',
+      'gateway/rooms/access/group-policy.ts',
       'scripts/onvif-sim/**/*.ts',
       'scripts/systemd-unit.test.ts',
     ],
@@ -112,7 +112,7 @@ export default tseslint.config(
   },
   {
     // The console's pages: plain ES modules run by the browser, no build step.
-    files: ['gateway/console/public/**/*.js'],
+    files: ['gateway/rooms/console/public/**/*.js'],
     languageOptions: {
       sourceType: 'module',
       globals: {
@@ -144,14 +144,14 @@ export default tseslint.config(
   {
     files: [
       'gateway/store/database.ts',
-      'cloud-bridge/mqtt-client.ts',
+      'cloud-bridge/mqtt/mqtt-client.ts',
       '**/*.test.ts',
       'scripts/bench/**',
-      'gateway/devices/transport/serial.ts',
-      'gateway/inference/**',
-      'gateway/imaging/image.ts',
-      'gateway/cameras/ffmpeg/**',
-      'gateway/console/metrics/metrics.ts',
+      'gateway/rooms/devices/transport/serial.ts',
+      'gateway/lib/inference/**',
+      'gateway/lib/imaging/image.ts',
+      'gateway/lib/ffmpeg/**',
+      'gateway/rooms/console/metrics/metrics.ts',
     ],
     rules: { 'no-restricted-imports': 'off' },
   },

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { startRoom, testContext, type TestContext } from '../gateway/testing/context.js';
 import { startMosquitto, type Mosquitto } from './testing/mosquitto.js';
-import { CloudBridgeRoom } from './room.js';
-import { RequestClient } from './request-client.js';
+import { CloudBridgeRoom } from './mqtt/room.js';
+import { RequestClient } from './mqtt/request-client.js';
 import type { LoadedConfig } from '../gateway/config/load.js';
 
 // With mutual TLS, the sharpeyes CLI presents its own certificate (cloud.cli.certFile/keyFile),

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { publishedEvents } from '../gateway/core/events.js';
-import { availabilitySchema, envelopeSchema, requestSchema, responseSchema, statusSchema } from './payloads.js';
+import { publishedEvents } from '../gateway/events.js';
+import { availabilitySchema, envelopeSchema, requestSchema, responseSchema, statusSchema } from './mqtt/payloads.js';
 
 /** Where the generated JSON Schemas are committed. */
 export const SCHEMAS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'schemas');
@@ -17,7 +17,7 @@ const toJson = (schema: z.ZodType, title: string): object => ({
 /**
  * Every payload's JSON Schema, by file name relative to cloud-bridge/schemas/: the envelope,
  * status, request, response, and events/<kind>.json for the `data` of each kind in
- * the event catalogue (gateway/core/events.ts). Pure: `npm run -s schemas` writes them, a test compares them.
+ * the event catalogue (gateway/events.ts). Pure: `npm run -s schemas` writes them, a test compares them.
  */
 export function buildSchemaFiles(): Record<string, string> {
   const files: Record<string, object> = {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listProfileFiles, loadProfileFile, parseProfile, PROFILES_DIR } from '../gateway/devices/profiles.js';
-import { CHECKSUMS } from '../gateway/devices/codec/checksums.js';
-import { checkProfileReferences } from '../gateway/devices/profile-check.js';
+import { listProfileFiles, loadProfileFile, parseProfile, PROFILES_DIR } from '../gateway/lib/device-profiles/profiles.js';
+import { CHECKSUMS } from '../gateway/lib/device-profiles/checksums.js';
+import { checkProfileReferences } from '../gateway/lib/device-profiles/profile-check.js';
 
 /** Invariants over every device profile in this folder (as zigbee-herdsman-converters does). */
 const files = listProfileFiles(PROFILES_DIR);

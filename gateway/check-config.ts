@@ -14,7 +14,7 @@
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import { ConfigError } from './config/errors.js';
 import { checkReferences } from './config/references.js';
-import { applyDemoProfile } from './demo/profile.js';
+import { applyDemoProfile } from './rooms/demo/profile.js';
 import { uplinkConfigFindings } from '../cloud-bridge/config-rules.js';
 
 /** A config that passed every check; what the controller is built from. */

@@ -4,17 +4,17 @@ import { startRooms, stopRooms, type Room, type StartedRoom } from './core/room.
 import { createContext, type GatewayContext } from './core/context.js';
 import { registerCoreActions } from './core/core-actions.js';
 import { HousekeepingRoom } from './store/housekeeping.js';
-import { DevicesRoom } from './devices/room.js';
-import { ConsoleRoom } from './console/room.js';
-import { AccessRoom } from './access/room.js';
-import { AlarmsRoom } from './alarms/room.js';
-import { CamerasRoom } from './cameras/room.js';
-import { CloudBridgeRoom } from '../cloud-bridge/room.js';
-import { PlatesRoom } from './plates/room.js';
-import { FacesRoom } from './faces/room.js';
+import { DevicesRoom } from './rooms/devices/room.js';
+import { ConsoleRoom } from './rooms/console/room.js';
+import { AccessRoom } from './rooms/access/room.js';
+import { AlarmsRoom } from './rooms/alarms/room.js';
+import { CamerasRoom } from './rooms/cameras/room.js';
+import { CloudBridgeRoom } from '../cloud-bridge/mqtt/room.js';
+import { PlatesRoom } from './rooms/plates/room.js';
+import { FacesRoom } from './rooms/faces/room.js';
 import { Gb28181Room } from '../cloud-bridge/gb28181/room.js';
-import { DemoRoom } from './demo/room.js';
-import { DemoCameraFeeds } from './demo/cameras.js';
+import { DemoRoom } from './rooms/demo/room.js';
+import { DemoCameraFeeds } from './rooms/demo/cameras.js';
 import { Gat1400Room } from '../cloud-bridge/gat1400/room.js';
 import { registerUplinkActions } from './core/uplinks.js';
 

@@ -1,5 +1,5 @@
 // `npm run -s schemas`: writes the JSON Schemas of every MQTT payload to cloud-bridge/schemas/
-// from the zod schemas (cloud-bridge/payloads.ts and gateway/contracts/). Run it after adding or
+// from the zod schemas (cloud-bridge/mqtt/payloads.ts and gateway/contracts/). Run it after adding or
 // changing an event contract; a test fails while the committed files are stale.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -4,7 +4,7 @@
 #   better-sqlite3 when its prebuilt binary cannot be downloaded): python3, make, g++;
 # - what the gateway runs: ffmpeg, mosquitto (embedded-broker tests, the MQTT CLI), socat (pty
 #   pairs of the simulated devices), udev (serialport lists ports through udevadm), gpiod, and
-#   python3-libgpiod (the GPIO output holders, gateway/devices/transport/gpio-holder.py);
+#   python3-libgpiod (the GPIO output holders, gateway/rooms/devices/transport/gpio-holder.py);
 # - real peers of the tests: GStreamer's RTSP server (with Debian's python3), mosquitto-clients,
 #   pymodbus and mbpoll (Modbus), onvif-tools, openssl (TLS certificates), iproute2 (network
 #   namespaces), systemd (systemd-analyze), fonts for synthetic plates, Chromium for the console,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ExecStopPost of systemd/sharpeyes.service. The unit stops with KillMode=process, so systemd
-# signals only the daemon itself: the GPIO output holders (gateway/devices/transport/
+# signals only the daemon itself: the GPIO output holders (gateway/rooms/devices/transport/
 # gpio-holder.py) must outlive it, or a relay-held exit would drop at every stop or restart.
 # Whatever else the daemon left in the unit's control group (an ffmpeg after a crash or kill -9)
 # is stopped here: SIGTERM, then SIGKILL after 5 s. The holders are spared; the next daemon

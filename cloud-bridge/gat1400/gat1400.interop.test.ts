@@ -3,7 +3,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { act, startRoom, until } from '../../gateway/testing/context.js';
 import { createLogger } from '../../gateway/core/logger.js';
-import { ConsoleMetrics } from '../../gateway/console/metrics/metrics.js';
+import { ConsoleMetrics } from '../../gateway/rooms/console/metrics/metrics.js';
 import { ViidServer } from '../testing/viid-server.js';
 import { GW, setupUplink } from '../testing/gat1400-uplink.js';
 import { Gat1400Room } from './room.js';

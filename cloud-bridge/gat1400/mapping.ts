@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { faceEvents } from '../../gateway/faces/events.js';
-import { plateEvents } from '../../gateway/plates/events.js';
+import { faceEvents } from '../../gateway/rooms/faces/events.js';
+import { plateEvents } from '../../gateway/rooms/plates/events.js';
 import type { SinkRow } from '../../gateway/store/outbox-sink.js';
 import { imageId, objectId, pictureSerial, viidTime } from './ids.js';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseSnapshotId } from '../../gateway/cameras/snapshots/retention.js';
-import { probeImage } from '../../gateway/imaging/image.js';
+import { parseSnapshotId } from '../../gateway/lib/snapshots/retention.js';
+import { probeImage } from '../../gateway/lib/imaging/image.js';
 import type { Picture, PictureRef } from './mapping.js';
 import { errCode, errMessage } from '../../gateway/core/errors.js';
 

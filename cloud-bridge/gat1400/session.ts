@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../gateway/core/logger.js';
 import { backoffDelay } from '../../gateway/core/backoff.js';
-import { digestAuthorization, parseChallenges, pickDigest } from '../../gateway/cameras/onvif/http-digest.js';
+import { digestAuthorization, parseChallenges, pickDigest } from '../../gateway/lib/onvif/http-digest.js';
 import { TransportError, type HttpAnswer, type HttpClient } from './http.js';
 import { parseViidTime } from './ids.js';
 import { classifyStatusCode, parseResponseStatus, parseSystemTime } from './responses.js';

@@ -11,7 +11,7 @@ import { parseOffer, type MediaOffer } from './sdp.js';
 import { LiveSession } from './session.js';
 import type { ChannelState } from './manscdp/messages.js';
 import { errMessage } from '../../gateway/core/errors.js';
-import type { PictureSource } from '../../gateway/cameras/stream/decoder-feed.js';
+import type { PictureSource } from '../../gateway/lib/stream/decoder-feed.js';
 
 export interface CallDeps {
   ua: UserAgent;

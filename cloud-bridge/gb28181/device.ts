@@ -11,7 +11,7 @@ import { Registration } from './register.js';
 import { Keepalive } from './keepalive.js';
 import { QueryHandler } from './queries.js';
 import { CallHandler } from './calls.js';
-import type { PictureSource } from '../../gateway/cameras/stream/decoder-feed.js';
+import type { PictureSource } from '../../gateway/lib/stream/decoder-feed.js';
 import type { Charset } from './manscdp/charset.js';
 import { alarmBody, keepaliveBody, MANSCDP_TYPE, type ChannelState, type DeviceFacts } from './manscdp/messages.js';
 import { errMessage } from '../../gateway/core/errors.js';

@@ -8,7 +8,7 @@ import { backoffDelay } from '../../gateway/core/backoff.js';
 import { header } from './sip/message.js';
 import { newCallId, newTag } from './sip/build.js';
 import { randomBytes } from 'node:crypto';
-import { digestAuthorization, parseChallenges, pickDigest } from '../../gateway/cameras/onvif/http-digest.js';
+import { digestAuthorization, parseChallenges, pickDigest } from '../../gateway/lib/onvif/http-digest.js';
 import { TransactionTimeout } from './sip/transactions.js';
 import type { UserAgent } from './sip/ua.js';
 import type { SipResponse } from './sip/message.js';

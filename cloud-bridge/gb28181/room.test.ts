@@ -3,8 +3,8 @@ import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRoom, testContext, until, type TestContext } from '../../gateway/testing/context.js';
-import type { CameraStreams } from '../../gateway/cameras/room.js';
-import type { DeviceDirectory } from '../../gateway/devices/room.js';
+import type { CameraStreams } from '../../gateway/rooms/cameras/room.js';
+import type { DeviceDirectory } from '../../gateway/rooms/devices/room.js';
 import { Gb28181Room } from './room.js';
 import { freeSipPort } from './testing/sipp.js';
 

@@ -15,7 +15,7 @@ import { psPack } from './media/ps-mux.js';
 import { RtpPacketiser } from './media/rtp.js';
 import type { AccessUnit } from './media/ts-demux.js';
 import { startSharedSource, type LiveSource } from './media/source.js';
-import type { PictureSource } from '../../gateway/cameras/stream/decoder-feed.js';
+import type { PictureSource } from '../../gateway/lib/stream/decoder-feed.js';
 import { tcpActiveSink, tcpPassiveSink, udpSink, type MediaSink } from './media/sink.js';
 import { errMessage } from '../../gateway/core/errors.js';
 

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { startRoom, testContext, type TestContext } from '../../gateway/testing/context.js';
-import { CloudBridgeRoom } from '../room.js';
-import { readBrokerCredentials } from '../broker-credentials.js';
-import { EMBEDDED_BROKER_FILE } from '../embedded-broker-file.js';
-import { MqttConnection } from '../mqtt-client.js';
-import type { Response } from '../payloads.js';
+import { CloudBridgeRoom } from '../mqtt/room.js';
+import { readBrokerCredentials } from '../mqtt/broker-credentials.js';
+import { EMBEDDED_BROKER_FILE } from '../mqtt/embedded-broker-file.js';
+import { MqttConnection } from '../mqtt/mqtt-client.js';
+import type { Response } from '../mqtt/payloads.js';
 
 export interface RequestNode {
   ctx: TestContext;

@@ -1,5 +1,5 @@
-import { MqttConnection, type ConnectOptions, type IncomingMessage } from '../mqtt-client.js';
-import type { Envelope } from '../payloads.js';
+import { MqttConnection, type ConnectOptions, type IncomingMessage } from '../mqtt/mqtt-client.js';
+import type { Envelope } from '../mqtt/payloads.js';
 
 /**
  * A platform-side test subscriber: records every message on `topics`. With `persistent`, it uses

@@ -1,7 +1,7 @@
 import type { GatewayConfig } from './schema.js';
 import { cameraIdsOf } from './sections/cameras.js';
-import { resolveProfile } from '../devices/profiles.js';
-import type { DeviceProfile } from '../devices/profile-schema.js';
+import { resolveProfile } from '../lib/device-profiles/profiles.js';
+import type { DeviceProfile } from '../lib/device-profiles/profile-schema.js';
 import { errMessage } from '../core/errors.js';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';

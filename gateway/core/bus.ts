@@ -1,4 +1,4 @@
-import type { EventName, GatewayEvents, InternalEventName } from './events.js';
+import type { EventName, GatewayEvents, InternalEventName } from '../events.js';
 import type { Logger } from './logger.js';
 
 /** What a listener learns besides the payload: the event's id (published events) and time. */

@@ -5,13 +5,13 @@ import { componentLogger, type Logger } from './logger.js';
 import { EventBus } from './bus.js';
 import { ActionTable } from './actions.js';
 import { ReplayGuard } from './replay-guard.js';
-import { AuditLog } from '../audit/log.js';
+import { AuditLog } from './audit/log.js';
 import { EventPublisher } from './publisher.js';
 import { Database } from '../store/database.js';
 import { Outbox } from '../store/outbox.js';
 import { Journal } from '../store/journal.js';
 import { ActionLimits } from './action-limits.js';
-import { VERSION } from '../version.js';
+import { VERSION } from './version.js';
 
 /** What every room is built from: one context object, not positional arguments. */
 export interface GatewayContext {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testContext, until, type TestContext } from '../testing/context.js';
 import { loopFs, loopFsAvailable, type LoopFs } from '../testing/loop-fs.js';
 import { Journal } from '../store/journal.js';
-import type { GatewayEvents } from './events.js';
+import type { GatewayEvents } from '../events.js';
 
 /**
  * The event loop never waits on the disk: with another process holding the database's write

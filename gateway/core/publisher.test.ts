@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testContext, until, type TestContext } from '../testing/context.js';
-import type { GatewayEvents } from './events.js';
+import type { GatewayEvents } from '../events.js';
 
 /**
  * The store on a file system that fills up: the bus hears every event at once, the events wait

@@ -1,6 +1,6 @@
 import { monotonicFactory } from 'ulid';
 import type { EventBus } from './bus.js';
-import { priorityRank, type GatewayEvents, type PublishedEventName } from './events.js';
+import { priorityRank, type GatewayEvents, type PublishedEventName } from '../events.js';
 import type { Logger } from './logger.js';
 import { errMessage } from './errors.js';
 import type { Database } from '../store/database.js';

@@ -1,6 +1,6 @@
 import type { ActionTable } from './actions.js';
 import type { EventBus, EventMeta } from './bus.js';
-import type { EventName, GatewayEvents } from './events.js';
+import type { EventName, GatewayEvents } from '../events.js';
 import type { Logger } from './logger.js';
 import { errMessage } from './errors.js';
 

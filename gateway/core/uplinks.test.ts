@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryOf, gatherUplinks, type UplinkStatus } from './uplinks.js';
 // @ts-expect-error: a plain JS module without types
-import { deliveryOf as consoleDeliveryOf } from '../console/public/js/uplinks.js';
+import { deliveryOf as consoleDeliveryOf } from '../rooms/console/public/js/uplinks.js';
 
 const mqtt: UplinkStatus = {
   kind: 'embedded_broker',

@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { catalogue } from './events.js';
+import { catalogue } from '../events.js';
 import { currentEventName, currentValue, RENAMED_EVENTS, RENAMED_PREFIXES, RENAMED_VALUES } from './wire-spelling.js';
 import { Database, readMigrations } from '../store/database.js';
 import { Outbox } from '../store/outbox.js';
 import { searchOutbox } from '../store/outbox-search.js';
-import { parseFilter } from '../console/events-query.js';
+import { parseFilter } from '../rooms/console/events-query.js';
 import { createLogger } from './logger.js';
-import { kindMatches } from '../../cloud-bridge/event-format.js';
+import { kindMatches } from '../../cloud-bridge/mqtt/event-format.js';
 import { DeadLetters, type DeadReason } from '../../cloud-bridge/gat1400/dead-letters.js';
 
 const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;

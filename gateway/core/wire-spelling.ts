@@ -1,5 +1,5 @@
 /**
- * The one table of wire spellings renamed by envelope version 2 (cloud-bridge/payloads.ts
+ * The one table of wire spellings renamed by envelope version 2 (cloud-bridge/mqtt/payloads.ts
  * ENVELOPE_VERSION): values are snake_case, event names dotted lowercase with snake_case
  * segments, and a British/American pair takes the American form the wire already used
  * (`recognized`, HTTP's 401 "Unauthorized"). Input in the old spelling is accepted and turned

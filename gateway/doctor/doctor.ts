@@ -5,7 +5,7 @@
  */
 import type { LoadedConfig } from '../config/load.js';
 import type { Lang } from '../core/locale.js';
-import { MODELS_DIR } from '../inference/models.js';
+import { MODELS_DIR } from '../lib/inference/models.js';
 import type { Finding } from './finding.js';
 import { checkBroker } from './checks/broker.js';
 import { checkClock } from './checks/clock.js';

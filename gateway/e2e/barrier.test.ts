@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Gateway } from './support.js';
-import { startRtspServer, type RtspServer } from '../cameras/demo/rtsp-server.js';
-import { modelsPrepared } from '../inference/models.js';
+import { startRtspServer, type RtspServer } from '../lib/rtsp-server/rtsp-server.js';
+import { modelsPrepared } from '../lib/inference/models.js';
 import { demoFixture, laneStill, type DemoFixture } from './demo-fixture.js';
-import { DEMO_RESIDENT_PLATE } from '../demo/cast.js';
+import { DEMO_RESIDENT_PLATE } from '../rooms/demo/cast.js';
 
 // The demo lane's frame with the resident's car at the barrier (`npm run demo-assets`): no ../shared needed.
 const PLATE = DEMO_RESIDENT_PLATE;

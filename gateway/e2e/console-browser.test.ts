@@ -10,8 +10,8 @@ import { CHROMIUM, launchChromium } from '../testing/chromium.js';
 import WebSocket from 'ws';
 import { Gateway } from './support.js';
 import { SHARPEYES } from '../../cloud-bridge/testing/daemon.js';
-import { startRtspServer, type RtspServer } from '../cameras/demo/rtsp-server.js';
-import { faceModelsPrepared } from '../faces/models.js';
+import { startRtspServer, type RtspServer } from '../lib/rtsp-server/rtsp-server.js';
+import { faceModelsPrepared } from '../rooms/faces/models.js';
 import { demoFixture, type DemoFixture } from './demo-fixture.js';
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkDemoAssets, demoDir } from '../demo/assets.js';
+import { checkDemoAssets, demoDir } from '../rooms/demo/assets.js';
 import { assembleDemoAssets } from '../../scripts/demo-assets/assemble.js';
 import { errMessage } from '../core/errors.js';
 
@@ -42,7 +42,7 @@ export async function demoFixture(): Promise<DemoFixture | string> {
 
 /** One frame of the demo lane with the resident's car standing at the barrier, as a JPEG. */
 export function laneStill(f: DemoFixture, out: string): string {
-  // The car stops at the barrier 3.2 s into the loop and stands until 5.5 s (gateway/demo/scene.ts).
+  // The car stops at the barrier 3.2 s into the loop and stands until 5.5 s (gateway/rooms/demo/scene.ts).
   execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-r', '10', '-i', f.lane, '-ss', '4.5', '-frames:v', '1', '-q:v', '2', out]);
   return out;
 }

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Gateway } from './support.js';
-import { checkDemoAssets } from '../demo/assets.js';
+import { checkDemoAssets } from '../rooms/demo/assets.js';
 import { assembleDemoAssets } from '../../scripts/demo-assets/assemble.js';
-import { modelsPrepared } from '../inference/models.js';
-import { DEMO_DOOR_GATE, DEMO_LANE_GATE, DEMO_RESIDENT, DEMO_RESIDENT_PLATE } from '../demo/cast.js';
-import { LANE_SCENE } from '../demo/scene.js';
+import { modelsPrepared } from '../lib/inference/models.js';
+import { DEMO_DOOR_GATE, DEMO_LANE_GATE, DEMO_RESIDENT, DEMO_RESIDENT_PLATE } from '../rooms/demo/cast.js';
+import { LANE_SCENE } from '../rooms/demo/scene.js';
 import { errMessage } from '../core/errors.js';
 
 const MODELS = [

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Gateway } from './support.js';
-import { startRtspServer, type RtspServer } from '../cameras/demo/rtsp-server.js';
-import { modelsPrepared } from '../inference/models.js';
+import { startRtspServer, type RtspServer } from '../lib/rtsp-server/rtsp-server.js';
+import { modelsPrepared } from '../lib/inference/models.js';
 import { demoFixture } from './demo-fixture.js';
 
 // The demo's faces (Debian photos, `npm run demo-assets`): no dataset from ../shared needed.

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Gateway } from './support.js';
-import { checkDemoAssets } from '../demo/assets.js';
+import { checkDemoAssets } from '../rooms/demo/assets.js';
 import { assembleDemoAssets } from '../../scripts/demo-assets/assemble.js';
-import { modelsPrepared } from '../inference/models.js';
-import { DEMO_RESIDENT, DEMO_RESIDENT_PLATE, DEMO_UNKNOWN_PLATE } from '../demo/cast.js';
+import { modelsPrepared } from '../lib/inference/models.js';
+import { DEMO_RESIDENT, DEMO_RESIDENT_PLATE, DEMO_UNKNOWN_PLATE } from '../rooms/demo/cast.js';
 import { errMessage } from '../core/errors.js';
 
 const FACE_MODELS = ['face-detect-rfb320.onnx', 'face-landmarks68.onnx', 'face-embed512.onnx'];

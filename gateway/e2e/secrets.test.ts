@@ -5,7 +5,7 @@ import { Database } from '../store/database.js';
 import { Gateway } from './support.js';
 import { freePort } from '../../cloud-bridge/testing/mosquitto.js';
 import { startRoom, testContext, type TestContext } from '../testing/context.js';
-import { CloudBridgeRoom } from '../../cloud-bridge/room.js';
+import { CloudBridgeRoom } from '../../cloud-bridge/mqtt/room.js';
 
 /**
  * Credentials never leave the box in clear: a camera whose RTSP URL carries a password, on a port

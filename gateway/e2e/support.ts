@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Daemon } from '../../cloud-bridge/testing/daemon.js';
 import { TestSubscriber } from '../../cloud-bridge/testing/subscriber.js';
-import type { Envelope } from '../../cloud-bridge/payloads.js';
-import { readBrokerCredentials } from '../../cloud-bridge/broker-credentials.js';
+import type { Envelope } from '../../cloud-bridge/mqtt/payloads.js';
+import { readBrokerCredentials } from '../../cloud-bridge/mqtt/broker-credentials.js';
 
 /**
  * A whole gateway as a user runs it (`sharpeyes start`), with a platform-side MQTT client on its

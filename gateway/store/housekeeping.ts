@@ -1,7 +1,7 @@
 import type { GatewayContext } from '../core/context.js';
 import type { Room, Scope } from '../core/room.js';
 import { componentLogger, type Logger } from '../core/logger.js';
-import { SyncVersions } from '../sync/version-store.js';
+import { SyncVersions } from './sync/version-store.js';
 import { errMessage } from '../core/errors.js';
 import { rowsOverBudget, TABLES } from './retention.js';
 import { deleteOldest, deleteOlderThan, deleteResolvedAlarms, tableSize } from './retention-store.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { priorityRank } from '../core/events.js';
+import { priorityRank } from '../events.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -19,9 +19,9 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Gateway } from '../../gateway/e2e/support.js';
-import { startRtspServer } from '../../gateway/cameras/demo/rtsp-server.js';
+import { startRtspServer } from '../../gateway/lib/rtsp-server/rtsp-server.js';
 import { percentile } from '../../gateway/core/percentile.js';
-import { modelsPrepared } from '../../gateway/inference/models.js';
+import { modelsPrepared } from '../../gateway/lib/inference/models.js';
 
 const DATA = resolve('../shared/datasets');
 const VIA = process.env.BENCH_VIA === 'plate' ? 'plate' : 'face';

@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkDemoAssets, ASSEMBLE_HINT } from '../../gateway/demo/assets.js';
+import { checkDemoAssets, ASSEMBLE_HINT } from '../../gateway/rooms/demo/assets.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const arg = (name: string, dflt: number) => {

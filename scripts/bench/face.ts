@@ -13,12 +13,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { decodeImage, resizeRgb, type RgbImage } from '../../gateway/imaging/image.js';
-import { rectMap } from '../../gateway/faces/geometry.js';
-import { GalleryIndex } from '../../gateway/faces/index/gallery-index.js';
-import { EMBEDDING_DIM, FaceModels } from '../../gateway/faces/models.js';
-import { FacePipeline } from '../../gateway/faces/pipeline.js';
-import { warpToTensor } from '../../gateway/faces/sampler.js';
+import { decodeImage, resizeRgb, type RgbImage } from '../../gateway/lib/imaging/image.js';
+import { rectMap } from '../../gateway/rooms/faces/geometry.js';
+import { GalleryIndex } from '../../gateway/rooms/faces/index/gallery-index.js';
+import { EMBEDDING_DIM, FaceModels } from '../../gateway/rooms/faces/models.js';
+import { FacePipeline } from '../../gateway/rooms/faces/pipeline.js';
+import { warpToTensor } from '../../gateway/rooms/faces/sampler.js';
 import { percentile } from '../../gateway/core/percentile.js';
 
 const FACES = resolve('../shared/datasets/faces');

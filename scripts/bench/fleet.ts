@@ -5,7 +5,7 @@
  *    daemon's default cloud settings) in BENCH_WORKERS (4) processes, BENCH_EVENTS (100,000) events
  *    in all, appended at BENCH_RATE (4) events/s per node;
  *  - the broker runs with the global options of the shipped city template
- *    (cloud-bridge/city/district-bridge.conf: its queue limits) and its autosave interval — the
+ *    (cloud-bridge/mqtt/city/district-bridge.conf: its queue limits) and its autosave interval — the
  *    template sets none, so mosquitto's default, 1800 s (BENCH_AUTOSAVE_S overrides it): what a
  *    city deployment gets, not a bench-only `max_queued_messages 0` and 1 s autosave;
  *  - BENCH_KILL_AT_S (15) s into the load the broker is killed (BENCH_SIGNAL, KILL by default) and
@@ -24,7 +24,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMosquitto } from '../../cloud-bridge/testing/mosquitto.ts';
-import { MqttConnection } from '../../cloud-bridge/mqtt-client.ts';
+import { MqttConnection } from '../../cloud-bridge/mqtt/mqtt-client.ts';
 import { percentile } from '../../gateway/core/percentile.ts';
 import type { WorkerArgs, WorkerMessage } from './fleet/node-worker.ts';
 
@@ -36,7 +36,7 @@ const KILL_AT_S = Number(process.env.BENCH_KILL_AT_S ?? 15);
 const DOWN_S = Number(process.env.BENCH_DOWN_S ?? 5);
 const SIGNAL = (process.env.BENCH_SIGNAL ?? 'KILL').toUpperCase();
 /** The global options of the shipped city template (the lines before its first `connection`). */
-const TEMPLATE_FILE = join(dirname(fileURLToPath(import.meta.url)), '../../cloud-bridge/city/district-bridge.conf');
+const TEMPLATE_FILE = join(dirname(fileURLToPath(import.meta.url)), '../../cloud-bridge/mqtt/city/district-bridge.conf');
 const TEMPLATE = (readFileSync(TEMPLATE_FILE, 'utf8').split(/^connection /m)[0] ?? '')
   .split('\n')
   .map((l) => l.trim())

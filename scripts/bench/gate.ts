@@ -10,16 +10,16 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { loadProfileFile, PROFILES_DIR } from '../../gateway/devices/profiles.ts';
-import { startPtyPair } from '../../gateway/devices/sim/pty-pair.ts';
-import { SerialLink } from '../../gateway/devices/transport/serial.ts';
-import { Device, type DeviceObserver } from '../../gateway/devices/device.ts';
-import { serialEndpoint } from '../../gateway/devices/endpoint.ts';
-import { DeviceRecorder } from '../../gateway/devices/recorder.ts';
+import { loadProfileFile, PROFILES_DIR } from '../../gateway/lib/device-profiles/profiles.ts';
+import { startPtyPair } from '../../gateway/rooms/devices/sim/pty-pair.ts';
+import { SerialLink } from '../../gateway/rooms/devices/transport/serial.ts';
+import { Device, type DeviceObserver } from '../../gateway/rooms/devices/device.ts';
+import { serialEndpoint } from '../../gateway/rooms/devices/endpoint.ts';
+import { DeviceRecorder } from '../../gateway/rooms/devices/recorder.ts';
 import { testContext } from '../../gateway/testing/context.ts';
-import { tempDir, until } from '../../gateway/devices/testing/helpers.ts';
-import { SimDevice } from '../../gateway/devices/sim/sim-device.ts';
-import { startSimulator } from '../../gateway/devices/sim/launcher.ts';
+import { tempDir, until } from '../../gateway/rooms/devices/testing/helpers.ts';
+import { SimDevice } from '../../gateway/rooms/devices/sim/sim-device.ts';
+import { startSimulator } from '../../gateway/rooms/devices/sim/launcher.ts';
 import { percentile } from '../../gateway/core/percentile.ts';
 
 const OPENS = Number(process.env.BENCH_OPENS ?? 500);

@@ -13,9 +13,9 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../gateway/core/logger.js';
-import { startRtspServer } from '../../gateway/cameras/demo/rtsp-server.js';
-import { FrameHub } from '../../gateway/cameras/frames/hub.js';
-import { CameraPipeline } from '../../gateway/cameras/ingest/camera-pipeline.js';
+import { startRtspServer } from '../../gateway/lib/rtsp-server/rtsp-server.js';
+import { FrameHub } from '../../gateway/lib/frames/hub.js';
+import { CameraPipeline } from '../../gateway/rooms/cameras/ingest/camera-pipeline.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(3),

@@ -14,7 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { startMosquitto } from '../../cloud-bridge/testing/mosquitto.ts';
 import { startRoom, testContext, until } from '../../gateway/testing/context.ts';
 import { TestSubscriber } from '../../cloud-bridge/testing/subscriber.ts';
-import { CloudBridgeRoom } from '../../cloud-bridge/room.ts';
+import { CloudBridgeRoom } from '../../cloud-bridge/mqtt/room.ts';
 import { percentile } from '../../gateway/core/percentile.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);

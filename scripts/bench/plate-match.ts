@@ -28,11 +28,19 @@ import { parseConfig } from '../../gateway/config/load.js';
 import { percentile } from '../../gateway/core/percentile.js';
 import { createContext } from '../../gateway/core/context.js';
 import { createLogger } from '../../gateway/core/logger.js';
-import { KnownVehicles } from '../../gateway/plates/known-vehicles.js';
-import { AUTHORITY, DIGITS, isValidPlate, PLATE_ALPHABET, PROVINCES, SERIAL_LETTERS, SUFFIXES } from '../../gateway/plates/grammar.js';
-import { isLookalike, LOOKALIKE_GROUPS } from '../../gateway/plates/lookalike.js';
-import { PlateIndex, type Evidence } from '../../gateway/plates/match.js';
-import { RECOGNISER_DEFAULTS } from '../../gateway/plates/recognizer.js';
+import { KnownVehicles } from '../../gateway/rooms/plates/known-vehicles.js';
+import {
+  AUTHORITY,
+  DIGITS,
+  isValidPlate,
+  PLATE_ALPHABET,
+  PROVINCES,
+  SERIAL_LETTERS,
+  SUFFIXES,
+} from '../../gateway/lib/plate-text/grammar.js';
+import { isLookalike, LOOKALIKE_GROUPS } from '../../gateway/lib/plate-text/lookalike.js';
+import { PlateIndex, type Evidence } from '../../gateway/rooms/plates/match.js';
+import { RECOGNISER_DEFAULTS } from '../../gateway/rooms/plates/recognizer.js';
 import { readDevScenes, type RealRead } from './plate-match/reads.js';
 import { seededRandom } from '../../gateway/testing/seeded-random.js';
 

@@ -5,7 +5,7 @@
  * Frames: every scene of ../shared/datasets/plates (111 distinct photos: parking lots, streets,
  * night, two-row yellow and green plates) letterboxed into 1280x720 and 1920x1080 camera frames;
  * where the dataset is absent, synthetic scenes drawn by the project's renderer
- * (gateway/plates/testing/synthetic-plate.ts: plates of every colour, sizes, tilts, positions).
+ * (gateway/rooms/plates/testing/synthetic-plate.ts: plates of every colour, sizes, tilts, positions).
  * (BENCH_PLATE_SOURCE=synthetic forces them.) BENCH_ROUNDS (default 2) passes over the frames.
  * BENCH_PLATE_REFINE=0 turns the crop-first windows off (whole-frame passes only), for comparison.
  * Last line: one JSON object.
@@ -13,14 +13,14 @@
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { decodeImage, resizeRgb, type RgbImage } from '../../gateway/imaging/image.js';
-import { InferenceWorker } from '../../gateway/inference/inference-worker.js';
-import { PlateReader } from '../../gateway/plates/plate-reader.js';
-import { readerOptions } from '../../gateway/plates/reader-options.js';
-import { loadPlateDataset } from '../../gateway/plates/dataset.js';
+import { decodeImage, resizeRgb, type RgbImage } from '../../gateway/lib/imaging/image.js';
+import { InferenceWorker } from '../../gateway/lib/inference/inference-worker.js';
+import { PlateReader } from '../../gateway/rooms/plates/plate-reader.js';
+import { readerOptions } from '../../gateway/rooms/plates/reader-options.js';
+import { loadPlateDataset } from '../../gateway/rooms/plates/dataset.js';
 import { parseConfig } from '../../gateway/config/load.js';
 import { percentile } from '../../gateway/core/percentile.js';
-import { sceneSvg, type SyntheticColour } from '../../gateway/plates/testing/synthetic-plate.js';
+import { sceneSvg, type SyntheticColour } from '../../gateway/rooms/plates/testing/synthetic-plate.js';
 
 const DIR = resolve('../shared/datasets/plates');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);

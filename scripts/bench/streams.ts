@@ -25,10 +25,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { CamerasRoom, STREAM_LINGER_MS, type CameraStreams } from '../../gateway/cameras/room.js';
-import { StreamRegistry } from '../../gateway/cameras/stream/registry.js';
-import { withCredentials } from '../../gateway/cameras/ffmpeg/args.js';
-import { startRtspServer } from '../../gateway/cameras/demo/rtsp-server.js';
+import { CamerasRoom, STREAM_LINGER_MS, type CameraStreams } from '../../gateway/rooms/cameras/room.js';
+import { StreamRegistry } from '../../gateway/lib/stream/registry.js';
+import { withCredentials } from '../../gateway/lib/ffmpeg/args.js';
+import { startRtspServer } from '../../gateway/lib/rtsp-server/rtsp-server.js';
 import { act, startRoom, testContext, until } from '../../gateway/testing/context.js';
 import { gbSession } from './streams/gb-session.js';
 

@@ -1,7 +1,7 @@
 /**
  * Composing a frame: straight-alpha RGBA sprites blended onto an RGB frame, clipped to it. Pure.
  */
-import type { RgbaImage, RgbImage } from '../../gateway/imaging/image.js';
+import type { RgbaImage, RgbImage } from '../../gateway/lib/imaging/image.js';
 
 /** Blends `over` onto `base` with its top-left corner at (left, top), times `alpha` (0..1). */
 export function blendInto(base: RgbImage, over: RgbaImage, left: number, top: number, alpha = 1): void {

@@ -3,7 +3,7 @@
  * camera backgrounds, their foreground, and a car seen from the front carrying a synthetic plate.
  * Rasterised with sharp at set-up; nothing here runs in the daemon.
  */
-import { plateSvg, type SyntheticColour } from '../../gateway/plates/testing/synthetic-plate.js';
+import { plateSvg, type SyntheticColour } from '../../gateway/rooms/plates/testing/synthetic-plate.js';
 
 const FONT = 'WenQuanYi Micro Hei';
 

@@ -1,13 +1,13 @@
 /**
- * Renders a demo scene frame by frame (gateway/demo/scene.ts) and encodes it with ffmpeg into a
+ * Renders a demo scene frame by frame (gateway/rooms/demo/scene.ts) and encodes it with ffmpeg into a
  * raw H.264 stream made to be looped by the RTSP test server: no B-frames, an IDR frame every
  * second (a viewer joining mid-loop waits at most 1 s), and an access unit delimiter before each
  * frame (the server cuts the stream into frames at those).
  */
 import { spawn } from 'node:child_process';
 import { renameSync, rmSync, statSync } from 'node:fs';
-import { frameCount, placements, type SceneSpec } from '../../gateway/demo/scene.js';
-import { resizeRgba, type RgbaImage, type RgbImage } from '../../gateway/imaging/image.js';
+import { frameCount, placements, type SceneSpec } from '../../gateway/rooms/demo/scene.js';
+import { resizeRgba, type RgbaImage, type RgbImage } from '../../gateway/lib/imaging/image.js';
 import { blendInto } from './compose.js';
 import type { Sprite } from './sprites.js';
 

@@ -5,9 +5,9 @@
  */
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { cropRgb, decodeImage, decodeRgba, encodeJpeg, type RgbaImage } from '../../gateway/imaging/image.js';
-import type { SpriteGeometry } from '../../gateway/demo/scene.js';
-import { DEMO_RESIDENT_PLATE, DEMO_UNKNOWN_PLATE } from '../../gateway/demo/cast.js';
+import { cropRgb, decodeImage, decodeRgba, encodeJpeg, type RgbaImage } from '../../gateway/lib/imaging/image.js';
+import type { SpriteGeometry } from '../../gateway/rooms/demo/scene.js';
+import { DEMO_RESIDENT_PLATE, DEMO_UNKNOWN_PLATE } from '../../gateway/rooms/demo/cast.js';
 import { CAR_VIEWBOX, carFrontSvg } from './drawings.js';
 
 /** Bump when a crop, oval or drawing of the cast changes (re-renders the scenes). */
@@ -103,7 +103,7 @@ async function carSprite(plate: string, body: { light: string; dark: string }): 
   };
 }
 
-/** Every sprite the scenes name (gateway/demo/scene.ts), by name. */
+/** Every sprite the scenes name (gateway/rooms/demo/scene.ts), by name. */
 export async function castSprites(photosDir: string): Promise<Record<string, Sprite>> {
   return {
     'resident-walk': await walkerSprite(photosDir, RESIDENT_WALK),

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { publishedEvents } from '../../gateway/core/events.js';
+import { publishedEvents } from '../../gateway/events.js';
 import { ERROR_CODES } from '../../gateway/core/error-codes.js';
 import { RENAMED_EVENTS, RENAMED_PREFIXES, RENAMED_VALUES } from '../../gateway/core/wire-spelling.js';
 import type { Priority } from '../../gateway/core/event-spec.js';

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run test:gpio`: runs the GPIO tests (gateway/devices/*.vm.test.ts) against a real Linux
+# `npm run test:gpio`: runs the GPIO tests (gateway/rooms/devices/*.vm.test.ts) against a real Linux
 # GPIO character device. This machine's kernel has no GPIO, so the tests run in a qemu VM
 # (software emulation) booting Debian's kernel with gpio-sim built out of tree, a busybox
 # initramfs, and the host filesystem shared read-only over 9p; node runs chrooted into it.
@@ -13,7 +13,7 @@ SELF=$(realpath "$0")
 cd "$(dirname "$SELF")/../.."
 ROOT=$PWD
 CACHE=$ROOT/.cache/gpio-vm
-TESTS=${*:-gateway/devices/gpio.vm.test.ts gateway/devices/gpio-hold.vm.test.ts gateway/devices/gpio-holder-lost.vm.test.ts}
+TESTS=${*:-gateway/devices/gpio.vm.test.ts gateway/rooms/devices/gpio-hold.vm.test.ts gateway/rooms/devices/gpio-holder-lost.vm.test.ts}
 mkdir -p "$CACHE"
 
 # qemu boots the VM; busybox-static is its userland; gpiod and python3-libgpiod (the output

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { InferenceWorker, type ModelInfo } from '../../gateway/inference/inference-worker.js';
+import { InferenceWorker, type ModelInfo } from '../../gateway/lib/inference/inference-worker.js';
 import { errMessage } from '../../gateway/core/errors.js';
 
 const run = promisify(execFile);

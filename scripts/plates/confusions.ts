@@ -3,17 +3,17 @@
  * labelled plate folder (default ../shared/datasets/plates). For every crop (and the best read of
  * every scene) it counts (a) substitutions in reads of the right length, and (b) per character
  * the model emitted, the runner-up letter/digit and its probability. The look-alike groups used
- * to match plates (gateway/plates/lookalike.ts) were chosen from this table.
+ * to match plates (gateway/lib/plate-text/lookalike.ts) were chosen from this table.
  * Last line: one JSON object.
  */
 import { resolve } from 'node:path';
-import { decodeImage, type RgbImage } from '../../gateway/imaging/image.js';
-import { InferenceWorker } from '../../gateway/inference/inference-worker.js';
-import { modelPath, readModelText } from '../../gateway/inference/models.js';
-import { loadPlateDataset } from '../../gateway/plates/dataset.js';
-import { PlateReader } from '../../gateway/plates/plate-reader.js';
-import { buildPlateAlphabet, colourPrior, decodePlate, segmentCtc } from '../../gateway/plates/ctc-decode.js';
-import { classifyColour } from '../../gateway/plates/colour.js';
+import { decodeImage, type RgbImage } from '../../gateway/lib/imaging/image.js';
+import { InferenceWorker } from '../../gateway/lib/inference/inference-worker.js';
+import { modelPath, readModelText } from '../../gateway/lib/inference/models.js';
+import { loadPlateDataset } from '../../gateway/rooms/plates/dataset.js';
+import { PlateReader } from '../../gateway/rooms/plates/plate-reader.js';
+import { buildPlateAlphabet, colourPrior, decodePlate, segmentCtc } from '../../gateway/rooms/plates/ctc-decode.js';
+import { classifyColour } from '../../gateway/rooms/plates/colour.js';
 import {
   REC_FILE,
   REC_HEIGHT,
@@ -22,7 +22,7 @@ import {
   REC_WIDTH,
   recogniserTensor,
   toRecogniserSize,
-} from '../../gateway/plates/recognizer.js';
+} from '../../gateway/rooms/plates/recognizer.js';
 
 const dir = resolve(process.argv[2] ?? '../shared/datasets/plates');
 const images = loadPlateDataset(dir);

@@ -10,9 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { decodeImage } from '../../gateway/imaging/image.js';
-import { InferenceWorker } from '../../gateway/inference/inference-worker.js';
-import { PlateReader } from '../../gateway/plates/plate-reader.js';
+import { decodeImage } from '../../gateway/lib/imaging/image.js';
+import { InferenceWorker } from '../../gateway/lib/inference/inference-worker.js';
+import { PlateReader } from '../../gateway/rooms/plates/plate-reader.js';
 
 const DATA = resolve('../shared/datasets');
 const N = Number(process.argv[2] ?? 400);

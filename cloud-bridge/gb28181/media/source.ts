@@ -4,7 +4,7 @@
  * per session cost a camera session (cheap cameras allow two to four) and seconds of probing.
  */
 import type { AccessUnit } from './ts-demux.js';
-import type { PictureSource } from '../../../gateway/cameras/stream/decoder-feed.js';
+import type { PictureSource } from '../../../gateway/lib/stream/decoder-feed.js';
 
 export interface LiveSource {
   /** Resolves with why it ended (never rejects). */

@@ -4,9 +4,9 @@ import type { Command } from '../command.js';
 import { parse } from '../args.js';
 import { UsageError } from '../command.js';
 import { loadConfig, resolveConfigPath, type LoadedConfig } from '../../config/load.js';
-import { formatDeviceTable, type ListedDevice } from '../../devices/format.js';
+import { formatDeviceTable, type ListedDevice } from '../../rooms/devices/format.js';
 import { Database } from '../../store/database.js';
-import { RequestClient } from '../../../cloud-bridge/request-client.js';
+import { RequestClient } from '../../../cloud-bridge/mqtt/request-client.js';
 import { errMessage } from '../../core/errors.js';
 
 /** The last state the daemon recorded, when it does not answer (read from its SQLite file). */

@@ -1,9 +1,9 @@
 import type { Command } from '../command.js';
 import { parse } from '../args.js';
 import { readSecretFile } from '../../config/load.js';
-import { discoverOnvif, connectOnvif, type DiscoveredDevice, type DeviceInfo } from '../../cameras/onvif/client.js';
-import { parseOnvifAddress } from '../../cameras/onvif/address.js';
-import type { OnvifProfile } from '../../cameras/onvif/profiles.js';
+import { discoverOnvif, connectOnvif, type DiscoveredDevice, type DeviceInfo } from '../../lib/onvif/client.js';
+import { parseOnvifAddress } from '../../lib/onvif/address.js';
+import type { OnvifProfile } from '../../lib/onvif/profiles.js';
 import { errMessage } from '../../core/errors.js';
 
 interface Row extends DiscoveredDevice {

@@ -7,11 +7,11 @@ import { UsageError, type Command } from '../command.js';
 const EVALS: Record<string, { usage: string; run: () => Promise<(argv: string[]) => Promise<number>> }> = {
   faces: {
     usage: 'sharpeyes eval faces DIR [--json] [--enrol N] [--far 0.001] [--config FILE]',
-    run: async () => (await import('../../faces/eval/cli.js')).runFacesEval,
+    run: async () => (await import('../../rooms/faces/eval/cli.js')).runFacesEval,
   },
   plates: {
     usage: 'sharpeyes eval plates DIR [--json] [--verbose]',
-    run: async () => (await import('../../plates/eval-cli.js')).runPlatesEval,
+    run: async () => (await import('../../rooms/plates/eval-cli.js')).runPlatesEval,
   },
 };
 

@@ -7,11 +7,11 @@ import { loadConfig, resolveConfigPath } from '../../config/load.js';
 import { createLogger } from '../../core/logger.js';
 import { Database } from '../../store/database.js';
 import { Outbox } from '../../store/outbox.js';
-import { MqttConnection } from '../../../cloud-bridge/mqtt-client.js';
-import { cliBrokerOptions } from '../../../cloud-bridge/request-client.js';
-import { topicsFor } from '../../../cloud-bridge/topics.js';
-import { formatEventLine, kindMatches } from '../../../cloud-bridge/event-format.js';
-import { ENVELOPE_VERSION, type Envelope } from '../../../cloud-bridge/payloads.js';
+import { MqttConnection } from '../../../cloud-bridge/mqtt/mqtt-client.js';
+import { cliBrokerOptions } from '../../../cloud-bridge/mqtt/request-client.js';
+import { topicsFor } from '../../../cloud-bridge/mqtt/topics.js';
+import { formatEventLine, kindMatches } from '../../../cloud-bridge/mqtt/event-format.js';
+import { ENVELOPE_VERSION, type Envelope } from '../../../cloud-bridge/mqtt/payloads.js';
 
 const command: Command = {
   summary: 'Show events: the most recent ones from the local outbox, or (--follow) the live stream from the broker.',

@@ -2,8 +2,8 @@ import type { Command } from '../command.js';
 import { parse } from '../args.js';
 import { UsageError } from '../command.js';
 import { loadConfig } from '../../config/load.js';
-import { gateRequest } from '../../devices/format.js';
-import { RequestClient } from '../../../cloud-bridge/request-client.js';
+import { gateRequest } from '../../rooms/devices/format.js';
+import { RequestClient } from '../../../cloud-bridge/mqtt/request-client.js';
 import { errMessage } from '../../core/errors.js';
 
 const command: Command = {

@@ -1,10 +1,10 @@
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
 import { parse } from '../args.js';
-import { decodeImage } from '../../imaging/image.js';
-import { loadFacesConfig, openPipeline, openResidentStore } from '../../faces/cli-support.js';
-import { Identities } from '../../faces/identities.js';
-import { lookThresholdFor } from '../../faces/settings.js';
+import { decodeImage } from '../../lib/imaging/image.js';
+import { loadFacesConfig, openPipeline, openResidentStore } from '../../rooms/faces/cli-support.js';
+import { Identities } from '../../rooms/faces/identities.js';
+import { lookThresholdFor } from '../../rooms/faces/settings.js';
 import { errMessage } from '../../core/errors.js';
 
 /** One JSON line per face found: box, detection score, identity (or null) and similarity. */

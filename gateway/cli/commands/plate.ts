@@ -1,10 +1,10 @@
 import { UsageError, type Command } from '../command.js';
 import { parse } from '../args.js';
 import { readFile } from 'node:fs/promises';
-import { decodeImage, ImageError, probeImage, type RgbImage } from '../../imaging/image.js';
-import { InferenceWorker } from '../../inference/inference-worker.js';
-import { PlateReader } from '../../plates/plate-reader.js';
-import { readerOptions } from '../../plates/reader-options.js';
+import { decodeImage, ImageError, probeImage, type RgbImage } from '../../lib/imaging/image.js';
+import { InferenceWorker } from '../../lib/inference/inference-worker.js';
+import { PlateReader } from '../../rooms/plates/plate-reader.js';
+import { readerOptions } from '../../rooms/plates/reader-options.js';
 import { loadConfig } from '../../config/load.js';
 import { errCode, errMessage } from '../../core/errors.js';
 

@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
 import { parse } from '../args.js';
 import { readSecretFile } from '../../config/load.js';
-import { probeTarget, type ProbeReport } from '../../cameras/probe.js';
+import { probeTarget, type ProbeReport } from '../../rooms/cameras/probe.js';
 
 function render(r: ProbeReport): string {
   const lines = [`${r.kind === 'onvif' ? 'ONVIF device' : 'RTSP stream'} ${r.target}`];

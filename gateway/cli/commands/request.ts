@@ -2,7 +2,7 @@ import type { Command } from '../command.js';
 import { parse } from '../args.js';
 import { UsageError } from '../command.js';
 import { loadConfig } from '../../config/load.js';
-import { RequestClient } from '../../../cloud-bridge/request-client.js';
+import { RequestClient } from '../../../cloud-bridge/mqtt/request-client.js';
 import { errMessage } from '../../core/errors.js';
 
 const command: Command = {

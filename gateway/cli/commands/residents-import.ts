@@ -11,12 +11,12 @@ import { EXIT, UsageError } from '../command.js';
 import { parse } from '../args.js';
 import { outputLang, type Lang } from '../../core/locale.js';
 import { progressSink } from '../progress.js';
-import { loadFacesConfig } from '../../faces/cli-support.js';
-import { CsvError, decodeCsvBytes, parseCsv } from '../../faces/import/csv.js';
-import { HeaderError, readHeader } from '../../faces/import/rows.js';
-import { ImportAborted, runImport, type ImportReport, type ImportTarget } from '../../faces/import/importer.js';
-import { daemonTarget, offlineTarget } from '../../faces/import/targets.js';
-import { fileText, reportJson, reportText, rowLabel, unknownColumnsText } from '../../faces/import/messages.js';
+import { loadFacesConfig } from '../../rooms/faces/cli-support.js';
+import { CsvError, decodeCsvBytes, parseCsv } from '../residents-import/csv.js';
+import { HeaderError, readHeader } from '../residents-import/rows.js';
+import { ImportAborted, runImport, type ImportReport, type ImportTarget } from '../residents-import/importer.js';
+import { daemonTarget, offlineTarget } from '../residents-import/targets.js';
+import { fileText, reportJson, reportText, rowLabel, unknownColumnsText } from '../residents-import/messages.js';
 import { errMessage } from '../../core/errors.js';
 
 export const IMPORT_USAGE = 'sharpeyes residents import FILE.csv [--photos DIR] [--offline] [--json] [--config FILE]';

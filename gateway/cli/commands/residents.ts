@@ -2,8 +2,8 @@ import { basename } from 'node:path';
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
 import { parse } from '../args.js';
-import { loadFacesConfig, openPipeline, openResidentStore } from '../../faces/cli-support.js';
-import { enrolResident, EnrolmentRefused } from '../../faces/enrolment.js';
+import { loadFacesConfig, openPipeline, openResidentStore } from '../../rooms/faces/cli-support.js';
+import { enrolResident, EnrolmentRefused } from '../../rooms/faces/enrolment.js';
 import { IMPORT_USAGE, residentsImport } from './residents-import.js';
 
 const USAGE = [

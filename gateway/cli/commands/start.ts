@@ -4,9 +4,9 @@ import { loadCheckedConfig } from '../../check-config.js';
 import { componentLogger, createLogger } from '../../core/logger.js';
 import { SdNotify } from '../../core/sd-notify.js';
 import { Controller } from '../../controller.js';
-import { Narrator } from '../../demo/narrator.js';
+import { Narrator } from '../../rooms/demo/narrator.js';
 import { outputLang } from '../../core/locale.js';
-import { demoRuns } from '../../demo/profile.js';
+import { demoRuns } from '../../rooms/demo/profile.js';
 
 const command: Command = {
   summary: 'Run the gateway daemon. Without --config it runs on the embedded defaults (demo camera, simulated gate, embedded broker).',

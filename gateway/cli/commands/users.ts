@@ -8,9 +8,9 @@ import { loadConfig } from '../../config/load.js';
 import { createLogger } from '../../core/logger.js';
 import { createContext } from '../../core/context.js';
 import { ActionError, ActionTable } from '../../core/actions.js';
-import { UserStore } from '../../console/accounts/user-store.js';
-import { registerUserActions } from '../../console/accounts/actions.js';
-import { translate } from '../../console/i18n.js';
+import { UserStore } from '../../rooms/console/accounts/user-store.js';
+import { registerUserActions } from '../../rooms/console/accounts/actions.js';
+import { translate } from '../../rooms/console/i18n.js';
 import { outputLang } from '../../core/locale.js';
 
 const USAGE = [

@@ -5,9 +5,9 @@ import { createLogger } from '../../core/logger.js';
 import { createContext } from '../../core/context.js';
 import { ActionError } from '../../core/actions.js';
 import { cliActor } from '../actor.js';
-import { KnownVehicles } from '../../plates/known-vehicles.js';
-import { registerVehicleActions } from '../../plates/vehicle-actions.js';
-import { RequestClient } from '../../../cloud-bridge/request-client.js';
+import { KnownVehicles } from '../../rooms/plates/known-vehicles.js';
+import { registerVehicleActions } from '../../rooms/plates/vehicle-actions.js';
+import { RequestClient } from '../../../cloud-bridge/mqtt/request-client.js';
 import { errMessage } from '../../core/errors.js';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Owned by the alarms room (gateway/alarms).
+// Owned by the alarms room (gateway/rooms/alarms).
 export const alarmsSection = z
   .strictObject({
     escalateAfterS: z

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { rect } from './rect.js';
 
-// Owned by the cameras room (gateway/cameras). See gateway/cameras/README.md.
+// Owned by the cameras room (gateway/rooms/cameras). See gateway/rooms/cameras/README.md.
 
 const region = z
   .strictObject({
@@ -194,7 +194,7 @@ export type CameraRegions = z.output<typeof regions>;
 export type MotionRegion = z.output<typeof region>;
 export type { Rect } from './rect.js';
 
-/** The cameras the gateway runs when none is configured (cameras.demo; gateway/demo). */
+/** The cameras the gateway runs when none is configured (cameras.demo; gateway/rooms/demo). */
 export const DEMO_DOOR_CAMERA = 'demo-door';
 export const DEMO_LANE_CAMERA = 'demo-lane';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Owned by the devices room (gateway/devices).
+// Owned by the devices room (gateway/rooms/devices).
 const device = z
   .strictObject({
     id: z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Owned by the faces room (gateway/faces). Thresholds are calibrated with
+// Owned by the faces room (gateway/rooms/faces). Thresholds are calibrated with
 // `sharpeyes eval faces ../shared/datasets/faces` (see models/README.md, "Faces").
 
 export const facesSection = z
@@ -15,7 +15,7 @@ export const facesSection = z
       .max(1)
       .default(0.472)
       .describe(
-        "Known-face threshold for a gallery of up to faces.gallery.referenceSize residents: similarity of a track (its frames fused, quality-weighted) to a resident's template needed to recognise them. Above that size it rises with log10 of the gallery size (faces.gallery), as the stranger false-accept rate grows with the number of residents; at a gate it is the threshold for a gallery as many times larger as a passage has looks (about 2.3 with the default tracking: per-passage FAR, gateway/faces/README.md). `sharpeyes eval faces DIR --json` reports FAR/FRR at this policy (at_config) and for galleries of ~50, 500 and 1,500 (see models/README.md).",
+        "Known-face threshold for a gallery of up to faces.gallery.referenceSize residents: similarity of a track (its frames fused, quality-weighted) to a resident's template needed to recognise them. Above that size it rises with log10 of the gallery size (faces.gallery), as the stranger false-accept rate grows with the number of residents; at a gate it is the threshold for a gallery as many times larger as a passage has looks (about 2.3 with the default tracking: per-passage FAR, gateway/rooms/faces/README.md). `sharpeyes eval faces DIR --json` reports FAR/FRR at this policy (at_config) and for galleries of ~50, 500 and 1,500 (see models/README.md).",
       ),
     gallery: z
       .strictObject({
@@ -26,7 +26,7 @@ export const facesSection = z
           .max(0.3)
           .default(0.077)
           .describe(
-            'How much the known-face threshold rises per tenfold growth of the gallery beyond referenceSize (from the tail of impostor scores: see gateway/faces/threshold-policy.ts).',
+            'How much the known-face threshold rises per tenfold growth of the gallery beyond referenceSize (from the tail of impostor scores: see gateway/rooms/faces/threshold-policy.ts).',
           ),
       })
       .prefault({})
@@ -157,7 +157,7 @@ export const facesSection = z
           .boolean()
           .default(false)
           .describe(
-            "Templates learned at the gate: a resident recognised very surely adds that capture's embedding (no image) as a template, audited (faces/learn). Off by default: it keeps biometric data the resident did not hand in (ask them first), and on the dev set it helps small galleries only (see gateway/faces/README.md).",
+            "Templates learned at the gate: a resident recognised very surely adds that capture's embedding (no image) as a template, audited (faces/learn). Off by default: it keeps biometric data the resident did not hand in (ask them first), and on the dev set it helps small galleries only (see gateway/rooms/faces/README.md).",
           ),
         minSimilarity: z.number().min(0).max(1).default(0.7).describe('A capture is learned only at this similarity or more.'),
         aboveThreshold: z
@@ -185,7 +185,7 @@ export const facesSection = z
       })
       .prefault({})
       .describe(
-        'Templates learned at the gate (gateway/faces/learner.ts). Synced residents keep their learned templates across updates without photos; new photos or erasure delete them.',
+        'Templates learned at the gate (gateway/rooms/faces/learner.ts). Synced residents keep their learned templates across updates without photos; new photos or erasure delete them.',
       ),
     visitors: z
       .strictObject({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { PROVINCES } from '../../plates/grammar.js';
+import { PROVINCES } from '../../lib/plate-text/grammar.js';
 
-// Owned by the plates room (gateway/plates).
+// Owned by the plates room (gateway/rooms/plates).
 
 export const platesSection = z
   .strictObject({

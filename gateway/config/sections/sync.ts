@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Owned by gateway/sync: versioned upserts and deletes from the platform.
+// Owned by gateway/store/sync: versioned upserts and deletes from the platform.
 export const syncSection = z
   .strictObject({
     tombstoneDays: z

@@ -7,8 +7,8 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { resolveConfigPath, type LoadedConfig } from '../../config/load.js';
-import { brokerOptions } from '../../../cloud-bridge/connect-options.js';
-import { MqttConnection } from '../../../cloud-bridge/mqtt-client.js';
+import { brokerOptions } from '../../../cloud-bridge/mqtt/connect-options.js';
+import { MqttConnection } from '../../../cloud-bridge/mqtt/mqtt-client.js';
 import { ok, problem, type Finding } from '../finding.js';
 import { errMessage } from '../../core/errors.js';
 

@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import type { LoadedConfig } from '../../config/load.js';
-import { resolveProfile } from '../../devices/profiles.js';
+import { resolveProfile } from '../../lib/device-profiles/profiles.js';
 import type { Text } from '../../core/locale.js';
 import { ok, problem, type Finding } from '../finding.js';
 

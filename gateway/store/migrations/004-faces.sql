@@ -1,4 +1,4 @@
--- Residents and their face templates (owned by gateway/faces).
+-- Residents and their face templates (owned by gateway/rooms/faces).
 CREATE TABLE residents (
   id         TEXT PRIMARY KEY,            -- given by the operator or generated (ULID)
   name       TEXT NOT NULL,

@@ -1,7 +1,7 @@
 -- The platform's version of each synchronised record (residents, vehicles, watchlist entries),
 -- live or deleted: an upsert or delete older than what is held here is refused, a replay of the
 -- same version changes nothing. A deleted record keeps its row (a tombstone, deleted_at set) for
--- sync.tombstoneDays, so a late older upsert cannot bring it back. Owned by gateway/sync.
+-- sync.tombstoneDays, so a late older upsert cannot bring it back. Owned by gateway/store/sync.
 CREATE TABLE sync_versions (
   entity     TEXT NOT NULL,            -- resident | vehicle | watchlist
   key        TEXT NOT NULL,            -- resident id, normalised plate, watchlist subject

@@ -1,4 +1,4 @@
--- Local console accounts (gateway/console/accounts). Passwords are scrypt hashes; `generation`
+-- Local console accounts (gateway/rooms/console/accounts). Passwords are scrypt hashes; `generation`
 -- changes when the password changes or the account is removed, which ends its sessions.
 CREATE TABLE console_users (
   id          INTEGER PRIMARY KEY AUTOINCREMENT,

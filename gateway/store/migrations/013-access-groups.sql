@@ -1,5 +1,5 @@
--- Access groups and schedules (owned by gateway/access/group-store.ts): which residents may pass
--- which gate, and when. A gate that no group names admits everyone (gateway/access/group-policy.ts).
+-- Access groups and schedules (owned by gateway/rooms/access/group-store.ts): which residents may pass
+-- which gate, and when. A gate that no group names admits everyone (gateway/rooms/access/group-policy.ts).
 CREATE TABLE access_groups (
   id         TEXT PRIMARY KEY,
   name       TEXT NOT NULL,

@@ -1,4 +1,4 @@
--- Templates learned at the gate (owned by gateway/faces/store/learned-store.ts): a capture the
+-- Templates learned at the gate (owned by gateway/rooms/faces/store/learned-store.ts): a capture the
 -- daemon recognised very surely becomes one more template of the resident. Kept in face_templates
 -- so erasing a person or re-enrolling their photos takes them too; `learned` tells them from the
 -- enrolment templates, which learning never replaces.

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loopFs, loopFsAvailable } from '../../../gateway/testing/loop-fs.ts';
-import { loadProfileFile, PROFILES_DIR } from '../../../gateway/devices/profiles.ts';
-import { valueToRaw } from '../../../gateway/devices/resources.ts';
+import { loadProfileFile, PROFILES_DIR } from '../../../gateway/lib/device-profiles/profiles.ts';
+import { valueToRaw } from '../../../gateway/rooms/devices/resources.ts';
 import { log, sleep, waitFor } from './common.ts';
 import { startRig, type Rig } from './rig.ts';
 

@@ -1,9 +1,9 @@
-import type { DeviceProfile } from '../../../gateway/devices/profile-schema.ts';
-import type { SerialLink } from '../../../gateway/devices/transport/serial.ts';
-import type { PtyPair } from '../../../gateway/devices/sim/pty-pair.ts';
-import type { DevicesRoom } from '../../../gateway/devices/room.ts';
+import type { DeviceProfile } from '../../../gateway/lib/device-profiles/profile-schema.ts';
+import type { SerialLink } from '../../../gateway/rooms/devices/transport/serial.ts';
+import type { PtyPair } from '../../../gateway/rooms/devices/sim/pty-pair.ts';
+import type { DevicesRoom } from '../../../gateway/rooms/devices/room.ts';
 import type { GatewayContext } from '../../../gateway/core/context.ts';
-import type { SimDevice } from '../../../gateway/devices/sim/sim-device.ts';
+import type { SimDevice } from '../../../gateway/rooms/devices/sim/sim-device.ts';
 import { log } from './common.ts';
 import type { LaneTrace } from './egress-trace.ts';
 

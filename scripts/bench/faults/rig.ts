@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { startMosquitto, type Mosquitto } from '../../../cloud-bridge/testing/mosquitto.ts';
 import { Daemon } from '../../../cloud-bridge/testing/daemon.ts';
 import { TestSubscriber } from '../../../cloud-bridge/testing/subscriber.ts';
-import { MqttConnection } from '../../../cloud-bridge/mqtt-client.ts';
+import { MqttConnection } from '../../../cloud-bridge/mqtt/mqtt-client.ts';
 import { Database } from '../../../gateway/store/database.ts';
-import type { Envelope } from '../../../cloud-bridge/payloads.ts';
+import type { Envelope } from '../../../cloud-bridge/mqtt/payloads.ts';
 
 /**
  * The real daemon (`sharpeyes start`) with simulated devices, a real mosquitto as the platform

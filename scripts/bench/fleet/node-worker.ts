@@ -11,11 +11,11 @@ import { Database } from '../../../gateway/store/database.ts';
 import { Outbox } from '../../../gateway/store/outbox.ts';
 import { createLogger } from '../../../gateway/core/logger.ts';
 import { cloudSection, outboxSection } from '../../../gateway/config/sections/cloud.ts';
-import { BrokerLink } from '../../../cloud-bridge/link.ts';
-import { OutboxRelay } from '../../../cloud-bridge/relay.ts';
-import { topicsFor } from '../../../cloud-bridge/topics.ts';
-import { serveRequests } from '../../../cloud-bridge/request-server.ts';
-import { registerReplayAction } from '../../../cloud-bridge/replay.ts';
+import { BrokerLink } from '../../../cloud-bridge/mqtt/link.ts';
+import { OutboxRelay } from '../../../cloud-bridge/mqtt/relay.ts';
+import { topicsFor } from '../../../cloud-bridge/mqtt/topics.ts';
+import { serveRequests } from '../../../cloud-bridge/mqtt/request-server.ts';
+import { registerReplayAction } from '../../../cloud-bridge/mqtt/replay.ts';
 import { ActionTable } from '../../../gateway/core/actions.ts';
 
 export interface WorkerArgs {

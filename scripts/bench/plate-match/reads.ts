@@ -5,16 +5,16 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { decodeImage } from '../../../gateway/imaging/image.js';
-import { InferenceWorker } from '../../../gateway/inference/inference-worker.js';
-import { modelsPrepared } from '../../../gateway/inference/models.js';
-import { PlateReader } from '../../../gateway/plates/plate-reader.js';
-import { readerOptions } from '../../../gateway/plates/reader-options.js';
-import { loadPlateDataset } from '../../../gateway/plates/dataset.js';
-import { DET_FILE } from '../../../gateway/plates/detector.js';
-import { REC_FILE, REC_KEYS } from '../../../gateway/plates/recognizer.js';
-import { isDecisive } from '../../../gateway/plates/ranking.js';
-import type { Evidence } from '../../../gateway/plates/match.js';
+import { decodeImage } from '../../../gateway/lib/imaging/image.js';
+import { InferenceWorker } from '../../../gateway/lib/inference/inference-worker.js';
+import { modelsPrepared } from '../../../gateway/lib/inference/models.js';
+import { PlateReader } from '../../../gateway/rooms/plates/plate-reader.js';
+import { readerOptions } from '../../../gateway/rooms/plates/reader-options.js';
+import { loadPlateDataset } from '../../../gateway/rooms/plates/dataset.js';
+import { DET_FILE } from '../../../gateway/rooms/plates/detector.js';
+import { REC_FILE, REC_KEYS } from '../../../gateway/rooms/plates/recognizer.js';
+import { isDecisive } from '../../../gateway/rooms/plates/ranking.js';
+import type { Evidence } from '../../../gateway/rooms/plates/match.js';
 import type { PlatesConfig } from '../../../gateway/config/sections/plates.js';
 
 export const DEV_PLATES = resolve('../shared/datasets/plates');

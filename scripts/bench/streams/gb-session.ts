@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Gb28181Room } from '../../../cloud-bridge/gb28181/room.js';
 import { freeSipPort, Sipp } from '../../../cloud-bridge/gb28181/testing/sipp.js';
 import { RtpReceiver } from '../../../cloud-bridge/gb28181/testing/rtp-receiver.js';
-import type { CameraStreams } from '../../../gateway/cameras/room.js';
+import type { CameraStreams } from '../../../gateway/rooms/cameras/room.js';
 import { startRoom, testContext, until } from '../../../gateway/testing/context.js';
 
 const DEVICE = '34020000001180000001';

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listProfileFiles, loadProfileFile, PROFILES_DIR } from '../../lib/device-profiles/profiles.js';
+import { startPtyPair, type PtyPair } from './sim/pty-pair.js';
+import { SerialLink } from './transport/serial.js';
+import { SimDevice } from './sim/sim-device.js';
+import { quietLog, recordingObserver, serialDevice, tempDir, until } from './testing/helpers.js';
+import type { Device } from './device.js';
+import type { CommandName } from '../../lib/device-profiles/profile-schema.js';
+
+/**
+ * Every serial profile, both sides: the gateway driver and the generic simulator built from the
+ * same file, on a socat pty pair. Every command must be acknowledged and every input reported,
+ * so a new profile that the simulator or the driver cannot play fails here.
+ */
+const serialProfiles = listProfileFiles(PROFILES_DIR)
+  .map((f) => loadProfileFile(f))
+  .filter((p) => p.transport.type === 'serial');
+
+describe.each(serialProfiles.map((p) => [p.model, p] as const))('%s: driver and simulator from one profile', (_model, profile) => {
+  const dir = tempDir();
+  const log = quietLog();
+  const { observer, rec } = recordingObserver();
+  let pty: PtyPair;
+  let side: SerialLink;
+  let sim: SimDevice;
+  let device: Device;
+
+  beforeAll(async () => {
+    pty = await startPtyPair({ gatewaySide: join(dir, 'gw'), deviceSide: join(dir, 'dev') });
+    let up = false;
+    side = new SerialLink({
+      path: pty.deviceSide,
+      line: { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 },
+      log,
+      onData: (c) => sim.receive(c),
+      onUp: () => (up = true),
+      onDown: () => undefined,
+    });
+    sim = new SimDevice({ profile, write: (b) => void side.write(b).catch(() => undefined) });
+    side.start();
+    await until(() => up, 'simulator side open');
+    device = serialDevice({ id: profile.model, profile, path: pty.gatewaySide, observer, log, heartbeatMs: 100 });
+    device.start();
+    await until(() => device.online, 'online');
+  });
+  afterAll(async () => {
+    await device?.stop();
+    await side?.stop();
+    await pty?.stop();
+  });
+
+  it('acknowledges every command on the first attempt', async () => {
+    for (const name of Object.keys(profile.commands) as CommandName[]) {
+      const r = await device.command(name);
+      expect(r, name).toMatchObject({ ok: true, attempts: 1 });
+    }
+  });
+
+  it('reports every input press and release', async () => {
+    for (const input of Object.keys(profile.inputs)) {
+      sim.setInput(input, true, { hold: true });
+      await until(() => rec.inputs.some((i) => i.input === input && i.active), `${input} active`);
+    }
+    for (const input of Object.keys(profile.inputs)) {
+      sim.setInput(input, false);
+      await until(() => rec.inputs.some((i) => i.input === input && !i.active), `${input} released`, 30_000);
+    }
+    expect(Object.keys(device.faults)).toEqual([]);
+  });
+});
