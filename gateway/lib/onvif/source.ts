@@ -1,5 +1,4 @@
 import type { Logger } from '../../core/logger.js';
-import type { GatewayEvents } from '../../events.js';
 import { withCredentials } from '../ffmpeg/args.js';
 import type { FailureReason } from '../ffmpeg/errors.js';
 import { parseOnvifAddress } from './address.js';
@@ -10,7 +9,13 @@ import { fetchSnapshot } from './snapshot-fetch.js';
 import { errMessage } from '../../core/errors.js';
 
 /** The events an ONVIF camera reports itself. */
-export type OnvifEventName = 'camera.motion' | 'camera.tamper' | 'camera.clock_skew';
+/** What an ONVIF camera reports, as the cameras room publishes it (its events.ts has the schemas). */
+export interface OnvifEvents {
+  'camera.motion': { cameraId: string; state: boolean; source: 'onvif'; topic?: string | undefined };
+  'camera.tamper': { cameraId: string; state: boolean; topic?: string | undefined };
+  'camera.clock_skew': { cameraId: string; skewS: number };
+}
+export type OnvifEventName = keyof OnvifEvents;
 
 export interface OnvifSourceContext {
   cameraId: string;
@@ -20,7 +25,7 @@ export interface OnvifSourceContext {
   clockSkewWarnS: number;
   motionHoldS: number;
   log: Logger;
-  onEvent<K extends OnvifEventName>(kind: K, data: GatewayEvents[K]): void;
+  onEvent<K extends OnvifEventName>(kind: K, data: OnvifEvents[K]): void;
 }
 
 interface Resolved {

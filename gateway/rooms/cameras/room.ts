@@ -20,12 +20,19 @@ import type { RtspTlsOptions } from '../../lib/rtsp/client.js';
 import type { PictureSource } from '../../lib/stream/decoder-feed.js';
 import type { StreamStats } from '../../lib/stream/shared-stream.js';
 import { StatusRecorder } from './status-recorder.js';
-import { OnvifSource } from '../../lib/onvif/source.js';
+import { OnvifSource, type OnvifEventName, type OnvifEvents } from '../../lib/onvif/source.js';
+import type { GatewayEvents } from '../../events.js';
 import { LiveView } from './live-view/server.js';
 import { cameraRegions } from './regions.js';
 import type { CameraFeeds, CameraRegionsOf } from './feeds.js';
 import type { CameraRegions } from '../../config/sections/cameras.js';
 import { encodeJpeg } from '../../lib/imaging/image.js';
+
+/** The ONVIF library's payloads are the published ones (a type error here if they drift apart). */
+type Holds<T extends true> = T;
+export type OnvifPayloadsArePublished = Holds<
+  { [K in OnvifEventName]: OnvifEvents[K] extends GatewayEvents[K] ? true : false }[OnvifEventName]
+>;
 
 /** What other rooms may ask of the cameras room: a picture of a camera now. */
 export interface CameraSnapshots {
@@ -247,7 +254,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
           clockSkewWarnS: cfg.clockSkewWarnS,
           motionHoldS: cfg.motionHoldS,
           log,
-          onEvent: (kind, data) => this.ctx.events.publish(kind, data),
+          onEvent: (kind, data) => this.ctx.events.publish(kind, data as GatewayEvents[typeof kind]),
         });
         this.onvifSources.set(cam.id, source);
         this.streams.add(cam.id, 'main', () => source.mainUrl(), this.tlsOf(cam));
