@@ -1,6 +1,5 @@
 import type { z } from 'zod';
-import { faceEvents } from '../../gateway/rooms/faces/events.js';
-import { plateEvents } from '../../gateway/rooms/plates/events.js';
+import { catalogue } from '../../gateway/events.js';
 import type { SinkRow } from '../../gateway/store/outbox-sink.js';
 import { imageId, objectId, pictureSerial, viidTime } from './ids.js';
 
@@ -92,7 +91,7 @@ export function planRecord(row: SinkRow, opts: MappingOptions): PlanResult {
     return { ok: false, error: `event ${row.id} (${row.kind}): stored data is not JSON` };
   }
   if (row.kind === 'face.recognized' || row.kind === 'face.unknown') {
-    const parsed = faceEvents[row.kind].schema.safeParse(data);
+    const parsed = catalogue[row.kind].schema.safeParse(data);
     if (!parsed.success) return invalid(row, parsed.error);
     const f = parsed.data;
     const cam = opts.camera(f.cameraId);
@@ -117,7 +116,7 @@ export function planRecord(row: SinkRow, opts: MappingOptions): PlanResult {
     return planned(row, 'faces', { recordId, deviceId: cam.deviceId, shotTime: time, object, pictures });
   }
   if (row.kind === 'plate.recognized') {
-    const parsed = plateEvents['plate.recognized'].schema.safeParse(data);
+    const parsed = catalogue['plate.recognized'].schema.safeParse(data);
     if (!parsed.success) return invalid(row, parsed.error);
     const p = parsed.data;
     const cam = opts.camera(p.cameraId);
