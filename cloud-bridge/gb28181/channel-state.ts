@@ -5,8 +5,8 @@
  */
 import type { GatewayConfig } from '../../gateway/config/schema.js';
 import type { Scope } from '../../gateway/core/room.js';
-import type { CameraStreams } from '../../gateway/rooms/cameras/room.js';
-import type { DeviceDirectory } from '../../gateway/rooms/devices/room.js';
+import type { CameraStreams } from '../../gateway/core/services.js';
+import type { DeviceDirectory } from '../../gateway/core/services.js';
 import { buildChannels, type Channel } from './channels.js';
 import type { ChannelState } from './manscdp/messages.js';
 

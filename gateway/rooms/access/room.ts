@@ -3,7 +3,7 @@ import type { ActionTable } from '../../core/actions.js';
 import type { EventMeta } from '../../core/bus.js';
 import type { Room, Scope } from '../../core/room.js';
 import { componentLogger, type Logger } from '../../core/logger.js';
-import type { GateControl } from '../devices/room.js';
+import type { GateControl } from '../../core/services.js';
 import { decide, prunePassages, type AccessPoint, type Decision, type PassageMemory, type Recognition } from './policy.js';
 import { fromFace, fromPlate } from './recognitions.js';
 import { registerWatchlistActions, Watchlist } from './watchlist.js';

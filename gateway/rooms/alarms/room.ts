@@ -6,9 +6,9 @@ import { ActionError, type ActionContext, type ActionTable } from '../../core/ac
 import { componentLogger, type Logger } from '../../core/logger.js';
 import { errMessage } from '../../core/errors.js';
 import type { GatewayEvents } from '../../events.js';
-import type { DeviceDirectory, FireInputs, GateControl } from '../devices/room.js';
+import type { DeviceDirectory, FireInputs, GateControl } from '../../core/services.js';
 import type { CommandName } from '../../lib/device-profiles/profile-schema.js';
-import type { CameraSnapshots } from '../cameras/room.js';
+import type { CameraSnapshots } from '../../core/services.js';
 import { AlarmStore } from './store.js';
 import { alarmKindOf, dueForEscalation, onTrigger, refuseTransition, severityOf, type Alarm } from './lifecycle.js';
 

@@ -22,6 +22,9 @@ import type { StreamStats } from '../../lib/stream/shared-stream.js';
 import { StatusRecorder } from './status-recorder.js';
 import { OnvifSource, type OnvifEventName, type OnvifEvents } from '../../lib/onvif/source.js';
 import type { GatewayEvents } from '../../events.js';
+import type { CameraSnapshots, CameraStreams } from '../../core/services.js';
+
+export type { CameraSnapshots, CameraStreams } from '../../core/services.js';
 import { LiveView } from './live-view/server.js';
 import { cameraRegions } from './regions.js';
 import type { CameraFeeds, CameraRegionsOf } from './feeds.js';
@@ -34,29 +37,12 @@ export type OnvifPayloadsArePublished = Holds<
   { [K in OnvifEventName]: OnvifEvents[K] extends GatewayEvents[K] ? true : false }[OnvifEventName]
 >;
 
-/** What other rooms may ask of the cameras room: a picture of a camera now. */
-export interface CameraSnapshots {
-  /** Saves the newest analysed frame of a camera as a snapshot (fast). */
-  latestSnapshot(cameraId: string): Promise<SavedSnapshot>;
-}
-
 /** What the console asks of the cameras room: thumbnails and live view (for users it has authenticated). */
 export interface CameraViews {
   /** The newest analysed frame of a camera as JPEG, not stored (thumbnails). */
   latestJpeg(cameraId: string, quality?: number): Promise<Buffer>;
   /** Live view, or undefined when disabled (cameras.liveView.enabled: false). */
   liveView(): LiveView | undefined;
-}
-
-/** The cameras that run, and a camera's full stream (for rooms that relay video). */
-export interface CameraStreams {
-  /** Ids of the cameras that run (known once the cameras room started). */
-  cameraIds(): string[];
-  /**
-   * A camera's full stream as pictures from its one shared RTSP session (the GOP cache first), or
-   * undefined: relaying rooms (GB/T 28181) use this and never open a session of their own.
-   */
-  pictures(cameraId: string): PictureSource | undefined;
 }
 
 /** How long a camera stream stays open after its last consumer left (a snapshot or viewer soon after reuses it). */

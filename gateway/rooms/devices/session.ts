@@ -31,13 +31,9 @@ export interface ExecuteOptions {
   guard?: () => boolean;
 }
 
-export interface CommandResult {
-  ok: boolean;
-  attempts: number;
-  /** timeout | refused | offline | exception_N | write_failed */
-  error?: string;
-  reply?: Record<string, number>;
-}
+import type { CommandResult } from '../../core/services.js';
+
+export type { CommandResult };
 
 export interface ProtocolSession {
   execute(plan: CommandPlan, opts?: ExecuteOptions): Promise<CommandResult>;
