@@ -3,6 +3,9 @@
  * each and handed over by the controller: a room that uses one imports it from here, never the
  * room that provides it. Types only; they may name the shared libraries' types.
  */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
 import type { CommandName, DeviceProfile } from '../lib/device-profiles/profile-schema.js';
 import type { SavedSnapshot } from '../lib/snapshots/store.js';
 import type { PictureSource } from '../lib/stream/decoder-feed.js';
@@ -62,4 +65,19 @@ export interface CameraStreams {
    * undefined: relaying rooms (GB/T 28181) use this and never open a session of their own.
    */
   pictures(cameraId: string): PictureSource | undefined;
+}
+
+/** What the console asks of the cameras room (CamerasRoom): thumbnails and live view (for users it has authenticated). */
+export interface CameraViews {
+  /** The newest analysed frame of a camera as JPEG, not stored (thumbnails). */
+  latestJpeg(cameraId: string, quality?: number): Promise<Buffer>;
+  /** Live view, or undefined when disabled (cameras.liveView.enabled: false). */
+  liveView(): LiveViews | undefined;
+}
+
+/** Live view as the console uses it (the cameras room's LiveView). */
+export interface LiveViews {
+  readonly viewers: number;
+  /** Takes an upgraded request's socket for a camera's picture, or says why not (HTTP status and message). */
+  accept(cameraId: string, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<WebSocket | { status: 404 | 503; message: string }>;
 }

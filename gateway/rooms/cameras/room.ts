@@ -22,9 +22,9 @@ import type { StreamStats } from '../../lib/stream/shared-stream.js';
 import { StatusRecorder } from './status-recorder.js';
 import { OnvifSource, type OnvifEventName, type OnvifEvents } from '../../lib/onvif/source.js';
 import type { GatewayEvents } from '../../events.js';
-import type { CameraSnapshots, CameraStreams } from '../../core/services.js';
+import type { CameraSnapshots, CameraStreams, CameraViews } from '../../core/services.js';
 
-export type { CameraSnapshots, CameraStreams } from '../../core/services.js';
+export type { CameraSnapshots, CameraStreams, CameraViews } from '../../core/services.js';
 import { LiveView } from './live-view/server.js';
 import { cameraRegions } from './regions.js';
 import type { CameraFeeds, CameraRegionsOf } from './feeds.js';
@@ -36,14 +36,6 @@ type Holds<T extends true> = T;
 export type OnvifPayloadsArePublished = Holds<
   { [K in OnvifEventName]: OnvifEvents[K] extends GatewayEvents[K] ? true : false }[OnvifEventName]
 >;
-
-/** What the console asks of the cameras room: thumbnails and live view (for users it has authenticated). */
-export interface CameraViews {
-  /** The newest analysed frame of a camera as JPEG, not stored (thumbnails). */
-  latestJpeg(cameraId: string, quality?: number): Promise<Buffer>;
-  /** Live view, or undefined when disabled (cameras.liveView.enabled: false). */
-  liveView(): LiveView | undefined;
-}
 
 /** How long a camera stream stays open after its last consumer left (a snapshot or viewer soon after reuses it). */
 export const STREAM_LINGER_MS = 5000;

@@ -2,7 +2,7 @@ import type { ActionTable } from '../../core/actions.js';
 import type { Logger } from '../../core/logger.js';
 import type { Database } from '../../store/database.js';
 import type { Outbox } from '../../store/outbox.js';
-import type { CameraViews } from '../cameras/room.js';
+import type { CameraViews } from '../../core/services.js';
 import type { ConsoleAuth } from './auth.js';
 import type { UserStore } from './accounts/user-store.js';
 import type { ConsoleMetrics } from './metrics/metrics.js';

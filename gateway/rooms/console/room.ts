@@ -2,7 +2,7 @@ import type { GatewayContext } from '../../core/context.js';
 import type { Room, Scope } from '../../core/room.js';
 import { componentLogger, type Logger } from '../../core/logger.js';
 import { readSecretFile } from '../../config/load.js';
-import type { CameraViews } from '../cameras/room.js';
+import type { CameraViews } from '../../core/services.js';
 import { ConsoleServer } from './server.js';
 import { ConsoleAuth } from './auth.js';
 import { UserStore } from './accounts/user-store.js';
