@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Where a daemon using the embedded broker writes its port (in its data folder), for CLI clients. */
+export const EMBEDDED_BROKER_FILE = 'embedded-broker.json';
+
 /**
  * The embedded broker's two identities, generated at the first start in
  * `<dataDir>/broker-credentials.json` (mode 0600, readable only by the gateway's user):

@@ -5,8 +5,7 @@ import { readSecretFile, resolveConfigPath, type LoadedConfig } from '../../gate
 import { MqttConnection, PublishRefusedError, type ConnectOptions, type IncomingMessage } from './mqtt-client.js';
 import { brokerOptions } from './connect-options.js';
 import { topicsFor, type Topics } from './topics.js';
-import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
-import { readBrokerCredentials } from './broker-credentials.js';
+import { EMBEDDED_BROKER_FILE, readBrokerCredentials } from './broker-credentials.js';
 import type { Response } from './payloads.js';
 import { errMessage } from '../../gateway/core/errors.js';
 

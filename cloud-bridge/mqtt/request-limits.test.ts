@@ -5,8 +5,7 @@ import { z } from 'zod';
 import { startRoom, testContext, type TestContext } from '../../gateway/testing/context.js';
 import { CloudBridgeRoom } from './room.js';
 import { RequestClient } from './request-client.js';
-import { readBrokerCredentials } from './broker-credentials.js';
-import { EMBEDDED_BROKER_FILE } from './embedded-broker-file.js';
+import { EMBEDDED_BROKER_FILE, readBrokerCredentials } from './broker-credentials.js';
 import { ActionLimits } from '../../gateway/core/action-limits.js';
 import { ActionError } from '../../gateway/core/actions.js';
 

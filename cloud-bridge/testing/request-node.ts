@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { startRoom, testContext, type TestContext } from '../../gateway/testing/context.js';
 import { CloudBridgeRoom } from '../mqtt/room.js';
 import { readBrokerCredentials } from '../mqtt/broker-credentials.js';
-import { EMBEDDED_BROKER_FILE } from '../mqtt/embedded-broker-file.js';
+import { EMBEDDED_BROKER_FILE } from '../mqtt/broker-credentials.js';
 import { MqttConnection } from '../mqtt/mqtt-client.js';
 import type { Response } from '../mqtt/payloads.js';
 
