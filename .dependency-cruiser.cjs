@@ -29,9 +29,16 @@ module.exports = {
       name: 'room-to-room',
       severity: 'error',
       comment:
-        'A room reaches another room only through the typed services the controller hands it: put the service interface in gateway/core/ (or the shared code in gateway/lib/).',
+        "A room reaches another room only through the typed services the controller hands it: the interfaces in gateway/core/services.ts or in the providing room's services.ts (shared code goes to gateway/lib/).",
       from: { path: '^gateway/rooms/([^/]+)/', pathNot: TESTS },
-      to: { path: '^gateway/rooms/', pathNot: '^gateway/rooms/$1/' },
+      to: { path: '^gateway/rooms/', pathNot: ['^gateway/rooms/$1/', '^gateway/rooms/[^/]+/services\\.ts$'] },
+    },
+    {
+      name: 'room-services-type-only',
+      severity: 'error',
+      comment: "Another room's services.ts is imported for its types only (`import type`): the object itself comes from the controller.",
+      from: { path: '^gateway/rooms/([^/]+)/', pathNot: TESTS },
+      to: { path: '^gateway/rooms/[^/]+/services\\.ts$', pathNot: '^gateway/rooms/$1/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'lib-not-rooms',

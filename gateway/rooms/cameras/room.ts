@@ -26,8 +26,8 @@ import type { CameraSnapshots, CameraStreams, CameraViews } from '../../core/ser
 
 export type { CameraSnapshots, CameraStreams, CameraViews } from '../../core/services.js';
 import { LiveView } from './live-view/server.js';
-import { cameraRegions } from './regions.js';
-import type { CameraFeeds, CameraRegionsOf } from './feeds.js';
+import { cameraRegions } from '../../config/camera-regions.js';
+import type { CameraFeeds, CameraRegionsOf } from './services.js';
 import type { CameraRegions } from '../../config/sections/cameras.js';
 import { encodeJpeg } from '../../lib/imaging/image.js';
 

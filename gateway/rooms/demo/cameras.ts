@@ -6,7 +6,7 @@
 import type { GatewayConfig } from '../../config/schema.js';
 import type { Logger } from '../../core/logger.js';
 import type { Scope } from '../../core/room.js';
-import type { CameraFeeds, FedCamera } from '../cameras/feeds.js';
+import type { CameraFeeds, FedCamera } from '../cameras/services.js';
 import { demoCameras } from './profile.js';
 import { startRtspServer, type RtspServer } from '../../lib/rtsp-server/rtsp-server.js';
 import { ASSEMBLE_HINT, checkDemoAssets, demoDir } from './assets.js';

@@ -12,7 +12,7 @@
  */
 import type { GatewayConfig } from '../../config/schema.js';
 import type { MotionConfig } from '../../config/sections/cameras.js';
-import type { FedCamera } from '../cameras/feeds.js';
+import type { FedCamera } from '../cameras/services.js';
 import { DEMO_DOOR_CAMERA, DEMO_LANE_CAMERA } from './cast.js';
 
 /** Where plates are read on the demo lane: [x, y, w, h] fractions, the lane before the barrier. */

@@ -24,8 +24,8 @@ import { DET_FILE } from './detector.js';
 import { REC_FILE, REC_KEYS } from './recognizer.js';
 import type { PlateColour } from './dataset.js';
 import type { FrameSource } from '../../lib/frames/hub.js';
-import { cameraRegions } from '../cameras/regions.js';
-import type { CameraRegionsOf } from '../cameras/feeds.js';
+import { cameraRegions } from '../../config/camera-regions.js';
+import type { CameraRegionsOf } from '../cameras/services.js';
 import { rectToPixels } from '../../config/sections/rect.js';
 
 /** What the room needs of a camera frame (the cameras room's Frame fits). */

@@ -3,8 +3,8 @@
  * (cameras.list[].regions), or the whole frame. The cameras room adds those of the cameras other
  * rooms bring (CamerasRoom.regionsOf, the demo's). Pure.
  */
-import type { GatewayConfig } from '../../config/schema.js';
-import type { CameraRegions } from '../../config/sections/cameras.js';
+import type { GatewayConfig } from './schema.js';
+import type { CameraRegions } from './sections/cameras.js';
 
 export const WHOLE_FRAME: CameraRegions = { motion: [] };
 
