@@ -25,7 +25,7 @@ interface Use {
  * Every error code written as a literal where an answer is made: the code argument of
  * `new ActionError(message, code)` and `new HttpError(status, message, code)`, and the `code` of
  * an object literal that is an error answer or an import problem (it has `error`, `status:
- * 'error'`, or sits in faces/import).
+ * 'error'`, or sits in cli/residents-import).
  */
 function codesUsed(file: string): Use[] {
   const text = readFileSync(file, 'utf8');
@@ -33,7 +33,7 @@ function codesUsed(file: string): Use[] {
   const out: Use[] = [];
   const where = (n: ts.Node) => `${relative(ROOT, file)}:${src.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
   const literal = (n: ts.Node | undefined) => (n && ts.isStringLiteralLike(n) ? n.text : undefined);
-  const isImport = relative(ROOT, file).startsWith(join('gateway', 'faces', 'import'));
+  const isImport = relative(ROOT, file).startsWith(join('gateway', 'cli', 'residents-import'));
   const visit = (n: ts.Node): void => {
     if (ts.isNewExpression(n) && ts.isIdentifier(n.expression)) {
       const at = n.expression.text === 'ActionError' ? 1 : n.expression.text === 'HttpError' ? 2 : -1;

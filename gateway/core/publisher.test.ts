@@ -41,10 +41,12 @@ describe.skipIf(!mounted)('events on a full disk', () => {
     ctx = testContext('', { dir });
     ctx.events.recoverJournal(); // opens (preallocates) the journal, as the daemon does at start
   });
-  afterAll(() => {
+  afterAll(async () => {
     ctx?.dispose();
     rmSync(filler, { force: true });
-    spawnSync('umount', [mountPoint]);
+    // An fsync of the replay guard's nonce file may still be in flight (off the loop): its file
+    // is open until it ends, and the mount is busy until then.
+    await until(() => spawnSync('umount', [mountPoint]).status === 0, 'tmpfs unmounted', 5000);
     rmSync(mountPoint, { recursive: true, force: true });
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loopFs, loopFsAvailable, type LoopFs } from '../gateway/testing/loop-fs.js';
-import { bootRequestNode } from './testing/request-node.js';
+import { loopFs, loopFsAvailable, type LoopFs } from '../../gateway/testing/loop-fs.js';
+import { bootRequestNode } from '../testing/request-node.js';
 
 /**
  * A request answered is never forgotten by the replay guard, not even by a power cut right after

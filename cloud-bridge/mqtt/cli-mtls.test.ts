@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { startRoom, testContext, type TestContext } from '../gateway/testing/context.js';
-import { startMosquitto, type Mosquitto } from './testing/mosquitto.js';
-import { CloudBridgeRoom } from './mqtt/room.js';
-import { RequestClient } from './mqtt/request-client.js';
-import type { LoadedConfig } from '../gateway/config/load.js';
+import { startRoom, testContext, type TestContext } from '../../gateway/testing/context.js';
+import { startMosquitto, type Mosquitto } from '../testing/mosquitto.js';
+import { CloudBridgeRoom } from './room.js';
+import { RequestClient } from './request-client.js';
+import type { LoadedConfig } from '../../gateway/config/load.js';
 
 // With mutual TLS, the sharpeyes CLI presents its own certificate (cloud.cli.certFile/keyFile),
 // never the gateway's: on mosquitto with require_certificate and use_identity_as_username, and the
