@@ -2,6 +2,9 @@
  * The index against brute force (pure): for each query, the exact best entry by float32 cosine
  * over the same gallery, and whether the index's top-1 is that entry (recall@1) or at least the
  * same person (a near-twin view of the right person counts there, not in recall@1).
+ * `decisive_recall_at_1` counts only queries whose best similarity reaches `floor` (below every
+ * threshold the daemon uses, so these are the searches a decision depends on): the index must
+ * return the same person, within 0.01 of the best similarity (int8 rounding of near-twin views).
  */
 import type { SearchHit } from '../../../gateway/faces/index/gallery-index.js';
 
@@ -49,6 +52,8 @@ export interface RecallReport {
   queries: number;
   recall_at_1: number;
   person_recall_at_1: number;
+  decisive_queries: number;
+  decisive_recall_at_1: number;
   /** Genuine probes whose brute-force top-1 is their own person, and how many of those the index also finds. */
   genuine_right_brute: number;
   genuine_right_index: number;
@@ -65,7 +70,10 @@ export function compare(
   brute: ReadonlyArray<{ i: number; s: number }>,
   hits: ReadonlyArray<SearchHit | undefined>,
   indexOf: (id: string) => number,
+  floor: number,
 ): RecallReport {
+  let decisive = 0;
+  let decisiveKept = 0;
   let agree = 0;
   let samePerson = 0;
   let genuine = 0;
@@ -88,6 +96,10 @@ export function compare(
     else if (misses.length < 10)
       misses.push({ query: n, brute: g.id(b.i), index: hi >= 0 ? g.id(hi) : '-', brute_s: round(b.s), index_s: round(hs) });
     if (hi >= 0 && g.person(hi) === g.person(b.i)) samePerson++;
+    if (b.s >= floor) {
+      decisive++;
+      if (hi >= 0 && g.person(hi) === g.person(b.i) && b.s - hs <= 0.01) decisiveKept++;
+    }
     if (q.person !== undefined) {
       genuine++;
       if (g.person(b.i) === q.person) {
@@ -100,6 +112,8 @@ export function compare(
     queries: queries.length,
     recall_at_1: round(agree / queries.length),
     person_recall_at_1: round(samePerson / queries.length),
+    decisive_queries: decisive,
+    decisive_recall_at_1: decisive ? round(decisiveKept / decisive) : 1,
     genuine_right_brute: rightBrute,
     genuine_right_index: rightIndex,
     genuine,
