@@ -205,7 +205,7 @@ for (const size of SIZES) {
     people: new Set(Array.from({ length: Math.min(size, P) }, (_, i) => g.person(i))).size,
     views_per_photo: Math.ceil(size / P),
     exact: size <= 2048 ? 'yes (under exactBelow 2048)' : 'no: sign-code prefilter + int8 rescoring',
-    index_settings: { candidates: indexOpts.candidates ?? 64, shortlist: indexOpts.shortlist ?? 4096 },
+    index_settings: { candidates: indexOpts.candidates ?? 512, shortlist: indexOpts.shortlist ?? 4096 },
     build_ms: Math.round(main.buildMs),
     index_rss_mb: r1(main.rssMb),
     index_buffers_mb: r1(main.buffersMb),
