@@ -18,7 +18,11 @@ export interface GalleryIndexOptions {
   dim: number;
   /** Below this many entries every entry is scored with int8 dot products (no code prefilter). */
   exactBelow?: number;
-  /** How many nearest sign codes are rescored. */
+  /**
+   * How many nearest sign codes are rescored (int8 dot products, ~1 µs each). 512: on 100,000 real
+   * embeddings (`bench -- face`) 64 kept the same person within 0.01 of the best similarity for
+   * only 94.6% of the searches whose best reaches 0.4; 512 for 99.6%, for ~0.5 ms more per search.
+   */
   candidates?: number;
   /** How many entries survive the first (256-bit) pass of the code scan. */
   shortlist?: number;
@@ -65,7 +69,7 @@ export class GalleryIndex {
     this.words = opts.dim / 32;
     this.prefixWords = Math.min(this.words, 8);
     this.exactBelow = opts.exactBelow ?? 2048;
-    this.candidates = opts.candidates ?? 64;
+    this.candidates = opts.candidates ?? 512;
     this.shortlist = opts.shortlist ?? 4096;
   }
 
