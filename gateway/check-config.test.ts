@@ -78,7 +78,7 @@ describe('one validation path: the daemon, config check and doctor check the sam
       expect.stringMatching(/^devices\[2\] \(mystery\): .*no-such-model/),
       'access.points[0].camera: unknown camera "west" (known: north)',
       'access.points[1].gate: unknown device "gate-9" (known: gate-1, post-1, mystery)',
-      'access.points[2].gate: device "post-1" (alarm-post-sos200, alarm-post) has no "open" command to open',
+      'access.points[2].gate: device "post-1" (alarm-post-sos200, alarm_post) has no "open" command to open',
       'faces.cameras[0]: unknown camera "east" (known: north)',
       'plates.cameras[1]: unknown camera "nowhere" (known: north)',
     ]);

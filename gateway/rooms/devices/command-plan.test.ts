@@ -25,6 +25,6 @@ describe('planCommand (shared layer: mappings, scaling, bounds)', () => {
   });
   it('plans a relay pulse as a write with a hold time', () => {
     expect(planCommand(board, 'pulse', 1500).writes).toEqual([{ resource: 'relay1', raw: 1, holdMs: 1500, releaseRaw: 0 }]);
-    expect(planCommand(board, 'hold-open').writes).toEqual([{ resource: 'relay1', raw: 1 }]);
+    expect(planCommand(board, 'hold_open').writes).toEqual([{ resource: 'relay1', raw: 1 }]);
   });
 });

@@ -74,7 +74,7 @@ describe('fail-safe: gates the gateway cannot read, or that have no hold-open', 
   const dir = mkdtempSync(join(tmpdir(), 'se-failsafe-'));
   // Its status reply carries the loops, not the arm's position (a controller with no position switch).
   const blind = barrierVariant(dir, 'barrier-blind', { lines: /^ {6}- \{ name: barrier, type: u8 \}$/ });
-  const noHold = barrierVariant(dir, 'barrier-no-hold', { commands: ['hold-open'] });
+  const noHold = barrierVariant(dir, 'barrier-no-hold', { commands: ['hold_open'] });
   const ctx = testContext(`
 devices:
   - { id: blind-1, profile: ${blind}, simulate: true }
