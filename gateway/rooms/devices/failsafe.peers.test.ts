@@ -60,7 +60,7 @@ function barrierVariant(dir: string, model: string, drop: { commands?: string[];
   const out: string[] = [];
   let skipping = false;
   for (const line of lines) {
-    const cmd = /^ {2}([a-z-]+):$/.exec(line)?.[1];
+    const cmd = /^ {2}([a-z_-]+):$/.exec(line)?.[1];
     if (cmd !== undefined || /^\S/.test(line)) skipping = cmd !== undefined && (drop.commands ?? []).includes(cmd);
     if (drop.lines?.test(line)) continue;
     if (!skipping) out.push(line.startsWith('model:') ? `model: ${model}` : line);
