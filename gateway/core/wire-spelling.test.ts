@@ -84,7 +84,19 @@ describe('one spelling on the wire', () => {
     };
     const renamed = Object.entries(RENAMED_VALUES).filter(([, { field }]) => field in today);
     expect(renamed.map(([old]) => old).sort()).toEqual(
-      ['alarm-post', 'door-contact', 'fire-alarm', 'hold-open', 'io-board', 'pedestrian-gate', 'vehicle-loop'].sort(),
+      [
+        'alarm-post',
+        'door-contact',
+        'fire-alarm',
+        'hold-open',
+        'io-board',
+        'light-off',
+        'light-on',
+        'pedestrian-gate',
+        'siren-off',
+        'siren-on',
+        'vehicle-loop',
+      ].sort(),
     );
     for (const [old, { now, field }] of renamed) {
       expect(today[field], now).toContain(now);
@@ -95,7 +107,8 @@ describe('one spelling on the wire', () => {
     expect(currentValueOf(PROFILE_FIELDS.command, 'alarm-post')).toBe('alarm-post');
     expect(currentValueOf(PROFILE_FIELDS.deviceKind, 'not-found')).toBe('not-found');
     expect(currentValueOf(PROFILE_FIELDS.command, 'hold-open')).toBe('hold_open');
-    expect(currentValueOf(PROFILE_FIELDS.command, 'siren-on')).toBe('siren-on');
+    expect(currentValueOf(PROFILE_FIELDS.command, 'siren-on')).toBe('siren_on');
+    expect(currentValueOf(PROFILE_FIELDS.command, 'open')).toBe('open');
   });
 
   it('accepts an old event name in the console filter and `sharpeyes events --kind`', () => {
@@ -131,6 +144,7 @@ describe('rows stored before envelope version 2', () => {
       ['01H', 'gate.command', { deviceId: 'g1', command: 'close', origin: 'console', ok: false, error: 'write-failed', attempts: 3 }],
       ['01J', 'device.online', { deviceId: 'post-1', model: 'alarm-post-sos200', kind: 'alarm-post', simulated: false }],
       ['01K', 'device.input', { deviceId: 'board-1', input: 'fire-alarm', kind: 'fire-alarm', active: true, ts: 'x' }],
+      ['01M', 'gate.command', { deviceId: 'post-1', command: 'siren-off', origin: 'alarms', ok: true, attempts: 1 }],
       ['01L', 'gate.mismatch', { deviceId: 'g1', expected: 'open', actual: 'closed', action: 'hold-open', ts: 'x' }],
     ];
     const bytesOf = new Map<string, number>();
@@ -163,7 +177,7 @@ describe('rows stored before envelope version 2', () => {
     try {
       expect(db.schemaVersion).toBe(Math.max(...readMigrations().map((m) => m.version)));
       const outbox = new Outbox({ db, log: createLogger({ level: 'silent' }), quotaBytes: 1e9 });
-      const byId = new Map(outbox.recent(10).map((r) => [r.id, r]));
+      const byId = new Map(outbox.recent(20).map((r) => [r.id, r]));
       expect(byId.get('01A')).toMatchObject({ kind: 'camera.clock_skew', data: { cameraId: 'c1', skewS: 120 } });
       expect(byId.get('01B')).toMatchObject({ kind: 'camera.offline', data: { reason: 'unauthorized' } });
       expect(byId.get('01C')?.data).toEqual({ gateId: 'g1', allow: false, reason: 'visitor_expired', confidence: 0.25 });
@@ -182,6 +196,7 @@ describe('rows stored before envelope version 2', () => {
       // A profile's names in their fields only: a model or an input named like an old kind stays.
       expect(byId.get('01J')?.data).toEqual({ deviceId: 'post-1', model: 'alarm-post-sos200', kind: 'alarm_post', simulated: false });
       expect(byId.get('01K')?.data).toEqual({ deviceId: 'board-1', input: 'fire-alarm', kind: 'fire_alarm', active: true, ts: 'x' });
+      expect(byId.get('01M')?.data).toMatchObject({ command: 'siren_off', origin: 'alarms' });
       expect(byId.get('01L')?.data).toEqual({ deviceId: 'g1', expected: 'open', actual: 'closed', action: 'hold_open', ts: 'x' });
       expect(db.prepare<{ kind: string }>('SELECT kind FROM device_inputs').get()?.kind).toBe('vehicle_loop');
       expect(

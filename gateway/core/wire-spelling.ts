@@ -55,6 +55,10 @@ export const RENAMED_VALUES: Readonly<Record<string, { now: string; field: strin
   'vehicle-loop': { now: 'vehicle_loop', field: PROFILE_FIELDS.inputKind },
   'fire-alarm': { now: 'fire_alarm', field: PROFILE_FIELDS.inputKind },
   'hold-open': { now: 'hold_open', field: PROFILE_FIELDS.command },
+  'siren-on': { now: 'siren_on', field: PROFILE_FIELDS.command },
+  'siren-off': { now: 'siren_off', field: PROFILE_FIELDS.command },
+  'light-on': { now: 'light_on', field: PROFILE_FIELDS.command },
+  'light-off': { now: 'light_off', field: PROFILE_FIELDS.command },
 };
 
 /** Values with a number at the end (`exception-2`, a Modbus exception code), old prefix → new. */

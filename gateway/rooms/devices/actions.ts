@@ -54,7 +54,7 @@ export function registerDeviceActions(actions: ActionTable, devices: DevicesServ
   actions.register('gate/command', {
     role: 'operator',
     replayGuard: true,
-    description: 'Runs any command of a device profile: close, hold_open, release, pulse (with arg, e.g. ms), siren-on...',
+    description: 'Runs any command of a device profile: close, hold_open, release, pulse (with arg, e.g. ms), siren_on...',
     input: z.strictObject({
       gateId,
       // A command in the spelling before envelope version 2 (`hold-open`) runs as today's (`hold_open`).

@@ -20,7 +20,7 @@ describe('planCommand (shared layer: mappings, scaling, bounds)', () => {
   });
   it('refuses a param out of bounds and an unknown command', () => {
     expect(() => planCommand(barrier, 'pulse', 100)).toThrow(/outside 1000..60000 ms/);
-    expect(() => planCommand(barrier, 'siren-on')).toThrow(CommandError);
+    expect(() => planCommand(barrier, 'siren_on')).toThrow(CommandError);
     expect(() => planCommand(barrier, 'open', 5)).toThrow(/takes no argument/);
   });
   it('plans a relay pulse as a write with a hold time', () => {

@@ -48,7 +48,11 @@ export const deviceEvents = defineEvents({
     schema: z
       .strictObject({
         deviceId,
-        command: z.string().describe("open, close, hold_open, release, pulse, ... (a command of the device's profile)."),
+        command: z
+          .string()
+          .describe(
+            "open, close, hold_open, release, pulse, siren_on, siren_off, light_on, light_off, ... (a command of the device's profile).",
+          ),
         origin: z.string().describe('Who asked: platform, cli, console, access, alarms, fail_safe, shutdown.'),
         ok: z.boolean(),
         error: z

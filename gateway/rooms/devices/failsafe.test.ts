@@ -28,7 +28,7 @@ describe('FailSafePolicy', () => {
     expect(p.verdict('g1', 'hold_open')).toEqual({ send: true });
     // Commands that do not move the gate (siren, strobe, status) go through; a profile command
     // that moves it is guarded like open.
-    expect(p.verdict('g1', 'light-on')).toEqual({ send: true });
+    expect(p.verdict('g1', 'light_on')).toEqual({ send: true });
     expect(p.verdict('g1', 'status', true)).toMatchObject({ send: false, ok: false });
     // Another gate is not held.
     expect(p.verdict('g2', 'close')).toEqual({ send: true });
