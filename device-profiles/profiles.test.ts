@@ -12,7 +12,7 @@ const profiles = files.map((f) => ({ file: f, p: loadProfileFile(f) }));
 describe('device profiles', () => {
   it('the required kinds are present', () => {
     const kinds = profiles.map(({ p }) => `${p.kind}/${p.protocol.type}`);
-    for (const want of ['io-board/modbus-rtu', 'barrier/framed', 'turnstile/framed', 'alarm-post/framed', 'pedestrian-gate/gpio'])
+    for (const want of ['io_board/modbus-rtu', 'barrier/framed', 'turnstile/framed', 'alarm_post/framed', 'pedestrian_gate/gpio'])
       expect(kinds).toContain(want);
   });
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from './config/errors.js';
 import { parseConfig } from './config/load.js';
 import { checkConfig } from './check-config.js';
+import { PROFILES_DIR } from './lib/device-profiles/profiles.js';
 
 const opts = { source: 'test.yaml', baseDir: '/etc/sharpeyes', env: {} };
 const run = promisify(execFile);
@@ -78,7 +79,7 @@ describe('one validation path: the daemon, config check and doctor check the sam
       expect.stringMatching(/^devices\[2\] \(mystery\): .*no-such-model/),
       'access.points[0].camera: unknown camera "west" (known: north)',
       'access.points[1].gate: unknown device "gate-9" (known: gate-1, post-1, mystery)',
-      'access.points[2].gate: device "post-1" (alarm-post-sos200, alarm-post) has no "open" command to open',
+      'access.points[2].gate: device "post-1" (alarm-post-sos200, alarm_post) has no "open" command to open',
       'faces.cameras[0]: unknown camera "east" (known: north)',
       'plates.cameras[1]: unknown camera "nowhere" (known: north)',
     ]);
@@ -105,6 +106,24 @@ describe('one validation path: the daemon, config check and doctor check the sam
       'cameras:\n  list: [{ id: lane, rtsp: "rtsp://127.0.0.1/x" }]\ndevices:\n  - { id: gate-1, profile: barrier-bg300-framed, simulate: true }\n' +
       'access:\n  points:\n    - { camera: lane, gate: gate-1, via: plate }\n';
     expect(warnings(real)).toEqual([expect.stringMatching(/^access.points\[0\]: opens by plate, but plates.enabled is false/)]);
+  });
+
+  it("warns about a device profile of the user's written in the spelling before envelope version 2, naming the file", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'se-check-spelling-'));
+    const old = readFileSync(join(PROFILES_DIR, 'gpio-button-relay.yaml'), 'utf8').replace(
+      /^kind: pedestrian_gate$/m,
+      'kind: pedestrian-gate',
+    );
+    writeFileSync(join(dir, 'door.yaml'), old);
+    const checked = checkConfig(
+      parseConfig('access:\n  points: []\ndevices:\n  - { id: door-9, profile: ./door.yaml, chip: gpiochip0 }\n', {
+        ...opts,
+        baseDir: dir,
+      }),
+    );
+    expect(checked.warnings).toEqual([
+      `devices[0] (door-9): ${join(dir, 'door.yaml')}: device profile in the spelling before envelope version 2, read in the new one (kind: "pedestrian-gate" is now "pedestrian_gate"); rewrite the file, the old spelling is refused from 0.3.0`,
+    ]);
   });
 
   it('warns about plate matching options that open a barrier for a plate that is not the known one', async () => {

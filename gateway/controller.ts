@@ -42,7 +42,8 @@ export class Controller {
     const cameras = new CamerasRoom(ctx, { feeds: demoCameras });
     const devices = new DevicesRoom(ctx);
     const frames = { frames: cameras.frames, snapshots: cameras.snapshots, regions: cameras };
-    const faces = new FacesRoom(ctx, frames);
+    const access = new AccessRoom(ctx, { gates: devices });
+    const faces = new FacesRoom(ctx, { ...frames, groups: access.groups });
     const plates = new PlatesRoom(ctx, frames);
     const cloud = new CloudBridgeRoom(ctx);
     const gat1400 = new Gat1400Room(ctx);
@@ -58,7 +59,7 @@ export class Controller {
       plates,
       new DemoRoom(ctx, { cameras: demoCameras, enrolment: faces, vehicles: plates.vehicles }), // plays the demo cameras and enrols the demo resident before the cameras room reads them
       cameras,
-      new AccessRoom(ctx, { gates: devices }),
+      access,
       new AlarmsRoom(ctx, { gates: devices, devices, cameras }),
       gb28181, // after cameras and devices: its catalog lists them; off unless gb28181.enabled
       new ConsoleRoom(ctx, { cameras }),

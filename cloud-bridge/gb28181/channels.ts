@@ -42,9 +42,9 @@ export interface ChannelSources {
 
 /** Which channel kind a device profile kind is, if it has one. */
 export function kindOfDevice(profileKind: string): ChannelKind | undefined {
-  if (profileKind === 'alarm-post') return 'alarm-input';
+  if (profileKind === 'alarm_post') return 'alarm-input';
   if (profileKind === 'barrier') return 'barrier';
-  if (profileKind === 'turnstile' || profileKind === 'pedestrian-gate') return 'smart-door';
+  if (profileKind === 'turnstile' || profileKind === 'pedestrian_gate') return 'smart-door';
   return undefined;
 }
 

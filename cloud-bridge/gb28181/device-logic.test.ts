@@ -22,11 +22,11 @@ describe('channel ids', () => {
       { id: 'south-cam', name: undefined },
     ],
     devices: [
-      { id: 'alarm-1', kind: 'alarm-post' },
+      { id: 'alarm-1', kind: 'alarm_post' },
       { id: 'gate-1', kind: 'barrier' },
       { id: 'door-1', kind: 'turnstile' },
-      { id: 'door-2', kind: 'pedestrian-gate' },
-      { id: 'io-1', kind: 'io-board' },
+      { id: 'door-2', kind: 'pedestrian_gate' },
+      { id: 'io-1', kind: 'io_board' },
     ],
   };
 

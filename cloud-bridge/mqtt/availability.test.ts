@@ -52,7 +52,7 @@ describe('device availability (retained)', () => {
 
   it('publishes each change retained, valid against availability.json', async () => {
     ctx.events.publish('device.online', { deviceId: 'gate-1', model: 'barrier-bg300-framed', kind: 'barrier', simulated: true });
-    ctx.events.publish('device.online', { deviceId: 'alarm-1', model: 'alarm-post-sos200', kind: 'alarm-post', simulated: true });
+    ctx.events.publish('device.online', { deviceId: 'alarm-1', model: 'alarm-post-sos200', kind: 'alarm_post', simulated: true });
     ctx.events.publish('device.offline', { deviceId: 'alarm-1', model: 'alarm-post-sos200', reason: 'no answer to heartbeat' });
     await until(async () => Object.keys((await lateView()).devices).length === 2, 'two devices retained');
     const view = await lateView();

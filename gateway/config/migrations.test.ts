@@ -100,6 +100,27 @@ plates:
     expect(() => parseConfig(`version: ${CONFIG_VERSION}\nconsole:\n  tokenFile: /x\n`, opts)).toThrow(/tokenFile: unknown key/);
   });
 
+  it('a version 4 file has its fireUnknown hold-open spelled hold_open, one note per device', () => {
+    const loaded = parseConfig(
+      `version: 4
+devices:
+  - { id: board-1, profile: relay-board-4ch-modbus, simulate: true, egress: [gate-1], fireUnknown: hold-open }
+  - { id: gate-1, profile: barrier-bg300-framed, simulate: true, fireUnknown: ignore }
+  - { id: post-1, profile: alarm-post-sos200, simulate: true }
+`,
+      { ...opts, baseDir: process.cwd() },
+    );
+    expect(loaded.migrationNotes).toEqual([
+      "version 4 -> 5: devices[0].fireUnknown hold-open became hold_open (the command's name in the device profiles)",
+    ]);
+    expect(loaded.config.devices.map((d) => d.fireUnknown)).toEqual(['hold_open', 'ignore', 'hold_open']);
+    expect(loaded.migrated).toMatchObject({ devices: [{ fireUnknown: 'hold_open' }, { fireUnknown: 'ignore' }, {}] });
+    // In a current file the old spelling is an error like any unknown value.
+    expect(() =>
+      parseConfig(`version: ${CONFIG_VERSION}\ndevices:\n  - { id: b, profile: barrier-bg300-framed, fireUnknown: hold-open }\n`, opts),
+    ).toThrow(/fireUnknown/);
+  });
+
   it('a current file loads as written; the old keys in it are errors', () => {
     const loaded = parseConfig(`version: ${CONFIG_VERSION}\ncameras:\n  snapshots:\n    maxMb: 50\n`, opts);
     expect(loaded.migrationNotes).toEqual([]);

@@ -1,7 +1,7 @@
 import type { GatewayConfig } from './schema.js';
 import { cameraIdsOf } from './sections/cameras.js';
-import { resolveProfile } from '../lib/device-profiles/profiles.js';
-import type { DeviceProfile } from '../lib/device-profiles/profile-schema.js';
+import { readProfileFile, resolveProfileFile } from '../lib/device-profiles/profiles.js';
+import type { DeviceKind, DeviceProfile } from '../lib/device-profiles/profile-schema.js';
 import { errMessage } from '../core/errors.js';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -19,7 +19,7 @@ export interface ConfigFindings {
   warnings: string[];
 }
 
-const GATE_KINDS = new Set(['barrier', 'turnstile', 'pedestrian-gate', 'io-board']);
+const GATE_KINDS = new Set<DeviceKind>(['barrier', 'turnstile', 'pedestrian_gate', 'io_board']);
 
 export function checkReferences(config: GatewayConfig, opts: { baseDir: string }): ConfigFindings {
   const errors: string[] = [];
@@ -33,8 +33,9 @@ export function checkReferences(config: GatewayConfig, opts: { baseDir: string }
   const profiles = new Map<string, DeviceProfile>();
   config.devices.forEach((d, i) => {
     try {
-      const p = resolveProfile(d.profile, { baseDir: opts.baseDir });
+      const { profile: p, warnings: spelling } = readProfileFile(resolveProfileFile(d.profile, { baseDir: opts.baseDir }));
       profiles.set(d.id, p);
+      warnings.push(...spelling.map((w) => `devices[${i}] (${d.id}): ${w}`));
       if (p.transport.type === 'serial' && !d.simulate && !d.port)
         errors.push(`devices[${i}] (${d.id}): a serial device needs "port" (or simulate: true)`);
       if (p.transport.type === 'gpio' && d.simulate)

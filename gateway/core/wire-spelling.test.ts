@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { catalogue } from '../events.js';
-import { currentEventName, currentValue, RENAMED_EVENTS, RENAMED_PREFIXES, RENAMED_VALUES } from './wire-spelling.js';
+import {
+  currentEventName,
+  currentValue,
+  currentValueOf,
+  PROFILE_FIELDS,
+  RENAMED_EVENTS,
+  RENAMED_PREFIXES,
+  RENAMED_VALUES,
+} from './wire-spelling.js';
+import { COMMAND_NAMES, DEVICE_KINDS, INPUT_KINDS } from '../lib/device-profiles/profile-schema.js';
 import { Database, readMigrations } from '../store/database.js';
 import { Outbox } from '../store/outbox.js';
 import { searchOutbox } from '../store/outbox-search.js';
@@ -67,6 +76,41 @@ describe('one spelling on the wire', () => {
     expect(currentValue('exception-x')).toBe('exception-x');
   });
 
+  it("renames a device profile's names in their own field only, each to a name the profile format has today", () => {
+    const today: Record<string, readonly string[]> = {
+      [PROFILE_FIELDS.deviceKind]: DEVICE_KINDS,
+      [PROFILE_FIELDS.inputKind]: INPUT_KINDS,
+      [PROFILE_FIELDS.command]: COMMAND_NAMES,
+    };
+    const renamed = Object.entries(RENAMED_VALUES).filter(([, { field }]) => field in today);
+    expect(renamed.map(([old]) => old).sort()).toEqual(
+      [
+        'alarm-post',
+        'door-contact',
+        'fire-alarm',
+        'hold-open',
+        'io-board',
+        'light-off',
+        'light-on',
+        'pedestrian-gate',
+        'siren-off',
+        'siren-on',
+        'vehicle-loop',
+      ].sort(),
+    );
+    for (const [old, { now, field }] of renamed) {
+      expect(today[field], now).toContain(now);
+      expect(today[field], old).not.toContain(old);
+      expect(currentValueOf(field, old)).toBe(now);
+    }
+    // Only in its own field: a device kind is not renamed where a command is read, nor a camera's reason.
+    expect(currentValueOf(PROFILE_FIELDS.command, 'alarm-post')).toBe('alarm-post');
+    expect(currentValueOf(PROFILE_FIELDS.deviceKind, 'not-found')).toBe('not-found');
+    expect(currentValueOf(PROFILE_FIELDS.command, 'hold-open')).toBe('hold_open');
+    expect(currentValueOf(PROFILE_FIELDS.command, 'siren-on')).toBe('siren_on');
+    expect(currentValueOf(PROFILE_FIELDS.command, 'open')).toBe('open');
+  });
+
   it('accepts an old event name in the console filter and `sharpeyes events --kind`', () => {
     expect(parseFilter(new URLSearchParams('kind=alarm.fire-fault')).kind).toBe('alarm.fire_fault');
     expect(kindMatches('alarm.fire_fault', 'alarm.fire-fault')).toBe(true);
@@ -86,7 +130,7 @@ describe('rows stored before envelope version 2', () => {
     return d;
   };
 
-  it('are rewritten by store migration 014: outbox kinds and reasons, access decisions, camera status', () => {
+  it('are rewritten by store migrations 014 and 016: outbox kinds and values, gate commands, device inputs, access decisions, camera status', () => {
     const path = join(tmp(), 'gateway.db');
     const before = new Database(path, { migrations: readMigrations().filter((m) => m.version <= 13) });
     const put = before.prepare('INSERT INTO outbox(id, kind, ts, priority, data, bytes) VALUES (?, ?, ?, 1, ?, ?)');
@@ -98,6 +142,10 @@ describe('rows stored before envelope version 2', () => {
       ['01E', 'device.offline', { deviceId: 'gate-fault', model: 'x', reason: 'not-found' }],
       ['01G', 'gate.command', { deviceId: 'g1', command: 'hold-open', origin: 'fail-safe', ok: false, error: 'exception-4', attempts: 1 }],
       ['01H', 'gate.command', { deviceId: 'g1', command: 'close', origin: 'console', ok: false, error: 'write-failed', attempts: 3 }],
+      ['01J', 'device.online', { deviceId: 'post-1', model: 'alarm-post-sos200', kind: 'alarm-post', simulated: false }],
+      ['01K', 'device.input', { deviceId: 'board-1', input: 'fire-alarm', kind: 'fire-alarm', active: true, ts: 'x' }],
+      ['01M', 'gate.command', { deviceId: 'post-1', command: 'siren-off', origin: 'alarms', ok: true, attempts: 1 }],
+      ['01L', 'gate.mismatch', { deviceId: 'g1', expected: 'open', actual: 'closed', action: 'hold-open', ts: 'x' }],
     ];
     const bytesOf = new Map<string, number>();
     for (const [id, kind, data] of rows) {
@@ -120,30 +168,41 @@ describe('rows stored before envelope version 2', () => {
          VALUES ('2026-12-01T00:00:00.000Z', 'g1', 'hold-open', 'fail-safe', 0, 'exception-4', 1, 5)`,
       )
       .run();
+    before
+      .prepare(`INSERT INTO device_inputs(ts, device_id, input, kind, active) VALUES ('x', 'board-1', 'loop-a', 'vehicle-loop', 1)`)
+      .run();
     before.close();
 
     const db = new Database(path);
     try {
-      expect(db.schemaVersion).toBeGreaterThanOrEqual(14);
+      expect(db.schemaVersion).toBe(Math.max(...readMigrations().map((m) => m.version)));
       const outbox = new Outbox({ db, log: createLogger({ level: 'silent' }), quotaBytes: 1e9 });
-      const byId = new Map(outbox.recent(10).map((r) => [r.id, r]));
+      const byId = new Map(outbox.recent(20).map((r) => [r.id, r]));
       expect(byId.get('01A')).toMatchObject({ kind: 'camera.clock_skew', data: { cameraId: 'c1', skewS: 120 } });
       expect(byId.get('01B')).toMatchObject({ kind: 'camera.offline', data: { reason: 'unauthorized' } });
       expect(byId.get('01C')?.data).toEqual({ gateId: 'g1', allow: false, reason: 'visitor_expired', confidence: 0.25 });
       expect(byId.get('01D')?.kind).toBe('alarm.fire_fault');
       // Only the renamed enum fields change: a device id or a free-text reason stays as written.
       expect(byId.get('01E')?.data).toEqual({ deviceId: 'gate-fault', model: 'x', reason: 'not-found' });
-      // The device profile's command names are the profile format's (hold-open stays).
       expect(byId.get('01G')?.data).toEqual({
         deviceId: 'g1',
-        command: 'hold-open',
+        command: 'hold_open',
         origin: 'fail_safe',
         ok: false,
         error: 'exception_4',
         attempts: 1,
       });
       expect(byId.get('01H')?.data).toMatchObject({ origin: 'console', error: 'write_failed' });
-      expect(db.prepare<{ origin: string; error: string }>('SELECT origin, error FROM gate_commands').get()).toEqual({
+      // A profile's names in their fields only: a model or an input named like an old kind stays.
+      expect(byId.get('01J')?.data).toEqual({ deviceId: 'post-1', model: 'alarm-post-sos200', kind: 'alarm_post', simulated: false });
+      expect(byId.get('01K')?.data).toEqual({ deviceId: 'board-1', input: 'fire-alarm', kind: 'fire_alarm', active: true, ts: 'x' });
+      expect(byId.get('01M')?.data).toMatchObject({ command: 'siren_off', origin: 'alarms' });
+      expect(byId.get('01L')?.data).toEqual({ deviceId: 'g1', expected: 'open', actual: 'closed', action: 'hold_open', ts: 'x' });
+      expect(db.prepare<{ kind: string }>('SELECT kind FROM device_inputs').get()?.kind).toBe('vehicle_loop');
+      expect(
+        db.prepare<{ command: string; origin: string; error: string }>('SELECT command, origin, error FROM gate_commands').get(),
+      ).toEqual({
+        command: 'hold_open',
         origin: 'fail_safe',
         error: 'exception_4',
       });

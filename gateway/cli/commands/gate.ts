@@ -8,7 +8,7 @@ import { errMessage } from '../../core/errors.js';
 
 const command: Command = {
   summary: 'Open (or close, hold open, release, pulse) a gate of the running gateway, through the same MQTT request the platform sends.',
-  usage: 'sharpeyes gate open|close|hold-open|release|pulse GATE_ID [PULSE_MS] [--config FILE] [--node ID] [--timeout S]',
+  usage: 'sharpeyes gate open|close|hold_open|release|pulse GATE_ID [PULSE_MS] [--config FILE] [--node ID] [--timeout S]',
   async run(argv) {
     const { values, positionals } = parse(
       argv,

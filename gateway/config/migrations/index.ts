@@ -10,12 +10,13 @@
 import { toV2 } from './v2.js';
 import { toV3 } from './v3.js';
 import { toV4 } from './v4.js';
+import { toV5 } from './v5.js';
 
 import type { MigrationStep, RawConfig } from './doc.js';
 
 export type { MigrationStep, RawConfig } from './doc.js';
 
-const STEPS: readonly MigrationStep[] = [toV2, toV3, toV4];
+const STEPS: readonly MigrationStep[] = [toV2, toV3, toV4, toV5];
 
 /** The format this version of the gateway writes and reads without migrating. */
 export const CONFIG_VERSION = STEPS.reduce((v, s) => Math.max(v, s.to), 1);

@@ -28,12 +28,12 @@ const device = z
       .boolean()
       .default(false)
       .describe("Run the project's simulator for this device on a socat pty pair instead of real hardware (demo, tests)."),
-    egress: z.array(z.string()).default([]).describe('Gates held open while a fire-alarm input of this device is active (egress on fire).'),
+    egress: z.array(z.string()).default([]).describe('Gates held open while a fire_alarm input of this device is active (egress on fire).'),
     fireUnknown: z
-      .enum(['hold-open', 'ignore'])
-      .default('hold-open')
+      .enum(['hold_open', 'ignore'])
+      .default('hold_open')
       .describe(
-        'While a fire-alarm input of this device has not been read since start, or the device is offline, its egress gates are held open as for a fire (hold-open, with an alarm.fire_fault event) or left as they are (ignore).',
+        'While a fire_alarm input of this device has not been read since start, or the device is offline, its egress gates are held open as for a fire (hold_open, with an alarm.fire_fault event) or left as they are (ignore).',
       ),
     camera: z.string().optional().describe('Camera id linked to this device (alarm snapshots).'),
   })
@@ -42,9 +42,9 @@ const device = z
 export const devicesSection = z
   .array(device)
   .default([
-    { id: 'door-1', profile: 'turnstile-ts100-framed', simulate: true, egress: [], fireUnknown: 'hold-open' },
-    { id: 'gate-1', profile: 'barrier-bg300-framed', simulate: true, egress: [], fireUnknown: 'hold-open' },
-    { id: 'alarm-1', profile: 'alarm-post-sos200', simulate: true, egress: [], fireUnknown: 'hold-open', camera: 'demo-door' },
+    { id: 'door-1', profile: 'turnstile-ts100-framed', simulate: true, egress: [], fireUnknown: 'hold_open' },
+    { id: 'gate-1', profile: 'barrier-bg300-framed', simulate: true, egress: [], fireUnknown: 'hold_open' },
+    { id: 'alarm-1', profile: 'alarm-post-sos200', simulate: true, egress: [], fireUnknown: 'hold_open', camera: 'demo-door' },
   ])
   .superRefine((list, ctx) => {
     const ids = new Set<string>();

@@ -117,7 +117,7 @@ export const gb28181Section = z
       .min(1)
       .max(4)
       .default(1)
-      .describe('AlarmPriority of the Alarm notifications sent for alarm-post presses (1 = highest, 一级警情).'),
+      .describe('AlarmPriority of the Alarm notifications sent for alarm post presses (1 = highest, 一级警情).'),
   })
   .superRefine((s, ctx) => {
     if (!s.enabled) return;

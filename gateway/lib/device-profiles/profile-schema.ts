@@ -20,19 +20,21 @@ const name = z.string().regex(/^[a-z][a-zA-Z0-9-]*$/, 'a name: lowercase first, 
 export const COMMAND_NAMES = [
   'open',
   'close',
-  'hold-open',
+  'hold_open',
   'release',
   'status',
-  'siren-on',
-  'siren-off',
-  'light-on',
-  'light-off',
+  'siren_on',
+  'siren_off',
+  'light_on',
+  'light_off',
   'pulse',
   'reset',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
-export const INPUT_KINDS = ['button', 'door-contact', 'vehicle-loop', 'tamper', 'fire-alarm', 'presence'] as const;
+export const INPUT_KINDS = ['button', 'door_contact', 'vehicle_loop', 'tamper', 'fire_alarm', 'presence'] as const;
 export type InputKind = (typeof INPUT_KINDS)[number];
+export const DEVICE_KINDS = ['barrier', 'turnstile', 'pedestrian_gate', 'alarm_post', 'io_board'] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
 export const FIELD_TYPES = ['u8', 'u16be', 'u16le', 'i16be'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
@@ -192,7 +194,7 @@ export const profileBase = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and "-"')
     .describe('Unique model name; the device config refers to it.'),
   vendor: z.string(),
-  kind: z.enum(['barrier', 'turnstile', 'pedestrian-gate', 'alarm-post', 'io-board']),
+  kind: z.enum(DEVICE_KINDS),
   description: z.string().optional(),
   displayName: z
     .strictObject({ zh: z.string().min(1).max(60), en: z.string().min(1).max(60) })
@@ -215,7 +217,7 @@ export const profileBase = z.strictObject({
         .array(rawValue)
         .default([])
         .describe(
-          'Other values the console shows as open (a turnstile letting one person through). Display only: the fire hold-open still needs `open`.',
+          'Other values the console shows as open (a turnstile letting one person through). Display only: the fire hold_open still needs `open`.',
         ),
     })
     .optional()

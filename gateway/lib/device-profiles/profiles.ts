@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { profileBase, type DeviceProfile } from './profile-schema.js';
 import { checkProfileReferences } from './profile-check.js';
+import { respellProfile, respelledWarning } from './profile-spelling.js';
 import { formatIssues } from '../../config/errors.js';
 import { errMessage } from '../../core/errors.js';
 
@@ -17,14 +18,18 @@ export const PROFILES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..
 
 export class ProfileError extends Error {}
 
-/** Parses and validates one profile document; errors name the file and the path inside it. */
-export function parseProfile(text: string, source: string): DeviceProfile {
-  let raw: unknown;
+/**
+ * Parses and validates one profile document; errors name the file and the path inside it. A file
+ * in the spelling before envelope version 2 is read in the new one, with a warning (profile-spelling.ts).
+ */
+export function readProfile(text: string, source: string): { profile: DeviceProfile; warnings: string[] } {
+  let parsed: unknown;
   try {
-    raw = parseYaml(text, { uniqueKeys: true });
+    parsed = parseYaml(text, { uniqueKeys: true });
   } catch (err) {
     throw new ProfileError(`${source}: YAML syntax: ${errMessage(err).split('\n')[0]}`);
   }
+  const { raw, renamed } = respellProfile(parsed);
   const r = profileSchema.safeParse(raw, { reportInput: true });
   if (!r.success)
     throw new ProfileError(
@@ -32,11 +37,21 @@ export function parseProfile(text: string, source: string): DeviceProfile {
         .map((l) => `  - ${l}`)
         .join('\n')}`,
     );
-  return r.data;
+  return { profile: r.data, warnings: renamed.length > 0 ? [respelledWarning(source, renamed)] : [] };
+}
+
+/** readProfile without its warnings (tools and checks that do not report them). */
+export function parseProfile(text: string, source: string): DeviceProfile {
+  return readProfile(text, source).profile;
+}
+
+/** A profile file and the warnings of reading it (the devices room logs them). */
+export function readProfileFile(path: string): { profile: DeviceProfile; warnings: string[] } {
+  return readProfile(readFileSync(path, 'utf8'), path);
 }
 
 export function loadProfileFile(path: string): DeviceProfile {
-  return parseProfile(readFileSync(path, 'utf8'), path);
+  return readProfileFile(path).profile;
 }
 
 /** Every *.yaml profile of a folder, keyed by file name. */

@@ -149,7 +149,7 @@ export class GroupStore {
     return { groups, memberOf, passGates };
   }
 
-  private exists(id: string): boolean {
+  exists(id: string): boolean {
     return this.db.prepare('SELECT 1 FROM access_groups WHERE id = ?').get(id) !== undefined;
   }
 }

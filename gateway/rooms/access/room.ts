@@ -11,6 +11,8 @@ import { registerWatchlistSyncActions } from './watchlist-sync.js';
 import { registerGroupActions } from './group-actions.js';
 import { GroupDirectory, GroupStore } from './group-store.js';
 import { DecisionStore } from './decision-store.js';
+import { accessGroups } from './groups-service.js';
+import type { AccessGroups } from './services.js';
 
 /**
  * The access room: recognitions in (face.recognized / face.unknown, plate.recognized),
@@ -29,6 +31,8 @@ export class AccessRoom implements Room {
   private groupStore: GroupStore | undefined;
   private groupDirectory: GroupDirectory | undefined;
   private decisions: DecisionStore | undefined;
+  /** Memberships and who each gate admits, for the faces room (handed over by the controller). */
+  readonly groups: AccessGroups;
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -36,21 +40,22 @@ export class AccessRoom implements Room {
   ) {
     this.log = componentLogger(ctx.log, 'access');
     this.points = ctx.loaded.config.access.points.map((p) => ({ cameraId: p.camera, gateId: p.gate, via: p.via }));
+    this.groups = accessGroups(ctx.db, this.store());
   }
 
   registerActions(actions: ActionTable): void {
     registerWatchlistActions(actions, () => this.list());
     registerWatchlistSyncActions(actions, () => this.list());
-    registerGroupActions(actions, () => this.groups());
+    registerGroupActions(actions, () => this.store());
   }
 
-  private groups(): GroupStore {
+  private store(): GroupStore {
     this.groupStore ??= new GroupStore(this.ctx.db);
     return this.groupStore;
   }
 
   private directory(): GroupDirectory {
-    this.groupDirectory ??= new GroupDirectory(this.groups(), this.ctx.db);
+    this.groupDirectory ??= new GroupDirectory(this.store(), this.ctx.db);
     return this.groupDirectory;
   }
 

@@ -6,7 +6,7 @@ const deviceId = z.string().describe('Alarm post (or device) whose input raised 
 const kind = z
   .enum(['panic', 'tamper', 'fire', 'fire_fault'])
   .describe(
-    'panic: an alarm button; tamper: a housing opened; fire: a fire-alarm contact; fire_fault: a fire-alarm input unread or offline (alarm.fire_fault), resolved only when it reads again.',
+    'panic: an alarm button; tamper: a housing opened; fire: a fire_alarm input; fire_fault: a fire_alarm input unread or offline (alarm.fire_fault), resolved only when it reads again.',
   );
 const severity = z.enum(['normal', 'high']).describe('high for fire alarms, and for any alarm nobody acknowledged in time.');
 const raisedAt = z.string().describe('ISO 8601 time the alarm was raised.');

@@ -26,7 +26,7 @@ describe('alarm acknowledgements: they never end a fire, and never wait on the s
     firePost,
     readFileSync(join(PROFILES_DIR, 'alarm-post-lp10-latching.yaml'), 'utf8')
       .replace('model: alarm-post-lp10-latching', 'model: alarm-post-fire-latching')
-      .replace('button: { kind: button,', 'button: { kind: fire-alarm,'),
+      .replace('button: { kind: button,', 'button: { kind: fire_alarm,'),
   );
   let ctx: TestContext;
   let stops: Array<() => Promise<void>> = [];

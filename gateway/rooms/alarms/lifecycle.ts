@@ -28,9 +28,9 @@ export interface Alarm {
 
 /** The kind of alarm an input raises when it becomes active, if any. */
 export function alarmKindOf(deviceKind: string, inputKind: string): AlarmKind | undefined {
-  if (inputKind === 'button' && deviceKind === 'alarm-post') return 'panic';
+  if (inputKind === 'button' && deviceKind === 'alarm_post') return 'panic';
   if (inputKind === 'tamper') return 'tamper';
-  if (inputKind === 'fire-alarm') return 'fire';
+  if (inputKind === 'fire_alarm') return 'fire';
   return undefined;
 }
 

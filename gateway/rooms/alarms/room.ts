@@ -159,7 +159,7 @@ export class AlarmsRoom implements Room {
     };
     this.open.set(alarm.alarmId, alarm);
     // Act first: the caller sees the strobe whatever the store does.
-    if (kind === 'panic') void this.output(alarm.deviceId, 'light-on');
+    if (kind === 'panic') void this.output(alarm.deviceId, 'light_on');
     this.ctx.events.publish(
       'alarm.raised',
       {
@@ -292,8 +292,8 @@ export class AlarmsRoom implements Room {
       a.escalatedAt = new Date(now).toISOString();
       this.log.error({ alarmId: a.alarmId, deviceId: a.deviceId, afterS }, 'alarm not acknowledged in time: escalated');
       if (a.kind !== 'fire_fault') {
-        void this.output(a.deviceId, 'siren-on');
-        void this.output(a.deviceId, 'light-on');
+        void this.output(a.deviceId, 'siren_on');
+        void this.output(a.deviceId, 'light_on');
       }
       this.ctx.events.publish(
         'alarm.escalated',
@@ -309,7 +309,7 @@ export class AlarmsRoom implements Room {
    */
   private async quiet(a: Alarm): Promise<void> {
     if (a.kind === 'fire_fault') return; // its device is unread or offline, and has no post outputs to quiet
-    const outputs: CommandName[] = ['light-off', 'siren-off'];
+    const outputs: CommandName[] = ['light_off', 'siren_off'];
     const reset = a.kind === 'fire' ? undefined : this.deps.devices.info(a.deviceId)?.resetOf[a.input];
     if (reset) outputs.push(reset);
     await Promise.all(outputs.map((c) => this.output(a.deviceId, c)));

@@ -2,11 +2,16 @@
  * Access decisions as one plain line each, for the people watching the terminal, in the language
  * of the CLI's output (core/locale.ts: Chinese unless the locale is English). Pure.
  */
-import type { Reason, Via } from '../access/policy.js';
+import type { GatewayEvents } from '../../events.js';
 import type { Lang } from '../../core/locale.js';
 import { dottedPlate } from './cast.js';
 
-/** What the line reports of a decision (the access.decided event fits). */
+/** The access.decision event: the narration knows the decision as the wire says it, not the access room's types. */
+type Decision = GatewayEvents['access.decision'];
+type Via = Decision['via'];
+type Reason = Decision['reason'];
+
+/** What the line reports of a decision (the access.decision event fits). */
 export interface DecisionFacts {
   via: Via;
   gateId: string;

@@ -3,6 +3,7 @@ import { ActionError, type ActionTable } from '../../core/actions.js';
 import { errMessage } from '../../core/errors.js';
 import { CommandError } from './command-plan.js';
 import { COMMAND_NAMES } from '../../lib/device-profiles/profile-schema.js';
+import { currentValueOf, PROFILE_FIELDS } from '../../core/wire-spelling.js';
 import type { DevicesService } from './services.js';
 
 /**
@@ -53,10 +54,11 @@ export function registerDeviceActions(actions: ActionTable, devices: DevicesServ
   actions.register('gate/command', {
     role: 'operator',
     replayGuard: true,
-    description: 'Runs any command of a device profile: close, hold-open, release, pulse (with arg, e.g. ms), siren-on...',
+    description: 'Runs any command of a device profile: close, hold_open, release, pulse (with arg, e.g. ms), siren_on...',
     input: z.strictObject({
       gateId,
-      command: z.enum(COMMAND_NAMES),
+      // A command in the spelling before envelope version 2 (`hold-open`) runs as today's (`hold_open`).
+      command: z.preprocess((v) => (typeof v === 'string' ? currentValueOf(PROFILE_FIELDS.command, v) : v), z.enum(COMMAND_NAMES)),
       arg: z.number().optional().describe("The command's parameter (pulse width in ms...)."),
     }),
     handle: (input, actx) => run(input.gateId, input.command, actx.actor.channel, input.arg),

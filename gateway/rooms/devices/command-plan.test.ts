@@ -20,11 +20,11 @@ describe('planCommand (shared layer: mappings, scaling, bounds)', () => {
   });
   it('refuses a param out of bounds and an unknown command', () => {
     expect(() => planCommand(barrier, 'pulse', 100)).toThrow(/outside 1000..60000 ms/);
-    expect(() => planCommand(barrier, 'siren-on')).toThrow(CommandError);
+    expect(() => planCommand(barrier, 'siren_on')).toThrow(CommandError);
     expect(() => planCommand(barrier, 'open', 5)).toThrow(/takes no argument/);
   });
   it('plans a relay pulse as a write with a hold time', () => {
     expect(planCommand(board, 'pulse', 1500).writes).toEqual([{ resource: 'relay1', raw: 1, holdMs: 1500, releaseRaw: 0 }]);
-    expect(planCommand(board, 'hold-open').writes).toEqual([{ resource: 'relay1', raw: 1 }]);
+    expect(planCommand(board, 'hold_open').writes).toEqual([{ resource: 'relay1', raw: 1 }]);
   });
 });

@@ -49,7 +49,7 @@ describe('framed barrier over a socat pty with the simulator', () => {
   it('a loop change on the device becomes one debounced input event', async () => {
     expect(await sim.control('press loopA')).toBe('ok');
     await until(() => rec.inputs.some((i) => i.input === 'loopA' && i.active), 'loopA active');
-    expect(rec.inputs.find((i) => i.input === 'loopA')?.kind).toBe('vehicle-loop');
+    expect(rec.inputs.find((i) => i.input === 'loopA')?.kind).toBe('vehicle_loop');
     await sim.control('release loopA');
     await until(() => rec.inputs.some((i) => i.input === 'loopA' && !i.active), 'loopA inactive');
   });

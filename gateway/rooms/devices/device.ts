@@ -96,7 +96,7 @@ export class Device {
     this.faultLog = new RateLimitedLog(ctx.log, 5, 10_000);
     for (const [name, i] of Object.entries(ctx.profile.inputs)) {
       this.debouncers.set(name, new Debouncer(i.debounceMs));
-      if (i.kind === 'fire-alarm') this.fireResources.add(i.resource);
+      if (i.kind === 'fire_alarm') this.fireResources.add(i.resource);
     }
     if (ctx.profile.gate) this.gate = 'unknown';
   }

@@ -13,7 +13,7 @@ export const deviceEvents = defineEvents({
       .strictObject({
         deviceId,
         model: z.string().describe('Profile model.'),
-        kind: z.string().describe('barrier, turnstile, pedestrian-gate, alarm-post or io-board.'),
+        kind: z.string().describe("barrier, turnstile, pedestrian_gate, alarm_post or io_board (the profile's kind)."),
         simulated: z.boolean(),
       })
       .describe('A gate controller or alarm post answers again (first valid frame after start, unplug or silence).'),
@@ -36,7 +36,7 @@ export const deviceEvents = defineEvents({
       .strictObject({
         deviceId,
         input: z.string().describe('Input name from the profile.'),
-        kind: z.string().describe('button, door-contact, vehicle-loop, tamper, fire-alarm or presence.'),
+        kind: z.string().describe("button, door_contact, vehicle_loop, tamper, fire_alarm or presence (the profile's input kind)."),
         active: z.boolean(),
         ts,
       })
@@ -48,7 +48,11 @@ export const deviceEvents = defineEvents({
     schema: z
       .strictObject({
         deviceId,
-        command: z.string().describe('open, close, hold-open, release, pulse, ...'),
+        command: z
+          .string()
+          .describe(
+            "open, close, hold_open, release, pulse, siren_on, siren_off, light_on, light_off, ... (a command of the device's profile).",
+          ),
         origin: z.string().describe('Who asked: platform, cli, console, access, alarms, fail_safe, shutdown.'),
         ok: z.boolean(),
         error: z
@@ -83,7 +87,7 @@ export const deviceEvents = defineEvents({
         deviceId,
         expected: z.string().describe('The position the fail-safe requires (open while a fire alarm holds the gate).'),
         actual: z.string().describe('The position the gate reported.'),
-        action: z.string().describe('What the gateway did about it (hold-open re-sent).'),
+        action: z.string().describe('What the gateway did about it (hold_open re-sent).'),
         ts,
       })
       .describe('An egress gate reported a position other than open while a fire alarm held it open; the gateway corrected it.'),
@@ -106,7 +110,7 @@ export const deviceEvents = defineEvents({
         egress: z.array(z.string()).describe('Gates held open while it is active.'),
         ts,
       })
-      .describe('A fire-alarm contact changed; egress gates are held open while it is active.'),
+      .describe('A fire_alarm input changed; egress gates are held open while it is active.'),
   },
   'alarm.fire_fault': {
     priority: 'never-dropped',
@@ -119,11 +123,11 @@ export const deviceEvents = defineEvents({
           .enum(['unread', 'offline', 'cleared'])
           .describe('unread: not read since the gateway started; offline: its device stopped answering; cleared: read again.'),
         egress: z.array(z.string()).describe('Gates it governs.'),
-        holdsOpen: z.boolean().describe('Whether those gates are held open meanwhile (devices[].fireUnknown: hold-open, the default).'),
+        holdsOpen: z.boolean().describe('Whether those gates are held open meanwhile (devices[].fireUnknown: hold_open, the default).'),
         ts,
       })
       .describe(
-        'A fire-alarm input the gateway cannot read (a supervision fault): its egress gates are held open as for a fire until it reads clear again.',
+        'A fire_alarm input the gateway cannot read (a supervision fault): its egress gates are held open as for a fire until it reads clear again.',
       ),
   },
 });

@@ -60,7 +60,7 @@ function barrierVariant(dir: string, model: string, drop: { commands?: string[];
   const out: string[] = [];
   let skipping = false;
   for (const line of lines) {
-    const cmd = /^ {2}([a-z-]+):$/.exec(line)?.[1];
+    const cmd = /^ {2}([a-z_-]+):$/.exec(line)?.[1];
     if (cmd !== undefined || /^\S/.test(line)) skipping = cmd !== undefined && (drop.commands ?? []).includes(cmd);
     if (drop.lines?.test(line)) continue;
     if (!skipping) out.push(line.startsWith('model:') ? `model: ${model}` : line);
@@ -74,7 +74,7 @@ describe('fail-safe: gates the gateway cannot read, or that have no hold-open', 
   const dir = mkdtempSync(join(tmpdir(), 'se-failsafe-'));
   // Its status reply carries the loops, not the arm's position (a controller with no position switch).
   const blind = barrierVariant(dir, 'barrier-blind', { lines: /^ {6}- \{ name: barrier, type: u8 \}$/ });
-  const noHold = barrierVariant(dir, 'barrier-no-hold', { commands: ['hold-open'] });
+  const noHold = barrierVariant(dir, 'barrier-no-hold', { commands: ['hold_open'] });
   const ctx = testContext(`
 devices:
   - { id: blind-1, profile: ${blind}, simulate: true }

@@ -8,10 +8,10 @@ describe('FailSafePolicy', () => {
 
   it('a fire alarm holds its egress gates open until every source clears', () => {
     const p = new FailSafePolicy();
-    expect(p.onFireAlarm('post/fire', true, ['g1', 'g2']).map((c) => `${c.gateId}:${c.command}`)).toEqual(['g1:hold-open', 'g2:hold-open']);
+    expect(p.onFireAlarm('post/fire', true, ['g1', 'g2']).map((c) => `${c.gateId}:${c.command}`)).toEqual(['g1:hold_open', 'g2:hold_open']);
     expect(p.onFireAlarm('board/in4', true, ['g1'])).toEqual([]);
     expect(p.heldGates()).toEqual(['g1', 'g2']);
-    expect(p.onGateOnline('g1').command).toBe('hold-open');
+    expect(p.onGateOnline('g1').command).toBe('hold_open');
     expect(p.onFireAlarm('post/fire', false, ['g1', 'g2']).map((c) => `${c.gateId}:${c.command}`)).toEqual(['g2:close']);
     expect(p.onFireAlarm('board/in4', false, ['g1']).map((c) => c.command)).toEqual(['close']);
     expect(p.heldGates()).toEqual([]);
@@ -25,10 +25,10 @@ describe('FailSafePolicy', () => {
     // An open or a pulse would start the controller's (or a timer's) auto-close: answered, not sent.
     expect(p.verdict('g1', 'open')).toMatchObject({ send: false, ok: true, note: expect.stringMatching(/already open/) });
     expect(p.verdict('g1', 'pulse')).toMatchObject({ send: false, ok: true });
-    expect(p.verdict('g1', 'hold-open')).toEqual({ send: true });
+    expect(p.verdict('g1', 'hold_open')).toEqual({ send: true });
     // Commands that do not move the gate (siren, strobe, status) go through; a profile command
     // that moves it is guarded like open.
-    expect(p.verdict('g1', 'light-on')).toEqual({ send: true });
+    expect(p.verdict('g1', 'light_on')).toEqual({ send: true });
     expect(p.verdict('g1', 'status', true)).toMatchObject({ send: false, ok: false });
     // Another gate is not held.
     expect(p.verdict('g2', 'close')).toEqual({ send: true });
@@ -40,8 +40,8 @@ describe('FailSafePolicy', () => {
     p.onFireAlarm('f', true, ['g1']);
     expect(p.onGateState('g1', 'open')).toBeUndefined();
     expect(p.onGateState('g1', 'opening')).toBeUndefined();
-    expect(p.onGateState('g1', 'closing')).toMatchObject({ command: 'hold-open', reason: expect.stringMatching(/"closing"/) });
-    expect(p.onGateState('g1', 'fault')).toMatchObject({ command: 'hold-open' });
+    expect(p.onGateState('g1', 'closing')).toMatchObject({ command: 'hold_open', reason: expect.stringMatching(/"closing"/) });
+    expect(p.onGateState('g1', 'fault')).toMatchObject({ command: 'hold_open' });
   });
 
   it('a repeated clear does nothing', () => {
@@ -58,7 +58,7 @@ describe('FailSafePolicy: fire inputs not read, offline, and restored', () => {
   it('an unread fire input holds its gates (when its device says so): a gate that connects first is held open, never closed', () => {
     const p = new FailSafePolicy(sources);
     expect(p.heldGates().sort()).toEqual(['g1', 'g2']);
-    expect(p.onGateOnline('g1')).toMatchObject({ command: 'hold-open', reason: expect.stringMatching(/board\/fire: unread/) });
+    expect(p.onGateOnline('g1')).toMatchObject({ command: 'hold_open', reason: expect.stringMatching(/board\/fire: unread/) });
     expect(p.verdict('g1', 'close')).toMatchObject({ send: false, ok: false });
     expect(p.mayRun('g1', 'close')).toBe(false);
     // fireUnknown: ignore — the turnstile is not held while its input is unread.
@@ -73,7 +73,7 @@ describe('FailSafePolicy: fire inputs not read, offline, and restored', () => {
     const p = new FailSafePolicy(sources);
     expect(p.onFireAlarm('board/fire', false).map((c) => `${c.gateId}:${c.command}`)).toEqual(['g1:close', 'g2:close']);
     expect(p.faults().map((f) => f.source)).toEqual(['turn/fire']);
-    expect(p.onFireOffline('board/fire').map((c) => `${c.gateId}:${c.command}`)).toEqual(['g1:hold-open', 'g2:hold-open']);
+    expect(p.onFireOffline('board/fire').map((c) => `${c.gateId}:${c.command}`)).toEqual(['g1:hold_open', 'g2:hold_open']);
     expect(p.faults()[0]).toMatchObject({ source: 'board/fire', reason: 'offline' });
     expect(p.onFireAlarm('board/fire', false).map((c) => c.command)).toEqual(['close', 'close']);
   });

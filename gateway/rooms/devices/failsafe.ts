@@ -6,12 +6,12 @@ import type { CommandName, DeviceProfile } from '../../lib/device-profiles/profi
  * everything while it lasts:
  * - no command may leave the gate closed: `close`/`release` are refused, `open`/`pulse` (which
  *   would let the controller or a timer close it again) are answered without being sent;
- * - a gate that reconnects, or reports a position other than open, is sent `hold-open` again;
- * - the room re-asserts `hold-open` periodically and retries it until it is acknowledged.
+ * - a gate that reconnects, or reports a position other than open, is sent `hold_open` again;
+ * - the room re-asserts `hold_open` periodically and retries it until it is acknowledged.
  *
  * Each fire input ("device/input") is in one of three states: `active`, `clear`, or `unknown`
  * (not read since start, or its device went offline). An unknown input holds its gates like an
- * active one when its device's `fireUnknown` is `hold-open` (the default): a daemon that restarts
+ * active one when its device's `fireUnknown` is `hold_open` (the default): a daemon that restarts
  * during a fire, or starts with the IO board unplugged, never closes an exit it cannot prove safe.
  * An active input stays active (across restarts too: `persisted()` / `restored`) until the input
  * itself reads clear; nothing else (an alarm acknowledged, a latch reset) ends a fire.
@@ -109,7 +109,7 @@ export class FailSafePolicy {
   /** What to send a gate that (re)connects. */
   onGateOnline(gateId: string): SafetyCommand {
     return this.isHeldOpen(gateId)
-      ? { gateId, command: 'hold-open', reason: `fire alarm (${this.holdersOf(gateId).join(', ')}): hold-open after the gate connected` }
+      ? { gateId, command: 'hold_open', reason: `fire alarm (${this.holdersOf(gateId).join(', ')}): hold-open after the gate connected` }
       : { gateId, command: 'close', reason: 'fail-safe: closed after (re)connect' };
   }
 
@@ -142,7 +142,7 @@ export class FailSafePolicy {
     for (const gateId of s.egress) {
       const was = before.get(gateId) as boolean;
       const now = this.isHeldOpen(gateId);
-      if (now && !was) out.push({ gateId, command: 'hold-open', reason: to === 'active' ? what : `${what}: its state is unknown` });
+      if (now && !was) out.push({ gateId, command: 'hold_open', reason: to === 'active' ? what : `${what}: its state is unknown` });
       if (!now && was) out.push({ gateId, command: 'close', reason: `${what} cleared` });
     }
     return out;
@@ -154,12 +154,12 @@ export class FailSafePolicy {
    */
   onGateState(gateId: string, state: string): SafetyCommand | undefined {
     if (!this.isHeldOpen(gateId) || state === 'open' || state === 'opening') return undefined;
-    return { gateId, command: 'hold-open', reason: `position "${state}" while held open by a fire alarm` };
+    return { gateId, command: 'hold_open', reason: `position "${state}" while held open by a fire alarm` };
   }
 
   /** Whether a requested command is sent, answered without sending, or refused. */
   verdict(gateId: string, command: CommandName, movesGate = MOVES_GATE.has(command)): Verdict {
-    if (!this.isHeldOpen(gateId) || command === 'hold-open' || !movesGate) return { send: true };
+    if (!this.isHeldOpen(gateId) || command === 'hold_open' || !movesGate) return { send: true };
     if (command === 'open' || command === 'pulse')
       return { send: false, ok: true, note: `gate ${gateId} is held open by a fire alarm: already open, nothing sent` };
     return { send: false, ok: false, refused: `gate ${gateId} is held open by a fire alarm` };
@@ -170,7 +170,7 @@ export class FailSafePolicy {
    * a `close` never reaches a gate that a fire input holds, whoever decided it and when.
    */
   mayRun(gateId: string, command: CommandName, movesGate = MOVES_GATE.has(command)): boolean {
-    if (command === 'hold-open' || !movesGate) return true;
+    if (command === 'hold_open' || !movesGate) return true;
     if (command === 'open' || command === 'pulse') return true;
     return !this.isHeldOpen(gateId);
   }
@@ -192,7 +192,7 @@ export function fireSources(
   const out: FireSource[] = [];
   for (const d of devices)
     for (const [input, spec] of Object.entries(d.profile.inputs))
-      if (spec.kind === 'fire-alarm' && d.egress.length > 0)
+      if (spec.kind === 'fire_alarm' && d.egress.length > 0)
         out.push({ source: `${d.id}/${input}`, egress: d.egress, unknownHolds: d.unknownHolds });
   return out;
 }

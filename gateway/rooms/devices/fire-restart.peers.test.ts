@@ -29,7 +29,7 @@ interface Run {
   stop(): Promise<void>;
 }
 
-async function startGateway(dir: string, lines: { board: SimLine; gate: SimLine }, fireUnknown = 'hold-open'): Promise<Run> {
+async function startGateway(dir: string, lines: { board: SimLine; gate: SimLine }, fireUnknown = 'hold_open'): Promise<Run> {
   const ctx = testContext(
     `devices:
   - { id: gate-1, profile: barrier-bg300-framed, port: ${lines.gate.gatewaySide} }
@@ -87,10 +87,10 @@ describe('fire safety across restarts (simulators on ptys that outlive the gatew
     await run.stop();
     run = undefined;
     await lines.board.unplug(); // the IO board is absent when the gateway starts again
-    const hold = lines.gate.count('hold-open');
+    const hold = lines.gate.count('hold_open');
     run = await startGateway(dir, lines);
     await until(() => run!.room.list().find((d) => d.id === 'gate-1')?.online === true, 'gate online', 45_000);
-    await until(() => lines.gate.count('hold-open') > hold, 'hold-open at the gate first connect');
+    await until(() => lines.gate.count('hold_open') > hold, 'hold-open at the gate first connect');
     expect(run.room.list().find((d) => d.id === 'gate-1')).toMatchObject({ heldOpen: true, heldBy: ['board-1/fireAlarm: active'] });
     // The fire input is not read within the grace: a supervision fault, the gate still held.
     await until(() => run!.faults.some((f) => f.fault === 'unread'), 'alarm.fire_fault unread', 15_000);
@@ -128,9 +128,9 @@ describe('fire safety across restarts (simulators on ptys that outlive the gatew
     await run.stop();
     run = undefined;
     await lines.board.unplug();
-    const hold = lines.gate.count('hold-open');
+    const hold = lines.gate.count('hold_open');
     run = await startGateway(dir, lines, 'ignore');
-    await until(() => lines.gate.count('hold-open') > hold, 'hold-open at the first connect (restored fire state)', 45_000);
+    await until(() => lines.gate.count('hold_open') > hold, 'hold-open at the first connect (restored fire state)', 45_000);
     await until(() => run!.faults.some((f) => f.fault === 'unread'), 'alarm.fire_fault unread', 15_000);
     expect(closes(lines.gate)).toBe(before);
     // The input reads clear: now the fire is over.
@@ -147,7 +147,7 @@ describe('fire safety across restarts (simulators on ptys that outlive the gatew
     for (const boardThere of [true, false]) {
       if (!boardThere) await lines.board.unplug();
       const before = { gate: closes(lines.gate), board: closes(lines.board) };
-      const hold = lines.gate.count('hold-open');
+      const hold = lines.gate.count('hold_open');
       const ctx = testContext(
         `devices:
   - { id: gate-1, profile: barrier-bg300-framed, port: ${lines.gate.gatewaySide} }
@@ -159,7 +159,7 @@ describe('fire safety across restarts (simulators on ptys that outlive the gatew
       const failing: Room = {
         name: 'console',
         start: async () => {
-          await until(() => lines.gate.count('hold-open') > hold, 'hold-open before the failure', 30_000);
+          await until(() => lines.gate.count('hold_open') > hold, 'hold-open before the failure', 30_000);
           throw new Error('listen EADDRINUSE: address already in use 127.0.0.1:8080');
         },
         stop: async () => undefined,

@@ -40,7 +40,7 @@ export class FireWatch {
     if (saved.problem)
       this.log.error({ file: this.file.path, problem: saved.problem }, 'fire state file unreadable: every fire input is unknown');
     const sources = fireSources(
-      profiles.map(({ cfg, profile }) => ({ id: cfg.id, profile, egress: cfg.egress, unknownHolds: cfg.fireUnknown === 'hold-open' })),
+      profiles.map(({ cfg, profile }) => ({ id: cfg.id, profile, egress: cfg.egress, unknownHolds: cfg.fireUnknown === 'hold_open' })),
     );
     const known = new Set(sources.map((s) => s.source));
     for (const a of saved.active)
@@ -73,7 +73,7 @@ export class FireWatch {
       this.act(s);
     }
     if ((before === 'active') !== active) this.file?.save(this.policy.persisted());
-    this.fault(source, 'cleared', egress, cfg?.fireUnknown === 'hold-open');
+    this.fault(source, 'cleared', egress, cfg?.fireUnknown === 'hold_open');
     return egress;
   }
 
@@ -81,13 +81,13 @@ export class FireWatch {
   onOffline(dev: Device): void {
     const cfg = this.configs.get(dev.id);
     for (const [input, spec] of Object.entries(dev.profile.inputs)) {
-      if (spec.kind !== 'fire-alarm' || !cfg?.egress.length) continue;
+      if (spec.kind !== 'fire_alarm' || !cfg?.egress.length) continue;
       const source = `${dev.id}/${input}`;
       for (const s of this.policy.onFireOffline(source)) {
         this.log.warn({ gate: s.gateId, command: s.command, reason: s.reason }, 'fire input offline: egress gate command');
         this.act(s);
       }
-      this.fault(source, 'offline', cfg.egress, this.policy.stateOf(source) === 'active' || cfg.fireUnknown === 'hold-open');
+      this.fault(source, 'offline', cfg.egress, this.policy.stateOf(source) === 'active' || cfg.fireUnknown === 'hold_open');
     }
   }
 

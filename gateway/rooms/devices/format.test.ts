@@ -27,6 +27,9 @@ describe('CLI formatting', () => {
       action: 'gate/command',
       input: { gateId: 'north', command: 'pulse', arg: 1500 },
     });
+    expect(gateRequest(['hold_open', 'north'])).toEqual({ action: 'gate/command', input: { gateId: 'north', command: 'hold_open' } });
+    // The spelling before envelope version 2 is still understood, and sent in the new one.
+    expect(gateRequest(['hold-open', 'north'])).toEqual({ action: 'gate/command', input: { gateId: 'north', command: 'hold_open' } });
     expect(() => gateRequest(['lift', 'north'])).toThrow(/expected one of/);
     expect(() => gateRequest(['open'])).toThrow(/gate id/);
     expect(() => gateRequest(['close', 'north', '5'])).toThrow(/too many/);

@@ -1,4 +1,5 @@
 import type { DeviceSnapshot } from './device.js';
+import { currentValueOf, PROFILE_FIELDS } from '../../core/wire-spelling.js';
 
 /** Plain-text views of devices for the CLI. Pure. */
 export type ListedDevice = Partial<DeviceSnapshot> & { id: string; name?: string; simulated?: boolean };
@@ -31,8 +32,10 @@ export function formatDeviceTable(devices: ListedDevice[]): string {
 
 /** `sharpeyes gate VERB GATE_ID [ARG]` -> the action and its input. */
 export function gateRequest(positionals: string[]): { action: string; input: Record<string, unknown> } {
-  const [verb, gateId, arg, ...extra] = positionals;
-  const verbs = ['open', 'close', 'hold-open', 'release', 'pulse'];
+  const [typed, gateId, arg, ...extra] = positionals;
+  // `hold-open`, the spelling before envelope version 2, still works (core/wire-spelling.ts).
+  const verb = typed === undefined ? undefined : currentValueOf(PROFILE_FIELDS.command, typed);
+  const verbs = ['open', 'close', 'hold_open', 'release', 'pulse'];
   if (!verb || !verbs.includes(verb)) throw new Error(`expected one of ${verbs.join(', ')}, got ${verb ?? 'nothing'}`);
   if (!gateId) throw new Error('expected a gate id (see sharpeyes devices)');
   if (extra.length || (arg !== undefined && verb !== 'pulse')) throw new Error(`too many arguments for ${verb}`);

@@ -92,14 +92,14 @@ describe.skipIf(!available)('GPIO outputs held by a process that outlives the da
   it('a held relay never drops: re-asserts, SIGTERM stop, restart and adoption, kill -9 of the whole group', async () => {
     const d1 = daemon(holdDir);
     await until(() => d1.said.some((s) => s.online === true), 'daemon 1 online', 600_000);
-    expect(await d1.command('hold-open')).toMatchObject({ ok: true });
+    expect(await d1.command('hold_open')).toMatchObject({ ok: true });
     await until(() => readSim(1) === '1', 'relay line high', 30_000);
     const holder = readHolderState(join(holdDir, `${chip}-1.json`));
     expect(holder).toMatchObject({ offset: 1, value: 1 });
 
     const sample = sampler(1, '1');
     await sample.ready;
-    for (let i = 0; i < 5; i++) expect(await d1.command('hold-open')).toMatchObject({ ok: true }); // re-asserts
+    for (let i = 0; i < 5; i++) expect(await d1.command('hold_open')).toMatchObject({ ok: true }); // re-asserts
     await d1.kill('SIGTERM'); // a daemon stop: the device is stopped, the process ends
     await new Promise((r) => setTimeout(r, 500));
     expect(readSim(1)).toBe('1');
@@ -108,7 +108,7 @@ describe.skipIf(!available)('GPIO outputs held by a process that outlives the da
     await until(() => d2.said.some((s) => s.online === true), 'daemon 2 online', 600_000);
     // The new daemon adopts the holder and reports the gate as it finds it, without touching it.
     expect(d2.said.some((s) => s.gate === 'open')).toBe(true);
-    for (let i = 0; i < 5; i++) expect(await d2.command('hold-open')).toMatchObject({ ok: true });
+    for (let i = 0; i < 5; i++) expect(await d2.command('hold_open')).toMatchObject({ ok: true });
     await d2.kill('SIGKILL'); // a crash: no cleanup at all
     await new Promise((r) => setTimeout(r, 500));
     const seen = await sample.stop();
@@ -169,12 +169,12 @@ describe.skipIf(!available)('GPIO commands wait their turn like serial ones (gpi
     const first = device.command('close').then((r) => (order.push('close-1'), r));
     const queued = device.command('close', undefined, { guard: () => !heldOpen }).then((r) => (order.push('close-2'), r));
     heldOpen = true; // a fire alarm starts holding the gate open while the closes wait
-    const urgent = device.command('hold-open', undefined, { urgent: true }).then((r) => (order.push('hold-open'), r));
+    const urgent = device.command('hold_open', undefined, { urgent: true }).then((r) => (order.push('hold_open'), r));
     const [a, b, c] = await Promise.all([first, queued, urgent]);
     expect(a.ok).toBe(true);
     expect(c.ok).toBe(true);
     expect(b).toMatchObject({ ok: false, attempts: 0, error: 'refused' });
-    expect(order).toEqual(['close-1', 'hold-open', 'close-2']);
+    expect(order).toEqual(['close-1', 'hold_open', 'close-2']);
     expect(readSim(1)).toBe('1');
   }, 300_000);
 

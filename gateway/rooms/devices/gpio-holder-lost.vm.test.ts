@@ -42,7 +42,7 @@ describe.skipIf(!available)('a GPIO output whose holder was killed (gpio-sim)', 
   it('is driven again by the next heartbeat, and the loss is counted as a fault', async () => {
     device.start();
     await until(() => device.online, 'gpio device online', 600_000);
-    expect((await device.command('hold-open')).ok).toBe(true);
+    expect((await device.command('hold_open')).ok).toBe(true);
     expect(readSim(1)).toBe('1');
     const first = readHolderState(join(holdDir, `${chip}-1.json`))?.pid as number;
     process.kill(first, 'SIGKILL');

@@ -55,7 +55,7 @@ describe.skipIf(!available)('gpio button + relay through libgpiod on gpio-sim', 
   });
 
   it('hold-open drives the relay line high, close drives it low, a pulse comes back by itself', async () => {
-    expect((await device.command('hold-open')).ok).toBe(true);
+    expect((await device.command('hold_open')).ok).toBe(true);
     await until(() => readFileSync(sim(1, 'value'), 'utf8').trim() === '1', 'relay line high', 30_000);
     expect(device.gateState).toBe('open');
     expect((await device.command('close')).ok).toBe(true);

@@ -65,7 +65,7 @@ describe.skipIf(!haveTools)('gateway Modbus master against the pymodbus slave', 
     other.start();
     await new Promise((r) => setTimeout(r, 1500));
     expect(other.online).toBe(false);
-    expect((await other.command('hold-open')).ok).toBe(false);
+    expect((await other.command('hold_open')).ok).toBe(false);
     await other.stop();
 
     const { observer, rec } = recordingObserver();
@@ -76,7 +76,7 @@ describe.skipIf(!haveTools)('gateway Modbus master against the pymodbus slave', 
     slave.stdin.write('di 1 1\n');
     expect(await next()).toBe('ok');
     await until(() => rec.inputs.some((i) => i.input === 'doorContact' && i.active), 'door contact (DI 1) seen');
-    expect((await device.command('hold-open')).ok).toBe(true);
+    expect((await device.command('hold_open')).ok).toBe(true);
     slave.stdin.write('co\n');
     expect(await next()).toMatch(/^1 0 0 0/);
     expect((await device.command('close')).ok).toBe(true);

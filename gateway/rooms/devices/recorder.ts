@@ -128,21 +128,21 @@ export class DeviceRecorder implements DeviceObserver {
   }
 
   inputRead(dev: Device, e: { input: string; kind: InputKind; active: boolean }): void {
-    if (e.kind === 'fire-alarm') this.rc.onFireRead?.(dev, e.input, e.active);
+    if (e.kind === 'fire_alarm') this.rc.onFireRead?.(dev, e.input, e.active);
   }
 
   input(dev: Device, e: { input: string; kind: InputKind; active: boolean; ts: number }): void {
     const { events } = this.rc.ctx;
     const ts = new Date(e.ts).toISOString();
     // Act first: egress gates are held open before anything is published or stored.
-    const egress = e.kind === 'fire-alarm' ? this.rc.onFire(dev, e.input, e.active) : [];
+    const egress = e.kind === 'fire_alarm' ? this.rc.onFire(dev, e.input, e.active) : [];
     // Published in a tick, recorded at its end: listeners (alarms) never wait on the store.
     events.publish(
       'device.input',
       { deviceId: dev.id, input: e.input, kind: e.kind, active: e.active, ts },
       { write: () => this.st.insertInput.run(ts, dev.id, e.input, e.kind, e.active ? 1 : 0) },
     );
-    if (e.kind === 'fire-alarm') events.publish('alarm.fire', { deviceId: dev.id, input: e.input, active: e.active, egress, ts });
+    if (e.kind === 'fire_alarm') events.publish('alarm.fire', { deviceId: dev.id, input: e.input, active: e.active, egress, ts });
     if (e.kind === 'tamper') events.publish('alarm.tamper', { deviceId: dev.id, input: e.input, active: e.active, ts });
   }
 

@@ -84,7 +84,7 @@ devices:
     const from = seen['gate.command']?.length ?? 0;
     await act('devices/simulate', { deviceId: 'board-1', control: 'press fireAlarm' });
     await until(
-      () => (seen['gate.command'] ?? []).slice(from).some((c) => c.deviceId === 'gate-1' && c.command === 'hold-open' && c.ok),
+      () => (seen['gate.command'] ?? []).slice(from).some((c) => c.deviceId === 'gate-1' && c.command === 'hold_open' && c.ok),
       'egress hold-open',
     );
     expect(seen['alarm.fire']?.[0]).toMatchObject({ deviceId: 'board-1', active: true, egress: ['gate-1', 'board-1'] });

@@ -14,7 +14,7 @@ import { gpioEndpoint } from './gpio-endpoint.js';
 import { movesGate, type FailSafePolicy, type SafetyCommand, type Verdict } from './failsafe.js';
 import { FireWatch } from './fire-watch.js';
 import { DeviceRecorder } from './recorder.js';
-import { loadProfileFile, resolveProfileFile } from '../../lib/device-profiles/profiles.js';
+import { readProfileFile, resolveProfileFile } from '../../lib/device-profiles/profiles.js';
 import type { CommandName, DeviceProfile } from '../../lib/device-profiles/profile-schema.js';
 import { CommandError } from './command-plan.js';
 import { SimulatedLines } from './sim/simulated-lines.js';
@@ -87,7 +87,8 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory, FireI
       // The config check (gateway/check-config.ts) resolved every profile and refused a serial
       // device without a port: here they are only read.
       const file = resolveProfileFile(cfg.profile, { baseDir: this.ctx.loaded.baseDir });
-      const profile = loadProfileFile(file);
+      const { profile, warnings } = readProfileFile(file);
+      for (const w of warnings) this.log.warn({ device: cfg.id, file }, w);
       profiles.push({ cfg, file, profile });
     }
     // The fire state before any device command: what was active stays active until read clear,
@@ -112,7 +113,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory, FireI
     scope.every(REASSERT_MS, () => {
       for (const gateId of this.policy.heldGates())
         if (this.devices.get(gateId)?.online)
-          this.safety({ gateId, command: 'hold-open', reason: 'fire alarm active: periodic re-assert' });
+          this.safety({ gateId, command: 'hold_open', reason: 'fire alarm active: periodic re-assert' });
     });
     scope.add(() => this.retries.clear()); // their timers close with the scope
   }
@@ -256,7 +257,7 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory, FireI
       deviceId: dev.id,
       expected: 'open',
       actual: state,
-      action: 'hold-open',
+      action: 'hold_open',
       ts: new Date().toISOString(),
     });
     this.safety(fix);
@@ -278,8 +279,8 @@ export class DevicesRoom implements Room, DevicesService, DeviceDirectory, FireI
     }
     const dev = this.devices.get(s.gateId);
     if (!dev) return;
-    const command = s.command === 'hold-open' && !dev.profile.commands['hold-open'] ? 'open' : s.command;
-    const holding = s.command === 'hold-open';
+    const command = s.command === 'hold_open' && !dev.profile.commands['hold_open'] ? 'open' : s.command;
+    const holding = s.command === 'hold_open';
     this.safetyRunning.add(s.gateId);
     const done = () => {
       this.safetyRunning.delete(s.gateId);

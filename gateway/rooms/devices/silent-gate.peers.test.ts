@@ -95,7 +95,7 @@ describe('a silent gate held open during a fire', () => {
     lines.gate1!.sim.silent = false;
     await until(() => room.list().find((d) => d.id === 'gate-1')?.online === true, 'gate-1 online again', 15_000);
     await new Promise((r) => setTimeout(r, 1000));
-    const burst = lines.gate1!.requests.slice(n).filter((r) => r.command === 'hold-open').length;
+    const burst = lines.gate1!.requests.slice(n).filter((r) => r.command === 'hold_open').length;
     expect(burst).toBeLessThanOrEqual(4);
     expect(lines.gate1!.gateIs('open')).toBe(true);
     expect(lines.gate1!.count('close')).toBe(closes);

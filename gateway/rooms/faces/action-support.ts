@@ -10,14 +10,14 @@ import type { Identities } from './identities.js';
 import type { FacePipeline } from './pipeline.js';
 import type { ResidentDetails, ResidentStore } from './store/resident-store.js';
 import { EnrolmentRefused } from './enrolment.js';
-import type { GroupStore } from '../access/group-store.js';
+import type { GroupMemberships } from '../access/services.js';
 import { PassError, passOf, type Pass, type PassFields } from './visitors/pass.js';
 import { errMessage } from '../../core/errors.js';
 
 export interface ResidentServices {
   store: ResidentStore;
   /** Access group memberships (groups field). */
-  groups: GroupStore;
+  groups: GroupMemberships;
   identities: Identities;
   /** Resolves when the models are loaded; rejects with a readable reason if they cannot be. */
   pipeline(): Promise<FacePipeline>;

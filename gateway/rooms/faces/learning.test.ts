@@ -10,6 +10,7 @@ import { faceModelsPrepared } from './models.js';
 import { FacesRoom } from './room.js';
 import { enrolResident, EnrolmentRefused } from './enrolment.js';
 import type { FaceFrame } from './stream/face-stream.js';
+import { accessGroups } from '../access/groups-service.js';
 
 // Templates learned at the gate, through the daemon's own path: real photos as camera frames into
 // the faces room (pipeline, tracker, decisions, learner, SQLite, index reload), the default
@@ -63,7 +64,7 @@ async function openGate(learning: string): Promise<Gate> {
     quality: 80,
     log: ctx.log,
   });
-  const room = new FacesRoom(ctx, { snapshots });
+  const room = new FacesRoom(ctx, { snapshots, groups: accessGroups(ctx.db) });
   const stop = await startRoom(ctx, room);
   await room.pipeline();
   // The frames' clock runs an hour ahead of the wall clock: the room's own timers (tracks gone

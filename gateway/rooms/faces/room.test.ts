@@ -15,6 +15,7 @@ import { startRoom, TEST_ACTOR, testContext, type TestContext } from '../../test
 import { faceModelsPrepared } from './models.js';
 import { FacesRoom } from './room.js';
 import { ResidentStore } from './store/resident-store.js';
+import { accessGroups } from '../access/groups-service.js';
 
 const FACES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/datasets/faces');
 const ready = faceModelsPrepared() && existsSync(FACES);
@@ -55,7 +56,7 @@ describe.skipIf(!ready)('faces room (real models, real photos)', () => {
     snapDir = join(dir, 'snapshots');
     const snapshots = new SnapshotStore({ dir: snapDir, maxBytes: 100_000_000, maxAgeMs: 3600_000, quality: 80, log: ctx.log });
     for (const kind of ['face.recognized', 'face.unknown'] as const) ctx.bus.on(kind, (e, meta) => void decisions.push({ kind, e, meta }));
-    room = new FacesRoom(ctx, { frames: hub, snapshots });
+    room = new FacesRoom(ctx, { frames: hub, snapshots, groups: accessGroups(ctx.db) });
     stopRoom = await startRoom(ctx, room);
   });
   afterAll(async () => {

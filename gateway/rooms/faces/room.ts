@@ -26,8 +26,7 @@ import type { CameraRegionsOf } from '../cameras/services.js';
 import { cameraIdsOf } from '../../config/sections/cameras.js';
 import type { Rect } from '../../config/sections/rect.js';
 import { RETENTION_SWEEP_MS, VisitorRetention } from './visitors/retention.js';
-import { GroupDirectory, GroupStore } from '../access/group-store.js';
-import { allowedAt } from '../access/group-policy.js';
+import type { AccessGroups, Admissions } from '../access/services.js';
 import { enrolResident } from './enrolment.js';
 import type { PhotoResident, ResidentEnrolment } from './services.js';
 import { Learner } from './learner.js';
@@ -42,8 +41,9 @@ export class FacesRoom implements Room, ResidentEnrolment {
   private readonly warnings: RateLimitedLog;
   readonly store: ResidentStore;
   readonly identities: Identities;
-  private readonly groups: GroupDirectory;
-  private readonly groupStore: GroupStore;
+  /** Who each camera's gates admit (the access room's groups). */
+  private readonly admissions: Admissions;
+  private readonly groups: AccessGroups;
   /** Camera id → the gates it recognises faces for (access.points). */
   private readonly gatesOf = new Map<string, string[]>();
   private models: FaceModels | undefined;
@@ -65,15 +65,15 @@ export class FacesRoom implements Room, ResidentEnrolment {
 
   constructor(
     private readonly ctx: GatewayContext,
-    deps: { frames?: FrameSource; snapshots: Snapshots; regions?: CameraRegionsOf },
+    deps: { frames?: FrameSource; snapshots: Snapshots; regions?: CameraRegionsOf; groups: AccessGroups },
   ) {
     this.cfg = ctx.loaded.config.faces;
     this.log = componentLogger(ctx.log, 'faces');
     this.warnings = new RateLimitedLog(this.log);
     this.store = new ResidentStore({ db: ctx.db });
     this.identities = new Identities({ store: this.store });
-    this.groupStore = new GroupStore(ctx.db);
-    this.groups = new GroupDirectory(this.groupStore, ctx.db);
+    this.groups = deps.groups;
+    this.admissions = deps.groups.admissions();
     for (const p of ctx.loaded.config.access.points)
       if (p.via === 'face') this.gatesOf.set(p.camera, [...(this.gatesOf.get(p.camera) ?? []), p.gate]);
     this.source = deps.frames;
@@ -92,7 +92,7 @@ export class FacesRoom implements Room, ResidentEnrolment {
   registerActions(actions: ActionTable): void {
     registerResidentActions(actions, this.cfg, () => ({
       store: this.store,
-      groups: this.groupStore,
+      groups: this.groups,
       identities: this.identities,
       pipeline: () => this.pipeline(),
     }));
@@ -247,13 +247,13 @@ export class FacesRoom implements Room, ResidentEnrolment {
    * door tells apart its building's residents, not the whole community's.
    */
   private rescope(force: boolean): void {
-    const { data, changed } = this.groups.current();
+    const changed = this.admissions.refresh();
     if (!changed && !force) return;
     const scopes = new Map<string, ReadonlySet<string> | null>();
-    for (const [cam, gates] of this.gatesOf) scopes.set(cam, allowedAt(data, gates, this.identities.people()));
+    for (const [cam, gates] of this.gatesOf) scopes.set(cam, this.admissions.allowedAt(gates, this.identities.people()));
     this.identities.setScopes(scopes);
     const sizes = [...scopes.keys()].map((cam) => `${cam}: ${this.identities.sizeFor(cam)}`);
-    if (changed && data.groups.size) this.log.info({ galleries: sizes.join(', ') }, 'access groups loaded: per-camera galleries');
+    if (changed && this.admissions.groupCount) this.log.info({ galleries: sizes.join(', ') }, 'access groups loaded: per-camera galleries');
   }
 
   private refresh(): void {

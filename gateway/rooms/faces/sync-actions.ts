@@ -70,7 +70,7 @@ export function registerResidentSyncActions(actions: ActionTable, cfg: FacesConf
       const r = s.store.versions.applyVersioned('resident', id, 'upsert', version, () => {
         const person = s.store.upsert({ id, name, pass, ...extras, ...(templates ? { templates } : {}) });
         if (groups) {
-          for (const g of groups) if (!s.groups.get(g)) throw new ActionError(`no access group ${g}`, 'invalid_input');
+          for (const g of groups) if (!s.groups.exists(g)) throw new ActionError(`no access group ${g}`, 'invalid_input');
           s.groups.setGroupsOf(id, groups);
         }
         return person;

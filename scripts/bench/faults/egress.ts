@@ -99,7 +99,7 @@ async function replug(line: Line, downMs: number): Promise<void> {
   for (const t of line.traces) t.add(`${line.id}: replugged (simulator side)`);
 }
 
-const MOVES = ['open', 'close', 'hold-open', 'release', 'pulse'] as const;
+const MOVES = ['open', 'close', 'hold_open', 'release', 'pulse'] as const;
 
 /** One random sequence of 3..10 steps on a lane. */
 async function sequence(lane: Lane, p: Pick, run: (cmd: string, arg?: number) => Promise<unknown>, busy: Set<Line>): Promise<void> {
@@ -173,7 +173,7 @@ export async function runEgress(opts: {
   const lanes: Lane[] = [];
   const lines: Line[] = [];
   const devices: string[] = [];
-  const fireOf = (pr: DeviceProfile) => Object.entries(pr.inputs).find(([, i]) => i.kind === 'fire-alarm')!;
+  const fireOf = (pr: DeviceProfile) => Object.entries(pr.inputs).find(([, i]) => i.kind === 'fire_alarm')!;
   const lane = (profile: string, gate: Line, fire: Line): Lane => {
     const [fireInput, spec] = fireOf(fire.profile);
     const g = gate.profile.gate!;

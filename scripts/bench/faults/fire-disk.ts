@@ -104,7 +104,7 @@ export async function runFireDiskFull(opts: { fires: number }): Promise<FireDisk
       await sleep(300 + (k % 5) * 100);
       const on = performance.now();
       lines.board.sim.setInput('fireAlarm', true);
-      const hold = () => lines.gate.requests.find((r) => r.at >= on && (r.command === 'hold-open' || r.command === 'open'))?.at;
+      const hold = () => lines.gate.requests.find((r) => r.at >= on && (r.command === 'hold_open' || r.command === 'open'))?.at;
       await waitFor(() => hold() !== undefined, 15_000);
       const h = hold();
       if (h === undefined) notHeld++;

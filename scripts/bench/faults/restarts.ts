@@ -118,7 +118,7 @@ export async function runRestarts(opts: {
   };
   /** Waits for a hold-open (or open) request at the barrier after `since`; its time, or undefined. */
   const holdOpenAfter = async (since: number, ms: number): Promise<number | undefined> => {
-    const find = () => lines.gate.requests.find((r) => r.at >= since && (r.command === 'hold-open' || r.command === 'open'))?.at;
+    const find = () => lines.gate.requests.find((r) => r.at >= since && (r.command === 'hold_open' || r.command === 'open'))?.at;
     await waitFor(() => find() !== undefined, ms);
     return find();
   };

@@ -31,7 +31,7 @@ const device = new Device({
 device.start();
 createInterface({ input: process.stdin }).on('line', (name) => {
   device
-    .command(name as 'hold-open', undefined, { urgent: true })
+    .command(name as 'hold_open', undefined, { urgent: true })
     .then((r) => say({ command: name, ok: r.ok, error: r.error }))
     .catch((err: unknown) => say({ command: name, ok: false, error: errMessage(err) }));
 });

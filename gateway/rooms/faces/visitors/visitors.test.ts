@@ -12,6 +12,7 @@ import { act, startRoom, testContext, type TestContext } from '../../../testing/
 import { faceModelsPrepared } from '../models.js';
 import { FacesRoom } from '../room.js';
 import { VisitorRetention } from './retention.js';
+import { accessGroups } from '../../access/groups-service.js';
 
 const FACES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/datasets/faces');
 const ready = faceModelsPrepared() && existsSync(join(FACES, 'obama')) && existsSync(join(FACES, 'biden'));
@@ -55,7 +56,7 @@ describe.skipIf(!ready)('visitors with a pass, by face (real models, real photos
       quality: 80,
       log: ctx.log,
     });
-    faces = new FacesRoom(ctx, { snapshots });
+    faces = new FacesRoom(ctx, { snapshots, groups: accessGroups(ctx.db) });
     stops.push(await startRoom(ctx, faces));
     stops.push(await startRoom(ctx, new AccessRoom(ctx, { gates })));
     ctx.bus.on('access.decision', (d) => void decisions.push(d));

@@ -10,7 +10,7 @@ import { listAlarms } from '../alarms-client.js';
 import { labelOf } from '../device-names.js';
 import { loadUplinks } from '../uplinks.js';
 
-const GATE_KINDS = ['barrier', 'turnstile', 'pedestrian-gate'];
+const GATE_KINDS = ['barrier', 'turnstile', 'pedestrian_gate'];
 
 export function gateState(d) {
   if (!d.online) return 'offline';
