@@ -84,6 +84,13 @@ describe('the CLI over mutual TLS (mosquitto, use_identity_as_username, shipped 
     expect(audit).toEqual([{ action: 'gate/open', by: 'ops-cli' }]);
   });
 
+  it('a CLI certificate the broker does not trust is refused, naming the setting to fix: cloud.cli.certFile', async () => {
+    const rogue = broker.certs!.rogue;
+    await expect(RequestClient.connect(withCli({ username: 'ops-cli', certFile: rogue.certFile, keyFile: rogue.keyFile }))).rejects.toThrow(
+      /the broker refused our client certificate: it does not trust the CA that signed cloud\.cli\.certFile\)$/,
+    );
+  });
+
   it("the gateway's certificate given as the CLI's is the gateway's account to the broker: its requests in ops-cli's name are refused", async () => {
     const gw = broker.certs!.clients['gw-tls']!;
     const client = await RequestClient.connect(withCli({ username: 'ops-cli', certFile: gw.certFile, keyFile: gw.keyFile }));

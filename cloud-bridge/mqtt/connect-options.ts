@@ -15,8 +15,8 @@ export function brokerOptions(
     clientId: string;
     embeddedPort?: number;
     identity?: Identity | undefined;
-    /** A client certificate other than cloud.tls's (the CLI's own: cloud.cli.certFile/keyFile), with the key's setting name. */
-    clientCert?: { certFile: string; keyFile: string; keySetting: string };
+    /** A client certificate other than cloud.tls's (the CLI's own: cloud.cli.certFile/keyFile), with its settings' names. */
+    clientCert?: { certFile: string; keyFile: string; certSetting: string; keySetting: string };
   },
 ): ConnectOptions {
   const cloud = loaded.config.cloud;
@@ -56,6 +56,7 @@ export function brokerOptions(
     if (ca) out.tls.ca = ca;
     if (cert) out.tls.cert = cert;
     if (key) out.tls.key = key;
+    if (own) out.tls.certSetting = own.certSetting;
   }
   return out;
 }

@@ -13,7 +13,8 @@ export interface ConnectOptions {
   username?: string;
   password?: string;
   /** PEM contents, not paths. */
-  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean };
+  /** certSetting: where the client certificate is configured, named in connect errors (default cloud.tls.certFile). */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean; certSetting?: string };
   keepaliveS?: number;
   /** 5 for the platform; 4 (3.1.1) for the embedded aedes broker, which does not speak MQTT 5. */
   protocolVersion?: 4 | 5;
@@ -119,7 +120,7 @@ export class MqttConnection {
         if (settled) return;
         settled = true;
         client.end(true);
-        reject(describeConnectError(opts.url, err));
+        reject(describeConnectError(opts.url, err, opts.tls?.certSetting));
       };
       client.once('error', fail);
       client.once('close', () => fail(new Error('connection closed before the broker accepted it')));
@@ -223,7 +224,7 @@ const BROKER_CERT_CODES =
   /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID)$/;
 
 /** A connect failure as one line an operator can act on. */
-export function describeConnectError(url: string, err: Error): Error {
+export function describeConnectError(url: string, err: Error, certSetting = 'cloud.tls.certFile'): Error {
   const code = errCode(err) ?? '';
   // OpenSSL messages carry a long prefix and the source file; keep the reason ("tlsv1 alert unknown ca").
   const ssl = /SSL routines:[^:]*:([^:]+):/.exec(err.message)?.[1];
@@ -232,11 +233,11 @@ export function describeConnectError(url: string, err: Error): Error {
   if (code === 'ECONNREFUSED') hint = 'nothing listens there: is the broker running?';
   else if (/Bad User Name or Password|Not authorized|bad username/i.test(err.message)) hint = 'check cloud.username and cloud.passwordFile';
   else if (/alert unknown ca/.test(message))
-    hint = 'the broker refused our client certificate: it does not trust the CA that signed cloud.tls.certFile';
+    hint = `the broker refused our client certificate: it does not trust the CA that signed ${certSetting}`;
   else if (/alert (certificate required|handshake failure)/.test(message))
-    hint = 'the broker wants a client certificate: set cloud.tls.certFile and keyFile';
+    hint = `the broker wants a client certificate: set ${certSetting} and keyFile`;
   else if (/alert (bad certificate|certificate (revoked|expired|unknown))/.test(message))
-    hint = 'the broker refused our client certificate (cloud.tls.certFile)';
+    hint = `the broker refused our client certificate (${certSetting})`;
   else if (BROKER_CERT_CODES.test(code))
     hint = `the broker's certificate does not verify: check cloud.tls.caFile (and that the URL's host name is in the certificate)`;
   else if (/certificate|SSL|TLS|alert/i.test(`${err.message} ${code}`)) hint = 'check cloud.tls.caFile, certFile and keyFile';

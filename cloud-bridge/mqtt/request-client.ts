@@ -37,7 +37,7 @@ export function cliBrokerOptions(loaded: LoadedConfig, purpose: string): Connect
     };
     const clientCert =
       cli.certFile !== undefined && cli.keyFile !== undefined
-        ? { certFile: cli.certFile, keyFile: cli.keyFile, keySetting: 'cloud.cli.keyFile' }
+        ? { certFile: cli.certFile, keyFile: cli.keyFile, certSetting: 'cloud.cli.certFile', keySetting: 'cloud.cli.keyFile' }
         : undefined;
     return { ...brokerOptions(loaded, { clientId, identity, ...(clientCert ? { clientCert } : {}) }), connectTimeoutMs: 5000 };
   }
@@ -88,6 +88,8 @@ export class RequestClient {
     try {
       conn = await MqttConnection.open(options);
     } catch (err) {
+      // The embedded broker lives in the daemon; a configured broker's refusal already says why.
+      if (loaded.config.cloud.url) throw err;
       throw new Error(`${errMessage(err)}; is the gateway running (sharpeyes start)?`, { cause: err });
     }
     return new RequestClient(
