@@ -107,6 +107,15 @@ export const cameraEntry = z
     tls: tls.optional(),
     motion: motion.prefault({}),
     regions: regions.prefault({}),
+    analysis: z
+      .strictObject({
+        width: z.number().int().min(64).max(3840).multipleOf(2).describe("Width of this camera's analysis frames."),
+        height: z.number().int().min(64).max(2160).multipleOf(2).describe("Height of this camera's analysis frames."),
+      })
+      .optional()
+      .describe(
+        "This camera's analysis size, over cameras.analysis: a gate camera whose faces are under ~100 px in its picture needs more than 640x360 (a face must be faces.quality.minFacePx tall in the analysed frame; `npm run -s bench -- access`), at more CPU for this camera only.",
+      ),
   })
   .refine((c) => Boolean(c.rtsp) !== Boolean(c.onvif), { message: 'give exactly one of rtsp (a URL) or onvif (an address)' })
   .describe('One camera.');

@@ -44,7 +44,7 @@ describe('cameras room', () => {
         snapshots: { maxMb: 0.02 },
         liveView: { maxRelays: 1, idleStopS: 0.5, width: 320, height: 180 },
         list: [
-          { id: 'plain', rtsp: rtsp.url('/main'), username: 'admin', passwordFile: 'rtsp.pw' },
+          { id: 'plain', rtsp: rtsp.url('/main'), username: 'admin', passwordFile: 'rtsp.pw', analysis: { width: 480, height: 270 } },
           { id: 'onvif', onvif: { address: `127.0.0.1:${sim.port}`, username: 'admin', passwordFile: 'onvif.pw' } },
           { id: 'broken', rtsp: `rtsp://127.0.0.1:${closed}/x` },
           { id: 'off', enabled: false, rtsp: 'rtsp://127.0.0.1:1/never' },
@@ -110,6 +110,11 @@ describe('cameras room', () => {
     const f = (await sub.next()).value as Frame;
     expect([f.cameraId, f.width, f.height, f.format]).toEqual(['onvif', 320, 180, 'rgb24']);
     sub.close();
+    // A camera with its own analysis size (cameras.list[].analysis) is decoded at that size.
+    const own = room.frames.subscribe({ cameras: ['plain'] });
+    const p = (await own.next()).value as Frame;
+    expect([p.cameraId, p.width, p.height]).toEqual(['plain', 480, 270]);
+    own.close();
     const list = (await act(ctx, 'cameras/list', {})) as {
       cameraId: string;
       framesIn: number;

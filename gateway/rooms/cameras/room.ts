@@ -228,7 +228,7 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
           password: cam.onvif.passwordFile
             ? readSecretFile(this.ctx.loaded, cam.onvif.passwordFile, `cameras.list[${cam.id}].onvif.passwordFile`)
             : undefined,
-          analysisWidth: cfg.analysis.width,
+          analysisWidth: (cam.analysis ?? cfg.analysis).width,
           clockSkewWarnS: cfg.clockSkewWarnS,
           motionHoldS: cfg.motionHoldS,
           log,
@@ -267,14 +267,18 @@ export class CamerasRoom implements Room, CameraSnapshots, CameraStreams, Camera
     this.onvifSources.clear();
   }
 
-  private addPipeline(cameraId: string, cam: Pick<CameraConfig, 'motion' | 'regions'>, profile: 'main' | 'sub' = 'main'): void {
+  private addPipeline(
+    cameraId: string,
+    cam: Pick<CameraConfig, 'motion' | 'regions'> & Partial<Pick<CameraConfig, 'analysis'>>,
+    profile: 'main' | 'sub' = 'main',
+  ): void {
     const { cfg, log } = this;
     this.pipelines.set(
       cameraId,
       new CameraPipeline({
         cameraId,
         stream: this.streams.source(cameraId, profile),
-        analysis: cfg.analysis,
+        analysis: { ...cfg.analysis, ...cam.analysis },
         motion: { ...cam.motion, regions: cam.regions.motion },
         stallTimeoutS: cfg.stallTimeoutS,
         connectTimeoutS: cfg.connectTimeoutS,
