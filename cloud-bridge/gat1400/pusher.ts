@@ -1,20 +1,12 @@
 import type { Logger } from '../../gateway/core/logger.js';
 import type { OutboxSink, SinkRow } from '../../gateway/store/outbox-sink.js';
 import { backoffDelay } from '../../gateway/core/backoff.js';
-import { TransportError, type HttpClient } from './http.js';
-import {
-  batchBody,
-  ENDPOINT_PATH,
-  planRecord,
-  withPictures,
-  type MappingOptions,
-  type Picture,
-  type PictureRef,
-  type PlannedRecord,
-} from './mapping.js';
+import type { HttpClient } from './http.js';
+import { planRecord, type MappingOptions, type Picture, type PictureRef, type PlannedRecord } from './mapping.js';
 import type { ViidSession } from './session.js';
 import type { DeadLetters, DeadReason, StrikeStore } from './dead-letters.js';
-import { judgeAnswer, type Answer, type RecordOutcome, type Strike } from './verdicts.js';
+import type { RecordOutcome, Strike } from './verdicts.js';
+import { postRecords } from './post-records.js';
 import { errMessage } from '../../gateway/core/errors.js';
 
 /** A record set aside as a dead letter (reported as gat1400.rejected). */
@@ -321,27 +313,7 @@ export class ViidPusher {
 
   /** One POST of records of one endpoint: the outcome of each, or what failed for all of them. */
   private async post(records: readonly PlannedRecord[]): Promise<RecordOutcome[] | 'lost' | 'platform' | 'split'> {
-    const first = records[0] as PlannedRecord;
-    const path = ENDPOINT_PATH[first.endpoint];
-    const objects: Record<string, unknown>[] = [];
-    for (const record of records) {
-      const { pictures, missing } = await this.ctx.loadPictures(record.pictures);
-      if (missing.length) this.ctx.log.debug({ recordId: record.recordId, missing }, 'GA/T 1400 record sent without some pictures');
-      objects.push(withPictures(record, pictures));
-    }
-    let answer: Answer;
-    try {
-      const a = await this.ctx.http.request('POST', path, this.ctx.session.headers(), JSON.stringify(batchBody(first.endpoint, objects)));
-      answer = { status: a.status, body: a.body };
-    } catch (err) {
-      if (!(err instanceof TransportError)) throw err;
-      answer = { transportError: err.message };
-    }
-    const verdict = judgeAnswer(
-      path,
-      records.map((r) => r.recordId),
-      answer,
-    );
+    const { path, verdict } = await postRecords(this.ctx, records);
     if (verdict.type === 'lost') {
       this.ctx.session.lost(verdict.message);
       return 'lost';
