@@ -1,5 +1,6 @@
 import { appendFileSync, close, existsSync, fsync, mkdirSync, open, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { BatchedSync } from './batched-sync.js';
 
 /**
  * The replay guard's file (`<dataDir>/request-nonces.jsonl`), its I/O only: lines appended at once
@@ -14,14 +15,10 @@ import { dirname } from 'node:path';
  * both, and `read()` takes the lines of both.
  */
 export class NonceFile {
-  private dirty = false;
-  private syncing = false;
-  private waiters: (() => void)[] = [];
+  private readonly batches = new BatchedSync((done) => this.fsyncRound(done));
   /** A rewrite waiting for its fsync before it replaces the file. */
   private renamePending = false;
   private reported = false;
-  /** fsync rounds run so far. */
-  syncs = 0;
 
   constructor(
     readonly path: string,
@@ -42,7 +39,7 @@ export class NonceFile {
   /** Appends one line (throws when the file cannot be written); durable after the next fsync. */
   append(line: string): void {
     appendFileSync(this.renamePending ? this.tmp : this.path, `${line}\n`, { mode: 0o600 });
-    this.scheduleSync();
+    this.batches.written();
   }
 
   /** Starts the file over with `lines` (throws when it cannot be written); it replaces the file once on the disk. */
@@ -50,37 +47,26 @@ export class NonceFile {
     mkdirSync(dirname(this.path), { recursive: true });
     writeFileSync(this.tmp, lines.length ? `${lines.join('\n')}\n` : '', { mode: 0o600 });
     this.renamePending = true;
-    this.scheduleSync();
+    this.batches.written();
   }
 
   /** Resolves once every line written before the call is on the disk (or the fsync failed, reported). */
   durable(): Promise<void> {
-    if (!this.dirty && !this.syncing) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.waiters.push(resolve);
-      this.scheduleSync();
-    });
+    return this.batches.durable();
   }
 
-  private scheduleSync(): void {
-    this.dirty = true;
-    if (!this.syncing) this.runSync();
+  /** fsync rounds run so far. */
+  get syncs(): number {
+    return this.batches.syncs;
   }
 
-  private runSync(): void {
-    this.syncing = true;
-    this.dirty = false;
-    const waiters = this.waiters;
-    this.waiters = [];
+  private fsyncRound(finished: () => void): void {
     const rename = this.renamePending;
     const target = rename ? this.tmp : this.path;
     const done = (err: unknown) => {
       if (err) this.report('fsync', err);
       else this.reported = false;
-      this.syncing = false;
-      this.syncs++;
-      for (const w of waiters) w();
-      if (this.dirty) this.runSync();
+      finished();
     };
     fsyncPath(target, 'r+', (err) => {
       if (err || !rename) return done(err);

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, writeSync, fsync, fsyncSync, fstatSync, ftruncateSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { BatchedSync } from '../core/batched-sync.js';
 
 /**
  * A small preallocated file that keeps events while the database cannot take them (disk full,
@@ -29,11 +30,8 @@ export class Journal {
   private fd: number | undefined;
   private offset = 0;
   readonly bytes: number;
-  private syncing = false;
-  private dirty = false;
-  private waiters: Array<() => void> = [];
-  /** fsyncs run so far (each covering every write before it started). */
-  syncs = 0;
+  /** fsyncs off the loop, each covering every write before it started. */
+  private readonly batches = new BatchedSync((done) => this.fsyncRound(done));
   /** The last fsync error, if any (the events stay in memory and are retried meanwhile). */
   syncError: Error | undefined;
 
@@ -57,11 +55,10 @@ export class Journal {
   close(): void {
     const fd = this.fd;
     if (fd === undefined) return;
-    if (this.dirty || this.syncing) fsyncSync(fd);
+    if (this.batches.pending) fsyncSync(fd);
     closeSync(fd);
     this.fd = undefined;
-    this.dirty = false;
-    for (const w of this.waiters.splice(0)) w();
+    this.batches.settled();
   }
 
   /** Appends one record; false when the journal is full (the caller keeps it in memory). */
@@ -94,7 +91,7 @@ export class Journal {
     const buf = Buffer.concat(parts, size + 4);
     writeSync(this.fd, buf, 0, buf.length, this.offset);
     this.offset += size;
-    this.scheduleSync();
+    this.batches.written();
     return count;
   }
 
@@ -103,38 +100,27 @@ export class Journal {
     if (this.fd === undefined || this.offset === 0) return;
     writeSync(this.fd, Buffer.alloc(HEADER), 0, HEADER, 0);
     this.offset = 0;
-    this.scheduleSync();
+    this.batches.written();
   }
 
   /** Resolves once everything written before the call is on the disk (or the sync failed). */
   sync(): Promise<void> {
-    if (this.fd === undefined || (!this.dirty && !this.syncing)) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.waiters.push(resolve);
-      this.dirty = true; // an fsync already running may have started before the last write
-      if (!this.syncing) this.runSync();
-    });
+    if (this.fd === undefined) return Promise.resolve();
+    return this.batches.durable();
   }
 
-  private scheduleSync(): void {
-    this.dirty = true;
-    if (!this.syncing) this.runSync();
+  /** fsyncs run so far (each covering every write before it started). */
+  get syncs(): number {
+    return this.batches.syncs;
   }
 
-  private runSync(): void {
+  private fsyncRound(done: () => void): void {
     const fd = this.fd;
-    if (fd === undefined) return;
-    this.syncing = true;
-    this.dirty = false;
-    const waiters = this.waiters;
-    this.waiters = [];
+    if (fd === undefined) return done(); // closed: close() synced everything itself
     fsync(fd, (err) => {
-      this.syncing = false;
-      this.syncs++;
       // Closed meanwhile: close() synced everything itself (an error here may be EBADF).
       if (this.fd === fd) this.syncError = err ?? undefined;
-      for (const w of waiters) w();
-      if (this.fd === fd && this.dirty) this.runSync();
+      done();
     });
   }
 
