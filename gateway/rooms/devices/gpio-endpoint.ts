@@ -23,7 +23,16 @@ import { errMessage } from '../../core/errors.js';
  * Commands (and pulse releases) run one at a time, as on a serial line: a fail-safe command goes
  * ahead of those waiting, and the guard is checked when a command's turn comes.
  */
-export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger; holdDir: string }): Endpoint {
+export function gpioEndpoint(
+  dev: Device,
+  opts: {
+    chip: string;
+    log: Logger;
+    holdDir: string;
+    /** How long gpiomon may take to hold the input lines before the attempt is retried. */
+    monitorStartMs?: number;
+  },
+): Endpoint {
   const p = dev.profile;
   const inputs = new Map<number, string>();
   const specs = new Map<string, LineSpec>();
@@ -76,11 +85,12 @@ export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger; hol
           const initial: Record<string, number> = {};
           for (const name of inputs.values()) initial[name] = await readLine(opts.chip, specs.get(name) as LineSpec);
           if (lines.length) {
-            mon = monitorLines(
+            const m = monitorLines(
               opts.chip,
               lines,
               (e) => dev.rawValues({ [inputs.get(e.offset) ?? '']: e.value }),
               (why) => {
+                if (mon !== m) return; // an attempt's gpiomon that was given up on
                 mon = undefined;
                 if (up) {
                   up = false;
@@ -89,9 +99,10 @@ export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger; hol
                 if (!stopped) schedule();
               },
             );
+            mon = m;
           }
           // Online only once gpiomon holds the lines: a change before that would go unseen.
-          const deadline = Date.now() + 15_000;
+          const deadline = Date.now() + (opts.monitorStartMs ?? 15_000);
           while (lines.length && mon && !linesHeldBy(await chipInfo(opts.chip), [...inputs.keys()])) {
             if (Date.now() > deadline) throw new Error('gpiomon did not take the input lines');
             await new Promise((r) => setTimeout(r, 100));
@@ -102,6 +113,11 @@ export function gpioEndpoint(dev: Device, opts: { chip: string; log: Logger; hol
           dev.linkUp();
           dev.rawValues({ ...adopted, ...initial });
         } catch (err) {
+          // A gpiomon this attempt started (slow to take the lines) must not outlive it: it would
+          // hold the input lines, and every later attempt's gpioget would find them busy.
+          const m = mon;
+          mon = undefined;
+          m?.kill('SIGTERM');
           opts.log.debug({ chip: opts.chip, err: errMessage(err) }, 'gpio not available');
           schedule();
         }
