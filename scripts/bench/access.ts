@@ -16,7 +16,11 @@
  * The time before ffmpeg hands over the frame (camera encoder, network, decoder) is not included:
  * it depends on the camera. Two frames decide (faces.tracking.minFrames, plates.consensus.minReads),
  * so one frame interval is part of the wait, except for a known car read for sure on its first frame
- * (plates.consensus.early; `frames_to_decide` counts the reads behind each decision). BENCH_FPS
+ * (plates.consensus.early; `frames_to_decide` counts the reads behind each decision). The CPU the
+ * daemon and its ffmpeg used over the passages (`cpu_percent_of_one_core`, by process) shows what
+ * an analysis size costs one camera; the scene's faces are still photos, so the motion gate passes
+ * only the frames where one comes or goes: BENCH_MOTION=off sends every frame on, the cost of a
+ * door where people keep walking. BENCH_FPS
  * (analysis frames per second, default 5 as in the config) changes the run; BENCH_DEBUG=1 lists
  * the events.
  * Last line: one JSON object.
@@ -30,6 +34,7 @@ import { Gateway } from '../../gateway/e2e/support.js';
 import { startRtspServer } from '../../gateway/lib/rtsp-server/rtsp-server.js';
 import { percentile } from '../../gateway/core/percentile.js';
 import { modelsPrepared } from '../../gateway/lib/inference/models.js';
+import { cpuBetween, processTree } from './process-cpu.js';
 import { faceClip, RESIDENT_FOLDERS, sizeClass, type Passage, type Resident } from './access/face-scenes.js';
 
 const DATA = resolve('../shared/datasets');
@@ -68,6 +73,8 @@ const PASSAGES = Number(process.env.BENCH_PASSAGES ?? 12);
 const ANALYSIS_FPS = Number(process.env.BENCH_FPS ?? 5);
 /** cameras.analysis width x height (default the config's 640x360: a face's pixels there are half its camera pixels). */
 const [ANALYSIS_W, ANALYSIS_H] = (process.env.BENCH_ANALYSIS ?? '640x360').split('x').map(Number) as [number, number];
+/** BENCH_MOTION=off: every analysed frame goes to recognition, as when people keep walking past. */
+const MOTION_GATE = process.env.BENCH_MOTION !== 'off';
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 if (!existsSync(mode.image) || !modelsPrepared([...mode.models])) {
@@ -81,7 +88,7 @@ const gw = new Gateway(
     'cameras:',
     `  analysis: {fps: ${ANALYSIS_FPS}, width: ${ANALYSIS_W}, height: ${ANALYSIS_H}}`,
     '  liveView: {enabled: false}',
-    '  list: [{id: cam-1, rtsp: URL}]',
+    `  list: [{id: cam-1, rtsp: URL${MOTION_GATE ? '' : ', motion: {enabled: false}'}}]`,
     ...mode.config,
     'access:',
     '  cooldownS: 1',
@@ -147,7 +154,10 @@ try {
   // Plate mode: the first passage may have started before the enrolment, it is skipped. Face mode:
   // the residents are enrolled during the grey lead-in.
   const done = () => (VIA === 'face' ? new Set(opened().map(slotOf)).size >= passages.length : opened().length >= PASSAGES + 1);
+  // The CPU the daemon and its ffmpeg use while the passages come and go (in view half the time).
+  const cpuFrom = processTree(gw.daemon.pid as number);
   while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+  const cpu = cpuBetween(cpuFrom, processTree(gw.daemon.pid as number));
 
   if (process.env.BENCH_DEBUG)
     for (const e of gw.events())
@@ -205,12 +215,16 @@ try {
       : {}),
     analysis_fps: ANALYSIS_FPS,
     analysis_frame: `${ANALYSIS_W}x${ANALYSIS_H}`,
+    motion_gate: MOTION_GATE,
     to_decision_p50_ms: r1(percentile(toDecision, 50)),
     to_decision_p95_ms: r1(percentile(toDecision, 95)),
     to_gate_p50_ms: r1(percentile(toGate, 50)),
     to_gate_p95_ms: r1(percentile(toGate, 95)),
     to_gate_max_ms: r1(Math.max(...toGate)),
     frames_to_decide: readsToDecide,
+    cpu_percent_of_one_core: cpu.cpuPercent,
+    cpu_by_process: cpu.byProcess,
+    rss_mb: cpu.rssMb,
     load_avg_1m: r1(loadavg()[0] ?? 0),
   };
   process.stdout.write(

@@ -7,11 +7,12 @@
  * device simulators), over S seconds. Needs `npm run models` and `npm run demo-assets`.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkDemoAssets, ASSEMBLE_HINT } from '../../gateway/rooms/demo/assets.js';
+import { cpuBetween, processTree } from './process-cpu.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const arg = (name: string, dflt: number) => {
@@ -20,59 +21,12 @@ const arg = (name: string, dflt: number) => {
 };
 const RUNS = arg('runs', 3);
 const CPU_S = arg('cpu-seconds', 60);
-const TICK = 100; // clock ticks per second (USER_HZ) on Linux
 
 const check = checkDemoAssets();
 if (!check.ok) {
   process.stderr.write(`bench demo: the demo assets are not assembled (${check.reason}); ${ASSEMBLE_HINT}\n`);
   process.exit(1);
 }
-
-interface Proc {
-  pid: number;
-  ppid: number;
-  comm: string;
-  cpuTicks: number;
-  rssKb: number;
-}
-
-function readProcs(): Map<number, Proc> {
-  const out = new Map<number, Proc>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(d), { pid: Number(d), ppid: Number(f[1]), comm, cpuTicks: Number(f[11]) + Number(f[12]), rssKb: Number(f[21]) * 4 });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-function tree(root: number, procs: Map<number, Proc>): Proc[] {
-  const found: Proc[] = [];
-  const walk = (pid: number) => {
-    const p = procs.get(pid);
-    if (p) found.push(p);
-    for (const c of procs.values()) if (c.ppid === pid) walk(c.pid);
-  };
-  walk(root);
-  return found;
-}
-
-const group = (comm: string) =>
-  /ffmpeg/.test(comm)
-    ? 'ffmpeg'
-    : /python/.test(comm)
-      ? 'gstreamer rtsp server'
-      : /socat/.test(comm)
-        ? 'socat'
-        : /node|MainThread/.test(comm)
-          ? 'node'
-          : comm;
 
 async function once(cpu: boolean) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-demo-'));
@@ -115,18 +69,9 @@ async function once(cpu: boolean) {
     await new Promise((r) => setTimeout(r, 200));
   let usage: { cpuPercent: number; byProcess: Record<string, number>; rssMb: number } | undefined;
   if (cpu && child.exitCode === null) {
-    const a = tree(child.pid!, readProcs());
-    const ta = Date.now();
+    const a = processTree(child.pid!);
     await new Promise((r) => setTimeout(r, CPU_S * 1000));
-    const b = tree(child.pid!, readProcs());
-    const wall = (Date.now() - ta) / 1000;
-    const before = new Map(a.map((p) => [p.pid, p.cpuTicks]));
-    const usedS: Record<string, number> = {};
-    for (const p of b) usedS[group(p.comm)] = (usedS[group(p.comm)] ?? 0) + (p.cpuTicks - (before.get(p.pid) ?? 0)) / TICK;
-    const pct = (x: number) => Math.round((x / wall) * 1000) / 10;
-    const byProcess = Object.fromEntries(Object.entries(usedS).map(([k, v]) => [k, pct(v)]));
-    const total = Object.values(usedS).reduce((x, y) => x + y, 0);
-    usage = { cpuPercent: pct(total), byProcess, rssMb: Math.round(b.reduce((s, p) => s + p.rssKb, 0) / 1024) };
+    usage = cpuBetween(a, processTree(child.pid!));
   }
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
