@@ -157,7 +157,7 @@ export const facesSection = z
           .boolean()
           .default(false)
           .describe(
-            "Templates learned at the gate: a resident recognised very surely adds that capture's embedding (no image) as a template, audited (faces/learn). Off by default: it keeps biometric data the resident did not hand in (ask them first), and on the dev set it helps small galleries only (see gateway/rooms/faces/README.md).",
+            "Templates learned at the gate: a resident recognised very surely adds that capture's embedding (no image) as a template, audited (faces/learn). Off by default: it keeps biometric data the resident did not hand in (ask them first), and on the dev set it helps small galleries only; a look-alike (an identical twin, a near-duplicate face) let in as a resident clears every bar and is learned too: 2 of 763 strangers at 500 residents (eval faces, learned_impostors; see gateway/rooms/faces/README.md).",
           ),
         minSimilarity: z.number().min(0).max(1).default(0.7).describe('A capture is learned only at this similarity or more.'),
         aboveThreshold: z

@@ -85,11 +85,11 @@ function humanLines(r: FaceEvalReport): string[] {
         `gallery ~${g.gallery_built} (${g.folds} folds): threshold ${g.threshold} -> FAR ${pct(g.far)} (${g.false_accepts}/${g.stranger_probes}), FRR ${pct(g.frr)}, misidentified ${g.misidentified}`,
     ),
     r.policy_fit
-      ? `policy fitted on ${r.policy_fit.set} (${r.policy_fit.pairs} pairs): threshold ${r.policy_fit.threshold} at ${r.policy_fit.reference_size} residents, +${r.policy_fit.rise_per_decade} per decade`
+      ? `policy fitted on ${r.policy_fit.set} (${r.policy_fit.pairs} pairs): threshold ${r.policy_fit.threshold} at ${r.policy_fit.reference_size} residents, +${r.policy_fit.rise_per_decade} per decade; highest impostor pair ${r.policy_fit.highest_pair}`
       : '',
     ...r.scale.map(
       (g) =>
-        `scale ${g.residents} (built ${g.built}), ${g.photos} photo(s), learned ${g.learned ? 'on' : 'off'}: threshold ${g.threshold} -> FAR ${pct(g.far)} (${g.false_accepts}/${g.stranger_probes}), FRR ${pct(g.frr)} (${g.rejected} of ${g.identities} residents' decisions), misidentified ${g.misidentified}`,
+        `scale ${g.residents} (built ${g.built}), ${g.photos} photo(s), learned ${g.learned ? 'on' : 'off'}: threshold ${g.threshold} -> FAR ${pct(g.far)} (${g.false_accepts}/${g.stranger_probes}), FRR ${pct(g.frr)} (${g.rejected} of ${g.identities} residents' decisions), misidentified ${g.misidentified}${g.learned ? `, learned ${g.learned_templates}, strangers learned ${g.learned_impostors}` : ''}`,
     ),
     ...r.scale_skipped.map((s) => `scale ${s.residents}: not built (${s.reason})`),
     `_noface: ${r.noface_false_positives} detection(s) in ${r.noface_photos} photo(s)`,

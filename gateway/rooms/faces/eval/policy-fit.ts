@@ -9,6 +9,11 @@
  * The tail of log10 p(t) is close to a straight line; a least-squares line through it, from
  * p = 1e-3 down to the smallest p the pairs resolve, gives the threshold at the reference size
  * and the rise per tenfold growth (1 / its slope).
+ *
+ * `highest_pair` is the fitting set's highest impostor score: the learning rule's score floor
+ * (learning-policy.ts) cannot be fitted from it, as the reporting half holds look-alikes (twins,
+ * near-duplicates, 0.76-0.88) the fitting half does not (its highest is near 0.52); the scale
+ * rows count the strangers the rule would learn (`learned_impostors`) instead.
  */
 
 export interface PolicyFit {
@@ -21,6 +26,8 @@ export interface PolicyFit {
   rise_per_decade: number;
   /** The fitted line's threshold for these sizes (for reading). */
   thresholds: Array<{ residents: number; threshold: number }>;
+  /** The highest impostor pair's score. */
+  highest_pair: number;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -68,5 +75,6 @@ export function fitPolicy(
     threshold: r3(tAt(opts.targetFar / opts.referenceSize)),
     rise_per_decade: r3(-1 / slope),
     thresholds: opts.sizes.map((s) => ({ residents: s, threshold: r3(tAt(opts.targetFar / s)) })),
+    highest_pair: r3(scores[0]!),
   };
 }

@@ -64,6 +64,19 @@ describe('eval faces: the scale rows', () => {
     expect(rows[1]!.learned_templates).toBeGreaterThan(0);
     expect(rows[0]!.learned_templates).toBe(0);
   });
+
+  it('counts the strangers let in whose capture the learning rule would keep (a twin clears every bar)', () => {
+    // Four twins of person 0 among the strangers: the rule cannot tell them from person 0.
+    const twins = strangers.map((s, i) => (i < 4 ? { embedding: near(r, people[0]!, 0.97), template: null } : s));
+    const { rows } = scaleFigures({ ...input, strangers: twins }, [50], [3]);
+    const [off, on] = rows as [(typeof rows)[0], (typeof rows)[0]];
+    expect(off.learned_impostors).toBe(0);
+    expect(on.false_accepts).toBeGreaterThan(0);
+    expect(on.learned_impostors).toBe(on.false_accepts);
+    // A rule with a floor above what the twins score learns none of them.
+    const strict = scaleFigures({ ...input, strangers: twins, learning: { ...DEFAULT_LEARNING, minSimilarity: 0.99 } }, [50], [3]);
+    expect(strict.rows[1]!.learned_impostors).toBe(0);
+  });
 });
 
 describe('the policy fit', () => {

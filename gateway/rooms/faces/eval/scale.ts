@@ -53,6 +53,11 @@ export interface ScaleRow {
   rejected: number;
   misidentified: number;
   learned_templates: number;
+  /**
+   * Learned on: reporting strangers let in whose capture the daemon's rule would have learned into
+   * the resident they were taken for (as a usable face: the worst case). Must be 0.
+   */
+  learned_impostors: number;
   /** Looks per passage the threshold was set for, and the per-passage FAR they bound: looks x far (union bound). */
   passage_looks: number;
   far_passage_bound: number;
@@ -164,6 +169,7 @@ function run(
   let rejected = 0;
   let mis = 0;
   let learnedN = 0;
+  let impostorsLearned = 0;
   let thresholdSum = 0;
   for (let f = 0; f < folds; f++) {
     const g = galleries[f]!;
@@ -212,7 +218,11 @@ function run(
     for (const s of probeSet) {
       if (foldOf.get(s) !== f) continue;
       probed++;
-      if (top2(input.strangers[s]!.embedding!, vectors).s >= threshold) fa++;
+      const hit = top2(input.strangers[s]!.embedding!, vectors);
+      if (hit.s < threshold) continue;
+      fa++;
+      const capture = { similarity: hit.s, second: hit.second, threshold, usable: true, overridden: false };
+      if (learned && shouldLearn({ ...input.learning, enabled: true }, capture).learn) impostorsLearned++;
     }
   }
   const r4 = (x: number) => Math.round(x * 10000) / 10000;
@@ -231,6 +241,7 @@ function run(
     rejected,
     misidentified: mis,
     learned_templates: learnedN,
+    learned_impostors: impostorsLearned,
     passage_looks: Math.round((input.looks ?? 1) * 100) / 100,
     far_passage_bound: probed ? r4(Math.min(1, (fa / probed) * (input.looks ?? 1))) : 0,
   };
