@@ -178,6 +178,24 @@ describe('strikes and a failing platform', () => {
     expect(refused()).toBe(3); // 2 before the restart, 1 after: not 2 + 3
   });
 
+  it('records delivered past one being retried are not sent again after a restart', async () => {
+    const server = await stub('flags-required');
+    const s = await setupUplink(cleanups, { deadLetters: { attempts: 4 }, retryMinMs: 1500, retryMaxMs: 3000 }, server);
+    server.statusFor = (r) => (r.object.PlateNo === '粤B10001' ? 8 : 0);
+    const refused = () => server.refusals.filter((r) => r.answer === 'StatusCode 8').length;
+    const stored = (i: number) => server.stored.filter((r) => r.object.PlateNo === `粤B${10000 + i}`).length;
+    for (let i = 0; i < 3; i++) await s.plate(i);
+    await until(() => stored(2) === 1 && refused() >= 1, 'the record behind the refused one delivered', 20_000);
+    await s.room.stop(); // a real restart while 粤B10001 is still being retried
+    expect(refused()).toBeLessThan(4);
+    cleanups.push(await startRoom(s.ctx, new Gat1400Room(s.ctx), { registerActions: false }));
+    await until(() => rejections(s).length === 1, 'the refused record set aside', 30_000);
+    server.statusFor = () => 0;
+    await s.plate(3);
+    await until(() => stored(3) === 1, 'the next record delivered', 20_000);
+    expect([stored(0), stored(2), stored(3)]).toEqual([1, 1, 1]); // nothing sent twice across the restart
+  });
+
   it('a platform failing every record (HTTP 500) is down, not a dead letter per record: nothing set aside or lost, order kept', async () => {
     const server = await stub('flags-required');
     const s = await setupUplink(cleanups, { deadLetters: { attempts: 2 }, batchSize: 4 }, server);

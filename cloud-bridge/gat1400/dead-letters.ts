@@ -20,7 +20,8 @@ import { currentValue } from '../../gateway/core/wire-spelling.js';
  * The strikes of the records still being retried are kept here too (`strikes`: outbox rowid →
  * refusals so far, for the outbox head and for replays apart), so a restart does not give a
  * record that keeps being refused its attempts again; a platform that saves every copy before
- * answering would otherwise store `attempts` more duplicates after each restart.
+ * answering would otherwise store `attempts` more duplicates after each restart. So are the
+ * records delivered past one being retried (`done_ahead`): a restart does not send them again.
  */
 export type DeadReason = 'refused' | 'failed' | 'malformed' | 'invalid_event';
 
@@ -92,6 +93,11 @@ const MIGRATIONS = [
       PRIMARY KEY (rowid, replay)
     ) WITHOUT ROWID;`,
   },
+  {
+    version: 3,
+    name: 'done-ahead',
+    sql: `CREATE TABLE done_ahead (rowid INTEGER PRIMARY KEY);`,
+  },
 ];
 
 /** Refusals so far of the records being retried (outbox rowid → strikes), kept across restarts. */
@@ -100,6 +106,14 @@ export interface StrikeStore {
   set(rowid: number, n: number): void;
   delete(rowid: number): void;
   /** Forgets the strikes of rows at or before `position` (delivered or set aside). */
+  forgetUpTo(position: number): void;
+}
+
+/** Outbox rows done (delivered or set aside) beyond the position while an earlier one is retried, kept across restarts. */
+export interface DoneAheadStore {
+  all(): number[];
+  add(rowid: number): void;
+  /** Forgets the rows at or before `position` (the position has passed them). */
   forgetUpTo(position: number): void;
 }
 
@@ -171,6 +185,17 @@ export class DeadLetters {
       set: (rowid, n) => void set.run(rowid, r, n),
       delete: (rowid) => void del.run(rowid, r),
       forgetUpTo: (position) => void forget.run(position, r),
+    };
+  }
+
+  doneAhead(): DoneAheadStore {
+    const all = this.db.prepare<{ rowid: number }>('SELECT rowid FROM done_ahead ORDER BY rowid');
+    const add = this.db.prepare('INSERT OR IGNORE INTO done_ahead(rowid) VALUES (?)');
+    const forget = this.db.prepare('DELETE FROM done_ahead WHERE rowid <= ?');
+    return {
+      all: () => all.all().map((r) => r.rowid),
+      add: (rowid) => void add.run(rowid),
+      forgetUpTo: (position) => void forget.run(position),
     };
   }
 

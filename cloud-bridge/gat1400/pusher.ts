@@ -4,7 +4,7 @@ import { backoffDelay } from '../../gateway/core/backoff.js';
 import type { HttpClient } from './http.js';
 import { planRecord, type MappingOptions, type Picture, type PictureRef, type PlannedRecord } from './mapping.js';
 import type { ViidSession } from './session.js';
-import type { DeadLetters, DeadReason, StrikeStore } from './dead-letters.js';
+import type { DeadLetters, DeadReason, DoneAheadStore, StrikeStore } from './dead-letters.js';
 import type { RecordOutcome, Strike } from './verdicts.js';
 import { postRecords } from './post-records.js';
 import { errMessage } from '../../gateway/core/errors.js';
@@ -60,7 +60,7 @@ type Step = 'more' | 'idle' | 'retry';
  * the same way the platform is failing every record, so nothing is struck, the records wait in
  * order and the uplink is reported failing. Strikes are kept in the dead-letter file across
  * restarts. A 401 registers again first. Records acknowledged after one that must be retried are
- * not sent again. Dead letters an operator asked to replay are sent first, one per request.
+ * not sent again, after a restart either (kept in the dead-letter file). Dead letters an operator asked to replay are sent first, one per request.
  */
 export class ViidPusher {
   private stopped = true;
@@ -69,8 +69,9 @@ export class ViidPusher {
   private offAppend: (() => void) | undefined;
   private failures = 0;
   private lastError = '';
-  /** Rows done (acknowledged or set aside) beyond the sink position, while an earlier one is retried. */
-  private readonly doneAhead = new Set<number>();
+  /** Rows done (acknowledged or set aside) beyond the sink position, while an earlier one is retried (persisted). */
+  private readonly doneAhead: Set<number>;
+  private readonly doneAheadStore: DoneAheadStore;
   /** Strikes per outbox rowid of the records being retried, and of the dead letters being replayed (persisted). */
   private readonly strikes: StrikeStore;
   private readonly replayStrikes: StrikeStore;
@@ -88,6 +89,13 @@ export class ViidPusher {
   constructor(private readonly ctx: PusherContext) {
     this.strikes = ctx.deadLetters.strikes(false);
     this.replayStrikes = ctx.deadLetters.strikes(true);
+    this.doneAheadStore = ctx.deadLetters.doneAhead();
+    this.doneAhead = new Set(this.doneAheadStore.all());
+  }
+
+  private markDoneAhead(rowid: number): void {
+    this.doneAhead.add(rowid);
+    this.doneAheadStore.add(rowid);
   }
 
   start(): void {
@@ -158,7 +166,11 @@ export class ViidPusher {
   /** Sends the next batch of the outbox. 'idle' when there is nothing to send. */
   private async step(): Promise<Step> {
     const position = this.ctx.sink.position;
-    for (const r of this.doneAhead) if (r <= position) this.doneAhead.delete(r);
+    const passed = [...this.doneAhead].filter((r) => r <= position);
+    if (passed.length) {
+      for (const r of passed) this.doneAhead.delete(r);
+      this.doneAheadStore.forgetUpTo(position);
+    }
     if (position > this.strikesForgotUpTo) {
       this.strikes.forgetUpTo(position);
       this.strikesForgotUpTo = position;
@@ -169,7 +181,10 @@ export class ViidPusher {
     const todo = rows.filter((r) => !this.doneAhead.has(r.rowid));
     if (todo.length === 0) {
       this.ctx.sink.ack(scannedTo);
-      this.doneAhead.clear();
+      if (this.doneAhead.size) {
+        this.doneAhead.clear();
+        this.doneAheadStore.forgetUpTo(scannedTo);
+      }
       return 'idle';
     }
     const items = this.batch(todo);
@@ -178,7 +193,7 @@ export class ViidPusher {
     let blocked = false;
     for (const [i, item] of items.entries()) {
       if (verdicts[i] === 'done') {
-        if (blocked) this.doneAhead.add(item.row.rowid);
+        if (blocked) this.markDoneAhead(item.row.rowid);
         else prefixEnd = item.row.rowid;
       } else blocked = true;
     }
@@ -287,7 +302,7 @@ export class ViidPusher {
     const w = verdict[0] as RecordOutcome;
     if (w.ok) {
       this.delivered(next.rowid);
-      this.doneAhead.add(next.rowid);
+      this.markDoneAhead(next.rowid);
       this.provenFor = head.rowid;
       return 'strike';
     }
