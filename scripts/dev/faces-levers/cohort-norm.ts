@@ -14,6 +14,7 @@
  * the tail of those pairs reaches 0.1% / N (the tail line of eval/policy-fit.ts), and a least-squares
  * line through (log10 N/50, threshold) gives the threshold at 50 and its rise per decade.
  */
+import { leastSquares, tailLine } from '../../../gateway/rooms/faces/eval/policy-fit.js';
 
 export interface CohortNorm {
   probeWeight: number;
@@ -86,29 +87,7 @@ export function normalisedBest(
 
 /** The threshold where the share of `scores` at or above it is `p` (the tail line of eval/policy-fit.ts). */
 export function tailThreshold(scores: number[], p: number): number | null {
-  scores.sort((a, b) => b - a);
-  const n = scores.length;
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let k = Math.floor(n * 1e-3); k >= 20; k = Math.floor(k / 1.25)) {
-    xs.push(scores[k - 1]!);
-    ys.push(Math.log10(k / n));
-  }
-  if (xs.length < 4) return null;
-  const { slope, mx, my } = line(xs, ys);
-  return mx + (Math.log10(p) - my) / slope;
-}
-
-function line(xs: readonly number[], ys: readonly number[]): { slope: number; mx: number; my: number } {
-  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < xs.length; i++) {
-    sxy += (xs[i]! - mx) * (ys[i]! - my);
-    sxx += (xs[i]! - mx) ** 2;
-  }
-  return { slope: sxy / sxx, mx, my };
+  return tailLine(scores.sort((a, b) => b - a))?.tAt(p) ?? null;
 }
 
 export interface FittedLine {
@@ -146,7 +125,7 @@ export function fitLine(
     if (t !== null) points.push({ size, threshold: t });
   }
   if (points.length < 2) return null;
-  const { slope, mx, my } = line(
+  const { slope, mx, my } = leastSquares(
     points.map((p) => Math.log10(p.size / 50)),
     points.map((p) => p.threshold),
   );

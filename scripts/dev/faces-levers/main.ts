@@ -21,7 +21,7 @@ import { meanTemplate } from '../../../gateway/rooms/faces/enrol.js';
 import { collectFaces, type Collected } from '../../../gateway/rooms/faces/eval/collect.js';
 import { readFaceDataset } from '../../../gateway/rooms/faces/eval/dataset.js';
 import { fitPolicy } from '../../../gateway/rooms/faces/eval/policy-fit.js';
-import { scaleFigures, strangerHalves } from '../../../gateway/rooms/faces/eval/scale.js';
+import { scaleFigures, scaleIdentities, strangerHalves } from '../../../gateway/rooms/faces/eval/scale.js';
 import { shuffled } from '../../../gateway/rooms/faces/eval/gallery-size.js';
 import { FaceModels } from '../../../gateway/rooms/faces/models.js';
 import { FacePipeline, type FaceObservation } from '../../../gateway/rooms/faces/pipeline.js';
@@ -87,16 +87,7 @@ for (const mode of ['plain', 'mirror'] as const) {
   const scaling = { referenceSize: cfg.gallery.referenceSize, risePerDecade: fit.rise_per_decade };
   const { rows } = scaleFigures(
     {
-      identities: c.identities.map((i) => {
-        const groups = new Set(i.templates.map((t) => t.group));
-        return {
-          name: i.name,
-          templates: i.templates.map((t) => t.template),
-          probes: i.faces
-            .filter((f) => !groups.has(f.group))
-            .map((f) => ({ embedding: probe(f.embedding), usable: !f.flagged, group: f.group })),
-        };
-      }),
+      identities: scaleIdentities(c.identities, probe),
       strangers,
       thresholdFor: (n) => passageThresholdFor(fit.threshold, n, scaling, cfg.tracking),
       learning: cfg.learning,

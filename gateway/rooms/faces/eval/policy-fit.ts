@@ -36,6 +36,37 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
+/** Least squares: the slope and the means of a set of points. */
+export function leastSquares(xs: readonly number[], ys: readonly number[]): { slope: number; mx: number; my: number } {
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+  }
+  return { slope: sxy / sxx, mx, my };
+}
+
+/**
+ * The tail line of impostor scores sorted high to low: points (t, log10 p) from p = 1e-3 down to
+ * 20 pairs (below, counts are noise), a least-squares line through them; `tAt(p)` is the
+ * threshold a share p of the pairs reaches, `slope` log10 p per unit of t (negative).
+ */
+export function tailLine(sortedDesc: readonly number[]): { tAt: (p: number) => number; slope: number } | null {
+  const n = sortedDesc.length;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let k = Math.floor(n * 1e-3); k >= 20; k = Math.floor(k / 1.25)) {
+    xs.push(sortedDesc[k - 1]!);
+    ys.push(Math.log10(k / n));
+  }
+  if (xs.length < 4) return null;
+  const { slope, mx, my } = leastSquares(xs, ys);
+  return { tAt: (p) => mx + (Math.log10(p) - my) / slope, slope };
+}
+
 export function fitPolicy(
   probes: readonly Float32Array[],
   templates: ReadonlyArray<{ owner: number; template: Float32Array }>,
@@ -47,25 +78,10 @@ export function fitPolicy(
   });
   if (scores.length < 10_000) return null;
   scores.sort((a, b) => b - a);
+  const tail = tailLine(scores);
+  if (!tail) return null;
+  const { tAt, slope } = tail;
   const n = scores.length;
-  // Points (t, log10 p) of the tail: p from 1e-3 down to 20 pairs (below, counts are noise).
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let k = Math.floor(n * 1e-3); k >= 20; k = Math.floor(k / 1.25)) {
-    xs.push(scores[k - 1]!);
-    ys.push(Math.log10(k / n));
-  }
-  if (xs.length < 4) return null;
-  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < xs.length; i++) {
-    sxy += (xs[i]! - mx) * (ys[i]! - my);
-    sxx += (xs[i]! - mx) ** 2;
-  }
-  const slope = sxy / sxx; // log10 p per unit of t (negative)
-  const tAt = (p: number) => mx + (Math.log10(p) - my) / slope;
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
   return {
     set: opts.set,

@@ -14,7 +14,7 @@ import { collectFaces } from './collect.js';
 import { readFaceDataset } from './dataset.js';
 import { galleryFigures, type GallerySizeFigure } from './gallery-size.js';
 import { operatingPoint, rank1, thresholdForFar, type OperatingPoint, type ProbeResult } from './metrics.js';
-import { scaleFigures, strangerHalves, type ScaleRow } from './scale.js';
+import { scaleFigures, scaleIdentities, strangerHalves, type ScaleRow } from './scale.js';
 import { fitPolicy, type PolicyFit } from './policy-fit.js';
 import { DEFAULT_LEARNING, type LearningRule } from '../learning-policy.js';
 
@@ -148,16 +148,7 @@ export async function evaluateFaces(opts: FaceEvalOptions): Promise<FaceEvalRepo
   const scale = scaleSizes.length
     ? scaleFigures(
         {
-          identities: c.identities.map((i) => {
-            const groups = new Set(i.templates.map((t) => t.group));
-            return {
-              name: i.name,
-              templates: i.templates.map((t) => t.template),
-              probes: i.faces
-                .filter((f) => !groups.has(f.group))
-                .map((f) => ({ embedding: f.embedding, usable: !f.flagged, group: f.group })),
-            };
-          }),
+          identities: scaleIdentities(c.identities),
           strangers: c.strangers,
           thresholdFor: opts.thresholdFor,
           learning: opts.learning ?? DEFAULT_LEARNING,

@@ -22,6 +22,7 @@
 import { meanTemplate } from '../enrol.js';
 import { keepLearned, shouldLearn, type LearningRule } from '../learning-policy.js';
 import { shuffled } from './gallery-size.js';
+import type { CollectedIdentity } from './collect.js';
 
 export interface ScaleInput {
   identities: Array<{
@@ -61,6 +62,27 @@ export interface ScaleRow {
   /** Looks per passage the threshold was set for, and the per-passage FAR they bound: looks x far (union bound). */
   passage_looks: number;
   far_passage_bound: number;
+}
+
+/**
+ * The rows' identities from what the eval collected: the enrolment templates (one per split
+ * group) and, as probes, every face of another split group; `probe` may transform a probe's
+ * embedding (a lever measured by scripts/dev/faces-levers).
+ */
+export function scaleIdentities(
+  identities: readonly CollectedIdentity[],
+  probe: (e: Float32Array | null) => Float32Array | null = (e) => e,
+): ScaleInput['identities'] {
+  return identities.map((i) => {
+    const groups = new Set(i.templates.map((t) => t.group));
+    return {
+      name: i.name,
+      templates: i.templates.map((t) => t.template),
+      probes: i.faces
+        .filter((f) => !groups.has(f.group))
+        .map((f) => ({ embedding: probe(f.embedding), usable: !f.flagged, group: f.group })),
+    };
+  });
 }
 
 const MAX_FOLDS = 80;
