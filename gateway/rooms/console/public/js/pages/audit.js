@@ -1,15 +1,8 @@
 // The audit log (admins): who did what, when, through which channel, and whether it worked.
 import { getJson } from '../api.js';
-import { h, fmtTime, localToIso, toast } from '../dom.js';
+import { h, fmtTime } from '../dom.js';
 import { t } from '../i18n.js';
-
-export function auditQuery(fields, before = 0) {
-  const p = new URLSearchParams({ limit: '100' });
-  for (const k of ['by', 'action', 'channel', 'ok']) if (fields[k]) p.set(k, fields[k]);
-  for (const k of ['from', 'to']) if (fields[k]) p.set(k, fields[k]);
-  if (before) p.set('before', String(before));
-  return p.toString();
-}
+import { searchTable } from '../components/search-table.js';
 
 function inputText(input) {
   if (!input || typeof input !== 'object') return '';
@@ -20,8 +13,6 @@ function inputText(input) {
 }
 
 export async function render(view) {
-  const by = h('input', { name: 'by', placeholder: t('audit.by') });
-  const actionName = h('input', { name: 'action', placeholder: t('audit.action') });
   const channel = h(
     'select',
     { name: 'channel' },
@@ -35,88 +26,35 @@ export async function render(view) {
     h('option', { value: 'true' }, t('audit.ok')),
     h('option', { value: 'false' }, t('audit.failed')),
   );
-  const from = h('input', { name: 'from', type: 'datetime-local', title: t('events.from') });
-  const to = h('input', { name: 'to', type: 'datetime-local', title: t('events.to') });
-  const body = h('tbody');
-  const more = h('button', { type: 'button', hidden: true }, t('events.more'));
-  let oldest = 0;
-  const query = async (append) => {
-    const q = auditQuery(
-      {
-        by: by.value.trim(),
-        action: actionName.value.trim(),
-        channel: channel.value,
-        ok: ok.value,
-        from: localToIso(from.value),
-        to: localToIso(to.value),
-      },
-      append ? oldest : 0,
-    );
-    try {
-      const { entries } = await getJson(`/api/audit?${q}`);
-      if (!append) body.replaceChildren();
-      body.append(
-        ...entries.map((e) =>
-          h(
-            'tr',
-            { dataset: { action: e.action, ok: String(e.ok) }, class: e.ok ? '' : 'failed' },
-            h('td', {}, fmtTime(e.ts)),
-            h('td', {}, e.by),
-            h('td', {}, t(`audit.channel.${e.channel}`)),
-            h('td', {}, e.action),
-            h(
-              'td',
-              { class: e.ok ? 'state online' : 'state offline' },
-              e.ok ? t('audit.ok') : `${t('audit.failed')}${e.code ? ` (${e.code})` : ''}`,
-            ),
-            h('td', { class: 'muted details' }, [inputText(e.input), e.error].filter(Boolean).join(' · ')),
-          ),
-        ),
-      );
-      oldest = entries.at(-1)?.rowid ?? oldest;
-      more.hidden = entries.length < 100;
-    } catch (err) {
-      toast(err.describe ? err.describe() : err.message);
-    }
-  };
-  const form = h(
-    'form',
-    { class: 'filters', id: 'audit-filters' },
-    by,
-    actionName,
-    channel,
-    ok,
-    from,
-    to,
-    h('button', { type: 'submit' }, t('events.search')),
-  );
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    query(false);
-  });
-  more.addEventListener('click', () => query(true));
-  view.append(
+  const row = (e) =>
     h(
-      'section',
-      { class: 'card' },
-      h('h2', {}, t('nav.audit')),
-      form,
+      'tr',
+      { dataset: { action: e.action, ok: String(e.ok) }, class: e.ok ? '' : 'failed' },
+      h('td', {}, fmtTime(e.ts)),
+      h('td', {}, e.by),
+      h('td', {}, t(`audit.channel.${e.channel}`)),
+      h('td', {}, e.action),
       h(
-        'table',
-        { id: 'audit' },
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ...['events.time', 'audit.by', 'audit.channel', 'audit.action', 'audit.result', 'events.details'].map((k) => h('th', {}, t(k))),
-          ),
-        ),
-        body,
+        'td',
+        { class: e.ok ? 'state online' : 'state offline' },
+        e.ok ? t('audit.ok') : `${t('audit.failed')}${e.code ? ` (${e.code})` : ''}`,
       ),
-      more,
-    ),
-  );
-  await query(false);
+      h('td', { class: 'muted details' }, [inputText(e.input), e.error].filter(Boolean).join(' · ')),
+    );
+  const { card, load } = searchTable({
+    id: 'audit',
+    formId: 'audit-filters',
+    title: t('nav.audit'),
+    fields: [
+      h('input', { name: 'by', placeholder: t('audit.by') }),
+      h('input', { name: 'action', placeholder: t('audit.action') }),
+      channel,
+      ok,
+    ],
+    headers: ['events.time', 'audit.by', 'audit.channel', 'audit.action', 'audit.result', 'events.details'],
+    fetchRows: async (p) => (await getJson(`/api/audit?${p}`)).entries,
+    row,
+  });
+  view.append(card);
+  await load();
 }
