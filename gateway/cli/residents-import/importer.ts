@@ -10,24 +10,12 @@ import { loadPhotos, type PhotoProblem } from './photos.js';
 import { planRows, type Header, type ImportRow, type RowProblem } from './rows.js';
 import type { ImportCode } from '../../core/error-codes.js';
 
-export interface UpsertInput {
-  id: string;
-  name: string;
-  version: number;
+/** residents/upsert's input: the row's fields (only those the file filled), its photos as base64. */
+export type UpsertInput = Omit<ImportRow, 'line' | 'photos'> & {
   photos?: string[];
-  kind?: 'resident' | 'visitor';
-  validFrom?: string;
-  validUntil?: string;
-  hostId?: string;
-  building?: string;
-  unit?: string;
-  room?: string;
-  phone?: string;
-  groups?: string[];
-  gates?: string[];
   /** Several photos: keep the usable ones, report the others. */
   keepUsablePhotos?: boolean;
-}
+};
 
 export type CallResult = { ok: true; data: unknown } | { ok: false; code: string; error: string };
 
@@ -154,21 +142,10 @@ async function importRow(target: ImportTarget, row: ImportRow, opts: ImportOptio
     if (!loaded.ok) return { ...base, status: 'refused', problem: loaded.problem };
     photos = loaded.photos;
   }
+  const { line: _line, photos: _names, ...fields } = row;
   const input: UpsertInput = {
-    id: row.id,
-    name: row.name,
-    version: row.version,
+    ...fields,
     ...(photos ? { photos } : {}),
-    ...(row.kind ? { kind: row.kind } : {}),
-    ...(row.validFrom ? { validFrom: row.validFrom } : {}),
-    ...(row.validUntil ? { validUntil: row.validUntil } : {}),
-    ...(row.hostId ? { hostId: row.hostId } : {}),
-    ...(row.building ? { building: row.building } : {}),
-    ...(row.unit ? { unit: row.unit } : {}),
-    ...(row.room ? { room: row.room } : {}),
-    ...(row.phone ? { phone: row.phone } : {}),
-    ...(row.groups ? { groups: row.groups } : {}),
-    ...(row.gates ? { gates: row.gates } : {}),
     ...(photos && photos.length > 1 ? { keepUsablePhotos: true } : {}),
   };
   // The box numbers the photos it was sent; the person fixing the file needs their names.
