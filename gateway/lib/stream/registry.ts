@@ -3,21 +3,17 @@
  * consumer of that stream subscribes to. An ONVIF camera whose analysis profile turns out to be
  * its main stream (a camera with one profile) is read through the main stream's one session.
  */
-import type { Logger } from '../../core/logger.js';
 import type { PictureSource } from './decoder-feed.js';
 import type { RtspTlsOptions } from '../rtsp/client.js';
-import { SharedStream, type StreamConsumer, type StreamStats, type StreamSubscription } from './shared-stream.js';
+import { SharedStream, type SharedStreamContext, type StreamConsumer, type StreamStats, type StreamSubscription } from './shared-stream.js';
 
 export type StreamProfile = 'main' | 'sub';
 
-export interface StreamRegistryContext {
-  timeoutS: number;
-  stallTimeoutS: number;
-  lingerMs: number;
-  restartMinMs: number;
-  restartMaxMs: number;
-  log: Logger;
-}
+/** What every camera's shared stream is given alike (its name, URL and TLS are per camera). */
+export type StreamRegistryContext = Pick<
+  SharedStreamContext,
+  'timeoutS' | 'stallTimeoutS' | 'lingerMs' | 'restartMinMs' | 'restartMaxMs' | 'log'
+>;
 
 export class StreamRegistry {
   private readonly streams = new Map<string, SharedStream>();
