@@ -72,19 +72,7 @@ export function pickCandidates(regions: readonly RegionLike[], opts: Partial<Can
       if (Math.abs(t.cx - b.cx) > 0.3 * b.w) continue;
       if (t.w < 0.25 * b.w || t.w > 0.9 * b.w || t.h > 1.1 * b.h || t.h < 0.3 * b.h) continue;
       if (Math.abs(Math.sin(t.angle - b.angle)) > 0.2) continue;
-      const all = [...rectCorners(t), ...rectCorners(b)];
-      const box = boundsOf(all);
-      out.push({
-        kind: 'two-row',
-        quad: [
-          { x: box.x, y: box.y },
-          { x: box.x + box.width, y: box.y },
-          { x: box.x + box.width, y: box.y + box.height },
-          { x: box.x, y: box.y + box.height },
-        ],
-        score: (top.score + bottom.score) / 2,
-        rows: [t, b],
-      });
+      out.push(twoRow(t, b, (top.score + bottom.score) / 2));
     }
   }
   out.sort((x, y) => y.score * quadArea(y.quad) ** 0.25 - x.score * quadArea(x.quad) ** 0.25);
@@ -105,18 +93,7 @@ export function twoRowFromBottom(bottom: RotatedRect, score: number): Candidate 
     h: 0.6 * bottom.h,
     angle: bottom.angle,
   };
-  const box = boundsOf([...rectCorners(top), ...rectCorners(bottom)]);
-  return {
-    kind: 'two-row',
-    quad: [
-      { x: box.x, y: box.y },
-      { x: box.x + box.width, y: box.y },
-      { x: box.x + box.width, y: box.y + box.height },
-      { x: box.x, y: box.y + box.height },
-    ],
-    score,
-    rows: [top, bottom],
-  };
+  return twoRow(top, bottom, score);
 }
 
 export function quadArea(q: readonly Point[]): number {
@@ -163,4 +140,20 @@ export function hconcat(imgs: readonly RgbImage[]): RgbImage {
     if (x0 >= total) break;
   }
   return { width: total, height: h, data: out };
+}
+
+/** A two-row candidate: the upright box around both rows, which the reader warps and splits. */
+function twoRow(top: RotatedRect, bottom: RotatedRect, score: number): Candidate {
+  const box = boundsOf([...rectCorners(top), ...rectCorners(bottom)]);
+  return {
+    kind: 'two-row',
+    quad: [
+      { x: box.x, y: box.y },
+      { x: box.x + box.width, y: box.y },
+      { x: box.x + box.width, y: box.y + box.height },
+      { x: box.x, y: box.y + box.height },
+    ],
+    score,
+    rows: [top, bottom],
+  };
 }
