@@ -3,16 +3,14 @@ import { connect } from 'node:net';
 import { z } from 'zod';
 import WebSocket from 'ws';
 import { testContext, type TestContext } from '../../testing/context.js';
-import { AuditLog } from '../../core/audit/log.js';
 import { ActionTable } from '../../core/actions.js';
-import { ConsoleServer } from './server.js';
-import { ConsoleAuth } from './auth.js';
+import type { ConsoleServer } from './server.js';
+import { FAST_KDF, startTestConsole } from './testing/console-server.js';
 import { UserStore } from './accounts/user-store.js';
 import { registerUserActions } from './accounts/actions.js';
 import { ConsoleMetrics } from './metrics/metrics.js';
 import { login, send } from '../../testing/console-http.js';
 
-const FAST = { ln: 10, r: 8, p: 1 };
 const CLI = { actor: { channel: 'cli' as const, name: 'root@box', role: 'admin' as const }, transaction: 't' };
 
 describe('console security over HTTP', () => {
@@ -49,38 +47,14 @@ describe('console security over HTTP', () => {
       input: z.strictObject({}).prefault({}),
       handle: () => new Promise<string>((resolve) => void held.push(() => resolve('done'))),
     });
-    registerUserActions(admin, users(), FAST);
-    const audit = new AuditLog({ db: ctx.db, events: ctx.events });
-    server = new ConsoleServer({
-      log: ctx.log,
-      actions: ctx.actions,
-      outbox: ctx.outbox,
-      db: ctx.db,
-      nodeId: ctx.nodeId,
-      version: '9.9.9',
-      startedAt: ctx.startedAt,
-      host: '127.0.0.1',
-      port: 0,
+    registerUserActions(admin, users(), FAST_KDF);
+    ({ server, port } = await startTestConsole(ctx, {
       allowedHosts: ['gate-box.local'],
-      maxBodyBytes: 65536,
       maxConcurrentRequests: 2,
-      rateLimits: {},
-      auth: new ConsoleAuth({
-        users: users(),
-        log: ctx.log,
-        audit: (e) => audit.record(e),
-        idleMs: 60_000,
-        absoluteMs: 3600_000,
-        kdf: FAST,
-      }),
-      users: users(),
-      health: () => ({ ok: true, started: true, store: 'ok' }),
       uplink: () => ({ up: false, since: null }),
       metrics: new ConsoleMetrics({ actions: ctx.actions, outbox: ctx.outbox }),
       metricsListen: '127.0.0.1:0',
-    });
-    await server.start();
-    port = Number(new URL(server.url).port);
+    }));
   });
   afterAll(async () => {
     release();

@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { testContext, type TestContext } from '../../testing/context.js';
-import { AuditLog } from '../../core/audit/log.js';
 import { ActionTable } from '../../core/actions.js';
-import { ConsoleServer } from './server.js';
-import { ConsoleAuth } from './auth.js';
+import type { ConsoleServer } from './server.js';
+import { FAST_KDF, startTestConsole } from './testing/console-server.js';
 import { UserStore } from './accounts/user-store.js';
 import { registerUserActions } from './accounts/actions.js';
 import { login, send } from '../../testing/console-http.js';
 import { z } from 'zod';
 
-const FAST = { ln: 10, r: 8, p: 1 };
 const CLI = { actor: { channel: 'cli' as const, name: 'root@box', role: 'admin' as const }, transaction: 't' };
 
 /**
@@ -31,7 +29,7 @@ describe('console: who may act, behind a trusted proxy', () => {
   beforeAll(async () => {
     ctx = testContext();
     const admin = new ActionTable();
-    registerUserActions(admin, users(), FAST);
+    registerUserActions(admin, users(), FAST_KDF);
     await admin.run('users/add', { name: 'admin', role: 'admin', password: 'Gate seven boss!' }, CLI);
     await admin.run('users/add', { name: 'zhao', role: 'viewer', password: 'Just looking 42' }, CLI);
     ctx.actions.register('test/slow', {
@@ -46,38 +44,11 @@ describe('console: who may act, behind a trusted proxy', () => {
       input: z.strictObject({}).prefault({}),
       handle: () => ({ alarms: [] }),
     });
-    const audit = new AuditLog({ db: ctx.db, events: ctx.events });
-    server = new ConsoleServer({
-      log: ctx.log,
-      actions: ctx.actions,
-      outbox: ctx.outbox,
-      db: ctx.db,
-      nodeId: ctx.nodeId,
-      version: '9.9.9',
-      startedAt: ctx.startedAt,
-      host: '127.0.0.1',
-      port: 0,
-      allowedHosts: [],
-      maxBodyBytes: 65536,
-      maxConcurrentRequests: 8,
-      rateLimits: {},
-      trustedProxies: ['127.0.0.1'],
-      maxStreamBufferBytes: 64 * 1024,
-      auth: new ConsoleAuth({
-        users: users(),
-        log: ctx.log,
-        audit: (e) => audit.record(e),
-        idleMs: 60_000,
-        absoluteMs: 3600_000,
-        kdf: FAST,
-        maxSessionsPerUser: 3,
-      }),
-      users: users(),
-      health: () => ({ ok: true, started: true, store: 'ok' }),
-      uplink: () => ({ up: false, since: null }),
-    });
-    await server.start();
-    port = Number(new URL(server.url).port);
+    ({ server, port } = await startTestConsole(
+      ctx,
+      { trustedProxies: ['127.0.0.1'], maxStreamBufferBytes: 64 * 1024, uplink: () => ({ up: false, since: null }) },
+      { maxSessionsPerUser: 3 },
+    ));
   });
   afterAll(async () => {
     held.splice(0).forEach((r) => r());

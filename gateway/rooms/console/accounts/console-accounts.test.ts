@@ -3,13 +3,12 @@ import { testContext, type TestContext } from '../../../testing/context.js';
 import { login as loginHttp, send } from '../../../testing/console-http.js';
 import { AuditLog } from '../../../core/audit/log.js';
 import { ActionTable } from '../../../core/actions.js';
-import { ConsoleServer } from '../server.js';
-import { ConsoleAuth } from '../auth.js';
+import type { ConsoleServer } from '../server.js';
+import { FAST_KDF, startTestConsole } from '../testing/console-server.js';
 import { UserStore } from './user-store.js';
 import { registerUserActions } from './actions.js';
 import { registerConsoleAccountActions } from './console-actions.js';
 
-const FAST = { ln: 10, r: 8, p: 1 };
 const CLI = { actor: { channel: 'cli' as const, name: 'root@box', role: 'admin' as const }, transaction: 't' };
 
 /** Accounts and the audit log from the console, over its real HTTP server and store. */
@@ -32,39 +31,11 @@ describe('console accounts and audit log', () => {
 
   beforeAll(async () => {
     ctx = testContext({});
-    registerUserActions(cli, users(), FAST);
+    registerUserActions(cli, users(), FAST_KDF);
     const audit = new AuditLog({ db: ctx.db, events: ctx.events });
     const accounts = new ActionTable({ onAudit: (e) => audit.record(e) });
-    registerConsoleAccountActions(accounts, users(), { audit: (e) => audit.record(e), params: FAST });
-    server = new ConsoleServer({
-      log: ctx.log,
-      actions: ctx.actions,
-      outbox: ctx.outbox,
-      db: ctx.db,
-      nodeId: ctx.nodeId,
-      version: '9.9.9',
-      startedAt: ctx.startedAt,
-      host: '127.0.0.1',
-      port: 0,
-      allowedHosts: [],
-      maxBodyBytes: 65536,
-      maxConcurrentRequests: 8,
-      rateLimits: {},
-      auth: new ConsoleAuth({
-        users: users(),
-        log: ctx.log,
-        audit: (e) => audit.record(e),
-        idleMs: 60_000,
-        absoluteMs: 3600_000,
-        kdf: FAST,
-      }),
-      users: users(),
-      health: () => ({ ok: true, started: true, store: 'ok' }),
-      uplink: () => ({ up: true, since: null }),
-      accounts,
-    });
-    await server.start();
-    port = Number(new URL(server.url).port);
+    registerConsoleAccountActions(accounts, users(), { audit: (e) => audit.record(e), params: FAST_KDF });
+    ({ server, port } = await startTestConsole(ctx, { accounts }));
     await cli.run('users/add', { name: 'li', role: 'admin', password: 'Gate box 7 night!' }, CLI);
   });
   afterAll(async () => {
