@@ -3,9 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/logger.js';
 import { FramedCodec } from './codec/framed.js';
 import { loadProfileFile, PROFILES_DIR } from '../../lib/device-profiles/profiles.js';
-import { startPtyPair, type PtyPair } from './sim/pty-pair.js';
-import { SerialLink } from './transport/serial.js';
-import { SimDevice } from './sim/sim-device.js';
+import { openSimLine, type SimLine } from './testing/sim-line.js';
 import { ModbusSession } from './modbus-session.js';
 import { parseResponse } from './codec/modbus-rtu.js';
 import { recordingObserver, serialDevice, tempDir, until } from './testing/helpers.js';
@@ -23,33 +21,18 @@ describe('fuzz: 10,000 random and mutated frames on the wire', () => {
   const codec = new FramedCodec(profile);
   const logLines: string[] = [];
   const log = createLogger({ level: 'warn', destination: { write: (s: string) => void logLines.push(s) } });
-  let pty: PtyPair;
-  let deviceSide: SerialLink;
-  let sim: SimDevice;
+  let line: SimLine;
   let device: Device;
 
   beforeAll(async () => {
-    pty = await startPtyPair({ gatewaySide: join(dir, 'gw'), deviceSide: join(dir, 'dev') });
-    let up = false;
-    deviceSide = new SerialLink({
-      path: pty.deviceSide,
-      line: { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 },
-      log,
-      onData: (c) => sim.receive(c),
-      onUp: () => (up = true),
-      onDown: () => undefined,
-    });
-    sim = new SimDevice({ profile, write: (b) => void deviceSide.write(b).catch(() => undefined) });
-    deviceSide.start();
-    await until(() => up, 'device side open');
-    device = serialDevice({ id: 'fuzzed', profile, path: pty.gatewaySide, observer: recordingObserver().observer, log, heartbeatMs: 200 });
+    line = await openSimLine({ id: 'dev', profile, dir });
+    device = serialDevice({ id: 'fuzzed', profile, path: line.gatewaySide, observer: recordingObserver().observer, log, heartbeatMs: 200 });
     device.start();
     await until(() => device.online, 'online');
   });
   afterAll(async () => {
     await device?.stop();
-    await deviceSide?.stop();
-    await pty?.stop();
+    await line?.stop();
   });
 
   it('counts every kind of bad frame, logs at a bounded rate, and keeps working', async () => {
@@ -86,9 +69,9 @@ describe('fuzz: 10,000 random and mutated frames on the wire', () => {
           flip(f, f.length - 1, 0xff);
       }
       batch.push(f);
-      if (batch.length === 200) await deviceSide.write(Buffer.concat(batch.splice(0)));
+      if (batch.length === 200) await line.write(Buffer.concat(batch.splice(0)));
     }
-    if (batch.length) await deviceSide.write(Buffer.concat(batch));
+    if (batch.length) await line.write(Buffer.concat(batch));
     // Everything above is parsed once the gateway side has read it all.
     await until(() => (device.faults['wrong-unit'] ?? 0) >= FRAMES / kinds.length - 1, 'all frames read', 60_000);
     const f = device.faults;

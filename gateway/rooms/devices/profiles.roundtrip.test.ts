@@ -1,9 +1,6 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listProfileFiles, loadProfileFile, PROFILES_DIR } from '../../lib/device-profiles/profiles.js';
-import { startPtyPair, type PtyPair } from './sim/pty-pair.js';
-import { SerialLink } from './transport/serial.js';
-import { SimDevice } from './sim/sim-device.js';
+import { openSimLine, type SimLine } from './testing/sim-line.js';
 import { quietLog, recordingObserver, serialDevice, tempDir, until } from './testing/helpers.js';
 import type { Device } from './device.js';
 import type { CommandName } from '../../lib/device-profiles/profile-schema.js';
@@ -21,33 +18,18 @@ describe.each(serialProfiles.map((p) => [p.model, p] as const))('%s: driver and 
   const dir = tempDir();
   const log = quietLog();
   const { observer, rec } = recordingObserver();
-  let pty: PtyPair;
-  let side: SerialLink;
-  let sim: SimDevice;
+  let line: SimLine;
   let device: Device;
 
   beforeAll(async () => {
-    pty = await startPtyPair({ gatewaySide: join(dir, 'gw'), deviceSide: join(dir, 'dev') });
-    let up = false;
-    side = new SerialLink({
-      path: pty.deviceSide,
-      line: { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 },
-      log,
-      onData: (c) => sim.receive(c),
-      onUp: () => (up = true),
-      onDown: () => undefined,
-    });
-    sim = new SimDevice({ profile, write: (b) => void side.write(b).catch(() => undefined) });
-    side.start();
-    await until(() => up, 'simulator side open');
-    device = serialDevice({ id: profile.model, profile, path: pty.gatewaySide, observer, log, heartbeatMs: 100 });
+    line = await openSimLine({ id: 'dev', profile, dir });
+    device = serialDevice({ id: profile.model, profile, path: line.gatewaySide, observer, log, heartbeatMs: 100 });
     device.start();
     await until(() => device.online, 'online');
   });
   afterAll(async () => {
     await device?.stop();
-    await side?.stop();
-    await pty?.stop();
+    await line?.stop();
   });
 
   it('acknowledges every command on the first attempt', async () => {
@@ -59,11 +41,11 @@ describe.each(serialProfiles.map((p) => [p.model, p] as const))('%s: driver and 
 
   it('reports every input press and release', async () => {
     for (const input of Object.keys(profile.inputs)) {
-      sim.setInput(input, true, { hold: true });
+      line.sim.setInput(input, true, { hold: true });
       await until(() => rec.inputs.some((i) => i.input === input && i.active), `${input} active`);
     }
     for (const input of Object.keys(profile.inputs)) {
-      sim.setInput(input, false);
+      line.sim.setInput(input, false);
       await until(() => rec.inputs.some((i) => i.input === input && !i.active), `${input} released`, 30_000);
     }
     expect(Object.keys(device.faults)).toEqual([]);

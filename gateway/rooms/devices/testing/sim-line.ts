@@ -24,6 +24,8 @@ export interface SimLine {
   /** Whether the gate resource reads open (or closed) at the device now. */
   gateIs(pos: 'open' | 'closed'): boolean;
   plugged: boolean;
+  /** Raw bytes from the device side, past the simulator (a faulty or hostile device). */
+  write(bytes: Buffer): Promise<void>;
   unplug(): Promise<void>;
   plug(): Promise<void>;
   stop(): Promise<void>;
@@ -69,6 +71,7 @@ export async function openSimLine(opts: { id: string; profile: DeviceProfile; di
     count: (c) => line.requests.filter((r) => r.command === c).length,
     gateIs: (pos) => Boolean(g && gateRes && line.sim.state[g.resource] === valueToRaw(gateRes, pos === 'open' ? g.open : g.closed)),
     plugged: false,
+    write: (bytes) => link.write(bytes),
     async unplug() {
       const p = pty;
       pty = undefined;
