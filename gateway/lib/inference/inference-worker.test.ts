@@ -15,10 +15,12 @@ describe.skipIf(!ready)('InferenceWorker (onnxruntime in a worker thread)', () =
       const info = await w.load('det', modelPath(MODEL));
       expect(info.inputs).toEqual([{ name: 'input', type: 'float32', shape: [1, 3, 240, 320] }]);
       expect(info.outputs.map((o) => o.name)).toEqual(['scores', 'boxes']);
-      // The main thread keeps ticking while the worker computes.
+      // The main thread keeps ticking while the worker computes. One run can end (a few ms) before
+      // the first 1 ms tick is due on a quiet box, so it ticks across several.
       let ticks = 0;
       const timer = setInterval(() => ticks++, 1);
-      const out = await w.run('det', input());
+      let out = await w.run('det', input());
+      for (let i = 0; i < 9; i++) out = await w.run('det', input());
       clearInterval(timer);
       expect(out.scores?.dims).toEqual([1, 4420, 2]);
       expect(out.boxes?.data).toBeInstanceOf(Float32Array);
